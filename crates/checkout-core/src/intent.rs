@@ -1,0 +1,184 @@
+//! The payment intent the widget signs and the backend executes.
+
+use serde::{Deserialize, Serialize};
+
+use crate::error::Error;
+use crate::money::{Amount, Currency};
+use crate::split::{Choice, Quote};
+
+/// The second payment method, for whatever the balance does not pay.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Method {
+    BankCard,
+    WechatPay,
+    Alipay,
+    /// Digital RMB (e-CNY).
+    Ecny,
+}
+
+impl Method {
+    pub const ALL: [Method; 4] = [
+        Method::BankCard,
+        Method::WechatPay,
+        Method::Alipay,
+        Method::Ecny,
+    ];
+
+    #[must_use]
+    pub fn code(self) -> &'static str {
+        match self {
+            Method::BankCard => "bank_card",
+            Method::WechatPay => "wechat_pay",
+            Method::Alipay => "alipay",
+            Method::Ecny => "ecny",
+        }
+    }
+}
+
+/// What the shopper agreed to pay, bound to a session and a cart by digest.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Intent {
+    pub session_id: String,
+    pub cart_digest: String,
+    pub currency: Currency,
+    pub use_balance: bool,
+    pub balance_cap: Option<Amount>,
+    pub total: Amount,
+    pub balance_amount: Amount,
+    pub other_method: Option<Method>,
+    pub other_amount: Amount,
+    pub nonce: String,
+}
+
+/// The body of `POST /v1/sessions/{id}/intents`.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IntentRequest {
+    pub intent: Intent,
+    pub payment_password: String,
+}
+
+/// An amount field of the intent that differs from the recomputed quote.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Mismatch {
+    pub field: &'static str,
+    pub intent: String,
+    pub quote: String,
+}
+
+impl Intent {
+    /// The intent for a quote the shopper has seen. `other_method` must be given exactly
+    /// when something remains to pay.
+    pub fn for_quote(
+        session_id: &str,
+        cart_digest: &str,
+        choice: &Choice,
+        quote: &Quote,
+        other_method: Option<Method>,
+        nonce: &str,
+    ) -> Result<Intent, Error> {
+        let intent = Intent {
+            session_id: session_id.to_owned(),
+            cart_digest: cart_digest.to_owned(),
+            currency: quote.currency,
+            use_balance: choice.use_balance,
+            balance_cap: choice.balance_cap,
+            total: quote.total.into(),
+            balance_amount: quote.balance_amount.into(),
+            other_method: if quote.needs_other_method() {
+                other_method
+            } else {
+                None
+            },
+            other_amount: quote.other_amount.into(),
+            nonce: nonce.to_owned(),
+        };
+        intent.validate()?;
+        Ok(intent)
+    }
+
+    /// The shopper's choice this intent was made with.
+    #[must_use]
+    pub fn choice(&self) -> Choice {
+        Choice {
+            use_balance: self.use_balance,
+            balance_cap: self.balance_cap,
+        }
+    }
+
+    /// Checks the intent on its own: amounts in the currency's digits, the nonce's
+    /// shape, and `other_method` present exactly when `other_amount` is above zero.
+    pub fn validate(&self) -> Result<(), Error> {
+        let amounts = [
+            ("intent.total", Some(self.total)),
+            ("intent.balance_amount", Some(self.balance_amount)),
+            ("intent.other_amount", Some(self.other_amount)),
+            ("intent.balance_cap", self.balance_cap),
+        ];
+        for (path, amount) in amounts {
+            if let Some(a) = amount {
+                a.in_currency(self.currency)
+                    .map_err(|e| Error::amount(path, e))?;
+            }
+        }
+        if self.nonce.len() != 32 || !self.nonce.bytes().all(|b| b.is_ascii_hexdigit()) {
+            return Err(Error::rule(
+                "intent.nonce",
+                "must be 32 hex digits, freshly random for every intent",
+            ));
+        }
+        let needs_method = !self.other_amount.value().is_zero();
+        match (needs_method, self.other_method) {
+            (true, None) => Err(Error::rule(
+                "intent.other_method",
+                format!(
+                    "{} {} remains to pay: choose bank_card, wechat_pay, alipay or ecny",
+                    self.currency, self.other_amount
+                ),
+            )),
+            (false, Some(_)) => Err(Error::rule(
+                "intent.other_method",
+                "must be null when other_amount is zero",
+            )),
+            _ => Ok(()),
+        }
+    }
+
+    /// Every amount field that differs from the quote (empty when they agree).
+    #[must_use]
+    pub fn mismatches(&self, quote: &Quote) -> Vec<Mismatch> {
+        let pairs = [
+            ("total", self.total, quote.total),
+            ("balance_amount", self.balance_amount, quote.balance_amount),
+            ("other_amount", self.other_amount, quote.other_amount),
+        ];
+        let mut out: Vec<Mismatch> = pairs
+            .into_iter()
+            .filter(|(_, a, q)| a.value() != q.value())
+            .map(|(field, a, q)| Mismatch {
+                field,
+                intent: a.to_string(),
+                quote: q.to_string(),
+            })
+            .collect();
+        if self.currency != quote.currency {
+            out.push(Mismatch {
+                field: "currency",
+                intent: self.currency.to_string(),
+                quote: quote.currency.to_string(),
+            });
+        }
+        out
+    }
+}
+
+/// A payment password is exactly six ASCII digits.
+pub fn validate_payment_password(password: &str) -> Result<(), Error> {
+    if password.len() == 6 && password.bytes().all(|b| b.is_ascii_digit()) {
+        Ok(())
+    } else {
+        Err(Error::rule("payment_password", "must be exactly 6 digits"))
+    }
+}

@@ -1,0 +1,26 @@
+//! Balance Checkout's rules, shared by the widget (wasm) and the backend (native):
+//! money, cart, eligibility policy, the split and its allocation, intents and signatures.
+//!
+//! Pure: no IO, no clock, no randomness. Callers pass the time and the nonce in.
+
+pub mod allocation;
+pub mod cart;
+pub mod digest;
+pub mod eligibility;
+pub mod error;
+pub mod intent;
+pub mod money;
+pub mod policy;
+pub mod request;
+pub mod signature;
+pub mod split;
+
+pub use cart::{Cart, CartInput, Category, Line, Merchant, MerchantKind, Shipping};
+pub use digest::{canonical_json, cart_digest};
+pub use eligibility::Reason;
+pub use error::{AmountError, Error};
+pub use intent::{Intent, IntentRequest, Method};
+pub use money::{Amount, Currency, Money};
+pub use policy::Policy;
+pub use signature::SignatureError;
+pub use split::{quote, Choice, Quote, QuoteLine, TopUp};

@@ -1,0 +1,30 @@
+//! The merchant's eligibility policy.
+
+use serde::{Deserialize, Serialize};
+
+use crate::cart::Category;
+use crate::money::Amount;
+
+/// Which parts of a cart the wallet balance may pay for. Held by the backend per merchant
+/// and sent to the widget with the session.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct Policy {
+    pub excluded_categories: Vec<Category>,
+    pub accepting_third_party: Vec<String>,
+    pub shipping_eligible: bool,
+    pub max_balance_per_order: Option<Amount>,
+}
+
+impl Default for Policy {
+    /// `{"excluded_categories": ["virtual","gift_card","top_up"], "accepting_third_party": [],
+    ///   "shipping_eligible": true, "max_balance_per_order": null}`
+    fn default() -> Policy {
+        Policy {
+            excluded_categories: vec![Category::Virtual, Category::GiftCard, Category::TopUp],
+            accepting_third_party: Vec::new(),
+            shipping_eligible: true,
+            max_balance_per_order: None,
+        }
+    }
+}

@@ -1,0 +1,1 @@
+//! Balance Checkout widget.
