@@ -1,0 +1,3 @@
+//! wallet-server: the reference backend (work in progress).
+
+fn main() {}
