@@ -120,12 +120,17 @@ async fn five_hundred_parallel_intents_over_five_wallets_keep_the_ledger_consist
         let flows = ledger_flows(&ledger);
         assert_eq!(
             flows.top_ups, topped_up[&owner],
-            "{owner} top-ups in the ledger"
+            "{owner}: top-ups in the ledger"
         );
         assert_eq!(
-            flows.net,
-            wallet.balance + wallet.held,
-            "{owner}: entries add up to the balance"
+            flows.captures,
+            spent.get(&owner).copied().unwrap_or_default(),
+            "{owner}: captures in the ledger are the succeeded intents"
+        );
+        assert_eq!(
+            flows.refunds,
+            refunded.get(&owner).copied().unwrap_or_default(),
+            "{owner}: refunds in the ledger"
         );
     }
 }

@@ -16,105 +16,111 @@ pub fn ledger_entries(ledger: &Value) -> Vec<Value> {
     }
 }
 
-/// A signed amount: a string like `"-12.50"` (or, leniently, a number).
+/// An unsigned amount string, signed by the entry's `direction` (`credit` adds).
 #[track_caller]
-fn signed(v: &Value) -> Decimal {
-    match v {
-        Value::String(s) => s
-            .parse::<Decimal>()
-            .unwrap_or_else(|e| panic!("{s:?} is not a signed amount: {e}")),
-        Value::Number(n) => n.to_string().parse::<Decimal>().expect("number"),
-        other => panic!("expected a signed amount, got {other}"),
+fn signed(entry: &Value) -> Decimal {
+    let amount = entry["amount"]
+        .as_str()
+        .and_then(|s| s.parse::<Decimal>().ok())
+        .unwrap_or_else(|| panic!("entry without an amount string: {entry}"));
+    assert!(
+        amount > Decimal::ZERO,
+        "entries move a positive amount: {entry}"
+    );
+    match entry["direction"].as_str() {
+        Some("credit") => amount,
+        Some("debit") => -amount,
+        _ => panic!("entry without a credit/debit direction: {entry}"),
     }
 }
 
-/// What a wallet's ledger says happened to it.
+#[track_caller]
+fn amount_of(v: &Value) -> Decimal {
+    v.as_str()
+        .and_then(|s| s.parse::<Decimal>().ok())
+        .unwrap_or_else(|| panic!("expected an amount string, got {v}"))
+}
+
+/// What a wallet's ledger says happened to it, from its entries' kinds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Flows {
-    /// Money that entered the wallet by top-ups.
+    /// Credited by top-ups.
     pub top_ups: Decimal,
-    /// The sum of every entry on the wallet's own accounts: its balance plus what is held.
+    /// Paid to merchants: balance-only payments and captured holds.
+    pub captures: Decimal,
+    /// Credited back by refunds.
+    pub refunds: Decimal,
+    /// The sum of every entry: what the wallet holds, available plus held.
     pub net: Decimal,
 }
 
-fn account(entry: &Value) -> String {
-    entry["account"]
-        .as_str()
-        .or_else(|| entry["account_id"].as_str())
-        .unwrap_or("")
-        .to_owned()
-}
-
-fn kind(entry: &Value) -> String {
-    entry["kind"]
-        .as_str()
-        .or_else(|| entry["transaction_kind"].as_str())
-        .unwrap_or("")
-        .to_owned()
-}
-
-fn is_wallet_account(account: &str) -> bool {
-    account.starts_with("wallet:")
-}
-
-/// Sums a wallet's ledger.
+/// Sums a wallet's ledger by kind.
 #[must_use]
 pub fn ledger_flows(ledger: &Value) -> Flows {
     let mut flows = Flows::default();
     for entry in ledger_entries(ledger) {
-        let acc = account(&entry);
-        if !acc.is_empty() && !is_wallet_account(&acc) {
-            continue;
-        }
-        let amount = signed(&entry["amount"]);
+        let amount = signed(&entry);
         flows.net += amount;
-        if kind(&entry).contains("top") {
-            flows.top_ups += amount;
+        match entry["kind"].as_str().unwrap_or("") {
+            "top_up" => flows.top_ups += amount,
+            "payment" | "capture" => flows.captures -= amount,
+            "refund" => flows.refunds += amount,
+            _ => {}
         }
     }
     flows
 }
 
-/// Checks a wallet's ledger against its balance: every transaction balances (when the
-/// answer shows all of its legs), each account's running balance follows from its
-/// entries, and the entries add up to what the wallet shows.
+/// Checks a wallet's ledger against its balance: each account's running balance follows
+/// from its entries and never goes below zero; transactions inside the wallet (hold,
+/// release) sum to zero; the entries add up to what the wallet shows, and to top-ups -
+/// captures + refunds.
 #[track_caller]
 pub fn check_wallet_ledger(ledger: &Value, wallet: &Wallet) {
     let entries = ledger_entries(ledger);
-    let mut per_transaction: BTreeMap<String, Decimal> = BTreeMap::new();
+    let mut inside: BTreeMap<String, Decimal> = BTreeMap::new();
     let mut running: BTreeMap<String, Decimal> = BTreeMap::new();
     for entry in &entries {
-        let amount = signed(&entry["amount"]);
-        if let Some(legs) = entry["legs"].as_array() {
-            let sum: Decimal = legs.iter().map(|l| signed(&l["amount"])).sum();
-            assert_eq!(
-                sum,
-                Decimal::ZERO,
-                "a ledger transaction must sum to zero: {entry}"
-            );
-        }
-        if let Some(txn) = entry["transaction_id"].as_str() {
-            *per_transaction.entry(txn.to_owned()).or_default() += amount;
-        }
-        let acc = account(entry);
-        if let Some(after) = entry.get("balance_after").filter(|v| !v.is_null()) {
-            let before = running.get(&acc).copied().unwrap_or_default();
-            assert_eq!(
-                before + amount,
-                signed(after),
-                "running balance of {acc}: {entry}"
-            );
-            running.insert(acc.clone(), signed(after));
-        }
+        let amount = signed(entry);
+        let account = entry["account"].as_str().unwrap_or("").to_owned();
         assert!(
-            running.get(&acc).copied().unwrap_or_default() >= Decimal::ZERO,
-            "{acc} went negative: {entry}"
+            account == "available" || account == "held",
+            "a wallet ledger shows its own accounts: {entry}"
         );
+        let after = amount_of(&entry["balance_after"]);
+        let before = running.get(&account).copied().unwrap_or_default();
+        assert_eq!(
+            before + amount,
+            after,
+            "running balance of {account}: {entry}"
+        );
+        assert!(after >= Decimal::ZERO, "{account} went negative: {entry}");
+        running.insert(account, after);
+        if matches!(entry["kind"].as_str(), Some("hold" | "release")) {
+            let txn = entry["transaction_id"].as_str().unwrap_or("").to_owned();
+            *inside.entry(txn).or_default() += amount;
+        }
+    }
+    for (txn, sum) in inside {
+        assert_eq!(sum, Decimal::ZERO, "transaction {txn} must sum to zero");
     }
     let flows = ledger_flows(ledger);
     assert_eq!(
         flows.net,
         wallet.balance + wallet.held,
         "the wallet's entries add up to its balance and hold"
+    );
+    assert_eq!(
+        flows.net,
+        flows.top_ups - flows.captures + flows.refunds,
+        "top-ups - captures + refunds: {flows:?}"
+    );
+    assert_eq!(
+        running.get("available").copied().unwrap_or_default(),
+        wallet.balance
+    );
+    assert_eq!(
+        running.get("held").copied().unwrap_or_default(),
+        wallet.held
     );
 }
