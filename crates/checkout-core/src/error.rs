@@ -2,7 +2,7 @@
 
 use thiserror::Error;
 
-use crate::money::{Currency, MAX_MAJOR_UNITS};
+use crate::money::{Currency, MAX_EXPONENT, MAX_MAJOR_UNITS};
 
 /// Why an amount string (or a computed amount) is not valid money.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -19,6 +19,8 @@ pub enum AmountError {
     Malformed(String),
     #[error("amount {0} is above the maximum of {max} major units", max = MAX_MAJOR_UNITS)]
     TooLarge(String),
+    #[error("amount {0:?} has more decimals than any currency allows (at most {max})", max = MAX_EXPONENT)]
+    TooPrecise(String),
     #[error("{currency} allows {allowed} decimals, got {got:?}")]
     TooManyDecimals {
         currency: Currency,

@@ -18,6 +18,9 @@ use crate::error::AmountError;
 /// The largest amount anything may reach, in major units: 10^13.
 pub const MAX_MAJOR_UNITS: i64 = 10_000_000_000_000;
 
+/// The most minor digits any supported currency has (KWD, BHD).
+pub const MAX_EXPONENT: u32 = 3;
+
 /// ISO 4217 currencies the product supports, each with its number of minor digits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub enum Currency {
@@ -121,14 +124,22 @@ impl Amount {
         if int.len() > 1 && int.starts_with('0') {
             return Err(AmountError::Malformed(s.to_owned()));
         }
-        // 10^13 has 14 integer digits; 28 fraction digits is rust_decimal's limit.
-        if int.len() > 14 || frac.is_some_and(|f| f.len() > 28) {
+        // The bound is checked on the integer part first, so that a huge amount is reported
+        // as too large and not as too precise. 10^13 has 14 digits; 14 digits fit an i64.
+        let too_large = int.len() > 14 || {
+            let whole: i64 = int
+                .parse()
+                .map_err(|_| AmountError::Malformed(s.to_owned()))?;
+            whole > MAX_MAJOR_UNITS
+                || (whole == MAX_MAJOR_UNITS && frac.is_some_and(|f| f.bytes().any(|b| b != b'0')))
+        };
+        if too_large {
             return Err(AmountError::TooLarge(s.to_owned()));
         }
-        let value = Decimal::from_str_exact(s).map_err(|_| AmountError::Malformed(s.to_owned()))?;
-        if value > Decimal::from(MAX_MAJOR_UNITS) {
-            return Err(AmountError::TooLarge(s.to_owned()));
-        }
+        // Within the bound, the only way a decimal cannot hold the string exactly is more
+        // fraction digits than its 96-bit mantissa carries; no currency has more than 3.
+        let value =
+            Decimal::from_str_exact(s).map_err(|_| AmountError::TooPrecise(s.to_owned()))?;
         Ok(Amount(value))
     }
 
