@@ -177,7 +177,7 @@ stage_server() {
     >"$WORK_DIR/server.log" 2>&1 &
   echo $! >"$WORK_DIR/server.pid"
   echo "$ENDPOINT" >"$WORK_DIR/endpoint"
-  if ! wait_http "$ENDPOINT/v1/" 60; then
+  if ! wait_http "$ENDPOINT/healthz" 60; then
     cat "$WORK_DIR/server.log" >&2
     die "wallet-server demo did not answer on $ENDPOINT within 60 s (its log is above)"
   fi

@@ -1,0 +1,134 @@
+// Debian's Chromium driven by playwright-core (no browser download), headless, with a
+// fresh profile per launch, and helpers to drive the widget inside its shadow root
+// (Playwright's CSS locators pierce open shadow roots).
+import { chromium } from 'playwright-core';
+import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+export const CHROMIUM = process.env.BC_E2E_CHROMIUM ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless=new', '--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage',
+  '--disable-background-networking', '--disable-component-update', '--no-first-run',
+  '--disable-sync', '--disable-quic',
+];
+export const ARTIFACTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', 'artifacts');
+
+/** Launches Chromium with a new empty user-data-dir; `close()` removes it. */
+export async function launch() {
+  const profile = mkdtempSync(path.join(tmpdir(), 'bc-e2e-profile-'));
+  const context = await chromium.launchPersistentContext(profile, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: CHROMIUM_ARGS,
+    viewport: { width: 1280, height: 900 },
+  });
+  return {
+    context,
+    async close() {
+      await context.close();
+      rmSync(profile, { recursive: true, force: true });
+    },
+  };
+}
+
+// Runs in the page before its own scripts: records the widget's DOM events (captured on
+// window, so they are seen whether or not they bubble) and CSP violations.
+function recorder() {
+  window.__bc = { events: [], csp: [] };
+  for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed']) {
+    window.addEventListener(`balancecheckout:${name}`, (e) => {
+      let detail = null;
+      try { detail = JSON.parse(JSON.stringify(e.detail)); } catch { detail = String(e.detail); }
+      window.__bc.events.push({ name, detail });
+    }, true);
+  }
+  document.addEventListener('securitypolicyviolation', (e) => {
+    window.__bc.csp.push(`${e.violatedDirective} blocked ${e.blockedURI} (${e.sourceFile}:${e.lineNumber})`);
+  }, true);
+}
+
+/** A new page that records console errors, page errors, CSP violations and widget events. */
+export async function newPage(browser) {
+  const page = await browser.context.newPage();
+  const console = [];
+  page.on('console', (m) => { if (m.type() === 'error' || m.type() === 'warning') console.push(`${m.type()}: ${m.text()}`); });
+  page.on('pageerror', (e) => console.push(`pageerror: ${e.message}`));
+  await page.addInitScript(recorder);
+  page.bc = { console };
+  return page;
+}
+
+export const widget = {
+  root: (page) => page.locator('[data-balance-checkout]'),
+  pay: (page) => page.locator('[data-balance-checkout] button.bc-pay'),
+  password: (page) => page.locator('[data-balance-checkout] input[type="password"]'),
+  useBalance: (page) => page.locator('[data-balance-checkout] input[role="switch"]'),
+  cap: (page) => page.locator('[data-balance-checkout] .bc-balance input.bc-input'),
+  method: (page, code) => page.locator(`[data-balance-checkout] input[type="radio"][value="${code}"]`),
+  summary: (page, part) => page.locator(`[data-balance-checkout] .bc-summary__${part} dd`),
+  line: (page, id) => page.locator(`[data-balance-checkout] li.bc-line[data-line="${id}"]`),
+  topup: (page) => page.locator('[data-balance-checkout] .bc-topup'),
+  error: (page) => page.locator('[data-balance-checkout] [role="alert"]'),
+  outcome: (page) => page.locator('[data-balance-checkout] .bc-outcome'),
+  succeeded: (page) => page.locator('[data-balance-checkout] .bc-outcome--ok'),
+  actionLink: (page) => page.locator('[data-balance-checkout] .bc-outcome a[href]'),
+};
+
+/** Opens the demo shop and waits until the widget is interactive (quote shown, Pay present). */
+export async function openShop(page, base, { cart = 'mixed', locale = 'en' } = {}) {
+  const response = await page.goto(`${base}/?cart=${cart}&locale=${locale}`);
+  await widgetInteractive(page);
+  return response;
+}
+
+export async function widgetInteractive(page, timeout = 20_000) {
+  await widget.summary(page, 'total').waitFor({ state: 'visible', timeout });
+  await widget.pay(page).waitFor({ state: 'visible', timeout });
+}
+
+/** Types the payment password (and, when needed, picks the second method). */
+export async function fillCheckout(page, { password = '123456', method = null } = {}) {
+  if (method) await widget.method(page, method).check();
+  await widget.password(page).fill(password);
+}
+
+/** Text of an amount cell without currency signs or spaces: "¥106.00" -> "106.00". */
+export async function amountOf(locator) {
+  const text = await locator.innerText();
+  const m = /[\d,]+(?:\.\d+)?/.exec(text.replace(/\s/g, ''));
+  return m ? m[0].replace(/,/g, '') : text;
+}
+
+export async function events(page, name) {
+  const all = await page.evaluate(() => window.__bc?.events ?? []);
+  return name ? all.filter((e) => e.name === name) : all;
+}
+
+export async function cspViolations(page) {
+  const fromDom = await page.evaluate(() => window.__bc?.csp ?? []);
+  const fromConsole = page.bc.console.filter((l) => /Content Security Policy|Refused to/i.test(l));
+  return [...fromDom, ...fromConsole];
+}
+
+export function artifactPath(name) {
+  mkdirSync(ARTIFACTS, { recursive: true });
+  return path.join(ARTIFACTS, name);
+}
+
+/** Polls `fn` until it returns a truthy value, or throws after `timeout` ms. */
+export async function eventually(fn, { timeout = 15_000, interval = 100, what = 'condition' } = {}) {
+  const end = Date.now() + timeout;
+  let last;
+  for (;;) {
+    try {
+      last = await fn();
+      if (last) return last;
+    } catch (e) {
+      last = e;
+    }
+    if (Date.now() > end) throw new Error(`timed out waiting for ${what}; last: ${last instanceof Error ? last.message : JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, interval));
+  }
+}

@@ -1,0 +1,92 @@
+// What the shopper sees: reasons, balance prices and the top-up hint, both locales at
+// phone and desktop widths, accessibility, and the widget under the shop's strict CSP.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { withCheckout } from '../lib/fixture.mjs';
+import { openShop, widget, amountOf, cspViolations, artifactPath } from '../lib/browser.mjs';
+
+const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
+  + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+const directives = (csp) => csp.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
+
+test('ineligible items are explained', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    await openShop(page, base, { cart: 'mixed', locale: 'en' });
+    const reason = (id) => widget.line(page, id).locator('.bc-reason');
+    assert.match(await reason('L2').innerText(), /virtual/i, 'the game card: category excluded');
+    assert.match(await reason('L4').innerText(), /seller/i, 'marketplace seller not accepting balance');
+    assert.equal(await reason('L1').count(), 0, 'the kettle is eligible');
+    assert.equal(await reason('L3').count(), 0, 'the partner seller accepts balance');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+  });
+});
+
+test('balance prices not unlocked: the top-up hint says how much to add', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    // topup cart: 179.00 + 6.00 at balance prices > 120.50: standard prices, hint to top up 64.50.
+    await openShop(page, base, { cart: 'topup', locale: 'en' });
+    assert.equal(await amountOf(widget.summary(page, 'total')), '205.00');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '120.50');
+    assert.equal(await amountOf(widget.summary(page, 'other')), '84.50');
+    assert.equal(await widget.summary(page, 'savings').count(), 0, 'no savings shown');
+    const hint = await widget.topup(page).innerText();
+    assert.match(hint, /64\.50/, `top-up amount in "${hint}"`);
+    assert.match(hint, /20\.00/, `savings in "${hint}"`);
+  });
+});
+
+test('the demo shop sends the strict CSP and the widget works under it', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    const response = await openShop(page, base, { cart: 'basic', locale: 'zh-CN' });
+    const csp = response.headers()['content-security-policy'];
+    assert.ok(csp, 'Content-Security-Policy header present');
+    assert.deepEqual(directives(csp), directives(STRICT_CSP));
+    await widget.password(page).fill('123456');
+    await widget.pay(page).click();
+    await widget.succeeded(page).waitFor();
+    assert.deepEqual(await cspViolations(page), [], 'no CSP violations');
+    assert.deepEqual(page.bc.console.filter((l) => l.startsWith('pageerror')), [], 'no uncaught errors');
+  });
+});
+
+test('screenshots in zh-CN and en at 360 px and 1280 px', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    for (const locale of ['zh-CN', 'en']) {
+      for (const width of [360, 1280]) {
+        await page.setViewportSize({ width, height: 900 });
+        await openShop(page, base, { cart: 'mixed', locale });
+        const host = widget.root(page);
+        const box = await host.boundingBox();
+        assert.ok(box.width <= width, `widget fits ${width} px (is ${box.width})`);
+        await host.screenshot({ path: artifactPath(`widget-${locale}-${width}.png`) });
+        await page.screenshot({ path: artifactPath(`shop-${locale}-${width}.png`), fullPage: true });
+        const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
+        assert.ok(scrollWidth <= width, `no horizontal scrolling at ${width} px (scrollWidth ${scrollWidth})`);
+      }
+    }
+  });
+});
+
+test('accessibility: axe-core finds no serious or critical violations', async (t) => {
+  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+  await withCheckout(t, async ({ base, page }) => {
+    const found = [];
+    for (const locale of ['en', 'zh-CN']) {
+      await openShop(page, base, { cart: 'mixed', locale });
+      // Evaluated through the DevTools protocol, so the page's CSP does not block it.
+      await page.evaluate(axeSource);
+      const results = await page.evaluate(async () =>
+        // eslint-disable-next-line no-undef
+        axe.run(document, { resultTypes: ['violations'] }));
+      for (const v of results.violations) {
+        if (v.impact === 'serious' || v.impact === 'critical') {
+          found.push(`${locale} ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+        }
+      }
+    }
+    assert.deepEqual(found, []);
+  });
+});

@@ -1,0 +1,129 @@
+// What shoppers and networks do: double clicks, a cut connection in the middle of Pay,
+// wrong passwords. The backend's ledger must show exactly one charge (or none).
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withCheckout } from '../lib/fixture.mjs';
+import { openShop, fillCheckout, widget, eventually } from '../lib/browser.mjs';
+import { wallet, ledger, chargedIntents, SEEDED_BALANCE } from '../lib/api.mjs';
+
+const INTENTS = '**/v1/sessions/*/intents';
+
+async function assertOneCharge(base, balanceAfter) {
+  const entries = await ledger(base);
+  assert.equal(chargedIntents(entries).length, 1, `exactly one charge, ledger: ${JSON.stringify(entries)}`);
+  const w = await wallet(base);
+  assert.deepEqual([w.balance, w.held], [balanceAfter, '0.00']);
+}
+
+test('double click on Pay charges once', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    const posts = [];
+    page.on('request', (r) => { if (r.method() === 'POST' && /\/intents$/.test(r.url())) posts.push(r); });
+    await openShop(page, base, { cart: 'basic' });
+    await fillCheckout(page);
+    await widget.pay(page).dblclick();
+    await widget.succeeded(page).waitFor();
+    assert.equal(posts.length, 1, 'one intents POST for a double click');
+    await assertOneCharge(base, '59.50');
+  });
+});
+
+test('connection cut after the intent reached the server, then retry: one charge', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    const sent = [];
+    let cut = false;
+    await page.route(INTENTS, async (route) => {
+      const req = route.request();
+      sent.push({ key: req.headers()['idempotency-key'], body: req.postData() });
+      if (!cut) {
+        cut = true;
+        await route.fetch(); // the server executes the payment ...
+        await route.abort('connectionreset'); // ... and the answer never arrives
+        return;
+      }
+      await route.continue();
+    });
+    await openShop(page, base, { cart: 'basic' });
+    await fillCheckout(page);
+    await widget.pay(page).click();
+    // The widget reports the failure and offers to try again (Pay or a retry button).
+    await eventually(async () => (await widget.error(page).count()) > 0 || (await widget.succeeded(page).count()) > 0,
+      { what: 'an error after the cut' });
+    if ((await widget.succeeded(page).count()) === 0) {
+      const retry = page.locator('[data-balance-checkout] [role="alert"] button');
+      if (await retry.count()) await retry.first().click();
+      else {
+        if ((await widget.password(page).inputValue()) === '') await widget.password(page).fill('123456');
+        await widget.pay(page).click();
+      }
+      await widget.succeeded(page).waitFor({ timeout: 20_000 });
+    }
+    assert.ok(sent.length >= 2, 'the widget retried');
+    assert.equal(sent[1].key, sent[0].key, 'the retry reuses the Idempotency-Key');
+    await assertOneCharge(base, '59.50');
+  });
+});
+
+test('connection cut before the intent reached the server, then retry: one charge', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    let cut = false;
+    await page.route(INTENTS, async (route) => {
+      if (!cut) {
+        cut = true;
+        await route.abort('internetdisconnected');
+        return;
+      }
+      await route.continue();
+    });
+    await openShop(page, base, { cart: 'basic' });
+    await fillCheckout(page);
+    await widget.pay(page).click();
+    await widget.error(page).first().waitFor();
+    assert.equal((await wallet(base)).balance, SEEDED_BALANCE, 'nothing charged yet');
+    const retry = page.locator('[data-balance-checkout] [role="alert"] button');
+    if (await retry.count()) await retry.first().click();
+    else {
+      if ((await widget.password(page).inputValue()) === '') await widget.password(page).fill('123456');
+      await widget.pay(page).click();
+    }
+    await widget.succeeded(page).waitFor({ timeout: 20_000 });
+    await assertOneCharge(base, '59.50');
+  });
+});
+
+test('a wrong password shows the attempts left and charges nothing', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    await openShop(page, base, { cart: 'basic', locale: 'en' });
+    await fillCheckout(page, { password: '000000' });
+    await widget.pay(page).click();
+    const alert = widget.error(page).filter({ hasText: /wrong payment password/i });
+    await alert.waitFor();
+    assert.match(await alert.innerText(), /\b4\b/, 'four attempts left');
+    const w = await wallet(base);
+    assert.deepEqual([w.balance, w.held], [SEEDED_BALANCE, '0.00']);
+    assert.equal(chargedIntents(await ledger(base)).length, 0);
+  });
+});
+
+test('five wrong passwords lock paying with balance', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    await openShop(page, base, { cart: 'basic', locale: 'en' });
+    for (let i = 1; i <= 5; i++) {
+      await widget.password(page).fill(`00000${i}`);
+      await widget.pay(page).click();
+      if (i < 5) {
+        await widget.error(page).filter({ hasText: new RegExp(`\\b${5 - i}\\b.*attempt`, 'i') }).waitFor();
+      }
+    }
+    await widget.error(page).filter({ hasText: /locked/i }).waitFor();
+    // Even the right password is refused now.
+    await widget.password(page).fill('123456');
+    if (await widget.pay(page).isEnabled()) {
+      await widget.pay(page).click();
+      await widget.error(page).filter({ hasText: /locked/i }).waitFor();
+    }
+    const w = await wallet(base);
+    assert.deepEqual([w.balance, w.held], [SEEDED_BALANCE, '0.00']);
+    assert.equal(chargedIntents(await ledger(base)).length, 0);
+  });
+});
