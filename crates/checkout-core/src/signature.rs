@@ -111,7 +111,9 @@ pub fn verify(secret: &str, header: &str, body: &[u8], now: i64) -> Result<(), S
         return Err(SignatureError::Mismatch);
     }
     let age = now.saturating_sub(parsed.timestamp);
-    if age.abs() > TOLERANCE_SECS {
+    // `unsigned_abs`: `abs` of a saturated `i64::MIN` would overflow (a panic in debug builds,
+    // a negative and therefore "fresh" age in release builds).
+    if age.unsigned_abs() > TOLERANCE_SECS.unsigned_abs() {
         return Err(SignatureError::Expired { age });
     }
     Ok(())
