@@ -1,3 +1,62 @@
-//! wallet-server: the reference backend (work in progress).
+//! `wallet-server`: the reference wallet backend of Balance Checkout.
+//!
+//! `wallet-server serve --config server.toml` runs it for real; `wallet-server demo`
+//! runs it with the fixed demo values of DESIGN.md *Demo mode*.
 
-fn main() {}
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+use wallet_server::config::{Cli, Config, Mode};
+
+#[derive(Parser)]
+#[command(
+    name = "wallet-server",
+    version,
+    about = "Balance Checkout reference wallet backend"
+)]
+struct Args {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the backend from a configuration file and environment variables.
+    Serve(Cli),
+    /// Run the demo: fixed merchant, shopper and keys, the demo shop at `/`, sandbox on.
+    Demo(Cli),
+}
+
+fn main() -> ExitCode {
+    let args = Args::parse();
+    wallet_server::telemetry::init();
+    let (mode, cli) = match args.command {
+        Command::Serve(cli) => (Mode::Serve, cli),
+        Command::Demo(cli) => (Mode::Demo, cli),
+    };
+    let config = match Config::load(mode, &cli) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("wallet-server: {e}");
+            return ExitCode::from(2);
+        }
+    };
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wallet-server: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(wallet_server::app::run(config)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wallet-server: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -1,0 +1,160 @@
+//! Wiring: database, router and layers, the sweeper, and serving until SIGINT/SIGTERM.
+
+use std::io::Write as _;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, Request, State};
+use axum::http::{header, HeaderName, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::Response;
+use axum::routing::get;
+use axum::Router;
+use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::services::ServeDir;
+
+use crate::config::{Config, Mode};
+use crate::db::Db;
+use crate::error::{ApiError, Reply};
+use crate::ratelimit::RateLimiter;
+use crate::routes::{AppState, MAX_BODY_BYTES};
+
+async fn healthz(State(state): State<AppState>) -> Result<Reply, ApiError> {
+    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    Ok(Reply::json(
+        StatusCode::OK,
+        &serde_json::json!({"status": "ok"}),
+    ))
+}
+
+/// One log line per request: method, path (never the query: it may carry a session's
+/// values in the demo), status and duration. No headers, so no keys or signatures.
+async fn access_log(req: Request, next: Next) -> Response {
+    let start = Instant::now();
+    let method = req.method().clone();
+    let path = req.uri().path().to_owned();
+    let response = next.run(req).await;
+    tracing::info!(
+        %method,
+        %path,
+        status = response.status().as_u16(),
+        ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
+        "request"
+    );
+    response
+}
+
+fn cors(origins: &[String]) -> CorsLayer {
+    let list: Vec<HeaderValue> = origins
+        .iter()
+        .filter_map(|o| HeaderValue::from_str(o.trim_end_matches('/')).ok())
+        .collect();
+    CorsLayer::new()
+        .allow_origin(AllowOrigin::list(list))
+        .allow_methods([Method::GET, Method::POST])
+        .allow_headers([
+            header::AUTHORIZATION,
+            header::CONTENT_TYPE,
+            HeaderName::from_static("idempotency-key"),
+            HeaderName::from_static("checkout-signature"),
+        ])
+        .expose_headers([header::RETRY_AFTER])
+        .max_age(Duration::from_secs(600))
+}
+
+/// The whole application for a state; `origins` are the CORS origins.
+pub fn router(state: AppState, origins: &[String]) -> Router {
+    let mut app = crate::routes::api(state.config.sandbox)
+        .route("/healthz", get(healthz))
+        .nest_service("/balance-checkout", ServeDir::new(&state.config.widget_dir));
+    if state.config.mode == Mode::Demo {
+        app = app.merge(crate::demo::shop::routes());
+    }
+    app.fallback(crate::error::route_not_found)
+        .method_not_allowed_fallback(crate::error::method_not_allowed)
+        .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::ratelimit::limit,
+        ))
+        .layer(cors(origins))
+        .layer(middleware::from_fn(access_log))
+        .with_state(state)
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Runs the server until a shutdown signal.
+pub async fn run(mut config: Config) -> Result<(), String> {
+    let db = Db::connect(&config.database_url).await?;
+    db.migrate().await?;
+    let listener = tokio::net::TcpListener::bind(&config.listen)
+        .await
+        .map_err(|e| {
+            format!(
+                "cannot listen on {}: {e}; choose another address with --listen",
+                config.listen
+            )
+        })?;
+    let addr = listener
+        .local_addr()
+        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let origin = format!("http://{addr}");
+    if config.mode == Mode::Demo {
+        config.allowed_origins.push(origin.clone());
+        if config.public_url.is_none() {
+            config.public_url = Some(origin.clone());
+        }
+    }
+    let origins = config.allowed_origins.clone();
+    let limiter = Arc::new(RateLimiter::new(
+        config.rate_limit_ip_per_min,
+        config.rate_limit_session_per_min,
+    ));
+    let sweep_every = config.sweep_interval_secs;
+    let state = AppState {
+        db: db.clone(),
+        config: Arc::new(config),
+        limiter,
+    };
+    if state.config.mode == Mode::Demo {
+        crate::demo::seed(&state).await?;
+        crate::demo::announce(&origin, &state.config.widget_dir);
+    } else {
+        let mut out = std::io::stdout();
+        let _ = writeln!(out, "Balance Checkout wallet-server: {origin}/");
+        let _ = out.flush();
+    }
+    tracing::info!(%addr, sandbox = state.config.sandbox, "listening");
+    let sweeper = tokio::spawn(crate::sweeper::run(db, sweep_every));
+    let app = router(state, &origins);
+    let served = axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await;
+    sweeper.abort();
+    served.map_err(|e| format!("server error: {e}"))
+}

@@ -1,0 +1,274 @@
+//! Configuration: command-line flags, then environment variables, then the TOML file,
+//! then defaults (the first one that gives a value wins).
+
+use std::collections::HashMap;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+
+use checkout_core::{Method, Policy};
+use serde::Deserialize;
+use sha2::{Digest, Sha256};
+
+/// Which subcommand runs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Serve,
+    Demo,
+}
+
+/// Flags shared by `serve` and `demo`. Each also reads its environment variable.
+#[derive(Debug, Clone, Default, clap::Args)]
+pub struct Cli {
+    /// TOML configuration file (merchants, keys, policy, origins).
+    #[arg(long, env = "BC_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// Address to listen on, e.g. 127.0.0.1:8080 (port 0 picks a free port).
+    #[arg(long, env = "BC_LISTEN")]
+    pub listen: Option<String>,
+    /// sqlite://path, sqlite::memory: or postgres://… (DATABASE_URL is also read).
+    #[arg(long, env = "BC_DATABASE_URL")]
+    pub database: Option<String>,
+    /// The widget's Trunk output directory, served under /balance-checkout/.
+    #[arg(long, env = "BC_WIDGET_DIR")]
+    pub widget_dir: Option<PathBuf>,
+}
+
+/// `[[merchants]]` in the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantFile {
+    pub id: String,
+    pub secret_key: String,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub methods: Option<Vec<Method>>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+}
+
+/// The TOML file. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub widget_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub admin_key: Option<String>,
+    pub sandbox: Option<bool>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub session_ttl_secs: Option<u64>,
+    pub hold_ttl_secs: Option<u64>,
+    pub lockout_secs: Option<u64>,
+    pub sweep_interval_secs: Option<u64>,
+    pub rate_limit_ip_per_min: Option<u32>,
+    pub rate_limit_session_per_min: Option<u32>,
+    #[serde(default)]
+    pub merchants: Vec<MerchantFile>,
+}
+
+/// A merchant as the server uses it.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub id: String,
+    pub policy: Policy,
+    pub methods: Vec<Method>,
+    pub allowed_origins: Vec<String>,
+}
+
+/// The resolved configuration.
+#[derive(Debug, Clone)]
+pub struct Config {
+    pub mode: Mode,
+    pub listen: String,
+    pub database_url: String,
+    pub widget_dir: PathBuf,
+    /// Base of absolute URLs the server hands out (sandbox page); the request's Host when absent.
+    pub public_url: Option<String>,
+    /// SHA-256 of the admin key; wallet endpoints answer 401 when there is none.
+    pub admin_key_digest: Option<[u8; 32]>,
+    pub sandbox: bool,
+    pub allowed_origins: Vec<String>,
+    pub session_ttl_secs: i64,
+    pub hold_ttl_secs: i64,
+    pub lockout_secs: i64,
+    pub sweep_interval_secs: u64,
+    pub rate_limit_ip_per_min: u32,
+    pub rate_limit_session_per_min: u32,
+    /// Merchants by the SHA-256 of their secret key.
+    pub merchants: HashMap<[u8; 32], Arc<Merchant>>,
+}
+
+/// SHA-256 of a key: keys are looked up and compared by digest, never kept in clear.
+#[must_use]
+pub fn key_digest(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+fn env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.trim().is_empty())
+}
+
+fn env_number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
+    match env(name) {
+        None => Ok(None),
+        Some(v) => v.trim().parse().map(Some).map_err(|_| {
+            format!("{name}={v:?} is not a whole non-negative number; set it to e.g. 60")
+        }),
+    }
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, String> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        format!(
+            "cannot read the configuration file {}: {e}; pass an existing file with --config",
+            path.display()
+        )
+    })?;
+    toml::from_str(&text).map_err(|e| {
+        format!(
+            "the configuration file {} is not valid: {e}; see crates/wallet-server/README.md for the keys",
+            path.display()
+        )
+    })
+}
+
+/// The merchant, origins and keys of DESIGN.md *Demo mode*.
+fn demo_file() -> FileConfig {
+    let mut policy = Policy::default();
+    policy.accepting_third_party = vec!["m-partner".to_owned()];
+    FileConfig {
+        admin_key: Some(crate::demo::ADMIN_KEY.to_owned()),
+        sandbox: Some(true),
+        merchants: vec![MerchantFile {
+            id: crate::demo::MERCHANT_ID.to_owned(),
+            secret_key: crate::demo::MERCHANT_KEY.to_owned(),
+            policy: Some(policy),
+            methods: None,
+            allowed_origins: vec!["http://127.0.0.1:8080".to_owned()],
+        }],
+        ..FileConfig::default()
+    }
+}
+
+fn secs(value: Option<u64>, default: u64, name: &str) -> Result<i64, String> {
+    let v = value.unwrap_or(default);
+    if v == 0 {
+        return Err(format!("{name} must be at least 1 second"));
+    }
+    i64::try_from(v).map_err(|_| format!("{name} is too large; use at most a few days in seconds"))
+}
+
+impl Config {
+    /// Resolves flags, environment, file and defaults.
+    pub fn load(mode: Mode, cli: &Cli) -> Result<Config, String> {
+        let file = match (&cli.config, mode) {
+            (Some(path), _) => read_file(path)?,
+            (None, Mode::Demo) => demo_file(),
+            (None, Mode::Serve) => FileConfig::default(),
+        };
+        let listen = cli
+            .listen
+            .clone()
+            .or(file.listen)
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let database_url = cli
+            .database
+            .clone()
+            .or_else(|| env("DATABASE_URL"))
+            .or(file.database_url)
+            .unwrap_or_else(|| match mode {
+                Mode::Demo => "sqlite://balance-checkout-demo.db".to_owned(),
+                Mode::Serve => "sqlite://balance-checkout.db".to_owned(),
+            });
+        let admin_key = env("BC_ADMIN_KEY").or(file.admin_key);
+        let mut merchants = HashMap::new();
+        let mut allowed_origins = file.allowed_origins;
+        for m in file.merchants {
+            if m.id.trim().is_empty() || m.secret_key.len() < 8 {
+                return Err(format!(
+                    "merchant {:?}: needs a non-empty id and a secret_key of at least 8 characters",
+                    m.id
+                ));
+            }
+            allowed_origins.extend(m.allowed_origins.iter().cloned());
+            let merchant = Merchant {
+                id: m.id,
+                policy: m.policy.unwrap_or_default(),
+                methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
+                allowed_origins: m.allowed_origins,
+            };
+            if merchants
+                .insert(key_digest(&m.secret_key), Arc::new(merchant))
+                .is_some()
+            {
+                return Err("two merchants share a secret_key; give each its own".to_owned());
+            }
+        }
+        if let Some(extra) = env("BC_ALLOWED_ORIGINS") {
+            allowed_origins.extend(extra.split(',').map(|o| o.trim().to_owned()));
+        }
+        allowed_origins.sort();
+        allowed_origins.dedup();
+        let sandbox = match env("BC_SANDBOX") {
+            Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
+            None => file.sandbox.unwrap_or(mode == Mode::Demo),
+        };
+        Ok(Config {
+            mode,
+            listen,
+            database_url,
+            widget_dir: cli
+                .widget_dir
+                .clone()
+                .or(file.widget_dir)
+                .unwrap_or_else(|| PathBuf::from("dist")),
+            public_url: env("BC_PUBLIC_URL")
+                .or(file.public_url)
+                .map(|u| u.trim_end_matches('/').to_owned()),
+            admin_key_digest: admin_key.as_deref().map(key_digest),
+            sandbox,
+            allowed_origins,
+            session_ttl_secs: secs(
+                env_number("BC_SESSION_TTL_SECS")?.or(file.session_ttl_secs),
+                1800,
+                "BC_SESSION_TTL_SECS",
+            )?,
+            hold_ttl_secs: secs(
+                env_number("BC_HOLD_TTL_SECS")?.or(file.hold_ttl_secs),
+                900,
+                "BC_HOLD_TTL_SECS",
+            )?,
+            lockout_secs: secs(
+                env_number("BC_LOCKOUT_SECS")?.or(file.lockout_secs),
+                900,
+                "BC_LOCKOUT_SECS",
+            )?,
+            sweep_interval_secs: env_number("BC_SWEEP_INTERVAL_SECS")?
+                .or(file.sweep_interval_secs)
+                .unwrap_or(30)
+                .max(1),
+            rate_limit_ip_per_min: env_number("BC_RATE_LIMIT_IP_PER_MIN")?
+                .or(file.rate_limit_ip_per_min)
+                .unwrap_or(600),
+            rate_limit_session_per_min: env_number("BC_RATE_LIMIT_SESSION_PER_MIN")?
+                .or(file.rate_limit_session_per_min)
+                .unwrap_or(60),
+            merchants,
+        })
+    }
+
+    /// The merchant whose secret key this is.
+    #[must_use]
+    pub fn merchant_by_key(&self, key: &str) -> Option<Arc<Merchant>> {
+        self.merchants.get(&key_digest(key)).cloned()
+    }
+
+    /// The merchant with this id.
+    #[must_use]
+    pub fn merchant_by_id(&self, id: &str) -> Option<Arc<Merchant>> {
+        self.merchants.values().find(|m| m.id == id).cloned()
+    }
+}

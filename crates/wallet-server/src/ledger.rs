@@ -1,0 +1,228 @@
+//! The double-entry ledger. Every movement is one ledger transaction whose entries sum to
+//! zero; each entry changes its account's `balance` in the same database transaction,
+//! through an UPDATE that refuses to take a wallet or merchant account below zero (and a
+//! CHECK constraint on the column refuses it again should a query ever forget).
+//!
+//! Accounts:
+//! - `wallet:<shopper>:available` — what the shopper can spend;
+//! - `wallet:<shopper>:held` — balance reserved while a second method runs;
+//! - `merchant:<id>:<currency>` — the merchant's settlement: what it was paid;
+//! - `external:<method>:<currency>` — money entering or leaving through a payment method
+//!   (top-ups, second-method legs and their refunds); these go negative by design.
+
+use checkout_core::{Currency, Money};
+
+use crate::db::Tx;
+
+/// Why a posting was refused.
+#[derive(Debug)]
+pub enum LedgerError {
+    /// The account would go below zero (or past the money bound).
+    Insufficient {
+        account: String,
+    },
+    /// The legs do not sum to zero: a bug in the caller.
+    Unbalanced,
+    Db(sqlx::Error),
+}
+
+impl From<sqlx::Error> for LedgerError {
+    fn from(e: sqlx::Error) -> LedgerError {
+        LedgerError::Db(e)
+    }
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    WalletAvailable,
+    WalletHeld,
+    MerchantSettlement,
+    External,
+}
+
+impl AccountKind {
+    fn code(self) -> &'static str {
+        match self {
+            AccountKind::WalletAvailable => "wallet_available",
+            AccountKind::WalletHeld => "wallet_held",
+            AccountKind::MerchantSettlement => "merchant_settlement",
+            AccountKind::External => "external",
+        }
+    }
+
+    fn may_go_negative(self) -> bool {
+        self == AccountKind::External
+    }
+}
+
+/// An account with its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub kind: AccountKind,
+}
+
+#[must_use]
+pub fn wallet_available(shopper: &str) -> Account {
+    Account {
+        id: format!("wallet:{shopper}:available"),
+        kind: AccountKind::WalletAvailable,
+    }
+}
+
+#[must_use]
+pub fn wallet_held(shopper: &str) -> Account {
+    Account {
+        id: format!("wallet:{shopper}:held"),
+        kind: AccountKind::WalletHeld,
+    }
+}
+
+#[must_use]
+pub fn merchant_settlement(merchant: &str, currency: Currency) -> Account {
+    Account {
+        id: format!("merchant:{merchant}:{currency}"),
+        kind: AccountKind::MerchantSettlement,
+    }
+}
+
+#[must_use]
+pub fn external(method: &str, currency: Currency) -> Account {
+    Account {
+        id: format!("external:{method}:{currency}"),
+        kind: AccountKind::External,
+    }
+}
+
+/// The largest balance a wallet may hold: the money bound (10^13 major units), so that a
+/// stored balance always reads back as valid money.
+fn wallet_ceiling(currency: Currency) -> i64 {
+    let mut ceiling: i64 = checkout_core::money::MAX_MAJOR_UNITS;
+    for _ in 0..currency.exponent() {
+        ceiling = ceiling.saturating_mul(10);
+    }
+    ceiling
+}
+
+/// Far inside i64 for the other accounts: every entry is at most 10^16 minor units.
+const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
+
+/// Moves `amount` from `from` to `to` as one ledger transaction of two entries.
+pub async fn transfer(
+    tx: &mut Tx,
+    kind: &str,
+    reference: &str,
+    from: &Account,
+    to: &Account,
+    amount: Money,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let minor = amount.minor();
+    if minor == 0 {
+        return Ok(());
+    }
+    post(
+        tx,
+        kind,
+        reference,
+        amount.currency(),
+        &[(from.clone(), -minor), (to.clone(), minor)],
+        now,
+    )
+    .await
+}
+
+/// Posts one balanced ledger transaction: `legs` are (account, signed minor units) and
+/// must sum to zero.
+pub async fn post(
+    tx: &mut Tx,
+    kind: &str,
+    reference: &str,
+    currency: Currency,
+    legs: &[(Account, i64)],
+    now: i64,
+) -> Result<(), LedgerError> {
+    let mut sum: i64 = 0;
+    for (_, delta) in legs {
+        sum = sum.checked_add(*delta).ok_or(LedgerError::Unbalanced)?;
+    }
+    if sum != 0 {
+        return Err(LedgerError::Unbalanced);
+    }
+    let txn_id = crate::util::random_id("lt_", 24);
+    sqlx::query(
+        "INSERT INTO ledger_transactions (id, kind, reference, currency, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&txn_id)
+    .bind(kind)
+    .bind(reference)
+    .bind(currency.code())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for (account, delta) in legs {
+        if *delta == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&account.id)
+        .bind(account.kind.code())
+        .bind(currency.code())
+        .bind(i64::from(account.kind.may_go_negative()))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        let (floor, ceiling) = match account.kind {
+            AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
+            AccountKind::WalletAvailable | AccountKind::WalletHeld => (0, wallet_ceiling(currency)),
+            AccountKind::MerchantSettlement => (0, OTHER_CEILING),
+        };
+        // The guard in SQL, not only in code: concurrent postings cannot both pass it.
+        let balance_after: Option<i64> = sqlx::query_scalar(
+            "UPDATE accounts SET balance = balance + $1 \
+             WHERE id = $2 AND currency = $3 AND balance + $1 >= $4 AND balance + $1 <= $5 \
+             RETURNING balance",
+        )
+        .bind(*delta)
+        .bind(&account.id)
+        .bind(currency.code())
+        .bind(floor)
+        .bind(ceiling)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(balance_after) = balance_after else {
+            return Err(LedgerError::Insufficient {
+                account: account.id.clone(),
+            });
+        };
+        sqlx::query(
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&txn_id)
+        .bind(&account.id)
+        .bind(*delta)
+        .bind(balance_after)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The balance of an account in minor units (zero when it has never been used).
+pub async fn balance<'e, E>(exec: E, account: &Account, lock: &str) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT balance FROM accounts WHERE id = $1{lock}");
+    let b: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(&account.id)
+        .fetch_optional(exec)
+        .await?;
+    Ok(b.unwrap_or(0))
+}

@@ -1,0 +1,23 @@
+//! The reference wallet backend of Balance Checkout: checkout sessions, signed intents,
+//! a double-entry ledger, refunds, a sandbox second method and the demo shop.
+//!
+//! Every money rule (split, eligibility, allocation, digest, signature) comes from
+//! `checkout-core`; this crate stores, authorises and moves money.
+
+pub mod app;
+pub mod auth;
+pub mod config;
+pub mod db;
+pub mod demo;
+pub mod error;
+pub mod idempotency;
+pub mod ledger;
+pub mod openapi;
+pub mod password;
+pub mod payments;
+pub mod ratelimit;
+pub mod routes;
+pub mod sandbox;
+pub mod sweeper;
+pub mod telemetry;
+pub mod util;

@@ -1,0 +1,97 @@
+//! Fixed-window rate limits per client IP and per checkout session, answered with 429
+//! `rate_limited` and `Retry-After`. In memory: a limit per server process, which is what a
+//! single reference server needs (several replicas would each allow the limit).
+
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::sync::Mutex;
+
+use axum::extract::{ConnectInfo, Request, State};
+use axum::http::StatusCode;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+
+use crate::error::ApiError;
+use crate::routes::AppState;
+
+const WINDOW_SECS: i64 = 60;
+
+/// Counters per key for the current minute.
+#[derive(Debug)]
+pub struct RateLimiter {
+    ip_per_min: u32,
+    session_per_min: u32,
+    windows: Mutex<HashMap<String, (i64, u32)>>,
+}
+
+impl RateLimiter {
+    #[must_use]
+    pub fn new(ip_per_min: u32, session_per_min: u32) -> RateLimiter {
+        RateLimiter {
+            ip_per_min,
+            session_per_min,
+            windows: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// Counts one request for `key`; `Err(seconds to wait)` when over `limit` (0 = no limit).
+    fn hit(&self, key: String, limit: u32, now: i64) -> Result<(), i64> {
+        if limit == 0 {
+            return Ok(());
+        }
+        let window = now - now.rem_euclid(WINDOW_SECS);
+        let mut map = match self.windows.lock() {
+            Ok(m) => m,
+            Err(poisoned) => poisoned.into_inner(),
+        };
+        if map.len() > 100_000 {
+            map.retain(|_, (start, _)| *start == window);
+        }
+        let entry = map.entry(key).or_insert((window, 0));
+        if entry.0 != window {
+            *entry = (window, 0);
+        }
+        if entry.1 >= limit {
+            return Err((window + WINDOW_SECS - now).max(1));
+        }
+        entry.1 += 1;
+        Ok(())
+    }
+}
+
+/// The session id of `/v1/sessions/{id}/…` paths.
+fn session_of(path: &str) -> Option<&str> {
+    let rest = path.strip_prefix("/v1/sessions/")?;
+    let id = rest.split('/').next()?;
+    (!id.is_empty()).then_some(id)
+}
+
+fn limited(retry_after: i64, what: &str) -> Response {
+    ApiError::new(
+        StatusCode::TOO_MANY_REQUESTS,
+        "rate_limited",
+        format!("too many requests {what}; wait {retry_after} s (Retry-After) and try again"),
+    )
+    .with("retry_after", retry_after)
+    .into_response()
+}
+
+/// The middleware.
+pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    let limiter = &state.limiter;
+    let now = crate::util::now();
+    let ip = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip().to_string())
+        .unwrap_or_default();
+    if let Err(wait) = limiter.hit(format!("ip:{ip}"), limiter.ip_per_min, now) {
+        return limited(wait, "from this address");
+    }
+    if let Some(session) = session_of(req.uri().path()) {
+        if let Err(wait) = limiter.hit(format!("session:{session}"), limiter.session_per_min, now) {
+            return limited(wait, "for this checkout session");
+        }
+    }
+    next.run(req).await
+}

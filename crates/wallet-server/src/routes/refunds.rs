@@ -1,0 +1,276 @@
+//! `POST /v1/intents/{id}/refunds` (merchant): refunds by line or by amount. Each refunded
+//! line returns its balance share to the wallet first (the allocation stored with the
+//! intent's quote), then its other-method share; never more than was paid per line or in
+//! total. The total is guarded in SQL on the intent row, which also serialises refunds.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use checkout_core::{Amount, Currency, Money};
+use serde::Deserialize;
+use serde_json::{json, Value};
+
+use super::{parse_json, AppState, RawBody};
+use crate::config::Merchant;
+use crate::db::sessions::{load_intent, IntentRow};
+use crate::error::{ApiError, Reply};
+use crate::ledger::{self, LedgerError};
+use crate::util::{money, now, random_id, rfc3339};
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundRequest {
+    #[serde(default)]
+    lines: Option<Vec<RefundLine>>,
+    #[serde(default)]
+    amount: Option<Amount>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RefundLine {
+    id: String,
+    amount: Amount,
+}
+
+/// A line of the paid quote with what is left to refund of each share, in minor units.
+struct Paid {
+    id: String,
+    balance_left: i64,
+    other_left: i64,
+}
+
+fn minor_of(line: &Value, key: &str, c: Currency) -> Result<i64, ApiError> {
+    let s = line[key].as_str().unwrap_or("");
+    Money::parse(s, c)
+        .map(Money::minor)
+        .map_err(|e| ApiError::internal("stored quote amount", e))
+}
+
+async fn paid_lines(
+    tx: &mut crate::db::Tx,
+    intent: &IntentRow,
+    c: Currency,
+) -> Result<Vec<Paid>, ApiError> {
+    let quote: Value =
+        serde_json::from_str(&intent.quote).map_err(|e| ApiError::internal("stored quote", e))?;
+    let done: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT line_id, CAST(SUM(balance) AS BIGINT), CAST(SUM(other) AS BIGINT) \
+         FROM refund_lines WHERE intent_id = $1 GROUP BY line_id",
+    )
+    .bind(&intent.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let done: HashMap<String, (i64, i64)> =
+        done.into_iter().map(|(id, b, o)| (id, (b, o))).collect();
+    let mut out = Vec::new();
+    for line in quote["lines"].as_array().into_iter().flatten() {
+        let id = line["id"].as_str().unwrap_or("").to_owned();
+        let (rb, ro) = done.get(&id).copied().unwrap_or((0, 0));
+        out.push(Paid {
+            balance_left: minor_of(line, "balance", c)? - rb,
+            other_left: minor_of(line, "other", c)? - ro,
+            id,
+        });
+    }
+    Ok(out)
+}
+
+/// (line id, balance share, other share) for each refunded line.
+fn split(
+    req: &RefundRequest,
+    paid: &[Paid],
+    c: Currency,
+) -> Result<Vec<(String, i64, i64)>, ApiError> {
+    let minor = |a: Amount, path: &str| {
+        a.in_currency(c)
+            .map(Money::minor)
+            .map_err(|e| ApiError::field(path, e.to_string()))
+    };
+    let mut out = Vec::new();
+    match (&req.lines, req.amount) {
+        (Some(lines), None) if !lines.is_empty() => {
+            for (i, l) in lines.iter().enumerate() {
+                let path = format!("lines[{i}].amount");
+                let x = minor(l.amount, &path)?;
+                let Some(p) = paid.iter().find(|p| p.id == l.id) else {
+                    return Err(ApiError::field(&format!("lines[{i}].id"), format!("{:?} is not a line of this payment", l.id)));
+                };
+                if out.iter().any(|(id, _, _): &(String, i64, i64)| *id == l.id) {
+                    return Err(ApiError::field(&format!("lines[{i}].id"), "appears twice; refund a line once per request"));
+                }
+                let left = p.balance_left + p.other_left;
+                if x == 0 || x > left {
+                    return Err(ApiError::field(&path, format!("must be above zero and at most {} (what is left to refund on this line)", money(left, c)?)));
+                }
+                let b = x.min(p.balance_left);
+                out.push((l.id.clone(), b, x - b));
+            }
+        }
+        (None, Some(amount)) => {
+            let mut x = minor(amount, "amount")?;
+            let left: i64 = paid.iter().map(|p| p.balance_left + p.other_left).sum();
+            if x == 0 || x > left {
+                return Err(ApiError::field("amount", format!("must be above zero and at most {} (what is left to refund)", money(left, c)?)));
+            }
+            // Balance shares first across the lines, then the other-method shares.
+            let mut shares: Vec<(String, i64, i64)> = paid.iter().map(|p| (p.id.clone(), 0, 0)).collect();
+            for (share, p) in shares.iter_mut().zip(paid) {
+                let b = x.min(p.balance_left);
+                share.1 = b;
+                x -= b;
+            }
+            for (share, p) in shares.iter_mut().zip(paid) {
+                let o = x.min(p.other_left);
+                share.2 = o;
+                x -= o;
+            }
+            out = shares.into_iter().filter(|(_, b, o)| b + o > 0).collect();
+        }
+        _ => {
+            return Err(ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                "send either {\"lines\":[{\"id\",\"amount\"}]} with at least one line, or {\"amount\"}, not both",
+            ))
+        }
+    }
+    Ok(out)
+}
+
+fn not_refundable(status: &str) -> ApiError {
+    ApiError::new(
+        StatusCode::CONFLICT,
+        "intent_not_refundable",
+        format!("only a succeeded payment can be refunded; this one is {status}"),
+    )
+    .with("status", status)
+}
+
+async fn refund(
+    state: &AppState,
+    merchant: &Merchant,
+    intent_id: &str,
+    req: RefundRequest,
+) -> Result<Value, ApiError> {
+    let intent = load_intent(&state.db.pool, intent_id)
+        .await?
+        .filter(|i| i.merchant_id == merchant.id)
+        .ok_or_else(|| {
+            ApiError::not_found(
+                "intent_not_found",
+                "no payment intent of this merchant has this id",
+            )
+        })?;
+    if intent.status != "succeeded" {
+        return Err(not_refundable(&intent.status));
+    }
+    let c = crate::util::currency(&intent.currency)?;
+    let now = now();
+    let mut tx = state.db.begin().await?;
+    // Locks the intent row first (PostgreSQL) so concurrent refunds see each other's lines.
+    let sql = format!(
+        "SELECT refunded_amount FROM intents WHERE id = $1{}",
+        state.db.for_update()
+    );
+    let _: i64 = sqlx::query_scalar(&sql)
+        .bind(&intent.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let paid = paid_lines(&mut tx, &intent, c).await?;
+    let shares = split(&req, &paid, c)?;
+    let balance_part: i64 = shares.iter().map(|s| s.1).sum();
+    let other_part: i64 = shares.iter().map(|s| s.2).sum();
+    let total = balance_part + other_part;
+    let guarded = sqlx::query(
+        "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
+         WHERE id = $1 AND status = 'succeeded' AND refunded_amount + $2 <= total",
+    )
+    .bind(&intent.id)
+    .bind(total)
+    .bind(now)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if guarded == 0 {
+        tx.rollback().await?;
+        return Err(ApiError::field(
+            "amount",
+            "the refunds would exceed what was paid",
+        ));
+    }
+    let id = random_id("re_", 24);
+    sqlx::query("INSERT INTO refunds (id, intent_id, amount, balance_amount, other_amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(&id)
+        .bind(&intent.id)
+        .bind(total)
+        .bind(balance_part)
+        .bind(other_part)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+    let mut lines = Vec::new();
+    for (line, b, o) in &shares {
+        sqlx::query("INSERT INTO refund_lines (refund_id, intent_id, line_id, balance, other) VALUES ($1, $2, $3, $4, $5)")
+            .bind(&id)
+            .bind(&intent.id)
+            .bind(line)
+            .bind(*b)
+            .bind(*o)
+            .execute(&mut *tx)
+            .await?;
+        lines.push(json!({"id": line, "amount": money(b + o, c)?, "balance": money(*b, c)?, "other": money(*o, c)?}));
+    }
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let method = intent.other_method.as_deref().unwrap_or("bank_card");
+    let moves = [
+        (
+            "refund",
+            ledger::wallet_available(&intent.shopper_id),
+            balance_part,
+        ),
+        ("refund_other", ledger::external(method, c), other_part),
+    ];
+    for (kind, to, amount) in moves {
+        let result =
+            ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await;
+        match result {
+            Ok(()) => {}
+            Err(LedgerError::Db(e)) => return Err(e.into()),
+            Err(other) => return Err(ApiError::internal("refund posting", format!("{other:?}"))),
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(refund = %id, intent = %intent.id, "refund made");
+    Ok(json!({
+        "id": id,
+        "intent_id": intent.id,
+        "currency": c,
+        "amount": money(total, c)?,
+        "balance_amount": money(balance_part, c)?,
+        "other_amount": money(other_part, c)?,
+        "lines": lines,
+        "created_at": rfc3339(now),
+    }))
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ApiError> {
+    let merchant = crate::auth::merchant(&state, &headers)?;
+    let key = crate::idempotency::key(&headers, false)?;
+    let scope = format!("merchant:{}:refund:{id}", merchant.id);
+    let work = async {
+        let run = async {
+            let req: RefundRequest = parse_json(&headers, &body)?;
+            let value = refund(&state, &merchant, &id, req).await?;
+            Ok::<_, ApiError>(Reply::json(StatusCode::CREATED, &value))
+        };
+        run.await.unwrap_or_else(Reply::from)
+    };
+    crate::idempotency::run(&state.db, &scope, key.as_deref(), &body, work).await
+}

@@ -1,0 +1,87 @@
+//! Ids, secrets, clocks and money conversions shared by the routes.
+
+use checkout_core::{Currency, Money};
+use rand::distributions::Alphanumeric;
+use rand::Rng;
+use time::format_description::well_known::Rfc3339;
+use time::OffsetDateTime;
+
+use crate::error::ApiError;
+
+/// `prefix` + `len` random base62 characters from the OS-seeded CSPRNG.
+#[must_use]
+pub fn random_id(prefix: &str, len: usize) -> String {
+    let tail: String = rand::thread_rng()
+        .sample_iter(&Alphanumeric)
+        .take(len)
+        .map(char::from)
+        .collect();
+    format!("{prefix}{tail}")
+}
+
+/// Unix seconds now.
+#[must_use]
+pub fn now() -> i64 {
+    OffsetDateTime::now_utc().unix_timestamp()
+}
+
+/// RFC 3339 UTC (`2026-11-25T13:00:00Z`).
+#[must_use]
+pub fn rfc3339(unix: i64) -> String {
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.format(&Rfc3339).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// A stored currency code back to a currency.
+pub fn currency(code: &str) -> Result<Currency, ApiError> {
+    code.parse()
+        .map_err(|e| ApiError::internal("stored currency code", e))
+}
+
+/// Stored minor units back to money; a stored value outside the money bounds is corrupt data.
+pub fn money(minor: i64, currency: Currency) -> Result<Money, ApiError> {
+    Money::from_minor(minor, currency).map_err(|e| ApiError::internal("stored amount", e))
+}
+
+/// Hex SHA-256 of bytes.
+#[must_use]
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Compares two secrets in time independent of where they differ, by digest.
+#[must_use]
+pub fn secrets_equal(a: &str, b: &str) -> bool {
+    use sha2::{Digest, Sha256};
+    let (x, y) = (Sha256::digest(a.as_bytes()), Sha256::digest(b.as_bytes()));
+    x.iter()
+        .zip(y.iter())
+        .fold(0u8, |acc, (p, q)| acc | (p ^ q))
+        == 0
+}
+
+/// Escapes text for HTML element content and double-quoted attributes.
+#[must_use]
+pub fn html_escape(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// The strict Content-Security-Policy of the demo shop and the sandbox page
+/// (DESIGN-NOTES.md *Demo shop and the widget under a strict CSP*).
+pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
+    style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
+    form-action 'self'; frame-ancestors 'none'";
