@@ -1,0 +1,382 @@
+//! Property tests for DESIGN.md's invariants. The number of cases comes from the standard
+//! `PROPTEST_CASES` variable (CI sets 10000); nothing here overrides it.
+//!
+//! Carts are generated as JSON and go through the same parsing and validation as a
+//! merchant's. The expected figures (E, E_bal, A, whether balance prices apply, the top-up
+//! hint) are recomputed here from the contract in integer minor units, independently of the
+//! core's decimal arithmetic.
+#![cfg(not(target_arch = "wasm32"))]
+
+use checkout_core::allocation::largest_remainder;
+use checkout_core::signature::{sign, verify, TOLERANCE_SECS};
+use checkout_core::{
+    canonical_json, cart_digest, quote, Amount, Cart, Choice, Currency, Money, Policy, Quote,
+    SignatureError,
+};
+use proptest::prelude::*;
+use serde_json::{json, Value};
+
+const CURRENCIES: [Currency; 6] = [
+    Currency::CNY,
+    Currency::JPY,
+    Currency::KWD,
+    Currency::USD,
+    Currency::KRW,
+    Currency::BHD,
+];
+const CATEGORIES: [&str; 5] = ["physical", "virtual", "gift_card", "top_up", "service"];
+const MERCHANTS: [&str; 3] = ["m-1", "m-2", "m-3"];
+
+#[derive(Debug, Clone)]
+struct GenLine {
+    quantity: u32,
+    unit: i64,
+    /// Balance price as a fraction (per mille) of the unit price, when present.
+    balance_permille: Option<i64>,
+    category: usize,
+    third_party: Option<usize>,
+    excluded: bool,
+}
+
+#[derive(Debug, Clone)]
+struct Scenario {
+    currency: Currency,
+    lines: Vec<GenLine>,
+    shipping: Option<i64>,
+    excluded_categories: Vec<usize>,
+    accepting: Vec<usize>,
+    shipping_eligible: bool,
+    max_per_order: Option<i64>,
+    balance: i64,
+    use_balance: bool,
+    cap: Option<i64>,
+}
+
+fn gen_line() -> impl Strategy<Value = GenLine> {
+    (
+        prop_oneof![4 => 1u32..=5, 1 => 1u32..=9999],
+        prop_oneof![1 => Just(0i64), 8 => 1i64..=100_000, 2 => 1i64..=100_000_000],
+        proptest::option::weighted(0.4, 0i64..1000),
+        0usize..CATEGORIES.len(),
+        proptest::option::weighted(0.3, 0usize..MERCHANTS.len()),
+        proptest::bool::weighted(0.1),
+    )
+        .prop_map(
+            |(quantity, unit, balance_permille, category, third_party, excluded)| GenLine {
+                quantity,
+                unit,
+                balance_permille,
+                category,
+                third_party,
+                excluded,
+            },
+        )
+}
+
+fn scenario() -> impl Strategy<Value = Scenario> {
+    (
+        proptest::sample::select(CURRENCIES.to_vec()),
+        proptest::collection::vec(gen_line(), 1..12),
+        proptest::option::of(0i64..5_000),
+        proptest::sample::subsequence((0..CATEGORIES.len()).collect::<Vec<_>>(), 0..=3),
+        proptest::sample::subsequence((0..MERCHANTS.len()).collect::<Vec<_>>(), 0..=3),
+        any::<bool>(),
+        proptest::option::weighted(0.3, 0i64..50_000_000),
+        prop_oneof![1 => Just(0i64), 6 => 0i64..50_000_000, 1 => 0i64..2_000_000_000],
+        any::<bool>(),
+        proptest::option::weighted(0.3, 0i64..50_000_000),
+    )
+        .prop_map(|t| Scenario {
+            currency: t.0,
+            lines: t.1,
+            shipping: t.2,
+            excluded_categories: t.3,
+            accepting: t.4,
+            shipping_eligible: t.5,
+            max_per_order: t.6,
+            balance: t.7,
+            use_balance: t.8,
+            cap: t.9,
+        })
+}
+
+fn s(minor: i64, currency: Currency) -> String {
+    Money::from_minor(minor, currency).unwrap().to_string()
+}
+
+fn m(minor: i64, currency: Currency) -> Money {
+    Money::from_minor(minor, currency).unwrap()
+}
+
+fn balance_minor(l: &GenLine) -> Option<i64> {
+    // Strictly below the unit price; none on a free line.
+    l.balance_permille
+        .filter(|_| l.unit > 0)
+        .map(|p| l.unit * p / 1000)
+}
+
+impl Scenario {
+    fn cart_json(&self) -> Value {
+        let c = self.currency;
+        let lines: Vec<Value> = self
+            .lines
+            .iter()
+            .enumerate()
+            .map(|(i, l)| {
+                let mut v = json!({
+                    "id": format!("L{i}"),
+                    "name": format!("item {i}"),
+                    "quantity": l.quantity,
+                    "unit_price": s(l.unit, c),
+                    "merchant": match l.third_party {
+                        Some(k) => json!({"id": MERCHANTS[k], "kind": "third_party"}),
+                        None => json!({"id": "self", "kind": "self_operated"}),
+                    },
+                    "category": CATEGORIES[l.category],
+                });
+                if let Some(bp) = balance_minor(l) {
+                    v["balance_price"] = json!(s(bp, c));
+                }
+                if l.excluded {
+                    v["balance_eligible"] = json!(false);
+                }
+                v
+            })
+            .collect();
+        let mut cart = json!({"currency": c.code(), "lines": lines});
+        if let Some(fee) = self.shipping {
+            cart["shipping"] = json!({"fee": s(fee, c)});
+        }
+        cart
+    }
+
+    fn cart(&self) -> Cart {
+        Cart::from_json(&self.cart_json().to_string()).unwrap()
+    }
+
+    fn policy(&self) -> Policy {
+        let c = self.currency;
+        serde_json::from_value(json!({
+            "excluded_categories": self.excluded_categories.iter().map(|&i| CATEGORIES[i]).collect::<Vec<_>>(),
+            "accepting_third_party": self.accepting.iter().map(|&i| MERCHANTS[i]).collect::<Vec<_>>(),
+            "shipping_eligible": self.shipping_eligible,
+            "max_balance_per_order": self.max_per_order.map(|v| s(v, c)),
+        }))
+        .unwrap()
+    }
+
+    fn choice(&self) -> Choice {
+        Choice {
+            use_balance: self.use_balance,
+            balance_cap: self
+                .cap
+                .map(|v| s(v, self.currency).parse::<Amount>().unwrap()),
+        }
+    }
+
+    fn quote(&self) -> Quote {
+        quote(
+            &self.cart(),
+            &self.policy(),
+            m(self.balance, self.currency),
+            &self.choice(),
+        )
+        .unwrap()
+    }
+
+    fn eligible(&self, l: &GenLine) -> bool {
+        !l.excluded
+            && !self.excluded_categories.contains(&l.category)
+            && l.third_party.is_none_or(|k| self.accepting.contains(&k))
+    }
+
+    /// The contract's figures, in minor units: (standard total, E, E_bal, A, any balance price).
+    fn model(&self) -> Model {
+        let q = |l: &GenLine| i64::from(l.quantity);
+        let mut m = Model::default();
+        for l in &self.lines {
+            m.standard_total += l.unit * q(l);
+            if self.eligible(l) {
+                m.e += l.unit * q(l);
+                m.e_bal += balance_minor(l).unwrap_or(l.unit) * q(l);
+                m.any_balance_price |= balance_minor(l).is_some();
+            }
+        }
+        if let Some(fee) = self.shipping {
+            m.standard_total += fee;
+            if self.shipping_eligible {
+                m.e += fee;
+                m.e_bal += fee;
+            }
+        }
+        m.available = [Some(self.balance), self.cap, self.max_per_order]
+            .into_iter()
+            .flatten()
+            .min()
+            .unwrap_or(self.balance);
+        m
+    }
+}
+
+#[derive(Debug, Default)]
+struct Model {
+    standard_total: i64,
+    e: i64,
+    e_bal: i64,
+    available: i64,
+    any_balance_price: bool,
+}
+
+proptest! {
+    #[test]
+    fn amounts_are_never_negative_and_add_up(sc in scenario()) {
+        let q = sc.quote();
+        for amount in [q.total, q.standard_total, q.savings, q.eligible_total, q.balance_amount, q.other_amount] {
+            prop_assert!(!amount.value().is_sign_negative() || amount.is_zero());
+        }
+        prop_assert_eq!(q.balance_amount.checked_add(q.other_amount).unwrap(), q.total);
+        prop_assert_eq!(q.total.checked_add(q.savings).unwrap(), q.standard_total);
+        prop_assert_eq!(q.needs_other_method(), !q.other_amount.is_zero());
+    }
+
+    #[test]
+    fn the_balance_amount_stays_within_a_and_the_eligible_total(sc in scenario()) {
+        let q = sc.quote();
+        let model = sc.model();
+        prop_assert!(q.balance_amount.minor() <= model.available);
+        prop_assert!(q.balance_amount <= q.eligible_total);
+        if !sc.use_balance {
+            prop_assert!(q.balance_amount.is_zero());
+        }
+    }
+
+    #[test]
+    fn the_quote_follows_the_contract_formulas(sc in scenario()) {
+        let q = sc.quote();
+        let model = sc.model();
+        let applied = sc.use_balance && model.any_balance_price && model.available >= model.e_bal;
+        prop_assert_eq!(q.balance_prices_applied, applied);
+        prop_assert_eq!(q.standard_total.minor(), model.standard_total);
+        if applied {
+            prop_assert_eq!(q.total.minor(), model.standard_total - (model.e - model.e_bal));
+            prop_assert_eq!(q.eligible_total.minor(), model.e_bal);
+            prop_assert_eq!(q.balance_amount.minor(), model.e_bal);
+        } else {
+            prop_assert_eq!(q.total.minor(), model.standard_total);
+            prop_assert_eq!(q.eligible_total.minor(), model.e);
+            let expected = if sc.use_balance { model.available.min(model.e) } else { 0 };
+            prop_assert_eq!(q.balance_amount.minor(), expected);
+        }
+        let below = |bound: Option<i64>| bound.is_some_and(|b| b < model.e_bal);
+        let hint = sc.use_balance
+            && model.any_balance_price
+            && sc.balance < model.e_bal
+            && !below(sc.cap)
+            && !below(sc.max_per_order);
+        let expected_hint = hint.then(|| (model.e_bal - sc.balance, model.e - model.e_bal));
+        prop_assert_eq!(
+            q.topup_to_unlock.map(|t| (t.amount.minor(), t.savings.minor())),
+            expected_hint
+        );
+    }
+
+    #[test]
+    fn allocations_sum_exactly_and_stay_within_each_line(sc in scenario()) {
+        let q = sc.quote();
+        let cart = sc.cart();
+        let expected_len = cart.lines.len() + usize::from(cart.shipping.is_some());
+        prop_assert_eq!(q.lines.len(), expected_len);
+        let mut sum = Money::zero(q.currency);
+        for (i, l) in q.lines.iter().enumerate() {
+            let id = cart.lines.get(i).map_or("shipping", |c| c.id.as_str());
+            prop_assert_eq!(l.id.as_str(), id);
+            prop_assert_eq!(l.balance.checked_add(l.other).unwrap(), l.amount);
+            prop_assert!(l.balance <= l.amount);
+            prop_assert_eq!(l.eligible, l.reason.is_none());
+            if !l.eligible {
+                prop_assert!(l.balance.is_zero());
+            }
+            sum = sum.checked_add(l.balance).unwrap();
+        }
+        prop_assert_eq!(sum, q.balance_amount);
+        let amounts = q.lines.iter().try_fold(Money::zero(q.currency), |a, l| a.checked_add(l.amount));
+        prop_assert_eq!(amounts.unwrap(), q.total);
+    }
+
+    #[test]
+    fn the_quote_is_deterministic_and_survives_a_round_trip_of_the_cart(sc in scenario()) {
+        let first = sc.quote();
+        prop_assert_eq!(&sc.quote(), &first);
+        let cart = sc.cart();
+        let again = Cart::from_json(&canonical_json(&cart)).unwrap();
+        let requoted = quote(&again, &sc.policy(), m(sc.balance, sc.currency), &sc.choice()).unwrap();
+        prop_assert_eq!(requoted, first);
+    }
+
+    #[test]
+    fn the_digest_is_stable_under_re_serialization(sc in scenario()) {
+        let cart = sc.cart();
+        let digest = cart_digest(&cart);
+        let from_canonical = Cart::from_json(&canonical_json(&cart)).unwrap();
+        prop_assert_eq!(cart_digest(&from_canonical), digest.clone());
+        let pretty = serde_json::to_string_pretty(&sc.cart_json()).unwrap();
+        prop_assert_eq!(cart_digest(&Cart::from_json(&pretty).unwrap()), digest);
+    }
+
+    #[test]
+    fn money_written_out_parses_back_to_itself(minor in 0i64..=1_000_000_000_000_000, c in proptest::sample::select(CURRENCIES.to_vec())) {
+        prop_assume!(Money::from_minor(minor, c).is_ok());
+        let money = m(minor, c);
+        let written = money.to_string();
+        let decimals = written.split_once('.').map_or(0, |(_, f)| f.len());
+        prop_assert_eq!(u32::try_from(decimals).unwrap(), c.exponent());
+        prop_assert_eq!(Money::parse(&written, c).unwrap(), money);
+        prop_assert_eq!(Money::parse(&written, c).unwrap().minor(), minor);
+    }
+
+    #[test]
+    fn amount_parsing_never_panics(text in "\\PC{0,40}") {
+        let _ = Amount::parse(&text);
+    }
+
+    #[test]
+    fn largest_remainder_parts_sum_exactly_within_one_unit_of_the_exact_share(
+        weights in proptest::collection::vec(0i64..10_000_000_000, 1..40),
+        fraction in 0u32..=1000,
+    ) {
+        let sum: i64 = weights.iter().sum();
+        let total = i64::try_from(i128::from(sum) * i128::from(fraction) / 1000).unwrap();
+        let parts = largest_remainder(total, &weights).unwrap();
+        prop_assert_eq!(parts.iter().sum::<i64>(), total);
+        for (&p, &w) in parts.iter().zip(&weights) {
+            prop_assert!(p >= 0 && p <= w);
+            let floor = i128::from(total) * i128::from(w) / i128::from(sum.max(1));
+            prop_assert!(i128::from(p) == floor || i128::from(p) == floor + 1);
+        }
+    }
+
+    #[test]
+    fn a_signature_verifies_within_the_window_and_only_with_its_body_and_secret(
+        secret in "[ -~]{1,48}",
+        body in proptest::collection::vec(any::<u8>(), 0..256),
+        t in 0i64..4_000_000_000,
+        skew in -400i64..=400,
+        flip in any::<prop::sample::Index>(),
+    ) {
+        let header = sign(&secret, t, &body);
+        let result = verify(&secret, &header, &body, t + skew);
+        if skew.abs() <= TOLERANCE_SECS {
+            prop_assert_eq!(result, Ok(()));
+        } else {
+            prop_assert_eq!(result, Err(SignatureError::Expired { age: skew }));
+        }
+        let other_secret = format!("{secret}x");
+        prop_assert_eq!(verify(&other_secret, &header, &body, t), Err(SignatureError::Mismatch));
+        if !body.is_empty() {
+            let mut tampered = body.clone();
+            let i = flip.index(body.len());
+            tampered[i] ^= 0x01;
+            prop_assert_eq!(verify(&secret, &header, &tampered, t), Err(SignatureError::Mismatch));
+        }
+    }
+}
