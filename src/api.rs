@@ -1,0 +1,292 @@
+//! Talking to the wallet backend: building requests (pure, tested without a server) and
+//! sending them with a timeout and retries.
+//!
+//! Retries happen only when the request may not have reached the backend or the backend
+//! failed (network errors, timeouts, 5xx). Every retry of a payment resends the same
+//! bytes with the same `Idempotency-Key`, so the backend answers a retry with the stored
+//! result instead of charging twice.
+
+use std::future::Future;
+
+use checkout_core::{signature, Amount, IntentRequest};
+use gloo::net::http::Request;
+use gloo::timers::callback::Timeout;
+use gloo::timers::future::TimeoutFuture;
+use serde::Deserialize;
+use web_sys::AbortController;
+
+use crate::session::{IntentView, ServerQuote, Session};
+
+/// Where a session lives and the secret the widget authenticates with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Endpoint {
+    /// The backend's origin, e.g. `https://wallet.example`; empty for the page's own origin.
+    pub base: String,
+    pub session_id: String,
+    pub client_secret: String,
+}
+
+impl Endpoint {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base.trim_end_matches('/'))
+    }
+
+    #[must_use]
+    pub fn session_url(&self) -> String {
+        self.url(&format!("/v1/sessions/{}", self.session_id))
+    }
+
+    #[must_use]
+    pub fn intents_url(&self) -> String {
+        self.url(&format!("/v1/sessions/{}/intents", self.session_id))
+    }
+
+    #[must_use]
+    pub fn intent_url(&self, intent_id: &str) -> String {
+        self.url(&format!("/v1/intents/{intent_id}"))
+    }
+
+    fn authorization(&self) -> String {
+        format!("Bearer {}", self.client_secret)
+    }
+}
+
+/// An error to show: the backend's `{"error": {...}}`, or one of the widget's own codes
+/// (`network_error`, `timeout`, `invalid_response`).
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
+#[serde(default)]
+pub struct ApiError {
+    pub code: String,
+    pub message: String,
+    pub attempts_left: Option<u32>,
+    pub locked_until: Option<String>,
+    pub retry_after: Option<u64>,
+    pub quote: Option<ServerQuote>,
+    pub balance: Option<Amount>,
+}
+
+impl ApiError {
+    #[must_use]
+    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+        ApiError {
+            code: code.to_owned(),
+            message: message.into(),
+            ..ApiError::default()
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct ErrorBody {
+    error: ApiError,
+}
+
+/// A payment request ready to send: the body is serialized once, and these exact bytes
+/// are signed and resent on every retry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PreparedIntent {
+    pub url: String,
+    pub body: String,
+    pub idempotency_key: String,
+}
+
+/// Serializes the intent request once for one payment attempt.
+pub fn prepare_intent(
+    endpoint: &Endpoint,
+    request: &IntentRequest,
+    idempotency_key: &str,
+) -> Result<PreparedIntent, ApiError> {
+    let body = serde_json::to_string(request)
+        .map_err(|e| ApiError::new("invalid_request", e.to_string()))?;
+    Ok(PreparedIntent {
+        url: endpoint.intents_url(),
+        body,
+        idempotency_key: idempotency_key.to_owned(),
+    })
+}
+
+/// The headers of one send of a prepared intent, signed at `now` (unix seconds).
+#[must_use]
+pub fn intent_headers(
+    endpoint: &Endpoint,
+    prepared: &PreparedIntent,
+    now: i64,
+) -> Vec<(&'static str, String)> {
+    vec![
+        ("Authorization", endpoint.authorization()),
+        ("Content-Type", "application/json".to_owned()),
+        ("Idempotency-Key", prepared.idempotency_key.clone()),
+        (
+            "Checkout-Signature",
+            signature::sign(&endpoint.client_secret, now, prepared.body.as_bytes()),
+        ),
+    ]
+}
+
+/// How often and how patiently to try.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RetryPolicy {
+    /// Sends in total, the first included.
+    pub attempts: u32,
+    pub base_delay_ms: u32,
+    pub max_delay_ms: u32,
+    pub timeout_ms: u32,
+}
+
+pub const RETRY: RetryPolicy = RetryPolicy {
+    attempts: 4,
+    base_delay_ms: 500,
+    max_delay_ms: 8_000,
+    timeout_ms: 15_000,
+};
+
+impl RetryPolicy {
+    /// The wait before retry number `retry` (0 for the first retry): exponential, capped,
+    /// with "equal jitter" — half fixed, half random — so that many widgets that lost the
+    /// network together do not come back in step.
+    #[must_use]
+    pub fn delay_ms(&self, retry: u32, jitter: u8) -> u32 {
+        let exp = self
+            .base_delay_ms
+            .saturating_mul(1u32.checked_shl(retry).unwrap_or(u32::MAX))
+            .min(self.max_delay_ms);
+        let half = exp / 2;
+        half + half * u32::from(jitter) / 255
+    }
+}
+
+/// What came back from one send.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Outcome {
+    /// The backend answered with this status and body.
+    Reply { status: u16, body: String },
+    /// Nothing came back: offline, DNS, CORS, or the timeout fired.
+    Network { timed_out: bool },
+}
+
+impl Outcome {
+    /// Network errors and 5xx may be retried; any other answer is final.
+    #[must_use]
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            Outcome::Reply { status, .. } => (500..=599).contains(status),
+            Outcome::Network { .. } => true,
+        }
+    }
+}
+
+/// Sends with `send(n)` (n counts from 0) until an answer is final or the attempts are
+/// spent, sleeping with backoff in between.
+pub async fn with_retries<F, Fut>(policy: RetryPolicy, mut send: F) -> Outcome
+where
+    F: FnMut(u32) -> Fut,
+    Fut: Future<Output = Outcome>,
+{
+    let mut n = 0;
+    loop {
+        let outcome = send(n).await;
+        n += 1;
+        if !outcome.is_retryable() || n >= policy.attempts {
+            return outcome;
+        }
+        let delay = policy.delay_ms(n - 1, crate::random::jitter_byte());
+        TimeoutFuture::new(delay).await;
+    }
+}
+
+/// One fetch with an abort after `timeout_ms`.
+async fn fetch(
+    method: &str,
+    url: &str,
+    headers: &[(&'static str, String)],
+    body: Option<&str>,
+    timeout_ms: u32,
+) -> Outcome {
+    let controller = AbortController::new().ok();
+    let signal = controller.as_ref().map(AbortController::signal);
+    let mut builder = if method == "POST" {
+        Request::post(url)
+    } else {
+        Request::get(url)
+    };
+    for (name, value) in headers {
+        builder = builder.header(name, value);
+    }
+    builder = builder.abort_signal(signal.as_ref());
+    let request = match body {
+        Some(b) => builder.body(b),
+        None => builder.build(),
+    };
+    let Ok(request) = request else {
+        return Outcome::Network { timed_out: false };
+    };
+    // Dropping the timeout (when the answer arrives first) cancels it.
+    let abort = controller.clone();
+    let timer = Timeout::new(timeout_ms, move || {
+        if let Some(c) = abort {
+            c.abort();
+        }
+    });
+    let outcome = match request.send().await {
+        Ok(response) => {
+            let status = response.status();
+            match response.text().await {
+                Ok(body) => Outcome::Reply { status, body },
+                Err(_) => Outcome::Network { timed_out: false },
+            }
+        }
+        Err(_) => Outcome::Network {
+            timed_out: signal.as_ref().is_some_and(web_sys::AbortSignal::aborted),
+        },
+    };
+    drop(timer);
+    outcome
+}
+
+/// Turns a final outcome into the body of a 2xx answer or an error to show.
+pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
+    match outcome {
+        Outcome::Reply { status, body } if (200..300).contains(&status) => Ok(body),
+        Outcome::Reply { status, body } => Err(serde_json::from_str::<ErrorBody>(&body)
+            .map(|b| b.error)
+            .unwrap_or_else(|_| ApiError::new("invalid_response", format!("HTTP {status}")))),
+        Outcome::Network { timed_out: true } => Err(ApiError::new("timeout", "")),
+        Outcome::Network { timed_out: false } => Err(ApiError::new("network_error", "")),
+    }
+}
+
+/// `GET /v1/sessions/{id}`.
+pub async fn load_session(endpoint: &Endpoint) -> Result<Session, ApiError> {
+    let url = endpoint.session_url();
+    let headers = [("Authorization", endpoint.authorization())];
+    let outcome = with_retries(RETRY, |_| fetch("GET", &url, &headers, None, RETRY.timeout_ms));
+    let body = into_result(outcome.await)?;
+    Session::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+}
+
+/// `POST /v1/sessions/{id}/intents`, re-signed at each send, same bytes and key each time.
+pub async fn submit(endpoint: &Endpoint, prepared: &PreparedIntent) -> Result<IntentView, ApiError> {
+    let outcome = with_retries(RETRY, |_| {
+        let headers = intent_headers(endpoint, prepared, crate::random::unix_now());
+        async move {
+            fetch(
+                "POST",
+                &prepared.url,
+                &headers,
+                Some(&prepared.body),
+                RETRY.timeout_ms,
+            )
+            .await
+        }
+    });
+    let body = into_result(outcome.await)?;
+    IntentView::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+}
+
+/// `GET /v1/intents/{id}`, once: the caller polls.
+pub async fn get_intent(endpoint: &Endpoint, intent_id: &str) -> Result<IntentView, ApiError> {
+    let url = endpoint.intent_url(intent_id);
+    let headers = [("Authorization", endpoint.authorization())];
+    let body = into_result(fetch("GET", &url, &headers, None, RETRY.timeout_ms).await)?;
+    IntentView::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+}

@@ -1,0 +1,179 @@
+//! The widget's root: configuration, the checkout state machine, and the view of each
+//! phase composed from `components/`.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use web_sys::EventTarget;
+use yew::prelude::*;
+
+use crate::api::Endpoint;
+use crate::components::balance::BalancePanel;
+use crate::components::lines::Lines;
+use crate::components::methods::MethodPicker;
+use crate::components::notice::Notice;
+use crate::components::outcome::Outcome;
+use crate::components::password::PasswordEntry;
+use crate::components::pay::PayButton;
+use crate::components::skeleton::Skeleton;
+use crate::components::summary::Summary;
+use crate::hooks::{use_host_events, use_loader, use_poller, use_submitter};
+use crate::i18n::Locale;
+use crate::messages::describe;
+use crate::random;
+use crate::session::Session;
+use crate::state::{Action, CheckoutState, Phase};
+
+/// Where the session comes from.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Source {
+    /// Loaded from the backend with the client secret.
+    Remote(Endpoint),
+    /// Already loaded (the demo, tests): payments are simulated.
+    Fixture(Rc<Session>),
+    /// The host gave neither a session nor `demo`.
+    Missing,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Config {
+    pub source: Source,
+    pub locale: Locale,
+    /// Where `balancecheckout:*` events are dispatched (the merchant's element).
+    pub host: Option<EventTarget>,
+}
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct RootProps {
+    pub config: Rc<Config>,
+}
+
+/// Starts a fresh checkout whenever the session changes (through `update()`); a locale
+/// change only re-renders.
+#[function_component]
+pub fn Root(props: &RootProps) -> Html {
+    let key = match &props.config.source {
+        Source::Remote(e) => e.session_id.clone(),
+        Source::Fixture(s) => s.id.clone(),
+        Source::Missing => String::new(),
+    };
+    html! { <Checkout {key} config={props.config.clone()} /> }
+}
+
+thread_local! {
+    static INSTANCES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// A prefix for element ids, unique per widget on the page (labels need ids, and tests
+/// mount several widgets in one document).
+fn instance_id() -> String {
+    INSTANCES.with(|n| {
+        n.set(n.get().wrapping_add(1));
+        format!("bc{}", n.get())
+    })
+}
+
+#[function_component]
+fn Checkout(props: &RootProps) -> Html {
+    let config = &props.config;
+    let state = use_reducer(CheckoutState::default);
+    let uid: AttrValue = use_state(instance_id).as_str().to_owned().into();
+    use_loader(&config.source, &state);
+    use_submitter(&config.source, &state);
+    use_poller(&config.source, &state);
+    use_host_events(config, &state);
+
+    let (l, t) = (config.locale, config.locale.text());
+    let currency = state.session.as_ref().map(|s| s.cart.currency);
+    let reload = {
+        let d = state.dispatcher();
+        Callback::from(move |_: MouseEvent| d.dispatch(Action::Reload))
+    };
+    let body = match (&state.phase, &state.session) {
+        (Phase::Loading, _) => html! { <Skeleton locale={l} /> },
+        (Phase::LoadFailed(e), _) => html! {
+            <Notice message={describe(l, currency, e)} retry={Some((t.retry.into(), reload))} />
+        },
+        (Phase::Closed(e), _) => {
+            let retry = (e.code == "awaiting_payment").then(|| (t.retry.into(), reload));
+            html! { <Notice message={describe(l, currency, e)} {retry} /> }
+        }
+        (Phase::Succeeded(i) | Phase::AwaitingAction(i), Some(s)) => html! {
+            <Outcome locale={l} currency={s.cart.currency} intent={i.clone()} />
+        },
+        (_, Some(s)) => form(&state, s, l, &uid),
+        (_, None) => html! { <Skeleton locale={l} /> },
+    };
+    html! {
+        <section class="bc" lang={l.tag()} aria-labelledby={format!("{uid}-title")}>
+            <h2 id={format!("{uid}-title")} class="bc-title">{ t.title }</h2>
+            if matches!(config.source, Source::Fixture(_)) {
+                <p class="bc-hint bc-demo">{ t.demo }</p>
+            }
+            { body }
+        </section>
+    }
+}
+
+/// The editable checkout: lines, balance, split, method, password and Pay.
+fn form(state: &UseReducerHandle<CheckoutState>, s: &Rc<Session>, l: Locale, uid: &AttrValue) -> Html {
+    let t = l.text();
+    let d = state.dispatcher();
+    let submitting = state.phase == Phase::Submitting;
+    let on_pay = {
+        let d = d.clone();
+        Callback::from(move |e: SubmitEvent| {
+            e.prevent_default();
+            // The reducer ignores Pay while an attempt is in flight: a double click
+            // never sends a second payment.
+            d.dispatch(Action::Pay {
+                idempotency_key: random::uuid_v4(),
+                nonce: random::nonce(),
+            });
+        })
+    };
+    let on_toggle = d.to_callback().reform(Action::ToggleBalance);
+    let on_cap = d.to_callback().reform(Action::CapInput);
+    let on_choose = d.to_callback().reform(Action::ChooseMethod);
+    let on_password = d.to_callback().reform(Action::PasswordInput);
+    let Some(q) = state.quote.clone() else {
+        let message = state.quote_error.clone().unwrap_or_default();
+        return html! { <Notice {message} /> };
+    };
+    let error = state
+        .error
+        .as_ref()
+        .map(|e| describe(l, Some(s.cart.currency), e));
+    let canceled = state
+        .canceled
+        .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
+    html! {
+        <form class="bc-form" onsubmit={on_pay} novalidate=true>
+            <Lines locale={l} session={s.clone()} quote={q.clone()} />
+            <BalancePanel locale={l} uid={uid.clone()} balance={s.balance}
+                use_balance={state.use_balance} cap_input={state.cap_input.clone()}
+                cap_error={state.cap_error.clone()} disabled={submitting}
+                {on_toggle} {on_cap} />
+            <Summary locale={l} quote={q.clone()} />
+            if q.needs_other_method() {
+                <MethodPicker locale={l} uid={uid.clone()} methods={s.methods.clone()}
+                    selected={state.method} remaining={q.other_amount}
+                    disabled={submitting} {on_choose} />
+            }
+            if s.password_set {
+                <PasswordEntry locale={l} uid={uid.clone()} value={state.password.clone()}
+                    disabled={submitting} on_input={on_password} />
+            } else {
+                <p class="bc-notice" role="alert">{ t.password_not_set }</p>
+            }
+            if let Some(message) = error {
+                <p class="bc-notice" role="alert" data-testid="pay-error">{ message }</p>
+            }
+            if let Some(message) = canceled {
+                <p class="bc-notice" role="alert">{ message }</p>
+            }
+            <PayButton locale={l} quote={q} method={state.method_for_quote()}
+                enabled={state.can_pay()} {submitting} />
+        </form>
+    }
+}

@@ -1,0 +1,65 @@
+//! The order's lines, each with its amount and whether the balance may pay for it (and
+//! why not, in plain words).
+
+use std::rc::Rc;
+
+use checkout_core::Quote;
+use yew::prelude::*;
+
+use crate::format::money;
+use crate::i18n::{fill, Locale};
+use crate::session::Session;
+
+#[derive(Properties, PartialEq)]
+pub struct LinesProps {
+    pub locale: Locale,
+    pub session: Rc<Session>,
+    pub quote: Rc<Quote>,
+}
+
+#[function_component]
+pub fn Lines(props: &LinesProps) -> Html {
+    let (l, t) = (props.locale, props.locale.text());
+    // The quote lists the cart's lines in cart order, then shipping.
+    let rows = props.quote.lines.iter().enumerate().map(|(i, q)| {
+        let line = props.session.cart.lines.get(i);
+        let name = line.map_or(t.shipping, |line| line.name.as_str());
+        let detail = line.map(|line| {
+            let each = money(l, line.unit_price);
+            let qty = line.quantity.to_string();
+            fill(t.quantity, &[("qty", &qty), ("price", &each)])
+        });
+        let balance_price = line
+            .and_then(|line| line.balance_price)
+            .filter(|_| q.eligible)
+            .map(|p| fill(t.balance_price, &[("price", &money(l, p))]));
+        let reason = q
+            .reason
+            .map(|r| t.reason(r, line.map(|line| line.category)));
+        let (badge_class, badge) = if q.eligible {
+            ("bc-badge bc-badge--ok", t.eligible)
+        } else {
+            ("bc-badge bc-badge--no", t.ineligible)
+        };
+        html! {
+            <li class="bc-line" key={q.id.clone()} data-line={q.id.clone()}>
+                <div class="bc-line__main">
+                    <span class="bc-line__name">{ name }</span>
+                    <span class="bc-amount">{ money(l, q.amount) }</span>
+                </div>
+                <div class="bc-line__meta">
+                    if let Some(d) = detail { <span>{ d }</span> }
+                    if let Some(bp) = balance_price { <span class="bc-line__bp">{ bp }</span> }
+                    <span class={badge_class}>{ badge }</span>
+                </div>
+                if let Some(r) = reason { <p class="bc-reason">{ r }</p> }
+            </li>
+        }
+    });
+    html! {
+        <section class="bc-section" aria-label={t.items}>
+            <h3 class="bc-heading">{ t.items }</h3>
+            <ul class="bc-lines">{ for rows }</ul>
+        </section>
+    }
+}

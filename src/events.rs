@@ -1,0 +1,41 @@
+//! DOM events for the host page: `balancecheckout:*` `CustomEvent`s that bubble and cross
+//! the shadow root (`composed`), with JSON details.
+
+use checkout_core::Currency;
+use wasm_bindgen::JsValue;
+use web_sys::{CustomEvent, CustomEventInit, EventTarget};
+
+use crate::i18n::Locale;
+use crate::messages::describe;
+use crate::state::Emit;
+
+/// The event's name and its detail as JSON.
+#[must_use]
+pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'static str, String) {
+    match emit {
+        Emit::Ready => ("balancecheckout:ready", "{}".to_owned()),
+        Emit::Change(q) => (
+            "balancecheckout:change",
+            serde_json::to_string(&**q).unwrap_or_default(),
+        ),
+        Emit::Succeeded(i) => ("balancecheckout:succeeded", i.json.clone()),
+        Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
+        Emit::Failed(e) => (
+            "balancecheckout:failed",
+            serde_json::json!({"code": e.code, "message": describe(locale, currency, e)})
+                .to_string(),
+        ),
+    }
+}
+
+/// Dispatches one event on the host element.
+pub fn dispatch(target: &EventTarget, name: &str, detail_json: &str) {
+    let detail = js_sys::JSON::parse(detail_json).unwrap_or(JsValue::NULL);
+    let init = CustomEventInit::new();
+    init.set_bubbles(true);
+    init.set_composed(true);
+    init.set_detail(&detail);
+    if let Ok(event) = CustomEvent::new_with_event_init_dict(name, &init) {
+        let _ = target.dispatch_event(&event);
+    }
+}

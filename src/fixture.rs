@@ -1,0 +1,100 @@
+//! The built-in demo: a session rendered without a backend (for `trunk serve`, the hosted
+//! page and the browser tests) and simulated answers to its payments. Nothing leaves the
+//! page in demo mode.
+
+use std::cell::Cell;
+
+use checkout_core::{cart_digest, IntentRequest};
+
+use crate::api::ApiError;
+use crate::session::{IntentStatus, IntentView, Session};
+
+/// The cart of DESIGN.md with a third-party line, and a balance short of the balance
+/// prices, so the demo shows every kind of line, a remainder and the top-up hint.
+pub const DEMO_SESSION: &str = r#"{
+  "id": "cs_demo", "status": "open", "cart_digest": "",
+  "cart": {"currency": "CNY", "lines": [
+    {"id": "L1", "sku": "100012043978", "name": "Kettle", "quantity": 2,
+     "unit_price": "59.90", "balance_price": "55.00",
+     "merchant": {"id": "self", "kind": "self_operated"}, "category": "physical"},
+    {"id": "L2", "sku": "GC-100", "name": "Game card", "quantity": 1, "unit_price": "100.00",
+     "merchant": {"id": "m-778", "kind": "third_party"}, "category": "virtual"},
+    {"id": "L3", "name": "Phone case", "quantity": 1, "unit_price": "29.90",
+     "merchant": {"id": "m-778", "kind": "third_party"}, "category": "physical"}],
+   "shipping": {"fee": "6.00"}},
+  "policy": {"excluded_categories": ["virtual", "gift_card", "top_up"],
+             "accepting_third_party": [], "shipping_eligible": true,
+             "max_balance_per_order": null},
+  "wallet": {"currency": "CNY", "balance": "100.00", "password_set": true},
+  "methods": ["bank_card", "wechat_pay", "alipay", "ecny"],
+  "expires_at": "2099-01-01T00:00:00Z"
+}"#;
+
+/// The password the demo accepts, as in the backend's demo mode.
+pub const DEMO_PASSWORD: &str = "123456";
+const DEMO_ATTEMPTS: u32 = 5;
+
+thread_local! {
+    static WRONG_TRIES: Cell<u32> = const { Cell::new(0) };
+}
+
+/// The demo session, with its real cart digest.
+#[must_use]
+pub fn demo_session() -> Session {
+    parse_with_digest(DEMO_SESSION)
+}
+
+/// A session fixture from JSON, its `cart_digest` computed by the core. Falls back to
+/// the demo when the JSON is not a session (fixtures are written by developers).
+#[must_use]
+pub fn parse_with_digest(json: &str) -> Session {
+    match Session::from_json(json).or_else(|_| Session::from_json(DEMO_SESSION)) {
+        Ok(mut s) => {
+            s.cart_digest = cart_digest(&s.cart);
+            s
+        }
+        Err(e) => unreachable!("the demo session is valid: {e}"),
+    }
+}
+
+fn intent_view(req: &IntentRequest, status: &str, next_action: serde_json::Value) -> IntentView {
+    let i = &req.intent;
+    let json = serde_json::json!({
+        "id": "pi_demo", "session_id": i.session_id, "status": status,
+        "currency": i.currency, "total": i.total, "balance_amount": i.balance_amount,
+        "other_method": i.other_method, "other_amount": i.other_amount,
+        "next_action": next_action, "quote": null, "created_at": "2026-01-01T00:00:00Z"
+    })
+    .to_string();
+    IntentView::from_json(&json).unwrap_or_else(|e| unreachable!("demo intent: {e}"))
+}
+
+/// What the backend's demo would answer: the demo password pays, others count down.
+pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
+    if req.payment_password != DEMO_PASSWORD {
+        let tries = WRONG_TRIES.with(|t| {
+            t.set(t.get().saturating_add(1));
+            t.get()
+        });
+        let mut e = ApiError::new("wrong_password", "wrong payment password");
+        e.attempts_left = Some(DEMO_ATTEMPTS.saturating_sub(tries));
+        return Err(e);
+    }
+    WRONG_TRIES.with(|t| t.set(0));
+    if req.intent.other_method.is_some() {
+        let action = serde_json::json!({"type": "redirect", "url": "about:blank"});
+        Ok(intent_view(req, "requires_action", action))
+    } else {
+        Ok(intent_view(req, "succeeded", serde_json::Value::Null))
+    }
+}
+
+/// The demo's second method always succeeds by the first poll.
+#[must_use]
+pub fn settle(intent: &IntentView) -> IntentView {
+    let mut done = intent.clone();
+    done.status = IntentStatus::Succeeded;
+    done.next_action = None;
+    done.json = done.json.replace("\"requires_action\"", "\"succeeded\"");
+    done
+}

@@ -1,0 +1,78 @@
+//! Money for display, per locale: symbol, thousands separators, and exactly the
+//! currency's digits as the core wrote them. Only string work on the core's output; no
+//! arithmetic, no floats.
+
+use checkout_core::{Amount, Currency, Money};
+
+use crate::i18n::Locale;
+
+/// The symbol written before an amount. Chinese readers see CNY as plain `¥`; other
+/// currencies whose symbol could be confused get a prefix.
+fn symbol(locale: Locale, currency: Currency) -> &'static str {
+    match (currency, locale) {
+        (Currency::CNY, _) => "¥",
+        (Currency::JPY, Locale::En) => "¥",
+        (Currency::JPY, Locale::ZhCn) => "JP¥",
+        (Currency::USD, Locale::En) => "$",
+        (Currency::USD, Locale::ZhCn) => "US$",
+        (Currency::EUR, _) => "€",
+        (Currency::HKD, _) => "HK$",
+        (Currency::KRW, _) => "₩",
+        (Currency::KWD, _) => "KWD\u{a0}",
+        (Currency::BHD, _) => "BHD\u{a0}",
+    }
+}
+
+/// Groups the integer digits of a plain decimal string by thousands: `1234.50` → `1,234.50`.
+fn group(plain: &str) -> String {
+    let (int, frac) = match plain.split_once('.') {
+        Some((i, f)) => (i, Some(f)),
+        None => (plain, None),
+    };
+    let mut out = String::with_capacity(plain.len() + int.len() / 3 + 1);
+    for (i, c) in int.chars().enumerate() {
+        if i > 0 && (int.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    if let Some(f) = frac {
+        out.push('.');
+        out.push_str(f);
+    }
+    out
+}
+
+/// `¥1,234.50`, `¥1,000` (JPY, en), `KWD 1.250`.
+#[must_use]
+pub fn money(locale: Locale, m: Money) -> String {
+    format!("{}{}", symbol(locale, m.currency()), group(&m.to_string()))
+}
+
+/// An amount the backend sent; shown with the currency's digits when it fits them.
+#[must_use]
+pub fn amount(locale: Locale, a: Amount, currency: Currency) -> String {
+    match a.in_currency(currency) {
+        Ok(m) => money(locale, m),
+        Err(_) => format!("{}{}", symbol(locale, currency), group(&a.to_string())),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn m(s: &str, c: Currency) -> Money {
+        Money::parse(s, c).unwrap()
+    }
+
+    #[test]
+    fn it_groups_thousands_and_keeps_the_currency_digits() {
+        assert_eq!(money(Locale::En, m("1234.5", Currency::CNY)), "¥1,234.50");
+        assert_eq!(money(Locale::ZhCn, m("1234567", Currency::JPY)), "JP¥1,234,567");
+        assert_eq!(money(Locale::En, m("1000", Currency::JPY)), "¥1,000");
+        assert_eq!(money(Locale::En, m("1.25", Currency::KWD)), "KWD\u{a0}1.250");
+        assert_eq!(money(Locale::En, m("0", Currency::USD)), "$0.00");
+        assert_eq!(money(Locale::En, m("999", Currency::USD)), "$999.00");
+    }
+}

@@ -1,0 +1,168 @@
+//! The checkout's side effects, one hook each: loading the session, sending a payment,
+//! polling an intent that waits for its second method, and telling the host page.
+//! Each hook's clean-up stops what it started, so unmounting leaves nothing running.
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use gloo::timers::callback::Interval;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, ApiError};
+use crate::app::{Config, Source};
+use crate::events;
+use crate::fixture;
+use crate::session::IntentView;
+use crate::state::{Action, CheckoutState, Phase, Submission};
+
+/// How often to ask whether the second method finished.
+const POLL_MS: u32 = 2_000;
+
+type Dispatcher = UseReducerDispatcher<CheckoutState>;
+
+/// Dispatches only while the component is mounted.
+fn guarded(dispatcher: Dispatcher, alive: &Rc<Cell<bool>>) -> impl Fn(Action) {
+    let alive = alive.clone();
+    move |action| {
+        if alive.get() {
+            dispatcher.dispatch(action);
+        }
+    }
+}
+
+/// Loads the session when the widget mounts and again on every retry.
+#[hook]
+pub fn use_loader(source: &Source, state: &UseReducerHandle<CheckoutState>) {
+    let dispatcher = state.dispatcher();
+    use_effect_with((source.clone(), state.load_seq), move |(source, _)| {
+        let alive = Rc::new(Cell::new(true));
+        let dispatch = guarded(dispatcher, &alive);
+        match source.clone() {
+            Source::Fixture(s) => dispatch(Action::Loaded(s)),
+            Source::Missing => {
+                dispatch(Action::LoadFailed(ApiError::new("missing_session", "")));
+            }
+            Source::Remote(endpoint) => spawn_local(async move {
+                dispatch(match api::load_session(&endpoint).await {
+                    Ok(s) => Action::Loaded(Rc::new(s)),
+                    Err(e) => Action::LoadFailed(e),
+                });
+            }),
+        }
+        move || alive.set(false)
+    });
+}
+
+async fn send(source: &Source, sub: &Submission) -> Action {
+    let endpoint = match source {
+        Source::Remote(endpoint) => endpoint,
+        Source::Fixture(_) => {
+            return match fixture::submit(&sub.request) {
+                Ok(intent) => Action::IntentUpdated(Rc::new(intent)),
+                Err(e) => Action::PayFailed(e),
+            }
+        }
+        Source::Missing => return Action::PayFailed(ApiError::new("missing_session", "")),
+    };
+    let result = match api::prepare_intent(endpoint, &sub.request, &sub.idempotency_key) {
+        Ok(prepared) => api::submit(endpoint, &prepared).await,
+        Err(e) => Err(e),
+    };
+    match result {
+        Ok(intent) => Action::IntentUpdated(Rc::new(intent)),
+        // The balance moved under the shopper: load it again so the widget shows (and
+        // the next attempt signs) the backend's new split.
+        Err(e) if e.code == "quote_mismatch" || e.code == "insufficient_balance" => {
+            match api::load_session(endpoint).await {
+                Ok(session) => Action::BalanceChanged {
+                    session: Rc::new(session),
+                    error: e,
+                },
+                Err(_) => Action::PayFailed(e),
+            }
+        }
+        Err(e) => Action::PayFailed(e),
+    }
+}
+
+/// Sends each accepted payment attempt once (retries happen inside `api::submit`).
+#[hook]
+pub fn use_submitter(source: &Source, state: &UseReducerHandle<CheckoutState>) {
+    let dispatcher = state.dispatcher();
+    let submission = (state.phase == Phase::Submitting)
+        .then(|| state.submission.clone())
+        .flatten();
+    let source = source.clone();
+    use_effect_with(state.submit_seq, move |_| {
+        let alive = Rc::new(Cell::new(true));
+        if let Some(sub) = submission {
+            let dispatch = guarded(dispatcher, &alive);
+            spawn_local(async move { dispatch(send(&source, &sub).await) });
+        }
+        move || alive.set(false)
+    });
+}
+
+/// Polls an intent that waits for its second method until its status changes.
+#[hook]
+pub fn use_poller(source: &Source, state: &UseReducerHandle<CheckoutState>) {
+    let dispatcher = state.dispatcher();
+    let waiting: Option<Rc<IntentView>> = match &state.phase {
+        Phase::AwaitingAction(i) => Some(i.clone()),
+        _ => None,
+    };
+    let source = source.clone();
+    let id = waiting.as_ref().map(|i| i.id.clone());
+    use_effect_with(id, move |_| {
+        let alive = Rc::new(Cell::new(true));
+        let busy = Rc::new(Cell::new(false));
+        let interval = waiting.map(|intent| {
+            let alive = alive.clone();
+            Interval::new(POLL_MS, move || {
+                if busy.get() {
+                    return;
+                }
+                let dispatch = guarded(dispatcher.clone(), &alive);
+                match &source {
+                    Source::Remote(endpoint) => {
+                        busy.set(true);
+                        let (endpoint, id, busy) = (endpoint.clone(), intent.id.clone(), busy.clone());
+                        spawn_local(async move {
+                            // A failed poll is retried at the next tick.
+                            if let Ok(i) = api::get_intent(&endpoint, &id).await {
+                                dispatch(Action::IntentUpdated(Rc::new(i)));
+                            }
+                            busy.set(false);
+                        });
+                    }
+                    _ => dispatch(Action::IntentUpdated(Rc::new(fixture::settle(&intent)))),
+                }
+            })
+        });
+        move || {
+            alive.set(false);
+            drop(interval);
+        }
+    });
+}
+
+/// Dispatches the state's queued events on the host element, each once.
+#[hook]
+pub fn use_host_events(config: &Config, state: &UseReducerHandle<CheckoutState>) {
+    let sent = use_mut_ref(|| 0u32);
+    let (host, locale) = (config.host.clone(), config.locale);
+    let currency = state.session.as_ref().map(|s| s.cart.currency);
+    let outbox = state.outbox.clone();
+    use_effect_with(state.emit_seq, move |_| {
+        let mut last = sent.borrow_mut();
+        let from = *last;
+        for (seq, emit) in outbox.iter().filter(|(seq, _)| *seq > from) {
+            if let Some(host) = &host {
+                let (name, detail) = events::payload(emit, locale, currency);
+                events::dispatch(host, name, &detail);
+            }
+            *last = *seq;
+        }
+    });
+}

@@ -1,0 +1,268 @@
+//! Every string the shopper reads, in English and Simplified Chinese.
+
+use checkout_core::{Category, Method, Reason};
+
+/// The widget's languages. Anything not Chinese falls back to English.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Locale {
+    #[default]
+    En,
+    ZhCn,
+}
+
+impl Locale {
+    /// `zh`, `zh-CN`, `zh-Hans…` → Chinese; anything else → English.
+    #[must_use]
+    pub fn from_tag(tag: Option<&str>) -> Locale {
+        match tag {
+            Some(t) if t.to_ascii_lowercase().starts_with("zh") => Locale::ZhCn,
+            _ => Locale::En,
+        }
+    }
+
+    /// The BCP 47 tag for the `lang` attribute.
+    #[must_use]
+    pub fn tag(self) -> &'static str {
+        match self {
+            Locale::En => "en",
+            Locale::ZhCn => "zh-CN",
+        }
+    }
+
+    #[must_use]
+    pub fn text(self) -> &'static Text {
+        match self {
+            Locale::En => &EN,
+            Locale::ZhCn => &ZH,
+        }
+    }
+}
+
+/// Replaces `{name}` placeholders.
+#[must_use]
+pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
+    let mut out = template.to_owned();
+    for (name, value) in values {
+        out = out.replace(&format!("{{{name}}}"), value);
+    }
+    out
+}
+
+/// The strings of one locale. Templates hold `{placeholders}` for [`fill`].
+pub struct Text {
+    pub title: &'static str,
+    pub loading: &'static str,
+    pub demo: &'static str,
+    pub items: &'static str,
+    pub shipping: &'static str,
+    pub quantity: &'static str,
+    pub balance_price: &'static str,
+    pub eligible: &'static str,
+    pub ineligible: &'static str,
+    pub reason_item: &'static str,
+    pub reason_virtual: &'static str,
+    pub reason_gift_card: &'static str,
+    pub reason_top_up: &'static str,
+    pub reason_category: &'static str,
+    pub reason_merchant: &'static str,
+    pub reason_shipping: &'static str,
+    pub balance_available: &'static str,
+    pub use_balance: &'static str,
+    pub cap_label: &'static str,
+    pub cap_hint: &'static str,
+    pub cap_malformed: &'static str,
+    pub cap_decimals: &'static str,
+    pub cap_too_large: &'static str,
+    pub total: &'static str,
+    pub from_balance: &'static str,
+    pub remaining: &'static str,
+    pub savings: &'static str,
+    pub topup: &'static str,
+    pub method_legend: &'static str,
+    pub bank_card: &'static str,
+    pub wechat_pay: &'static str,
+    pub alipay: &'static str,
+    pub ecny: &'static str,
+    pub password_label: &'static str,
+    pub password_hint: &'static str,
+    pub password_not_set: &'static str,
+    pub pay: &'static str,
+    pub pay_split: &'static str,
+    pub paying: &'static str,
+    pub succeeded: &'static str,
+    pub paid: &'static str,
+    pub action_title: &'static str,
+    pub action_link: &'static str,
+    pub action_waiting: &'static str,
+    pub canceled: &'static str,
+    pub retry: &'static str,
+    pub err_wrong_password: &'static str,
+    pub err_locked: &'static str,
+    pub err_quote_changed: &'static str,
+    pub err_completed: &'static str,
+    pub err_expired: &'static str,
+    pub err_not_found: &'static str,
+    pub err_unauthorized: &'static str,
+    pub err_network: &'static str,
+    pub err_timeout: &'static str,
+    pub err_rate_limited: &'static str,
+    pub err_clock: &'static str,
+    pub err_in_progress: &'static str,
+    pub err_awaiting: &'static str,
+    pub err_missing: &'static str,
+    pub err_other: &'static str,
+}
+
+impl Text {
+    /// Why a line may not be paid with balance, in plain words.
+    #[must_use]
+    pub fn reason(&self, reason: Reason, category: Option<Category>) -> &'static str {
+        match (reason, category) {
+            (Reason::ItemExcluded, _) => self.reason_item,
+            (Reason::CategoryExcluded, Some(Category::Virtual)) => self.reason_virtual,
+            (Reason::CategoryExcluded, Some(Category::GiftCard)) => self.reason_gift_card,
+            (Reason::CategoryExcluded, Some(Category::TopUp)) => self.reason_top_up,
+            (Reason::CategoryExcluded, _) => self.reason_category,
+            (Reason::MerchantNotAccepting, _) => self.reason_merchant,
+            (Reason::ShippingExcluded, _) => self.reason_shipping,
+        }
+    }
+
+    #[must_use]
+    pub fn method(&self, method: Method) -> &'static str {
+        match method {
+            Method::BankCard => self.bank_card,
+            Method::WechatPay => self.wechat_pay,
+            Method::Alipay => self.alipay,
+            Method::Ecny => self.ecny,
+        }
+    }
+}
+
+pub static EN: Text = Text {
+    title: "Pay with balance",
+    loading: "Loading your order…",
+    demo: "Demo order: nothing is charged.",
+    items: "Your order",
+    shipping: "Shipping",
+    quantity: "{qty} × {price}",
+    balance_price: "{price} with balance",
+    eligible: "Balance OK",
+    ineligible: "No balance",
+    reason_item: "This item can't be paid with balance",
+    reason_virtual: "Virtual goods can't be paid with balance",
+    reason_gift_card: "Gift cards can't be paid with balance",
+    reason_top_up: "Top-ups can't be paid with balance",
+    reason_category: "This kind of item can't be paid with balance",
+    reason_merchant: "This seller doesn't accept balance",
+    reason_shipping: "Shipping can't be paid with balance",
+    balance_available: "Balance available",
+    use_balance: "Use balance",
+    cap_label: "Use at most (optional)",
+    cap_hint: "Leave empty to use as much as possible.",
+    cap_malformed: "Enter an amount like 50.00",
+    cap_decimals: "{currency} amounts have at most {digits} decimals",
+    cap_too_large: "That amount is too large",
+    total: "Order total",
+    from_balance: "From balance",
+    remaining: "Remaining to pay",
+    savings: "Saved with balance prices",
+    topup: "Top up {amount} to save {savings}",
+    method_legend: "Pay the remaining {amount} with",
+    bank_card: "Bank card",
+    wechat_pay: "WeChat Pay",
+    alipay: "Alipay",
+    ecny: "Digital RMB",
+    password_label: "Payment password (6 digits)",
+    password_hint: "Digits only. Paste works.",
+    password_not_set: "Set a payment password in your wallet before paying with it.",
+    pay: "Pay {total}",
+    pay_split: "Pay {total}: {balance} balance + {other} {method}",
+    paying: "Paying…",
+    succeeded: "Payment complete",
+    paid: "Paid {total}. Thank you!",
+    action_title: "Finish paying {other} with {method}",
+    action_link: "Continue to {method}",
+    action_waiting: "Waiting for {method} to confirm… Your balance part is held, not charged yet.",
+    canceled: "The {method} payment wasn't completed. Nothing was charged and your balance is released. You can pay again.",
+    retry: "Try again",
+    err_wrong_password: "Wrong payment password. {n} attempts left.",
+    err_locked: "Too many wrong passwords. Paying with balance is locked until {time}.",
+    err_quote_changed: "Your balance changed. New split: {balance} from balance, {other} remaining. Check it and pay again.",
+    err_completed: "This order is already paid. Return to the shop.",
+    err_expired: "This checkout has expired. Return to the shop to start again.",
+    err_not_found: "We couldn't find this checkout. Return to the shop and try again.",
+    err_unauthorized: "This checkout link isn't valid. Return to the shop and try again.",
+    err_network: "Can't reach the wallet. Check your connection and try again.",
+    err_timeout: "The wallet took too long to answer. Try again.",
+    err_rate_limited: "Too many attempts. Wait {n} seconds, then try again.",
+    err_clock: "Your device's clock seems wrong. Correct it, then try again.",
+    err_in_progress: "This payment is still being processed. Wait a moment, then try again.",
+    err_awaiting: "A payment for this order is waiting for its second method to finish.",
+    err_missing: "This checkout has no session. The shop must pass a session id and client secret.",
+    err_other: "Something went wrong ({code}). Try again.",
+};
+
+pub static ZH: Text = Text {
+    title: "余额支付",
+    loading: "正在加载订单…",
+    demo: "演示订单：不会扣款。",
+    items: "订单商品",
+    shipping: "运费",
+    quantity: "{qty} × {price}",
+    balance_price: "余额价 {price}",
+    eligible: "可用余额",
+    ineligible: "不可用余额",
+    reason_item: "该商品不支持余额支付",
+    reason_virtual: "虚拟商品不支持余额支付",
+    reason_gift_card: "礼品卡不支持余额支付",
+    reason_top_up: "充值类商品不支持余额支付",
+    reason_category: "该类商品不支持余额支付",
+    reason_merchant: "该商家不接受余额支付",
+    reason_shipping: "运费不支持余额支付",
+    balance_available: "可用余额",
+    use_balance: "使用余额",
+    cap_label: "最多使用（可选）",
+    cap_hint: "留空则尽量多用余额。",
+    cap_malformed: "请输入金额，例如 50.00",
+    cap_decimals: "{currency} 金额最多 {digits} 位小数",
+    cap_too_large: "金额过大",
+    total: "订单总额",
+    from_balance: "余额支付",
+    remaining: "还需支付",
+    savings: "余额价优惠",
+    topup: "充值 {amount} 可省 {savings}",
+    method_legend: "剩余 {amount} 的支付方式",
+    bank_card: "银行卡",
+    wechat_pay: "微信支付",
+    alipay: "支付宝",
+    ecny: "数字人民币",
+    password_label: "支付密码（6 位数字）",
+    password_hint: "仅限数字，可粘贴。",
+    password_not_set: "请先在钱包中设置支付密码。",
+    pay: "支付 {total}",
+    pay_split: "支付 {total}：余额 {balance} + {method} {other}",
+    paying: "支付中…",
+    succeeded: "支付成功",
+    paid: "已支付 {total}，谢谢！",
+    action_title: "请用{method}支付剩余 {other}",
+    action_link: "前往{method}",
+    action_waiting: "等待{method}确认… 余额部分已冻结，尚未扣款。",
+    canceled: "{method}支付未完成，未扣款，余额已释放，可重新支付。",
+    retry: "重试",
+    err_wrong_password: "支付密码错误，还可尝试 {n} 次。",
+    err_locked: "密码错误次数过多，余额支付已锁定至 {time}。",
+    err_quote_changed: "余额已变动。新的拆分：余额 {balance}，还需支付 {other}。请确认后重新支付。",
+    err_completed: "该订单已支付，请返回商店。",
+    err_expired: "支付已过期，请返回商店重新下单。",
+    err_not_found: "找不到该支付，请返回商店重试。",
+    err_unauthorized: "支付链接无效，请返回商店重试。",
+    err_network: "无法连接钱包，请检查网络后重试。",
+    err_timeout: "钱包响应超时，请重试。",
+    err_rate_limited: "操作过于频繁，请 {n} 秒后重试。",
+    err_clock: "设备时间似乎不准确，请校准后重试。",
+    err_in_progress: "该支付仍在处理中，请稍后重试。",
+    err_awaiting: "该订单有一笔支付正在等待第二种方式完成。",
+    err_missing: "缺少支付会话：商店需要提供会话 ID 和客户端密钥。",
+    err_other: "出现问题（{code}），请重试。",
+};

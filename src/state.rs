@@ -1,0 +1,352 @@
+//! The whole checkout as one state machine: [`CheckoutState`] and its [`Action`]s.
+//!
+//! `reduce` is pure: it calls the core for every quote and for the intent, and leaves
+//! fetching, timers, randomness and DOM events to hooks (`app.rs`) and `api.rs`. What the
+//! host page should hear about is queued in `outbox` for a hook to dispatch.
+
+use std::rc::Rc;
+
+use checkout_core::intent::validate_payment_password;
+use checkout_core::{quote, Amount, AmountError, Choice, Intent, IntentRequest, Method, Quote};
+use yew::Reducible;
+
+use crate::api::ApiError;
+use crate::session::{IntentStatus, IntentView, Session, Status};
+
+/// Where the shopper is in the flow.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Phase {
+    Loading,
+    LoadFailed(ApiError),
+    /// Choosing and entering the password.
+    Ready,
+    /// A payment attempt is in flight; Pay is ignored until it ends.
+    Submitting,
+    /// The balance is held; the second method must finish.
+    AwaitingAction(Rc<IntentView>),
+    Succeeded(Rc<IntentView>),
+    /// Nothing more can be paid here (completed, expired, or a payment in progress).
+    Closed(ApiError),
+}
+
+/// Something to tell the host page (see `events.rs`).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Emit {
+    Ready,
+    Change(Rc<Quote>),
+    Succeeded(Rc<IntentView>),
+    RequiresAction(Rc<IntentView>),
+    Failed(ApiError),
+}
+
+/// One payment attempt: the request and its `Idempotency-Key`, reused on every retry.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Submission {
+    pub request: IntentRequest,
+    pub idempotency_key: String,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Action {
+    Loaded(Rc<Session>),
+    LoadFailed(ApiError),
+    Reload,
+    ToggleBalance(bool),
+    CapInput(String),
+    ChooseMethod(Method),
+    /// The password field's whole new value; anything but digits is dropped.
+    PasswordInput(String),
+    /// Pay, with the randomness the reducer may not make itself.
+    Pay {
+        idempotency_key: String,
+        nonce: String,
+    },
+    PayFailed(ApiError),
+    /// The backend's quote differed (`quote_mismatch`); the session was loaded again.
+    BalanceChanged {
+        session: Rc<Session>,
+        error: ApiError,
+    },
+    IntentUpdated(Rc<IntentView>),
+}
+
+/// Kept in the outbox so a hook that runs late still sees every event once.
+const OUTBOX_LEN: usize = 8;
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct CheckoutState {
+    pub phase: Phase,
+    pub session: Option<Rc<Session>>,
+    pub use_balance: bool,
+    pub cap_input: String,
+    pub cap: Option<Amount>,
+    pub cap_error: Option<AmountError>,
+    pub method: Option<Method>,
+    pub password: String,
+    pub quote: Option<Rc<Quote>>,
+    pub quote_error: Option<String>,
+    /// The last payment error, shown until the next attempt.
+    pub error: Option<ApiError>,
+    /// The second method of an attempt that was canceled, for the notice.
+    pub canceled: Option<Method>,
+    pub submission: Option<Rc<Submission>>,
+    /// Bumped for each load; the loading hook runs again when it changes.
+    pub load_seq: u32,
+    /// Bumped for each accepted Pay; the submitting hook runs again when it changes.
+    pub submit_seq: u32,
+    pub outbox: Vec<(u32, Emit)>,
+    pub emit_seq: u32,
+}
+
+impl Default for CheckoutState {
+    fn default() -> Self {
+        CheckoutState {
+            phase: Phase::Loading,
+            session: None,
+            use_balance: true,
+            cap_input: String::new(),
+            cap: None,
+            cap_error: None,
+            method: None,
+            password: String::new(),
+            quote: None,
+            quote_error: None,
+            error: None,
+            canceled: None,
+            submission: None,
+            load_seq: 0,
+            submit_seq: 0,
+            outbox: Vec::new(),
+            emit_seq: 0,
+        }
+    }
+}
+
+/// Keeps at most six digits of whatever was typed or pasted.
+#[must_use]
+pub fn sanitize_password(input: &str) -> String {
+    input.chars().filter(char::is_ascii_digit).take(6).collect()
+}
+
+impl CheckoutState {
+    /// The shopper's choice as the core takes it; a cap only counts while using balance.
+    #[must_use]
+    pub fn choice(&self) -> Choice {
+        Choice {
+            use_balance: self.use_balance,
+            balance_cap: if self.use_balance { self.cap } else { None },
+        }
+    }
+
+    /// True when something remains for a second method.
+    #[must_use]
+    pub fn needs_method(&self) -> bool {
+        self.quote.as_ref().is_some_and(|q| q.needs_other_method())
+    }
+
+    /// The method the remainder would be paid with, if one is needed and chosen.
+    #[must_use]
+    pub fn method_for_quote(&self) -> Option<Method> {
+        self.needs_method().then_some(self.method).flatten()
+    }
+
+    /// Everything is in place for Pay.
+    #[must_use]
+    pub fn can_pay(&self) -> bool {
+        self.phase == Phase::Ready
+            && self.session.as_ref().is_some_and(|s| s.password_set)
+            && self.quote.is_some()
+            && self.cap_error.is_none()
+            && validate_payment_password(&self.password).is_ok()
+            && (!self.needs_method() || self.method.is_some())
+    }
+
+    fn emit(&mut self, e: Emit) {
+        self.emit_seq = self.emit_seq.wrapping_add(1);
+        self.outbox.push((self.emit_seq, e));
+        if self.outbox.len() > OUTBOX_LEN {
+            self.outbox.remove(0);
+        }
+    }
+
+    /// Recomputes the quote with the core; tells the host when it changed.
+    fn requote(&mut self) {
+        let Some(s) = self.session.clone() else {
+            return;
+        };
+        match quote(&s.cart, &s.policy, s.balance, &self.choice()) {
+            Ok(q) => {
+                self.quote_error = None;
+                if self.quote.as_deref() != Some(&q) {
+                    let q = Rc::new(q);
+                    self.quote = Some(q.clone());
+                    self.emit(Emit::Change(q));
+                }
+            }
+            Err(e) => {
+                self.quote = None;
+                self.quote_error = Some(e.to_string());
+            }
+        }
+    }
+
+    fn set_session(&mut self, s: Rc<Session>) {
+        if !self.method.is_some_and(|m| s.methods.contains(&m)) {
+            self.method = s.methods.first().copied();
+        }
+        self.session = Some(s);
+        self.requote();
+    }
+
+    fn set_cap(&mut self, text: String) {
+        let trimmed = text.trim();
+        let parsed = match (trimmed.is_empty(), &self.session) {
+            (true, _) | (_, None) => Ok(None),
+            (false, Some(s)) => Amount::parse(trimmed)
+                .and_then(|a| a.in_currency(s.cart.currency).map(|_| Some(a))),
+        };
+        // An invalid cap blocks Pay; until it is fixed the quote ignores it.
+        (self.cap, self.cap_error) = match parsed {
+            Ok(cap) => (cap, None),
+            Err(e) => (None, Some(e)),
+        };
+        self.cap_input = text;
+        self.requote();
+    }
+
+    fn pay(&mut self, idempotency_key: String, nonce: &str) {
+        let (Some(s), Some(q)) = (self.session.clone(), self.quote.clone()) else {
+            return;
+        };
+        if !self.can_pay() {
+            return;
+        }
+        let intent = Intent::for_quote(
+            &s.id,
+            &s.cart_digest,
+            &self.choice(),
+            &q,
+            self.method_for_quote(),
+            nonce,
+        );
+        match intent {
+            Ok(intent) => {
+                self.submission = Some(Rc::new(Submission {
+                    request: IntentRequest {
+                        intent,
+                        payment_password: self.password.clone(),
+                    },
+                    idempotency_key,
+                }));
+                self.phase = Phase::Submitting;
+                self.error = None;
+                self.canceled = None;
+                self.submit_seq = self.submit_seq.wrapping_add(1);
+            }
+            Err(e) => self.fail(ApiError::new("invalid_request", e.to_string())),
+        }
+    }
+
+    /// Ends an attempt with an error: the password is cleared after any failure.
+    fn fail(&mut self, e: ApiError) {
+        self.submission = None;
+        self.password.clear();
+        self.phase = match e.code.as_str() {
+            "session_completed" | "session_expired" | "session_not_found" => {
+                Phase::Closed(e.clone())
+            }
+            _ => Phase::Ready,
+        };
+        self.error = Some(e.clone());
+        self.emit(Emit::Failed(e));
+    }
+
+    fn intent_updated(&mut self, intent: Rc<IntentView>) {
+        self.submission = None;
+        self.password.clear();
+        match intent.status {
+            IntentStatus::Succeeded => {
+                self.phase = Phase::Succeeded(intent.clone());
+                self.emit(Emit::Succeeded(intent));
+            }
+            IntentStatus::RequiresAction => {
+                let already = matches!(&self.phase, Phase::AwaitingAction(i) if i.id == intent.id);
+                self.phase = Phase::AwaitingAction(intent.clone());
+                if !already {
+                    self.emit(Emit::RequiresAction(intent));
+                }
+            }
+            IntentStatus::Canceled => {
+                self.canceled = intent.other_method;
+                self.phase = Phase::Ready;
+                self.emit(Emit::Failed(ApiError::new(
+                    "canceled",
+                    "the second payment method did not complete",
+                )));
+            }
+        }
+    }
+}
+
+impl Reducible for CheckoutState {
+    type Action = Action;
+
+    fn reduce(self: Rc<Self>, action: Action) -> Rc<Self> {
+        let mut next = (*self).clone();
+        let editable = next.phase == Phase::Ready;
+        match action {
+            Action::Loaded(s) => {
+                next.phase = match s.status {
+                    Status::Open => Phase::Ready,
+                    Status::Completed => Phase::Closed(ApiError::new("session_completed", "")),
+                    Status::Expired => Phase::Closed(ApiError::new("session_expired", "")),
+                    Status::AwaitingPayment => {
+                        Phase::Closed(ApiError::new("awaiting_payment", ""))
+                    }
+                };
+                // `ready` goes out before the first `change`.
+                match &next.phase {
+                    Phase::Closed(e) => {
+                        let e = e.clone();
+                        next.emit(Emit::Failed(e));
+                    }
+                    _ => next.emit(Emit::Ready),
+                }
+                next.set_session(s);
+            }
+            Action::LoadFailed(e) => {
+                next.phase = Phase::LoadFailed(e.clone());
+                next.emit(Emit::Failed(e));
+            }
+            Action::Reload => {
+                next.phase = Phase::Loading;
+                next.error = None;
+                next.load_seq = next.load_seq.wrapping_add(1);
+            }
+            Action::ToggleBalance(on) if editable => {
+                next.use_balance = on;
+                next.requote();
+            }
+            Action::CapInput(text) if editable => next.set_cap(text),
+            Action::ChooseMethod(m) if editable => next.method = Some(m),
+            Action::PasswordInput(text) if editable => next.password = sanitize_password(&text),
+            Action::Pay {
+                idempotency_key,
+                nonce,
+            } => next.pay(idempotency_key, &nonce),
+            Action::PayFailed(e) if next.phase == Phase::Submitting => next.fail(e),
+            Action::BalanceChanged { session, error } if next.phase == Phase::Submitting => {
+                next.set_session(session);
+                next.fail(error);
+            }
+            Action::IntentUpdated(intent)
+                if matches!(next.phase, Phase::Submitting | Phase::AwaitingAction(_)) =>
+            {
+                next.intent_updated(intent);
+            }
+            // Edits while not editable, and answers to an attempt that already ended.
+            _ => return self,
+        }
+        Rc::new(next)
+    }
+}
