@@ -64,7 +64,7 @@ async fn wrong_passwords_count_down_then_lock_the_wallet(backend: Backend) {
 }
 
 async fn the_lock_lifts_after_the_lockout_period(backend: Backend) {
-    let server = Server::start_with(backend, &[("BC_LOCKOUT_SECS", "1")]).await;
+    let server = Server::start_with(backend, &[("BC_LOCKOUT_SECS", "4")]).await;
     let api = Api::new(&server);
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
@@ -77,7 +77,7 @@ async fn the_lock_lifts_after_the_lockout_period(backend: Backend) {
         .await
         .error(423, "password_locked");
 
-    tokio::time::sleep(Duration::from_millis(2500)).await;
+    tokio::time::sleep(Duration::from_secs(5)).await;
 
     let reply = attempt(&api, &session, DEMO_PASSWORD).await;
     assert_eq!(reply.status, 201, "{}", reply.body);

@@ -130,8 +130,16 @@ impl Api {
 
     #[must_use]
     pub fn at(base: &str) -> Api {
+        Api::from_address(base, None)
+    }
+
+    /// A client whose connections come from `local` (any 127.x.y.z works on Linux), to
+    /// look like another shopper's address.
+    #[must_use]
+    pub fn from_address(base: &str, local: Option<std::net::IpAddr>) -> Api {
         let http = reqwest::Client::builder()
             .pool_max_idle_per_host(64)
+            .local_address(local)
             .build()
             .expect("http client");
         Api {

@@ -159,7 +159,7 @@ impl Server {
             .append(true)
             .open(&self.log_path)
             .expect("server log file");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_wallet-server"))
+        let mut child = Command::new(server_binary())
             .args([
                 "demo",
                 "--listen",
@@ -232,6 +232,15 @@ impl Server {
             None => false,
         }
     }
+}
+
+/// The binary under test: this package's `wallet-server`, or `BC_TEST_SERVER_BIN` (for
+/// running the suite against another build, e.g. a release one).
+fn server_binary() -> String {
+    std::env::var("BC_TEST_SERVER_BIN")
+        .ok()
+        .filter(|p| !p.is_empty())
+        .unwrap_or_else(|| env!("CARGO_BIN_EXE_wallet-server").to_owned())
 }
 
 /// Reads stdout until the `Balance Checkout demo: http://…/` line, then keeps draining it

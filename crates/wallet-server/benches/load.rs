@@ -1,0 +1,196 @@
+//! Load generator for `wallet-server` (run with `cargo bench -p wallet-server --bench load`).
+//!
+//! 1. Argon2id on its own, with the server's parameters (`wallet_server::password::hash`):
+//!    the time of one verification, and verifications per second at the load's concurrency
+//!    on this machine. Every intent spends one verification, so this is the ceiling.
+//! 2. Intents over HTTP against the release `wallet-server demo` on SQLite, and on
+//!    PostgreSQL when `BC_TEST_POSTGRES_URL` is set (`scripts/pg-start.sh` starts one):
+//!    wallets topped up, one fresh session per intent (created before the clock starts),
+//!    then intents driven at a fixed concurrency. Prints intents/second and p50/p99.
+//!
+//! Knobs: `BENCH_INTENTS` (default 400), `BENCH_CONCURRENCY` (16), `BENCH_WALLETS` (16).
+#![allow(
+    clippy::unwrap_used,
+    clippy::expect_used,
+    clippy::float_arithmetic,
+    dead_code
+)]
+
+#[path = "../tests/common/mod.rs"]
+mod common;
+
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use argon2::password_hash::{PasswordHash, PasswordVerifier};
+use argon2::Argon2;
+use checkout_core::{Choice, Currency, Money};
+use common::*;
+
+fn knob(name: &str, default: usize) -> usize {
+    std::env::var(name)
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(default)
+}
+
+/// p-th percentile (0..=100) of sorted durations, nearest rank.
+fn percentile(sorted: &[Duration], p: usize) -> Duration {
+    if sorted.is_empty() {
+        return Duration::ZERO;
+    }
+    let rank = (p * sorted.len()).div_ceil(100).clamp(1, sorted.len());
+    sorted[rank - 1]
+}
+
+fn ms(d: Duration) -> String {
+    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
+}
+
+fn per_second(count: usize, elapsed: Duration) -> String {
+    let count = u32::try_from(count).unwrap_or(u32::MAX);
+    format!("{:.1}/s", f64::from(count) / elapsed.as_secs_f64())
+}
+
+fn verify(phc: &str, password: &str) -> bool {
+    let parsed = PasswordHash::new(phc).expect("PHC string");
+    Argon2::default()
+        .verify_password(password.as_bytes(), &parsed)
+        .is_ok()
+}
+
+async fn argon2_alone(concurrency: usize) {
+    let phc = wallet_server::password::hash("123456".to_owned())
+        .await
+        .expect("hash with the server's parameters");
+    let params = phc.split('$').nth(3).unwrap_or("?").to_owned();
+    println!("argon2id parameters (from the server's PHC string): {params}");
+
+    let mut single = Vec::new();
+    for _ in 0..20 {
+        let start = Instant::now();
+        assert!(verify(&phc, "123456"));
+        single.push(start.elapsed());
+    }
+    single.sort();
+    println!(
+        "argon2id: one verification, sequential x20: p50 {} p99 {}",
+        ms(percentile(&single, 50)),
+        ms(percentile(&single, 99))
+    );
+
+    let runs = concurrency * 8;
+    let phc = Arc::new(phc);
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency));
+    for _ in 0..runs {
+        let (phc, limit) = (phc.clone(), limit.clone());
+        tasks.spawn(async move {
+            let _permit = limit.acquire_owned().await.unwrap();
+            tokio::task::spawn_blocking(move || verify(&phc, "123456"))
+                .await
+                .unwrap()
+        });
+    }
+    let ok = tasks.join_all().await.into_iter().filter(|v| *v).count();
+    assert_eq!(ok, runs);
+    println!(
+        "argon2id: {runs} verifications at concurrency {concurrency}: {} (the intents' ceiling)",
+        per_second(runs, start.elapsed())
+    );
+}
+
+async fn intents_over_http(backend: Backend, intents: usize, concurrency: usize, wallets: usize) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let password = "112233";
+    for w in 0..wallets {
+        api.create_wallet(&format!("bench_{w}"), password, "1000000.00")
+            .await;
+    }
+    let balance = Money::parse("1000000.00", Currency::CNY).unwrap();
+
+    let setup = Instant::now();
+    let mut prepared = Vec::with_capacity(intents);
+    for n in 0..intents {
+        let cart = one_item_cart(&format!("{}.{:02}", n % 90 + 1, n % 100));
+        let session = api
+            .create_session(&format!("bench_{}", n % wallets), &cart)
+            .await;
+        let choice = Choice {
+            use_balance: true,
+            balance_cap: None,
+        };
+        let body = prepare_with_balance(&session, balance, choice, None, password).body();
+        prepared.push((session, body));
+    }
+    let setup = setup.elapsed();
+
+    let queue = Arc::new(std::sync::Mutex::new(prepared));
+    let start = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (api, queue) = (api.clone(), queue.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            let mut failures = 0usize;
+            loop {
+                let Some((session, body)) = queue.lock().unwrap().pop() else {
+                    break;
+                };
+                let sent = Instant::now();
+                let reply = api.submit(&session, &body).await;
+                latencies.push(sent.elapsed());
+                if reply.status != 201 {
+                    failures += 1;
+                    eprintln!("intent failed: {} {}", reply.status, reply.body);
+                }
+            }
+            (latencies, failures)
+        });
+    }
+    let mut latencies = Vec::with_capacity(intents);
+    let mut failures = 0;
+    for (l, f) in workers.join_all().await {
+        latencies.extend(l);
+        failures += f;
+    }
+    let elapsed = start.elapsed();
+    latencies.sort();
+    println!(
+        "{backend:?}: {intents} intents at concurrency {concurrency} over {wallets} wallets: {} \
+         p50 {} p99 {} ({failures} failed; {intents} sessions created in {:.1} s: {})",
+        per_second(intents, elapsed),
+        ms(percentile(&latencies, 50)),
+        ms(percentile(&latencies, 99)),
+        setup.as_secs_f64(),
+        per_second(intents, setup),
+    );
+    assert_eq!(failures, 0, "every intent should succeed");
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` runs this as a smoke test.
+    let smoke = !std::env::args().any(|a| a == "--bench");
+    let intents = knob("BENCH_INTENTS", if smoke { 20 } else { 400 });
+    let concurrency = knob("BENCH_CONCURRENCY", 16);
+    let wallets = knob("BENCH_WALLETS", 16);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .expect("runtime");
+    runtime.block_on(async {
+        println!(
+            "machine: {} cores",
+            std::thread::available_parallelism().map_or(0, |n| n.get())
+        );
+        argon2_alone(concurrency).await;
+        intents_over_http(Backend::Sqlite, intents, concurrency, wallets).await;
+        if postgres_admin_url().is_some() {
+            intents_over_http(Backend::Postgres, intents, concurrency, wallets).await;
+        } else {
+            println!("Postgres: skipped (set BC_TEST_POSTGRES_URL, see scripts/pg-start.sh)");
+        }
+    });
+}
