@@ -259,13 +259,18 @@ pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
 pub async fn load_session(endpoint: &Endpoint) -> Result<Session, ApiError> {
     let url = endpoint.session_url();
     let headers = [("Authorization", endpoint.authorization())];
-    let outcome = with_retries(RETRY, |_| fetch("GET", &url, &headers, None, RETRY.timeout_ms));
+    let outcome = with_retries(RETRY, |_| {
+        fetch("GET", &url, &headers, None, RETRY.timeout_ms)
+    });
     let body = into_result(outcome.await)?;
     Session::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
 }
 
 /// `POST /v1/sessions/{id}/intents`, re-signed at each send, same bytes and key each time.
-pub async fn submit(endpoint: &Endpoint, prepared: &PreparedIntent) -> Result<IntentView, ApiError> {
+pub async fn submit(
+    endpoint: &Endpoint,
+    prepared: &PreparedIntent,
+) -> Result<IntentView, ApiError> {
     let outcome = with_retries(RETRY, |_| {
         let headers = intent_headers(endpoint, prepared, crate::random::unix_now());
         async move {

@@ -116,7 +116,12 @@ fn Checkout(props: &RootProps) -> Html {
 }
 
 /// The editable checkout: lines, balance, split, method, password and Pay.
-fn form(state: &UseReducerHandle<CheckoutState>, s: &Rc<Session>, l: Locale, uid: &AttrValue) -> Html {
+fn form(
+    state: &UseReducerHandle<CheckoutState>,
+    s: &Rc<Session>,
+    l: Locale,
+    uid: &AttrValue,
+) -> Html {
     let t = l.text();
     let d = state.dispatcher();
     let submitting = state.phase == Phase::Submitting;

@@ -69,9 +69,15 @@ mod tests {
     #[test]
     fn it_groups_thousands_and_keeps_the_currency_digits() {
         assert_eq!(money(Locale::En, m("1234.5", Currency::CNY)), "¥1,234.50");
-        assert_eq!(money(Locale::ZhCn, m("1234567", Currency::JPY)), "JP¥1,234,567");
+        assert_eq!(
+            money(Locale::ZhCn, m("1234567", Currency::JPY)),
+            "JP¥1,234,567"
+        );
         assert_eq!(money(Locale::En, m("1000", Currency::JPY)), "¥1,000");
-        assert_eq!(money(Locale::En, m("1.25", Currency::KWD)), "KWD\u{a0}1.250");
+        assert_eq!(
+            money(Locale::En, m("1.25", Currency::KWD)),
+            "KWD\u{a0}1.250"
+        );
         assert_eq!(money(Locale::En, m("0", Currency::USD)), "$0.00");
         assert_eq!(money(Locale::En, m("999", Currency::USD)), "$999.00");
     }

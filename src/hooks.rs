@@ -127,7 +127,8 @@ pub fn use_poller(source: &Source, state: &UseReducerHandle<CheckoutState>) {
                 match &source {
                     Source::Remote(endpoint) => {
                         busy.set(true);
-                        let (endpoint, id, busy) = (endpoint.clone(), intent.id.clone(), busy.clone());
+                        let (endpoint, id, busy) =
+                            (endpoint.clone(), intent.id.clone(), busy.clone());
                         spawn_local(async move {
                             // A failed poll is retried at the next tick.
                             if let Ok(i) = api::get_intent(&endpoint, &id).await {

@@ -13,7 +13,9 @@ pub fn describe(locale: Locale, currency: Option<Currency>, e: &ApiError) -> Str
     let money = |a| currency.map_or_else(String::new, |c| format::amount(locale, a, c));
     match e.code.as_str() {
         "wrong_password" => {
-            let n = e.attempts_left.map_or_else(|| "?".to_owned(), |n| n.to_string());
+            let n = e
+                .attempts_left
+                .map_or_else(|| "?".to_owned(), |n| n.to_string());
             fill(t.err_wrong_password, &[("n", &n)])
         }
         "password_locked" => {

@@ -202,8 +202,9 @@ impl CheckoutState {
         let trimmed = text.trim();
         let parsed = match (trimmed.is_empty(), &self.session) {
             (true, _) | (_, None) => Ok(None),
-            (false, Some(s)) => Amount::parse(trimmed)
-                .and_then(|a| a.in_currency(s.cart.currency).map(|_| Some(a))),
+            (false, Some(s)) => {
+                Amount::parse(trimmed).and_then(|a| a.in_currency(s.cart.currency).map(|_| Some(a)))
+            }
         };
         // An invalid cap blocks Pay; until it is fixed the quote ignores it.
         (self.cap, self.cap_error) = match parsed {
@@ -300,9 +301,7 @@ impl Reducible for CheckoutState {
                     Status::Open => Phase::Ready,
                     Status::Completed => Phase::Closed(ApiError::new("session_completed", "")),
                     Status::Expired => Phase::Closed(ApiError::new("session_expired", "")),
-                    Status::AwaitingPayment => {
-                        Phase::Closed(ApiError::new("awaiting_payment", ""))
-                    }
+                    Status::AwaitingPayment => Phase::Closed(ApiError::new("awaiting_payment", "")),
                 };
                 // `ready` goes out before the first `change`.
                 match &next.phase {
@@ -333,7 +332,7 @@ impl Reducible for CheckoutState {
             Action::Pay {
                 idempotency_key,
                 nonce,
-            } => next.pay(idempotency_key, &nonce),
+            } if next.can_pay() => next.pay(idempotency_key, &nonce),
             Action::PayFailed(e) if next.phase == Phase::Submitting => next.fail(e),
             Action::BalanceChanged { session, error } if next.phase == Phase::Submitting => {
                 next.set_session(session);

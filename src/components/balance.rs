@@ -28,7 +28,10 @@ fn cap_message(locale: Locale, e: &AmountError) -> String {
             currency, allowed, ..
         } => fill(
             t.cap_decimals,
-            &[("currency", currency.code()), ("digits", &allowed.to_string())],
+            &[
+                ("currency", currency.code()),
+                ("digits", &allowed.to_string()),
+            ],
         ),
         AmountError::TooLarge(_) => t.cap_too_large.to_owned(),
         _ => t.cap_malformed.to_owned(),
@@ -39,7 +42,10 @@ fn cap_message(locale: Locale, e: &AmountError) -> String {
 pub fn BalancePanel(props: &BalanceProps) -> Html {
     let t = props.locale.text();
     let (switch_id, cap_id) = (format!("{}-use", props.uid), format!("{}-cap", props.uid));
-    let (hint_id, err_id) = (format!("{}-cap-hint", props.uid), format!("{}-cap-err", props.uid));
+    let (hint_id, err_id) = (
+        format!("{}-cap-hint", props.uid),
+        format!("{}-cap-err", props.uid),
+    );
     let on_toggle = props.on_toggle.reform(|e: Event| {
         let input: HtmlInputElement = e.target_unchecked_into();
         input.checked()

@@ -29,7 +29,10 @@ pub fn Outcome(props: &OutcomeProps) -> Html {
             </div>
         };
     }
-    let title = fill(t.action_title, &[("other", &show(i.other_amount)), ("method", method)]);
+    let title = fill(
+        t.action_title,
+        &[("other", &show(i.other_amount)), ("method", method)],
+    );
     html! {
         <div class="bc-outcome" role="status">
             <h3 class="bc-heading">{ title }</h3>

@@ -19,7 +19,10 @@ pub struct PasswordProps {
 #[function_component]
 pub fn PasswordEntry(props: &PasswordProps) -> Html {
     let t = props.locale.text();
-    let (id, hint_id) = (format!("{}-pw", props.uid), format!("{}-pw-hint", props.uid));
+    let (id, hint_id) = (
+        format!("{}-pw", props.uid),
+        format!("{}-pw-hint", props.uid),
+    );
     let on_input = props.on_input.reform(|e: InputEvent| {
         let input: HtmlInputElement = e.target_unchecked_into();
         let raw = input.value();
@@ -33,7 +36,11 @@ pub fn PasswordEntry(props: &PasswordProps) -> Html {
     });
     let filled = props.value.len();
     let dots = (0..6).map(|i| {
-        let class = if i < filled { "bc-pin__dot bc-pin__dot--on" } else { "bc-pin__dot" };
+        let class = if i < filled {
+            "bc-pin__dot bc-pin__dot--on"
+        } else {
+            "bc-pin__dot"
+        };
         html! { <span {class}></span> }
     });
     html! {

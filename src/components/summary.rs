@@ -29,7 +29,10 @@ pub fn Summary(props: &SummaryProps) -> Html {
     let topup = q.topup_to_unlock.map(|tu| {
         fill(
             t.topup,
-            &[("amount", &money(l, tu.amount)), ("savings", &money(l, tu.savings))],
+            &[
+                ("amount", &money(l, tu.amount)),
+                ("savings", &money(l, tu.savings)),
+            ],
         )
     });
     html! {

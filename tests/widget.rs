@@ -1,0 +1,320 @@
+//! The checkout in a real browser, rendered from session fixtures (payments simulated by
+//! the demo transport): what the shopper sees and what the host page hears.
+#![cfg(target_arch = "wasm32")]
+
+mod common;
+
+use std::rc::Rc;
+
+use balance_checkout::fixture::{parse_with_digest, DEMO_SESSION};
+use balance_checkout::i18n::Locale;
+use balance_checkout::state::{Action, CheckoutState, Phase};
+use common::{mount, session_json, settle};
+use wasm_bindgen_test::*;
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+const BALANCE_100: &str = "\"balance\": \"100.00\"";
+/// Every line eligible and enough balance: nothing remains for a second method.
+fn all_eligible_rich() -> String {
+    session_json(&[
+        (BALANCE_100, "\"balance\": \"500.00\""),
+        ("[\"virtual\", \"gift_card\", \"top_up\"]", "[]"),
+        (
+            "\"accepting_third_party\": []",
+            "\"accepting_third_party\": [\"m-778\"]",
+        ),
+    ])
+}
+
+#[wasm_bindgen_test]
+async fn it_says_why_ineligible_lines_cannot_use_balance() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    assert_eq!(
+        w.text("[data-line=L2] .bc-reason"),
+        "Virtual goods can't be paid with balance"
+    );
+    assert_eq!(
+        w.text("[data-line=L3] .bc-reason"),
+        "This seller doesn't accept balance"
+    );
+    assert_eq!(w.text("[data-line=L1] .bc-badge"), "Balance OK");
+    assert!(w.find("[data-line=L1] .bc-reason").is_none());
+    assert_eq!(w.text("[data-line=L1] .bc-amount"), "¥119.80");
+    assert_eq!(w.text("[data-line=shipping] .bc-badge"), "Balance OK");
+}
+
+#[wasm_bindgen_test]
+async fn toggling_the_balance_changes_the_split() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥100.00");
+    assert_eq!(w.text(".bc-summary__other dd"), "¥155.70");
+    w.click("input[role=switch]").await;
+    assert!(!w.input("input[role=switch]").checked());
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥0.00");
+    assert_eq!(w.text(".bc-summary__other dd"), "¥255.70");
+    assert!(w.find(".bc-topup").is_none());
+    w.click("input[role=switch]").await;
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥100.00");
+}
+
+#[wasm_bindgen_test]
+async fn the_cap_limits_the_balance_and_explains_bad_amounts() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    let cap = ".bc-balance .bc-input";
+    w.type_into(cap, "50").await;
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥50.00");
+    assert_eq!(w.text(".bc-summary__other dd"), "¥205.70");
+    assert!(w.find(".bc-field-error").is_none());
+
+    w.type_into(cap, "50.123").await;
+    assert_eq!(
+        w.text(".bc-field-error"),
+        "CNY amounts have at most 2 decimals"
+    );
+    assert_eq!(
+        w.input(cap).get_attribute("aria-invalid").as_deref(),
+        Some("true")
+    );
+    w.type_into(cap, "abc").await;
+    assert_eq!(w.text(".bc-field-error"), "Enter an amount like 50.00");
+    // An invalid cap never pays: the button stays disabled even with a password.
+    w.type_into("input[type=password]", "123456").await;
+    assert!(w.get(".bc-pay").has_attribute("disabled"));
+
+    w.type_into(cap, "").await;
+    assert!(w.find(".bc-field-error").is_none());
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥100.00");
+}
+
+#[wasm_bindgen_test]
+async fn it_hints_the_top_up_that_unlocks_balance_prices() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    assert_eq!(w.text(".bc-topup"), "Top up ¥16.00 to save ¥9.80");
+
+    let rich = session_json(&[(BALANCE_100, "\"balance\": \"200.00\"")]);
+    let w = mount(&rich, Locale::En).await;
+    assert!(w.find(".bc-topup").is_none());
+    assert_eq!(w.text(".bc-summary__total dd"), "¥245.90");
+    assert_eq!(w.text(".bc-summary__savings dd"), "¥9.80");
+    assert_eq!(w.text("[data-line=L1] .bc-amount"), "¥110.00");
+}
+
+#[wasm_bindgen_test]
+async fn the_password_takes_six_digits_typed_or_pasted() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    let pw = "input[type=password]";
+    let input = w.input(pw);
+    assert_eq!(input.get_attribute("inputmode").as_deref(), Some("numeric"));
+
+    w.type_into(pw, "12a3").await;
+    assert_eq!(input.value(), "123");
+    assert_eq!(w.count(".bc-pin__dot--on"), 3);
+    // Paste of a formatted code: separators dropped, at most six digits kept.
+    w.type_into(pw, "987 654-3210").await;
+    assert_eq!(input.value(), "987654");
+    // Backspace.
+    w.type_into(pw, "98765").await;
+    assert_eq!(input.value(), "98765");
+    assert_eq!(w.count(".bc-pin__dot--on"), 5);
+    assert!(w.get(".bc-pay").has_attribute("disabled"));
+    w.type_into(pw, "987654").await;
+    assert!(!w.get(".bc-pay").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn a_wrong_password_is_cleared_and_says_what_is_left() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    w.type_into("input[type=password]", "000000").await;
+    w.click(".bc-pay").await;
+    settle().await;
+    assert_eq!(w.input("input[type=password]").value(), "");
+    let error = w.text("[data-testid=pay-error]");
+    assert!(error.starts_with("Wrong payment password."), "{error}");
+    assert!(error.contains("attempts left"), "{error}");
+    let failed = w.last_event("balancecheckout:failed").unwrap();
+    assert_eq!(failed["code"], "wrong_password");
+    assert_eq!(failed["message"], error.as_str());
+}
+
+#[wasm_bindgen_test]
+async fn the_method_picker_shows_only_when_something_remains() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    assert_eq!(w.count(".bc-methods input[type=radio]"), 4);
+    assert!(w.text(".bc-methods legend").contains("¥155.70"));
+
+    let w = mount(&all_eligible_rich(), Locale::En).await;
+    assert!(w.find(".bc-methods").is_none());
+    assert_eq!(w.text(".bc-summary__other dd"), "¥0.00");
+    assert_eq!(w.text(".bc-pay"), "Pay ¥245.90");
+
+    let only_alipay = session_json(&[(
+        "[\"bank_card\", \"wechat_pay\", \"alipay\", \"ecny\"]",
+        "[\"alipay\"]",
+    )]);
+    let w = mount(&only_alipay, Locale::En).await;
+    assert_eq!(w.count(".bc-methods input[type=radio]"), 1);
+    assert_eq!(w.text(".bc-methods label"), "Alipay");
+    assert_eq!(
+        w.text(".bc-pay"),
+        "Pay ¥255.70: ¥100.00 balance + ¥155.70 Alipay"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn choosing_a_method_names_it_on_the_pay_button() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    w.click("input[value=wechat_pay]").await;
+    assert_eq!(
+        w.text(".bc-pay"),
+        "Pay ¥255.70: ¥100.00 balance + ¥155.70 WeChat Pay"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn it_speaks_chinese() {
+    let w = mount(DEMO_SESSION, Locale::ZhCn).await;
+    assert_eq!(
+        w.text("[data-line=L2] .bc-reason"),
+        "虚拟商品不支持余额支付"
+    );
+    assert_eq!(w.text(".bc-topup"), "充值 ¥16.00 可省 ¥9.80");
+    assert_eq!(w.get(".bc").get_attribute("lang").as_deref(), Some("zh-CN"));
+    assert!(w.text(".bc-pay").starts_with("支付 ¥255.70"));
+    w.type_into(".bc-balance .bc-input", "1.234").await;
+    assert_eq!(w.text(".bc-field-error"), "CNY 金额最多 2 位小数");
+}
+
+#[wasm_bindgen_test]
+async fn it_tells_the_host_page_ready_change_and_success() {
+    let w = mount(&all_eligible_rich(), Locale::En).await;
+    let names = w.event_names();
+    assert_eq!(
+        names[..2],
+        ["balancecheckout:ready", "balancecheckout:change"]
+    );
+    let quote = w.last_event("balancecheckout:change").unwrap();
+    assert_eq!(quote["total"], "245.90");
+    assert_eq!(quote["balance_prices_applied"], true);
+
+    w.click("input[role=switch]").await;
+    let quote = w.last_event("balancecheckout:change").unwrap();
+    assert_eq!(quote["balance_amount"], "0.00");
+    w.click("input[role=switch]").await;
+
+    w.type_into("input[type=password]", "123456").await;
+    // A double click sends one payment.
+    let pay = w.get(".bc-pay");
+    let pay: &web_sys::HtmlElement = wasm_bindgen::JsCast::unchecked_ref(&pay);
+    pay.click();
+    pay.click();
+    settle().await;
+    settle().await;
+    let succeeded: Vec<_> = w
+        .event_names()
+        .into_iter()
+        .filter(|n| n == "balancecheckout:succeeded")
+        .collect();
+    assert_eq!(succeeded.len(), 1);
+    let intent = w.last_event("balancecheckout:succeeded").unwrap();
+    assert_eq!(intent["status"], "succeeded");
+    assert_eq!(intent["total"], "245.90");
+    assert_eq!(intent["other_method"], serde_json::Value::Null);
+    assert!(w.text(".bc-outcome").contains("Paid ¥245.90"));
+}
+
+#[wasm_bindgen_test]
+async fn a_remainder_requires_the_second_method() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    w.click("input[value=alipay]").await;
+    w.type_into("input[type=password]", "123456").await;
+    w.click(".bc-pay").await;
+    settle().await;
+    let intent = w.last_event("balancecheckout:requires-action").unwrap();
+    assert_eq!(intent["status"], "requires_action");
+    assert_eq!(intent["other_method"], "alipay");
+    assert_eq!(intent["next_action"]["type"], "redirect");
+    let link = w.get(".bc-outcome a");
+    assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
+    assert_eq!(link.text_content().as_deref(), Some("Continue to Alipay"));
+}
+
+fn ready_state(json: &str) -> Rc<CheckoutState> {
+    let s = Rc::new(parse_with_digest(json));
+    let state = Rc::new(CheckoutState::default()).reduce(Action::Loaded(s));
+    state.reduce(Action::PasswordInput("123456".into()))
+}
+
+#[wasm_bindgen_test]
+fn the_reducer_ignores_pay_while_submitting() {
+    let state = ready_state(DEMO_SESSION);
+    let pay = |key: &str| Action::Pay {
+        idempotency_key: key.into(),
+        nonce: "0123456789abcdef0123456789abcdef".into(),
+    };
+    let once = state.reduce(pay("k1"));
+    assert_eq!(once.phase, Phase::Submitting);
+    assert_eq!(once.submit_seq, 1);
+    let twice = once.clone().reduce(pay("k2"));
+    assert!(Rc::ptr_eq(&once, &twice));
+    let sub = twice.submission.clone().unwrap();
+    assert_eq!(sub.idempotency_key, "k1");
+    assert_eq!(
+        sub.request.intent.other_method.map(|m| m.code()),
+        Some("bank_card")
+    );
+    assert_eq!(sub.request.intent.balance_amount.to_string(), "100.00");
+}
+
+#[wasm_bindgen_test]
+fn a_changed_balance_shows_the_new_split_and_asks_again() {
+    let state = ready_state(DEMO_SESSION).reduce(Action::Pay {
+        idempotency_key: "k1".into(),
+        nonce: "0123456789abcdef0123456789abcdef".into(),
+    });
+    let poorer = session_json(&[(BALANCE_100, "\"balance\": \"40.00\"")]);
+    let mut error = balance_checkout::api::ApiError::new("quote_mismatch", "");
+    error.quote = serde_json::from_str(
+        r#"{"total": "255.70", "balance_amount": "40.00", "other_amount": "215.70"}"#,
+    )
+    .ok();
+    let next = state.reduce(Action::BalanceChanged {
+        session: Rc::new(parse_with_digest(&poorer)),
+        error,
+    });
+    assert_eq!(next.phase, Phase::Ready);
+    assert!(next.password.is_empty());
+    let quote = next.quote.clone().unwrap();
+    assert_eq!(quote.balance_amount.to_string(), "40.00");
+    let message = balance_checkout::messages::describe(
+        Locale::En,
+        Some(checkout_core::Currency::CNY),
+        next.error.as_ref().unwrap(),
+    );
+    assert!(
+        message.contains("¥40.00 from balance, ¥215.70 remaining"),
+        "{message}"
+    );
+}
+
+#[wasm_bindgen_test]
+async fn the_exported_mount_renders_and_destroy_leaves_nothing() {
+    let document = gloo::utils::document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let root = document.create_element("div").unwrap();
+    host.append_child(&root).unwrap();
+    let options = js_sys::JSON::parse(r#"{"demo": true, "locale": "zh-CN"}"#).unwrap();
+    let mut handle = balance_checkout::mount(root.clone(), host.clone().into(), options).unwrap();
+    settle().await;
+    assert!(root.text_content().unwrap().contains("余额支付"));
+    let en = js_sys::JSON::parse(r#"{"demo": true, "locale": "en"}"#).unwrap();
+    handle.update(en).unwrap();
+    settle().await;
+    assert!(root.text_content().unwrap().contains("Pay with balance"));
+    handle.destroy();
+    settle().await;
+    assert_eq!(root.child_element_count(), 0);
+    host.remove();
+}
