@@ -137,8 +137,10 @@ fn read_file(path: &Path) -> Result<FileConfig, String> {
 
 /// The merchant, origins and keys of DESIGN.md *Demo mode*.
 fn demo_file() -> FileConfig {
-    let mut policy = Policy::default();
-    policy.accepting_third_party = vec!["m-partner".to_owned()];
+    let policy = Policy {
+        accepting_third_party: vec!["m-partner".to_owned()],
+        ..Policy::default()
+    };
     FileConfig {
         admin_key: Some(crate::demo::ADMIN_KEY.to_owned()),
         sandbox: Some(true),

@@ -10,6 +10,9 @@ use crate::error::{ApiError, Reply};
 /// process; a retry may take it over.
 const STALE_SECS: i64 = 120;
 
+/// A stored key: request hash, state, answered status and body, when it was claimed.
+type StoredKey = (String, String, Option<i64>, Option<String>, i64);
+
 /// What to do with a request carrying an idempotency key.
 #[derive(Debug)]
 pub enum Claim {
@@ -63,7 +66,7 @@ pub async fn claim(
     if inserted == 1 {
         return Ok(Claim::Fresh);
     }
-    let row: Option<(String, String, Option<i64>, Option<String>, i64)> = sqlx::query_as(
+    let row: Option<StoredKey> = sqlx::query_as(
         "SELECT request_hash, state, response_status, response_body, created_at \
          FROM idempotency_keys WHERE scope = $1 AND key = $2",
     )

@@ -105,7 +105,9 @@ pub async fn check(
     .fetch_one(&db.pool)
     .await?;
     if failed >= MAX_ATTEMPTS {
-        let until = now + lockout_secs;
+        // From the moment of locking, not the request's start: Argon2 under load can take
+        // a while, and the shopper is told the full lockout.
+        let until = crate::util::now().max(now) + lockout_secs;
         sqlx::query("UPDATE wallets SET locked_until = $2 WHERE shopper_id = $1")
             .bind(shopper)
             .bind(until)
