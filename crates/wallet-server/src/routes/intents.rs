@@ -13,7 +13,7 @@ use super::sessions::{
     authorized_session, live_balance, quote_for, terms, wallet_currency, SessionTerms,
 };
 use super::{parse_json, AppState, RawBody};
-use crate::db::sessions::{load_intent, load_session, pending_intent_of, SessionRow};
+use crate::db::sessions::{load_intent, load_session, pending_intent_of, IntentRow, SessionRow};
 use crate::error::{ApiError, Reply};
 use crate::ledger::{self, LedgerError};
 use crate::util::{now, random_id};
@@ -46,7 +46,7 @@ pub async fn create(
     let task = tokio::spawn(async move {
         let scope = format!("session:{}", session.id);
         let work = async {
-            execute(&state, &session, &headers, &body, &base)
+            execute(&state, &session, &headers, &body, &base, (&scope, &key))
                 .await
                 .unwrap_or_else(Reply::from)
         };
@@ -110,6 +110,7 @@ async fn execute(
     headers: &HeaderMap,
     body: &Bytes,
     base: &str,
+    idem: (&str, &str),
 ) -> Result<Reply, ApiError> {
     let req: IntentRequest = parse_json(headers, body)?;
     req.intent.validate().map_err(|e| ApiError::invalid(&e))?;
@@ -192,21 +193,24 @@ async fn execute(
         .await?;
     }
     // 9. move the balance part
-    let row = pay(state, &session, &terms, &req, now).await?;
+    let (row, reply) = pay(state, &session, &terms, &req, now, base, idem).await?;
     tracing::info!(intent = %row.id, session = %session.id, status = %row.status, "intent executed");
-    Ok(Reply::json(StatusCode::CREATED, &intent_json(&row, base)?))
+    Ok(reply)
 }
 
 /// One transaction: claims the session (open → completed or awaiting_payment, so that
 /// concurrent submits cannot both pay), re-quotes against the locked balance, records the
-/// intent and captures or holds the balance part.
+/// intent and captures or holds the balance part. The answer is stored under the
+/// idempotency key in the same transaction, so a crash after the commit still replays it.
 async fn pay(
     state: &AppState,
     session: &SessionRow,
     terms: &SessionTerms,
     req: &IntentRequest,
     now: i64,
-) -> Result<crate::db::sessions::IntentRow, ApiError> {
+    base: &str,
+    (scope, key): (&str, &str),
+) -> Result<(IntentRow, Reply), ApiError> {
     let db = &state.db;
     let currency = terms.cart.currency;
     let mut tx = db.begin().await?;
@@ -298,10 +302,22 @@ async fn pay(
         }
         Err(LedgerError::Db(e)) => return Err(e.into()),
     }
-    tx.commit().await?;
-    load_intent(&db.pool, &id)
+    let row = load_intent(&mut *tx, &id)
         .await?
-        .ok_or_else(|| ApiError::internal("intent", "vanished after commit"))
+        .ok_or_else(|| ApiError::internal("intent", "not found right after its insert"))?;
+    let reply = Reply::json(StatusCode::CREATED, &intent_json(&row, base)?);
+    sqlx::query(
+        "UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4 \
+         WHERE scope = $1 AND key = $2",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(i64::from(reply.status.as_u16()))
+    .bind(&reply.body)
+    .execute(&mut *tx)
+    .await?;
+    tx.commit().await?;
+    Ok((row, reply))
 }
 
 pub async fn read(
