@@ -66,7 +66,8 @@ fi
 step "Debian packages"
 apt_packages=(curl)
 if [[ "$profile" == all ]]; then
-  apt_packages+=(chromium chromium-driver firefox-esr brotli postgresql)
+  # fonts-wqy-microhei: Chinese glyphs for the zh-CN screenshots (small, unlike Noto CJK).
+  apt_packages+=(chromium chromium-driver firefox-esr brotli postgresql fonts-wqy-microhei)
 fi
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 missing=()

@@ -31,7 +31,10 @@ test('merchant page receives balancecheckout:succeeded with the intent', async (
     await openShop(page, base, { cart: 'basic', locale: 'en' });
     await fillCheckout(page);
     await widget.pay(page).click();
-    const [ev] = await eventually(() => events(page, 'succeeded'), { what: 'balancecheckout:succeeded' });
+    const [ev] = await eventually(async () => {
+      const seen = await events(page, 'succeeded');
+      return seen.length > 0 && seen;
+    }, { what: 'balancecheckout:succeeded' });
     const d = ev.detail;
     assert.match(d.id, /^pi_/);
     assert.equal(d.status, 'succeeded');

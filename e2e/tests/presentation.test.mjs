@@ -70,22 +70,43 @@ test('screenshots in zh-CN and en at 360 px and 1280 px', async (t) => {
   });
 });
 
-test('accessibility: axe-core finds no serious or critical violations', async (t) => {
-  const axeSource = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
+
+// Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP
+// does not block it) and returns the serious and critical violations.
+async function audit(page, context, label) {
+  await page.evaluate(axeSource());
+  const results = await page.evaluate(async (ctx) =>
+    // eslint-disable-next-line no-undef
+    axe.run(ctx ?? document, { resultTypes: ['violations'] }), context);
+  return results.violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .map((v) => `${label} ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
+}
+
+test('accessibility: the widget has no serious or critical axe-core violations', async (t) => {
   await withCheckout(t, async ({ base, page }) => {
     const found = [];
     for (const locale of ['en', 'zh-CN']) {
       await openShop(page, base, { cart: 'mixed', locale });
-      // Evaluated through the DevTools protocol, so the page's CSP does not block it.
-      await page.evaluate(axeSource);
-      const results = await page.evaluate(async () =>
-        // eslint-disable-next-line no-undef
-        axe.run(document, { resultTypes: ['violations'] }));
-      for (const v of results.violations) {
-        if (v.impact === 'serious' || v.impact === 'critical') {
-          found.push(`${locale} ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-        }
-      }
+      found.push(...await audit(page, { include: [['[data-balance-checkout]']] }, `${locale} form:`));
+      // After a wrong password: the error state is audited too.
+      await widget.method(page, 'wechat_pay').check();
+      await widget.password(page).fill('000000');
+      await widget.pay(page).click();
+      await widget.error(page).first().waitFor();
+      found.push(...await audit(page, { include: [['[data-balance-checkout]']] }, `${locale} error:`));
+    }
+    assert.deepEqual(found, []);
+  });
+});
+
+test('accessibility: the demo shop page has no serious or critical axe-core violations', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    const found = [];
+    for (const locale of ['en', 'zh-CN']) {
+      await openShop(page, base, { cart: 'mixed', locale });
+      found.push(...await audit(page, null, `${locale} page:`));
     }
     assert.deepEqual(found, []);
   });

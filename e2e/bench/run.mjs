@@ -1,0 +1,311 @@
+// Browser measurements of the widget against `wallet-server demo` (see BENCHMARKS.md,
+// "End to end and load"). Run through scripts/bench.sh, or:
+//   node bench/run.mjs [--loads 10] [--only load,quote,memory]
+// Needs target/release/wallet-server and dist/ (trunk build --release).
+import { chromium } from 'playwright-core';
+import { existsSync, readFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import path from 'node:path';
+import { startDemoServer } from '../lib/server.mjs';
+import { CHROMIUM, CHROMIUM_ARGS } from '../lib/browser.mjs';
+
+const args = process.argv.slice(2);
+const opt = (name, dflt) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : dflt;
+};
+const LOADS = Number(opt('loads', 10));
+const ONLY = opt('only', 'load,quote,memory,wasm').split(',');
+const QUOTE_PKG = opt('quote-pkg', process.env.BC_QUOTE_WASM_PKG ?? '');
+const QUOTE_BIN = opt('quote-bin', process.env.BC_CHECKOUT_QUOTE_BIN ?? '');
+
+// Lighthouse's mobile "Slow 4G" (150 ms RTT and 1.6 Mbps, with its 3.75x/0.9x
+// adjustments for DevTools throttling) and a 4x CPU slowdown.
+const SLOW_4G = {
+  offline: false,
+  latency: 562.5,
+  downloadThroughput: (1638.4 * 0.9 * 1024) / 8,
+  uploadThroughput: (750 * 0.9 * 1024) / 8,
+};
+const CPU_SLOWDOWN = 4;
+
+const median = (xs) => quantile(xs, 0.5);
+function quantile(xs, q) {
+  const s = [...xs].sort((a, b) => a - b);
+  if (!s.length) return NaN;
+  const pos = (s.length - 1) * q;
+  const lo = Math.floor(pos);
+  const hi = Math.ceil(pos);
+  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
+}
+const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
+const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
+
+// In the page before its scripts: remember every WebAssembly memory instantiated, and
+// find the widget's root (its open shadow root, or the host itself).
+function instrument() {
+  window.__wasmMemories = [];
+  const keep = (result) => {
+    const instance = result.instance ?? result;
+    for (const v of Object.values(instance.exports ?? {})) {
+      if (v instanceof WebAssembly.Memory) window.__wasmMemories.push(v);
+    }
+    return result;
+  };
+  const inst = WebAssembly.instantiate;
+  WebAssembly.instantiate = (...a) => inst.apply(WebAssembly, a).then(keep);
+  const stream = WebAssembly.instantiateStreaming;
+  if (stream) WebAssembly.instantiateStreaming = (...a) => stream.apply(WebAssembly, a).then(keep);
+  window.__bcRoot = () => {
+    const host = document.querySelector('[data-balance-checkout]');
+    return host && (host.shadowRoot ?? host);
+  };
+  // Interactive: the quote is shown and the form takes input (Pay stays disabled until a
+  // password is typed, by design). Polled every 2 ms from the start of the navigation.
+  window.__interactive = new Promise((resolve) => {
+    const check = () => {
+      const root = window.__bcRoot();
+      const total = root?.querySelector('.bc-summary__total dd');
+      const pay = root?.querySelector('button.bc-pay');
+      const pw = root?.querySelector('input[type="password"]');
+      if (total && total.textContent.trim() && pay && (!pw || !pw.disabled)) resolve(performance.now());
+      else setTimeout(check, 2);
+    };
+    check();
+  });
+}
+
+async function newBrowser() {
+  return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
+}
+
+async function coldLoad(browser, url, throttled) {
+  // A new context per load: empty HTTP cache, no compiled-wasm cache, no storage.
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  const page = await context.newPage();
+  await page.addInitScript(instrument);
+  const cdp = await context.newCDPSession(page);
+  if (throttled) {
+    await cdp.send('Network.enable');
+    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
+  }
+  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
+  const t = await page.evaluate(() => window.__interactive);
+  const transferred = await page.evaluate(() => performance.getEntriesByType('resource')
+    .concat(performance.getEntriesByType('navigation'))
+    .reduce((sum, e) => sum + (e.transferSize || 0), 0));
+  await context.close();
+  return { t, transferred };
+}
+
+async function benchLoads(base) {
+  const browser = await newBrowser();
+  const url = `${base}/?cart=mixed&locale=zh-CN`;
+  const out = {};
+  try {
+    await coldLoad(browser, url, false); // warm the server and the OS file cache, not the browser
+    for (const [name, throttled] of [['unthrottled', false], ['slow4g_cpu4x', true]]) {
+      const times = [];
+      let bytes = 0;
+      for (let i = 0; i < LOADS; i++) {
+        const r = await coldLoad(browser, url, throttled);
+        times.push(r.t);
+        bytes = r.transferred;
+      }
+      out[name] = { median: median(times), p90: quantile(times, 0.9), times, bytes };
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log(`\n## Load: navigation start to widget interactive (quote shown, form enabled), ${LOADS} cold loads each`);
+  console.log(`command: node e2e/bench/run.mjs --only load   (page ${url})`);
+  for (const [name, r] of Object.entries(out)) {
+    console.log(`${name.padEnd(14)} median ${ms(r.median)}  p90 ${ms(r.p90)}  (transferred ${(r.bytes / 1024).toFixed(1)} KiB)  runs: ${r.times.map((x) => x.toFixed(0)).join(' ')}`);
+  }
+  console.log(`ratio slow4g_cpu4x / unthrottled (median): ${(out.slow4g_cpu4x.median / out.unthrottled.median).toFixed(1)}x`);
+  return out;
+}
+
+function bigCart(n) {
+  const lines = [];
+  for (let i = 1; i <= n; i++) {
+    const line = { id: `L${i}`, name: `Item ${i}`, quantity: 1 + (i % 3), unit_price: `${1 + (i % 50)}.${String(i % 100).padStart(2, '0')}`,
+      merchant: { id: 'self', kind: 'self_operated' }, category: 'physical' };
+    if (i % 7 === 0) line.category = 'virtual';
+    if (i % 11 === 0) line.merchant = { id: 'm-778', kind: 'third_party' };
+    if (i % 5 === 0) line.balance_price = `${1 + (i % 50)}.00`;
+    lines.push(line);
+  }
+  return { currency: 'CNY', lines, shipping: { fee: '6.00' } };
+}
+
+async function createSession(base, cart) {
+  const res = await fetch(`${base}/v1/sessions`, {
+    method: 'POST',
+    headers: { authorization: 'Bearer sk_test_demo', 'content-type': 'application/json' },
+    body: JSON.stringify({ shopper_id: 'shopper_demo', cart }),
+  });
+  const body = await res.json();
+  if (!res.ok) throw new Error(`POST /v1/sessions (${cart.lines.length} lines): HTTP ${res.status} ${JSON.stringify(body)}`);
+  return body;
+}
+
+// Served on the demo server's own origin (route interception) so that the widget calls
+// the API same-origin, embedded exactly as a merchant does.
+async function openEmbedded(page, base, session) {
+  const html = `<!doctype html><html><head><meta charset="utf-8"><title>bench</title>
+<script src="/balance-checkout/loader.js" defer></script></head><body>
+<div data-balance-checkout data-endpoint="${base}" data-session="${session.id}"
+ data-client-secret="${session.client_secret}" data-locale="en"></div></body></html>`;
+  await page.route(`${base}/__bench`, (route) => route.fulfill({ contentType: 'text/html', body: html }));
+  await page.goto(`${base}/__bench`, { waitUntil: 'commit' });
+  return page.evaluate(() => window.__interactive);
+}
+
+// Toggles "use balance" and waits for the split to change: one recompute (quote in wasm
+// plus the re-render), timed inside the page.
+async function recompute(page, times) {
+  return page.evaluate(async (n) => {
+    const root = window.__bcRoot();
+    const out = [];
+    for (let i = 0; i < n; i++) {
+      const sw = root.querySelector('input[role="switch"]');
+      const cell = () => root.querySelector('.bc-summary__balance dd')?.textContent;
+      const before = cell();
+      const t0 = performance.now();
+      await new Promise((resolve, reject) => {
+        const obs = new MutationObserver(() => { if (cell() !== before) { obs.disconnect(); resolve(); } });
+        obs.observe(root, { subtree: true, childList: true, characterData: true });
+        setTimeout(() => { obs.disconnect(); reject(new Error(`the split did not change within 30 s (recompute ${i})`)); }, 30_000);
+        sw.click();
+      });
+      out.push(performance.now() - t0);
+    }
+    return out;
+  }, times);
+}
+
+async function memory(page, cdp) {
+  await cdp.send('HeapProfiler.collectGarbage');
+  const { usedSize } = await cdp.send('Runtime.getHeapUsage');
+  const wasm = await page.evaluate(() => window.__wasmMemories.reduce((s, m) => s + m.buffer.byteLength, 0));
+  return { js: usedSize, wasm };
+}
+
+async function benchQuoteAndMemory(base) {
+  const browser = await newBrowser();
+  const rows = [];
+  try {
+    for (const n of [4, 1000, 10000]) {
+      // 4 lines: the demo shop's own mixed cart; otherwise a merchant-made session.
+      const session = n === 4 ? null : await createSession(base, bigCart(n));
+      const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+      const page = await context.newPage();
+      await page.addInitScript(instrument);
+      const cdp = await context.newCDPSession(page);
+      let load;
+      if (session) load = await openEmbedded(page, base, session);
+      else {
+        await page.goto(`${base}/?cart=mixed&locale=en`, { waitUntil: 'commit' });
+        load = await page.evaluate(() => window.__interactive);
+      }
+      const afterLoad = await memory(page, cdp);
+      const warm = await recompute(page, 100);
+      const afterRecompute = await memory(page, cdp);
+      rows.push({ n, load, median: median(warm), p90: quantile(warm, 0.9), afterLoad, afterRecompute });
+      await context.close();
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('\n## Recompute in the browser: toggle "use balance" until the split changes (quote in wasm + re-render), 100 times');
+  console.log('command: node e2e/bench/run.mjs --only quote');
+  for (const r of rows) {
+    const label = r.n === 4 ? 'demo mixed cart (4 lines)' : `${r.n} lines`;
+    console.log(`${label.padEnd(26)} load ${ms(r.load)}  recompute median ${ms(r.median)}  p90 ${ms(r.p90)}`);
+  }
+  const [small, k1, k10] = rows;
+  if (k1 && k10) console.log(`ratio 10,000 / 1,000 lines (median recompute): ${(k10.median / k1.median).toFixed(1)}x; 1,000 / 4 lines: ${(k1.median / small.median).toFixed(1)}x`);
+  console.log('\n## Memory (after a forced GC): JS heap used, wasm linear memory');
+  console.log('command: node e2e/bench/run.mjs --only memory');
+  for (const r of rows) {
+    const label = r.n === 4 ? 'demo mixed cart (4 lines)' : `${r.n} lines`;
+    console.log(`${label.padEnd(26)} after load: JS ${mib(r.afterLoad.js)}, wasm ${mib(r.afterLoad.wasm)}; after 100 recomputes: JS ${mib(r.afterRecompute.js)}, wasm ${mib(r.afterRecompute.wasm)}`);
+  }
+  return rows;
+}
+
+// checkout-core's quote alone, in wasm (e2e/bench/quote-wasm, built like the widget) and
+// natively (the checkout-quote command), on the same 1,000- and 10,000-line requests.
+async function benchWasmQuote(base) {
+  if (!QUOTE_PKG || !existsSync(path.join(QUOTE_PKG, 'quote_wasm_bench.js'))) {
+    console.log('\n## Quote in wasm: skipped (build e2e/bench/quote-wasm; scripts/bench.sh does)');
+    return;
+  }
+  const browser = await newBrowser();
+  const rows = [];
+  try {
+    const context = await browser.newContext();
+    const page = await context.newPage();
+    await page.route(`${base}/__quote/**`, (route) => {
+      const file = path.join(QUOTE_PKG, path.basename(new URL(route.request().url()).pathname));
+      if (file.endsWith('.html')) return route.fulfill({ contentType: 'text/html', body: '<!doctype html><title>quote</title>' });
+      const type = file.endsWith('.wasm') ? 'application/wasm' : 'text/javascript';
+      return route.fulfill({ contentType: type, body: readFileSync(file) });
+    });
+    await page.goto(`${base}/__quote/index.html`);
+    for (const n of [1000, 10000]) {
+      const request = JSON.stringify({ cart: bigCart(n), balance: '5000.00', use_balance: true, balance_cap: null });
+      const reps = n === 1000 ? 50 : 10;
+      const r = await page.evaluate(async ({ request, reps }) => {
+        const m = await import('/__quote/quote_wasm_bench.js');
+        await m.default({ module_or_path: '/__quote/quote_wasm_bench_bg.wasm' });
+        const full = [];
+        const quoteOnly = [];
+        const prepared = new m.Prepared(request);
+        for (let i = 0; i < reps + 2; i++) {
+          let t = performance.now();
+          const out = m.parse_and_quote(request);
+          if (out.startsWith('{"error"')) throw new Error(out);
+          full.push(performance.now() - t);
+          t = performance.now();
+          prepared.quote(1);
+          quoteOnly.push(performance.now() - t);
+        }
+        return { full: full.slice(2), quoteOnly: quoteOnly.slice(2) };
+      }, { request, reps });
+      let native = NaN;
+      if (QUOTE_BIN && existsSync(QUOTE_BIN)) {
+        const k = reps;
+        const input = `${request}\n`.repeat(k);
+        const t0 = process.hrtime.bigint();
+        const res = spawnSync(QUOTE_BIN, [], { input, maxBuffer: 1 << 30 });
+        const elapsed = Number(process.hrtime.bigint() - t0) / 1e6;
+        if (res.status !== 0) throw new Error(`checkout-quote exited ${res.status}: ${res.stderr}`);
+        native = elapsed / k;
+      }
+      rows.push({ n, full: median(r.full), quote: median(r.quoteOnly), native });
+    }
+    await context.close();
+  } finally {
+    await browser.close();
+  }
+  console.log('\n## Quote alone: checkout-core in wasm (Chromium, size-optimised like the widget) and native');
+  console.log('command: node e2e/bench/run.mjs --only wasm --quote-pkg <wasm-bindgen out dir> --quote-bin target/release/checkout-quote');
+  for (const r of rows) {
+    console.log(`${String(r.n).padStart(6)} lines  wasm parse+validate+quote median ${ms(r.full)}, quote only ${ms(r.quote)};  native checkout-quote (parse+quote+print, incl. process start amortised) ${Number.isNaN(r.native) ? 'n/a' : ms(r.native)}`
+      + (Number.isNaN(r.native) ? '' : `;  ratio wasm/native ${(r.full / r.native).toFixed(1)}x`));
+  }
+  if (rows.length === 2) console.log(`ratio 10,000 / 1,000 lines (wasm parse+quote): ${(rows[1].full / rows[0].full).toFixed(1)}x`);
+}
+
+const server = await startDemoServer({ env: { BC_RATE_LIMIT_IP_PER_MIN: '100000', BC_RATE_LIMIT_SESSION_PER_MIN: '100000' } });
+try {
+  console.log(`wallet-server demo at ${server.url}; Chromium ${CHROMIUM}`);
+  if (ONLY.includes('load')) await benchLoads(server.url);
+  if (ONLY.includes('quote') || ONLY.includes('memory')) await benchQuoteAndMemory(server.url);
+  if (ONLY.includes('wasm')) await benchWasmQuote(server.url);
+} finally {
+  await server.stop();
+}
