@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use checkout_core::{signature, Amount, IntentRequest};
+use checkout_core::{signature, IntentRequest};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
@@ -61,8 +61,8 @@ pub struct ApiError {
     pub attempts_left: Option<u32>,
     pub locked_until: Option<String>,
     pub retry_after: Option<u64>,
-    pub quote: Option<ServerQuote>,
-    pub balance: Option<Amount>,
+    /// Boxed: errors travel in `Result`s, and the quote is rare.
+    pub quote: Option<Box<ServerQuote>>,
 }
 
 impl ApiError {

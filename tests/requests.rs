@@ -2,6 +2,8 @@
 //! every retry, the backoff. With `BC_TEST_ENDPOINT` set at compile time, also against a
 //! running backend (`wallet-server demo`).
 #![cfg(target_arch = "wasm32")]
+// Tests fail loudly; clippy's test exemption does not see `wasm_bindgen_test` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
 use std::rc::Rc;

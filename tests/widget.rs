@@ -1,6 +1,8 @@
 //! The checkout in a real browser, rendered from session fixtures (payments simulated by
 //! the demo transport): what the shopper sees and what the host page hears.
 #![cfg(target_arch = "wasm32")]
+// Tests fail loudly; clippy's test exemption does not see `wasm_bindgen_test` functions.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -1,7 +1,7 @@
 //! Helpers for the browser tests: mount the checkout on a session fixture and drive it
 //! the way a shopper does (typing, pasting, clicking), then read the DOM.
 
-#![allow(dead_code)]
+#![allow(dead_code, clippy::unwrap_used, clippy::expect_used)]
 
 use std::cell::RefCell;
 use std::rc::Rc;
