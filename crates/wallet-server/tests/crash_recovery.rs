@@ -95,7 +95,7 @@ async fn a_kill_under_load_loses_nothing_and_retries_answer_the_original_result(
     let api = Api::new(&server);
 
     let mut spent: BTreeMap<String, Decimal> = BTreeMap::new();
-    let mut unresolved = 0;
+    let (mut unresolved, mut unresolved_paid) = (0, 0);
     for (a, first) in attempts.iter().zip(&before) {
         let retry = api
             .submit_raw(&a.session, &a.body, &a.key, &a.signature)
@@ -117,8 +117,9 @@ async fn a_kill_under_load_loses_nothing_and_retries_answer_the_original_result(
             (409, "request_in_progress") => {
                 unresolved += 1;
                 let session = api.get_session(&a.session).await;
-                (session.ok()["status"] == json!("completed"))
-                    .then(|| a.session.cart.lines[0].unit_price.value())
+                let paid = session.ok()["status"] == json!("completed");
+                unresolved_paid += usize::from(paid);
+                paid.then(|| a.session.cart.lines[0].unit_price.value())
             }
             _ => panic!("unexpected retry answer {} {}", retry.status, retry.body),
         };
@@ -126,7 +127,10 @@ async fn a_kill_under_load_loses_nothing_and_retries_answer_the_original_result(
             *spent.entry(a.session.shopper_id.clone()).or_default() += amount;
         }
     }
-    eprintln!("{lost} requests lost in the kill, {unresolved} still marked running");
+    eprintln!(
+        "{lost} requests lost in the kill; {unresolved} keys still marked running, \
+         {unresolved_paid} of them for payments that went through"
+    );
 
     for i in 0..WALLETS {
         let owner = format!("crash_{i}");
