@@ -95,3 +95,35 @@ pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> R
     }
     next.run(req).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{session_of, RateLimiter};
+
+    #[test]
+    fn it_allows_the_limit_then_says_how_long_to_wait() {
+        let limiter = RateLimiter::new(2, 0);
+        assert_eq!(limiter.hit("ip:a".into(), 2, 120), Ok(()));
+        assert_eq!(limiter.hit("ip:a".into(), 2, 130), Ok(()));
+        assert_eq!(limiter.hit("ip:a".into(), 2, 135), Err(45));
+        // Another key and the next window are counted apart.
+        assert_eq!(limiter.hit("ip:b".into(), 2, 135), Ok(()));
+        assert_eq!(limiter.hit("ip:a".into(), 2, 180), Ok(()));
+    }
+
+    #[test]
+    fn a_zero_limit_is_no_limit() {
+        let limiter = RateLimiter::new(0, 0);
+        for _ in 0..1000 {
+            assert_eq!(limiter.hit("ip:a".into(), 0, 1), Ok(()));
+        }
+    }
+
+    #[test]
+    fn it_finds_the_session_of_session_paths_only() {
+        assert_eq!(session_of("/v1/sessions/cs_1/intents"), Some("cs_1"));
+        assert_eq!(session_of("/v1/sessions/cs_1"), Some("cs_1"));
+        assert_eq!(session_of("/v1/sessions"), None);
+        assert_eq!(session_of("/v1/intents/pi_1"), None);
+    }
+}

@@ -107,11 +107,10 @@ async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
     let actions = if row.status == "requires_action" {
         format!(
             r#"<div class="actions">
-  <form method="post" action="/v1/sandbox/intents/{id_html}/approve"><button class="approve" type="submit">Approve {c} {other}</button></form>
+  <form method="post" action="/v1/sandbox/intents/{id_html}/approve"><button class="approve" type="submit">Approve</button></form>
   <form method="post" action="/v1/sandbox/intents/{id_html}/decline"><button class="decline" type="submit">Decline</button></form>
   <form method="post" action="/v1/sandbox/intents/{id_html}/abandon"><button class="abandon" type="submit">Abandon</button></form>
-</div>"#,
-            other = money(row.other_amount, c)?,
+</div>"#
         )
     } else {
         String::new()

@@ -85,3 +85,36 @@ pub fn html_escape(s: &str) -> String {
 pub const STRICT_CSP: &str = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; \
     style-src 'self'; img-src 'self' data:; connect-src 'self'; base-uri 'none'; \
     form-action 'self'; frame-ancestors 'none'";
+
+#[cfg(test)]
+mod tests {
+    use super::{html_escape, random_id, rfc3339, secrets_equal};
+
+    #[test]
+    fn ids_have_their_prefix_and_length() {
+        let id = random_id("pi_", 24);
+        assert!(id.starts_with("pi_") && id.len() == 27);
+        assert!(id[3..].bytes().all(|b| b.is_ascii_alphanumeric()));
+        assert_ne!(random_id("pi_", 24), id);
+    }
+
+    #[test]
+    fn it_escapes_html() {
+        assert_eq!(
+            html_escape(r#"<a href="x">&'"#),
+            "&lt;a href=&quot;x&quot;&gt;&amp;&#39;"
+        );
+    }
+
+    #[test]
+    fn it_formats_rfc3339_utc() {
+        assert_eq!(rfc3339(0), "1970-01-01T00:00:00Z");
+    }
+
+    #[test]
+    fn it_compares_secrets() {
+        assert!(secrets_equal("cs_secret_a", "cs_secret_a"));
+        assert!(!secrets_equal("cs_secret_a", "cs_secret_b"));
+        assert!(!secrets_equal("cs_secret_a", "cs_secret_ab"));
+    }
+}
