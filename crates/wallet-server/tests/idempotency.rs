@@ -106,7 +106,7 @@ async fn a_duplicate_sent_while_the_first_runs_is_request_in_progress(backend: B
     // The first request spends an Argon2 verification inside; duplicates sent meanwhile
     // find the key running.
     let mut tasks = tokio::task::JoinSet::new();
-    for _ in 0..8 {
+    for _ in 0..20 {
         let (api, session, body, key, signature) = (
             api.clone(),
             session.clone(),
@@ -121,7 +121,7 @@ async fn a_duplicate_sent_while_the_first_runs_is_request_in_progress(backend: B
     let in_progress: Vec<&Reply> = replies.iter().filter(|r| r.status == 409).collect();
     assert!(
         !in_progress.is_empty(),
-        "8 simultaneous duplicates never saw the key running: {:?}",
+        "20 simultaneous duplicates never saw the key running: {:?}",
         replies.iter().map(|r| r.status).collect::<Vec<_>>()
     );
     for r in in_progress {

@@ -15,6 +15,7 @@ on_every_backend!(
     a_declined_second_method_releases_the_hold_and_reopens_the_session,
     an_expired_hold_is_released_and_the_intent_canceled,
     get_intent_returns_the_status_and_amounts_of_the_intent,
+    an_intent_for_more_balance_than_is_left_moves_nothing,
 );
 
 /// Polls `GET /v1/intents/{id}` until its status leaves `requires_action` (bounded wait, no
@@ -94,6 +95,7 @@ async fn a_split_intent_holds_the_balance_until_the_sandbox_approves(backend: Ba
         (d("4.50"), d("0")),
         "the hold is captured"
     );
+    check_wallet_ledger(&api.ledger(DEMO_SHOPPER).await, &wallet);
     let session_now = api.get_session(&session).await;
     assert_eq!(session_now.ok()["status"], json!("completed"));
 }
@@ -114,6 +116,7 @@ async fn a_declined_second_method_releases_the_hold_and_reopens_the_session(back
     assert_eq!(settled["status"], json!("canceled"));
     let wallet = api.wallet(DEMO_SHOPPER).await;
     assert_eq!((wallet.balance, wallet.held), (d("120.50"), d("0")));
+    check_wallet_ledger(&api.ledger(DEMO_SHOPPER).await, &wallet);
     let session_now = api.get_session(&session).await;
     assert_eq!(session_now.ok()["status"], json!("open"));
     // A new attempt on the same session goes through.
@@ -187,4 +190,43 @@ async fn get_intent_returns_the_status_and_amounts_of_the_intent(backend: Backen
         .get(&format!("/v1/intents/{id}"), Some(&session.client_secret))
         .await;
     assert_eq!(widget.ok()["status"], json!("requires_action"));
+}
+
+async fn an_intent_for_more_balance_than_is_left_moves_nothing(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let first = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("100.00"))
+        .await;
+    let second = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("100.00"))
+        .await;
+    // Both pages loaded while the wallet still held 120.50.
+    let choice = checkout_core::Choice {
+        use_balance: true,
+        balance_cap: None,
+    };
+    let stale = api
+        .prepare(&second, choice, None, DEMO_PASSWORD)
+        .await
+        .body();
+    assert_eq!(api.pay(&first, true, None, DEMO_PASSWORD).await.status, 201);
+
+    let reply = api.submit(&second, &stale).await;
+
+    // 20.50 is left for a 100.00 balance payment. The contract has two codes for this;
+    // either must tell the widget what it can pay now.
+    match (reply.status, reply.code()) {
+        (402, "insufficient_balance") => {
+            let error = reply.error(402, "insufficient_balance");
+            assert_eq!(error["balance"], json!("20.50"), "{error}");
+        }
+        _ => {
+            let error = reply.error(409, "quote_mismatch");
+            assert_eq!(error["quote"]["balance_amount"], json!("20.50"), "{error}");
+            assert_eq!(error["quote"]["other_amount"], json!("79.50"), "{error}");
+        }
+    }
+    let wallet = api.wallet(DEMO_SHOPPER).await;
+    assert_eq!((wallet.balance, wallet.held), (d("20.50"), d("0")));
 }

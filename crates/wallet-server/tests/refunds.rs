@@ -133,6 +133,7 @@ async fn a_refund_by_amount_of_everything_returns_the_whole_balance_part(backend
         "the whole balance part is back"
     );
     assert_eq!(wallet.held, Decimal::ZERO);
+    check_wallet_ledger(&api.ledger(SHOPPER).await, &wallet);
 }
 
 async fn a_refund_beyond_what_was_paid_is_refused(backend: Backend) {
