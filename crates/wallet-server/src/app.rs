@@ -156,5 +156,6 @@ pub async fn run(mut config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     sweeper.abort();
+    tracing::info!("stopped");
     served.map_err(|e| format!("server error: {e}"))
 }
