@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The widget's weight: builds dist/ with `trunk build --release` and reports the raw,
+# gzip -9 and brotli (quality 11) bytes of everything a shopper downloads — loader.js,
+# the wasm-bindgen glue, the wasm and widget.css — and their total, as a Markdown table
+# (the `## Widget size` section of BENCHMARKS.md). `--no-build` measures dist/ as it is.
+# Needs trunk, wasm-bindgen-cli and wasm-opt (binaryen 132, in .tools/) on PATH, gzip
+# and brotli.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$PWD/.tools/node_modules/.bin:$HOME/.cargo/bin:$PATH"
+
+if [[ "${1:-}" != "--no-build" ]]; then
+  trunk build --release >&2
+fi
+
+files=(loader.js balance-checkout.js balance-checkout_bg.wasm widget.css)
+total_raw=0 total_gz=0 total_br=0
+echo "| file | raw | gzip -9 | brotli |"
+echo "|---|---:|---:|---:|"
+for f in "${files[@]}"; do
+  path="dist/$f"
+  [[ -f "$path" ]] || { echo "missing $path (build first)" >&2; exit 1; }
+  raw=$(wc -c < "$path")
+  gz=$(gzip -9 -c "$path" | wc -c)
+  br=$(brotli -q 11 -c "$path" | wc -c)
+  total_raw=$((total_raw + raw)) total_gz=$((total_gz + gz)) total_br=$((total_br + br))
+  echo "| $f | $raw | $gz | $br |"
+done
+echo "| **total** | **$total_raw** | **$total_gz** | **$total_br** |"
