@@ -22,10 +22,21 @@ pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'st
         Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
         Emit::Failed(e) => (
             "balancecheckout:failed",
-            serde_json::json!({"code": e.code, "message": describe(locale, currency, e)})
-                .to_string(),
+            failed_detail(&e.code, &describe(locale, currency, e)),
         ),
     }
+}
+
+/// `{"code": …, "message": …}`, written without `serde_json::Value` (which would add a
+/// map type to the wasm for one small object).
+#[must_use]
+pub fn failed_detail(code: &str, message: &str) -> String {
+    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
+    format!(
+        "{{\"code\":{},\"message\":{}}}",
+        quote(code),
+        quote(message)
+    )
 }
 
 /// Dispatches one event on the host element.

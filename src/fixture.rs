@@ -4,7 +4,7 @@
 
 use std::cell::Cell;
 
-use checkout_core::{cart_digest, IntentRequest};
+use checkout_core::IntentRequest;
 
 use crate::api::ApiError;
 use crate::session::{IntentStatus, IntentView, Session};
@@ -12,7 +12,8 @@ use crate::session::{IntentStatus, IntentView, Session};
 /// The cart of DESIGN.md with a third-party line, and a balance short of the balance
 /// prices, so the demo shows every kind of line, a remainder and the top-up hint.
 pub const DEMO_SESSION: &str = r#"{
-  "id": "cs_demo", "status": "open", "cart_digest": "",
+  "id": "cs_demo", "status": "open",
+  "cart_digest": "0000000000000000000000000000000000000000000000000000000000000000",
   "cart": {"currency": "CNY", "lines": [
     {"id": "L1", "sku": "100012043978", "name": "Kettle", "quantity": 2,
      "unit_price": "59.90", "balance_price": "55.00",
@@ -38,34 +39,36 @@ thread_local! {
     static WRONG_TRIES: Cell<u32> = const { Cell::new(0) };
 }
 
-/// The demo session, with its real cart digest.
+/// The demo session. Its cart digest is a placeholder: demo payments never reach a
+/// backend, and computing the real one would ship the canonical-JSON code to every shopper.
 #[must_use]
 pub fn demo_session() -> Session {
-    parse_with_digest(DEMO_SESSION)
+    parse_fixture(DEMO_SESSION)
 }
 
-/// A session fixture from JSON, its `cart_digest` computed by the core. Falls back to
-/// the demo when the JSON is not a session (fixtures are written by developers).
+/// A session fixture from JSON. Falls back to the demo when the JSON is not a session
+/// (fixtures are written by developers, and the demo is known to be valid).
 #[must_use]
-pub fn parse_with_digest(json: &str) -> Session {
+pub fn parse_fixture(json: &str) -> Session {
     match Session::from_json(json).or_else(|_| Session::from_json(DEMO_SESSION)) {
-        Ok(mut s) => {
-            s.cart_digest = cart_digest(&s.cart);
-            s
-        }
+        Ok(s) => s,
         Err(e) => unreachable!("the demo session is valid: {e}"),
     }
 }
 
-fn intent_view(req: &IntentRequest, status: &str, next_action: serde_json::Value) -> IntentView {
+fn intent_view(req: &IntentRequest, status: &str, next_action: &str) -> IntentView {
     let i = &req.intent;
-    let json = serde_json::json!({
-        "id": "pi_demo", "session_id": i.session_id, "status": status,
-        "currency": i.currency, "total": i.total, "balance_amount": i.balance_amount,
-        "other_method": i.other_method, "other_amount": i.other_amount,
-        "next_action": next_action, "quote": null, "created_at": "2026-01-01T00:00:00Z"
-    })
-    .to_string();
+    let method = i
+        .other_method
+        .map_or_else(|| "null".to_owned(), |m| format!("\"{}\"", m.code()));
+    let session = serde_json::to_string(&i.session_id).unwrap_or_default();
+    let json = format!(
+        "{{\"id\":\"pi_demo\",\"session_id\":{session},\"status\":\"{status}\",\
+         \"currency\":\"{}\",\"total\":\"{}\",\"balance_amount\":\"{}\",\
+         \"other_method\":{method},\"other_amount\":\"{}\",\"next_action\":{next_action},\
+         \"quote\":null,\"created_at\":\"2026-01-01T00:00:00Z\"}}",
+        i.currency, i.total, i.balance_amount, i.other_amount
+    );
     IntentView::from_json(&json).unwrap_or_else(|e| unreachable!("demo intent: {e}"))
 }
 
@@ -82,10 +85,10 @@ pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
     }
     WRONG_TRIES.with(|t| t.set(0));
     if req.intent.other_method.is_some() {
-        let action = serde_json::json!({"type": "redirect", "url": "about:blank"});
+        let action = r#"{"type":"redirect","url":"about:blank"}"#;
         Ok(intent_view(req, "requires_action", action))
     } else {
-        Ok(intent_view(req, "succeeded", serde_json::Value::Null))
+        Ok(intent_view(req, "succeeded", "null"))
     }
 }
 

@@ -8,7 +8,7 @@ mod common;
 
 use std::rc::Rc;
 
-use balance_checkout::fixture::{parse_with_digest, DEMO_SESSION};
+use balance_checkout::fixture::{parse_fixture, DEMO_SESSION};
 use balance_checkout::i18n::Locale;
 use balance_checkout::state::{Action, CheckoutState, Phase};
 use common::{mount, session_json, settle};
@@ -243,7 +243,7 @@ async fn a_remainder_requires_the_second_method() {
 }
 
 fn ready_state(json: &str) -> Rc<CheckoutState> {
-    let s = Rc::new(parse_with_digest(json));
+    let s = Rc::new(parse_fixture(json));
     let state = Rc::new(CheckoutState::default()).reduce(Action::Loaded(s));
     state.reduce(Action::PasswordInput("123456".into()))
 }
@@ -282,7 +282,7 @@ fn a_changed_balance_shows_the_new_split_and_asks_again() {
     )
     .ok();
     let next = state.reduce(Action::BalanceChanged {
-        session: Rc::new(parse_with_digest(&poorer)),
+        session: Rc::new(parse_fixture(&poorer)),
         error,
     });
     assert_eq!(next.phase, Phase::Ready);

@@ -7,7 +7,7 @@ use std::cell::RefCell;
 use std::rc::Rc;
 
 use balance_checkout::app::{Config, Root, RootProps, Source};
-use balance_checkout::fixture::{parse_with_digest, DEMO_SESSION};
+use balance_checkout::fixture::{parse_fixture, DEMO_SESSION};
 use balance_checkout::i18n::Locale;
 use gloo::events::EventListener;
 use gloo::timers::future::TimeoutFuture;
@@ -69,7 +69,7 @@ pub async fn mount(json: &str, locale: Locale) -> Mounted {
         })
         .collect();
     let config = Config {
-        source: Source::Fixture(Rc::new(parse_with_digest(json))),
+        source: Source::Fixture(Rc::new(parse_fixture(json))),
         locale,
         host: Some(host.clone().into()),
     };
