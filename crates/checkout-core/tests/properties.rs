@@ -8,6 +8,7 @@
 #![cfg(not(target_arch = "wasm32"))]
 
 use checkout_core::allocation::largest_remainder;
+use checkout_core::money::MAX_MAJOR_UNITS;
 use checkout_core::signature::{sign, verify, TOLERANCE_SECS};
 use checkout_core::{
     canonical_json, cart_digest, quote, Amount, Cart, Choice, Currency, Money, Policy, Quote,
@@ -100,6 +101,14 @@ fn scenario() -> impl Strategy<Value = Scenario> {
         })
 }
 
+/// A currency and an amount in its minor units, anywhere from zero to the 10^13 bound.
+fn any_money() -> impl Strategy<Value = (Currency, i64)> {
+    proptest::sample::select(CURRENCIES.to_vec()).prop_flat_map(|c| {
+        let max = MAX_MAJOR_UNITS * 10i64.pow(c.exponent());
+        (Just(c), prop_oneof![0..=max, Just(max), 0i64..1000])
+    })
+}
+
 fn s(minor: i64, currency: Currency) -> String {
     Money::from_minor(minor, currency).unwrap().to_string()
 }
@@ -174,9 +183,9 @@ impl Scenario {
         }
     }
 
-    fn quote(&self) -> Quote {
+    fn quote(&self, cart: &Cart) -> Quote {
         quote(
-            &self.cart(),
+            cart,
             &self.policy(),
             m(self.balance, self.currency),
             &self.choice(),
@@ -230,7 +239,7 @@ struct Model {
 proptest! {
     #[test]
     fn amounts_are_never_negative_and_add_up(sc in scenario()) {
-        let q = sc.quote();
+        let q = sc.quote(&sc.cart());
         for amount in [q.total, q.standard_total, q.savings, q.eligible_total, q.balance_amount, q.other_amount] {
             prop_assert!(!amount.value().is_sign_negative() || amount.is_zero());
         }
@@ -241,7 +250,7 @@ proptest! {
 
     #[test]
     fn the_balance_amount_stays_within_a_and_the_eligible_total(sc in scenario()) {
-        let q = sc.quote();
+        let q = sc.quote(&sc.cart());
         let model = sc.model();
         prop_assert!(q.balance_amount.minor() <= model.available);
         prop_assert!(q.balance_amount <= q.eligible_total);
@@ -252,7 +261,7 @@ proptest! {
 
     #[test]
     fn the_quote_follows_the_contract_formulas(sc in scenario()) {
-        let q = sc.quote();
+        let q = sc.quote(&sc.cart());
         let model = sc.model();
         let applied = sc.use_balance && model.any_balance_price && model.available >= model.e_bal;
         prop_assert_eq!(q.balance_prices_applied, applied);
@@ -282,8 +291,8 @@ proptest! {
 
     #[test]
     fn allocations_sum_exactly_and_stay_within_each_line(sc in scenario()) {
-        let q = sc.quote();
         let cart = sc.cart();
+        let q = sc.quote(&cart);
         let expected_len = cart.lines.len() + usize::from(cart.shipping.is_some());
         prop_assert_eq!(q.lines.len(), expected_len);
         let mut sum = Money::zero(q.currency);
@@ -305,11 +314,11 @@ proptest! {
 
     #[test]
     fn the_quote_is_deterministic_and_survives_a_round_trip_of_the_cart(sc in scenario()) {
-        let first = sc.quote();
-        prop_assert_eq!(&sc.quote(), &first);
         let cart = sc.cart();
+        let first = sc.quote(&cart);
+        prop_assert_eq!(&sc.quote(&cart), &first);
         let again = Cart::from_json(&canonical_json(&cart)).unwrap();
-        let requoted = quote(&again, &sc.policy(), m(sc.balance, sc.currency), &sc.choice()).unwrap();
+        let requoted = sc.quote(&again);
         prop_assert_eq!(requoted, first);
     }
 
@@ -324,8 +333,7 @@ proptest! {
     }
 
     #[test]
-    fn money_written_out_parses_back_to_itself(minor in 0i64..=1_000_000_000_000_000, c in proptest::sample::select(CURRENCIES.to_vec())) {
-        prop_assume!(Money::from_minor(minor, c).is_ok());
+    fn money_written_out_parses_back_to_itself((c, minor) in any_money()) {
         let money = m(minor, c);
         let written = money.to_string();
         let decimals = written.split_once('.').map_or(0, |(_, f)| f.len());
