@@ -79,26 +79,29 @@ async fn argon2_alone(concurrency: usize) {
         ms(percentile(&single, 99))
     );
 
-    let runs = concurrency * 8;
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
     let phc = Arc::new(phc);
-    let start = Instant::now();
-    let mut tasks = tokio::task::JoinSet::new();
-    let limit = Arc::new(tokio::sync::Semaphore::new(concurrency));
-    for _ in 0..runs {
-        let (phc, limit) = (phc.clone(), limit.clone());
-        tasks.spawn(async move {
-            let _permit = limit.acquire_owned().await.unwrap();
-            tokio::task::spawn_blocking(move || verify(&phc, "123456"))
-                .await
-                .unwrap()
-        });
+    for parallel in [cores, concurrency] {
+        let runs = parallel.max(cores) * 16;
+        let start = Instant::now();
+        let mut tasks = tokio::task::JoinSet::new();
+        let limit = Arc::new(tokio::sync::Semaphore::new(parallel));
+        for _ in 0..runs {
+            let (phc, limit) = (phc.clone(), limit.clone());
+            tasks.spawn(async move {
+                let _permit = limit.acquire_owned().await.unwrap();
+                tokio::task::spawn_blocking(move || verify(&phc, "123456"))
+                    .await
+                    .unwrap()
+            });
+        }
+        let ok = tasks.join_all().await.into_iter().filter(|v| *v).count();
+        assert_eq!(ok, runs);
+        println!(
+            "argon2id alone: {runs} verifications at concurrency {parallel}: {}",
+            per_second(runs, start.elapsed())
+        );
     }
-    let ok = tasks.join_all().await.into_iter().filter(|v| *v).count();
-    assert_eq!(ok, runs);
-    println!(
-        "argon2id: {runs} verifications at concurrency {concurrency}: {} (the intents' ceiling)",
-        per_second(runs, start.elapsed())
-    );
 }
 
 async fn intents_over_http(backend: Backend, intents: usize, concurrency: usize, wallets: usize) {
@@ -182,8 +185,11 @@ fn main() {
         .expect("runtime");
     runtime.block_on(async {
         println!(
-            "machine: {} cores",
-            std::thread::available_parallelism().map_or(0, |n| n.get())
+            "machine: {} cores, load average before the run: {}",
+            std::thread::available_parallelism().map_or(0, |n| n.get()),
+            std::fs::read_to_string("/proc/loadavg")
+                .unwrap_or_default()
+                .trim()
         );
         argon2_alone(concurrency).await;
         intents_over_http(Backend::Sqlite, intents, concurrency, wallets).await;
