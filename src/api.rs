@@ -12,10 +12,10 @@ use checkout_core::{signature, IntentRequest};
 use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
-use serde::Deserialize;
 use web_sys::AbortController;
 
 use crate::session::{IntentView, ServerQuote, Session};
+use crate::wire;
 
 /// Where a session lives and the secret the widget authenticates with.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -53,8 +53,7 @@ impl Endpoint {
 
 /// An error to show: the backend's `{"error": {...}}`, or one of the widget's own codes
 /// (`network_error`, `timeout`, `invalid_response`).
-#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
-#[serde(default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct ApiError {
     pub code: String,
     pub message: String,
@@ -74,11 +73,23 @@ impl ApiError {
             ..ApiError::default()
         }
     }
-}
 
-#[derive(Deserialize)]
-struct ErrorBody {
-    error: ApiError,
+    /// Reads `{"error": {...}}`; `None` when the body is not an error document.
+    fn from_body(body: &str) -> Option<ApiError> {
+        let e = wire::field(&wire::parse(body).ok()?, "error");
+        let quote = wire::field(&e, "quote");
+        Some(ApiError {
+            code: wire::string(&e, "code").ok()?,
+            message: wire::string(&e, "message").unwrap_or_default(),
+            attempts_left: wire::opt_integer(&e, "attempts_left")
+                .ok()
+                .flatten()
+                .and_then(|n| u32::try_from(n).ok()),
+            locked_until: wire::opt_string(&e, "locked_until").ok().flatten(),
+            retry_after: wire::opt_integer(&e, "retry_after").ok().flatten(),
+            quote: ServerQuote::read(&quote).ok().map(Box::new),
+        })
+    }
 }
 
 /// A payment request ready to send: the body is serialized once, and these exact bytes
@@ -247,9 +258,8 @@ async fn fetch(
 pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
     match outcome {
         Outcome::Reply { status, body } if (200..300).contains(&status) => Ok(body),
-        Outcome::Reply { status, body } => Err(serde_json::from_str::<ErrorBody>(&body)
-            .map(|b| b.error)
-            .unwrap_or_else(|_| ApiError::new("invalid_response", format!("HTTP {status}")))),
+        Outcome::Reply { status, body } => Err(ApiError::from_body(&body)
+            .unwrap_or_else(|| ApiError::new("invalid_response", format!("HTTP {status}")))),
         Outcome::Network { timed_out: true } => Err(ApiError::new("timeout", "")),
         Outcome::Network { timed_out: false } => Err(ApiError::new("network_error", "")),
     }

@@ -16,10 +16,10 @@ pub mod messages;
 pub mod random;
 pub mod session;
 pub mod state;
+pub mod wire;
 
 use std::rc::Rc;
 
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, EventTarget};
 use yew::AppHandle;
@@ -28,8 +28,7 @@ use crate::app::{Config, Root, RootProps, Source};
 use crate::i18n::Locale;
 
 /// The options of `BalanceCheckout.mount(element, options)` (see `balance-checkout.d.ts`).
-#[derive(Debug, Default, Deserialize)]
-#[serde(rename_all = "camelCase", default)]
+#[derive(Debug, Default)]
 struct MountOptions {
     endpoint: Option<String>,
     session_id: Option<String>,
@@ -40,14 +39,19 @@ struct MountOptions {
 }
 
 impl MountOptions {
+    /// Reads the options object; unknown keys (such as `theme`, applied by the loader)
+    /// are ignored.
     fn parse(options: &JsValue) -> Result<MountOptions, JsValue> {
-        if options.is_undefined() || options.is_null() {
-            return Ok(MountOptions::default());
-        }
-        // JSON keeps the glue small: no serde-wasm-bindgen for one small object.
-        let json: String = js_sys::JSON::stringify(options)?.into();
-        serde_json::from_str(&json)
-            .map_err(|e| JsValue::from_str(&format!("BalanceCheckout options: {e}")))
+        let text = |key| wire::opt_string(options, key).map_err(|e| JsValue::from_str(&e));
+        Ok(MountOptions {
+            endpoint: text("endpoint")?,
+            session_id: text("sessionId")?,
+            client_secret: text("clientSecret")?,
+            locale: text("locale")?,
+            demo: wire::opt_boolean(options, "demo")
+                .map_err(|e| JsValue::from_str(&e))?
+                .unwrap_or(false),
+        })
     }
 
     fn config(self, host: EventTarget) -> Config {

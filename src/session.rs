@@ -1,12 +1,14 @@
 //! The session as `GET /v1/sessions/{id}` returns it, and the intent the backend answers
 //! with. Amounts stay strings until the core checks them against the currency.
 
-use checkout_core::{Amount, Cart, CartInput, Currency, Method, Money, Policy};
-use serde::Deserialize;
+use checkout_core::cart::{LineInput, ShippingInput};
+use checkout_core::{Amount, Cart, CartInput, Merchant, Method, Money, Policy};
+use wasm_bindgen::JsValue;
+
+use crate::wire::{self, field};
 
 /// Where the session stands; only `open` can be paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Status {
     Open,
     AwaitingPayment,
@@ -14,31 +16,76 @@ pub enum Status {
     Expired,
 }
 
-#[derive(Debug, Deserialize)]
-struct Wire {
-    id: String,
-    status: Status,
-    cart: CartInput,
-    cart_digest: String,
-    #[serde(default)]
-    policy: Policy,
-    wallet: WalletWire,
-    #[serde(default = "all_methods")]
-    methods: Vec<Method>,
-    #[serde(default)]
-    expires_at: Option<String>,
+impl Status {
+    fn from_code(s: &str) -> Option<Status> {
+        Some(match s {
+            "open" => Status::Open,
+            "awaiting_payment" => Status::AwaitingPayment,
+            "completed" => Status::Completed,
+            "expired" => Status::Expired,
+            _ => return None,
+        })
+    }
 }
 
-#[derive(Debug, Deserialize)]
-struct WalletWire {
-    #[serde(default)]
-    currency: Option<Currency>,
-    balance: Amount,
-    password_set: bool,
+fn read_line(v: &JsValue) -> wire::Result<LineInput> {
+    let merchant = field(v, "merchant");
+    let kind = wire::string(&merchant, "kind")?;
+    let category = wire::string(v, "category")?;
+    Ok(LineInput {
+        id: wire::string(v, "id")?,
+        sku: wire::opt_string(v, "sku")?,
+        name: wire::string(v, "name")?,
+        quantity: u32::try_from(wire::integer(v, "quantity")?)
+            .map_err(|_| "quantity: too large".to_owned())?,
+        unit_price: wire::amount(v, "unit_price")?,
+        balance_price: wire::opt_amount(v, "balance_price")?,
+        merchant: Merchant {
+            id: wire::string(&merchant, "id")?,
+            kind: wire::merchant_kind(&kind).ok_or_else(|| format!("merchant.kind: {kind:?}"))?,
+        },
+        category: wire::category(&category).ok_or_else(|| format!("category: {category:?}"))?,
+        balance_eligible: wire::opt_boolean(v, "balance_eligible")?,
+    })
 }
 
-fn all_methods() -> Vec<Method> {
-    Method::ALL.to_vec()
+fn read_cart(v: &JsValue) -> wire::Result<CartInput> {
+    let code = wire::string(v, "currency")?;
+    let lines = wire::array(v, "lines")?
+        .iter()
+        .enumerate()
+        .map(|(i, l)| read_line(l).map_err(|e| format!("lines[{i}].{e}")))
+        .collect::<wire::Result<Vec<_>>>()?;
+    let shipping = field(v, "shipping");
+    let shipping = if shipping.is_object() {
+        Some(ShippingInput {
+            fee: wire::amount(&shipping, "fee").map_err(|e| format!("shipping.{e}"))?,
+        })
+    } else {
+        None
+    };
+    Ok(CartInput {
+        currency: wire::currency(&code).ok_or_else(|| format!("currency: {code:?}"))?,
+        lines,
+        shipping,
+    })
+}
+
+/// The policy; absent fields keep the contract's defaults, as the backend's serde does.
+fn read_policy(v: &JsValue) -> wire::Result<Policy> {
+    let mut p = Policy::default();
+    if let Some(items) = wire::opt_array(v, "excluded_categories")? {
+        p.excluded_categories = wire::list_of(&items, "excluded_categories", wire::category)?;
+    }
+    if let Some(items) = wire::opt_array(v, "accepting_third_party")? {
+        p.accepting_third_party =
+            wire::list_of(&items, "accepting_third_party", |s| Some(s.to_owned()))?;
+    }
+    if let Some(b) = wire::opt_boolean(v, "shipping_eligible")? {
+        p.shipping_eligible = b;
+    }
+    p.max_balance_per_order = wire::opt_amount(v, "max_balance_per_order")?;
+    Ok(p)
 }
 
 /// A loaded and validated session: the cart passed the core's rules and the balance is
@@ -59,38 +106,51 @@ pub struct Session {
 impl Session {
     /// Parses the body of `GET /v1/sessions/{id}`.
     pub fn from_json(json: &str) -> Result<Session, String> {
-        let wire: Wire = serde_json::from_str(json).map_err(|e| e.to_string())?;
-        let cart = wire.cart.validate().map_err(|e| e.to_string())?;
-        let currency = wire.wallet.currency.unwrap_or(cart.currency);
-        let balance = wire
-            .wallet
-            .balance
+        let v = wire::parse(json)?;
+        let cart = read_cart(&field(&v, "cart"))
+            .map_err(|e| format!("cart.{e}"))?
+            .validate()
+            .map_err(|e| format!("cart: {e}"))?;
+        let wallet = field(&v, "wallet");
+        let currency = match wire::opt_string(&wallet, "currency")? {
+            Some(code) => {
+                wire::currency(&code).ok_or_else(|| format!("wallet.currency: {code:?}"))?
+            }
+            None => cart.currency,
+        };
+        let balance = wire::amount(&wallet, "balance")
+            .map_err(|e| format!("wallet.{e}"))?
             .in_currency(currency)
             .map_err(|e| format!("wallet.balance: {e}"))?;
+        let status = wire::string(&v, "status")?;
+        let methods = match wire::opt_array(&v, "methods")? {
+            Some(items) => wire::list_of(&items, "methods", wire::method)?,
+            None => Method::ALL.to_vec(),
+        };
         Ok(Session {
-            id: wire.id,
-            status: wire.status,
+            id: wire::string(&v, "id")?,
+            status: Status::from_code(&status).ok_or_else(|| format!("status: {status:?}"))?,
             cart,
-            cart_digest: wire.cart_digest,
-            policy: wire.policy,
+            cart_digest: wire::string(&v, "cart_digest")?,
+            policy: read_policy(&field(&v, "policy")).map_err(|e| format!("policy.{e}"))?,
             balance,
-            password_set: wire.wallet.password_set,
-            methods: wire.methods,
-            expires_at: wire.expires_at,
+            password_set: wire::boolean(&wallet, "password_set")
+                .map_err(|e| format!("wallet.{e}"))?,
+            methods,
+            expires_at: wire::opt_string(&v, "expires_at")?,
         })
     }
 }
 
 /// `next_action` of an intent waiting for its second method.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextAction {
-    #[serde(rename = "type")]
+    /// `type` on the wire; `redirect` so far.
     pub kind: String,
     pub url: String,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
-#[serde(rename_all = "snake_case")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum IntentStatus {
     Succeeded,
     RequiresAction,
@@ -111,30 +171,36 @@ pub struct IntentView {
     pub json: String,
 }
 
-#[derive(Deserialize)]
-struct IntentWire {
-    id: String,
-    status: IntentStatus,
-    total: Amount,
-    balance_amount: Amount,
-    #[serde(default)]
-    other_method: Option<Method>,
-    other_amount: Amount,
-    #[serde(default)]
-    next_action: Option<NextAction>,
-}
-
 impl IntentView {
     pub fn from_json(json: &str) -> Result<IntentView, String> {
-        let w: IntentWire = serde_json::from_str(json).map_err(|e| e.to_string())?;
+        let v = wire::parse(json)?;
+        let status = wire::string(&v, "status")?;
+        let next = field(&v, "next_action");
+        let next_action = if next.is_object() {
+            Some(NextAction {
+                kind: wire::string(&next, "type")?,
+                url: wire::string(&next, "url")?,
+            })
+        } else {
+            None
+        };
+        let other_method = match wire::opt_string(&v, "other_method")? {
+            Some(m) => Some(wire::method(&m).ok_or_else(|| format!("other_method: {m:?}"))?),
+            None => None,
+        };
         Ok(IntentView {
-            id: w.id,
-            status: w.status,
-            total: w.total,
-            balance_amount: w.balance_amount,
-            other_method: w.other_method,
-            other_amount: w.other_amount,
-            next_action: w.next_action,
+            id: wire::string(&v, "id")?,
+            status: match status.as_str() {
+                "succeeded" => IntentStatus::Succeeded,
+                "requires_action" => IntentStatus::RequiresAction,
+                "canceled" => IntentStatus::Canceled,
+                _ => return Err(format!("status: {status:?}")),
+            },
+            total: wire::amount(&v, "total")?,
+            balance_amount: wire::amount(&v, "balance_amount")?,
+            other_method,
+            other_amount: wire::amount(&v, "other_amount")?,
+            next_action,
             json: json.to_owned(),
         })
     }
@@ -142,9 +208,19 @@ impl IntentView {
 
 /// The amounts of the backend's quote sent with `quote_mismatch`, shown to the shopper
 /// so they confirm the new split.
-#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ServerQuote {
     pub total: Amount,
     pub balance_amount: Amount,
     pub other_amount: Amount,
+}
+
+impl ServerQuote {
+    pub fn read(v: &JsValue) -> wire::Result<ServerQuote> {
+        Ok(ServerQuote {
+            total: wire::amount(v, "total")?,
+            balance_amount: wire::amount(v, "balance_amount")?,
+            other_amount: wire::amount(v, "other_amount")?,
+        })
+    }
 }

@@ -279,3 +279,52 @@ mod backend {
         );
     }
 }
+
+#[wasm_bindgen_test]
+fn answers_are_read_strictly() {
+    use balance_checkout::fixture::DEMO_SESSION;
+    use balance_checkout::session::Session;
+
+    let ok = Session::from_json(DEMO_SESSION).unwrap();
+    assert_eq!(ok.cart.lines[0].quantity, 2);
+    assert_eq!(ok.policy, checkout_core::Policy::default());
+    assert_eq!(ok.balance.to_string(), "100.00");
+    // A JSON number where an amount belongs is rejected, as everywhere in the product.
+    let number = DEMO_SESSION.replace("\"balance\": \"100.00\"", "\"balance\": 100");
+    let e = Session::from_json(&number).unwrap_err();
+    assert!(e.starts_with("wallet.balance"), "{e}");
+    let fraction = DEMO_SESSION.replace("\"quantity\": 2", "\"quantity\": 2.5");
+    let e = Session::from_json(&fraction).unwrap_err();
+    assert!(e.starts_with("cart.lines[0].quantity"), "{e}");
+    let digits = DEMO_SESSION.replace("\"59.90\"", "\"59.901\"");
+    let e = Session::from_json(&digits).unwrap_err();
+    assert!(e.contains("lines[0].unit_price"), "{e}");
+    // Absent policy fields keep the contract's defaults.
+    let partial = DEMO_SESSION.replace("\"shipping_eligible\": true,", "");
+    assert!(
+        Session::from_json(&partial)
+            .unwrap()
+            .policy
+            .shipping_eligible
+    );
+
+    let mismatch = Outcome::Reply {
+        status: 409,
+        body: r#"{"error":{"code":"quote_mismatch","message":"m","quote":
+            {"total":"1.00","balance_amount":"0.50","other_amount":"0.50"}}}"#
+            .into(),
+    };
+    let e = into_result(mismatch).unwrap_err();
+    assert_eq!(e.quote.unwrap().balance_amount.to_string(), "0.50");
+    let locked = Outcome::Reply {
+        status: 423,
+        body: r#"{"error":{"code":"password_locked","message":"m","locked_until":"2026-11-25T14:00:00Z"}}"#.into(),
+    };
+    let e = into_result(locked).unwrap_err();
+    assert_eq!(e.locked_until.as_deref(), Some("2026-11-25T14:00:00Z"));
+    let proxy = Outcome::Reply {
+        status: 502,
+        body: "<html>Bad gateway</html>".into(),
+    };
+    assert_eq!(into_result(proxy).unwrap_err().code, "invalid_response");
+}

@@ -277,10 +277,12 @@ fn a_changed_balance_shows_the_new_split_and_asks_again() {
     });
     let poorer = session_json(&[(BALANCE_100, "\"balance\": \"40.00\"")]);
     let mut error = balance_checkout::api::ApiError::new("quote_mismatch", "");
-    error.quote = serde_json::from_str(
-        r#"{"total": "255.70", "balance_amount": "40.00", "other_amount": "215.70"}"#,
-    )
-    .ok();
+    let amount = |s| checkout_core::Amount::parse(s).unwrap();
+    error.quote = Some(Box::new(balance_checkout::session::ServerQuote {
+        total: amount("255.70"),
+        balance_amount: amount("40.00"),
+        other_amount: amount("215.70"),
+    }));
     let next = state.reduce(Action::BalanceChanged {
         session: Rc::new(parse_fixture(&poorer)),
         error,
