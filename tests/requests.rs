@@ -193,7 +193,10 @@ fn backoff_grows_with_jitter_and_is_capped() {
     assert!(RETRY.delay_ms(1, 128) > 500 && RETRY.delay_ms(1, 128) < 1_000);
 }
 
-/// Against `wallet-server demo`: build with `BC_TEST_ENDPOINT=http://127.0.0.1:8080`.
+/// Against `wallet-server demo`. The browser calls the backend cross-origin, so the
+/// runner's origin must be allowed: pin it and list it in the backend's configuration,
+/// e.g. `allowed_origins = ["http://127.0.0.1:8099"]` in a file passed with `--config`, then
+/// `BC_TEST_ENDPOINT=http://127.0.0.1:8080 WASM_BINDGEN_TEST_ADDRESS=127.0.0.1:8099 cargo test …`.
 #[wasm_bindgen_test]
 async fn against_the_backend_a_session_loads_and_pays() {
     let Some(base) = option_env!("BC_TEST_ENDPOINT") else {
