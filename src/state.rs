@@ -40,13 +40,15 @@ pub enum Emit {
 }
 
 /// One payment attempt: the request and its `Idempotency-Key`, reused on every retry.
-#[derive(Debug, Clone, PartialEq)]
+/// No `Debug` here, in `Action` or in `CheckoutState`: they hold the payment password,
+/// which must never reach a log.
+#[derive(Clone, PartialEq)]
 pub struct Submission {
     pub request: IntentRequest,
     pub idempotency_key: String,
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub enum Action {
     Loaded(Rc<Session>),
     LoadFailed(ApiError),
@@ -73,7 +75,7 @@ pub enum Action {
 /// Kept in the outbox so a hook that runs late still sees every event once.
 const OUTBOX_LEN: usize = 8;
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Clone, PartialEq)]
 pub struct CheckoutState {
     pub phase: Phase,
     pub session: Option<Rc<Session>>,
