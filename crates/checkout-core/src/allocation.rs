@@ -17,33 +17,48 @@ pub fn largest_remainder(total: i64, weights: &[i64]) -> Option<Vec<i64>> {
     if total == 0 {
         return Some(vec![0; weights.len()]);
     }
-    // Bounded amounts (10^16 minor units at most) keep total × weight within i128.
-    let mut parts = Vec::with_capacity(weights.len());
-    let mut remainders = Vec::with_capacity(weights.len());
+    // Bounded amounts (10^16 minor units at most) keep total × weight within i128. When
+    // every product fits an i64 (the usual cart), the cheaper i64 division does the work.
+    let max_weight = weights.iter().copied().max().unwrap_or(0);
+    let narrow = i64::try_from(total)
+        .ok()
+        .zip(i64::try_from(sum).ok())
+        .filter(|&(t, _)| t.checked_mul(max_weight).is_some());
+    let mut parts: Vec<i64> = Vec::with_capacity(weights.len());
+    let mut remainders: Vec<(i128, usize)> = Vec::with_capacity(weights.len());
     let mut given: i128 = 0;
     for (i, &w) in weights.iter().enumerate() {
-        let exact = total * i128::from(w);
-        let floor = exact / sum;
-        given += floor;
+        let (floor, rem) = match narrow {
+            Some((t, s)) => {
+                let exact = t * w;
+                (exact / s, i128::from(exact % s))
+            }
+            None => {
+                let exact = total * i128::from(w);
+                // floor <= w, so it fits an i64.
+                (i64::try_from(exact / sum).ok()?, exact % sum)
+            }
+        };
+        given += i128::from(floor);
         parts.push(floor);
-        let rem = exact % sum;
         if rem > 0 {
             remainders.push((rem, i));
         }
     }
-    let mut left = total - given;
+    // Fewer leftover units than lines with a remainder: the fractional parts sum to `left`.
+    let left = usize::try_from(total - given).ok()?;
     if left > 0 {
-        // Largest remainder first; on equal remainders the earlier line first.
-        remainders.sort_unstable_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
-        for &(_, i) in &remainders {
-            if left == 0 {
-                break;
-            }
+        // Largest remainder first; on equal remainders the earlier line first. Only which
+        // lines are among the first `left` matters, so a selection (O(n)) replaces a sort.
+        let order = |a: &(i128, usize), b: &(i128, usize)| b.0.cmp(&a.0).then(a.1.cmp(&b.1));
+        if left < remainders.len() {
+            remainders.select_nth_unstable_by(left - 1, order);
+        }
+        for &(_, i) in remainders.iter().take(left) {
             parts[i] += 1;
-            left -= 1;
         }
     }
-    parts.into_iter().map(|p| i64::try_from(p).ok()).collect()
+    Some(parts)
 }
 
 #[cfg(test)]
@@ -57,18 +72,33 @@ mod tests {
 
     #[test]
     fn it_gives_leftover_units_to_the_largest_remainders() {
-        // 100 × [1,1,1] / 3 = 33.33 each: the one leftover goes to the first line (a tie).
-        assert_eq!(largest_remainder(100, &[1, 1, 1]), Some(vec![34, 33, 33]));
+        // 100 × [100,100,100] / 300 = 33.33 each: the one leftover goes to the first line
+        // (a tie). (This case once read `&[1, 1, 1]`, a total the weights cannot carry.)
+        assert_eq!(
+            largest_remainder(100, &[100, 100, 100]),
+            Some(vec![34, 33, 33])
+        );
+        assert_eq!(largest_remainder(100, &[1, 1, 1]), None);
         // 10 × [3, 7] / 10 exact; 5 × [3, 7] / 10 = 1.5, 3.5: tie → earlier line.
         assert_eq!(largest_remainder(5, &[3, 7]), Some(vec![2, 3]));
-        // 7 × [1, 2] / 3 = 2.33, 4.67: the larger remainder (second) gets the unit.
-        assert_eq!(largest_remainder(7, &[1, 2]), Some(vec![2, 5]));
+        // 7 × [10, 20] / 30 = 2.33, 4.67: the larger remainder (second) gets the unit.
+        assert_eq!(largest_remainder(7, &[10, 20]), Some(vec![2, 5]));
     }
 
     #[test]
     fn it_rejects_more_than_the_weights_can_carry() {
         assert_eq!(largest_remainder(1, &[0, 0]), None);
         assert_eq!(largest_remainder(11, &[5, 5]), None);
+    }
+
+    #[test]
+    fn it_takes_the_wide_path_when_products_pass_i64() {
+        // 10^16 × 10^16 needs i128; the answer is the same as for small numbers.
+        let big = 10_000_000_000_000_000;
+        assert_eq!(
+            largest_remainder(big / 2 + 1, &[big / 2, big / 2]),
+            Some(vec![big / 4 + 1, big / 4])
+        );
     }
 
     #[test]

@@ -263,12 +263,31 @@ impl Money {
         self.currency
     }
 
+    /// The largest amount in minor units: 10^13 major units × 10^exponent.
+    #[must_use]
+    pub const fn max_minor(currency: Currency) -> i64 {
+        MAX_MAJOR_UNITS * 10_i64.pow(currency.exponent())
+    }
+
+    /// Money from minor units already known to be within `0..=max_minor(currency)`; the hot
+    /// loops of the split use it to skip the checks and the rescaling of [`Money::from_minor`].
+    pub(crate) fn from_minor_in_bounds(minor: i64, currency: Currency) -> Money {
+        debug_assert!((0..=Money::max_minor(currency)).contains(&minor));
+        Money {
+            value: Decimal::new(minor, currency.exponent()),
+            currency,
+        }
+    }
+
     /// The value in minor units. Exact: a `Money` never has more digits than its currency,
     /// and the bound keeps it far inside `i64`.
     #[must_use]
     pub fn minor(self) -> i64 {
         let mut v = self.value;
-        v.rescale(self.currency.exponent());
+        // Every constructor stores the currency's scale already; rescaling is the slow path.
+        if v.scale() != self.currency.exponent() {
+            v.rescale(self.currency.exponent());
+        }
         // The mantissa of a rescaled, bounded value is at most 10^16.
         i64::try_from(v.mantissa()).unwrap_or(i64::MAX)
     }

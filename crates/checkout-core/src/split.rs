@@ -4,9 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::allocation::largest_remainder;
-use crate::cart::{Cart, SHIPPING_LINE_ID};
+use crate::cart::{Cart, Line, SHIPPING_LINE_ID};
 use crate::eligibility::{line_ineligibility, shipping_ineligibility, Reason};
-use crate::error::Error;
+use crate::error::{AmountError, Error};
 use crate::money::{Amount, Currency, Money};
 use crate::policy::Policy;
 
@@ -60,19 +60,77 @@ impl Quote {
     }
 }
 
-/// One line's amounts at both prices, with its eligibility.
+/// One line's amounts at both prices, in minor units, with its eligibility.
 struct Priced {
     reason: Option<Reason>,
-    standard: Money,
-    at_balance_price: Money,
-}
-
-fn add(a: Money, b: Money) -> Result<Money, Error> {
-    a.checked_add(b).map_err(|e| Error::amount("", e))
+    standard: i64,
+    at_balance_price: i64,
 }
 
 fn sub(a: Money, b: Money) -> Result<Money, Error> {
     a.checked_sub(b).map_err(|e| Error::amount("", e))
+}
+
+/// Sums in minor units, checked against the bound like [`Money::checked_add`]. The split works
+/// in `i64` minor units rather than decimals: exact (amounts never have more digits than
+/// their currency) and several times faster on large carts.
+struct Minor {
+    currency: Currency,
+    bound: i64,
+}
+
+impl Minor {
+    fn add(&self, a: i64, b: i64) -> Result<i64, Error> {
+        a.checked_add(b)
+            .filter(|sum| *sum <= self.bound)
+            .ok_or_else(|| {
+                let sum = i128::from(a) + i128::from(b);
+                let written =
+                    rust_decimal::Decimal::from_i128_with_scale(sum, self.currency.exponent());
+                Error::amount("", AmountError::TooLarge(written.to_string()))
+            })
+    }
+
+    /// The minor units of `m`, which must be in the cart's currency.
+    fn of(&self, m: Money) -> Result<i64, Error> {
+        if m.currency() == self.currency {
+            Ok(m.minor())
+        } else {
+            Err(Error::amount(
+                "",
+                AmountError::CurrencyMismatch {
+                    expected: self.currency,
+                    got: m.currency(),
+                },
+            ))
+        }
+    }
+
+    fn money(&self, minor: i64) -> Money {
+        Money::from_minor_in_bounds(minor, self.currency)
+    }
+}
+
+/// quantity × price in minor units, or the error [`Line::amount`] gives.
+fn line_amount(
+    minor: &Minor,
+    price: Money,
+    line: &Line,
+    slow: impl Fn() -> Result<Money, Error>,
+) -> Result<i64, Error> {
+    let fast = minor
+        .of(price)?
+        .checked_mul(i64::from(line.quantity))
+        .filter(|a| *a <= minor.bound);
+    match fast {
+        Some(a) => Ok(a),
+        None => Err(slow().err().unwrap_or_else(|| {
+            Error::amount(
+                format!("line {:?}", line.id),
+                AmountError::TooLarge(format!("{price} × {}", line.quantity)),
+            )
+        })),
+    }
 }
 
 /// Computes the quote for a cart, a policy, the wallet's balance and the shopper's choice.
@@ -103,18 +161,24 @@ pub fn quote(
         .transpose()
         .map_err(|e| Error::amount("policy.max_balance_per_order", e))?;
 
-    let zero = Money::zero(currency);
+    let minor = Minor {
+        currency,
+        bound: Money::max_minor(currency),
+    };
     let mut priced = Vec::with_capacity(cart.lines.len() + 1);
-    let (mut standard_total, mut e_std, mut e_bal) = (zero, zero, zero);
+    let (mut standard_total, mut e_std, mut e_bal) = (0_i64, 0_i64, 0_i64);
     let mut any_balance_price = false;
     for line in &cart.lines {
         let reason = line_ineligibility(line, policy);
-        let standard = line.amount()?;
-        let at_balance_price = line.balance_amount()?;
-        standard_total = add(standard_total, standard)?;
+        let standard = line_amount(&minor, line.unit_price, line, || line.amount())?;
+        let at_balance_price = match line.balance_price {
+            Some(bp) => line_amount(&minor, bp, line, || line.balance_amount())?,
+            None => standard,
+        };
+        standard_total = minor.add(standard_total, standard)?;
         if reason.is_none() {
-            e_std = add(e_std, standard)?;
-            e_bal = add(e_bal, at_balance_price)?;
+            e_std = minor.add(e_std, standard)?;
+            e_bal = minor.add(e_bal, at_balance_price)?;
             any_balance_price |= line.balance_price.is_some();
         }
         priced.push(Priced {
@@ -125,17 +189,24 @@ pub fn quote(
     }
     if let Some(shipping) = &cart.shipping {
         let reason = shipping_ineligibility(policy);
-        standard_total = add(standard_total, shipping.fee)?;
+        let fee = minor.of(shipping.fee)?;
+        standard_total = minor.add(standard_total, fee)?;
         if reason.is_none() {
-            e_std = add(e_std, shipping.fee)?;
-            e_bal = add(e_bal, shipping.fee)?;
+            e_std = minor.add(e_std, fee)?;
+            e_bal = minor.add(e_bal, fee)?;
         }
         priced.push(Priced {
             reason,
-            standard: shipping.fee,
-            at_balance_price: shipping.fee,
+            standard: fee,
+            at_balance_price: fee,
         });
     }
+    let (standard_total, e_std, e_bal) = (
+        minor.money(standard_total),
+        minor.money(e_std),
+        minor.money(e_bal),
+    );
+    let zero = Money::zero(currency);
 
     // A = min(B, C, max_balance_per_order), absent bounds ignored.
     let available = [cap, max_per_order]
@@ -165,7 +236,7 @@ pub fn quote(
     })
     .transpose()?;
 
-    let amounts: Vec<Money> = priced
+    let amounts: Vec<i64> = priced
         .iter()
         .map(|p| {
             if applied && p.reason.is_none() {
@@ -178,7 +249,7 @@ pub fn quote(
     let weights: Vec<i64> = priced
         .iter()
         .zip(&amounts)
-        .map(|(p, a)| if p.reason.is_none() { a.minor() } else { 0 })
+        .map(|(p, &a)| if p.reason.is_none() { a } else { 0 })
         .collect();
     let shares = largest_remainder(balance_amount.minor(), &weights).ok_or_else(|| {
         Error::rule(
@@ -194,14 +265,14 @@ pub fn quote(
         .chain(cart.shipping.as_ref().map(|_| SHIPPING_LINE_ID));
     let mut lines = Vec::with_capacity(priced.len());
     for (((id, p), amount), share) in ids.zip(&priced).zip(amounts).zip(shares) {
-        let balance = Money::from_minor(share, currency).map_err(|e| Error::amount(id, e))?;
+        // largest_remainder keeps 0 <= share <= amount, so both parts are in bounds.
         lines.push(QuoteLine {
             id: id.to_owned(),
             eligible: p.reason.is_none(),
             reason: p.reason,
-            amount,
-            balance,
-            other: sub(amount, balance)?,
+            amount: minor.money(amount),
+            balance: minor.money(share),
+            other: minor.money(amount - share),
         });
     }
 

@@ -227,6 +227,31 @@ impl Scenario {
     }
 }
 
+/// The textbook method, written as plainly as possible: floors, then one more unit to each
+/// of the largest remainders, ties to the earlier position, by a full sort.
+fn reference_largest_remainder(total: i64, weights: &[i64]) -> Vec<i64> {
+    let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+    if total == 0 {
+        return vec![0; weights.len()];
+    }
+    let t = i128::from(total);
+    let mut parts: Vec<i128> = weights.iter().map(|&w| t * i128::from(w) / sum).collect();
+    let mut by_remainder: Vec<(i128, usize)> = weights
+        .iter()
+        .enumerate()
+        .map(|(i, &w)| (t * i128::from(w) % sum, i))
+        .collect();
+    by_remainder.sort_by(|a, b| b.0.cmp(&a.0).then(a.1.cmp(&b.1)));
+    let left = t - parts.iter().sum::<i128>();
+    for &(_, i) in by_remainder.iter().take(usize::try_from(left).unwrap()) {
+        parts[i] += 1;
+    }
+    parts
+        .into_iter()
+        .map(|p| i64::try_from(p).unwrap())
+        .collect()
+}
+
 #[derive(Debug, Default)]
 struct Model {
     standard_total: i64,
@@ -361,6 +386,16 @@ proptest! {
             let floor = i128::from(total) * i128::from(w) / i128::from(sum.max(1));
             prop_assert!(i128::from(p) == floor || i128::from(p) == floor + 1);
         }
+    }
+
+    #[test]
+    fn largest_remainder_matches_a_plain_sort_by_remainder_then_position(
+        weights in proptest::collection::vec(prop_oneof![0i64..10, 0i64..1_000, 0i64..10_000_000_000_000_000], 1..40),
+        fraction in 0u32..=1000,
+    ) {
+        let sum: i128 = weights.iter().map(|&w| i128::from(w)).sum();
+        let total = i64::try_from(sum * i128::from(fraction) / 1000).unwrap();
+        prop_assert_eq!(largest_remainder(total, &weights), Some(reference_largest_remainder(total, &weights)));
     }
 
     #[test]
