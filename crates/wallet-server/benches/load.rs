@@ -8,7 +8,8 @@
 //!    wallets topped up, one fresh session per intent (created before the clock starts),
 //!    then intents driven at a fixed concurrency. Prints intents/second and p50/p99.
 //!
-//! Knobs: `BENCH_INTENTS` (default 400), `BENCH_CONCURRENCY` (16), `BENCH_WALLETS` (16).
+//! Knobs: `BENCH_INTENTS` (default 400), `BENCH_CONCURRENCY` (levels, default `2,16`),
+//! `BENCH_WALLETS` (16).
 #![allow(
     clippy::unwrap_used,
     clippy::expect_used,
@@ -177,7 +178,12 @@ fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this as a smoke test.
     let smoke = !std::env::args().any(|a| a == "--bench");
     let intents = knob("BENCH_INTENTS", if smoke { 20 } else { 400 });
-    let concurrency = knob("BENCH_CONCURRENCY", 16);
+    let levels: Vec<usize> = std::env::var("BENCH_CONCURRENCY")
+        .unwrap_or_else(|_| "2,16".to_owned())
+        .split(',')
+        .filter_map(|v| v.trim().parse().ok())
+        .collect();
+    let concurrency = levels.iter().copied().max().unwrap_or(16);
     let wallets = knob("BENCH_WALLETS", 16);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -192,9 +198,13 @@ fn main() {
                 .trim()
         );
         argon2_alone(concurrency).await;
-        intents_over_http(Backend::Sqlite, intents, concurrency, wallets).await;
+        for &level in &levels {
+            intents_over_http(Backend::Sqlite, intents, level, wallets).await;
+        }
         if postgres_admin_url().is_some() {
-            intents_over_http(Backend::Postgres, intents, concurrency, wallets).await;
+            for &level in &levels {
+                intents_over_http(Backend::Postgres, intents, level, wallets).await;
+            }
         } else {
             println!("Postgres: skipped (set BC_TEST_POSTGRES_URL, see scripts/pg-start.sh)");
         }
