@@ -166,11 +166,24 @@ fn secs(value: Option<u64>, default: u64, name: &str) -> Result<i64, String> {
 impl Config {
     /// Resolves flags, environment, file and defaults.
     pub fn load(mode: Mode, cli: &Cli) -> Result<Config, String> {
-        let file = match (&cli.config, mode) {
+        let mut file = match (&cli.config, mode) {
             (Some(path), _) => read_file(path)?,
             (None, Mode::Demo) => demo_file(),
             (None, Mode::Serve) => FileConfig::default(),
         };
+        if mode == Mode::Demo && cli.config.is_some() {
+            // A demo with a file keeps the fixed demo values and adds the file's merchants.
+            let demo = demo_file();
+            file.admin_key = file.admin_key.or(demo.admin_key);
+            file.sandbox = file.sandbox.or(demo.sandbox);
+            if !file
+                .merchants
+                .iter()
+                .any(|m| m.id == crate::demo::MERCHANT_ID)
+            {
+                file.merchants.extend(demo.merchants);
+            }
+        }
         let listen = cli
             .listen
             .clone()

@@ -192,8 +192,9 @@ async fn execute(
         )
         .await?;
     }
-    // 9. move the balance part
-    let (row, reply) = pay(state, &session, &terms, &req, now, base, idem).await?;
+    // 9. move the balance part (at the time after Argon2, which may have taken a while)
+    let paid_at = crate::util::now().max(now);
+    let (row, reply) = pay(state, &session, &terms, &req, paid_at, base, idem).await?;
     tracing::info!(intent = %row.id, session = %session.id, status = %row.status, "intent executed");
     Ok(reply)
 }
