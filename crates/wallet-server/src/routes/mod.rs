@@ -2,7 +2,7 @@
 
 use std::sync::Arc;
 
-use axum::body::Bytes;
+use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Request};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::routing::{get, post};
@@ -31,6 +31,10 @@ pub struct AppState {
 /// The largest request body accepted (the body limit answers 413 beyond it).
 pub const MAX_BODY_BYTES: usize = 64 * 1024;
 
+/// The largest body of `POST /v1/sessions`: a cart may have 10,000 lines of up to a few
+/// hundred bytes each, so merchants (authenticated before the body is read) get more room.
+pub const MAX_SESSION_BODY_BYTES: usize = 8 * 1024 * 1024;
+
 /// Bodies up to this size are read to the end even when too large, so that the client
 /// receives the 413 rather than a reset connection while it is still sending.
 const DRAIN_BYTES: usize = 16 * 1024 * 1024;
@@ -39,47 +43,53 @@ const DRAIN_BYTES: usize = 16 * 1024 * 1024;
 /// API errors.
 pub struct RawBody(pub Bytes);
 
-fn too_large() -> ApiError {
+fn too_large(limit: usize) -> ApiError {
     ApiError::new(
         StatusCode::PAYLOAD_TOO_LARGE,
         "payload_too_large",
         format!(
             "the request body is larger than {} KB; send a smaller body",
-            MAX_BODY_BYTES / 1024
+            limit / 1024
         ),
     )
+}
+
+/// Reads a body of at most `limit` bytes.
+pub async fn read_body(mut body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let mut buf = Vec::new();
+    let mut seen: usize = 0;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            ApiError::new(
+                StatusCode::BAD_REQUEST,
+                "invalid_request",
+                format!("the request body could not be read ({e}); send it again"),
+            )
+        })?;
+        if let Ok(data) = frame.into_data() {
+            seen = seen.saturating_add(data.len());
+            if seen > DRAIN_BYTES {
+                return Err(too_large(limit));
+            }
+            if seen <= limit {
+                buf.extend_from_slice(&data);
+            }
+        }
+    }
+    if seen > limit {
+        return Err(too_large(limit));
+    }
+    Ok(Bytes::from(buf))
 }
 
 impl<S: Send + Sync> FromRequest<S> for RawBody {
     type Rejection = ApiError;
 
     async fn from_request(req: Request, _state: &S) -> Result<RawBody, ApiError> {
-        use http_body_util::BodyExt;
-        let mut body = req.into_body();
-        let mut buf = Vec::new();
-        let mut seen: usize = 0;
-        while let Some(frame) = body.frame().await {
-            let frame = frame.map_err(|e| {
-                ApiError::new(
-                    StatusCode::BAD_REQUEST,
-                    "invalid_request",
-                    format!("the request body could not be read ({e}); send it again"),
-                )
-            })?;
-            if let Ok(data) = frame.into_data() {
-                seen = seen.saturating_add(data.len());
-                if seen > DRAIN_BYTES {
-                    return Err(too_large());
-                }
-                if seen <= MAX_BODY_BYTES {
-                    buf.extend_from_slice(&data);
-                }
-            }
-        }
-        if seen > MAX_BODY_BYTES {
-            return Err(too_large());
-        }
-        Ok(RawBody(Bytes::from(buf)))
+        read_body(req.into_body(), MAX_BODY_BYTES)
+            .await
+            .map(RawBody)
     }
 }
 

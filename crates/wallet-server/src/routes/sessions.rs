@@ -1,13 +1,13 @@
 //! `POST /v1/sessions` (merchant), `GET /v1/sessions/{id}` and `POST …/quote` (widget).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::error::from_value;
 use checkout_core::{Cart, CartInput, Choice, Currency, Method, Money, Policy, Quote};
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
-use super::{parse_json, AppState, RawBody};
+use super::{parse_json, read_body, AppState, RawBody, MAX_SESSION_BODY_BYTES};
 use crate::config::Merchant;
 use crate::db::sessions::{load_session, SessionRow};
 use crate::error::{ApiError, Reply};
@@ -124,13 +124,13 @@ pub async fn create_session(
     })
 }
 
-pub async fn create(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    RawBody(body): RawBody,
-) -> Result<Reply, ApiError> {
-    let merchant = crate::auth::merchant(&state, &headers)?;
-    let input: CreateSession = parse_json(&headers, &body)?;
+/// `POST /v1/sessions`: the merchant is authenticated before its (possibly large) cart
+/// is read.
+pub async fn create(State(state): State<AppState>, req: Request) -> Result<Reply, ApiError> {
+    let (parts, body) = req.into_parts();
+    let merchant = crate::auth::merchant(&state, &parts.headers)?;
+    let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
+    let input: CreateSession = parse_json(&parts.headers, &body)?;
     let created = create_session(&state, &merchant, input).await?;
     Ok(Reply::json(StatusCode::CREATED, &created))
 }
