@@ -8,15 +8,15 @@ use web_sys::EventTarget;
 use yew::prelude::*;
 
 use crate::api::Endpoint;
-use crate::components::balance::BalancePanel;
-use crate::components::lines::Lines;
-use crate::components::methods::MethodPicker;
-use crate::components::notice::Notice;
-use crate::components::outcome::Outcome;
-use crate::components::password::PasswordEntry;
-use crate::components::pay::PayButton;
-use crate::components::skeleton::Skeleton;
-use crate::components::summary::Summary;
+use crate::components::balance::{balance_panel, BalanceProps};
+use crate::components::lines::{lines, LinesProps};
+use crate::components::methods::{method_picker, MethodsProps};
+use crate::components::notice::{notice, NoticeProps};
+use crate::components::outcome::{outcome, OutcomeProps};
+use crate::components::password::{password_entry, PasswordProps};
+use crate::components::pay::{pay_button, PayProps};
+use crate::components::skeleton::{skeleton, SkeletonProps};
+use crate::components::summary::{summary, SummaryProps};
 use crate::hooks::{use_host_events, use_loader, use_poller, use_submitter};
 use crate::i18n::Locale;
 use crate::messages::describe;
@@ -90,19 +90,22 @@ fn Checkout(props: &RootProps) -> Html {
         Callback::from(move |_: MouseEvent| d.dispatch(Action::Reload))
     };
     let body = match (&state.phase, &state.session) {
-        (Phase::Loading, _) => html! { <Skeleton locale={l} /> },
-        (Phase::LoadFailed(e), _) => html! {
-            <Notice message={describe(l, currency, e)} retry={Some((t.retry.into(), reload))} />
-        },
-        (Phase::Closed(e), _) => {
-            let retry = (e.code == "awaiting_payment").then(|| (t.retry.into(), reload));
-            html! { <Notice message={describe(l, currency, e)} {retry} /> }
-        }
-        (Phase::Succeeded(i) | Phase::AwaitingAction(i), Some(s)) => html! {
-            <Outcome locale={l} currency={s.cart.currency} intent={i.clone()} />
-        },
+        (Phase::Loading, _) => skeleton(&SkeletonProps { locale: l }),
+        (Phase::LoadFailed(e), _) => notice(&NoticeProps {
+            message: describe(l, currency, e).into(),
+            retry: Some((t.retry.into(), reload)),
+        }),
+        (Phase::Closed(e), _) => notice(&NoticeProps {
+            message: describe(l, currency, e).into(),
+            retry: (e.code == "awaiting_payment").then(|| (t.retry.into(), reload)),
+        }),
+        (Phase::Succeeded(i) | Phase::AwaitingAction(i), Some(s)) => outcome(&OutcomeProps {
+            locale: l,
+            currency: s.cart.currency,
+            intent: i.clone(),
+        }),
         (_, Some(s)) => form(&state, s, l, &uid),
-        (_, None) => html! { <Skeleton locale={l} /> },
+        (_, None) => skeleton(&SkeletonProps { locale: l }),
     };
     html! {
         <section class="bc" lang={l.tag()} aria-labelledby={format!("{uid}-title")}>
@@ -143,7 +146,10 @@ fn form(
     let on_password = d.to_callback().reform(Action::PasswordInput);
     let Some(q) = state.quote.clone() else {
         let message = state.quote_error.clone().unwrap_or_default();
-        return html! { <Notice {message} /> };
+        return notice(&NoticeProps {
+            message: message.into(),
+            retry: None,
+        });
     };
     let error = state
         .error
@@ -154,20 +160,38 @@ fn form(
         .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
     html! {
         <form class="bc-form" onsubmit={on_pay} novalidate=true>
-            <Lines locale={l} session={s.clone()} quote={q.clone()} />
-            <BalancePanel locale={l} uid={uid.clone()} balance={s.balance}
-                use_balance={state.use_balance} cap_input={state.cap_input.clone()}
-                cap_error={state.cap_error.clone()} disabled={submitting}
-                {on_toggle} {on_cap} />
-            <Summary locale={l} quote={q.clone()} />
+            { lines(&LinesProps { locale: l, session: s.clone(), quote: q.clone() }) }
+            { balance_panel(&BalanceProps {
+                locale: l,
+                uid: uid.clone(),
+                balance: s.balance,
+                use_balance: state.use_balance,
+                cap_input: state.cap_input.clone().into(),
+                cap_error: state.cap_error.clone(),
+                disabled: submitting,
+                on_toggle,
+                on_cap,
+            }) }
+            { summary(&SummaryProps { locale: l, quote: q.clone() }) }
             if q.needs_other_method() {
-                <MethodPicker locale={l} uid={uid.clone()} methods={s.methods.clone()}
-                    selected={state.method} remaining={q.other_amount}
-                    disabled={submitting} {on_choose} />
+                { method_picker(&MethodsProps {
+                    locale: l,
+                    uid: uid.clone(),
+                    methods: s.methods.clone(),
+                    selected: state.method,
+                    remaining: q.other_amount,
+                    disabled: submitting,
+                    on_choose,
+                }) }
             }
             if s.password_set {
-                <PasswordEntry locale={l} uid={uid.clone()} value={state.password.clone()}
-                    disabled={submitting} on_input={on_password} />
+                { password_entry(&PasswordProps {
+                    locale: l,
+                    uid: uid.clone(),
+                    value: state.password.clone().into(),
+                    disabled: submitting,
+                    on_input: on_password,
+                }) }
             } else {
                 <p class="bc-notice" role="alert">{ t.password_not_set }</p>
             }
@@ -177,8 +201,13 @@ fn form(
             if let Some(message) = canceled {
                 <p class="bc-notice" role="alert">{ message }</p>
             }
-            <PayButton locale={l} quote={q} method={state.method_for_quote()}
-                enabled={state.can_pay()} {submitting} />
+            { pay_button(&PayProps {
+                locale: l,
+                quote: q,
+                method: state.method_for_quote(),
+                enabled: state.can_pay(),
+                submitting,
+            }) }
         </form>
     }
 }

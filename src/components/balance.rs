@@ -7,7 +7,6 @@ use yew::prelude::*;
 use crate::format::money;
 use crate::i18n::{fill, Locale};
 
-#[derive(Properties, PartialEq)]
 pub struct BalanceProps {
     pub locale: Locale,
     pub uid: AttrValue,
@@ -38,8 +37,7 @@ fn cap_message(locale: Locale, e: &AmountError) -> String {
     }
 }
 
-#[function_component]
-pub fn BalancePanel(props: &BalanceProps) -> Html {
+pub fn balance_panel(props: &BalanceProps) -> Html {
     let t = props.locale.text();
     let (switch_id, cap_id) = (format!("{}-use", props.uid), format!("{}-cap", props.uid));
     let (hint_id, err_id) = (

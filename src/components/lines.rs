@@ -10,15 +10,13 @@ use crate::format::money;
 use crate::i18n::{fill, Locale};
 use crate::session::Session;
 
-#[derive(Properties, PartialEq)]
 pub struct LinesProps {
     pub locale: Locale,
     pub session: Rc<Session>,
     pub quote: Rc<Quote>,
 }
 
-#[function_component]
-pub fn Lines(props: &LinesProps) -> Html {
+pub fn lines(props: &LinesProps) -> Html {
     let (l, t) = (props.locale, props.locale.text());
     // The quote lists the cart's lines in cart order, then shipping.
     let rows = props.quote.lines.iter().enumerate().map(|(i, q)| {

@@ -6,7 +6,6 @@ use yew::prelude::*;
 use crate::format::money;
 use crate::i18n::{fill, Locale};
 
-#[derive(Properties, PartialEq)]
 pub struct MethodsProps {
     pub locale: Locale,
     pub uid: AttrValue,
@@ -17,8 +16,7 @@ pub struct MethodsProps {
     pub on_choose: Callback<Method>,
 }
 
-#[function_component]
-pub fn MethodPicker(props: &MethodsProps) -> Html {
+pub fn method_picker(props: &MethodsProps) -> Html {
     let t = props.locale.text();
     let legend = fill(
         t.method_legend,

@@ -1,5 +1,7 @@
-//! Small view components; each takes plain props and callbacks and holds no state of
-//! its own beyond what the DOM keeps.
+//! The checkout's views: plain functions from props and callbacks to `Html`, holding no
+//! state of their own. Plain functions rather than Yew components: each component type
+//! adds its own copy of Yew's lifecycle code to the wasm (BENCHMARKS.md), and none of
+//! these needs hooks or a scope of its own.
 
 pub mod balance;
 pub mod lines;

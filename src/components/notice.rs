@@ -2,16 +2,13 @@
 
 use yew::prelude::*;
 
-#[derive(Properties, PartialEq)]
 pub struct NoticeProps {
     pub message: AttrValue,
     /// `Some((label, callback))` shows a retry button.
-    #[prop_or_default]
     pub retry: Option<(AttrValue, Callback<MouseEvent>)>,
 }
 
-#[function_component]
-pub fn Notice(props: &NoticeProps) -> Html {
+pub fn notice(props: &NoticeProps) -> Html {
     html! {
         <div class="bc-notice" role="alert">
             <p>{ props.message.clone() }</p>

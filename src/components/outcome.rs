@@ -9,15 +9,13 @@ use crate::format::amount;
 use crate::i18n::{fill, Locale};
 use crate::session::{IntentStatus, IntentView};
 
-#[derive(Properties, PartialEq)]
 pub struct OutcomeProps {
     pub locale: Locale,
     pub currency: Currency,
     pub intent: Rc<IntentView>,
 }
 
-#[function_component]
-pub fn Outcome(props: &OutcomeProps) -> Html {
+pub fn outcome(props: &OutcomeProps) -> Html {
     let (l, t, i) = (props.locale, props.locale.text(), &props.intent);
     let show = |a| amount(l, a, props.currency);
     let method = i.other_method.map_or("", |m| t.method(m));

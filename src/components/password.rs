@@ -7,7 +7,6 @@ use yew::prelude::*;
 use crate::i18n::Locale;
 use crate::state::sanitize_password;
 
-#[derive(Properties, PartialEq)]
 pub struct PasswordProps {
     pub locale: Locale,
     pub uid: AttrValue,
@@ -16,8 +15,7 @@ pub struct PasswordProps {
     pub on_input: Callback<String>,
 }
 
-#[function_component]
-pub fn PasswordEntry(props: &PasswordProps) -> Html {
+pub fn password_entry(props: &PasswordProps) -> Html {
     let t = props.locale.text();
     let (id, hint_id) = (
         format!("{}-pw", props.uid),

@@ -8,7 +8,6 @@ use yew::prelude::*;
 use crate::format::money;
 use crate::i18n::{fill, Locale};
 
-#[derive(Properties, PartialEq)]
 pub struct PayProps {
     pub locale: Locale,
     pub quote: Rc<Quote>,
@@ -40,8 +39,7 @@ pub fn pay_label(locale: Locale, quote: &Quote, method: Option<Method>) -> Strin
     }
 }
 
-#[function_component]
-pub fn PayButton(props: &PayProps) -> Html {
+pub fn pay_button(props: &PayProps) -> Html {
     let label = if props.submitting {
         props.locale.text().paying.to_owned()
     } else {

@@ -4,13 +4,11 @@ use yew::prelude::*;
 
 use crate::i18n::Locale;
 
-#[derive(Properties, PartialEq)]
 pub struct SkeletonProps {
     pub locale: Locale,
 }
 
-#[function_component]
-pub fn Skeleton(props: &SkeletonProps) -> Html {
+pub fn skeleton(props: &SkeletonProps) -> Html {
     html! {
         <div class="bc-skeleton" role="status" aria-busy="true">
             <span class="bc-sr-only">{ props.locale.text().loading }</span>

@@ -9,14 +9,12 @@ use yew::prelude::*;
 use crate::format::money;
 use crate::i18n::{fill, Locale};
 
-#[derive(Properties, PartialEq)]
 pub struct SummaryProps {
     pub locale: Locale,
     pub quote: Rc<Quote>,
 }
 
-#[function_component]
-pub fn Summary(props: &SummaryProps) -> Html {
+pub fn summary(props: &SummaryProps) -> Html {
     let (l, t, q) = (props.locale, props.locale.text(), &props.quote);
     let row = |label: &'static str, value: String, class: &'static str| {
         html! {
