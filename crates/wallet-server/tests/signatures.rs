@@ -16,6 +16,7 @@ on_every_backend!(
     a_signature_made_with_another_sessions_secret_is_signature_invalid,
     a_stale_or_future_timestamp_is_signature_expired,
     a_replayed_nonce_is_nonce_reused,
+    several_v1_values_and_unknown_schemes_are_accepted,
 );
 
 async fn a_missing_or_wrong_key_is_unauthorized(backend: Backend) {
@@ -229,6 +230,30 @@ async fn a_replayed_nonce_is_nonce_reused(backend: Backend) {
     replay.error(409, "nonce_reused");
     let wallet = api.wallet(DEMO_SHOPPER).await;
     assert_eq!((wallet.balance, wallet.held), (d(DEMO_BALANCE), d("0")));
+}
+
+async fn several_v1_values_and_unknown_schemes_are_accepted(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    let body = api
+        .prepare(&session, choice(), None, DEMO_PASSWORD)
+        .await
+        .body();
+    let t = now();
+    let good = sign(&session.client_secret, t, &body);
+    let good_v1 = good.split("v1=").nth(1).unwrap();
+    // A rotated-out secret's signature first, a future scheme, then the valid one.
+    let header = format!("t={t},v1={},v9=whatever,v1={good_v1}", "cd".repeat(32));
+
+    let reply = api
+        .submit_raw(&session, &body, &idempotency_key(), &header)
+        .await;
+
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(api.wallet(DEMO_SHOPPER).await.balance, d("110.50"));
 }
 
 fn choice() -> checkout_core::Choice {
