@@ -1,5 +1,7 @@
 //! Every cart rule, every policy shape rule and the eligibility reason order, each with the
 //! path of the field at fault.
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

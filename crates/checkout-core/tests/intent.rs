@@ -1,5 +1,7 @@
 //! Intents: built from a quote, validated on their own, compared with a recomputed quote;
 //! payment passwords.
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
 

@@ -6,6 +6,8 @@
 //! hint) are recomputed here from the contract in integer minor units, independently of the
 //! core's decimal arithmetic.
 #![cfg(not(target_arch = "wasm32"))]
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use checkout_core::allocation::largest_remainder;
 use checkout_core::money::MAX_MAJOR_UNITS;

@@ -1,5 +1,7 @@
 //! `Checkout-Signature`: build, verify, tampering, secrets, the 300 s window and malformed
 //! headers. The known-answer tag was computed independently (Python `hmac`, SHA-256).
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(target_arch = "wasm32")]
 use wasm_bindgen_test::wasm_bindgen_test as test;

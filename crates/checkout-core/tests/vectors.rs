@@ -5,6 +5,8 @@
 //!
 //! Runs natively and in headless browsers (wasm-bindgen-test), so the widget's build of the
 //! core is held to the same answers as the backend's.
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 #[cfg(target_arch = "wasm32")]
 wasm_bindgen_test::wasm_bindgen_test_configure!(run_in_browser);

@@ -2,6 +2,8 @@
 //! through the same parsing and validation a merchant's cart goes through.
 // Each test binary uses a different subset of these helpers.
 #![allow(dead_code)]
+// Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use checkout_core::{quote, Cart, Choice, Currency, Error, Money, Policy, Quote};
 use serde_json::{json, Value};
