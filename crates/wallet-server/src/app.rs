@@ -109,6 +109,16 @@ async fn shutdown_signal() {
 pub async fn run(mut config: Config) -> Result<(), String> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
+    // Every posting balances by construction; this says loudly if the data was edited.
+    match crate::ledger::audit(&db.pool).await {
+        Ok(problems) if problems.is_empty() => tracing::info!("ledger audit: consistent"),
+        Ok(problems) => {
+            for p in problems {
+                tracing::error!("ledger audit: {p}; investigate before taking payments");
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "ledger audit could not run"),
+    }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
         .map_err(|e| {

@@ -226,3 +226,35 @@ where
         .await?;
     Ok(b.unwrap_or(0))
 }
+
+/// Checks the books: every account's balance equals the sum of its entries, and the
+/// accounts of each currency sum to zero. Returns what is wrong (empty when consistent).
+/// A full scan, so it runs once at start, not per request.
+pub async fn audit(pool: &sqlx::AnyPool) -> Result<Vec<String>, sqlx::Error> {
+    let mut problems = Vec::new();
+    let drifted: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT a.id, a.balance, CAST(COALESCE(e.total, 0) AS BIGINT) FROM accounts a \
+         LEFT JOIN (SELECT account_id, CAST(SUM(amount) AS BIGINT) AS total \
+                    FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id \
+         WHERE a.balance <> COALESCE(e.total, 0)",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, balance, entries) in drifted {
+        problems.push(format!(
+            "account {id}: balance {balance} but its entries sum to {entries}"
+        ));
+    }
+    let unbalanced: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT currency, CAST(SUM(balance) AS BIGINT) FROM accounts GROUP BY currency \
+         HAVING SUM(balance) <> 0",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (currency, sum) in unbalanced {
+        problems.push(format!(
+            "{currency} accounts sum to {sum} minor units instead of 0"
+        ));
+    }
+    Ok(problems)
+}

@@ -274,3 +274,86 @@ pub async fn create(
     };
     crate::idempotency::run(&state.db, &scope, key.as_deref(), &body, work).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::{split, Paid, RefundLine, RefundRequest};
+    use checkout_core::{Amount, Currency};
+
+    fn paid() -> Vec<Paid> {
+        vec![
+            Paid {
+                id: "L1".into(),
+                balance_left: 5500,
+                other_left: 0,
+            },
+            Paid {
+                id: "L2".into(),
+                balance_left: 0,
+                other_left: 10000,
+            },
+            Paid {
+                id: "shipping".into(),
+                balance_left: 300,
+                other_left: 300,
+            },
+        ]
+    }
+
+    fn amount(s: &str) -> Amount {
+        Amount::parse(s).expect("amount")
+    }
+
+    #[test]
+    fn a_line_refund_returns_the_balance_share_first() {
+        let req = RefundRequest {
+            lines: Some(vec![RefundLine {
+                id: "shipping".into(),
+                amount: amount("4.00"),
+            }]),
+            amount: None,
+        };
+        let shares = split(&req, &paid(), Currency::CNY).expect("split");
+        assert_eq!(shares, vec![("shipping".to_owned(), 300, 100)]);
+    }
+
+    #[test]
+    fn an_amount_refund_takes_all_balance_shares_before_other_shares() {
+        let req = RefundRequest {
+            lines: None,
+            amount: Some(amount("60.00")),
+        };
+        let shares = split(&req, &paid(), Currency::CNY).expect("split");
+        assert_eq!(
+            shares,
+            vec![
+                ("L1".to_owned(), 5500, 0),
+                ("L2".to_owned(), 0, 200),
+                ("shipping".to_owned(), 300, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn it_refuses_more_than_is_left_on_a_line_or_in_total() {
+        let line = RefundRequest {
+            lines: Some(vec![RefundLine {
+                id: "L1".into(),
+                amount: amount("55.01"),
+            }]),
+            amount: None,
+        };
+        let err = split(&line, &paid(), Currency::CNY).expect_err("too much");
+        assert_eq!(err.extra["path"], "lines[0].amount");
+        let total = RefundRequest {
+            lines: None,
+            amount: Some(amount("161.01")),
+        };
+        assert!(split(&total, &paid(), Currency::CNY).is_err());
+        let both = RefundRequest {
+            lines: Some(vec![]),
+            amount: Some(amount("1.00")),
+        };
+        assert!(split(&both, &paid(), Currency::CNY).is_err());
+    }
+}
