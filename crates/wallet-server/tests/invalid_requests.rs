@@ -278,29 +278,17 @@ async fn an_intent_with_amounts_the_backend_does_not_compute_is_quote_mismatch(b
     let server = Server::start(backend).await;
     let api = Api::new(&server);
     let session = api.create_session(DEMO_SHOPPER, &design_cart()).await;
-    // The widget believes the balance is 200.00: the backend sees 120.50.
-    let believed = checkout_core::Money::parse("200.00", checkout_core::Currency::CNY).unwrap();
-    let wrong = prepare_with_balance(
-        &session,
-        believed,
-        Choice {
-            use_balance: true,
-            balance_cap: None,
-        },
-        Some(Method::WechatPay),
-        DEMO_PASSWORD,
-    );
-    let mut body = serde_json::to_value(&wrong.request).unwrap();
-    // 200.00 still buys the same split; ask the balance to pay 120.00 instead of 116.00.
+    let right = api
+        .prepare(&session, CHOICE, Some(Method::WechatPay), DEMO_PASSWORD)
+        .await;
+    // Signed correctly, but asking the balance to pay 120.00 of 216.00 instead of 116.00.
+    let mut body = serde_json::to_value(&right.request).unwrap();
     body["intent"]["balance_amount"] = json!("120.00");
     body["intent"]["other_amount"] = json!("96.00");
 
     let reply = submit_value(&api, &session, &body).await;
 
     let error = reply.error(409, "quote_mismatch");
-    let right = api
-        .prepare(&session, CHOICE, Some(Method::WechatPay), DEMO_PASSWORD)
-        .await;
     assert_eq!(error["quote"], serde_json::to_value(&right.quote).unwrap());
     let wallet = api.wallet(DEMO_SHOPPER).await;
     assert_eq!((wallet.balance, wallet.held), (d(DEMO_BALANCE), d("0")));

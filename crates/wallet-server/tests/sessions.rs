@@ -133,18 +133,13 @@ async fn paying_an_expired_session_is_session_expired(backend: Backend) {
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("20.00"))
         .await;
-    let body = api
-        .prepare(
-            &session,
-            Choice {
-                use_balance: true,
-                balance_cap: None,
-            },
-            None,
-            DEMO_PASSWORD,
-        )
-        .await
-        .body();
+    // Prepared without reading the session, which may already have expired under load.
+    let balance = Money::parse(DEMO_BALANCE, Currency::CNY).unwrap();
+    let choice = Choice {
+        use_balance: true,
+        balance_cap: None,
+    };
+    let body = prepare_with_balance(&session, balance, choice, None, DEMO_PASSWORD).body();
     tokio::time::sleep(Duration::from_millis(2500)).await;
 
     let reply = api.submit(&session, &body).await;
