@@ -133,7 +133,8 @@ pub async fn run(mut config: Config) -> Result<(), String> {
     let origin = format!("http://{addr}");
     if config.mode == Mode::Demo {
         config.allowed_origins.push(origin.clone());
-        if config.public_url.is_none() {
+        // A wildcard address is no URL a browser can open: fall back to the Host header.
+        if config.public_url.is_none() && !addr.ip().is_unspecified() {
             config.public_url = Some(origin.clone());
         }
     }
@@ -157,6 +158,14 @@ pub async fn run(mut config: Config) -> Result<(), String> {
         let _ = out.flush();
     }
     tracing::info!(%addr, sandbox = state.config.sandbox, "listening");
+    if state.config.merchants.is_empty() {
+        tracing::warn!("no merchants configured: POST /v1/sessions answers 401; add [[merchants]] to the configuration file");
+    }
+    if state.config.admin_key_digest.is_none() {
+        tracing::warn!(
+            "no admin key configured: wallet endpoints answer 401; set admin_key or BC_ADMIN_KEY"
+        );
+    }
     let sweeper = tokio::spawn(crate::sweeper::run(db, sweep_every));
     let app = router(state, &origins);
     let served = axum::serve(

@@ -135,6 +135,14 @@ fn read_file(path: &Path) -> Result<FileConfig, String> {
     })
 }
 
+/// `http(s)://host[:port]` with nothing after it (a browser's `Origin` header).
+fn is_origin(o: &str) -> bool {
+    let rest = o
+        .strip_prefix("https://")
+        .or_else(|| o.strip_prefix("http://"));
+    rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ', '@']) && r.is_ascii())
+}
+
 /// The merchant, origins and keys of DESIGN.md *Demo mode*.
 fn demo_file() -> FileConfig {
     let policy = Policy {
@@ -227,6 +235,11 @@ impl Config {
         }
         allowed_origins.sort();
         allowed_origins.dedup();
+        if let Some(bad) = allowed_origins.iter().find(|o| !is_origin(o)) {
+            return Err(format!(
+                "allowed origin {bad:?} is not an origin; write scheme, host and port only, like \"https://shop.example\""
+            ));
+        }
         let sandbox = match env("BC_SANDBOX") {
             Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
             None => file.sandbox.unwrap_or(mode == Mode::Demo),
@@ -285,5 +298,19 @@ impl Config {
     #[must_use]
     pub fn merchant_by_id(&self, id: &str) -> Option<Arc<Merchant>> {
         self.merchants.values().find(|m| m.id == id).cloned()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_origin;
+
+    #[test]
+    fn origins_are_scheme_host_and_port_only() {
+        assert!(is_origin("https://shop.example"));
+        assert!(is_origin("http://127.0.0.1:8080"));
+        assert!(!is_origin("https://shop.example/"));
+        assert!(!is_origin("shop.example"));
+        assert!(!is_origin("https://"));
     }
 }
