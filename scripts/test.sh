@@ -160,10 +160,13 @@ stage_native() {
   fi
   # The property tests of the core are CPU-bound: in release they are many times faster,
   # and the release dependencies are built anyway for the demo server.
-  info "running: cargo test -p checkout-core --release"
-  cargo test -p checkout-core --release
-  info "running: cargo test --workspace --exclude checkout-core"
-  cargo test --workspace --exclude checkout-core
+  # --no-fail-fast: one failing crate must not hide the results of the others.
+  local rc=0
+  info "running: cargo test -p checkout-core --release --no-fail-fast"
+  cargo test -p checkout-core --release --no-fail-fast || rc=$?
+  info "running: cargo test --workspace --exclude checkout-core --no-fail-fast"
+  cargo test --workspace --exclude checkout-core --no-fail-fast || rc=$?
+  return "$rc"
 }
 
 stage_server() {
