@@ -491,3 +491,39 @@ fn it_reads_the_choice_strictly() {
     assert!(serde_json::from_str::<Choice>(r#"{"use_balance": true, "balance_cap": 5}"#).is_err());
     assert!(serde_json::from_str::<Choice>(r#"{"use_balance": "yes"}"#).is_err());
 }
+
+#[test]
+fn it_returns_errors_not_panics_for_carts_that_skipped_validation() {
+    // `Cart`'s fields are public, so a caller can build one that `validate` would refuse;
+    // the quote must still answer with an error.
+    let mut huge_line = cart("CNY", vec![line("a", 1, "6000000000000.00")], None);
+    huge_line.lines[0].quantity = 2;
+    let e = quote_default_err(&huge_line);
+    assert_eq!(
+        e.to_string(),
+        "line \"a\": amount 12000000000000.00 is above the maximum of 10000000000000 major units"
+    );
+    let mut huge_total = cart("CNY", vec![line("a", 1, "6000000000000.00")], None);
+    huge_total.lines.push(huge_total.lines[0].clone());
+    huge_total.lines[1].id = "b".to_owned();
+    assert_eq!(
+        quote_default_err(&huge_total).to_string(),
+        "amount 12000000000000.00 is above the maximum of 10000000000000 major units"
+    );
+    let mut mixed = cart("CNY", vec![line("a", 1, "1.00")], None);
+    mixed.lines[0].unit_price = Money::parse("100", Currency::JPY).unwrap();
+    assert_eq!(
+        quote_default_err(&mixed).to_string(),
+        "currency mismatch: expected CNY, got JPY"
+    );
+}
+
+fn quote_default_err(c: &Cart) -> checkout_core::Error {
+    quote(
+        c,
+        &Default::default(),
+        money("1.00", Currency::CNY),
+        &choice(true, None),
+    )
+    .unwrap_err()
+}
