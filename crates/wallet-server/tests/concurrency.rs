@@ -137,4 +137,5 @@ async fn five_hundred_parallel_intents_over_five_wallets_keep_the_ledger_consist
             "{owner}: refunds in the ledger"
         );
     }
+    check_ledger_storage(&server).await;
 }

@@ -159,6 +159,7 @@ async fn a_kill_under_load_loses_nothing_and_retries_answer_the_original_result(
         let ledger = api.ledger(&owner).await;
         check_wallet_ledger(&ledger, &wallet);
     }
+    check_ledger_storage(&server).await;
 }
 
 /// A key left `running` by the kill is taken over by a retry once the server's 120 s

@@ -71,6 +71,7 @@ async fn approve_and_decline_in_parallel_settle_one_way(backend: Backend) {
         assert_eq!(wallet.balance, d(DEMO_BALANCE));
     }
     check_wallet_ledger(&api.ledger(DEMO_SHOPPER).await, &wallet);
+    check_ledger_storage(&server).await;
 }
 
 async fn parallel_full_refunds_refund_once(backend: Backend) {
@@ -103,6 +104,7 @@ async fn parallel_full_refunds_refund_once(backend: Backend) {
     let wallet = api.wallet(DEMO_SHOPPER).await;
     assert_eq!(wallet.balance, d(DEMO_BALANCE), "refunded exactly once");
     check_wallet_ledger(&api.ledger(DEMO_SHOPPER).await, &wallet);
+    check_ledger_storage(&server).await;
 }
 
 async fn a_pending_or_canceled_intent_cannot_be_refunded(backend: Backend) {

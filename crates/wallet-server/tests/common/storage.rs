@@ -1,0 +1,53 @@
+//! Invariants of the stored double-entry ledger that the HTTP API cannot show: it exposes
+//! a wallet's own entries only, not the merchant and payment-method accounts they move
+//! money to and from. Read straight from the server's database after the fact.
+
+use sqlx::any::AnyPoolOptions;
+
+use super::server::Server;
+
+/// Every ledger transaction sums to zero over all its entries; every account's balance is
+/// the sum of its entries; no wallet or merchant account is below zero; all the money in
+/// the ledger sums to zero.
+pub async fn check_ledger_storage(server: &Server) {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(server.database_url())
+        .await
+        .expect("open the server's database");
+    let checks = [
+        (
+            "ledger transactions whose entries do not sum to zero",
+            "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries \
+             GROUP BY transaction_id HAVING SUM(amount) <> 0) AS t",
+        ),
+        (
+            "accounts whose balance is not the sum of their entries",
+            "SELECT COUNT(*) FROM accounts a WHERE a.balance <> \
+             (SELECT COALESCE(SUM(e.amount), 0) FROM ledger_entries e WHERE e.account_id = a.id)",
+        ),
+        (
+            "wallet or merchant accounts below zero",
+            "SELECT COUNT(*) FROM accounts WHERE may_go_negative = 0 AND balance < 0",
+        ),
+        (
+            "ledger transactions with fewer than two entries",
+            "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries \
+             GROUP BY transaction_id HAVING COUNT(*) < 2) AS t",
+        ),
+    ];
+    for (what, sql) in checks {
+        let count: i64 = sqlx::query_scalar(sql)
+            .fetch_one(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{what}: {e}"));
+        assert_eq!(count, 0, "{what}: {count}");
+    }
+    let accounts: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM accounts")
+        .fetch_one(&pool)
+        .await
+        .expect("count accounts");
+    assert!(accounts > 0, "the ledger has accounts");
+    pool.close().await;
+}
