@@ -107,11 +107,9 @@ pub fn prepare_intent(
     request: &IntentRequest,
     idempotency_key: &str,
 ) -> Result<PreparedIntent, ApiError> {
-    let body = serde_json::to_string(request)
-        .map_err(|e| ApiError::new("invalid_request", e.to_string()))?;
     Ok(PreparedIntent {
         url: endpoint.intents_url(),
-        body,
+        body: crate::json::intent_request(request),
         idempotency_key: idempotency_key.to_owned(),
     })
 }

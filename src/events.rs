@@ -6,6 +6,7 @@ use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 
 use crate::i18n::Locale;
+use crate::json;
 use crate::messages::describe;
 use crate::state::Emit;
 
@@ -14,10 +15,7 @@ use crate::state::Emit;
 pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'static str, String) {
     match emit {
         Emit::Ready => ("balancecheckout:ready", "{}".to_owned()),
-        Emit::Change(q) => (
-            "balancecheckout:change",
-            serde_json::to_string(&**q).unwrap_or_default(),
-        ),
+        Emit::Change(q) => ("balancecheckout:change", crate::json::quote(q)),
         Emit::Succeeded(i) => ("balancecheckout:succeeded", i.json.clone()),
         Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
         Emit::Failed(e) => (
@@ -27,16 +25,15 @@ pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'st
     }
 }
 
-/// `{"code": …, "message": …}`, written without `serde_json::Value` (which would add a
-/// map type to the wasm for one small object).
+/// `{"code": …, "message": …}`.
 #[must_use]
 pub fn failed_detail(code: &str, message: &str) -> String {
-    let quote = |s: &str| serde_json::to_string(s).unwrap_or_else(|_| "\"\"".to_owned());
-    format!(
-        "{{\"code\":{},\"message\":{}}}",
-        quote(code),
-        quote(message)
-    )
+    let mut out = String::from("{\"code\":");
+    json::push_str(&mut out, code);
+    out.push_str(",\"message\":");
+    json::push_str(&mut out, message);
+    out.push('}');
+    out
 }
 
 /// Dispatches one event on the host element.

@@ -61,7 +61,7 @@ fn intent_view(req: &IntentRequest, status: &str, next_action: &str) -> IntentVi
     let method = i
         .other_method
         .map_or_else(|| "null".to_owned(), |m| format!("\"{}\"", m.code()));
-    let session = serde_json::to_string(&i.session_id).unwrap_or_default();
+    let session = crate::json::string(&i.session_id);
     let json = format!(
         "{{\"id\":\"pi_demo\",\"session_id\":{session},\"status\":\"{status}\",\
          \"currency\":\"{}\",\"total\":\"{}\",\"balance_amount\":\"{}\",\

@@ -12,6 +12,7 @@ pub mod fixture;
 pub mod format;
 pub mod hooks;
 pub mod i18n;
+pub mod json;
 pub mod messages;
 pub mod random;
 pub mod session;

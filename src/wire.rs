@@ -5,7 +5,7 @@
 //! a fifth of the wasm every shopper downloads (BENCHMARKS.md), for the handful of shapes
 //! the widget reads. Amounts still go through the core's `Amount::parse`, and a JSON
 //! number where an amount belongs is still rejected: `as_string` is `None` for numbers.
-//! Writing JSON (the intent, the quote in events) stays with `serde_json`.
+//! Writing JSON (the intent, the quote in events) is `json.rs`.
 
 use checkout_core::{Amount, Category, Currency, MerchantKind, Method};
 use js_sys::{Array, Reflect, JSON};

@@ -1,0 +1,250 @@
+//! Writing the two documents the widget sends — the intent request (signed, then posted)
+//! and the quote in `balancecheckout:change` — by hand rather than with `serde_json`.
+//!
+//! Why: `serde_json`'s serializer, its error type and the `Serialize` code of the core's
+//! types were several kilobytes of the wasm every shopper downloads, for two fixed shapes.
+//! The bytes are exactly what `serde_json::to_string` writes for the core's types (same
+//! field order, same string escaping, amounts as the core's `Display` writes them), which
+//! the tests check, so the backend (`deny_unknown_fields`) reads the same document.
+
+use checkout_core::{IntentRequest, Quote};
+
+/// A JSON object under construction: `{"key":value,...}`.
+struct Object<'a> {
+    out: &'a mut String,
+    first: bool,
+}
+
+impl<'a> Object<'a> {
+    fn open(out: &'a mut String) -> Object<'a> {
+        out.push('{');
+        Object { out, first: true }
+    }
+
+    /// Writes the key and leaves the buffer ready for its value.
+    fn key(&mut self, key: &str) -> &mut String {
+        if !self.first {
+            self.out.push(',');
+        }
+        self.first = false;
+        push_str(self.out, key);
+        self.out.push(':');
+        self.out
+    }
+
+    fn string(&mut self, key: &str, value: &str) {
+        push_str(self.key(key), value);
+    }
+
+    /// A value whose `Display` is a plain JSON string body (amounts, codes): quoted.
+    fn display(&mut self, key: &str, value: impl std::fmt::Display) {
+        self.string(key, &value.to_string());
+    }
+
+    fn opt_string(&mut self, key: &str, value: Option<&str>) {
+        match value {
+            Some(v) => self.string(key, v),
+            None => self.key(key).push_str("null"),
+        }
+    }
+
+    fn boolean(&mut self, key: &str, value: bool) {
+        self.key(key).push_str(if value { "true" } else { "false" });
+    }
+
+    fn close(self) {
+        self.out.push('}');
+    }
+}
+
+/// Appends `s` as a JSON string, escaped as `serde_json` escapes it: `"` and `\`, the
+/// short forms `\b \f \n \r \t`, other control characters as `\u00XX`; everything else
+/// (including non-ASCII) as is.
+pub fn push_str(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    out.push('"');
+    for c in s.chars() {
+        match c {
+            '"' => out.push_str("\\\""),
+            '\\' => out.push_str("\\\\"),
+            '\u{8}' => out.push_str("\\b"),
+            '\u{c}' => out.push_str("\\f"),
+            '\n' => out.push_str("\\n"),
+            '\r' => out.push_str("\\r"),
+            '\t' => out.push_str("\\t"),
+            c if c < ' ' => {
+                let b = usize::from(u8::try_from(c).unwrap_or(0));
+                out.push_str("\\u00");
+                out.push(char::from(HEX[b >> 4]));
+                out.push(char::from(HEX[b & 0xf]));
+            }
+            c => out.push(c),
+        }
+    }
+    out.push('"');
+}
+
+/// `s` as a JSON string.
+#[must_use]
+pub fn string(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() + 2);
+    push_str(&mut out, s);
+    out
+}
+
+/// The body of `POST /v1/sessions/{id}/intents`.
+#[must_use]
+pub fn intent_request(request: &IntentRequest) -> String {
+    let i = &request.intent;
+    let mut out = String::with_capacity(512);
+    let mut body = Object::open(&mut out);
+    let mut intent = Object::open(body.key("intent"));
+    intent.string("session_id", &i.session_id);
+    intent.string("cart_digest", &i.cart_digest);
+    intent.string("currency", i.currency.code());
+    intent.boolean("use_balance", i.use_balance);
+    match i.balance_cap {
+        Some(cap) => intent.display("balance_cap", cap),
+        None => intent.opt_string("balance_cap", None),
+    }
+    intent.display("total", i.total);
+    intent.display("balance_amount", i.balance_amount);
+    intent.opt_string("other_method", i.other_method.map(|m| m.code()));
+    intent.display("other_amount", i.other_amount);
+    intent.string("nonce", &i.nonce);
+    intent.close();
+    body.string("payment_password", &request.payment_password);
+    body.close();
+    out
+}
+
+/// The quote, as the backend's API writes it (DESIGN.md *Quote*).
+#[must_use]
+pub fn quote(q: &Quote) -> String {
+    let mut out = String::with_capacity(256 + 128 * q.lines.len());
+    let mut o = Object::open(&mut out);
+    o.string("currency", q.currency.code());
+    o.display("total", q.total);
+    o.display("standard_total", q.standard_total);
+    o.display("savings", q.savings);
+    o.boolean("balance_prices_applied", q.balance_prices_applied);
+    o.display("eligible_total", q.eligible_total);
+    o.display("balance_amount", q.balance_amount);
+    o.display("other_amount", q.other_amount);
+    match q.topup_to_unlock {
+        Some(t) => {
+            let mut topup = Object::open(o.key("topup_to_unlock"));
+            topup.display("amount", t.amount);
+            topup.display("savings", t.savings);
+            topup.close();
+        }
+        None => o.opt_string("topup_to_unlock", None),
+    }
+    let lines = o.key("lines");
+    lines.push('[');
+    for (n, line) in q.lines.iter().enumerate() {
+        if n > 0 {
+            lines.push(',');
+        }
+        let mut l = Object::open(lines);
+        l.string("id", &line.id);
+        l.boolean("eligible", line.eligible);
+        l.opt_string("reason", line.reason.map(|r| r.code()));
+        l.display("amount", line.amount);
+        l.display("balance", line.balance);
+        l.display("other", line.other);
+        l.close();
+    }
+    lines.push(']');
+    o.close();
+    out
+}
+
+// In the browser, where the bytes are signed (and the demo session is read with
+// `JSON.parse`).
+#[cfg(all(test, target_arch = "wasm32"))]
+mod tests {
+    #![allow(clippy::unwrap_used)]
+
+    use checkout_core::{quote, Amount, Choice, Intent, IntentRequest, Method};
+    use wasm_bindgen_test::wasm_bindgen_test as test;
+
+    use crate::fixture::demo_session;
+
+    #[test]
+    fn strings_are_escaped_as_serde_json_escapes_them() {
+        let tricky = "a\"b\\c\u{8}\u{c}\n\r\t\u{0}\u{1f}\u{7f}é¥😀/";
+        assert_eq!(
+            super::string(tricky),
+            serde_json::to_string(tricky).unwrap()
+        );
+    }
+
+    #[test]
+    fn the_intent_body_is_byte_for_byte_what_serde_json_writes() {
+        let s = demo_session();
+        for (use_balance, cap, method) in [
+            (true, None, Some(Method::WechatPay)),
+            (true, Some("50.5"), Some(Method::Ecny)),
+            (false, None, Some(Method::BankCard)),
+        ] {
+            let choice = Choice {
+                use_balance,
+                balance_cap: cap.map(|c| Amount::parse(c).unwrap()),
+            };
+            let q = quote(&s.cart, &s.policy, s.balance, &choice).unwrap();
+            let intent = Intent::for_quote(
+                "cs_\"test\"\n",
+                &s.cart_digest,
+                &choice,
+                &q,
+                method,
+                "0123456789abcdef0123456789abcdef",
+            )
+            .unwrap();
+            let request = IntentRequest {
+                intent,
+                payment_password: "123456".into(),
+            };
+            assert_eq!(
+                super::intent_request(&request),
+                serde_json::to_string(&request).unwrap()
+            );
+            assert_eq!(super::quote(&q), serde_json::to_string(&q).unwrap());
+        }
+        // Nothing left for a second method: `other_method` is null.
+        let paid_in_full = IntentRequest {
+            intent: Intent {
+                session_id: "cs_1".into(),
+                cart_digest: "ab".repeat(32),
+                currency: checkout_core::Currency::KWD,
+                use_balance: true,
+                balance_cap: Some(Amount::parse("10.250").unwrap()),
+                total: Amount::parse("1.250").unwrap(),
+                balance_amount: Amount::parse("1.250").unwrap(),
+                other_method: None,
+                other_amount: Amount::parse("0.000").unwrap(),
+                nonce: "0123456789abcdef0123456789abcdef".into(),
+            },
+            payment_password: "654321".into(),
+        };
+        assert_eq!(
+            super::intent_request(&paid_in_full),
+            serde_json::to_string(&paid_in_full).unwrap()
+        );
+    }
+
+    #[test]
+    fn a_quote_with_a_top_up_hint_and_nothing_left_matches_serde_json() {
+        let s = demo_session();
+        let q = quote(&s.cart, &s.policy, s.balance, &Choice::default()).unwrap();
+        assert_eq!(super::quote(&q), serde_json::to_string(&q).unwrap());
+        let choice = Choice {
+            use_balance: true,
+            balance_cap: None,
+        };
+        let q = quote(&s.cart, &s.policy, s.balance, &choice).unwrap();
+        assert!(q.topup_to_unlock.is_some());
+        assert_eq!(super::quote(&q), serde_json::to_string(&q).unwrap());
+    }
+}
