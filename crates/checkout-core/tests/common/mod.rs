@@ -6,6 +6,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use checkout_core::{quote, Cart, Choice, Currency, Error, Money, Policy, Quote};
+
+/// `(id, amount, balance, other)` of a quote line.
+pub type Row = (String, String, String, String);
 use serde_json::{json, Value};
 
 /// A self-operated physical line: eligible under the default policy.
@@ -83,7 +86,7 @@ pub fn quote_default(cart: &Cart, balance: &str, choice: &Choice) -> Quote {
 }
 
 /// `(id, amount, balance, other)` of each quote line, as strings, for compact assertions.
-pub fn allocations(q: &Quote) -> Vec<(String, String, String, String)> {
+pub fn allocations(q: &Quote) -> Vec<Row> {
     q.lines
         .iter()
         .map(|l| {
@@ -95,4 +98,22 @@ pub fn allocations(q: &Quote) -> Vec<(String, String, String, String)> {
             )
         })
         .collect()
+}
+
+pub fn row(id: &str, amount: &str, balance: &str, other: &str) -> Row {
+    (
+        id.to_owned(),
+        amount.to_owned(),
+        balance.to_owned(),
+        other.to_owned(),
+    )
+}
+
+pub fn topup(q: &Quote) -> Option<(String, String)> {
+    q.topup_to_unlock
+        .map(|t| (t.amount.to_string(), t.savings.to_string()))
+}
+
+pub fn some_topup(amount: &str, savings: &str) -> Option<(String, String)> {
+    Some((amount.to_owned(), savings.to_owned()))
 }
