@@ -29,7 +29,7 @@ timed() { # description, command...
   local desc="$1" start=$SECONDS
   shift
   step "$desc"
-  info "command: $*"
+  [[ "$1" == build_* ]] || info "command: $*"
   "$@"
   ok "$desc: $(fmt_duration $((SECONDS - start)))"
 }
@@ -57,6 +57,8 @@ timed "checkout-quote (native quote)" cargo build --release -p checkout-core --b
 # checkout-core alone in wasm, built with the widget's size settings (own workspace).
 quote_dir="$REPO_ROOT/target/quote-wasm-bench"
 build_quote_wasm() {
+  info "command: CARGO_TARGET_DIR=target/quote-wasm-bench cargo build --release --target wasm32-unknown-unknown --manifest-path e2e/bench/quote-wasm/Cargo.toml"
+  info "command: wasm-bindgen --target web --no-typescript --out-dir target/quote-wasm-bench/pkg target/quote-wasm-bench/wasm32-unknown-unknown/release/quote_wasm_bench.wasm"
   CARGO_TARGET_DIR="$quote_dir" cargo build --quiet --release --target wasm32-unknown-unknown \
     --manifest-path "$REPO_ROOT/e2e/bench/quote-wasm/Cargo.toml"
   wasm-bindgen --target web --no-typescript --out-dir "$quote_dir/pkg" \
