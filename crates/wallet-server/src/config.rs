@@ -62,6 +62,7 @@ pub struct FileConfig {
     pub session_ttl_secs: Option<u64>,
     pub hold_ttl_secs: Option<u64>,
     pub lockout_secs: Option<u64>,
+    pub takeover_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,
     pub rate_limit_ip_per_min: Option<u32>,
     pub rate_limit_session_per_min: Option<u32>,
@@ -94,6 +95,9 @@ pub struct Config {
     pub session_ttl_secs: i64,
     pub hold_ttl_secs: i64,
     pub lockout_secs: i64,
+    /// A key still `running` after this long belongs to a request that died with its
+    /// process; a retry may take it over.
+    pub takeover_secs: i64,
     pub sweep_interval_secs: u64,
     pub rate_limit_ip_per_min: u32,
     pub rate_limit_session_per_min: u32,
@@ -273,6 +277,11 @@ impl Config {
                 env_number("BC_LOCKOUT_SECS")?.or(file.lockout_secs),
                 900,
                 "BC_LOCKOUT_SECS",
+            )?,
+            takeover_secs: secs(
+                env_number("BC_TAKEOVER_SECS")?.or(file.takeover_secs),
+                120,
+                "BC_TAKEOVER_SECS",
             )?,
             sweep_interval_secs: env_number("BC_SWEEP_INTERVAL_SECS")?
                 .or(file.sweep_interval_secs)

@@ -6,10 +6,6 @@ use axum::http::{HeaderMap, StatusCode};
 use crate::db::Db;
 use crate::error::{ApiError, Reply};
 
-/// A key still `running` after this long belongs to a request that died with its
-/// process; a retry may take it over.
-const STALE_SECS: i64 = 120;
-
 /// A stored key: request hash, state, answered status and body, when it was claimed.
 type StoredKey = (String, String, Option<i64>, Option<String>, i64);
 
@@ -45,8 +41,12 @@ pub fn key(headers: &HeaderMap, required: bool) -> Result<Option<String>, ApiErr
 }
 
 /// Claims the key for this body, or says why not.
+///
+/// A key still `running` after `takeover_secs` belongs to a request that died with its
+/// process; a retry may take it over.
 pub async fn claim(
     db: &Db,
+    takeover_secs: i64,
     scope: &str,
     key: &str,
     body_hash: &str,
@@ -76,7 +76,7 @@ pub async fn claim(
     .await?;
     let Some((hash, state, status, body, created_at)) = row else {
         // Deleted between our insert and select (a 5xx released it): claim it again.
-        return Box::pin(claim(db, scope, key, body_hash, now)).await;
+        return Box::pin(claim(db, takeover_secs, scope, key, body_hash, now)).await;
     };
     if hash != body_hash {
         return Err(ApiError::new(
@@ -86,7 +86,7 @@ pub async fn claim(
         ));
     }
     if state == "running" {
-        if created_at <= now - STALE_SECS {
+        if created_at <= now - takeover_secs {
             let taken = sqlx::query(
                 "UPDATE idempotency_keys SET created_at = $3 \
                  WHERE scope = $1 AND key = $2 AND state = 'running' AND created_at = $4",
@@ -145,6 +145,7 @@ pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<()
 /// reply; otherwise the reply of `work` is stored and answered.
 pub async fn run<F>(
     db: &Db,
+    takeover_secs: i64,
     scope: &str,
     key: Option<&str>,
     body: &[u8],
@@ -157,7 +158,16 @@ where
         return Ok(work.await);
     };
     let now = crate::util::now();
-    match claim(db, scope, key, &crate::util::sha256_hex(body), now).await? {
+    match claim(
+        db,
+        takeover_secs,
+        scope,
+        key,
+        &crate::util::sha256_hex(body),
+        now,
+    )
+    .await?
+    {
         Claim::Replay(reply) => Ok(reply),
         Claim::Fresh => {
             let reply = work.await;

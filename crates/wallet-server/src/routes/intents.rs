@@ -50,7 +50,15 @@ pub async fn create(
                 .await
                 .unwrap_or_else(Reply::from)
         };
-        crate::idempotency::run(&state.db, &scope, Some(&key), &body, work).await
+        crate::idempotency::run(
+            &state.db,
+            state.config.takeover_secs,
+            &scope,
+            Some(&key),
+            &body,
+            work,
+        )
+        .await
     });
     task.await
         .map_err(|e| ApiError::internal("intent task", e))?
@@ -103,6 +111,16 @@ fn quote_mismatch(quote: &Quote, diffs: Vec<checkout_core::intent::Mismatch>) ->
     .with("mismatches", fields)
 }
 
+/// Whether the nonce was first used by this very attempt (scope and idempotency key).
+async fn same_attempt(state: &AppState, nonce: &str, attempt: &str) -> Result<bool, ApiError> {
+    let owner: Option<Option<String>> =
+        sqlx::query_scalar("SELECT attempt FROM nonces WHERE nonce = $1")
+            .bind(nonce)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    Ok(owner.flatten().as_deref() == Some(attempt))
+}
+
 /// Steps 4 and on: everything after the idempotency claim, answered and stored as one reply.
 async fn execute(
     state: &AppState,
@@ -139,17 +157,22 @@ async fn execute(
         .with("cart_digest", &session.cart_digest));
     }
     // 6. nonce unused (single use, enforced by the primary key)
+    let nonce = req.intent.nonce.to_ascii_lowercase();
+    let attempt = format!("{}/{}", idem.0, idem.1);
     let fresh = sqlx::query(
-        "INSERT INTO nonces (nonce, session_id, created_at) VALUES ($1, $2, $3) \
+        "INSERT INTO nonces (nonce, session_id, created_at, attempt) VALUES ($1, $2, $3, $4) \
          ON CONFLICT (nonce) DO NOTHING",
     )
-    .bind(req.intent.nonce.to_ascii_lowercase())
+    .bind(&nonce)
     .bind(&session.id)
     .bind(now)
+    .bind(&attempt)
     .execute(&state.db.pool)
     .await?
     .rows_affected();
-    if fresh == 0 {
+    // A crash after this insert leaves the nonce taken by an attempt that never paid; the
+    // retry of that attempt (same Idempotency-Key, same body) must be able to finish it.
+    if fresh == 0 && !same_attempt(state, &nonce, &attempt).await? {
         return Err(ApiError::new(
             StatusCode::CONFLICT,
             "nonce_reused",
