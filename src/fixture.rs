@@ -56,6 +56,8 @@ pub fn parse_fixture(json: &str) -> Session {
     }
 }
 
+/// The demo's answer, shaped like the backend's; the status comes first so that
+/// [`settle`] can change it without searching the text.
 fn intent_view(req: &IntentRequest, status: &str, next_action: &str) -> IntentView {
     let i = &req.intent;
     let method = i
@@ -63,7 +65,7 @@ fn intent_view(req: &IntentRequest, status: &str, next_action: &str) -> IntentVi
         .map_or_else(|| "null".to_owned(), |m| format!("\"{}\"", m.code()));
     let session = crate::json::string(&i.session_id);
     let json = format!(
-        "{{\"id\":\"pi_demo\",\"session_id\":{session},\"status\":\"{status}\",\
+        "{{\"status\":\"{status}\",\"id\":\"pi_demo\",\"session_id\":{session},\
          \"currency\":\"{}\",\"total\":\"{}\",\"balance_amount\":\"{}\",\
          \"other_method\":{method},\"other_amount\":\"{}\",\"next_action\":{next_action},\
          \"quote\":null,\"created_at\":\"2026-01-01T00:00:00Z\"}}",
@@ -98,6 +100,9 @@ pub fn settle(intent: &IntentView) -> IntentView {
     let mut done = intent.clone();
     done.status = IntentStatus::Succeeded;
     done.next_action = None;
-    done.json = done.json.replace("\"requires_action\"", "\"succeeded\"");
+    // The demo's JSON starts with the status (see `intent_view`).
+    if let Some(rest) = done.json.strip_prefix(r#"{"status":"requires_action""#) {
+        done.json = format!(r#"{{"status":"succeeded"{rest}"#);
+    }
     done
 }

@@ -38,13 +38,35 @@ impl Locale {
     }
 }
 
-/// Replaces `{name}` placeholders.
+/// Replaces `{name}` placeholders; an unknown or unclosed placeholder stays as written.
+/// One pass over the template, without `str::replace` and `format!`, whose string search
+/// and formatting code the widget otherwise does not need.
 #[must_use]
 pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = template.to_owned();
-    for (name, value) in values {
-        out = out.replace(&format!("{{{name}}}"), value);
+    let mut out = String::with_capacity(template.len() + 32);
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let value = after.find('}').and_then(|close| {
+            let name = &after[..close];
+            values
+                .iter()
+                .find(|(n, _)| *n == name)
+                .map(|(_, v)| (*v, close))
+        });
+        match value {
+            Some((v, close)) => {
+                out.push_str(v);
+                rest = &after[close + 1..];
+            }
+            None => {
+                out.push('{');
+                rest = after;
+            }
+        }
     }
+    out.push_str(rest);
     out
 }
 
@@ -266,3 +288,24 @@ pub static ZH: Text = Text {
     err_missing: "缺少支付会话：商店需要提供会话 ID 和客户端密钥。",
     err_other: "出现问题（{code}），请重试。",
 };
+
+#[cfg(test)]
+mod tests {
+    use super::fill;
+
+    #[test]
+    fn it_fills_every_placeholder_and_leaves_unknown_ones() {
+        let t = "Pay {total}: {balance} balance + {other} {method}";
+        let values = [
+            ("total", "¥1"),
+            ("balance", "¥2"),
+            ("other", "¥3"),
+            ("method", "Alipay"),
+        ];
+        assert_eq!(fill(t, &values), "Pay ¥1: ¥2 balance + ¥3 Alipay");
+        assert_eq!(fill("{n} of {n}", &[("n", "2")]), "2 of 2");
+        assert_eq!(fill("{x} {n", &[("n", "2")]), "{x} {n");
+        assert_eq!(fill("余额 {balance}。", &[("balance", "¥5")]), "余额 ¥5。");
+        assert_eq!(fill("{}{", &[]), "{}{");
+    }
+}
