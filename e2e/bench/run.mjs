@@ -16,6 +16,7 @@ const opt = (name, dflt) => {
 };
 const LOADS = Number(opt('loads', 10));
 const SIZES = opt('sizes', '4,1000,10000').split(',').map(Number);
+const RECOMPUTES = Number(opt('recomputes', 100));
 const ONLY = opt('only', 'load,quote,memory,wasm').split(',');
 const QUOTE_PKG = opt('quote-pkg', process.env.BC_QUOTE_WASM_PKG ?? '');
 const QUOTE_BIN = opt('quote-bin', process.env.BC_CHECKOUT_QUOTE_BIN ?? '');
@@ -208,7 +209,7 @@ async function benchQuoteAndMemory(base) {
       const load = await page.evaluate(() => Promise.race([window.__interactive,
         new Promise((_, reject) => setTimeout(() => reject(new Error('the widget was not interactive within 120 s')), 120_000))]));
       const afterLoad = await memory(page, cdp);
-      const warm = await recompute(page, 100);
+      const warm = await recompute(page, RECOMPUTES);
       const afterRecompute = await memory(page, cdp);
       rows.push({ n, load, median: median(warm), p90: quantile(warm, 0.9), afterLoad, afterRecompute });
       await context.close();
@@ -216,7 +217,7 @@ async function benchQuoteAndMemory(base) {
   } finally {
     await browser.close();
   }
-  console.log('\n## Recompute in the browser: toggle "use balance" until the split changes (quote in wasm + re-render), 100 times');
+  console.log(`\n## Recompute in the browser: toggle "use balance" until the split changes (quote in wasm + re-render), ${RECOMPUTES} times`);
   console.log('command: node e2e/bench/run.mjs --only quote');
   for (const r of rows) {
     const label = r.n === 4 ? 'demo mixed cart (4 lines)' : `${r.n} lines`;
@@ -228,7 +229,7 @@ async function benchQuoteAndMemory(base) {
   console.log('command: node e2e/bench/run.mjs --only memory');
   for (const r of rows) {
     const label = r.n === 4 ? 'demo mixed cart (4 lines)' : `${r.n} lines`;
-    console.log(`${label.padEnd(26)} after load: JS ${mib(r.afterLoad.js)}, wasm ${mib(r.afterLoad.wasm)}; after 100 recomputes: JS ${mib(r.afterRecompute.js)}, wasm ${mib(r.afterRecompute.wasm)}`);
+    console.log(`${label.padEnd(26)} after load: JS ${mib(r.afterLoad.js)}, wasm ${mib(r.afterLoad.wasm)}; after ${RECOMPUTES} recomputes: JS ${mib(r.afterRecompute.js)}, wasm ${mib(r.afterRecompute.wasm)}`);
   }
   return rows;
 }
