@@ -9,10 +9,11 @@
 use std::future::Future;
 
 use checkout_core::{signature, IntentRequest};
-use gloo::net::http::Request;
 use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
-use web_sys::AbortController;
+use wasm_bindgen::{JsCast, JsValue};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{AbortController, Headers, RequestInit, Response};
 
 use crate::session::{IntentView, ServerQuote, Session};
 use crate::wire;
@@ -203,7 +204,8 @@ where
     }
 }
 
-/// One fetch with an abort after `timeout_ms`.
+/// One fetch with an abort after `timeout_ms`. `fetch` is called directly (not through
+/// `gloo-net`, whose request builder and URL handling the widget does not need).
 async fn fetch(
     method: &str,
     url: &str,
@@ -211,24 +213,24 @@ async fn fetch(
     body: Option<&str>,
     timeout_ms: u32,
 ) -> Outcome {
-    let controller = AbortController::new().ok();
-    let signal = controller.as_ref().map(AbortController::signal);
-    let mut builder = if method == "POST" {
-        Request::post(url)
-    } else {
-        Request::get(url)
+    const NOT_SENT: Outcome = Outcome::Network { timed_out: false };
+    let (Some(window), Ok(header_map)) = (web_sys::window(), Headers::new()) else {
+        return NOT_SENT;
     };
     for (name, value) in headers {
-        builder = builder.header(name, value);
+        if header_map.append(name, value).is_err() {
+            return NOT_SENT;
+        }
     }
-    builder = builder.abort_signal(signal.as_ref());
-    let request = match body {
-        Some(b) => builder.body(b),
-        None => builder.build(),
-    };
-    let Ok(request) = request else {
-        return Outcome::Network { timed_out: false };
-    };
+    let controller = AbortController::new().ok();
+    let signal = controller.as_ref().map(AbortController::signal);
+    let init = RequestInit::new();
+    init.set_method(method);
+    init.set_headers(&header_map);
+    if let Some(b) = body {
+        init.set_body(&JsValue::from_str(b));
+    }
+    init.set_signal(signal.as_ref());
     // Dropping the timeout (when the answer arrives first) cancels it.
     let abort = controller.clone();
     let timer = Timeout::new(timeout_ms, move || {
@@ -236,12 +238,17 @@ async fn fetch(
             c.abort();
         }
     });
-    let outcome = match request.send().await {
+    let outcome = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
         Ok(response) => {
+            let response: Response = response.unchecked_into();
             let status = response.status();
-            match response.text().await {
-                Ok(body) => Outcome::Reply { status, body },
-                Err(_) => Outcome::Network { timed_out: false },
+            let text = match response.text() {
+                Ok(promise) => JsFuture::from(promise).await.ok(),
+                Err(_) => None,
+            };
+            match text.and_then(|t| t.as_string()) {
+                Some(body) => Outcome::Reply { status, body },
+                None => NOT_SENT,
             }
         }
         Err(_) => Outcome::Network {
