@@ -34,11 +34,6 @@ pub fn lines(props: &LinesProps) -> Html {
         let reason = q
             .reason
             .map(|r| t.reason(r, line.map(|line| line.category)));
-        let (badge_class, badge) = if q.eligible {
-            ("bc-badge bc-badge--ok", t.eligible)
-        } else {
-            ("bc-badge bc-badge--no", t.ineligible)
-        };
         html! {
             <li class="bc-line" key={q.id.clone()} data-line={q.id.clone()}>
                 <div class="bc-line__main">
@@ -48,7 +43,12 @@ pub fn lines(props: &LinesProps) -> Html {
                 <div class="bc-line__meta">
                     if let Some(d) = detail { <span>{ d }</span> }
                     if let Some(bp) = balance_price { <span class="bc-line__bp">{ bp }</span> }
-                    <span class={badge_class}>{ badge }</span>
+                    // Literal classes: a computed `class={…}` would bring Yew's `Classes`.
+                    if q.eligible {
+                        <span class="bc-badge bc-badge--ok">{ t.eligible }</span>
+                    } else {
+                        <span class="bc-badge bc-badge--no">{ t.ineligible }</span>
+                    }
                 </div>
                 if let Some(r) = reason { <p class="bc-reason">{ r }</p> }
             </li>

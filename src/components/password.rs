@@ -33,13 +33,13 @@ pub fn password_entry(props: &PasswordProps) -> Html {
         clean
     });
     let filled = props.value.len();
+    // Literal classes: a computed `class={…}` would bring Yew's `Classes` into the wasm.
     let dots = (0..6).map(|i| {
-        let class = if i < filled {
-            "bc-pin__dot bc-pin__dot--on"
+        if i < filled {
+            html! { <span class="bc-pin__dot bc-pin__dot--on"></span> }
         } else {
-            "bc-pin__dot"
-        };
-        html! { <span {class}></span> }
+            html! { <span class="bc-pin__dot"></span> }
+        }
     });
     html! {
         <div class="bc-section bc-field bc-password">

@@ -16,14 +16,6 @@ pub struct SummaryProps {
 
 pub fn summary(props: &SummaryProps) -> Html {
     let (l, t, q) = (props.locale, props.locale.text(), &props.quote);
-    let row = |label: &'static str, value: String, class: &'static str| {
-        html! {
-            <div class={classes!("bc-row", class)}>
-                <dt>{ label }</dt>
-                <dd class="bc-amount">{ value }</dd>
-            </div>
-        }
-    };
     let topup = q.topup_to_unlock.map(|tu| {
         fill(
             t.topup,
@@ -36,11 +28,24 @@ pub fn summary(props: &SummaryProps) -> Html {
     html! {
         <section class="bc-section" aria-live="polite" aria-atomic="true">
             <dl class="bc-summary">
-                { row(t.total, money(l, q.total), "bc-summary__total") }
-                { row(t.from_balance, money(l, q.balance_amount), "bc-summary__balance") }
-                { row(t.remaining, money(l, q.other_amount), "bc-summary__other") }
+                // Literal classes: a computed `class={…}` would bring Yew's `Classes`.
+                <div class="bc-row bc-summary__total">
+                    <dt>{ t.total }</dt>
+                    <dd class="bc-amount">{ money(l, q.total) }</dd>
+                </div>
+                <div class="bc-row bc-summary__balance">
+                    <dt>{ t.from_balance }</dt>
+                    <dd class="bc-amount">{ money(l, q.balance_amount) }</dd>
+                </div>
+                <div class="bc-row bc-summary__other">
+                    <dt>{ t.remaining }</dt>
+                    <dd class="bc-amount">{ money(l, q.other_amount) }</dd>
+                </div>
                 if !q.savings.is_zero() {
-                    { row(t.savings, money(l, q.savings), "bc-summary__savings") }
+                    <div class="bc-row bc-summary__savings">
+                        <dt>{ t.savings }</dt>
+                        <dd class="bc-amount">{ money(l, q.savings) }</dd>
+                    </div>
                 }
             </dl>
             if let Some(hint) = topup {
