@@ -17,7 +17,7 @@ use crate::components::password::{password_entry, PasswordProps};
 use crate::components::pay::{pay_button, PayProps};
 use crate::components::skeleton::{skeleton, SkeletonProps};
 use crate::components::summary::{summary, SummaryProps};
-use crate::hooks::{use_host_events, use_loader, use_poller, use_submitter};
+use crate::hooks::{use_host_events, use_loader, use_payment};
 use crate::i18n::Locale;
 use crate::messages::describe;
 use crate::random;
@@ -77,10 +77,11 @@ fn instance_id() -> String {
 fn Checkout(props: &RootProps) -> Html {
     let config = &props.config;
     let state = use_reducer(CheckoutState::default);
-    let uid: AttrValue = use_state(instance_id).as_str().to_owned().into();
+    // A mutable ref rather than `use_state`: the id never changes, and a ref hook is
+    // lighter in the wasm than a state hook.
+    let uid: AttrValue = use_mut_ref(instance_id).borrow().as_str().to_owned().into();
     use_loader(&config.source, &state);
-    use_submitter(&config.source, &state);
-    use_poller(&config.source, &state);
+    use_payment(&config.source, &state);
     use_host_events(config, &state);
 
     let (l, t) = (config.locale, config.locale.text());

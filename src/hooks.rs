@@ -1,5 +1,5 @@
-//! The checkout's side effects, one hook each: loading the session, sending a payment,
-//! polling an intent that waits for its second method, and telling the host page.
+//! The checkout's side effects: loading the session, sending a payment and polling an
+//! intent that waits for its second method, and telling the host page.
 //! Each hook's clean-up stops what it started, so unmounting leaves nothing running.
 
 use std::cell::Cell;
@@ -86,36 +86,32 @@ async fn send(source: &Source, sub: &Submission) -> Action {
     }
 }
 
-/// Sends each accepted payment attempt once (retries happen inside `api::submit`).
+/// Sends each accepted payment attempt once (retries happen inside `api::submit`), then
+/// polls an intent that waits for its second method until its status changes.
+///
+/// One effect for both (each effect hook is its own copy of Yew's effect code in the
+/// wasm). The phases keep them apart: an attempt is sent only in `Submitting`, which
+/// only Pay in `Ready` enters (a new `submit_seq`), and an intent is polled only in
+/// `AwaitingAction`; so a run started by one never repeats the other.
 #[hook]
-pub fn use_submitter(source: &Source, state: &UseReducerHandle<CheckoutState>) {
+pub fn use_payment(source: &Source, state: &UseReducerHandle<CheckoutState>) {
     let dispatcher = state.dispatcher();
     let submission = (state.phase == Phase::Submitting)
         .then(|| state.submission.clone())
         .flatten();
-    let source = source.clone();
-    use_effect_with(state.submit_seq, move |_| {
-        let alive = Rc::new(Cell::new(true));
-        if let Some(sub) = submission {
-            let dispatch = guarded(dispatcher, &alive);
-            spawn_local(async move { dispatch(send(&source, &sub).await) });
-        }
-        move || alive.set(false)
-    });
-}
-
-/// Polls an intent that waits for its second method until its status changes.
-#[hook]
-pub fn use_poller(source: &Source, state: &UseReducerHandle<CheckoutState>) {
-    let dispatcher = state.dispatcher();
     let waiting: Option<Rc<IntentView>> = match &state.phase {
         Phase::AwaitingAction(i) => Some(i.clone()),
         _ => None,
     };
     let source = source.clone();
     let id = waiting.as_ref().map(|i| i.id.clone());
-    use_effect_with(id, move |_| {
+    use_effect_with((state.submit_seq, id), move |_| {
         let alive = Rc::new(Cell::new(true));
+        if let Some(sub) = submission {
+            let dispatch = guarded(dispatcher.clone(), &alive);
+            let source = source.clone();
+            spawn_local(async move { dispatch(send(&source, &sub).await) });
+        }
         let busy = Rc::new(Cell::new(false));
         let interval = waiting.map(|intent| {
             let alive = alive.clone();

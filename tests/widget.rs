@@ -240,6 +240,14 @@ async fn a_remainder_requires_the_second_method() {
     let link = w.get(".bc-outcome a");
     assert_eq!(link.get_attribute("target").as_deref(), Some("_blank"));
     assert_eq!(link.text_content().as_deref(), Some("Continue to Alipay"));
+
+    // The widget polls the waiting intent; the demo's second method succeeds by then.
+    gloo::timers::future::TimeoutFuture::new(2_500).await;
+    settle().await;
+    let done = w.last_event("balancecheckout:succeeded").unwrap();
+    assert_eq!(done["status"], "succeeded");
+    assert_eq!(done["other_method"], "alipay");
+    assert!(w.text(".bc-outcome").contains("Paid ¥255.70"));
 }
 
 fn ready_state(json: &str) -> Rc<CheckoutState> {
