@@ -21,15 +21,6 @@ pub mod wire;
 
 use std::rc::Rc;
 
-/// A free-list allocator instead of the standard library's dlmalloc: about 6 KB less code
-/// in the wasm every shopper downloads (BENCHMARKS.md). The widget allocates little and
-/// briefly; `LockedAllocator` keeps it sound should the page ever share the module
-/// with other threads, without `unsafe` here.
-#[cfg(target_arch = "wasm32")]
-#[global_allocator]
-static ALLOCATOR: lol_alloc::LockedAllocator<lol_alloc::FreeListAllocator> =
-    lol_alloc::LockedAllocator::new(lol_alloc::FreeListAllocator::new());
-
 use wasm_bindgen::prelude::*;
 use web_sys::{Element, EventTarget};
 use yew::AppHandle;
