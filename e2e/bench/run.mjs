@@ -207,7 +207,13 @@ async function benchQuoteAndMemory(base) {
       if (n > 4) await withLargeCart(page, base, n);
       await page.goto(`${base}/?cart=mixed&locale=en`, { waitUntil: 'commit' });
       const load = await page.evaluate(() => Promise.race([window.__interactive,
-        new Promise((_, reject) => setTimeout(() => reject(new Error('the widget was not interactive within 120 s')), 120_000))]));
+        new Promise((resolve) => setTimeout(() => resolve(null), 120_000))]));
+      if (load === null) {
+        // A finding, not a harness failure: report it and go on with the other figures.
+        console.log(`${n} lines: the widget was not interactive within 120 s; no recompute or memory figure`);
+        await context.close();
+        continue;
+      }
       const afterLoad = await memory(page, cdp);
       const warm = await recompute(page, RECOMPUTES);
       const afterRecompute = await memory(page, cdp);
