@@ -5,6 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 
 use crate::db::Db;
 use crate::error::{ApiError, Reply};
+use crate::routes::AppState;
 
 /// A stored key: request hash, state, answered status and body, when it was claimed.
 type StoredKey = (String, String, Option<i64>, Option<String>, i64);
@@ -144,8 +145,7 @@ pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<()
 /// Runs `work` under an idempotency key (when there is one): a replay answers the stored
 /// reply; otherwise the reply of `work` is stored and answered.
 pub async fn run<F>(
-    db: &Db,
-    takeover_secs: i64,
+    state: &AppState,
     scope: &str,
     key: Option<&str>,
     body: &[u8],
@@ -158,9 +158,10 @@ where
         return Ok(work.await);
     };
     let now = crate::util::now();
+    let db = &state.db;
     match claim(
         db,
-        takeover_secs,
+        state.config.takeover_secs,
         scope,
         key,
         &crate::util::sha256_hex(body),

@@ -50,15 +50,7 @@ pub async fn create(
                 .await
                 .unwrap_or_else(Reply::from)
         };
-        crate::idempotency::run(
-            &state.db,
-            state.config.takeover_secs,
-            &scope,
-            Some(&key),
-            &body,
-            work,
-        )
-        .await
+        crate::idempotency::run(&state, &scope, Some(&key), &body, work).await
     });
     task.await
         .map_err(|e| ApiError::internal("intent task", e))?

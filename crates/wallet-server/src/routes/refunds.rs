@@ -272,15 +272,7 @@ pub async fn create(
         };
         run.await.unwrap_or_else(Reply::from)
     };
-    crate::idempotency::run(
-        &state.db,
-        state.config.takeover_secs,
-        &scope,
-        key.as_deref(),
-        &body,
-        work,
-    )
-    .await
+    crate::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
 }
 
 #[cfg(test)]

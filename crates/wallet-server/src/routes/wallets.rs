@@ -190,15 +190,7 @@ pub async fn top_up(
         };
         run.await.unwrap_or_else(Reply::from)
     };
-    crate::idempotency::run(
-        &state.db,
-        state.config.takeover_secs,
-        &scope,
-        key.as_deref(),
-        &body,
-        work,
-    )
-    .await
+    crate::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
 }
 
 pub async fn ledger(
