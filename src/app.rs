@@ -145,6 +145,7 @@ fn form(
     let on_cap = d.to_callback().reform(Action::CapInput);
     let on_choose = d.to_callback().reform(Action::ChooseMethod);
     let on_password = d.to_callback().reform(Action::PasswordInput);
+    let on_show_all = d.to_callback().reform(Action::ShowAllLines);
     let Some(q) = state.quote.clone() else {
         let message = state.quote_error.clone().unwrap_or_default();
         return notice(&NoticeProps {
@@ -161,7 +162,14 @@ fn form(
         .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
     html! {
         <form class="bc-form" onsubmit={on_pay} novalidate=true>
-            { lines(&LinesProps { locale: l, session: s.clone(), quote: q.clone() }) }
+            { lines(&LinesProps {
+                locale: l,
+                uid: uid.clone(),
+                session: s.clone(),
+                quote: q.clone(),
+                show_all: state.show_all_lines,
+                on_show_all,
+            }) }
             { balance_panel(&BalanceProps {
                 locale: l,
                 uid: uid.clone(),

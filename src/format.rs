@@ -43,6 +43,12 @@ fn group(plain: &str) -> String {
     out
 }
 
+/// A count with thousands separators: `10,000`.
+#[must_use]
+pub fn count(n: usize) -> String {
+    group(&n.to_string())
+}
+
 /// `¥1,234.50`, `¥1,000` (JPY, en), `KWD 1.250`.
 #[must_use]
 pub fn money(locale: Locale, m: Money) -> String {

@@ -56,6 +56,8 @@ pub enum Action {
     ToggleBalance(bool),
     CapInput(String),
     ChooseMethod(Method),
+    /// Show every line of a long cart (`true`) or only the first ones.
+    ShowAllLines(bool),
     /// The password field's whole new value; anything but digits is dropped.
     PasswordInput(String),
     /// Pay, with the randomness the reducer may not make itself.
@@ -87,6 +89,8 @@ pub struct CheckoutState {
     pub password: String,
     pub quote: Option<Rc<Quote>>,
     pub quote_error: Option<String>,
+    /// A long cart shows all its lines only when the shopper asks.
+    pub show_all_lines: bool,
     /// The last payment error, shown until the next attempt.
     pub error: Option<ApiError>,
     /// The second method of an attempt that was canceled, for the notice.
@@ -113,6 +117,7 @@ impl Default for CheckoutState {
             password: String::new(),
             quote: None,
             quote_error: None,
+            show_all_lines: false,
             error: None,
             canceled: None,
             submission: None,
@@ -330,6 +335,7 @@ impl Reducible for CheckoutState {
             }
             Action::CapInput(text) if editable => next.set_cap(text),
             Action::ChooseMethod(m) if editable => next.method = Some(m),
+            Action::ShowAllLines(on) => next.show_all_lines = on,
             Action::PasswordInput(text) if editable => next.password = sanitize_password(&text),
             Action::Pay {
                 idempotency_key,

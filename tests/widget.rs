@@ -164,6 +164,71 @@ async fn the_method_picker_shows_only_when_something_remains() {
     );
 }
 
+/// The demo session with `n` lines of ¥1.00 each instead of its three.
+fn long_cart(n: usize) -> String {
+    let lines: Vec<String> = (1..=n)
+        .map(|i| {
+            format!(
+                r#"{{"id": "L{i}", "name": "Item {i}", "quantity": 1, "unit_price": "1.00",
+                "merchant": {{"id": "self", "kind": "self_operated"}}, "category": "physical"}}"#
+            )
+        })
+        .collect();
+    let start = DEMO_SESSION.find("\"lines\": [").unwrap();
+    let end = DEMO_SESSION.find("],\n   \"shipping\"").unwrap();
+    format!(
+        "{}\"lines\": [{}{}",
+        &DEMO_SESSION[..start],
+        lines.join(","),
+        &DEMO_SESSION[end..]
+    )
+}
+
+#[wasm_bindgen_test]
+async fn a_long_cart_lists_its_first_lines_until_asked_for_all() {
+    let w = mount(&long_cart(20), Locale::En).await;
+    assert_eq!(w.count(".bc-line"), 21, "20 lines and shipping");
+    assert!(w.find(".bc-more").is_none());
+
+    let w = mount(&long_cart(25), Locale::En).await;
+    assert_eq!(w.count(".bc-line"), 21, "the first 20 lines and shipping");
+    assert!(w.find("[data-line=L20]").is_some());
+    assert!(w.find("[data-line=L21]").is_none());
+    assert!(w.find("[data-line=shipping]").is_some());
+    let more = w.get(".bc-more");
+    assert_eq!(more.text_content().unwrap(), "Show all 25 items");
+    assert_eq!(
+        more.get_attribute("aria-expanded").as_deref(),
+        Some("false")
+    );
+    let list = more.get_attribute("aria-controls").unwrap();
+    assert_eq!(w.get(".bc-lines").id(), list);
+    // The split covers every line, listed or not: 25 × ¥1.00 and ¥6.00 shipping.
+    assert_eq!(w.text(".bc-summary__total dd"), "¥31.00");
+
+    w.click(".bc-more").await;
+    assert_eq!(w.count(".bc-line"), 26);
+    assert_eq!(w.text(".bc-more"), "Show fewer items");
+    assert_eq!(
+        w.get(".bc-more").get_attribute("aria-expanded").as_deref(),
+        Some("true")
+    );
+    // Listing every line changes no money and tells the host nothing.
+    assert_eq!(w.text(".bc-summary__total dd"), "¥31.00");
+    let changes = w
+        .event_names()
+        .iter()
+        .filter(|n| n.ends_with(":change"))
+        .count();
+    assert_eq!(changes, 1);
+    w.click(".bc-more").await;
+    assert_eq!(w.count(".bc-line"), 21);
+
+    let w = mount(&long_cart(1200), Locale::ZhCn).await;
+    assert_eq!(w.text(".bc-more"), "显示全部 1,200 件商品");
+    assert_eq!(w.text(".bc-summary__total dd"), "¥1,206.00");
+}
+
 #[wasm_bindgen_test]
 async fn choosing_a_method_names_it_on_the_pay_button() {
     let w = mount(DEMO_SESSION, Locale::En).await;

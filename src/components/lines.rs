@@ -6,20 +6,37 @@ use std::rc::Rc;
 use checkout_core::Quote;
 use yew::prelude::*;
 
-use crate::format::money;
+use crate::format::{count, money};
 use crate::i18n::{fill, Locale};
 use crate::session::Session;
 
+/// A longer cart lists its first lines and a button for the rest. Hundreds of rows help
+/// no shopper on a phone, and re-rendering thousands of them on every change is what
+/// made large carts slow (BENCHMARKS.md). The split always covers every line.
+pub const COLLAPSED_LINES: usize = 20;
+
 pub struct LinesProps {
     pub locale: Locale,
+    pub uid: AttrValue,
     pub session: Rc<Session>,
     pub quote: Rc<Quote>,
+    pub show_all: bool,
+    pub on_show_all: Callback<bool>,
 }
 
 pub fn lines(props: &LinesProps) -> Html {
     let (l, t) = (props.locale, props.locale.text());
-    // The quote lists the cart's lines in cart order, then shipping.
-    let rows = props.quote.lines.iter().enumerate().map(|(i, q)| {
+    let cart_lines = props.session.cart.lines.len();
+    let long = cart_lines > COLLAPSED_LINES;
+    let shown = |i: usize| !long || props.show_all || i < COLLAPSED_LINES || i >= cart_lines;
+    // The quote lists the cart's lines in cart order, then shipping (always shown).
+    let rows = props
+        .quote
+        .lines
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| shown(*i));
+    let rows = rows.map(|(i, q)| {
         let line = props.session.cart.lines.get(i);
         let name = line.map_or(t.shipping, |line| line.name.as_str());
         let detail = line.map(|line| {
@@ -54,10 +71,27 @@ pub fn lines(props: &LinesProps) -> Html {
             </li>
         }
     });
+    let list_id = format!("{}-lines", props.uid);
+    let more = long.then(|| {
+        let show_all = props.show_all;
+        let label = if show_all {
+            t.show_fewer.to_owned()
+        } else {
+            fill(t.show_all, &[("n", &count(cart_lines))])
+        };
+        let onclick = props.on_show_all.reform(move |_: MouseEvent| !show_all);
+        html! {
+            <button type="button" class="bc-more" aria-controls={list_id.clone()}
+                aria-expanded={show_all.to_string()} {onclick}>
+                { label }
+            </button>
+        }
+    });
     html! {
         <section class="bc-section" aria-label={t.items}>
             <h3 class="bc-heading">{ t.items }</h3>
-            <ul class="bc-lines">{ for rows }</ul>
+            <ul class="bc-lines" id={list_id}>{ for rows }</ul>
+            { for more }
         </section>
     }
 }
