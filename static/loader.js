@@ -30,8 +30,12 @@
   var module = null;
   function loadModule() {
     if (!module) {
+      // The wasm is fetched alongside the glue, not after it: one round trip less before
+      // the widget runs (0.5 s on a slow mobile connection). The glue's init awaits it.
+      var wasm = fetch(WASM);
+      wasm.catch(function () {}); // reported through init, or moot if the glue failed
       module = import(GLUE).then(function (glue) {
-        return glue.default({ module_or_path: WASM }).then(function () {
+        return glue.default({ module_or_path: wasm }).then(function () {
           return glue;
         });
       });
