@@ -239,24 +239,30 @@ async fn fetch(
         }
     });
     let outcome = match JsFuture::from(window.fetch_with_str_and_init(url, &init)).await {
-        Ok(response) => {
-            let response: Response = response.unchecked_into();
-            let status = response.status();
-            let text = match response.text() {
-                Ok(promise) => JsFuture::from(promise).await.ok(),
-                Err(_) => None,
-            };
-            match text.and_then(|t| t.as_string()) {
-                Some(body) => Outcome::Reply { status, body },
-                None => NOT_SENT,
-            }
-        }
+        Ok(response) => read_reply(response).await,
         Err(_) => Outcome::Network {
             timed_out: signal.as_ref().is_some_and(web_sys::AbortSignal::aborted),
         },
     };
     drop(timer);
     outcome
+}
+
+/// The status and body of what `fetch` resolved with; anything that is not a readable
+/// `Response` counts as nothing received.
+async fn read_reply(response: JsValue) -> Outcome {
+    let Ok(response) = response.dyn_into::<Response>() else {
+        return Outcome::Network { timed_out: false };
+    };
+    let status = response.status();
+    let text = match response.text() {
+        Ok(promise) => JsFuture::from(promise).await.ok(),
+        Err(_) => None,
+    };
+    match text.and_then(|t| t.as_string()) {
+        Some(body) => Outcome::Reply { status, body },
+        None => Outcome::Network { timed_out: false },
+    }
 }
 
 /// Turns a final outcome into the body of a 2xx answer or an error to show.
@@ -277,7 +283,29 @@ pub async fn load_session(endpoint: &Endpoint) -> Result<Session, ApiError> {
     let outcome = with_retries(RETRY, |_| {
         fetch("GET", &url, &headers, None, RETRY.timeout_ms)
     });
-    let body = into_result(outcome.await)?;
+    read_session(outcome.await)
+}
+
+/// The first load of a session whose `GET` `loader.js` started while the wasm was still
+/// downloading (`fetched` resolves to its `Response`). A final answer is used as it is;
+/// anything [`load_session`] would retry — no answer, a timeout, a 5xx — is loaded again
+/// through it, with its retries.
+pub async fn load_session_fetched(
+    endpoint: &Endpoint,
+    fetched: &JsValue,
+) -> Result<Session, ApiError> {
+    let outcome = match JsFuture::from(js_sys::Promise::resolve(fetched)).await {
+        Ok(response) => read_reply(response).await,
+        Err(_) => Outcome::Network { timed_out: false },
+    };
+    if outcome.is_retryable() {
+        return load_session(endpoint).await;
+    }
+    read_session(outcome)
+}
+
+fn read_session(outcome: Outcome) -> Result<Session, ApiError> {
+    let body = into_result(outcome)?;
     Session::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
 }
 

@@ -4,6 +4,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
+use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 use yew::prelude::*;
 
@@ -41,6 +42,9 @@ pub struct Config {
     pub locale: Locale,
     /// Where `balancecheckout:*` events are dispatched (the merchant's element).
     pub host: Option<EventTarget>,
+    /// The session's `GET`, started by `loader.js` before the wasm ran (a promise of its
+    /// `Response`), for the first load of a remote session only.
+    pub fetched_session: Option<JsValue>,
 }
 
 #[derive(Properties, PartialEq, Clone)]
@@ -80,7 +84,7 @@ fn Checkout(props: &RootProps) -> Html {
     // A mutable ref rather than `use_state`: the id never changes, and a ref hook is
     // lighter in the wasm than a state hook.
     let uid: AttrValue = use_mut_ref(instance_id).borrow().as_str().to_owned().into();
-    use_loader(&config.source, &state);
+    use_loader(&config.source, config.fetched_session.as_ref(), &state);
     use_payment(&config.source, &state);
     use_host_events(config, &state);
 

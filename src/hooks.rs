@@ -6,6 +6,7 @@ use std::cell::Cell;
 use std::rc::Rc;
 
 use gloo::timers::callback::Interval;
+use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
@@ -31,10 +32,16 @@ fn guarded(dispatcher: Dispatcher, alive: &Rc<Cell<bool>>) -> impl Fn(Action) {
     }
 }
 
-/// Loads the session when the widget mounts and again on every retry.
+/// Loads the session when the widget mounts and again on every retry. The first load
+/// takes the answer to the request `loader.js` already sent, when there is one.
 #[hook]
-pub fn use_loader(source: &Source, state: &UseReducerHandle<CheckoutState>) {
+pub fn use_loader(
+    source: &Source,
+    fetched: Option<&JsValue>,
+    state: &UseReducerHandle<CheckoutState>,
+) {
     let dispatcher = state.dispatcher();
+    let fetched = (state.load_seq == 0).then(|| fetched.cloned()).flatten();
     use_effect_with((source.clone(), state.load_seq), move |(source, _)| {
         let alive = Rc::new(Cell::new(true));
         let dispatch = guarded(dispatcher, &alive);
@@ -44,7 +51,11 @@ pub fn use_loader(source: &Source, state: &UseReducerHandle<CheckoutState>) {
                 dispatch(Action::LoadFailed(ApiError::new("missing_session", "")));
             }
             Source::Remote(endpoint) => spawn_local(async move {
-                dispatch(match api::load_session(&endpoint).await {
+                let loaded = match fetched {
+                    Some(fetched) => api::load_session_fetched(&endpoint, &fetched).await,
+                    None => api::load_session(&endpoint).await,
+                };
+                dispatch(match loaded {
                     Ok(s) => Action::Loaded(Rc::new(s)),
                     Err(e) => Action::LoadFailed(e),
                 });

@@ -37,6 +37,8 @@ struct MountOptions {
     locale: Option<String>,
     /// Render the built-in demo cart; payments are simulated, nothing leaves the page.
     demo: bool,
+    /// Set by `loader.js` on the first mount only: its promise of the session's `GET`.
+    fetched_session: Option<JsValue>,
 }
 
 impl MountOptions {
@@ -52,6 +54,8 @@ impl MountOptions {
             demo: wire::opt_boolean(options, "demo")
                 .map_err(|e| JsValue::from_str(&e))?
                 .unwrap_or(false),
+            fetched_session: Some(wire::field(options, "fetchedSession"))
+                .filter(|v| !v.is_undefined() && !v.is_null()),
         })
     }
 
@@ -69,6 +73,7 @@ impl MountOptions {
             source,
             locale: Locale::from_tag(self.locale.as_deref()),
             host: Some(host),
+            fetched_session: self.fetched_session,
         }
     }
 }

@@ -47,6 +47,21 @@
     return module;
   }
 
+  /* The session's GET, sent at once rather than after the wasm has loaded: the widget
+     takes its answer for the first load (and loads again itself if this one failed or
+     got a 5xx). The same URL and header as the widget's own request. */
+  function fetchSession(options) {
+    var url = String(options.endpoint || "").replace(/\/+$/, "") +
+      "/v1/sessions/" + options.sessionId;
+    var init = { headers: { Authorization: "Bearer " + options.clientSecret } };
+    if (typeof AbortSignal.timeout === "function") {
+      init.signal = AbortSignal.timeout(15000);
+    }
+    var request = fetch(url, init);
+    request.catch(function () {}); // handled by the widget
+    return request;
+  }
+
   /* Theme keys become custom properties on the host: {accent: "#07c"} -> --bc-accent. */
   function themeProperties(theme) {
     var props = {};
@@ -118,12 +133,16 @@
     }
     applyTheme(options.theme);
 
+    var first = options;
+    if (!options.demo && options.sessionId && options.clientSecret) {
+      first = Object.assign({}, options, { fetchedSession: fetchSession(options) });
+    }
     var app = null;
     var destroyed = false;
     var ready = loadModule().then(
       function (glue) {
         if (!destroyed) {
-          app = glue.mount(root, el, options);
+          app = glue.mount(root, el, first);
         }
       },
       function (error) {

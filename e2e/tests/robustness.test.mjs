@@ -132,3 +132,38 @@ test('five wrong passwords lock paying with balance', async (t) => {
     assert.equal(chargedIntents(await ledger(base)).length, 0);
   });
 });
+
+const SESSION = /\/v1\/sessions\/cs_[A-Za-z0-9]+$/;
+
+test('the session is requested once, by the loader while the wasm downloads', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    const gets = [];
+    const wasm = [];
+    page.on('request', (r) => {
+      if (r.method() === 'GET' && SESSION.test(r.url())) gets.push(performance.now());
+      if (r.url().endsWith('.wasm')) wasm.push(r);
+    });
+    await openShop(page, base, { cart: 'basic' });
+    assert.equal(gets.length, 1, 'one GET of the session');
+    const wasmDone = await wasm[0].response().then((r) => r.finished()).then(() => performance.now());
+    assert.ok(gets[0] < wasmDone, 'the session was requested before the wasm had arrived');
+  });
+});
+
+test('a session request cut by the network is sent again by the widget', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    let gets = 0;
+    await page.route(SESSION, async (route) => {
+      if (route.request().method() !== 'GET') return route.continue();
+      gets += 1;
+      if (gets === 1) return route.abort('connectionreset'); // the loader's request
+      return route.continue();
+    });
+    await openShop(page, base, { cart: 'basic', locale: 'en' });
+    assert.equal(gets, 2, 'the widget loaded the session itself after the cut');
+    await fillCheckout(page);
+    await widget.pay(page).click();
+    await widget.succeeded(page).waitFor();
+    await assertOneCharge(base, '59.50');
+  });
+});

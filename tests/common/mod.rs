@@ -72,6 +72,7 @@ pub async fn mount(json: &str, locale: Locale) -> Mounted {
         source: Source::Fixture(Rc::new(parse_fixture(json))),
         locale,
         host: Some(host.clone().into()),
+        fetched_session: None,
     };
     let root: Element = document.create_element("div").unwrap();
     host.append_child(&root).unwrap();
