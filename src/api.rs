@@ -276,30 +276,27 @@ pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
     }
 }
 
-/// `GET /v1/sessions/{id}`.
-pub async fn load_session(endpoint: &Endpoint) -> Result<Session, ApiError> {
-    let url = endpoint.session_url();
-    let headers = [("Authorization", endpoint.authorization())];
-    let outcome = with_retries(RETRY, |_| {
-        fetch("GET", &url, &headers, None, RETRY.timeout_ms)
-    });
-    read_session(outcome.await)
-}
-
-/// The first load of a session whose `GET` `loader.js` started while the wasm was still
-/// downloading (`fetched` resolves to its `Response`). A final answer is used as it is;
-/// anything [`load_session`] would retry — no answer, a timeout, a 5xx — is loaded again
-/// through it, with its retries.
-pub async fn load_session_fetched(
+/// `GET /v1/sessions/{id}`. `fetched` is the answer to the same request when `loader.js`
+/// already sent it while the wasm was downloading (a promise of its `Response`).
+pub async fn load_session(
     endpoint: &Endpoint,
-    fetched: &JsValue,
+    fetched: Option<&JsValue>,
 ) -> Result<Session, ApiError> {
-    let outcome = match JsFuture::from(js_sys::Promise::resolve(fetched)).await {
-        Ok(response) => read_reply(response).await,
-        Err(_) => Outcome::Network { timed_out: false },
-    };
+    // A final answer to the loader's request is used as it is; anything the retries
+    // below would send again (no answer, a timeout, a 5xx) is sent again.
+    let mut outcome = Outcome::Network { timed_out: false };
+    if let Some(fetched) = fetched {
+        if let Ok(response) = JsFuture::from(js_sys::Promise::resolve(fetched)).await {
+            outcome = read_reply(response).await;
+        }
+    }
     if outcome.is_retryable() {
-        return load_session(endpoint).await;
+        let url = endpoint.session_url();
+        let headers = [("Authorization", endpoint.authorization())];
+        outcome = with_retries(RETRY, |_| {
+            fetch("GET", &url, &headers, None, RETRY.timeout_ms)
+        })
+        .await;
     }
     read_session(outcome)
 }

@@ -51,11 +51,7 @@ pub fn use_loader(
                 dispatch(Action::LoadFailed(ApiError::new("missing_session", "")));
             }
             Source::Remote(endpoint) => spawn_local(async move {
-                let loaded = match fetched {
-                    Some(fetched) => api::load_session_fetched(&endpoint, &fetched).await,
-                    None => api::load_session(&endpoint).await,
-                };
-                dispatch(match loaded {
+                dispatch(match api::load_session(&endpoint, fetched.as_ref()).await {
                     Ok(s) => Action::Loaded(Rc::new(s)),
                     Err(e) => Action::LoadFailed(e),
                 });
@@ -85,7 +81,7 @@ async fn send(source: &Source, sub: &Submission) -> Action {
         // The balance moved under the shopper: load it again so the widget shows (and
         // the next attempt signs) the backend's new split.
         Err(e) if e.code == "quote_mismatch" || e.code == "insufficient_balance" => {
-            match api::load_session(endpoint).await {
+            match api::load_session(endpoint, None).await {
                 Ok(session) => Action::BalanceChanged {
                     session: Rc::new(session),
                     error: e,

@@ -193,6 +193,49 @@ fn backoff_grows_with_jitter_and_is_capped() {
     assert!(RETRY.delay_ms(1, 128) > 500 && RETRY.delay_ms(1, 128) < 1_000);
 }
 
+/// What `loader.js` hands over: a promise of the session's `Response`.
+fn loader_answer(status: u16, body: &str) -> wasm_bindgen::JsValue {
+    let init = web_sys::ResponseInit::new();
+    init.set_status(status);
+    let response = web_sys::Response::new_with_opt_str_and_init(Some(body), &init).unwrap();
+    js_sys::Promise::resolve(&response).into()
+}
+
+#[wasm_bindgen_test]
+async fn the_loaders_answer_is_used_and_only_a_failed_one_is_sent_again() {
+    use balance_checkout::api::load_session;
+    use balance_checkout::fixture::DEMO_SESSION;
+    // The test runner's own server: it answers 404 without an error document, so a
+    // request the widget sends itself shows as `invalid_response` "HTTP 404".
+    let here = Endpoint {
+        base: gloo::utils::window().location().origin().unwrap(),
+        session_id: "cs_test".into(),
+        client_secret: "cs_secret_test".into(),
+    };
+    let s = load_session(&here, Some(&loader_answer(200, DEMO_SESSION)))
+        .await
+        .unwrap();
+    assert_eq!(s.id, "cs_demo");
+    let not_found = r#"{"error":{"code":"session_not_found","message":"no such session"}}"#;
+    let e = load_session(&here, Some(&loader_answer(404, not_found)))
+        .await
+        .unwrap_err();
+    assert_eq!(
+        e.code, "session_not_found",
+        "a final answer is taken as it is"
+    );
+
+    let cut: wasm_bindgen::JsValue = js_sys::Promise::reject(&"cut".into()).into();
+    for failed in [cut, loader_answer(503, "")] {
+        let e = load_session(&here, Some(&failed)).await.unwrap_err();
+        assert_eq!(
+            (e.code.as_str(), e.message.as_str()),
+            ("invalid_response", "HTTP 404"),
+            "a failed answer is sent again by the widget"
+        );
+    }
+}
+
 /// Against `wallet-server demo`. The browser calls the backend cross-origin, so the
 /// runner's origin must be allowed: pin it and list it in the backend's configuration,
 /// e.g. `allowed_origins = ["http://127.0.0.1:8099"]` in a file passed with `--config`, then
@@ -234,7 +277,7 @@ mod backend {
             session_id: created["id"].as_str().unwrap().to_owned(),
             client_secret: created["client_secret"].as_str().unwrap().to_owned(),
         };
-        let session = load_session(&ep).await.unwrap();
+        let session = load_session(&ep, None).await.unwrap();
         assert_eq!(
             session.cart_digest,
             created["cart_digest"].as_str().unwrap()
