@@ -135,7 +135,7 @@ test('five wrong passwords lock paying with balance', async (t) => {
 
 const SESSION = /\/v1\/sessions\/cs_[A-Za-z0-9]+$/;
 
-test('the session is requested once, by the loader while the wasm downloads', async (t) => {
+test('the session and the wasm are requested once each, the session before the wasm has arrived', async (t) => {
   await withCheckout(t, async ({ base, page }) => {
     const gets = [];
     const wasm = [];
@@ -145,6 +145,8 @@ test('the session is requested once, by the loader while the wasm downloads', as
     });
     await openShop(page, base, { cart: 'basic' });
     assert.equal(gets.length, 1, 'one GET of the session');
+    // The shop's preload hint and the loader's fetch are one download.
+    assert.equal(wasm.length, 1, 'one download of the wasm');
     const wasmDone = await wasm[0].response().then((r) => r.finished()).then(() => performance.now());
     assert.ok(gets[0] < wasmDone, 'the session was requested before the wasm had arrived');
   });

@@ -161,6 +161,9 @@ async fn page(
 <title>Demo Shop · Balance Checkout</title>
 <link rel="stylesheet" href="/assets/shop.css">
 <script src="/balance-checkout/loader.js" defer></script>
+<link rel="modulepreload" href="/balance-checkout/balance-checkout.js">
+<link rel="preload" href="/balance-checkout/balance-checkout_bg.wasm" as="fetch" crossorigin>
+<link rel="preload" href="/balance-checkout/widget.css" as="style">
 <script src="/assets/shop.js" defer></script>
 </head><body>
 <header class="top"><div class="brand">Demo Shop</div>
