@@ -53,13 +53,29 @@
   function fetchSession(options) {
     var url = String(options.endpoint || "").replace(/\/+$/, "") +
       "/v1/sessions/" + options.sessionId;
-    var init = { headers: { Authorization: "Bearer " + options.clientSecret } };
-    if (typeof AbortSignal.timeout === "function") {
-      init.signal = AbortSignal.timeout(15000);
+    // Like the widget's own requests: the answer, body included, within 15 s; destroy()
+    // aborts it too. The body is read here so that the timer ends with the exchange.
+    var controller = new AbortController();
+    var timer = setTimeout(function () { controller.abort(); }, 15000);
+    var request = fetch(url, {
+      headers: { Authorization: "Bearer " + options.clientSecret },
+      signal: controller.signal
+    }).then(function (response) {
+      return response.text().then(function (body) {
+        return new Response(body, { status: response.status });
+      });
+    });
+    function stop() {
+      clearTimeout(timer);
     }
-    var request = fetch(url, init);
-    request.catch(function () {}); // handled by the widget
-    return request;
+    request.then(stop, stop); // a failure is handled by the widget: it loads again
+    return {
+      request: request,
+      cancel: function () {
+        stop();
+        controller.abort();
+      }
+    };
   }
 
   /* Theme keys become custom properties on the host: {accent: "#07c"} -> --bc-accent. */
@@ -134,8 +150,10 @@
     applyTheme(options.theme);
 
     var first = options;
+    var session = null;
     if (!options.demo && options.sessionId && options.clientSecret) {
-      first = Object.assign({}, options, { fetchedSession: fetchSession(options) });
+      session = fetchSession(options);
+      first = Object.assign({}, options, { fetchedSession: session.request });
     }
     var app = null;
     var destroyed = false;
@@ -185,6 +203,9 @@
           return;
         }
         destroyed = true;
+        if (session) {
+          session.cancel(); // its timer, and the request if it is still on its way
+        }
         if (app) {
           app.destroy(); // unmounts: hooks stop their timers, polls and requests
           app.free();
