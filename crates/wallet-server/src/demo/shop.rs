@@ -19,6 +19,8 @@ use crate::util::{html_escape, STRICT_CSP};
 
 const CSS: &str = include_str!("../assets/shop.css");
 const JS: &str = include_str!("../assets/shop.js");
+/// The shop's icon, so browsers do not log a 404 for `/favicon.ico` on every load.
+const ICON: &str = include_str!("../assets/favicon.svg");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -30,6 +32,10 @@ pub fn routes() -> Router<AppState> {
         .route(
             "/assets/shop.js",
             get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+        )
+        .route(
+            "/assets/favicon.svg",
+            get(|| async { asset("image/svg+xml", ICON) }),
         )
 }
 
@@ -159,6 +165,7 @@ async fn page(
         r#"<!doctype html>
 <html lang="{locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>Demo Shop · Balance Checkout</title>
+<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
 <link rel="stylesheet" href="/assets/shop.css">
 <script src="/balance-checkout/loader.js" defer></script>
 <link rel="modulepreload" href="/balance-checkout/balance-checkout.js">
