@@ -1,11 +1,13 @@
 // What the shopper sees: reasons, balance prices and the top-up hint, both locales at
-// phone and desktop widths, accessibility, and the widget under the shop's strict CSP.
+// phone and desktop widths, accessibility (axe-core, a keyboard-only payment), and the
+// widget under the shop's strict CSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, widget, amountOf, cspViolations, artifactPath } from '../lib/browser.mjs';
+import { wallet } from '../lib/api.mjs';
 
 const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
   + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
@@ -111,5 +113,57 @@ test('accessibility: the demo shop page has no serious or critical axe-core viol
       found.push(...await audit(page, null, `${locale} page:`));
     }
     assert.deepEqual(found, []);
+  });
+});
+
+// What has focus inside the widget's shadow root.
+const focused = (page) => page.evaluate(() => {
+  const a = document.querySelector('[data-balance-checkout]')?.shadowRoot?.activeElement;
+  return a && {
+    tag: a.tagName.toLowerCase(), type: a.type ?? '', role: a.getAttribute('role'),
+    value: a.value ?? '', text: a.textContent, outline: getComputedStyle(a).outlineStyle,
+  };
+});
+
+async function tabTo(page, what, matches) {
+  for (let i = 0; i < 40; i++) {
+    await page.keyboard.press('Tab');
+    const f = await focused(page);
+    if (f && matches(f)) return f;
+  }
+  throw new Error(`Tab never reached ${what}`);
+}
+
+test('keyboard only: switch, cap, method, password and Pay, with the focus always visible', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    await openShop(page, base, { cart: 'mixed', locale: 'en' });
+    const sw = await tabTo(page, 'the balance switch', (f) => f.role === 'switch');
+    assert.equal(sw.outline, 'solid', 'the widget\'s focus ring on the switch');
+    await page.keyboard.press('Space');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '0.00');
+    await page.keyboard.press('Space');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+
+    await tabTo(page, 'the cap field', (f) => f.tag === 'input' && f.type === 'text');
+    await page.keyboard.type('50');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '50.00');
+    await page.keyboard.press('Backspace');
+    await page.keyboard.press('Backspace');
+    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+
+    const radio = await tabTo(page, 'the method picker', (f) => f.type === 'radio');
+    assert.equal(radio.outline, 'solid');
+    await page.keyboard.press('ArrowDown'); // the next method in the group
+    assert.ok(await widget.method(page, 'wechat_pay').isChecked());
+
+    await tabTo(page, 'the password', (f) => f.type === 'password');
+    await page.keyboard.type('123456');
+    const pay = await tabTo(page, 'Pay', (f) => f.tag === 'button');
+    assert.equal(pay.outline, 'solid');
+    assert.match(pay.text, /WeChat Pay/);
+    await page.keyboard.press('Enter');
+    await widget.actionLink(page).waitFor();
+    const w = await wallet(base);
+    assert.deepEqual([w.balance, w.held], ['14.50', '106.00'], 'the balance part is held');
   });
 });
