@@ -56,10 +56,10 @@ test('the demo shop sends the strict CSP and the widget works under it', async (
   });
 });
 
-test('screenshots in zh-CN and en at 360 px and 1280 px', async (t) => {
+test('screenshots in zh-CN and en at 320, 360 and 1280 px, nothing wider than the screen', async (t) => {
   await withCheckout(t, async ({ base, page }) => {
     for (const locale of ['zh-CN', 'en']) {
-      for (const width of [360, 1280]) {
+      for (const width of [320, 360, 1280]) {
         await page.setViewportSize({ width, height: 900 });
         await openShop(page, base, { cart: 'mixed', locale });
         const host = widget.root(page);
