@@ -12,6 +12,7 @@ use balance_checkout::fixture::{parse_fixture, DEMO_SESSION};
 use balance_checkout::i18n::Locale;
 use balance_checkout::state::{Action, CheckoutState, Phase};
 use common::{mount, session_json, settle};
+use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
 use yew::Reducible;
 
@@ -206,9 +207,17 @@ async fn a_long_cart_lists_its_first_lines_until_asked_for_all() {
     // The split covers every line, listed or not: 25 × ¥1.00 and ¥6.00 shipping.
     assert_eq!(w.text(".bc-summary__total dd"), "¥31.00");
 
+    more.unchecked_ref::<web_sys::HtmlElement>()
+        .focus()
+        .unwrap();
     w.click(".bc-more").await;
     assert_eq!(w.count(".bc-line"), 26);
     assert_eq!(w.text(".bc-more"), "Show fewer items");
+    let focused = gloo::utils::document().active_element().unwrap();
+    assert!(
+        focused.is_same_node(Some(&w.get(".bc-more"))),
+        "the button keeps the focus"
+    );
     assert_eq!(
         w.get(".bc-more").get_attribute("aria-expanded").as_deref(),
         Some("true")
