@@ -1,5 +1,6 @@
 //! Balance Checkout's rules, shared by the widget (wasm) and the backend (native):
-//! money, cart, eligibility policy, the split and its allocation, intents and signatures.
+//! money, cart, eligibility policy, the split and its allocation, intents, refunds and
+//! signatures.
 //!
 //! Pure: no IO, no clock, no randomness. Callers pass the time and the nonce in.
 
@@ -11,6 +12,7 @@ pub mod error;
 pub mod intent;
 pub mod money;
 pub mod policy;
+pub mod refund;
 pub mod request;
 pub mod signature;
 pub mod split;

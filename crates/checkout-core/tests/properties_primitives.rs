@@ -1,11 +1,12 @@
 //! Property tests for the primitives under the split: money formatting and parsing, the
-//! largest-remainder allocation and signatures. Case count from `PROPTEST_CASES`.
+//! largest-remainder allocation, refunds and signatures. Case count from `PROPTEST_CASES`.
 #![cfg(not(target_arch = "wasm32"))]
 // Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 use checkout_core::allocation::largest_remainder;
 use checkout_core::money::MAX_MAJOR_UNITS;
+use checkout_core::refund::{refund_amount, refund_lines, Refundable};
 use checkout_core::signature::{sign, verify, TOLERANCE_SECS};
 use checkout_core::{Amount, Currency, Money, SignatureError};
 use proptest::prelude::*;
@@ -117,5 +118,42 @@ proptest! {
             tampered[i] ^= 0x01;
             prop_assert_eq!(verify(&secret, &header, &tampered, t), Err(SignatureError::Mismatch));
         }
+    }
+
+    #[test]
+    fn refunds_return_exactly_the_amount_balance_first_and_never_more_than_is_left(
+        shares in proptest::collection::vec((0i64..100_000, 0i64..100_000), 1..12),
+        pick in any::<prop::sample::Index>(),
+        cut in any::<prop::sample::Index>(),
+    ) {
+        let paid: Vec<Refundable> = shares
+            .iter()
+            .enumerate()
+            .map(|(i, (b, o))| Refundable { id: format!("L{i}"), balance_left: *b, other_left: *o })
+            .collect();
+        let left: i64 = paid.iter().map(Refundable::left).sum();
+        let balance_left: i64 = paid.iter().map(|p| p.balance_left).sum();
+        prop_assume!(left > 0);
+        let amount = 1 + pick.index(usize::try_from(left).unwrap()) as i64;
+        let got = refund_amount(&paid, amount).unwrap();
+        prop_assert_eq!(got.iter().map(|s| s.balance + s.other).sum::<i64>(), amount);
+        let balance: i64 = got.iter().map(|s| s.balance).sum();
+        prop_assert_eq!(balance, amount.min(balance_left), "balance shares first");
+        for s in &got {
+            let p = paid.iter().find(|p| p.id == s.id).unwrap();
+            prop_assert!(s.balance >= 0 && s.other >= 0 && s.balance + s.other > 0);
+            prop_assert!(s.balance <= p.balance_left && s.other <= p.other_left);
+        }
+        prop_assert!(refund_amount(&paid, left + 1).is_err());
+
+        // By line: a line's balance share goes first, and its amount is returned exactly.
+        let line = &paid[pick.index(paid.len())];
+        if line.left() > 0 {
+            let x = 1 + cut.index(usize::try_from(line.left()).unwrap()) as i64;
+            let got = refund_lines(&paid, &[(line.id.clone(), x)]).unwrap();
+            prop_assert_eq!(got[0].balance, x.min(line.balance_left));
+            prop_assert_eq!(got[0].balance + got[0].other, x);
+        }
+        prop_assert!(refund_lines(&paid, &[(line.id.clone(), line.left() + 1)]).is_err());
     }
 }

@@ -129,6 +129,20 @@ pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<()
             .await?;
         return Ok(());
     }
+    store(&db.pool, scope, key, reply).await
+}
+
+/// Marks the key done with the answer to replay. A handler that moves money calls this
+/// inside its own transaction, so the money and the stored answer commit together.
+pub async fn store<'e, E>(
+    executor: E,
+    scope: &str,
+    key: &str,
+    reply: &Reply,
+) -> Result<(), ApiError>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
     sqlx::query(
         "UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4 \
          WHERE scope = $1 AND key = $2",
@@ -137,7 +151,7 @@ pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<()
     .bind(key)
     .bind(i64::from(reply.status.as_u16()))
     .bind(&reply.body)
-    .execute(&db.pool)
+    .execute(executor)
     .await?;
     Ok(())
 }

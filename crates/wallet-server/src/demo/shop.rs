@@ -50,16 +50,6 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-/// The page's own origin, so that the widget calls the API same-origin.
-fn origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
-}
-
 fn line_html(line: &Value) -> String {
     let s = |k: &str| html_escape(line[k].as_str().unwrap_or(""));
     let mut tags = Vec::new();
@@ -117,7 +107,8 @@ async fn page(
         Some("en") => "en",
         _ => "zh-CN",
     };
-    let origin = origin(&headers);
+    // The page's own origin, not `public_url`: the widget calls the API same-origin.
+    let origin = crate::routes::intent_view::request_origin(&headers);
     let merchant = state
         .config
         .merchant_by_id(super::MERCHANT_ID)

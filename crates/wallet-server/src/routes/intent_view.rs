@@ -11,9 +11,16 @@ use crate::util::{currency, money, rfc3339};
 /// The base of absolute URLs: `public_url` from the configuration, else this request's Host.
 #[must_use]
 pub fn base_url(state: &AppState, headers: &HeaderMap) -> String {
-    if let Some(url) = &state.config.public_url {
-        return url.clone();
+    match &state.config.public_url {
+        Some(url) => url.clone(),
+        None => request_origin(headers),
     }
+}
+
+/// `http://` and this request's Host (a Host that is not plain visible ASCII counts as
+/// the default address).
+#[must_use]
+pub fn request_origin(headers: &HeaderMap) -> String {
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

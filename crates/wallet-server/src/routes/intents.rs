@@ -322,16 +322,7 @@ async fn pay(
         .await?
         .ok_or_else(|| ApiError::internal("intent", "not found right after its insert"))?;
     let reply = Reply::json(StatusCode::CREATED, &intent_json(&row, base)?);
-    sqlx::query(
-        "UPDATE idempotency_keys SET state = 'done', response_status = $3, response_body = $4 \
-         WHERE scope = $1 AND key = $2",
-    )
-    .bind(scope)
-    .bind(key)
-    .bind(i64::from(reply.status.as_u16()))
-    .bind(&reply.body)
-    .execute(&mut *tx)
-    .await?;
+    crate::idempotency::store(&mut *tx, scope, key, &reply).await?;
     tx.commit().await?;
     Ok((row, reply))
 }

@@ -7,6 +7,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
+use checkout_core::refund::{refund_amount, refund_lines, RefundError, RefundShare, Refundable};
 use checkout_core::{Amount, Currency, Money};
 use serde::Deserialize;
 use serde_json::{json, Value};
@@ -34,13 +35,6 @@ struct RefundLine {
     amount: Amount,
 }
 
-/// A line of the paid quote with what is left to refund of each share, in minor units.
-struct Paid {
-    id: String,
-    balance_left: i64,
-    other_left: i64,
-}
-
 fn minor_of(line: &Value, key: &str, c: Currency) -> Result<i64, ApiError> {
     let s = line[key].as_str().unwrap_or("");
     Money::parse(s, c)
@@ -52,7 +46,7 @@ async fn paid_lines(
     tx: &mut crate::db::Tx,
     intent: &IntentRow,
     c: Currency,
-) -> Result<Vec<Paid>, ApiError> {
+) -> Result<Vec<Refundable>, ApiError> {
     let quote: Value =
         serde_json::from_str(&intent.quote).map_err(|e| ApiError::internal("stored quote", e))?;
     let done: Vec<(String, i64, i64)> = sqlx::query_as(
@@ -68,7 +62,7 @@ async fn paid_lines(
     for line in quote["lines"].as_array().into_iter().flatten() {
         let id = line["id"].as_str().unwrap_or("").to_owned();
         let (rb, ro) = done.get(&id).copied().unwrap_or((0, 0));
-        out.push(Paid {
+        out.push(Refundable {
             balance_left: minor_of(line, "balance", c)? - rb,
             other_left: minor_of(line, "other", c)? - ro,
             id,
@@ -77,57 +71,27 @@ async fn paid_lines(
     Ok(out)
 }
 
-/// (line id, balance share, other share) for each refunded line.
+/// The request in minor units, split by the core's refund rule (balance shares first);
+/// its errors name the request's fields, with amounts in the currency.
 fn split(
     req: &RefundRequest,
-    paid: &[Paid],
+    paid: &[Refundable],
     c: Currency,
-) -> Result<Vec<(String, i64, i64)>, ApiError> {
+) -> Result<Vec<RefundShare>, ApiError> {
     let minor = |a: Amount, path: &str| {
         a.in_currency(c)
             .map(Money::minor)
             .map_err(|e| ApiError::field(path, e.to_string()))
     };
-    let mut out = Vec::new();
-    match (&req.lines, req.amount) {
+    let result = match (&req.lines, req.amount) {
         (Some(lines), None) if !lines.is_empty() => {
+            let mut wanted = Vec::with_capacity(lines.len());
             for (i, l) in lines.iter().enumerate() {
-                let path = format!("lines[{i}].amount");
-                let x = minor(l.amount, &path)?;
-                let Some(p) = paid.iter().find(|p| p.id == l.id) else {
-                    return Err(ApiError::field(&format!("lines[{i}].id"), format!("{:?} is not a line of this payment", l.id)));
-                };
-                if out.iter().any(|(id, _, _): &(String, i64, i64)| *id == l.id) {
-                    return Err(ApiError::field(&format!("lines[{i}].id"), "appears twice; refund a line once per request"));
-                }
-                let left = p.balance_left + p.other_left;
-                if x == 0 || x > left {
-                    return Err(ApiError::field(&path, format!("must be above zero and at most {} (what is left to refund on this line)", money(left, c)?)));
-                }
-                let b = x.min(p.balance_left);
-                out.push((l.id.clone(), b, x - b));
+                wanted.push((l.id.clone(), minor(l.amount, &format!("lines[{i}].amount"))?));
             }
+            refund_lines(paid, &wanted)
         }
-        (None, Some(amount)) => {
-            let mut x = minor(amount, "amount")?;
-            let left: i64 = paid.iter().map(|p| p.balance_left + p.other_left).sum();
-            if x == 0 || x > left {
-                return Err(ApiError::field("amount", format!("must be above zero and at most {} (what is left to refund)", money(left, c)?)));
-            }
-            // Balance shares first across the lines, then the other-method shares.
-            let mut shares: Vec<(String, i64, i64)> = paid.iter().map(|p| (p.id.clone(), 0, 0)).collect();
-            for (share, p) in shares.iter_mut().zip(paid) {
-                let b = x.min(p.balance_left);
-                share.1 = b;
-                x -= b;
-            }
-            for (share, p) in shares.iter_mut().zip(paid) {
-                let o = x.min(p.other_left);
-                share.2 = o;
-                x -= o;
-            }
-            out = shares.into_iter().filter(|(_, b, o)| b + o > 0).collect();
-        }
+        (None, Some(amount)) => refund_amount(paid, minor(amount, "amount")?),
         _ => {
             return Err(ApiError::new(
                 StatusCode::BAD_REQUEST,
@@ -135,8 +99,42 @@ fn split(
                 "send either {\"lines\":[{\"id\",\"amount\"}]} with at least one line, or {\"amount\"}, not both",
             ))
         }
-    }
-    Ok(out)
+    };
+    let e = match result {
+        Ok(shares) => return Ok(shares),
+        Err(e) => e,
+    };
+    Err(match e {
+        RefundError::UnknownLine { index } => {
+            let id = req
+                .lines
+                .as_deref()
+                .and_then(|l| l.get(index))
+                .map_or("", |l| l.id.as_str());
+            ApiError::field(
+                &format!("lines[{index}].id"),
+                format!("{id:?} is not a line of this payment"),
+            )
+        }
+        RefundError::DuplicateLine { index } => ApiError::field(
+            &format!("lines[{index}].id"),
+            "appears twice; refund a line once per request",
+        ),
+        RefundError::LineAmount { index, left } => ApiError::field(
+            &format!("lines[{index}].amount"),
+            format!(
+                "must be above zero and at most {} (what is left to refund on this line)",
+                money(left, c)?
+            ),
+        ),
+        RefundError::Amount { left } => ApiError::field(
+            "amount",
+            format!(
+                "must be above zero and at most {} (what is left to refund)",
+                money(left, c)?
+            ),
+        ),
+    })
 }
 
 fn not_refundable(status: &str) -> ApiError {
@@ -180,8 +178,8 @@ async fn refund(
         .await?;
     let paid = paid_lines(&mut tx, &intent, c).await?;
     let shares = split(&req, &paid, c)?;
-    let balance_part: i64 = shares.iter().map(|s| s.1).sum();
-    let other_part: i64 = shares.iter().map(|s| s.2).sum();
+    let balance_part: i64 = shares.iter().map(|s| s.balance).sum();
+    let other_part: i64 = shares.iter().map(|s| s.other).sum();
     let total = balance_part + other_part;
     let guarded = sqlx::query(
         "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
@@ -211,7 +209,12 @@ async fn refund(
         .execute(&mut *tx)
         .await?;
     let mut lines = Vec::new();
-    for (line, b, o) in &shares {
+    for RefundShare {
+        id: line,
+        balance: b,
+        other: o,
+    } in &shares
+    {
         sqlx::query("INSERT INTO refund_lines (refund_id, intent_id, line_id, balance, other) VALUES ($1, $2, $3, $4, $5)")
             .bind(&id)
             .bind(&intent.id)
@@ -277,27 +280,36 @@ pub async fn create(
 
 #[cfg(test)]
 mod tests {
-    use super::{split, Paid, RefundLine, RefundRequest};
+    use super::{split, RefundLine, RefundRequest};
+    use checkout_core::refund::{RefundShare, Refundable};
     use checkout_core::{Amount, Currency};
 
-    fn paid() -> Vec<Paid> {
+    fn paid() -> Vec<Refundable> {
         vec![
-            Paid {
+            Refundable {
                 id: "L1".into(),
                 balance_left: 5500,
                 other_left: 0,
             },
-            Paid {
+            Refundable {
                 id: "L2".into(),
                 balance_left: 0,
                 other_left: 10000,
             },
-            Paid {
+            Refundable {
                 id: "shipping".into(),
                 balance_left: 300,
                 other_left: 300,
             },
         ]
+    }
+
+    fn share(id: &str, balance: i64, other: i64) -> RefundShare {
+        RefundShare {
+            id: id.into(),
+            balance,
+            other,
+        }
     }
 
     fn amount(s: &str) -> Amount {
@@ -314,7 +326,7 @@ mod tests {
             amount: None,
         };
         let shares = split(&req, &paid(), Currency::CNY).expect("split");
-        assert_eq!(shares, vec![("shipping".to_owned(), 300, 100)]);
+        assert_eq!(shares, vec![share("shipping", 300, 100)]);
     }
 
     #[test]
@@ -327,9 +339,9 @@ mod tests {
         assert_eq!(
             shares,
             vec![
-                ("L1".to_owned(), 5500, 0),
-                ("L2".to_owned(), 0, 200),
-                ("shipping".to_owned(), 300, 0)
+                share("L1", 5500, 0),
+                share("L2", 0, 200),
+                share("shipping", 300, 0)
             ]
         );
     }

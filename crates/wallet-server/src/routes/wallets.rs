@@ -8,7 +8,7 @@ use serde::Deserialize;
 use serde_json::{json, Value};
 use sqlx::Row as _;
 
-use super::sessions::check_shopper_id;
+use super::sessions::{check_shopper_id, wallet_currency};
 use super::{parse_json, AppState, RawBody};
 use crate::error::{ApiError, Reply};
 use crate::ledger::{self, LedgerError};
@@ -70,12 +70,9 @@ pub async fn create_wallet(
 
 /// `{shopper_id, currency, balance, held}`
 pub async fn wallet_json(state: &AppState, shopper: &str) -> Result<Value, ApiError> {
-    let code: String = sqlx::query_scalar("SELECT currency FROM wallets WHERE shopper_id = $1")
-        .bind(shopper)
-        .fetch_optional(&state.db.pool)
+    let c = wallet_currency(state, shopper)
         .await?
         .ok_or_else(wallet_not_found)?;
-    let c = crate::util::currency(&code)?;
     let available = ledger::balance(&state.db.pool, &ledger::wallet_available(shopper), "").await?;
     let held = ledger::balance(&state.db.pool, &ledger::wallet_held(shopper), "").await?;
     Ok(json!({
@@ -125,12 +122,9 @@ pub async fn credit(
     amount: Amount,
     method: Method,
 ) -> Result<Value, ApiError> {
-    let code: String = sqlx::query_scalar("SELECT currency FROM wallets WHERE shopper_id = $1")
-        .bind(shopper)
-        .fetch_optional(&state.db.pool)
+    let c = wallet_currency(state, shopper)
         .await?
         .ok_or_else(wallet_not_found)?;
-    let c = crate::util::currency(&code)?;
     let amount = amount
         .in_currency(c)
         .map_err(|e| ApiError::field("amount", e.to_string()))?;
