@@ -34,6 +34,12 @@ impl Method {
             Method::Ecny => "ecny",
         }
     }
+
+    /// The method of a wire code; `None` for a code this version does not know.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Method> {
+        Method::ALL.into_iter().find(|m| m.code() == code)
+    }
 }
 
 /// What the shopper agreed to pay, bound to a session and a cart by digest.

@@ -16,6 +16,7 @@ pub mod refund;
 pub mod request;
 pub mod signature;
 pub mod split;
+pub mod vocabulary;
 
 pub use cart::{Cart, CartInput, Category, Line, Merchant, MerchantKind, Shipping};
 pub use digest::{canonical_json, cart_digest};
@@ -26,3 +27,4 @@ pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
 pub use signature::SignatureError;
 pub use split::{quote, Choice, Quote, QuoteLine, TopUp};
+pub use vocabulary::{CancelReason, ErrorCode, IntentStatus, SessionStatus};

@@ -31,6 +31,38 @@ pub struct RefundShare {
     pub other: i64,
 }
 
+/// The sums of a refund's shares, in minor units.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct RefundTotals {
+    /// What returns to the wallet balance.
+    pub balance: i64,
+    /// What returns through the second method.
+    pub other: i64,
+    /// Both together: the refund's amount.
+    pub total: i64,
+}
+
+impl RefundTotals {
+    /// Sums the shares. Each share is at most what is left of a paid line, so the sums
+    /// stay far inside `i64`; they saturate rather than wrap should a caller pass more.
+    #[must_use]
+    pub fn of(shares: &[RefundShare]) -> RefundTotals {
+        let balance = shares
+            .iter()
+            .map(|s| s.balance)
+            .fold(0i64, i64::saturating_add);
+        let other = shares
+            .iter()
+            .map(|s| s.other)
+            .fold(0i64, i64::saturating_add);
+        RefundTotals {
+            balance,
+            other,
+            total: balance.saturating_add(other),
+        }
+    }
+}
+
 /// Why a refund cannot be split; `index` is the position in the requested lines.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
 pub enum RefundError {
@@ -192,5 +224,19 @@ mod tests {
             refund_amount(&paid(), 0).unwrap_err(),
             RefundError::Amount { left: 3800 }
         );
+    }
+
+    #[test]
+    fn totals_sum_each_part_and_the_whole() {
+        let shares = refund_amount(&paid(), 1400).unwrap();
+        assert_eq!(
+            RefundTotals::of(&shares),
+            RefundTotals {
+                balance: 1300,
+                other: 100,
+                total: 1400
+            }
+        );
+        assert_eq!(RefundTotals::of(&[]), RefundTotals::default());
     }
 }

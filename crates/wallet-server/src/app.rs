@@ -16,18 +16,36 @@ use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::services::ServeDir;
 
-use crate::config::{Config, Mode};
-use crate::db::Db;
-use crate::error::{ApiError, Reply};
+use crate::config::{Config, ConfigError, Mode};
+use crate::db::{Db, DbError};
+use crate::error::{Reply, ServerError};
+use crate::extract::MAX_BODY_BYTES;
 use crate::ratelimit::RateLimiter;
-use crate::routes::{AppState, MAX_BODY_BYTES};
+use crate::state::AppState;
+use crate::views::Health;
 
-async fn healthz(State(state): State<AppState>) -> Result<Reply, ApiError> {
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Config(#[from] ConfigError),
+    #[error(transparent)]
+    Database(#[from] DbError),
+    #[error("cannot listen on {address}; choose another address with --listen")]
+    Listen {
+        address: String,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("cannot seed the demo data")]
+    Seed(#[source] ServerError),
+    #[error("the server stopped with an error")]
+    Serve(#[source] std::io::Error),
+}
+
+async fn healthz(State(state): State<AppState>) -> Result<Reply, ServerError> {
     sqlx::query("SELECT 1").execute(&state.db.pool).await?;
-    Ok(Reply::json(
-        StatusCode::OK,
-        &serde_json::json!({"status": "ok"}),
-    ))
+    Ok(Reply::json(StatusCode::OK, &Health { status: "ok" }))
 }
 
 /// One log line per request: method, path (never the query: it may carry a session's
@@ -84,7 +102,7 @@ pub fn router(state: AppState, origins: &[String]) -> Router {
         .method_not_allowed_fallback(crate::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
-            state.clone(),
+            state.limiter.clone(),
             crate::ratelimit::limit,
         ))
         .layer(cors(origins))
@@ -115,7 +133,10 @@ async fn shutdown_signal() {
 }
 
 /// Runs the server until a shutdown signal.
-pub async fn run(mut config: Config) -> Result<(), String> {
+///
+/// # Errors
+/// [`StartError`] when the database, the address or the demo seed fails.
+pub async fn run(mut config: Config) -> Result<(), StartError> {
     let db = Db::connect(&config.database_url).await?;
     db.migrate().await?;
     // Every posting balances by construction; this says loudly if the data was edited.
@@ -130,15 +151,14 @@ pub async fn run(mut config: Config) -> Result<(), String> {
     }
     let listener = tokio::net::TcpListener::bind(&config.listen)
         .await
-        .map_err(|e| {
-            format!(
-                "cannot listen on {}: {e}; choose another address with --listen",
-                config.listen
-            )
+        .map_err(|source| StartError::Listen {
+            address: config.listen.clone(),
+            source,
         })?;
-    let addr = listener
-        .local_addr()
-        .map_err(|e| format!("cannot read the listening address: {e}"))?;
+    let addr = listener.local_addr().map_err(|source| StartError::Listen {
+        address: config.listen.clone(),
+        source,
+    })?;
     let origin = format!("http://{addr}");
     if config.mode == Mode::Demo {
         config.allowed_origins.push(origin.clone());
@@ -159,7 +179,9 @@ pub async fn run(mut config: Config) -> Result<(), String> {
         limiter,
     };
     if state.config.mode == Mode::Demo {
-        crate::demo::seed(&state).await?;
+        crate::demo::seed(&state.db)
+            .await
+            .map_err(StartError::Seed)?;
         crate::demo::announce(&origin, &state.config.widget_dir);
     } else {
         let mut out = std::io::stdout();
@@ -185,5 +207,5 @@ pub async fn run(mut config: Config) -> Result<(), String> {
     .await;
     sweeper.abort();
     tracing::info!("stopped");
-    served.map_err(|e| format!("server error: {e}"))
+    served.map_err(StartError::Serve)
 }

@@ -4,9 +4,8 @@ use std::sync::Arc;
 
 use axum::http::{header, HeaderMap};
 
-use crate::config::{key_digest, Merchant};
+use crate::config::{key_digest, Config, Merchant};
 use crate::error::ApiError;
-use crate::routes::AppState;
 
 /// The token of `Authorization: Bearer <token>`, if present.
 #[must_use]
@@ -20,13 +19,16 @@ pub fn bearer(headers: &HeaderMap) -> Option<&str> {
 }
 
 /// The merchant whose secret key is presented.
-pub fn merchant(state: &AppState, headers: &HeaderMap) -> Result<Arc<Merchant>, ApiError> {
+///
+/// # Errors
+/// 401 `unauthorized` when the key is missing or unknown.
+pub fn merchant(config: &Config, headers: &HeaderMap) -> Result<Arc<Merchant>, ApiError> {
     let token = bearer(headers).ok_or_else(|| {
         ApiError::unauthorized(
             "missing merchant credentials; send Authorization: Bearer <merchant secret key>",
         )
     })?;
-    state.config.merchant_by_key(token).ok_or_else(|| {
+    config.merchant_by_key(token).ok_or_else(|| {
         ApiError::unauthorized(
             "unknown merchant secret key; check the key in your server's configuration",
         )
@@ -34,11 +36,14 @@ pub fn merchant(state: &AppState, headers: &HeaderMap) -> Result<Arc<Merchant>, 
 }
 
 /// Succeeds when the admin key is presented.
-pub fn admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
+///
+/// # Errors
+/// 401 `unauthorized` when it is missing or wrong, or the server has none.
+pub fn admin(config: &Config, headers: &HeaderMap) -> Result<(), ApiError> {
     let token = bearer(headers).ok_or_else(|| {
         ApiError::unauthorized("missing admin credentials; send Authorization: Bearer <admin key>")
     })?;
-    match state.config.admin_key_digest {
+    match config.admin_key_digest {
         Some(d) if d == key_digest(token) => Ok(()),
         Some(_) => Err(ApiError::unauthorized(
             "wrong admin key; use the admin_key of the server's configuration",
@@ -50,6 +55,9 @@ pub fn admin(state: &AppState, headers: &HeaderMap) -> Result<(), ApiError> {
 }
 
 /// Checks the session's client secret.
+///
+/// # Errors
+/// 401 `unauthorized` when it is missing or belongs to another session.
 pub fn client_secret(headers: &HeaderMap, expected: &str) -> Result<(), ApiError> {
     let token = bearer(headers).ok_or_else(|| {
         ApiError::unauthorized(

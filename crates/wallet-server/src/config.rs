@@ -105,6 +105,25 @@ pub struct Config {
     pub merchants: HashMap<[u8; 32], Arc<Merchant>>,
 }
 
+/// Why the configuration cannot be used; each message says what to change.
+#[derive(Debug, thiserror::Error)]
+pub enum ConfigError {
+    #[error("cannot read the configuration file {path}; pass an existing file with --config")]
+    Read {
+        path: PathBuf,
+        #[source]
+        source: std::io::Error,
+    },
+    #[error("the configuration file {path} is not valid; see crates/wallet-server/README.md for the keys")]
+    Parse {
+        path: PathBuf,
+        #[source]
+        source: toml::de::Error,
+    },
+    #[error("{0}")]
+    Invalid(String),
+}
+
 /// SHA-256 of a key: keys are looked up and compared by digest, never kept in clear.
 #[must_use]
 pub fn key_digest(key: &str) -> [u8; 32] {
@@ -115,27 +134,25 @@ fn env(name: &str) -> Option<String> {
     std::env::var(name).ok().filter(|v| !v.trim().is_empty())
 }
 
-fn env_number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, String> {
+fn env_number<T: std::str::FromStr>(name: &str) -> Result<Option<T>, ConfigError> {
     match env(name) {
         None => Ok(None),
         Some(v) => v.trim().parse().map(Some).map_err(|_| {
-            format!("{name}={v:?} is not a whole non-negative number; set it to e.g. 60")
+            ConfigError::Invalid(format!(
+                "{name}={v:?} is not a whole non-negative number; set it to e.g. 60"
+            ))
         }),
     }
 }
 
-fn read_file(path: &Path) -> Result<FileConfig, String> {
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        format!(
-            "cannot read the configuration file {}: {e}; pass an existing file with --config",
-            path.display()
-        )
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
     })?;
-    toml::from_str(&text).map_err(|e| {
-        format!(
-            "the configuration file {} is not valid: {e}; see crates/wallet-server/README.md for the keys",
-            path.display()
-        )
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
     })
 }
 
@@ -147,53 +164,39 @@ fn is_origin(o: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ', '@']) && r.is_ascii())
 }
 
-/// The merchant, origins and keys of DESIGN.md *Demo mode*.
-fn demo_file() -> FileConfig {
-    let policy = Policy {
-        accepting_third_party: vec!["m-partner".to_owned()],
-        ..Policy::default()
-    };
-    FileConfig {
-        admin_key: Some(crate::demo::ADMIN_KEY.to_owned()),
-        sandbox: Some(true),
-        merchants: vec![MerchantFile {
-            id: crate::demo::MERCHANT_ID.to_owned(),
-            secret_key: crate::demo::MERCHANT_KEY.to_owned(),
-            policy: Some(policy),
-            methods: None,
-            allowed_origins: vec!["http://127.0.0.1:8080".to_owned()],
-        }],
-        ..FileConfig::default()
-    }
-}
-
-fn secs(value: Option<u64>, default: u64, name: &str) -> Result<i64, String> {
+fn secs(value: Option<u64>, default: u64, name: &str) -> Result<i64, ConfigError> {
     let v = value.unwrap_or(default);
     if v == 0 {
-        return Err(format!("{name} must be at least 1 second"));
+        return Err(ConfigError::Invalid(format!(
+            "{name} must be at least 1 second"
+        )));
     }
-    i64::try_from(v).map_err(|_| format!("{name} is too large; use at most a few days in seconds"))
+    i64::try_from(v).map_err(|_| {
+        ConfigError::Invalid(format!(
+            "{name} is too large; use at most a few days in seconds"
+        ))
+    })
 }
 
 impl Config {
-    /// Resolves flags, environment, file and defaults.
-    pub fn load(mode: Mode, cli: &Cli) -> Result<Config, String> {
-        let mut file = match (&cli.config, mode) {
-            (Some(path), _) => read_file(path)?,
-            (None, Mode::Demo) => demo_file(),
-            (None, Mode::Serve) => FileConfig::default(),
+    /// Resolves flags, environment, file and defaults. `preset` (the demo's fixed values)
+    /// stands in for a missing file, and fills what a given file leaves out: its admin
+    /// key, sandbox switch and merchants whose id the file does not use.
+    ///
+    /// # Errors
+    /// [`ConfigError`] naming the file, variable or key to fix.
+    pub fn load(mode: Mode, cli: &Cli, preset: Option<FileConfig>) -> Result<Config, ConfigError> {
+        let mut file = match &cli.config {
+            Some(path) => read_file(path)?,
+            None => preset.clone().unwrap_or_default(),
         };
-        if mode == Mode::Demo && cli.config.is_some() {
-            // A demo with a file keeps the fixed demo values and adds the file's merchants.
-            let demo = demo_file();
-            file.admin_key = file.admin_key.or(demo.admin_key);
-            file.sandbox = file.sandbox.or(demo.sandbox);
-            if !file
-                .merchants
-                .iter()
-                .any(|m| m.id == crate::demo::MERCHANT_ID)
-            {
-                file.merchants.extend(demo.merchants);
+        if let (Some(preset), Some(_)) = (preset, &cli.config) {
+            file.admin_key = file.admin_key.or(preset.admin_key);
+            file.sandbox = file.sandbox.or(preset.sandbox);
+            for m in preset.merchants {
+                if !file.merchants.iter().any(|f| f.id == m.id) {
+                    file.merchants.push(m);
+                }
             }
         }
         let listen = cli
@@ -215,10 +218,10 @@ impl Config {
         let mut allowed_origins = file.allowed_origins;
         for m in file.merchants {
             if m.id.trim().is_empty() || m.secret_key.len() < 8 {
-                return Err(format!(
+                return Err(ConfigError::Invalid(format!(
                     "merchant {:?}: needs a non-empty id and a secret_key of at least 8 characters",
                     m.id
-                ));
+                )));
             }
             allowed_origins.extend(m.allowed_origins.iter().cloned());
             let merchant = Merchant {
@@ -231,7 +234,9 @@ impl Config {
                 .insert(key_digest(&m.secret_key), Arc::new(merchant))
                 .is_some()
             {
-                return Err("two merchants share a secret_key; give each its own".to_owned());
+                return Err(ConfigError::Invalid(
+                    "two merchants share a secret_key; give each its own".to_owned(),
+                ));
             }
         }
         if let Some(extra) = env("BC_ALLOWED_ORIGINS") {
@@ -240,9 +245,9 @@ impl Config {
         allowed_origins.sort();
         allowed_origins.dedup();
         if let Some(bad) = allowed_origins.iter().find(|o| !is_origin(o)) {
-            return Err(format!(
+            return Err(ConfigError::Invalid(format!(
                 "allowed origin {bad:?} is not an origin; write scheme, host and port only, like \"https://shop.example\""
-            ));
+            )));
         }
         let sandbox = match env("BC_SANDBOX") {
             Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),

@@ -1,28 +1,49 @@
-//! The one error shape of the API: `{"error":{"code","message",…extras}}`, for our own
-//! errors and for every rejection axum or a layer would otherwise answer in plain text.
+//! The one error type of the server and the one place it becomes the API's error body
+//! `{"error":{"code","message",…extras}}` (DESIGN.md *Sessions, intents and signatures*).
+//!
+//! [`ApiError`] is an answer the client can act on (a 4xx with an [`ErrorCode`]);
+//! [`ServerError`] adds the failures the client cannot fix — the database, the ledger,
+//! corrupt stored data — each keeping its cause (`source()`), logged once and answered as
+//! 500 `internal_error` without internals.
 
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
+use checkout_core::ErrorCode;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-/// An error answer: status, code, message and extra fields (`attempts_left`, `quote`, …).
+use crate::ledger::LedgerError;
+
+/// Any error a cause can be boxed from.
+pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
+
+/// An error answer the client can act on: status, code, message and extra fields
+/// (`attempts_left`, `quote`, `path`, …; see `docs/DESIGN-NOTES.md` *Error extras*).
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub status: StatusCode,
-    pub code: &'static str,
+    pub code: ErrorCode,
     pub message: String,
     pub extra: Map<String, Value>,
 }
 
 impl ApiError {
-    pub fn new(status: StatusCode, code: &'static str, message: impl Into<String>) -> ApiError {
+    /// An error with the status the contract gives `code` ([`ErrorCode::http_status`]).
+    pub fn new(code: ErrorCode, message: impl Into<String>) -> ApiError {
         ApiError {
-            status,
+            status: StatusCode::from_u16(code.http_status())
+                .unwrap_or(StatusCode::INTERNAL_SERVER_ERROR),
             code,
             message: message.into(),
             extra: Map::new(),
         }
+    }
+
+    /// The same error with another status (415 for a body that is not JSON).
+    #[must_use]
+    pub fn with_status(mut self, status: StatusCode) -> ApiError {
+        self.status = status;
+        self
     }
 
     /// Adds an extra field next to `code` and `message`.
@@ -38,7 +59,7 @@ impl ApiError {
     /// 400 `invalid_request` from a core error, with `path` when a field is at fault.
     #[must_use]
     pub fn invalid(e: &checkout_core::Error) -> ApiError {
-        let err = ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", e.to_string());
+        let err = ApiError::new(ErrorCode::InvalidRequest, e.to_string());
         if e.path().is_empty() {
             err
         } else {
@@ -46,37 +67,23 @@ impl ApiError {
         }
     }
 
-    /// 400 `invalid_request` about one field.
+    /// 400 `invalid_request` about one field: `"<path>: <message>"` and `path`.
     #[must_use]
     pub fn field(path: &str, message: impl Into<String>) -> ApiError {
         let message = format!("{path}: {}", message.into());
-        ApiError::new(StatusCode::BAD_REQUEST, "invalid_request", message).with("path", path)
+        ApiError::new(ErrorCode::InvalidRequest, message).with("path", path)
     }
 
+    /// 401 `unauthorized`.
     pub fn unauthorized(message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::UNAUTHORIZED, "unauthorized", message)
+        ApiError::new(ErrorCode::Unauthorized, message)
     }
 
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> ApiError {
-        ApiError::new(StatusCode::NOT_FOUND, code, message)
-    }
-
-    /// 500: logs the cause (never a secret: causes are database and IO errors) and
-    /// answers without internals.
-    pub fn internal(context: &str, cause: impl std::fmt::Display) -> ApiError {
-        tracing::error!(%cause, "{context}");
-        ApiError::new(
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "internal_error",
-            "the server failed to handle this request; retry with the same Idempotency-Key, and report it if it persists",
-        )
-    }
-
-    /// The JSON body.
+    /// The JSON body `{"error":{"code","message",…extras}}`.
     #[must_use]
     pub fn body(&self) -> Value {
         let mut inner = Map::new();
-        inner.insert("code".to_owned(), Value::from(self.code));
+        inner.insert("code".to_owned(), Value::from(self.code.code()));
         inner.insert("message".to_owned(), Value::from(self.message.clone()));
         for (k, v) in &self.extra {
             inner.insert(k.clone(), v.clone());
@@ -87,26 +94,104 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> ApiError {
-        ApiError::internal("database error", e)
+/// Everything a request can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum ServerError {
+    /// An answer for the client (4xx, or 5xx the client may retry).
+    #[error("{}: {}", .0.code, .0.message)]
+    Api(ApiError),
+    /// The database failed (connection, constraint, serialization).
+    #[error("database error")]
+    Database(#[from] sqlx::Error),
+    /// The ledger refused a posting the caller did not expect it to refuse: a bug.
+    #[error("ledger posting refused")]
+    Ledger(#[from] LedgerError),
+    /// Anything else the client cannot fix: corrupt stored data, a failed task.
+    #[error("{context}")]
+    Internal {
+        context: &'static str,
+        #[source]
+        source: BoxError,
+    },
+}
+
+impl From<ApiError> for ServerError {
+    fn from(e: ApiError) -> ServerError {
+        ServerError::Api(e)
     }
+}
+
+impl ServerError {
+    /// An internal failure with its cause.
+    pub fn internal(context: &'static str, source: impl Into<BoxError>) -> ServerError {
+        ServerError::Internal {
+            context,
+            source: source.into(),
+        }
+    }
+
+    /// The HTTP status of the answer.
+    #[must_use]
+    pub fn status_code(&self) -> StatusCode {
+        match self {
+            ServerError::Api(e) => e.status,
+            _ => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    /// The API code of the answer.
+    #[must_use]
+    pub fn code(&self) -> ErrorCode {
+        match self {
+            ServerError::Api(e) => e.code,
+            _ => ErrorCode::InternalError,
+        }
+    }
+
+    /// The answer: the error itself, or — logged here with its causes, never a secret
+    /// (causes are database, IO and data errors) — 500 `internal_error` without internals.
+    #[must_use]
+    pub fn into_api_error(self) -> ApiError {
+        match self {
+            ServerError::Api(e) => e,
+            other => {
+                let mut causes = String::new();
+                let mut source = std::error::Error::source(&other);
+                while let Some(cause) = source {
+                    causes.push_str(": ");
+                    causes.push_str(&cause.to_string());
+                    source = cause.source();
+                }
+                tracing::error!(error = %other, causes = %causes, "request failed");
+                ApiError::new(
+                    ErrorCode::InternalError,
+                    "the server failed to handle this request; retry with the same Idempotency-Key, and report it if it persists",
+                )
+            }
+        }
+    }
+}
+
+/// The error answer, with `Retry-After` when it carries `retry_after`.
+fn error_response(e: &ApiError) -> Response {
+    let mut response = Reply::from(e).into_response();
+    if let Some(secs) = e.extra.get("retry_after").and_then(Value::as_u64) {
+        if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
+            response.headers_mut().insert(header::RETRY_AFTER, v);
+        }
+    }
+    response
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
-        let body = self.body().to_string();
-        let mut response = (self.status, body).into_response();
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        if let Some(secs) = self.extra.get("retry_after").and_then(Value::as_u64) {
-            if let Ok(v) = HeaderValue::from_str(&secs.to_string()) {
-                response.headers_mut().insert(header::RETRY_AFTER, v);
-            }
-        }
-        response
+        error_response(&self)
+    }
+}
+
+impl IntoResponse for ServerError {
+    fn into_response(self) -> Response {
+        error_response(&self.into_api_error())
     }
 }
 
@@ -118,6 +203,7 @@ pub struct Reply {
 }
 
 impl Reply {
+    /// `value` as JSON with `status`.
     #[must_use]
     pub fn json(status: StatusCode, value: &impl Serialize) -> Reply {
         Reply {
@@ -127,12 +213,18 @@ impl Reply {
     }
 }
 
-impl From<ApiError> for Reply {
-    fn from(e: ApiError) -> Reply {
+impl From<&ApiError> for Reply {
+    fn from(e: &ApiError) -> Reply {
         Reply {
             status: e.status,
             body: e.body().to_string(),
         }
+    }
+}
+
+impl From<ServerError> for Reply {
+    fn from(e: ServerError) -> Reply {
+        Reply::from(&e.into_api_error())
     }
 }
 
@@ -149,16 +241,48 @@ impl IntoResponse for Reply {
 
 /// Answers for requests no route takes.
 pub async fn route_not_found() -> ApiError {
-    ApiError::not_found(
-        "not_found",
+    ApiError::new(
+        ErrorCode::NotFound,
         "no such endpoint; see /v1/openapi.json for the API",
     )
 }
 
+/// Answers for a route that does not take the request's method.
 pub async fn method_not_allowed() -> ApiError {
     ApiError::new(
-        StatusCode::METHOD_NOT_ALLOWED,
-        "method_not_allowed",
+        ErrorCode::MethodNotAllowed,
         "this endpoint does not take this HTTP method; see /v1/openapi.json",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{ApiError, ServerError};
+    use axum::http::StatusCode;
+    use checkout_core::ErrorCode;
+
+    #[test]
+    fn an_api_error_keeps_its_code_status_and_extras() {
+        let e = ServerError::from(
+            ApiError::new(ErrorCode::WrongPassword, "wrong").with("attempts_left", 4),
+        );
+        assert_eq!(e.status_code(), StatusCode::FORBIDDEN);
+        assert_eq!(e.code(), ErrorCode::WrongPassword);
+        let body = e.into_api_error().body();
+        assert_eq!(body["error"]["code"], "wrong_password");
+        assert_eq!(body["error"]["attempts_left"], 4);
+    }
+
+    #[test]
+    fn an_internal_error_keeps_its_cause_and_answers_without_it() {
+        let cause = std::io::Error::other("disk on fire");
+        let e = ServerError::internal("stored quote", cause);
+        assert_eq!(
+            std::error::Error::source(&e).map(ToString::to_string),
+            Some("disk on fire".to_owned())
+        );
+        assert_eq!(e.status_code(), StatusCode::INTERNAL_SERVER_ERROR);
+        let body = e.into_api_error().body().to_string();
+        assert!(body.contains("internal_error") && !body.contains("disk"));
+    }
 }

@@ -2,10 +2,11 @@
 //! of the request body and, once done, the exact status and body that were answered.
 
 use axum::http::{HeaderMap, StatusCode};
+use checkout_core::ErrorCode;
 
 use crate::db::Db;
-use crate::error::{ApiError, Reply};
-use crate::routes::AppState;
+use crate::error::{ApiError, Reply, ServerError};
+use crate::state::AppState;
 
 /// A stored key: request hash, state, answered status and body, when it was claimed.
 type StoredKey = (String, String, Option<i64>, Option<String>, i64);
@@ -20,6 +21,9 @@ pub enum Claim {
 }
 
 /// The `Idempotency-Key` header: 1–255 visible ASCII characters.
+///
+/// # Errors
+/// 400 `invalid_request` when it is malformed, or missing while `required`.
 pub fn key(headers: &HeaderMap, required: bool) -> Result<Option<String>, ApiError> {
     let Some(value) = headers.get("idempotency-key") else {
         return if required {
@@ -52,7 +56,7 @@ pub async fn claim(
     key: &str,
     body_hash: &str,
     now: i64,
-) -> Result<Claim, ApiError> {
+) -> Result<Claim, ServerError> {
     let inserted = sqlx::query(
         "INSERT INTO idempotency_keys (scope, key, request_hash, state, created_at) \
          VALUES ($1, $2, $3, 'running', $4) ON CONFLICT (scope, key) DO NOTHING",
@@ -81,10 +85,10 @@ pub async fn claim(
     };
     if hash != body_hash {
         return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "idempotency_conflict",
+            ErrorCode::IdempotencyConflict,
             "this Idempotency-Key was already used with a different request body; make a new key for a new attempt",
-        ));
+        )
+        .into());
     }
     if state == "running" {
         if created_at <= now - takeover_secs {
@@ -104,15 +108,15 @@ pub async fn claim(
             }
         }
         return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "request_in_progress",
+            ErrorCode::RequestInProgress,
             "a request with this Idempotency-Key is still being processed; retry in a moment with the same key",
-        ));
+        )
+        .into());
     }
     let status = status
         .and_then(|s| u16::try_from(s).ok())
         .and_then(|s| StatusCode::from_u16(s).ok())
-        .ok_or_else(|| ApiError::internal("stored idempotent status", "out of range"))?;
+        .ok_or_else(|| ServerError::internal("stored idempotent status", "out of range"))?;
     Ok(Claim::Replay(Reply {
         status,
         body: body.unwrap_or_default(),
@@ -120,7 +124,7 @@ pub async fn claim(
 }
 
 /// Stores the answer; a server error releases the key instead so that a retry runs again.
-pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<(), ApiError> {
+pub async fn finish(db: &Db, scope: &str, key: &str, reply: &Reply) -> Result<(), ServerError> {
     if reply.status.is_server_error() {
         sqlx::query("DELETE FROM idempotency_keys WHERE scope = $1 AND key = $2")
             .bind(scope)
@@ -139,7 +143,7 @@ pub async fn store<'e, E>(
     scope: &str,
     key: &str,
     reply: &Reply,
-) -> Result<(), ApiError>
+) -> Result<(), ServerError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
@@ -157,14 +161,18 @@ where
 }
 
 /// Runs `work` under an idempotency key (when there is one): a replay answers the stored
-/// reply; otherwise the reply of `work` is stored and answered.
+/// reply; otherwise the reply of `work` is stored and answered. A key left `running` for
+/// the configured `takeover_secs` is taken over.
+///
+/// # Errors
+/// 422 `idempotency_conflict`, 409 `request_in_progress`, or the database's error.
 pub async fn run<F>(
     state: &AppState,
     scope: &str,
     key: Option<&str>,
     body: &[u8],
     work: F,
-) -> Result<Reply, ApiError>
+) -> Result<Reply, ServerError>
 where
     F: std::future::Future<Output = Reply>,
 {

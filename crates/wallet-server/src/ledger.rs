@@ -10,25 +10,59 @@
 //! - `external:<method>:<currency>` — money entering or leaving through a payment method
 //!   (top-ups, second-method legs and their refunds); these go negative by design.
 
-use checkout_core::{Currency, Money};
+use checkout_core::{Currency, Method, Money};
 
 use crate::db::Tx;
 
 /// Why a posting was refused.
-#[derive(Debug)]
+#[derive(Debug, thiserror::Error)]
 pub enum LedgerError {
     /// The account would go below zero (or past the money bound).
-    Insufficient {
-        account: String,
-    },
+    #[error("account {account} would go below zero or past the money bound")]
+    Insufficient { account: String },
     /// The legs do not sum to zero: a bug in the caller.
+    #[error("the legs of the posting do not sum to zero")]
     Unbalanced,
-    Db(sqlx::Error),
+    /// The database failed.
+    #[error("the database failed during the posting")]
+    Db(#[from] sqlx::Error),
 }
 
-impl From<sqlx::Error> for LedgerError {
-    fn from(e: sqlx::Error) -> LedgerError {
-        LedgerError::Db(e)
+/// What a ledger transaction records (`ledger_transactions.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Balance paid to the merchant at once (no second method).
+    Payment,
+    /// Balance reserved while the second method runs (available → held).
+    Hold,
+    /// A hold paid to the merchant when the second method succeeded.
+    Capture,
+    /// The second method's leg, from its external account to the merchant.
+    SecondMethod,
+    /// A hold given back (held → available).
+    Release,
+    /// A refund's balance share back to the wallet.
+    Refund,
+    /// A refund's second-method share back to its external account.
+    RefundOther,
+    /// A recharge from a payment method.
+    TopUp,
+}
+
+impl Kind {
+    /// The stored code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Kind::Payment => "payment",
+            Kind::Hold => "hold",
+            Kind::Capture => "capture",
+            Kind::SecondMethod => "second_method",
+            Kind::Release => "release",
+            Kind::Refund => "refund",
+            Kind::RefundOther => "refund_other",
+            Kind::TopUp => "top_up",
+        }
     }
 }
 
@@ -87,30 +121,23 @@ pub fn merchant_settlement(merchant: &str, currency: Currency) -> Account {
 }
 
 #[must_use]
-pub fn external(method: &str, currency: Currency) -> Account {
+pub fn external(method: Method, currency: Currency) -> Account {
     Account {
-        id: format!("external:{method}:{currency}"),
+        id: format!("external:{}:{currency}", method.code()),
         kind: AccountKind::External,
     }
-}
-
-/// The largest balance a wallet may hold: the money bound (10^13 major units), so that a
-/// stored balance always reads back as valid money.
-fn wallet_ceiling(currency: Currency) -> i64 {
-    let mut ceiling: i64 = checkout_core::money::MAX_MAJOR_UNITS;
-    for _ in 0..currency.exponent() {
-        ceiling = ceiling.saturating_mul(10);
-    }
-    ceiling
 }
 
 /// Far inside i64 for the other accounts: every entry is at most 10^16 minor units.
 const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
 
 /// Moves `amount` from `from` to `to` as one ledger transaction of two entries.
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] when `from` would go below zero or `to` past its bound.
 pub async fn transfer(
     tx: &mut Tx,
-    kind: &str,
+    kind: Kind,
     reference: &str,
     from: &Account,
     to: &Account,
@@ -136,7 +163,7 @@ pub async fn transfer(
 /// must sum to zero.
 pub async fn post(
     tx: &mut Tx,
-    kind: &str,
+    kind: Kind,
     reference: &str,
     currency: Currency,
     legs: &[(Account, i64)],
@@ -155,7 +182,7 @@ pub async fn post(
          VALUES ($1, $2, $3, $4, $5)",
     )
     .bind(&txn_id)
-    .bind(kind)
+    .bind(kind.code())
     .bind(reference)
     .bind(currency.code())
     .bind(now)
@@ -178,7 +205,10 @@ pub async fn post(
         .await?;
         let (floor, ceiling) = match account.kind {
             AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
-            AccountKind::WalletAvailable | AccountKind::WalletHeld => (0, wallet_ceiling(currency)),
+            // The money bound (10^13 major units): a stored balance reads back as valid money.
+            AccountKind::WalletAvailable | AccountKind::WalletHeld => {
+                (0, Money::max_minor(currency))
+            }
             AccountKind::MerchantSettlement => (0, OTHER_CEILING),
         };
         // The guard in SQL, not only in code: concurrent postings cannot both pass it.

@@ -6,18 +6,24 @@
 
 pub mod app;
 pub mod auth;
+pub mod checkout;
 pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod extract;
 pub mod idempotency;
 pub mod ledger;
 pub mod openapi;
 pub mod password;
 pub mod payments;
 pub mod ratelimit;
+pub mod refunds;
 pub mod routes;
 pub mod sandbox;
+pub mod state;
 pub mod sweeper;
 pub mod telemetry;
 pub mod util;
+pub mod views;
+pub mod wallets;

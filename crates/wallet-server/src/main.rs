@@ -31,14 +31,14 @@ enum Command {
 fn main() -> ExitCode {
     let args = Args::parse();
     wallet_server::telemetry::init();
-    let (mode, cli) = match args.command {
-        Command::Serve(cli) => (Mode::Serve, cli),
-        Command::Demo(cli) => (Mode::Demo, cli),
+    let (mode, cli, preset) = match args.command {
+        Command::Serve(cli) => (Mode::Serve, cli, None),
+        Command::Demo(cli) => (Mode::Demo, cli, Some(wallet_server::demo::preset())),
     };
-    let config = match Config::load(mode, &cli) {
+    let config = match Config::load(mode, &cli, preset) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("wallet-server: {e}");
+            eprintln!("wallet-server: {}", with_causes(&e));
             return ExitCode::from(2);
         }
     };
@@ -55,8 +55,20 @@ fn main() -> ExitCode {
     match runtime.block_on(wallet_server::app::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            eprintln!("wallet-server: {e}");
+            eprintln!("wallet-server: {}", with_causes(&e));
             ExitCode::FAILURE
         }
     }
+}
+
+/// The error and each of its causes, `: `-separated: the whole story on one line.
+fn with_causes(e: &dyn std::error::Error) -> String {
+    let mut text = e.to_string();
+    let mut source = e.source();
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
 }

@@ -5,44 +5,46 @@ use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
 use argon2::Argon2;
-use axum::http::StatusCode;
+use checkout_core::ErrorCode;
 
 use crate::db::Db;
-use crate::error::ApiError;
+use crate::error::{ApiError, ServerError};
 use crate::util::rfc3339;
 
 /// Wrong passwords in a row that lock the wallet.
 pub const MAX_ATTEMPTS: i64 = 5;
 
 /// The PHC string of an Argon2id hash (default parameters: 19 MiB, 2 passes).
-pub async fn hash(password: String) -> Result<String, ApiError> {
+///
+/// # Errors
+/// Internal when hashing fails.
+pub async fn hash(password: String) -> Result<String, ServerError> {
     tokio::task::spawn_blocking(move || {
         let salt = SaltString::generate(&mut OsRng);
         Argon2::default()
             .hash_password(password.as_bytes(), &salt)
             .map(|h| h.to_string())
-            .map_err(|e| ApiError::internal("hashing a payment password", e))
+            .map_err(|e| ServerError::internal("hashing a payment password", e.to_string()))
     })
     .await
-    .map_err(|e| ApiError::internal("password hashing task", e))?
+    .map_err(|e| ServerError::internal("password hashing task", e))?
 }
 
-async fn verify(phc: String, password: String) -> Result<bool, ApiError> {
+async fn verify(phc: String, password: String) -> Result<bool, ServerError> {
     tokio::task::spawn_blocking(move || {
-        let parsed =
-            PasswordHash::new(&phc).map_err(|e| ApiError::internal("stored password hash", e))?;
+        let parsed = PasswordHash::new(&phc)
+            .map_err(|e| ServerError::internal("stored password hash", e.to_string()))?;
         Ok(Argon2::default()
             .verify_password(password.as_bytes(), &parsed)
             .is_ok())
     })
     .await
-    .map_err(|e| ApiError::internal("password verification task", e))?
+    .map_err(|e| ServerError::internal("password verification task", e))?
 }
 
 fn locked(until: i64) -> ApiError {
     ApiError::new(
-        StatusCode::LOCKED,
-        "password_locked",
+        ErrorCode::PasswordLocked,
         format!(
             "too many wrong payment passwords: the wallet is locked until {}; try again after that",
             rfc3339(until)
@@ -53,13 +55,16 @@ fn locked(until: i64) -> ApiError {
 
 /// Checks the wallet's payment password: 423 while locked, 403 with `attempts_left` when
 /// wrong, 423 when this wrong try is the one that locks it.
+///
+/// # Errors
+/// 423 `password_locked`, 403 `wrong_password`, 402 `insufficient_balance` without a wallet.
 pub async fn check(
     db: &Db,
     shopper: &str,
     password: &str,
     now: i64,
     lockout_secs: i64,
-) -> Result<(), ApiError> {
+) -> Result<(), ServerError> {
     let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
         "SELECT password_hash, failed_attempts, locked_until FROM wallets WHERE shopper_id = $1",
     )
@@ -68,14 +73,14 @@ pub async fn check(
     .await?;
     let Some((phc, _, locked_until)) = row else {
         return Err(ApiError::new(
-            StatusCode::PAYMENT_REQUIRED,
-            "insufficient_balance",
+            ErrorCode::InsufficientBalance,
             "the shopper has no wallet yet, so nothing can be paid from balance; pay with another method",
-        ));
+        )
+        .into());
     };
     if let Some(until) = locked_until {
         if until > now {
-            return Err(locked(until));
+            return Err(locked(until).into());
         }
         // The lock has run out: the count starts again.
         sqlx::query(
@@ -113,13 +118,13 @@ pub async fn check(
             .bind(until)
             .execute(&db.pool)
             .await?;
-        return Err(locked(until).with("attempts_left", 0));
+        return Err(locked(until).with("attempts_left", 0).into());
     }
     let left = MAX_ATTEMPTS - failed;
     Err(ApiError::new(
-        StatusCode::FORBIDDEN,
-        "wrong_password",
+        ErrorCode::WrongPassword,
         format!("wrong payment password; {left} attempts left before the wallet locks"),
     )
-    .with("attempts_left", left))
+    .with("attempts_left", left)
+    .into())
 }

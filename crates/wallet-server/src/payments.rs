@@ -2,14 +2,13 @@
 //! release it when it fails, is abandoned or the hold expires. Each is one transaction
 //! guarded by the intent's status transition, so a hold is settled exactly once.
 
-use axum::http::StatusCode;
-use checkout_core::Method;
+use checkout_core::{CancelReason, ErrorCode, IntentStatus, Method, SessionStatus};
 
-use crate::db::sessions::{load_intent, IntentRow};
+use crate::db::rows::{load_intent, IntentRow};
 use crate::db::Db;
-use crate::error::ApiError;
-use crate::ledger::{self, LedgerError};
-use crate::util::{currency, money};
+use crate::error::{ApiError, ServerError};
+use crate::ledger::{self, Kind};
+use crate::util::money;
 
 /// How a pending intent ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -21,146 +20,150 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    fn reason(self) -> &'static str {
+    /// The status the intent ends in, and why it was canceled.
+    fn ends_in(self) -> (IntentStatus, Option<CancelReason>) {
         match self {
-            Outcome::Approved => "approved",
-            Outcome::Declined => "declined",
-            Outcome::Abandoned => "abandoned",
-            Outcome::Expired => "expired",
+            Outcome::Approved => (IntentStatus::Succeeded, None),
+            Outcome::Declined => (IntentStatus::Canceled, Some(CancelReason::Declined)),
+            Outcome::Abandoned => (IntentStatus::Canceled, Some(CancelReason::Abandoned)),
+            Outcome::Expired => (IntentStatus::Canceled, Some(CancelReason::Expired)),
         }
-    }
-}
-
-fn ledger_failure(e: LedgerError) -> ApiError {
-    match e {
-        LedgerError::Db(e) => e.into(),
-        other => ApiError::internal("settling a hold", format!("{other:?}")),
     }
 }
 
 /// Ends a `requires_action` intent. Answers the intent as it is afterwards; an intent
 /// that already ended answers 409 `intent_not_pending` (unless it ended the same way,
-/// which answers it unchanged, so that retried approvals are harmless).
+/// which answers it unchanged, so that retried approvals are harmless). `now` is unix
+/// seconds.
+///
+/// # Errors
+/// 404 `intent_not_found`; 409 `intent_not_pending` with `status`.
 pub async fn finish(
     db: &Db,
     intent_id: &str,
     outcome: Outcome,
     now: i64,
-) -> Result<IntentRow, ApiError> {
+) -> Result<IntentRow, ServerError> {
     let intent = load_intent(&db.pool, intent_id)
         .await?
-        .ok_or_else(|| ApiError::not_found("intent_not_found", "no payment intent has this id"))?;
+        .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
     let mut tx = db.begin().await?;
-    let (status, guard) = match outcome {
+    let (status, reason) = outcome.ends_in();
+    let guard = match outcome {
         // An approval after the hold expired must not capture: the sweeper releases it.
-        Outcome::Approved => ("succeeded", " AND hold_expires_at > $4"),
-        Outcome::Expired => ("canceled", " AND hold_expires_at <= $4"),
-        Outcome::Declined | Outcome::Abandoned => ("canceled", " AND $4 = $4"),
+        Outcome::Approved => " AND hold_expires_at > $4",
+        Outcome::Expired => " AND hold_expires_at <= $4",
+        Outcome::Declined | Outcome::Abandoned => " AND $4 = $4",
     };
     let sql = format!(
         "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
-         WHERE id = $1 AND status = 'requires_action'{guard}"
+         WHERE id = $1 AND status = $5{guard}"
     );
     let changed = sqlx::query(&sql)
         .bind(intent_id)
-        .bind(status)
-        .bind((status == "canceled").then_some(outcome.reason()))
+        .bind(status.code())
+        .bind(reason.map(CancelReason::code))
         .bind(now)
+        .bind(IntentStatus::RequiresAction.code())
         .execute(&mut *tx)
         .await?
         .rows_affected();
     if changed == 0 {
         tx.rollback().await?;
         let current = load_intent(&db.pool, intent_id).await?.unwrap_or(intent);
-        let same = (current.status == "succeeded" && outcome == Outcome::Approved)
-            || (current.status == "canceled" && outcome != Outcome::Approved);
-        if same {
-            return Ok(current);
-        }
-        let why = if current.status == "requires_action" {
-            "its hold has expired and is being released".to_owned()
-        } else {
-            format!("it is already {}", current.status)
+        return match current.status {
+            // Ended the same way before: a retried approval or decline is harmless.
+            s if s == status => Ok(current),
+            IntentStatus::RequiresAction => Err(not_pending(
+                current.status,
+                "its hold has expired and is being released",
+            )),
+            IntentStatus::Succeeded | IntentStatus::Canceled => Err(not_pending(
+                current.status,
+                &format!("it is already {}", current.status),
+            )),
         };
-        return Err(ApiError::new(
-            StatusCode::CONFLICT,
-            "intent_not_pending",
-            format!("this intent no longer waits for its second method: {why}; start a new payment from the checkout"),
-        )
-        .with("status", current.status));
     }
-    let c = currency(&intent.currency)?;
+    let c = intent.currency;
     let held = ledger::wallet_held(&intent.shopper_id);
     let balance_part = money(intent.balance_amount, c)?;
-    if status == "succeeded" {
+    if status == IntentStatus::Succeeded {
         let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
         ledger::transfer(
             &mut tx,
-            "capture",
+            Kind::Capture,
             &intent.id,
             &held,
             &settlement,
             balance_part,
             now,
         )
-        .await
-        .map_err(ledger_failure)?;
-        let method = intent
-            .other_method
-            .as_deref()
-            .unwrap_or(Method::BankCard.code());
+        .await?;
+        let method = intent.other_method.unwrap_or(Method::BankCard);
         let other = money(intent.other_amount, c)?;
         ledger::transfer(
             &mut tx,
-            "second_method",
+            Kind::SecondMethod,
             &intent.id,
             &ledger::external(method, c),
             &settlement,
             other,
             now,
         )
-        .await
-        .map_err(ledger_failure)?;
-        sqlx::query("UPDATE sessions SET status = 'completed' WHERE id = $1")
+        .await?;
+        sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1")
             .bind(&intent.session_id)
+            .bind(SessionStatus::Completed.code())
             .execute(&mut *tx)
             .await?;
     } else {
         let available = ledger::wallet_available(&intent.shopper_id);
         ledger::transfer(
             &mut tx,
-            "release",
+            Kind::Release,
             &intent.id,
             &held,
             &available,
             balance_part,
             now,
         )
-        .await
-        .map_err(ledger_failure)?;
-        // The shopper may try again (an expired session stays expired for readers).
-        sqlx::query(
-            "UPDATE sessions SET status = 'open' WHERE id = $1 AND status = 'awaiting_payment'",
-        )
-        .bind(&intent.session_id)
-        .execute(&mut *tx)
         .await?;
+        // The shopper may try again (an expired session stays expired for readers).
+        sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3")
+            .bind(&intent.session_id)
+            .bind(SessionStatus::Open.code())
+            .bind(SessionStatus::AwaitingPayment.code())
+            .execute(&mut *tx)
+            .await?;
     }
     tx.commit().await?;
-    tracing::info!(intent = %intent.id, outcome = outcome.reason(), "second method finished");
+    tracing::info!(intent = %intent.id, ?outcome, "second method finished");
     load_intent(&db.pool, intent_id)
         .await?
-        .ok_or_else(|| ApiError::internal("intent", "vanished after commit"))
+        .ok_or_else(|| ServerError::internal("intent", "vanished after commit"))
 }
 
-/// Releases every hold whose time is up. Returns how many were released.
-pub async fn expire_holds(db: &Db, now: i64) -> Result<usize, ApiError> {
-    let ids: Vec<String> = sqlx::query_scalar(
-        "SELECT id FROM intents WHERE status = 'requires_action' AND hold_expires_at <= $1",
+fn not_pending(status: IntentStatus, why: &str) -> ServerError {
+    ApiError::new(
+        ErrorCode::IntentNotPending,
+        format!("this intent no longer waits for its second method: {why}; start a new payment from the checkout"),
     )
-    .bind(now)
-    .fetch_all(&db.pool)
-    .await?;
+    .with("status", status)
+    .into()
+}
+
+/// Releases every hold whose time is up at `now` (unix seconds). Returns how many were
+/// released.
+///
+/// # Errors
+/// The database's.
+pub async fn expire_holds(db: &Db, now: i64) -> Result<usize, ServerError> {
+    let ids: Vec<String> =
+        sqlx::query_scalar("SELECT id FROM intents WHERE status = $2 AND hold_expires_at <= $1")
+            .bind(now)
+            .bind(IntentStatus::RequiresAction.code())
+            .fetch_all(&db.pool)
+            .await?;
     let mut released = 0;
     for id in ids {
         if finish(db, &id, Outcome::Expired, now).await.is_ok() {

@@ -4,15 +4,15 @@
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use axum::extract::{ConnectInfo, Request, State};
-use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
+use checkout_core::ErrorCode;
+
 use crate::error::ApiError;
-use crate::routes::AppState;
 
 const WINDOW_SECS: i64 = 60;
 
@@ -25,6 +25,7 @@ pub struct RateLimiter {
 }
 
 impl RateLimiter {
+    /// Limits per minute; 0 turns a limit off.
     #[must_use]
     pub fn new(ip_per_min: u32, session_per_min: u32) -> RateLimiter {
         RateLimiter {
@@ -68,21 +69,19 @@ fn session_of(path: &str) -> Option<&str> {
 
 fn limited(retry_after: i64, what: &str) -> Response {
     ApiError::new(
-        StatusCode::TOO_MANY_REQUESTS,
-        "rate_limited",
+        ErrorCode::RateLimited,
         format!("too many requests {what}; wait {retry_after} s (Retry-After) and try again"),
     )
     .with("retry_after", retry_after)
     .into_response()
 }
 
-/// The middleware.
-pub async fn limit(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// The middleware: 429 `rate_limited` with `Retry-After` over a limit.
+pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: Next) -> Response {
     // Health checks come from the platform, not from clients: never limit them.
     if req.uri().path() == "/healthz" {
         return next.run(req).await;
     }
-    let limiter = &state.limiter;
     let now = crate::util::now();
     let ip = req
         .extensions()

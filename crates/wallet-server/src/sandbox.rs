@@ -8,12 +8,15 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
-use crate::db::sessions::{load_intent, load_session, IntentRow};
-use crate::error::{ApiError, Reply};
+use checkout_core::{CancelReason, ErrorCode, IntentStatus};
+
+use crate::db::rows::{load_intent, load_session, IntentRow};
+use crate::error::{ApiError, Reply, ServerError};
+use crate::extract::{base_url, RawBody};
 use crate::payments::{finish, Outcome};
-use crate::routes::intent_view::{base_url, intent_json};
-use crate::routes::{AppState, RawBody};
-use crate::util::{currency, html_escape, money, now, STRICT_CSP};
+use crate::state::AppState;
+use crate::util::{html_escape, money, now, STRICT_CSP};
+use crate::views::IntentView;
 
 const CSS: &str = include_str!("assets/sandbox.css");
 
@@ -42,15 +45,15 @@ async fn act(
     id: &str,
     headers: &HeaderMap,
     outcome: Outcome,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServerError> {
     let result = finish(&state.db, id, outcome, now()).await;
     if is_form(headers) {
         // A person clicked a button: show the page again, now with the outcome.
         return Ok(Redirect::to(&format!("/v1/sandbox/intents/{id}")).into_response());
     }
     let row = result?;
-    let base = base_url(state, headers);
-    Ok(Reply::json(StatusCode::OK, &intent_json(&row, &base)?).into_response())
+    let base = base_url(state.config.public_url.as_deref(), headers);
+    Ok(Reply::json(StatusCode::OK, &IntentView::of(&row, &base)?).into_response())
 }
 
 async fn approve(
@@ -58,7 +61,7 @@ async fn approve(
     Path(id): Path<String>,
     headers: HeaderMap,
     _b: RawBody,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServerError> {
     act(&s, &id, &headers, Outcome::Approved).await
 }
 
@@ -67,7 +70,7 @@ async fn decline(
     Path(id): Path<String>,
     headers: HeaderMap,
     _b: RawBody,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServerError> {
     act(&s, &id, &headers, Outcome::Declined).await
 }
 
@@ -76,35 +79,40 @@ async fn abandon(
     Path(id): Path<String>,
     headers: HeaderMap,
     _b: RawBody,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServerError> {
     act(&s, &id, &headers, Outcome::Abandoned).await
 }
 
 fn status_text(row: &IntentRow) -> &'static str {
-    match (row.status.as_str(), row.cancel_reason.as_deref()) {
-        ("requires_action", _) => "Waiting for you to approve or decline this payment.",
-        ("succeeded", _) => "Approved: the payment succeeded. You can close this page.",
-        (_, Some("expired")) => {
+    match (row.status, row.cancel_reason) {
+        (IntentStatus::RequiresAction, _) => "Waiting for you to approve or decline this payment.",
+        (IntentStatus::Succeeded, _) => "Approved: the payment succeeded. You can close this page.",
+        (IntentStatus::Canceled, Some(CancelReason::Expired)) => {
             "The hold expired before approval; the balance was returned to the wallet."
         }
-        (_, Some("abandoned")) => {
+        (IntentStatus::Canceled, Some(CancelReason::Abandoned)) => {
             "Abandoned: nothing was charged and the balance was returned to the wallet."
         }
-        _ => "Declined: nothing was charged and the balance was returned to the wallet.",
+        (IntentStatus::Canceled, Some(CancelReason::Declined) | None) => {
+            "Declined: nothing was charged and the balance was returned to the wallet."
+        }
     }
 }
 
-async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Result<Response, ApiError> {
+async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+) -> Result<Response, ServerError> {
     let row = load_intent(&state.db.pool, &id)
         .await?
-        .ok_or_else(|| ApiError::not_found("intent_not_found", "no payment intent has this id"))?;
-    let c = currency(&row.currency)?;
+        .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
+    let c = row.currency;
     let return_url = load_session(&state.db.pool, &row.session_id)
         .await?
         .and_then(|s| s.return_url);
     let id_html = html_escape(&row.id);
-    let method = html_escape(row.other_method.as_deref().unwrap_or("-"));
-    let actions = if row.status == "requires_action" {
+    let method = row.other_method.map_or("-", |m| m.code());
+    let actions = if row.status == IntentStatus::RequiresAction {
         format!(
             r#"<div class="actions">
   <form method="post" action="/v1/sandbox/intents/{id_html}/approve"><button class="approve" type="submit">Approve</button></form>
@@ -145,7 +153,7 @@ async fn page(State(state): State<AppState>, Path(id): Path<String>) -> Result<R
         other = money(row.other_amount, c)?,
         balance = money(row.balance_amount, c)?,
         total = money(row.total, c)?,
-        status = html_escape(&row.status),
+        status = row.status,
         text = status_text(&row),
     );
     Ok((

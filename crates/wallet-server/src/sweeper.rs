@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use checkout_core::SessionStatus;
+
 use crate::db::Db;
 
 /// Idempotency keys and nonces are kept a day: far longer than any retry or signature.
@@ -14,24 +16,27 @@ pub async fn run(db: Db, interval_secs: u64) {
     loop {
         tick.tick().await;
         if let Err(e) = sweep(&db).await {
-            tracing::warn!(error = %e.message, "sweep failed; retrying on the next tick");
+            tracing::warn!(error = %e, "sweep failed; retrying on the next tick");
         }
     }
 }
 
 /// One pass.
-pub async fn sweep(db: &Db) -> Result<(), crate::error::ApiError> {
+///
+/// # Errors
+/// The database's; the next tick tries again.
+pub async fn sweep(db: &Db) -> Result<(), crate::error::ServerError> {
     let now = crate::util::now();
     let released = crate::payments::expire_holds(db, now).await?;
     if released > 0 {
         tracing::info!(released, "expired holds released");
     }
-    sqlx::query(
-        "UPDATE sessions SET status = 'expired' WHERE status = 'open' AND expires_at <= $1",
-    )
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
+    sqlx::query("UPDATE sessions SET status = $2 WHERE status = $3 AND expires_at <= $1")
+        .bind(now)
+        .bind(SessionStatus::Expired.code())
+        .bind(SessionStatus::Open.code())
+        .execute(&db.pool)
+        .await?;
     sqlx::query("DELETE FROM idempotency_keys WHERE state = 'done' AND created_at < $1")
         .bind(now - RETENTION_SECS)
         .execute(&db.pool)

@@ -1,4 +1,4 @@
-//! Ids, secrets, clocks and money conversions shared by the routes.
+//! Ids, secrets, clocks and money conversions shared by the server's modules.
 
 use checkout_core::{Currency, Money};
 use rand::distributions::Alphanumeric;
@@ -6,7 +6,7 @@ use rand::Rng;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
-use crate::error::ApiError;
+use crate::error::ServerError;
 
 /// `prefix` + `len` random base62 characters from the OS-seeded CSPRNG.
 #[must_use]
@@ -35,14 +35,20 @@ pub fn rfc3339(unix: i64) -> String {
 }
 
 /// A stored currency code back to a currency.
-pub fn currency(code: &str) -> Result<Currency, ApiError> {
+///
+/// # Errors
+/// Internal: a stored code that is no currency is corrupt data.
+pub fn currency(code: &str) -> Result<Currency, ServerError> {
     code.parse()
-        .map_err(|e| ApiError::internal("stored currency code", e))
+        .map_err(|e| ServerError::internal("stored currency code", e))
 }
 
-/// Stored minor units back to money; a stored value outside the money bounds is corrupt data.
-pub fn money(minor: i64, currency: Currency) -> Result<Money, ApiError> {
-    Money::from_minor(minor, currency).map_err(|e| ApiError::internal("stored amount", e))
+/// Stored minor units back to money.
+///
+/// # Errors
+/// Internal: a stored value outside the money bounds is corrupt data.
+pub fn money(minor: i64, currency: Currency) -> Result<Money, ServerError> {
+    Money::from_minor(minor, currency).map_err(|e| ServerError::internal("stored amount", e))
 }
 
 /// Hex SHA-256 of bytes.

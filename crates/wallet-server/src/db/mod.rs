@@ -7,7 +7,7 @@ use std::time::Duration;
 use sqlx::any::{AnyPoolOptions, AnyRow};
 use sqlx::{Any, AnyPool, Executor, Transaction};
 
-pub mod sessions;
+pub mod rows;
 
 /// Which database the URL names.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -24,6 +24,21 @@ pub struct Db {
 }
 
 pub type Tx = Transaction<'static, Any>;
+
+/// Why the database could not be opened or migrated.
+#[derive(Debug, thiserror::Error)]
+pub enum DbError {
+    #[error("unsupported database URL {0:?}; use sqlite://path, sqlite::memory: or postgres://user@host/db")]
+    UnsupportedUrl(String),
+    #[error("cannot open the database {url}")]
+    Connect {
+        url: String,
+        #[source]
+        source: sqlx::Error,
+    },
+    #[error("cannot migrate the database")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+}
 pub type Row = AnyRow;
 
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
@@ -42,17 +57,18 @@ fn sqlite_url(url: &str) -> String {
 
 impl Db {
     /// Connects to `sqlite://path`, `sqlite::memory:` or `postgres://…`.
-    pub async fn connect(url: &str) -> Result<Db, String> {
+    ///
+    /// # Errors
+    /// [`DbError::UnsupportedUrl`] for another scheme, [`DbError::Connect`] when it cannot
+    /// be opened (the URL in the error has its password hidden).
+    pub async fn connect(url: &str) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let (dialect, url) = if url.starts_with("sqlite:") {
             (Dialect::Sqlite, sqlite_url(url))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Dialect::Postgres, url.to_owned())
         } else {
-            return Err(format!(
-                "unsupported database URL {:?}; use sqlite://path, sqlite::memory: or postgres://user@host/db",
-                redact(url)
-            ));
+            return Err(DbError::UnsupportedUrl(redact(url)));
         };
         let options = match dialect {
             Dialect::Sqlite => {
@@ -89,20 +105,23 @@ impl Db {
             .acquire_timeout(Duration::from_secs(30))
             .connect(&url)
             .await
-            .map_err(|e| format!("cannot open the database {}: {e}", redact(&url)))?;
+            .map_err(|source| DbError::Connect {
+                url: redact(&url),
+                source,
+            })?;
         Ok(Db { pool, dialect })
     }
 
     /// Applies the migrations of the dialect.
-    pub async fn migrate(&self) -> Result<(), String> {
+    ///
+    /// # Errors
+    /// [`DbError::Migrate`] when a migration fails or the database is newer than this build.
+    pub async fn migrate(&self) -> Result<(), DbError> {
         let migrator = match self.dialect {
             Dialect::Sqlite => &SQLITE_MIGRATIONS,
             Dialect::Postgres => &POSTGRES_MIGRATIONS,
         };
-        migrator
-            .run(&self.pool)
-            .await
-            .map_err(|e| format!("cannot migrate the database: {e}"))
+        Ok(migrator.run(&self.pool).await?)
     }
 
     /// A transaction that may write. SQLite takes its write lock at once (waiting up to

@@ -4,9 +4,11 @@
 use std::io::Write as _;
 use std::path::Path;
 
-use checkout_core::{Amount, Currency, Method};
+use checkout_core::{Amount, Currency, Method, Policy};
 
-use crate::routes::AppState;
+use crate::config::{FileConfig, MerchantFile};
+use crate::db::Db;
+use crate::error::ServerError;
 
 pub mod carts;
 pub mod shop;
@@ -18,24 +20,42 @@ pub const SHOPPER: &str = "shopper_demo";
 pub const PASSWORD: &str = "123456";
 pub const BALANCE: &str = "120.50";
 
+/// The merchant, origins and keys of DESIGN.md *Demo mode*, as a configuration file
+/// would give them (`Config::load`'s preset).
+#[must_use]
+pub fn preset() -> FileConfig {
+    let policy = Policy {
+        accepting_third_party: vec!["m-partner".to_owned()],
+        ..Policy::default()
+    };
+    FileConfig {
+        admin_key: Some(ADMIN_KEY.to_owned()),
+        sandbox: Some(true),
+        merchants: vec![MerchantFile {
+            id: MERCHANT_ID.to_owned(),
+            secret_key: MERCHANT_KEY.to_owned(),
+            policy: Some(policy),
+            methods: None,
+            allowed_origins: vec!["http://127.0.0.1:8080".to_owned()],
+        }],
+        ..FileConfig::default()
+    }
+}
+
 /// Creates the demo wallet with its balance, through a real top-up, unless it exists.
-pub async fn seed(state: &AppState) -> Result<(), String> {
-    let exists: Option<String> =
-        sqlx::query_scalar("SELECT shopper_id FROM wallets WHERE shopper_id = $1")
-            .bind(SHOPPER)
-            .fetch_optional(&state.db.pool)
-            .await
-            .map_err(|e| format!("cannot read the demo wallet: {e}"))?;
-    if exists.is_some() {
+///
+/// # Errors
+/// The database's.
+pub async fn seed(db: &Db) -> Result<(), ServerError> {
+    if crate::wallets::wallet_currency(db, SHOPPER)
+        .await?
+        .is_some()
+    {
         return Ok(());
     }
-    crate::routes::wallets::create_wallet(state, SHOPPER, Currency::CNY, PASSWORD)
-        .await
-        .map_err(|e| format!("cannot create the demo wallet: {}", e.message))?;
-    let amount = Amount::parse(BALANCE).map_err(|e| format!("demo balance: {e}"))?;
-    crate::routes::wallets::credit(state, SHOPPER, amount, Method::BankCard)
-        .await
-        .map_err(|e| format!("cannot top up the demo wallet: {}", e.message))?;
+    crate::wallets::create_wallet(db, SHOPPER, Currency::CNY, PASSWORD).await?;
+    let amount = Amount::parse(BALANCE).map_err(|e| ServerError::internal("demo balance", e))?;
+    crate::wallets::credit(db, SHOPPER, amount, Method::BankCard).await?;
     tracing::info!("demo data seeded");
     Ok(())
 }

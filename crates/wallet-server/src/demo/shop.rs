@@ -12,9 +12,9 @@ use axum::Router;
 use serde_json::Value;
 
 use super::carts::preset;
-use crate::error::ApiError;
-use crate::routes::sessions::{create_session, CreateSession};
-use crate::routes::AppState;
+use crate::checkout::sessions::{create_session, CreateSession};
+use crate::error::ServerError;
+use crate::state::AppState;
 use crate::util::{html_escape, STRICT_CSP};
 
 const CSS: &str = include_str!("../assets/shop.css");
@@ -101,20 +101,21 @@ async fn page(
     State(state): State<AppState>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
-) -> Result<Response, ApiError> {
+) -> Result<Response, ServerError> {
     let (cart_name, cart) = preset(q.get("cart").map_or("mixed", String::as_str));
     let locale = match q.get("locale").map(String::as_str) {
         Some("en") => "en",
         _ => "zh-CN",
     };
     // The page's own origin, not `public_url`: the widget calls the API same-origin.
-    let origin = crate::routes::intent_view::request_origin(&headers);
+    let origin = crate::extract::request_origin(&headers);
     let merchant = state
         .config
         .merchant_by_id(super::MERCHANT_ID)
-        .ok_or_else(|| ApiError::internal("demo", "the demo merchant is not configured"))?;
+        .ok_or_else(|| ServerError::internal("demo", "the demo merchant is not configured"))?;
     let session = create_session(
-        &state,
+        &state.db,
+        &state.config,
         &merchant,
         CreateSession {
             shopper_id: super::SHOPPER.to_owned(),

@@ -1,5 +1,8 @@
-//! Rows of `sessions` and `intents` as the routes read them.
+//! Rows of `sessions` and `intents`, typed as they are read: statuses, currencies and
+//! methods are the core's enums, so a corrupt stored value fails the read instead of
+//! flowing on as a string.
 
+use checkout_core::{CancelReason, Currency, IntentStatus, Method, SessionStatus};
 use sqlx::Row as _;
 
 use super::{Db, Row};
@@ -7,54 +10,71 @@ use super::{Db, Row};
 const SESSION_COLUMNS: &str = "id, client_secret, merchant_id, shopper_id, currency, cart, \
      cart_digest, policy, methods, return_url, status, expires_at, created_at";
 
+/// A stored value that is not one of its enum's codes.
+fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
+    from(code).ok_or_else(|| sqlx::Error::ColumnDecode {
+        index: column.to_owned(),
+        source: format!("unknown code {code:?}").into(),
+    })
+}
+
+/// A checkout session as stored; `cart`, `policy` and `methods` are JSON text.
 #[derive(Debug, Clone)]
 pub struct SessionRow {
     pub id: String,
     pub client_secret: String,
     pub merchant_id: String,
     pub shopper_id: String,
-    pub currency: String,
+    pub currency: Currency,
     pub cart: String,
     pub cart_digest: String,
     pub policy: String,
     pub methods: String,
     pub return_url: Option<String>,
-    pub status: String,
+    pub status: SessionStatus,
+    /// Unix seconds.
     pub expires_at: i64,
+    /// Unix seconds.
     pub created_at: i64,
 }
 
 impl SessionRow {
     fn from_row(r: &Row) -> Result<SessionRow, sqlx::Error> {
+        let currency: String = r.try_get("currency")?;
+        let status: String = r.try_get("status")?;
         Ok(SessionRow {
             id: r.try_get("id")?,
             client_secret: r.try_get("client_secret")?,
             merchant_id: r.try_get("merchant_id")?,
             shopper_id: r.try_get("shopper_id")?,
-            currency: r.try_get("currency")?,
+            currency: decode("currency", &currency, |c| c.parse().ok())?,
             cart: r.try_get("cart")?,
             cart_digest: r.try_get("cart_digest")?,
             policy: r.try_get("policy")?,
             methods: r.try_get("methods")?,
             return_url: r.try_get("return_url")?,
-            status: r.try_get("status")?,
+            status: decode("status", &status, SessionStatus::from_code)?,
             expires_at: r.try_get("expires_at")?,
             created_at: r.try_get("created_at")?,
         })
     }
 
-    /// The status a reader sees: an open session past its expiry is `expired` even
-    /// before the sweeper has written that down.
+    /// The status a reader sees at `now` (unix seconds): an open session past its expiry
+    /// is `expired` even before the sweeper has written that down.
     #[must_use]
-    pub fn effective_status(&self, now: i64) -> &str {
-        if self.status == "open" && self.expires_at <= now {
-            "expired"
+    pub fn effective_status(&self, now: i64) -> SessionStatus {
+        if self.status == SessionStatus::Open && self.expires_at <= now {
+            SessionStatus::Expired
         } else {
-            &self.status
+            self.status
         }
     }
 }
 
+/// The session with this id.
+///
+/// # Errors
+/// The database's, or a decode error for a corrupt row.
 pub async fn load_session<'e, E>(exec: E, id: &str) -> Result<Option<SessionRow>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -68,47 +88,62 @@ const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, c
      balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
      cancel_reason, created_at";
 
+/// A payment intent as stored; amounts in minor units, `quote` the paid quote's JSON.
 #[derive(Debug, Clone)]
 pub struct IntentRow {
     pub id: String,
     pub session_id: String,
     pub merchant_id: String,
     pub shopper_id: String,
-    pub status: String,
-    pub currency: String,
+    pub status: IntentStatus,
+    pub currency: Currency,
     pub total: i64,
     pub balance_amount: i64,
-    pub other_method: Option<String>,
+    pub other_method: Option<Method>,
     pub other_amount: i64,
     pub refunded_amount: i64,
     pub quote: String,
+    /// Unix seconds; set while the intent `requires_action`.
     pub hold_expires_at: Option<i64>,
-    pub cancel_reason: Option<String>,
+    pub cancel_reason: Option<CancelReason>,
+    /// Unix seconds.
     pub created_at: i64,
 }
 
 impl IntentRow {
     fn from_row(r: &Row) -> Result<IntentRow, sqlx::Error> {
+        let status: String = r.try_get("status")?;
+        let currency: String = r.try_get("currency")?;
+        let method: Option<String> = r.try_get("other_method")?;
+        let reason: Option<String> = r.try_get("cancel_reason")?;
         Ok(IntentRow {
             id: r.try_get("id")?,
             session_id: r.try_get("session_id")?,
             merchant_id: r.try_get("merchant_id")?,
             shopper_id: r.try_get("shopper_id")?,
-            status: r.try_get("status")?,
-            currency: r.try_get("currency")?,
+            status: decode("status", &status, IntentStatus::from_code)?,
+            currency: decode("currency", &currency, |c| c.parse().ok())?,
             total: r.try_get("total")?,
             balance_amount: r.try_get("balance_amount")?,
-            other_method: r.try_get("other_method")?,
+            other_method: method
+                .map(|m| decode("other_method", &m, Method::from_code))
+                .transpose()?,
             other_amount: r.try_get("other_amount")?,
             refunded_amount: r.try_get("refunded_amount")?,
             quote: r.try_get("quote")?,
             hold_expires_at: r.try_get("hold_expires_at")?,
-            cancel_reason: r.try_get("cancel_reason")?,
+            cancel_reason: reason
+                .map(|c| decode("cancel_reason", &c, CancelReason::from_code))
+                .transpose()?,
             created_at: r.try_get("created_at")?,
         })
     }
 }
 
+/// The intent with this id.
+///
+/// # Errors
+/// The database's, or a decode error for a corrupt row.
 pub async fn load_intent<'e, E>(exec: E, id: &str) -> Result<Option<IntentRow>, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
@@ -119,11 +154,13 @@ where
 }
 
 /// The intent of a session that waits for its second method, if any.
+///
+/// # Errors
+/// The database's.
 pub async fn pending_intent_of(db: &Db, session_id: &str) -> Result<Option<String>, sqlx::Error> {
-    sqlx::query_scalar(
-        "SELECT id FROM intents WHERE session_id = $1 AND status = 'requires_action'",
-    )
-    .bind(session_id)
-    .fetch_optional(&db.pool)
-    .await
+    sqlx::query_scalar("SELECT id FROM intents WHERE session_id = $1 AND status = $2")
+        .bind(session_id)
+        .bind(IntentStatus::RequiresAction.code())
+        .fetch_optional(&db.pool)
+        .await
 }

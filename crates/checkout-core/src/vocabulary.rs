@@ -1,0 +1,242 @@
+//! The words both sides of the wire use: session and intent statuses and the API's error
+//! codes (DESIGN.md *Sessions, intents and signatures*, `docs/DESIGN-NOTES.md`).
+//!
+//! Each is an enum with `code()` (the wire string), `from_code()` (`None` for a string
+//! this version does not know) and `ALL`; serde reads and writes the same strings. The
+//! server and the widget match on them exhaustively, so a new code cannot fall through
+//! a catch-all unnoticed.
+
+use serde::{Deserialize, Serialize};
+
+/// Declares a wire enum: variants with their codes, `code()`, `from_code()`, `ALL`, and
+/// `Display` as the code.
+macro_rules! wire_enum {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+        pub enum $name {
+            $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
+        }
+
+        impl $name {
+            /// Every value, in declaration order.
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The wire string.
+            #[must_use]
+            pub const fn code(self) -> &'static str {
+                match self {
+                    $($name::$variant => $code,)+
+                }
+            }
+
+            /// The value of a wire string; `None` for a string this version does not know.
+            #[must_use]
+            pub fn from_code(code: &str) -> Option<$name> {
+                match code {
+                    $($code => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+        }
+
+        impl core::fmt::Display for $name {
+            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+                f.write_str(self.code())
+            }
+        }
+    };
+}
+
+wire_enum! {
+    /// Where a checkout session is (`GET /v1/sessions/{id}` → `status`).
+    pub enum SessionStatus {
+        /// Waiting for the shopper to pay; intents are accepted.
+        Open = "open",
+        /// The balance part is held while the second method runs.
+        AwaitingPayment = "awaiting_payment",
+        /// Paid; no further intents.
+        Completed = "completed",
+        /// Past `expires_at` without a payment.
+        Expired = "expired",
+    }
+}
+
+wire_enum! {
+    /// Where a payment intent is (`GET /v1/intents/{id}` → `status`).
+    pub enum IntentStatus {
+        /// The balance part is held; the second method must finish (`next_action`).
+        RequiresAction = "requires_action",
+        /// Paid in full: the balance part is captured.
+        Succeeded = "succeeded",
+        /// Ended without payment: any hold was released.
+        Canceled = "canceled",
+    }
+}
+
+wire_enum! {
+    /// Why an intent was canceled (stored with it, shown by the sandbox page).
+    pub enum CancelReason {
+        /// The second method declined.
+        Declined = "declined",
+        /// The shopper left the second method's page.
+        Abandoned = "abandoned",
+        /// The hold's time ran out (DESIGN.md: 15 minutes by default).
+        Expired = "expired",
+    }
+}
+
+wire_enum! {
+    /// The `error.code` of an API error body `{"error":{"code","message",…}}`. The codes of
+    /// DESIGN.md, plus those `docs/DESIGN-NOTES.md` adds.
+    pub enum ErrorCode {
+        /// 400 (415 for a body that is not JSON): the request is malformed; `path` names the field.
+        InvalidRequest = "invalid_request",
+        /// 401: missing or wrong credentials.
+        Unauthorized = "unauthorized",
+        /// 401: `Checkout-Signature` missing, malformed or not matching the body.
+        SignatureInvalid = "signature_invalid",
+        /// 401: `Checkout-Signature` older (or newer) than 300 s.
+        SignatureExpired = "signature_expired",
+        /// 402: the balance is below the intent's balance part.
+        InsufficientBalance = "insufficient_balance",
+        /// 403: wrong payment password; `attempts_left`.
+        WrongPassword = "wrong_password",
+        /// 403: the shopper revoked the merchant's link.
+        LinkRevoked = "link_revoked",
+        /// 404: no such checkout session.
+        SessionNotFound = "session_not_found",
+        /// 404: no such payment intent (for this caller).
+        IntentNotFound = "intent_not_found",
+        /// 404: no wallet for this shopper.
+        WalletNotFound = "wallet_not_found",
+        /// 404: no such endpoint.
+        NotFound = "not_found",
+        /// 405: the endpoint does not take this method.
+        MethodNotAllowed = "method_not_allowed",
+        /// 409: the session is already paid.
+        SessionCompleted = "session_completed",
+        /// 409: the same idempotency key is still running, or the session's payment waits
+        /// for its second method (`intent_id`).
+        RequestInProgress = "request_in_progress",
+        /// 409: the intent's nonce was used before.
+        NonceReused = "nonce_reused",
+        /// 409: the backend's quote differs; `quote` carries it.
+        QuoteMismatch = "quote_mismatch",
+        /// 409: the intent's `cart_digest` is not the session's; `cart_digest` carries it.
+        CartChanged = "cart_changed",
+        /// 409: only a succeeded intent can be refunded; `status`.
+        IntentNotRefundable = "intent_not_refundable",
+        /// 409: the intent no longer waits for its second method; `status`.
+        IntentNotPending = "intent_not_pending",
+        /// 409: a wallet already exists for this shopper.
+        WalletExists = "wallet_exists",
+        /// 410: the session expired.
+        SessionExpired = "session_expired",
+        /// 413: the body is too large.
+        PayloadTooLarge = "payload_too_large",
+        /// 422: the idempotency key was used with another body.
+        IdempotencyConflict = "idempotency_conflict",
+        /// 422: no provider for a second method on this server.
+        MethodUnavailable = "method_unavailable",
+        /// 423: too many wrong passwords; `locked_until`.
+        PasswordLocked = "password_locked",
+        /// 429: too many requests; `retry_after` (and the `Retry-After` header).
+        RateLimited = "rate_limited",
+        /// 500: the server failed; retry with the same idempotency key.
+        InternalError = "internal_error",
+    }
+}
+
+impl ErrorCode {
+    /// The HTTP status the contract gives this code (`InvalidRequest` may also be 415).
+    #[must_use]
+    pub const fn http_status(self) -> u16 {
+        match self {
+            ErrorCode::InvalidRequest => 400,
+            ErrorCode::Unauthorized | ErrorCode::SignatureInvalid | ErrorCode::SignatureExpired => {
+                401
+            }
+            ErrorCode::InsufficientBalance => 402,
+            ErrorCode::WrongPassword | ErrorCode::LinkRevoked => 403,
+            ErrorCode::SessionNotFound
+            | ErrorCode::IntentNotFound
+            | ErrorCode::WalletNotFound
+            | ErrorCode::NotFound => 404,
+            ErrorCode::MethodNotAllowed => 405,
+            ErrorCode::SessionCompleted
+            | ErrorCode::RequestInProgress
+            | ErrorCode::NonceReused
+            | ErrorCode::QuoteMismatch
+            | ErrorCode::CartChanged
+            | ErrorCode::IntentNotRefundable
+            | ErrorCode::IntentNotPending
+            | ErrorCode::WalletExists => 409,
+            ErrorCode::SessionExpired => 410,
+            ErrorCode::PayloadTooLarge => 413,
+            ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,
+            ErrorCode::PasswordLocked => 423,
+            ErrorCode::RateLimited => 429,
+            ErrorCode::InternalError => 500,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{CancelReason, ErrorCode, IntentStatus, SessionStatus};
+
+    fn round_trips<T>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>)
+    where
+        T: Copy + PartialEq + core::fmt::Debug + serde::Serialize + serde::de::DeserializeOwned,
+    {
+        for &v in all {
+            assert_eq!(from(code(v)), Some(v));
+            let json = serde_json::to_string(&v).expect("serialize");
+            assert_eq!(json, format!("\"{}\"", code(v)), "serde writes the code");
+            assert_eq!(serde_json::from_str::<T>(&json).expect("deserialize"), v);
+        }
+        assert_eq!(from("no_such_code"), None);
+    }
+
+    #[test]
+    fn every_code_round_trips_through_its_string_and_serde() {
+        round_trips(
+            SessionStatus::ALL,
+            SessionStatus::code,
+            SessionStatus::from_code,
+        );
+        round_trips(
+            IntentStatus::ALL,
+            IntentStatus::code,
+            IntentStatus::from_code,
+        );
+        round_trips(
+            CancelReason::ALL,
+            CancelReason::code,
+            CancelReason::from_code,
+        );
+        round_trips(ErrorCode::ALL, ErrorCode::code, ErrorCode::from_code);
+    }
+
+    #[test]
+    fn codes_are_unique_and_snake_case() {
+        let codes: Vec<_> = ErrorCode::ALL.iter().map(|c| c.code()).collect();
+        let mut sorted = codes.clone();
+        sorted.sort_unstable();
+        sorted.dedup();
+        assert_eq!(sorted.len(), codes.len());
+        assert!(codes
+            .iter()
+            .all(|c| c.bytes().all(|b| b.is_ascii_lowercase() || b == b'_')));
+    }
+
+    #[test]
+    fn statuses_follow_the_contract() {
+        assert_eq!(ErrorCode::QuoteMismatch.http_status(), 409);
+        assert_eq!(ErrorCode::PasswordLocked.http_status(), 423);
+        assert_eq!(ErrorCode::SessionExpired.http_status(), 410);
+        assert_eq!(ErrorCode::InsufficientBalance.http_status(), 402);
+        assert_eq!(ErrorCode::RateLimited.http_status(), 429);
+    }
+}

@@ -1,0 +1,285 @@
+//! A payment intent from the frame: the checks of DESIGN.md in their order — client
+//! secret, signature, idempotency, session open, cart digest, nonce, the backend's own
+//! quote, the payment password — then [`super::pay`].
+
+use axum::body::Bytes;
+use checkout_core::intent::{validate_payment_password, Mismatch};
+use checkout_core::{ErrorCode, IntentRequest, Quote, SessionStatus};
+
+use super::{live_balance, SessionTerms};
+use crate::db::rows::{load_session, pending_intent_of, SessionRow};
+use crate::error::{ApiError, Reply, ServerError};
+use crate::extract::parse_json_body;
+use crate::state::AppState;
+use crate::util::now;
+use crate::views::MismatchView;
+
+/// An intent as it arrived, after its signature and idempotency key were read.
+pub struct Submission {
+    /// The raw body, exactly as signed.
+    pub body: Bytes,
+    /// Whether `Content-Type` said JSON.
+    pub is_json: bool,
+    /// The `Idempotency-Key`.
+    pub key: String,
+    /// The origin of absolute URLs in the answer.
+    pub base: String,
+}
+
+/// Step 2: the `Checkout-Signature` header, checked in constant time, then its age.
+///
+/// # Errors
+/// 401 `signature_invalid` (missing, malformed, not matching) or `signature_expired`.
+pub fn verify_signature(
+    session: &SessionRow,
+    header: Option<&str>,
+    body: &[u8],
+) -> Result<(), ApiError> {
+    let header = header.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::SignatureInvalid,
+            "Checkout-Signature header is missing; sign \"<t>.<body>\" with the client secret",
+        )
+    })?;
+    checkout_core::signature::verify(&session.client_secret, header, body, now()).map_err(|e| {
+        let code = match e {
+            checkout_core::SignatureError::Expired { .. } => ErrorCode::SignatureExpired,
+            checkout_core::SignatureError::Malformed(_)
+            | checkout_core::SignatureError::Mismatch => ErrorCode::SignatureInvalid,
+        };
+        ApiError::new(code, e.to_string())
+    })
+}
+
+/// Step 3 and on: runs the payment under its idempotency key, in its own task so that a
+/// client hanging up half-way neither cancels a payment mid-flight nor leaves its key
+/// `running`. Answers the stored reply on a replay.
+///
+/// # Errors
+/// 422 `idempotency_conflict`, 409 `request_in_progress`; everything after the claim is
+/// answered (and stored) as the reply.
+pub async fn submit(
+    state: AppState,
+    session: SessionRow,
+    submission: Submission,
+) -> Result<Reply, ServerError> {
+    let task = tokio::spawn(async move {
+        let scope = format!("session:{}", session.id);
+        let key = submission.key.clone();
+        let work = async {
+            execute(&state, &session, &submission, &scope)
+                .await
+                .unwrap_or_else(Reply::from)
+        };
+        crate::idempotency::run(&state, &scope, Some(&key), &submission.body, work).await
+    });
+    task.await
+        .map_err(|e| ServerError::internal("intent task", e))?
+}
+
+/// Why a session that is not open refuses an intent.
+fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
+    match status {
+        SessionStatus::Completed => ApiError::new(
+            ErrorCode::SessionCompleted,
+            "this checkout session is already paid; create a new session for a new order",
+        ),
+        SessionStatus::AwaitingPayment => ApiError::new(
+            ErrorCode::RequestInProgress,
+            "a payment for this session is waiting for its second method; finish or cancel it first",
+        )
+        .with("intent_id", pending),
+        SessionStatus::Expired | SessionStatus::Open => ApiError::new(
+            ErrorCode::SessionExpired,
+            "this checkout session has expired; create a new session from the merchant's server",
+        ),
+    }
+}
+
+/// The error for a session found not open (read again: it may have just changed).
+pub(super) async fn session_error(
+    state: &AppState,
+    session: &SessionRow,
+) -> Result<ApiError, ServerError> {
+    let fresh = load_session(&state.db.pool, &session.id)
+        .await?
+        .unwrap_or_else(|| session.clone());
+    let pending = pending_intent_of(&state.db, &session.id).await?;
+    Ok(not_open(fresh.effective_status(now()), pending))
+}
+
+/// 409 `quote_mismatch` with the backend's quote and the fields that differ.
+pub(super) fn quote_mismatch(quote: &Quote, diffs: Vec<Mismatch>) -> ApiError {
+    let names: Vec<_> = diffs.iter().map(|m| m.field).collect();
+    let fields: Vec<_> = diffs
+        .into_iter()
+        .map(|m| MismatchView {
+            field: m.field,
+            intent: m.intent,
+            quote: m.quote,
+        })
+        .collect();
+    ApiError::new(
+        ErrorCode::QuoteMismatch,
+        format!(
+            "the intent's {} differ from the backend's quote (the balance or cart changed); show the shopper the new quote and sign a new intent",
+            names.join(", ")
+        ),
+    )
+    .with("quote", quote)
+    .with("mismatches", fields)
+}
+
+/// The body's shape: a valid intent for this session and a six-digit password.
+fn parse_request(session: &SessionRow, sub: &Submission) -> Result<IntentRequest, ApiError> {
+    let req: IntentRequest = parse_json_body(sub.is_json, &sub.body)?;
+    req.intent.validate().map_err(|e| ApiError::invalid(&e))?;
+    validate_payment_password(&req.payment_password).map_err(|e| ApiError::invalid(&e))?;
+    if req.intent.session_id != session.id {
+        return Err(ApiError::field(
+            "intent.session_id",
+            "does not match the session in the URL; sign an intent for this session",
+        ));
+    }
+    Ok(req)
+}
+
+/// Step 6: the nonce is single-use (primary key). A crash after the insert leaves it
+/// taken by an attempt that never paid; the retry of that same attempt (same scope and
+/// key) may use it again.
+async fn claim_nonce(
+    state: &AppState,
+    session: &SessionRow,
+    nonce: &str,
+    attempt: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    let fresh = sqlx::query(
+        "INSERT INTO nonces (nonce, session_id, created_at, attempt) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (nonce) DO NOTHING",
+    )
+    .bind(nonce)
+    .bind(&session.id)
+    .bind(now)
+    .bind(attempt)
+    .execute(&state.db.pool)
+    .await?
+    .rows_affected();
+    if fresh == 1 {
+        return Ok(());
+    }
+    let owner: Option<Option<String>> =
+        sqlx::query_scalar("SELECT attempt FROM nonces WHERE nonce = $1")
+            .bind(nonce)
+            .fetch_optional(&state.db.pool)
+            .await?;
+    if owner.flatten().as_deref() == Some(attempt) {
+        return Ok(());
+    }
+    Err(ApiError::new(
+        ErrorCode::NonceReused,
+        "this intent's nonce was already used; make a fresh random nonce for every intent",
+    )
+    .into())
+}
+
+/// Step 7: the backend's own quote must equal the intent's amounts, and the second
+/// method must be one the merchant accepts and this server can run.
+async fn check_quote(
+    state: &AppState,
+    session: &SessionRow,
+    terms: &SessionTerms,
+    req: &IntentRequest,
+) -> Result<(), ServerError> {
+    let balance = live_balance(&state.db.pool, &session.shopper_id, session.currency, "").await?;
+    let quote = terms.quote(balance, &req.intent.choice())?;
+    let diffs = req.intent.mismatches(&quote);
+    if !diffs.is_empty() {
+        return Err(quote_mismatch(&quote, diffs).into());
+    }
+    let Some(method) = req.intent.other_method else {
+        return Ok(());
+    };
+    if !terms.methods.contains(&method) {
+        let accepted: Vec<_> = terms.methods.iter().map(|m| m.code()).collect();
+        return Err(ApiError::field(
+            "intent.other_method",
+            format!("this merchant accepts {}", accepted.join(", ")),
+        )
+        .into());
+    }
+    if !state.config.sandbox {
+        return Err(ApiError::new(
+            ErrorCode::MethodUnavailable,
+            "this server has no provider for a second method (sandbox mode is off); pay the whole order with balance",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// Steps 4 to 9, answered (and stored under the key) as one reply.
+async fn execute(
+    state: &AppState,
+    session: &SessionRow,
+    sub: &Submission,
+    scope: &str,
+) -> Result<Reply, ServerError> {
+    let req = parse_request(session, sub)?;
+    // 4. session open and not expired
+    let now = now();
+    let session = load_session(&state.db.pool, &session.id)
+        .await?
+        .unwrap_or_else(|| session.clone());
+    if session.effective_status(now) != SessionStatus::Open {
+        return Err(session_error(state, &session).await?.into());
+    }
+    // 5. cart digest current
+    if req.intent.cart_digest != session.cart_digest {
+        return Err(ApiError::new(
+            ErrorCode::CartChanged,
+            "the intent's cart_digest is not this session's cart; reload the session and sign again",
+        )
+        .with("cart_digest", &session.cart_digest)
+        .into());
+    }
+    // 6. nonce unused
+    let nonce = req.intent.nonce.to_ascii_lowercase();
+    claim_nonce(
+        state,
+        &session,
+        &nonce,
+        &format!("{scope}/{}", sub.key),
+        now,
+    )
+    .await?;
+    // 7. the backend's own quote
+    let terms = SessionTerms::of(&session)?;
+    check_quote(state, &session, &terms, &req).await?;
+    // 8. payment password (a shopper without a wallet has nothing to pay from balance)
+    if crate::wallets::wallet_currency(&state.db, &session.shopper_id)
+        .await?
+        .is_some()
+    {
+        crate::password::check(
+            &state.db,
+            &session.shopper_id,
+            &req.payment_password,
+            now,
+            state.config.lockout_secs,
+        )
+        .await?;
+    }
+    // 9. move the balance part (at the time after Argon2, which may have taken a while)
+    let paid_at = crate::util::now().max(now);
+    let order = super::pay::Order {
+        session: &session,
+        terms: &terms,
+        req: &req,
+        now: paid_at,
+        base: &sub.base,
+    };
+    let (row, reply) = super::pay::pay(state, &order, (scope, &sub.key)).await?;
+    tracing::info!(intent = %row.id, session = %session.id, status = %row.status, "intent executed");
+    Ok(reply)
+}

@@ -1,0 +1,160 @@
+//! Sessions: created by a merchant's server for a shopper and a cart, read and quoted by
+//! the frame with the client secret.
+
+use checkout_core::error::from_value;
+use checkout_core::{CartInput, Choice, Quote, SessionStatus};
+use serde::Deserialize;
+use serde_json::value::RawValue;
+use serde_json::Value;
+
+use super::{live_balance, SessionTerms};
+use crate::config::{Config, Merchant};
+use crate::db::rows::SessionRow;
+use crate::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::util::{now, random_id, rfc3339};
+use crate::views::{CreatedSession, SessionView, SessionWallet};
+use crate::wallets::{check_shopper_id, wallet_currency};
+
+/// The body of `POST /v1/sessions`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreateSession {
+    pub shopper_id: String,
+    pub cart: Value,
+    #[serde(default)]
+    pub return_url: Option<String>,
+}
+
+fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
+    match url {
+        Some(url)
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 =>
+        {
+            Err(ApiError::field(
+                "return_url",
+                "must be an http(s) URL of at most 2048 characters",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// Creates a session for a merchant: its cart validated and stored canonically, its
+/// policy and methods copied, open for `session_ttl_secs`.
+///
+/// # Errors
+/// 400 `invalid_request` naming the field (shopper id, cart, return URL, a cart in
+/// another currency than the shopper's wallet).
+pub async fn create_session(
+    db: &Db,
+    config: &Config,
+    merchant: &Merchant,
+    input: CreateSession,
+) -> Result<CreatedSession, ServerError> {
+    check_shopper_id("shopper_id", &input.shopper_id)?;
+    let cart = from_value::<CartInput>(input.cart)
+        .and_then(CartInput::validate)
+        .map_err(|e| ApiError::invalid(&e.under("cart")))?;
+    check_return_url(input.return_url.as_deref())?;
+    if let Some(currency) = wallet_currency(db, &input.shopper_id).await? {
+        if currency != cart.currency {
+            return Err(ApiError::field(
+                "cart.currency",
+                format!("the shopper's wallet holds {currency}; create the session in {currency}"),
+            )
+            .into());
+        }
+    }
+    let now = now();
+    let id = random_id("cs_", 24);
+    let secret = random_id("cs_secret_", 32);
+    let digest = checkout_core::cart_digest(&cart);
+    let expires_at = now + config.session_ttl_secs;
+    let policy =
+        serde_json::to_string(&merchant.policy).map_err(|e| ServerError::internal("policy", e))?;
+    let methods = serde_json::to_string(&merchant.methods)
+        .map_err(|e| ServerError::internal("methods", e))?;
+    sqlx::query(
+        "INSERT INTO sessions (id, client_secret, merchant_id, shopper_id, currency, cart, cart_digest, \
+         policy, methods, return_url, status, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+    )
+    .bind(&id)
+    .bind(&secret)
+    .bind(&merchant.id)
+    .bind(&input.shopper_id)
+    .bind(cart.currency.code())
+    .bind(checkout_core::canonical_json(&cart))
+    .bind(&digest)
+    .bind(policy)
+    .bind(methods)
+    .bind(&input.return_url)
+    .bind(SessionStatus::Open.code())
+    .bind(expires_at)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(session = %id, merchant = %merchant.id, "session created");
+    Ok(CreatedSession {
+        id,
+        client_secret: secret,
+        expires_at: rfc3339(expires_at),
+        cart_digest: digest,
+    })
+}
+
+/// What the frame loads: the cart, the policy, the live balance and the methods.
+///
+/// # Errors
+/// The database's; internal for corrupt stored data.
+pub async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, ServerError> {
+    let terms = SessionTerms::of(session)?;
+    let currency = terms.cart.currency;
+    let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
+    let balance = live_balance(&db.pool, &session.shopper_id, currency, "").await?;
+    let cart = RawValue::from_string(session.cart.clone())
+        .map_err(|e| ServerError::internal("stored cart", e))?;
+    Ok(SessionView {
+        id: session.id.clone(),
+        status: session.effective_status(now()),
+        cart,
+        cart_digest: session.cart_digest.clone(),
+        policy: terms.policy,
+        wallet: SessionWallet {
+            currency,
+            balance,
+            password_set,
+        },
+        methods: terms.methods,
+        expires_at: rfc3339(session.expires_at),
+        return_url: session.return_url.clone(),
+    })
+}
+
+/// The core's quote for the session at the wallet's live balance.
+///
+/// # Errors
+/// 400 `invalid_request` for a bad cap.
+pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quote, ServerError> {
+    let terms = SessionTerms::of(session)?;
+    let balance = live_balance(&db.pool, &session.shopper_id, terms.cart.currency, "").await?;
+    Ok(terms.quote(balance, choice)?)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_return_url;
+
+    #[test]
+    fn a_return_url_is_http_or_https_and_not_too_long() {
+        assert!(check_return_url(None).is_ok());
+        assert!(check_return_url(Some("https://shop.example/done")).is_ok());
+        assert!(check_return_url(Some("http://127.0.0.1:8081/")).is_ok());
+        for bad in ["javascript:alert(1)", "ftp://x", "/relative"] {
+            assert!(check_return_url(Some(bad)).is_err(), "{bad}");
+        }
+        let long = format!("https://x/{}", "a".repeat(2048));
+        assert!(check_return_url(Some(&long)).is_err());
+    }
+}

@@ -1,0 +1,204 @@
+//! What the API answers, as typed structs (DESIGN.md *Sessions, intents and signatures*,
+//! `docs/DESIGN-NOTES.md` *HTTP API shapes*). Amounts are [`Money`]: strings in major
+//! units with exactly the currency's digits; times are RFC 3339 UTC strings.
+
+use checkout_core::{Currency, IntentStatus, Method, Money, Policy, SessionStatus};
+use serde::Serialize;
+use serde_json::value::RawValue;
+
+use crate::db::rows::IntentRow;
+use crate::error::ServerError;
+use crate::util::{money, rfc3339};
+
+/// `next_action` of an intent that waits for its second method.
+#[derive(Debug, Clone, Serialize)]
+pub struct NextAction {
+    /// Always `redirect`.
+    #[serde(rename = "type")]
+    pub kind: &'static str,
+    /// The second method's page (the sandbox provider's in test mode).
+    pub url: String,
+}
+
+/// A payment intent: the 2xx answer of `POST …/intents`, `GET /v1/intents/{id}` and the
+/// sandbox actions.
+#[derive(Debug, Clone, Serialize)]
+pub struct IntentView {
+    pub id: String,
+    pub session_id: String,
+    pub status: IntentStatus,
+    pub currency: Currency,
+    pub total: Money,
+    pub balance_amount: Money,
+    pub other_method: Option<Method>,
+    pub other_amount: Money,
+    pub next_action: Option<NextAction>,
+    /// The quote the intent was paid at, as stored.
+    pub quote: Box<RawValue>,
+    pub created_at: String,
+    pub amount_refunded: Money,
+}
+
+/// The page where the sandbox second method is approved or declined.
+#[must_use]
+pub fn sandbox_url(base: &str, intent_id: &str) -> String {
+    format!("{base}/v1/sandbox/intents/{intent_id}")
+}
+
+impl IntentView {
+    /// The view of a stored intent; `base` is the origin of absolute URLs.
+    ///
+    /// # Errors
+    /// Internal when the stored amounts or quote are corrupt.
+    pub fn of(row: &IntentRow, base: &str) -> Result<IntentView, ServerError> {
+        let c = row.currency;
+        let quote = RawValue::from_string(row.quote.clone())
+            .map_err(|e| ServerError::internal("stored quote", e))?;
+        let next_action = (row.status == IntentStatus::RequiresAction).then(|| NextAction {
+            kind: "redirect",
+            url: sandbox_url(base, &row.id),
+        });
+        Ok(IntentView {
+            id: row.id.clone(),
+            session_id: row.session_id.clone(),
+            status: row.status,
+            currency: c,
+            total: money(row.total, c)?,
+            balance_amount: money(row.balance_amount, c)?,
+            other_method: row.other_method,
+            other_amount: money(row.other_amount, c)?,
+            next_action,
+            quote,
+            created_at: rfc3339(row.created_at),
+            amount_refunded: money(row.refunded_amount, c)?,
+        })
+    }
+}
+
+/// The answer to `POST /v1/sessions`.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedSession {
+    pub id: String,
+    pub client_secret: String,
+    pub expires_at: String,
+    pub cart_digest: String,
+}
+
+/// `wallet` of a session: what the frame shows the shopper.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionWallet {
+    pub currency: Currency,
+    pub balance: Money,
+    pub password_set: bool,
+}
+
+/// `GET /v1/sessions/{id}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionView {
+    pub id: String,
+    pub status: SessionStatus,
+    /// The stored canonical cart.
+    pub cart: Box<RawValue>,
+    pub cart_digest: String,
+    pub policy: Policy,
+    pub wallet: SessionWallet,
+    pub methods: Vec<Method>,
+    pub expires_at: String,
+    pub return_url: Option<String>,
+}
+
+/// `GET /v1/wallets/{shopper_id}` and the answer to `POST /v1/wallets`.
+#[derive(Debug, Clone, Serialize)]
+pub struct WalletView {
+    pub shopper_id: String,
+    pub currency: Currency,
+    /// Available balance.
+    pub balance: Money,
+    /// Reserved while second methods run.
+    pub held: Money,
+}
+
+/// The answer to `POST /v1/wallets/{shopper_id}/topups`: the wallet after it, and the top-up.
+#[derive(Debug, Clone, Serialize)]
+pub struct TopUpView {
+    #[serde(flatten)]
+    pub wallet: WalletView,
+    pub id: String,
+    pub amount: Money,
+    pub method: Method,
+    pub created_at: String,
+}
+
+/// Which of the wallet's two accounts an entry moved.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum WalletAccount {
+    Available,
+    Held,
+}
+
+/// Whether an entry added to or took from its account.
+#[derive(Debug, Clone, Copy, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Direction {
+    Credit,
+    Debit,
+}
+
+/// One ledger entry of a wallet.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerEntryView {
+    pub id: i64,
+    pub transaction_id: String,
+    pub kind: String,
+    pub reference: String,
+    pub account: WalletAccount,
+    pub direction: Direction,
+    pub amount: Money,
+    pub balance_after: Money,
+    pub created_at: String,
+}
+
+/// `GET /v1/wallets/{shopper_id}/ledger`.
+#[derive(Debug, Clone, Serialize)]
+pub struct LedgerView {
+    pub shopper_id: String,
+    pub currency: Currency,
+    pub entries: Vec<LedgerEntryView>,
+}
+
+/// One line of a refund.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefundLineView {
+    pub id: String,
+    pub amount: Money,
+    pub balance: Money,
+    pub other: Money,
+}
+
+/// The answer to `POST /v1/intents/{id}/refunds`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RefundView {
+    pub id: String,
+    pub intent_id: String,
+    pub currency: Currency,
+    pub amount: Money,
+    pub balance_amount: Money,
+    pub other_amount: Money,
+    pub lines: Vec<RefundLineView>,
+    pub created_at: String,
+}
+
+/// One field of `quote_mismatch`'s `mismatches`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MismatchView {
+    pub field: &'static str,
+    pub intent: String,
+    pub quote: String,
+}
+
+/// `GET /healthz`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Health {
+    pub status: &'static str,
+}
