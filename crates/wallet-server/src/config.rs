@@ -164,6 +164,38 @@ fn is_origin(o: &str) -> bool {
     rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ', '@']) && r.is_ascii())
 }
 
+/// The merchants by key digest; their origins are added to `origins`.
+fn merchants(
+    list: Vec<MerchantFile>,
+    origins: &mut Vec<String>,
+) -> Result<HashMap<[u8; 32], Arc<Merchant>>, ConfigError> {
+    let mut merchants = HashMap::new();
+    for m in list {
+        if m.id.trim().is_empty() || m.secret_key.len() < 8 {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?}: needs a non-empty id and a secret_key of at least 8 characters",
+                m.id
+            )));
+        }
+        origins.extend(m.allowed_origins.iter().cloned());
+        let merchant = Merchant {
+            id: m.id,
+            policy: m.policy.unwrap_or_default(),
+            methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
+            allowed_origins: m.allowed_origins,
+        };
+        if merchants
+            .insert(key_digest(&m.secret_key), Arc::new(merchant))
+            .is_some()
+        {
+            return Err(ConfigError::Invalid(
+                "two merchants share a secret_key; give each its own".to_owned(),
+            ));
+        }
+    }
+    Ok(merchants)
+}
+
 fn secs(value: Option<u64>, default: u64, name: &str) -> Result<i64, ConfigError> {
     let v = value.unwrap_or(default);
     if v == 0 {
@@ -214,31 +246,8 @@ impl Config {
                 Mode::Serve => "sqlite://balance-checkout.db".to_owned(),
             });
         let admin_key = env("BC_ADMIN_KEY").or(file.admin_key);
-        let mut merchants = HashMap::new();
         let mut allowed_origins = file.allowed_origins;
-        for m in file.merchants {
-            if m.id.trim().is_empty() || m.secret_key.len() < 8 {
-                return Err(ConfigError::Invalid(format!(
-                    "merchant {:?}: needs a non-empty id and a secret_key of at least 8 characters",
-                    m.id
-                )));
-            }
-            allowed_origins.extend(m.allowed_origins.iter().cloned());
-            let merchant = Merchant {
-                id: m.id,
-                policy: m.policy.unwrap_or_default(),
-                methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
-                allowed_origins: m.allowed_origins,
-            };
-            if merchants
-                .insert(key_digest(&m.secret_key), Arc::new(merchant))
-                .is_some()
-            {
-                return Err(ConfigError::Invalid(
-                    "two merchants share a secret_key; give each its own".to_owned(),
-                ));
-            }
-        }
+        let merchants = merchants(file.merchants, &mut allowed_origins)?;
         if let Some(extra) = env("BC_ALLOWED_ORIGINS") {
             allowed_origins.extend(extra.split(',').map(|o| o.trim().to_owned()));
         }

@@ -22,6 +22,7 @@ pub mod refunds;
 pub mod routes;
 pub mod sandbox;
 pub mod state;
+pub mod stored;
 pub mod sweeper;
 pub mod telemetry;
 pub mod util;

@@ -5,10 +5,10 @@
 use checkout_core::{CancelReason, ErrorCode, IntentStatus, Method, SessionStatus};
 
 use crate::db::rows::{load_intent, IntentRow};
-use crate::db::Db;
+use crate::db::{Db, Tx};
 use crate::error::{ApiError, ServerError};
 use crate::ledger::{self, Kind};
-use crate::util::money;
+use crate::stored::money;
 
 /// How a pending intent ends.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -84,63 +84,78 @@ pub async fn finish(
             )),
         };
     }
-    let c = intent.currency;
-    let held = ledger::wallet_held(&intent.shopper_id);
-    let balance_part = money(intent.balance_amount, c)?;
     if status == IntentStatus::Succeeded {
-        let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
-        ledger::transfer(
-            &mut tx,
-            Kind::Capture,
-            &intent.id,
-            &held,
-            &settlement,
-            balance_part,
-            now,
-        )
-        .await?;
-        let method = intent.other_method.unwrap_or(Method::BankCard);
-        let other = money(intent.other_amount, c)?;
-        ledger::transfer(
-            &mut tx,
-            Kind::SecondMethod,
-            &intent.id,
-            &ledger::external(method, c),
-            &settlement,
-            other,
-            now,
-        )
-        .await?;
-        sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1")
-            .bind(&intent.session_id)
-            .bind(SessionStatus::Completed.code())
-            .execute(&mut *tx)
-            .await?;
+        capture(&mut tx, &intent, now).await?;
     } else {
-        let available = ledger::wallet_available(&intent.shopper_id);
-        ledger::transfer(
-            &mut tx,
-            Kind::Release,
-            &intent.id,
-            &held,
-            &available,
-            balance_part,
-            now,
-        )
-        .await?;
-        // The shopper may try again (an expired session stays expired for readers).
-        sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3")
-            .bind(&intent.session_id)
-            .bind(SessionStatus::Open.code())
-            .bind(SessionStatus::AwaitingPayment.code())
-            .execute(&mut *tx)
-            .await?;
+        release(&mut tx, &intent, now).await?;
     }
     tx.commit().await?;
     tracing::info!(intent = %intent.id, ?outcome, "second method finished");
     load_intent(&db.pool, intent_id)
         .await?
         .ok_or_else(|| ServerError::internal("intent", "vanished after commit"))
+}
+
+/// The hold to the merchant, the second method's leg to the merchant, the session paid.
+async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
+    let c = intent.currency;
+    let held = ledger::wallet_held(&intent.shopper_id);
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let balance_part = money(intent.balance_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::Capture,
+        &intent.id,
+        &held,
+        &settlement,
+        balance_part,
+        now,
+    )
+    .await?;
+    let method = ledger::external(intent.other_method.unwrap_or(Method::BankCard), c);
+    let other = money(intent.other_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::SecondMethod,
+        &intent.id,
+        &method,
+        &settlement,
+        other,
+        now,
+    )
+    .await?;
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1")
+        .bind(&intent.session_id)
+        .bind(SessionStatus::Completed.code())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The hold back to the available balance; the session open again so the shopper may
+/// try again (an expired session stays expired for readers).
+async fn release(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
+    let c = intent.currency;
+    let held = ledger::wallet_held(&intent.shopper_id);
+    let available = ledger::wallet_available(&intent.shopper_id);
+    let balance_part = money(intent.balance_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::Release,
+        &intent.id,
+        &held,
+        &available,
+        balance_part,
+        now,
+    )
+    .await?;
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(&intent.session_id)
+        .bind(SessionStatus::Open.code())
+        .bind(SessionStatus::AwaitingPayment.code())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
 }
 
 fn not_pending(status: IntentStatus, why: &str) -> ServerError {

@@ -16,7 +16,8 @@ use crate::db::rows::{load_intent, IntentRow};
 use crate::db::{Db, Tx};
 use crate::error::{ApiError, ServerError};
 use crate::ledger::{self, Kind};
-use crate::util::{money, now, random_id, rfc3339};
+use crate::stored::money;
+use crate::util::{now, random_id, rfc3339};
 use crate::views::{RefundLineView, RefundView};
 
 /// The body of `POST /v1/intents/{id}/refunds`: `{lines:[{id, amount}]}` or `{amount}`.

@@ -15,7 +15,8 @@ use crate::error::{ApiError, Reply, ServerError};
 use crate::extract::{base_url, RawBody};
 use crate::payments::{finish, Outcome};
 use crate::state::AppState;
-use crate::util::{html_escape, money, now, STRICT_CSP};
+use crate::stored::money;
+use crate::util::{html_escape, now, STRICT_CSP};
 use crate::views::IntentView;
 
 const CSS: &str = include_str!("assets/sandbox.css");

@@ -1,12 +1,10 @@
-//! Ids, secrets, clocks and money conversions shared by the server's modules.
+//! Ids, secrets, clocks and HTML escaping shared by the server's modules (no server types:
+//! everything may depend on this module).
 
-use checkout_core::{Currency, Money};
 use rand::distributions::Alphanumeric;
 use rand::Rng;
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
-
-use crate::error::ServerError;
 
 /// `prefix` + `len` random base62 characters from the OS-seeded CSPRNG.
 #[must_use]
@@ -32,23 +30,6 @@ pub fn rfc3339(unix: i64) -> String {
         .ok()
         .and_then(|t| t.format(&Rfc3339).ok())
         .unwrap_or_else(|| unix.to_string())
-}
-
-/// A stored currency code back to a currency.
-///
-/// # Errors
-/// Internal: a stored code that is no currency is corrupt data.
-pub fn currency(code: &str) -> Result<Currency, ServerError> {
-    code.parse()
-        .map_err(|e| ServerError::internal("stored currency code", e))
-}
-
-/// Stored minor units back to money.
-///
-/// # Errors
-/// Internal: a stored value outside the money bounds is corrupt data.
-pub fn money(minor: i64, currency: Currency) -> Result<Money, ServerError> {
-    Money::from_minor(minor, currency).map_err(|e| ServerError::internal("stored amount", e))
 }
 
 /// Hex SHA-256 of bytes.

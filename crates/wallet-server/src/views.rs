@@ -8,7 +8,8 @@ use serde_json::value::RawValue;
 
 use crate::db::rows::IntentRow;
 use crate::error::ServerError;
-use crate::util::{money, rfc3339};
+use crate::stored::money;
+use crate::util::rfc3339;
 
 /// `next_action` of an intent that waits for its second method.
 #[derive(Debug, Clone, Serialize)]
@@ -201,4 +202,59 @@ pub struct MismatchView {
 #[derive(Debug, Clone, Serialize)]
 pub struct Health {
     pub status: &'static str,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::IntentView;
+    use crate::db::rows::IntentRow;
+    use checkout_core::{Currency, IntentStatus, Method};
+
+    fn row(status: IntentStatus) -> IntentRow {
+        IntentRow {
+            id: "pi_1".into(),
+            session_id: "cs_1".into(),
+            merchant_id: "m".into(),
+            shopper_id: "s".into(),
+            status,
+            currency: Currency::JPY,
+            total: 1500,
+            balance_amount: 1000,
+            other_method: Some(Method::Alipay),
+            other_amount: 500,
+            refunded_amount: 0,
+            quote: r#"{"total":"1500"}"#.into(),
+            hold_expires_at: None,
+            cancel_reason: None,
+            created_at: 0,
+        }
+    }
+
+    #[test]
+    fn an_intent_reads_in_its_currency_with_next_action_only_while_pending() {
+        let pending = serde_json::to_value(
+            IntentView::of(&row(IntentStatus::RequiresAction), "http://w").expect("view"),
+        )
+        .expect("json");
+        assert_eq!(pending["total"], "1500");
+        assert_eq!(pending["status"], "requires_action");
+        assert_eq!(pending["other_method"], "alipay");
+        assert_eq!(pending["quote"]["total"], "1500");
+        assert_eq!(
+            pending["next_action"]["url"],
+            "http://w/v1/sandbox/intents/pi_1"
+        );
+        let done = serde_json::to_value(
+            IntentView::of(&row(IntentStatus::Succeeded), "http://w").expect("view"),
+        )
+        .expect("json");
+        assert!(done["next_action"].is_null());
+    }
+
+    #[test]
+    fn a_corrupt_stored_amount_is_an_internal_error() {
+        let mut bad = row(IntentStatus::Succeeded);
+        bad.total = -1;
+        assert!(IntentView::of(&bad, "http://w").is_err());
+    }
 }

@@ -9,7 +9,8 @@ use sqlx::Row as _;
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::ledger::{self, Kind, LedgerError};
-use crate::util::{money, now, random_id, rfc3339};
+use crate::stored::money;
+use crate::util::{now, random_id, rfc3339};
 use crate::views::{Direction, LedgerEntryView, LedgerView, TopUpView, WalletAccount, WalletView};
 
 /// A shopper id: 1–64 characters, no whitespace or control characters.
@@ -46,7 +47,7 @@ pub async fn wallet_currency(db: &Db, shopper: &str) -> Result<Option<Currency>,
             .bind(shopper)
             .fetch_optional(&db.pool)
             .await?;
-    code.map(|c| crate::util::currency(&c)).transpose()
+    code.map(|c| crate::stored::currency(&c)).transpose()
 }
 
 /// Creates a wallet with a zero balance and its payment password's Argon2id hash.

@@ -283,3 +283,28 @@ async fn execute(
     tracing::info!(intent = %row.id, session = %session.id, status = %row.status, "intent executed");
     Ok(reply)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::not_open;
+    use checkout_core::{ErrorCode, SessionStatus};
+
+    #[test]
+    fn a_session_that_is_not_open_says_why_with_the_contract_code() {
+        let cases = [
+            (SessionStatus::Completed, ErrorCode::SessionCompleted, 409),
+            (
+                SessionStatus::AwaitingPayment,
+                ErrorCode::RequestInProgress,
+                409,
+            ),
+            (SessionStatus::Expired, ErrorCode::SessionExpired, 410),
+        ];
+        for (status, code, http) in cases {
+            let e = not_open(status, Some("pi_1".into()));
+            assert_eq!((e.code, e.status.as_u16()), (code, http), "{status}");
+        }
+        let waiting = not_open(SessionStatus::AwaitingPayment, Some("pi_1".into()));
+        assert_eq!(waiting.extra["intent_id"], "pi_1");
+    }
+}

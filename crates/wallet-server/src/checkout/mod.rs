@@ -90,5 +90,5 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let minor = ledger::balance(exec, &ledger::wallet_available(shopper), lock).await?;
-    crate::util::money(minor, currency)
+    crate::stored::money(minor, currency)
 }

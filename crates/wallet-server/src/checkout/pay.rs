@@ -79,29 +79,12 @@ pub async fn pay(
     };
     let hold_expires_at = needs_other.then_some(now + state.config.hold_ttl_secs);
     insert_intent(&mut tx, order, &id, status, &quote, hold_expires_at).await?;
-    let available = ledger::wallet_available(&session.shopper_id);
-    let (kind, to) = if needs_other {
-        (Kind::Hold, ledger::wallet_held(&session.shopper_id))
-    } else {
-        let settlement = ledger::merchant_settlement(&session.merchant_id, session.currency);
-        (Kind::Payment, settlement)
-    };
-    let posted = ledger::transfer(
-        &mut tx,
-        kind,
-        &id,
-        &available,
-        &to,
-        quote.balance_amount,
-        now,
-    );
-    match posted.await {
-        Ok(()) => {}
-        Err(LedgerError::Insufficient { .. }) => {
-            tx.rollback().await?;
-            return Err(insufficient(balance).into());
-        }
-        Err(e) => return Err(e.into()),
+    if let Err(e) = post_balance(&mut tx, session, &id, needs_other, &quote, now).await {
+        tx.rollback().await?;
+        return Err(match e {
+            LedgerError::Insufficient { .. } => insufficient(balance).into(),
+            other => other.into(),
+        });
     }
     let row = load_intent(&mut *tx, &id)
         .await?
@@ -168,6 +151,34 @@ async fn insert_intent(
     .execute(&mut **tx)
     .await?;
     Ok(())
+}
+
+/// The balance part: held while the second method runs, else paid to the merchant.
+async fn post_balance(
+    tx: &mut Tx,
+    session: &SessionRow,
+    intent_id: &str,
+    hold: bool,
+    quote: &Quote,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let available = ledger::wallet_available(&session.shopper_id);
+    let (kind, to) = if hold {
+        (Kind::Hold, ledger::wallet_held(&session.shopper_id))
+    } else {
+        let settlement = ledger::merchant_settlement(&session.merchant_id, session.currency);
+        (Kind::Payment, settlement)
+    };
+    ledger::transfer(
+        tx,
+        kind,
+        intent_id,
+        &available,
+        &to,
+        quote.balance_amount,
+        now,
+    )
+    .await
 }
 
 fn insufficient(balance: Money) -> ApiError {
