@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use checkout_core::{signature, IntentRequest};
+use checkout_core::{signature, ErrorCode, IntentRequest};
 use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
@@ -52,11 +52,62 @@ impl Endpoint {
     }
 }
 
-/// An error to show: the backend's `{"error": {...}}`, or one of the widget's own codes
-/// (`network_error`, `timeout`, `invalid_response`).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+/// What an error is about: a code of the API (the core's [`ErrorCode`]), a code newer
+/// than this widget, or one of the widget's own. Matched exhaustively, so a code added to
+/// the vocabulary cannot fall through unnoticed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Code {
+    /// A code of the API (DESIGN.md, `docs/DESIGN-NOTES.md`).
+    Api(ErrorCode),
+    /// A code the backend sent that this version of the widget does not know.
+    Unknown(String),
+    /// `network_error`: no answer reached the widget.
+    Network,
+    /// `timeout`: no answer within the request's time.
+    Timeout,
+    /// `invalid_response`: an answer the widget cannot read.
+    InvalidResponse,
+    /// `missing_session`: the frame was opened without a session.
+    MissingSession,
+    /// `awaiting_payment`: the session's payment waits for its second method.
+    AwaitingPayment,
+    /// `canceled`: the second method did not complete.
+    Canceled,
+}
+
+impl Code {
+    /// A code as the backend wrote it.
+    #[must_use]
+    pub fn from_wire(code: &str) -> Code {
+        ErrorCode::from_code(code).map_or_else(|| Code::Unknown(code.to_owned()), Code::Api)
+    }
+
+    /// The code's string, as sent in `balancecheckout:failed`.
+    #[must_use]
+    pub fn as_str(&self) -> &str {
+        match self {
+            Code::Api(code) => code.code(),
+            Code::Unknown(code) => code,
+            Code::Network => "network_error",
+            Code::Timeout => "timeout",
+            Code::InvalidResponse => "invalid_response",
+            Code::MissingSession => "missing_session",
+            Code::AwaitingPayment => "awaiting_payment",
+            Code::Canceled => "canceled",
+        }
+    }
+}
+
+impl From<ErrorCode> for Code {
+    fn from(code: ErrorCode) -> Code {
+        Code::Api(code)
+    }
+}
+
+/// An error to show: the backend's `{"error": {...}}`, or one of the widget's own.
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ApiError {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub attempts_left: Option<u32>,
     pub locked_until: Option<String>,
@@ -67,11 +118,14 @@ pub struct ApiError {
 
 impl ApiError {
     #[must_use]
-    pub fn new(code: &str, message: impl Into<String>) -> ApiError {
+    pub fn new(code: impl Into<Code>, message: impl Into<String>) -> ApiError {
         ApiError {
-            code: code.to_owned(),
+            code: code.into(),
             message: message.into(),
-            ..ApiError::default()
+            attempts_left: None,
+            locked_until: None,
+            retry_after: None,
+            quote: None,
         }
     }
 
@@ -80,7 +134,7 @@ impl ApiError {
         let e = wire::field(&wire::parse(body).ok()?, "error");
         let quote = wire::field(&e, "quote");
         Some(ApiError {
-            code: wire::string(&e, "code").ok()?,
+            code: Code::from_wire(&wire::string(&e, "code").ok()?),
             message: wire::string(&e, "message").unwrap_or_default(),
             attempts_left: wire::opt_integer(&e, "attempts_left")
                 .ok()
@@ -270,9 +324,9 @@ pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
     match outcome {
         Outcome::Reply { status, body } if (200..300).contains(&status) => Ok(body),
         Outcome::Reply { status, body } => Err(ApiError::from_body(&body)
-            .unwrap_or_else(|| ApiError::new("invalid_response", format!("HTTP {status}")))),
-        Outcome::Network { timed_out: true } => Err(ApiError::new("timeout", "")),
-        Outcome::Network { timed_out: false } => Err(ApiError::new("network_error", "")),
+            .unwrap_or_else(|| ApiError::new(Code::InvalidResponse, format!("HTTP {status}")))),
+        Outcome::Network { timed_out: true } => Err(ApiError::new(Code::Timeout, "")),
+        Outcome::Network { timed_out: false } => Err(ApiError::new(Code::Network, "")),
     }
 }
 
@@ -303,7 +357,7 @@ pub async fn load_session(
 
 fn read_session(outcome: Outcome) -> Result<Session, ApiError> {
     let body = into_result(outcome)?;
-    Session::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+    Session::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
 }
 
 /// `POST /v1/sessions/{id}/intents`, re-signed at each send, same bytes and key each time.
@@ -325,7 +379,7 @@ pub async fn submit(
         }
     });
     let body = into_result(outcome.await)?;
-    IntentView::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+    IntentView::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
 }
 
 /// `GET /v1/intents/{id}`, once: the caller polls.
@@ -333,5 +387,5 @@ pub async fn get_intent(endpoint: &Endpoint, intent_id: &str) -> Result<IntentVi
     let url = endpoint.intent_url(intent_id);
     let headers = [("Authorization", endpoint.authorization())];
     let body = into_result(fetch("GET", &url, &headers, None, RETRY.timeout_ms).await)?;
-    IntentView::from_json(&body).map_err(|e| ApiError::new("invalid_response", e))
+    IntentView::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
 }

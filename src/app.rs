@@ -8,7 +8,7 @@ use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 use yew::prelude::*;
 
-use crate::api::Endpoint;
+use crate::api::{Code, Endpoint};
 use crate::components::balance::{balance_panel, BalanceProps};
 use crate::components::lines::{lines, LinesProps};
 use crate::components::methods::{method_picker, MethodsProps};
@@ -102,7 +102,7 @@ fn Checkout(props: &RootProps) -> Html {
         }),
         (Phase::Closed(e), _) => notice(&NoticeProps {
             message: describe(l, currency, e).into(),
-            retry: (e.code == "awaiting_payment").then(|| (t.retry.into(), reload)),
+            retry: (e.code == Code::AwaitingPayment).then(|| (t.retry.into(), reload)),
         }),
         (Phase::Succeeded(i) | Phase::AwaitingAction(i), Some(s)) => outcome(&OutcomeProps {
             locale: l,

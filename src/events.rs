@@ -20,7 +20,7 @@ pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'st
         Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
         Emit::Failed(e) => (
             "balancecheckout:failed",
-            failed_detail(&e.code, &describe(locale, currency, e)),
+            failed_detail(e.code.as_str(), &describe(locale, currency, e)),
         ),
     }
 }

@@ -4,10 +4,10 @@
 
 use std::cell::Cell;
 
-use checkout_core::IntentRequest;
+use checkout_core::{ErrorCode, IntentRequest, IntentStatus};
 
 use crate::api::ApiError;
-use crate::session::{IntentStatus, IntentView, Session};
+use crate::session::{IntentView, Session};
 
 /// The cart of DESIGN.md with a third-party line, and a balance short of the balance
 /// prices, so the demo shows every kind of line, a remainder and the top-up hint.
@@ -58,18 +58,22 @@ pub fn parse_fixture(json: &str) -> Session {
 
 /// The demo's answer, shaped like the backend's; the status comes first so that
 /// [`settle`] can change it without searching the text.
-fn intent_view(req: &IntentRequest, status: &str, next_action: &str) -> IntentView {
+fn intent_view(req: &IntentRequest, status: IntentStatus, next_action: &str) -> IntentView {
     let i = &req.intent;
     let method = i
         .other_method
         .map_or_else(|| "null".to_owned(), |m| format!("\"{}\"", m.code()));
     let session = crate::json::string(&i.session_id);
     let json = format!(
-        "{{\"status\":\"{status}\",\"id\":\"pi_demo\",\"session_id\":{session},\
+        "{{\"status\":\"{}\",\"id\":\"pi_demo\",\"session_id\":{session},\
          \"currency\":\"{}\",\"total\":\"{}\",\"balance_amount\":\"{}\",\
          \"other_method\":{method},\"other_amount\":\"{}\",\"next_action\":{next_action},\
          \"quote\":null,\"created_at\":\"2026-01-01T00:00:00Z\"}}",
-        i.currency, i.total, i.balance_amount, i.other_amount
+        status.code(),
+        i.currency,
+        i.total,
+        i.balance_amount,
+        i.other_amount
     );
     IntentView::from_json(&json).unwrap_or_else(|e| unreachable!("demo intent: {e}"))
 }
@@ -81,16 +85,16 @@ pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
             t.set(t.get().saturating_add(1));
             t.get()
         });
-        let mut e = ApiError::new("wrong_password", "wrong payment password");
+        let mut e = ApiError::new(ErrorCode::WrongPassword, "wrong payment password");
         e.attempts_left = Some(DEMO_ATTEMPTS.saturating_sub(tries));
         return Err(e);
     }
     WRONG_TRIES.with(|t| t.set(0));
     if req.intent.other_method.is_some() {
         let action = r#"{"type":"redirect","url":"about:blank"}"#;
-        Ok(intent_view(req, "requires_action", action))
+        Ok(intent_view(req, IntentStatus::RequiresAction, action))
     } else {
-        Ok(intent_view(req, "succeeded", "null"))
+        Ok(intent_view(req, IntentStatus::Succeeded, "null"))
     }
 }
 
@@ -101,8 +105,9 @@ pub fn settle(intent: &IntentView) -> IntentView {
     done.status = IntentStatus::Succeeded;
     done.next_action = None;
     // The demo's JSON starts with the status (see `intent_view`).
-    if let Some(rest) = done.json.strip_prefix(r#"{"status":"requires_action""#) {
-        done.json = format!(r#"{{"status":"succeeded"{rest}"#);
+    let pending = format!(r#"{{"status":"{}""#, IntentStatus::RequiresAction);
+    if let Some(rest) = done.json.strip_prefix(&pending) {
+        done.json = format!(r#"{{"status":"{}"{rest}"#, IntentStatus::Succeeded);
     }
     done
 }

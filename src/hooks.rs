@@ -10,7 +10,9 @@ use wasm_bindgen::JsValue;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
-use crate::api::{self, ApiError};
+use checkout_core::ErrorCode;
+
+use crate::api::{self, ApiError, Code};
 use crate::app::{Config, Source};
 use crate::events;
 use crate::fixture;
@@ -48,7 +50,7 @@ pub fn use_loader(
         match source.clone() {
             Source::Fixture(s) => dispatch(Action::Loaded(s)),
             Source::Missing => {
-                dispatch(Action::LoadFailed(ApiError::new("missing_session", "")));
+                dispatch(Action::LoadFailed(ApiError::new(Code::MissingSession, "")));
             }
             Source::Remote(endpoint) => spawn_local(async move {
                 dispatch(match api::load_session(&endpoint, fetched.as_ref()).await {
@@ -70,7 +72,7 @@ async fn send(source: &Source, sub: &Submission) -> Action {
                 Err(e) => Action::PayFailed(e),
             }
         }
-        Source::Missing => return Action::PayFailed(ApiError::new("missing_session", "")),
+        Source::Missing => return Action::PayFailed(ApiError::new(Code::MissingSession, "")),
     };
     let result = match api::prepare_intent(endpoint, &sub.request, &sub.idempotency_key) {
         Ok(prepared) => api::submit(endpoint, &prepared).await,
@@ -80,7 +82,12 @@ async fn send(source: &Source, sub: &Submission) -> Action {
         Ok(intent) => Action::IntentUpdated(Rc::new(intent)),
         // The balance moved under the shopper: load it again so the widget shows (and
         // the next attempt signs) the backend's new split.
-        Err(e) if e.code == "quote_mismatch" || e.code == "insufficient_balance" => {
+        Err(e)
+            if matches!(
+                e.code,
+                Code::Api(ErrorCode::QuoteMismatch | ErrorCode::InsufficientBalance)
+            ) =>
+        {
             match api::load_session(endpoint, None).await {
                 Ok(session) => Action::BalanceChanged {
                     session: Rc::new(session),

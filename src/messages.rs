@@ -1,8 +1,8 @@
 //! What an error means for the shopper, in their language, with what to do next.
 
-use checkout_core::Currency;
+use checkout_core::{Currency, ErrorCode};
 
-use crate::api::ApiError;
+use crate::api::{ApiError, Code};
 use crate::format;
 use crate::i18n::{fill, Locale};
 
@@ -10,19 +10,39 @@ use crate::i18n::{fill, Locale};
 #[must_use]
 pub fn describe(locale: Locale, currency: Option<Currency>, e: &ApiError) -> String {
     let t = locale.text();
+    let other = || fill(t.err_other, &[("code", e.code.as_str())]);
+    match &e.code {
+        Code::Api(code) => describe_api(locale, currency, *code, e).unwrap_or_else(other),
+        Code::Network => t.err_network.to_owned(),
+        Code::Timeout => t.err_timeout.to_owned(),
+        Code::AwaitingPayment => t.err_awaiting.to_owned(),
+        Code::MissingSession => t.err_missing.to_owned(),
+        Code::InvalidResponse | Code::Canceled | Code::Unknown(_) => other(),
+    }
+}
+
+/// The sentence for an API code; `None` for codes the shopper cannot act on, which get
+/// the generic sentence with the code.
+fn describe_api(
+    locale: Locale,
+    currency: Option<Currency>,
+    code: ErrorCode,
+    e: &ApiError,
+) -> Option<String> {
+    let t = locale.text();
     let money = |a| currency.map_or_else(String::new, |c| format::amount(locale, a, c));
-    match e.code.as_str() {
-        "wrong_password" => {
+    Some(match code {
+        ErrorCode::WrongPassword => {
             let n = e
                 .attempts_left
                 .map_or_else(|| "?".to_owned(), |n| n.to_string());
             fill(t.err_wrong_password, &[("n", &n)])
         }
-        "password_locked" => {
+        ErrorCode::PasswordLocked => {
             let time = e.locked_until.as_deref().map_or("", short_time);
             fill(t.err_locked, &[("time", time)])
         }
-        "quote_mismatch" | "insufficient_balance" => match &e.quote {
+        ErrorCode::QuoteMismatch | ErrorCode::InsufficientBalance => match &e.quote {
             Some(q) => fill(
                 t.err_quote_changed,
                 &[
@@ -32,22 +52,32 @@ pub fn describe(locale: Locale, currency: Option<Currency>, e: &ApiError) -> Str
             ),
             None => fill(t.err_quote_changed, &[("balance", "—"), ("other", "—")]),
         },
-        "session_completed" => t.err_completed.to_owned(),
-        "session_expired" => t.err_expired.to_owned(),
-        "session_not_found" => t.err_not_found.to_owned(),
-        "unauthorized" | "signature_invalid" => t.err_unauthorized.to_owned(),
-        "signature_expired" => t.err_clock.to_owned(),
-        "network_error" => t.err_network.to_owned(),
-        "timeout" => t.err_timeout.to_owned(),
-        "request_in_progress" => t.err_in_progress.to_owned(),
-        "awaiting_payment" => t.err_awaiting.to_owned(),
-        "missing_session" => t.err_missing.to_owned(),
-        "rate_limited" => {
+        ErrorCode::SessionCompleted => t.err_completed.to_owned(),
+        ErrorCode::SessionExpired => t.err_expired.to_owned(),
+        ErrorCode::SessionNotFound => t.err_not_found.to_owned(),
+        ErrorCode::Unauthorized | ErrorCode::SignatureInvalid => t.err_unauthorized.to_owned(),
+        ErrorCode::SignatureExpired => t.err_clock.to_owned(),
+        ErrorCode::RequestInProgress => t.err_in_progress.to_owned(),
+        ErrorCode::RateLimited => {
             let n = e.retry_after.unwrap_or(30).to_string();
             fill(t.err_rate_limited, &[("n", &n)])
         }
-        code => fill(t.err_other, &[("code", code)]),
-    }
+        ErrorCode::InvalidRequest
+        | ErrorCode::LinkRevoked
+        | ErrorCode::IntentNotFound
+        | ErrorCode::WalletNotFound
+        | ErrorCode::NotFound
+        | ErrorCode::MethodNotAllowed
+        | ErrorCode::NonceReused
+        | ErrorCode::CartChanged
+        | ErrorCode::IntentNotRefundable
+        | ErrorCode::IntentNotPending
+        | ErrorCode::WalletExists
+        | ErrorCode::PayloadTooLarge
+        | ErrorCode::IdempotencyConflict
+        | ErrorCode::MethodUnavailable
+        | ErrorCode::InternalError => return None,
+    })
 }
 
 /// `2026-11-25T13:20:00Z` → `2026-11-25 13:20 UTC`: enough to know when to come back.

@@ -2,31 +2,12 @@
 //! with. Amounts stay strings until the core checks them against the currency.
 
 use checkout_core::cart::{LineInput, ShippingInput};
-use checkout_core::{Amount, Cart, CartInput, Merchant, Method, Money, Policy};
+use checkout_core::{
+    Amount, Cart, CartInput, IntentStatus, Merchant, Method, Money, Policy, SessionStatus,
+};
 use wasm_bindgen::JsValue;
 
 use crate::wire::{self, field};
-
-/// Where the session stands; only `open` can be paid.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Status {
-    Open,
-    AwaitingPayment,
-    Completed,
-    Expired,
-}
-
-impl Status {
-    fn from_code(s: &str) -> Option<Status> {
-        Some(match s {
-            "open" => Status::Open,
-            "awaiting_payment" => Status::AwaitingPayment,
-            "completed" => Status::Completed,
-            "expired" => Status::Expired,
-            _ => return None,
-        })
-    }
-}
 
 fn read_line(v: &JsValue) -> wire::Result<LineInput> {
     let merchant = field(v, "merchant");
@@ -93,7 +74,7 @@ fn read_policy(v: &JsValue) -> wire::Result<Policy> {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Session {
     pub id: String,
-    pub status: Status,
+    pub status: SessionStatus,
     pub cart: Cart,
     pub cart_digest: String,
     pub policy: Policy,
@@ -129,7 +110,8 @@ impl Session {
         };
         Ok(Session {
             id: wire::string(&v, "id")?,
-            status: Status::from_code(&status).ok_or_else(|| format!("status: {status:?}"))?,
+            status: SessionStatus::from_code(&status)
+                .ok_or_else(|| format!("status: {status:?}"))?,
             cart,
             cart_digest: wire::string(&v, "cart_digest")?,
             policy: read_policy(&field(&v, "policy")).map_err(|e| format!("policy.{e}"))?,
@@ -148,13 +130,6 @@ pub struct NextAction {
     /// `type` on the wire; `redirect` so far.
     pub kind: String,
     pub url: String,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum IntentStatus {
-    Succeeded,
-    RequiresAction,
-    Canceled,
 }
 
 /// An intent as the backend reports it; `json` is the body as received, handed to the
@@ -190,12 +165,8 @@ impl IntentView {
         };
         Ok(IntentView {
             id: wire::string(&v, "id")?,
-            status: match status.as_str() {
-                "succeeded" => IntentStatus::Succeeded,
-                "requires_action" => IntentStatus::RequiresAction,
-                "canceled" => IntentStatus::Canceled,
-                _ => return Err(format!("status: {status:?}")),
-            },
+            status: IntentStatus::from_code(&status)
+                .ok_or_else(|| format!("status: {status:?}"))?,
             total: wire::amount(&v, "total")?,
             balance_amount: wire::amount(&v, "balance_amount")?,
             other_method,

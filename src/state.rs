@@ -7,11 +7,14 @@
 use std::rc::Rc;
 
 use checkout_core::intent::validate_payment_password;
-use checkout_core::{quote, Amount, AmountError, Choice, Intent, IntentRequest, Method, Quote};
+use checkout_core::{
+    quote, Amount, AmountError, Choice, ErrorCode, Intent, IntentRequest, IntentStatus, Method,
+    Quote, SessionStatus,
+};
 use yew::Reducible;
 
-use crate::api::ApiError;
-use crate::session::{IntentStatus, IntentView, Session, Status};
+use crate::api::{ApiError, Code};
+use crate::session::{IntentView, Session};
 
 /// Where the shopper is in the flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -251,7 +254,7 @@ impl CheckoutState {
                 self.canceled = None;
                 self.submit_seq = self.submit_seq.wrapping_add(1);
             }
-            Err(e) => self.fail(ApiError::new("invalid_request", e.to_string())),
+            Err(e) => self.fail(ApiError::new(ErrorCode::InvalidRequest, e.to_string())),
         }
     }
 
@@ -259,11 +262,10 @@ impl CheckoutState {
     fn fail(&mut self, e: ApiError) {
         self.submission = None;
         self.password.clear();
-        self.phase = match e.code.as_str() {
-            "session_completed" | "session_expired" | "session_not_found" => {
-                Phase::Closed(e.clone())
-            }
-            _ => Phase::Ready,
+        self.phase = if closes_the_session(&e.code) {
+            Phase::Closed(e.clone())
+        } else {
+            Phase::Ready
         };
         self.error = Some(e.clone());
         self.emit(Emit::Failed(e));
@@ -288,7 +290,7 @@ impl CheckoutState {
                 self.canceled = intent.other_method;
                 self.phase = Phase::Ready;
                 self.emit(Emit::Failed(ApiError::new(
-                    "canceled",
+                    Code::Canceled,
                     "the second payment method did not complete",
                 )));
             }
@@ -304,11 +306,12 @@ impl Reducible for CheckoutState {
         let editable = next.phase == Phase::Ready;
         match action {
             Action::Loaded(s) => {
+                let closed = |code: Code| Phase::Closed(ApiError::new(code, ""));
                 next.phase = match s.status {
-                    Status::Open => Phase::Ready,
-                    Status::Completed => Phase::Closed(ApiError::new("session_completed", "")),
-                    Status::Expired => Phase::Closed(ApiError::new("session_expired", "")),
-                    Status::AwaitingPayment => Phase::Closed(ApiError::new("awaiting_payment", "")),
+                    SessionStatus::Open => Phase::Ready,
+                    SessionStatus::Completed => closed(ErrorCode::SessionCompleted.into()),
+                    SessionStatus::Expired => closed(ErrorCode::SessionExpired.into()),
+                    SessionStatus::AwaitingPayment => closed(Code::AwaitingPayment),
                 };
                 // `ready` goes out before the first `change`.
                 match &next.phase {
@@ -356,4 +359,14 @@ impl Reducible for CheckoutState {
         }
         Rc::new(next)
     }
+}
+
+/// Whether an error ends the session for this frame: nothing more can be paid in it.
+fn closes_the_session(code: &Code) -> bool {
+    matches!(
+        code,
+        Code::Api(
+            ErrorCode::SessionCompleted | ErrorCode::SessionExpired | ErrorCode::SessionNotFound
+        )
+    )
 }

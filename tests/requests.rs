@@ -180,7 +180,10 @@ async fn only_network_errors_and_5xx_are_retried() {
     })
     .await;
     assert_eq!(*count.borrow(), 1 + FAST.attempts);
-    assert_eq!(into_result(outcome).unwrap_err().code, "network_error");
+    assert_eq!(
+        into_result(outcome).unwrap_err().code.as_str(),
+        "network_error"
+    );
 }
 
 #[wasm_bindgen_test]
@@ -221,7 +224,8 @@ async fn the_loaders_answer_is_used_and_only_a_failed_one_is_sent_again() {
         .await
         .unwrap_err();
     assert_eq!(
-        e.code, "session_not_found",
+        e.code.as_str(),
+        "session_not_found",
         "a final answer is taken as it is"
     );
 
@@ -319,10 +323,7 @@ mod backend {
             .unwrap();
         assert!(declined.ok(), "decline: {}", declined.status());
         let after = get_intent(&ep, &first.id).await.unwrap();
-        assert_eq!(
-            after.status,
-            balance_checkout::session::IntentStatus::Canceled
-        );
+        assert_eq!(after.status, checkout_core::IntentStatus::Canceled);
     }
 }
 
@@ -372,5 +373,8 @@ fn answers_are_read_strictly() {
         status: 502,
         body: "<html>Bad gateway</html>".into(),
     };
-    assert_eq!(into_result(proxy).unwrap_err().code, "invalid_response");
+    assert_eq!(
+        into_result(proxy).unwrap_err().code.as_str(),
+        "invalid_response"
+    );
 }

@@ -358,7 +358,8 @@ fn a_changed_balance_shows_the_new_split_and_asks_again() {
         nonce: "0123456789abcdef0123456789abcdef".into(),
     });
     let poorer = session_json(&[(BALANCE_100, "\"balance\": \"40.00\"")]);
-    let mut error = balance_checkout::api::ApiError::new("quote_mismatch", "");
+    let mut error =
+        balance_checkout::api::ApiError::new(checkout_core::ErrorCode::QuoteMismatch, "");
     let amount = |s| checkout_core::Amount::parse(s).unwrap();
     error.quote = Some(Box::new(balance_checkout::session::ServerQuote {
         total: amount("255.70"),

@@ -2,12 +2,12 @@
 
 use std::rc::Rc;
 
-use checkout_core::Currency;
+use checkout_core::{Currency, IntentStatus};
 use yew::prelude::*;
 
 use crate::format::amount;
 use crate::i18n::{fill, Locale};
-use crate::session::{IntentStatus, IntentView};
+use crate::session::IntentView;
 
 pub struct OutcomeProps {
     pub locale: Locale,
