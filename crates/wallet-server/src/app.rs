@@ -11,10 +11,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::config::{Config, Mode};
 use crate::db::Db;
@@ -66,21 +64,15 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// The whole application for a state; `origins` are the CORS origins.
-pub fn router(state: AppState, origins: &[String]) -> Router {
+pub fn router(state: AppState, origins: &[String]) -> Result<Router, String> {
     let mut app = crate::routes::api(state.config.sandbox)
         .route("/healthz", get(healthz))
-        // Every shopper downloads these files: compressed, the wasm is a third of its size
-        // (BENCHMARKS.md), which is seconds on a slow mobile network.
-        .nest_service(
-            "/balance-checkout",
-            ServiceBuilder::new()
-                .layer(CompressionLayer::new())
-                .service(ServeDir::new(&state.config.widget_dir)),
-        );
+        .merge(crate::frame::routes(&state)?);
     if state.config.mode == Mode::Demo {
-        app = app.merge(crate::demo::shop::routes());
+        app = app.merge(crate::demo::shop::wallet_home(&state.config));
     }
-    app.fallback(crate::error::route_not_found)
+    Ok(app
+        .fallback(crate::error::route_not_found)
         .method_not_allowed_fallback(crate::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
@@ -89,7 +81,7 @@ pub fn router(state: AppState, origins: &[String]) -> Router {
         ))
         .layer(cors(origins))
         .layer(middleware::from_fn(access_log))
-        .with_state(state)
+        .with_state(state))
 }
 
 async fn shutdown_signal() {
@@ -140,6 +132,10 @@ pub async fn run(mut config: Config) -> Result<(), String> {
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let origin = format!("http://{addr}");
+    let shop = match config.mode {
+        Mode::Demo => Some(crate::demo::shop::bind(&mut config).await?),
+        Mode::Serve => None,
+    };
     if config.mode == Mode::Demo {
         config.allowed_origins.push(origin.clone());
         // A wildcard address is no URL a browser can open: fall back to the Host header.
@@ -158,9 +154,9 @@ pub async fn run(mut config: Config) -> Result<(), String> {
         config: Arc::new(config),
         limiter,
     };
-    if state.config.mode == Mode::Demo {
+    if let Some(shop) = &shop {
         crate::demo::seed(&state).await?;
-        crate::demo::announce(&origin, &state.config.widget_dir);
+        crate::demo::announce(&origin, &shop.origin, &state.config.widget_dir);
     } else {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "Balance Checkout wallet-server: {origin}/");
@@ -176,7 +172,9 @@ pub async fn run(mut config: Config) -> Result<(), String> {
         );
     }
     let sweeper = tokio::spawn(crate::sweeper::run(db, sweep_every));
-    let app = router(state, &origins);
+    let wallet_url = state.config.public_url.clone().unwrap_or(origin);
+    let app = router(state, &origins)?;
+    let shop = shop.map(|s| s.serve(&wallet_url));
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -184,6 +182,7 @@ pub async fn run(mut config: Config) -> Result<(), String> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     sweeper.abort();
+    shop.inspect(JoinHandle::abort);
     tracing::info!("stopped");
     served.map_err(|e| format!("server error: {e}"))
 }

@@ -31,6 +31,10 @@ pub struct Cli {
     /// The widget's Trunk output directory, served under /balance-checkout/.
     #[arg(long, env = "BC_WIDGET_DIR")]
     pub widget_dir: Option<PathBuf>,
+    /// Demo only: address of the demo shop, a second origin (default 127.0.0.1:8081, or
+    /// port 0 when `--listen` picks its port; 0 picks a free port).
+    #[arg(long, env = "BC_SHOP_LISTEN")]
+    pub shop_listen: Option<String>,
 }
 
 /// `[[merchants]]` in the file.
@@ -103,6 +107,9 @@ pub struct Config {
     pub rate_limit_session_per_min: u32,
     /// Merchants by the SHA-256 of their secret key.
     pub merchants: HashMap<[u8; 32], Arc<Merchant>>,
+    /// Demo only: where the demo shop listens, and its origin once it does.
+    pub shop_listen: String,
+    pub shop_origin: Option<String>,
 }
 
 /// SHA-256 of a key: keys are looked up and compared by digest, never kept in clear.
@@ -161,7 +168,8 @@ fn demo_file() -> FileConfig {
             secret_key: crate::demo::MERCHANT_KEY.to_owned(),
             policy: Some(policy),
             methods: None,
-            allowed_origins: vec!["http://127.0.0.1:8080".to_owned()],
+            // The demo shop's origin, known once it listens (`demo::shop::bind`).
+            allowed_origins: Vec::new(),
         }],
         ..FileConfig::default()
     }
@@ -248,6 +256,8 @@ impl Config {
             Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
             None => file.sandbox.unwrap_or(mode == Mode::Demo),
         };
+        let shop_listen =
+            (cli.shop_listen.clone()).unwrap_or_else(|| crate::demo::shop::default_listen(&listen));
         Ok(Config {
             mode,
             listen,
@@ -294,6 +304,8 @@ impl Config {
                 .or(file.rate_limit_session_per_min)
                 .unwrap_or(60),
             merchants,
+            shop_listen,
+            shop_origin: None,
         })
     }
 

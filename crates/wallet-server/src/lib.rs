@@ -10,6 +10,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod error;
+pub mod frame;
 pub mod idempotency;
 pub mod ledger;
 pub mod openapi;

@@ -10,6 +10,7 @@ use crate::routes::AppState;
 
 pub mod carts;
 pub mod shop;
+pub mod shop_page;
 
 pub const MERCHANT_ID: &str = "demo-shop";
 pub const MERCHANT_KEY: &str = "sk_test_demo";
@@ -41,9 +42,10 @@ pub async fn seed(state: &AppState) -> Result<(), String> {
 }
 
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.
-pub fn announce(origin: &str, widget_dir: &Path) {
+pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
+    let _ = writeln!(out, "Demo shop: {shop}/");
     let _ = writeln!(
         out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"
