@@ -254,6 +254,19 @@ mod tests {
     }
 
     #[test]
+    fn the_totals_for_the_page_leave_out_what_reveals_the_balance() {
+        let s = demo_session();
+        let q = quote(&s.cart, &s.policy, s.balance, &Choice::default()).unwrap();
+        let totals: serde_json::Value = serde_json::from_str(&super::quote_totals(&q)).unwrap();
+        let mut full = serde_json::to_value(&q).unwrap();
+        let full = full.as_object_mut().unwrap();
+        for hidden in ["topup_to_unlock", "eligible_total", "lines"] {
+            full.remove(hidden);
+        }
+        assert_eq!(totals, serde_json::Value::Object(full.clone()));
+    }
+
+    #[test]
     fn a_quote_with_a_top_up_hint_and_nothing_left_matches_serde_json() {
         let s = demo_session();
         let q = quote(&s.cart, &s.policy, s.balance, &Choice::default()).unwrap();

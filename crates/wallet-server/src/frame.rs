@@ -107,13 +107,15 @@ impl Assets {
             if name == "index.html" {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| format!("{} is not UTF-8; rebuild the widget", path.display()))?;
-                if !text.contains(ORIGINS_TOKEN) {
-                    return Err(format!(
+                if text.contains(ORIGINS_TOKEN) {
+                    assets.template = Some(text);
+                } else {
+                    // An old build: the frame answers 503 until the widget is rebuilt.
+                    tracing::warn!(
                         "{} has no {ORIGINS_TOKEN} placeholder: it is not the frame template of this server version; rebuild the widget with `trunk build --release`",
                         path.display()
-                    ));
+                    );
                 }
-                assets.template = Some(text);
                 continue;
             }
             let file = File {
