@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # The widget's weight: builds dist/ with `trunk build --release` and reports the raw,
-# gzip -9 and brotli (quality 11) bytes of everything a shopper downloads — loader.js,
-# the wasm-bindgen glue, the wasm and widget.css — and their total, as a Markdown table
-# (the `## Widget size` section of BENCHMARKS.md). `--no-build` measures dist/ as it is.
+# gzip -9 and brotli (quality 11) bytes of everything a shopper downloads — loader.js
+# (the only file the merchant's page itself loads), then in the frame on the wallet's
+# origin the frame document, frame.js, the wasm-bindgen glue, the wasm and widget.css
+# (hashed names) — and their total, as a Markdown table (the `## Widget size` section of
+# BENCHMARKS.md). `--no-build` measures dist/ as it is.
 # Needs trunk, wasm-bindgen-cli and wasm-opt (binaryen 132, in .tools/) on PATH, gzip
 # and brotli.
 set -euo pipefail
@@ -13,7 +15,9 @@ if [[ "${1:-}" != "--no-build" ]]; then
   trunk build --release >&2
 fi
 
-files=(loader.js balance-checkout.js balance-checkout_bg.wasm widget.css)
+shopt -s nullglob
+hashed() { local m=(dist/$1); [[ ${#m[@]} -eq 1 ]] || { echo "expected one dist/$1, found ${#m[@]} (rebuild)" >&2; exit 1; }; basename "${m[0]}"; }
+files=(loader.js index.html frame.js "$(hashed 'balance-checkout-*[0-9a-f].js')" "$(hashed 'balance-checkout-*_bg.wasm')" "$(hashed 'widget-*.css')")
 total_raw=0 total_gz=0 total_br=0
 echo "| file | raw | gzip -9 | brotli |"
 echo "|---|---:|---:|---:|"

@@ -178,9 +178,9 @@ stage_server() {
   # runner's address (WASM_BINDGEN_TEST_ADDRESS) and allow that origin.
   runner_port="$(free_port)"
   echo "127.0.0.1:$runner_port" >"$WORK_DIR/runner-address"
-  info "starting: BC_ALLOWED_ORIGINS=http://127.0.0.1:$runner_port target/release/wallet-server demo --listen 127.0.0.1:$port --database sqlite://$WORK_DIR/demo.db"
+  info "starting: BC_ALLOWED_ORIGINS=http://127.0.0.1:$runner_port target/release/wallet-server demo --listen 127.0.0.1:$port --shop-listen 127.0.0.1:0 --database sqlite://$WORK_DIR/demo.db"
   BC_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" \
-    "$REPO_ROOT/target/release/wallet-server" demo --listen "127.0.0.1:$port" \
+    "$REPO_ROOT/target/release/wallet-server" demo --listen "127.0.0.1:$port" --shop-listen 127.0.0.1:0 \
     --database "sqlite://$WORK_DIR/demo.db" --widget-dir "$REPO_ROOT/dist" \
     >"$WORK_DIR/server.log" 2>&1 &
   echo $! >"$WORK_DIR/server.pid"

@@ -330,7 +330,7 @@ pub fn into_result(outcome: Outcome) -> Result<String, ApiError> {
     }
 }
 
-/// `GET /v1/sessions/{id}`. `fetched` is the answer to the same request when `loader.js`
+/// `GET /v1/sessions/{id}`. `fetched` is the answer to the same request when `frame.js`
 /// already sent it while the wasm was downloading (a promise of its `Response`).
 pub async fn load_session(
     endpoint: &Endpoint,

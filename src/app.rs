@@ -42,7 +42,7 @@ pub struct Config {
     pub locale: Locale,
     /// Where `balancecheckout:*` events are dispatched (the merchant's element).
     pub host: Option<EventTarget>,
-    /// The session's `GET`, started by `loader.js` before the wasm ran (a promise of its
+    /// The session's `GET`, started by `frame.js` before the wasm ran (a promise of its
     /// `Response`), for the first load of a remote session only.
     pub fetched_session: Option<JsValue>,
 }

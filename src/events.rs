@@ -1,5 +1,6 @@
-//! DOM events for the host page: `balancecheckout:*` `CustomEvent`s that bubble and cross
-//! the shadow root (`composed`), with JSON details.
+//! DOM events in the frame document: `balancecheckout:*` `CustomEvent`s with JSON
+//! details, which `frame.js` relays to the merchant's page. They carry the quote's totals
+//! and the outcome, never the password, the balance or the wallet id.
 
 use checkout_core::Currency;
 use wasm_bindgen::JsValue;
@@ -15,7 +16,7 @@ use crate::state::Emit;
 pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'static str, String) {
     match emit {
         Emit::Ready => ("balancecheckout:ready", "{}".to_owned()),
-        Emit::Change(q) => ("balancecheckout:change", crate::json::quote(q)),
+        Emit::Change(q) => ("balancecheckout:change", crate::json::quote_totals(q)),
         Emit::Succeeded(i) => ("balancecheckout:succeeded", i.json.clone()),
         Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
         Emit::Failed(e) => (

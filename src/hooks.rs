@@ -35,7 +35,7 @@ fn guarded(dispatcher: Dispatcher, alive: &Rc<Cell<bool>>) -> impl Fn(Action) {
 }
 
 /// Loads the session when the widget mounts and again on every retry. The first load
-/// takes the answer to the request `loader.js` already sent, when there is one.
+/// takes the answer to the request `frame.js` already sent, when there is one.
 #[hook]
 pub fn use_loader(
     source: &Source,

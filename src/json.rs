@@ -118,6 +118,25 @@ pub fn intent_request(request: &IntentRequest) -> String {
     out
 }
 
+/// The totals of a quote, the `balancecheckout:change` detail for the merchant's page:
+/// `{currency, total, standard_total, savings, balance_prices_applied, balance_amount,
+/// other_amount}`. No `topup_to_unlock` (its amount is `E_bal` minus the balance, so it
+/// would reveal the balance), no `eligible_total` and no lines.
+#[must_use]
+pub fn quote_totals(q: &Quote) -> String {
+    let mut out = String::with_capacity(200);
+    let mut o = Object::open(&mut out);
+    o.string("currency", q.currency.code());
+    o.display("total", q.total);
+    o.display("standard_total", q.standard_total);
+    o.display("savings", q.savings);
+    o.boolean("balance_prices_applied", q.balance_prices_applied);
+    o.display("balance_amount", q.balance_amount);
+    o.display("other_amount", q.other_amount);
+    o.close();
+    out
+}
+
 /// The quote, as the backend's API writes it (DESIGN.md *Quote*).
 #[must_use]
 pub fn quote(q: &Quote) -> String {
@@ -232,6 +251,19 @@ mod tests {
             super::intent_request(&paid_in_full),
             serde_json::to_string(&paid_in_full).unwrap()
         );
+    }
+
+    #[test]
+    fn the_totals_for_the_page_leave_out_what_reveals_the_balance() {
+        let s = demo_session();
+        let q = quote(&s.cart, &s.policy, s.balance, &Choice::default()).unwrap();
+        let totals: serde_json::Value = serde_json::from_str(&super::quote_totals(&q)).unwrap();
+        let mut full = serde_json::to_value(&q).unwrap();
+        let full = full.as_object_mut().unwrap();
+        for hidden in ["topup_to_unlock", "eligible_total", "lines"] {
+            full.remove(hidden);
+        }
+        assert_eq!(totals, serde_json::Value::Object(full.clone()));
     }
 
     #[test]

@@ -1,8 +1,10 @@
 //! Balance Checkout widget: a Yew app compiled to WebAssembly.
 //!
-//! `static/loader.js` creates a shadow root in the merchant's element and calls [`mount`];
-//! everything about money comes from `checkout-core`, so the widget shows exactly what the
-//! backend will charge.
+//! It runs in the frame document the wallet server serves at
+//! `/balance-checkout/v1/frame/{session_id}` (on the wallet's origin, never on the
+//! merchant's page): `static/frame.js` calls [`mount`] there. It talks only to the origin
+//! it was served from. Everything about money comes from `checkout-core`, so the widget
+//! shows exactly what the backend will charge.
 
 pub mod api;
 pub mod app;
@@ -28,45 +30,41 @@ use yew::AppHandle;
 use crate::app::{Config, Root, RootProps, Source};
 use crate::i18n::Locale;
 
-/// The options of `BalanceCheckout.mount(element, options)` (see `balance-checkout.d.ts`).
+/// The options `frame.js` passes to [`mount`]. There is deliberately no endpoint: the
+/// widget sends every request to the origin of the frame document (relative URLs), so
+/// nothing in a URL, an attribute or a message can send the password elsewhere.
 #[derive(Debug, Default)]
 struct MountOptions {
-    endpoint: Option<String>,
     session_id: Option<String>,
     client_secret: Option<String>,
     locale: Option<String>,
-    /// Render the built-in demo cart; payments are simulated, nothing leaves the page.
-    demo: bool,
-    /// Set by `loader.js` on the first mount only: its promise of the session's `GET`.
+    /// Set by `frame.js` on the first mount only: its promise of the session's `GET`,
+    /// sent while the wasm was still downloading.
     fetched_session: Option<JsValue>,
 }
 
 impl MountOptions {
-    /// Reads the options object; unknown keys (such as `theme`, applied by the loader)
+    /// Reads the options object; unknown keys (such as `theme`, applied by `frame.js`)
     /// are ignored.
     fn parse(options: &JsValue) -> Result<MountOptions, JsValue> {
         let text = |key| wire::opt_string(options, key).map_err(|e| JsValue::from_str(&e));
         Ok(MountOptions {
-            endpoint: text("endpoint")?,
             session_id: text("sessionId")?,
             client_secret: text("clientSecret")?,
             locale: text("locale")?,
-            demo: wire::opt_boolean(options, "demo")
-                .map_err(|e| JsValue::from_str(&e))?
-                .unwrap_or(false),
             fetched_session: Some(wire::field(options, "fetchedSession"))
                 .filter(|v| !v.is_undefined() && !v.is_null()),
         })
     }
 
     fn config(self, host: EventTarget) -> Config {
-        let source = match (self.demo, self.session_id, self.client_secret) {
-            (false, Some(session_id), Some(client_secret)) => Source::Remote(api::Endpoint {
-                base: self.endpoint.unwrap_or_default(),
+        let source = match (self.session_id, self.client_secret) {
+            (Some(session_id), Some(client_secret)) => Source::Remote(api::Endpoint {
+                // Same origin as the frame document: relative URLs.
+                base: String::new(),
                 session_id,
                 client_secret,
             }),
-            (true, _, _) => Source::Fixture(Rc::new(fixture::demo_session())),
             _ => Source::Missing,
         };
         Config {
@@ -106,8 +104,8 @@ impl WidgetHandle {
     }
 }
 
-/// Renders the widget into `root` (inside the host's shadow root); events are dispatched
-/// on `host`.
+/// Renders the widget into `root` (in the frame document); events are dispatched on
+/// `host`, where `frame.js` relays them to the merchant's page.
 #[wasm_bindgen]
 pub fn mount(root: Element, host: EventTarget, options: JsValue) -> Result<WidgetHandle, JsValue> {
     let config = MountOptions::parse(&options)?.config(host.clone());

@@ -1,9 +1,14 @@
 /**
  * Balance Checkout — the JavaScript API of `loader.js`.
  *
- *   <script src="https://wallet.example/balance-checkout/loader.js" defer></script>
- *   <div data-balance-checkout data-endpoint="https://wallet.example"
- *        data-session="cs_..." data-client-secret="cs_secret_..." data-locale="zh-CN"></div>
+ *   <script src="https://wallet.example/balance-checkout/v1/loader.js"
+ *           integrity="sha384-…" crossorigin="anonymous" defer></script>
+ *   <div data-balance-checkout data-session="cs_..." data-client-secret="cs_secret_..."
+ *        data-locale="zh-CN"></div>
+ *
+ * The checkout runs in a frame on the wallet's origin (the origin loader.js came from);
+ * the page gets its height and the events below, never the password, the balance or the
+ * wallet id.
  *
  * Amounts are always strings in the currency's digits ("120.50", "1000" for JPY).
  */
@@ -17,7 +22,10 @@ export type Method = "bank_card" | "wechat_pay" | "alipay" | "ecny";
 
 export type Reason = "item_excluded" | "category_excluded" | "merchant_not_accepting" | "shipping_excluded";
 
-/** CSS custom properties set on the host element: `{accent: "#07c"}` sets `--bc-accent`. */
+/** CSS custom properties inside the frame: `{accent: "#07c"}` sets `--bc-accent`. The
+ *  frame checks each value (colours: `#hex`, `rgb()`, `hsl()` or a name; `radius`: a
+ *  length like `8px`; `font`: a font-family list) and ignores, with a console warning,
+ *  what is not one. */
 export interface BalanceCheckoutTheme {
   accent?: string;
   accentText?: string;
@@ -32,61 +40,50 @@ export interface BalanceCheckoutTheme {
   okBg?: string;
   no?: string;
   noBg?: string;
-  /** Any other `--bc-*` property, by its full name. */
+  /** The same properties by their full name (`"--bc-accent"`). */
   [customProperty: `--bc-${string}`]: string | undefined;
 }
 
 export interface BalanceCheckoutOptions {
-  /** The wallet backend's origin, e.g. "https://wallet.example". Empty: the page's origin. */
-  endpoint?: string;
   /** The checkout session id, "cs_…", created by the merchant's server. */
-  sessionId?: string;
+  sessionId: string;
   /** The session's client secret, "cs_secret_…". */
-  clientSecret?: string;
+  clientSecret: string;
   /** "zh-CN" or "en" (default: the browser's language; anything not Chinese is English). */
   locale?: Locale;
   theme?: BalanceCheckoutTheme;
-  /** Render a built-in demo order; payments are simulated and nothing leaves the page. */
-  demo?: boolean;
 }
 
 export interface BalanceCheckoutHandle {
-  /** Resolves once the widget is rendered (the WebAssembly is loaded once per page). */
+  /** Resolves once the frame runs the widget (its first message). */
   readonly ready: Promise<void>;
-  /** Merges new options: another locale or theme re-renders; another session starts over. */
+  /** Another locale or theme re-renders the frame; another session gets a new frame. */
   update(options: Partial<BalanceCheckoutOptions>): void;
-  /** Unmounts: stops its timers, polls and requests, empties its shadow root, removes its theme. */
+  /** Removes the frame (its timers, polls and requests end with it) and every listener. */
   destroy(): void;
 }
 
 export interface BalanceCheckout {
-  mount(element: Element, options?: BalanceCheckoutOptions): BalanceCheckoutHandle;
+  /** Throws a TypeError without a session id (`cs_…`) and client secret. */
+  mount(element: Element, options: BalanceCheckoutOptions): BalanceCheckoutHandle;
   /** Mounts every `[data-balance-checkout]` element not mounted yet (done on load). */
   mountAll(scope?: ParentNode): void;
 }
 
-/** The split, as computed by the shared core (same shape as the backend's quote). */
-export interface Quote {
+/** The totals of the split, after every change (computed by the shared core). Not the
+ *  whole quote: its top-up hint would reveal the shopper's balance, so the page gets only
+ *  these. The merchant's server reads the whole quote with the intent. */
+export interface QuoteTotals {
   currency: string;
   total: AmountString;
   standard_total: AmountString;
   savings: AmountString;
   balance_prices_applied: boolean;
-  eligible_total: AmountString;
   balance_amount: AmountString;
   other_amount: AmountString;
-  topup_to_unlock: { amount: AmountString; savings: AmountString } | null;
-  lines: Array<{
-    id: string;
-    eligible: boolean;
-    reason: Reason | null;
-    amount: AmountString;
-    balance: AmountString;
-    other: AmountString;
-  }>;
 }
 
-/** A payment intent as the backend reports it. */
+/** A payment intent as the page learns it (the backend's intent without its `quote`). */
 export interface Intent {
   id: string;
   session_id: string;
@@ -97,7 +94,6 @@ export interface Intent {
   other_method: Method | null;
   other_amount: AmountString;
   next_action: { type: "redirect"; url: string } | null;
-  quote: Quote | null;
   created_at: string;
 }
 
@@ -110,10 +106,10 @@ export interface BalanceCheckoutFailure {
   message: string;
 }
 
-/** Dispatched on the host element; they bubble and cross shadow roots. */
+/** Dispatched on the host element (relayed from the frame); they bubble and cross shadow roots. */
 export interface BalanceCheckoutEventMap {
   "balancecheckout:ready": CustomEvent<Record<string, never>>;
-  "balancecheckout:change": CustomEvent<Quote>;
+  "balancecheckout:change": CustomEvent<QuoteTotals>;
   "balancecheckout:succeeded": CustomEvent<Intent>;
   "balancecheckout:requires-action": CustomEvent<Intent>;
   "balancecheckout:failed": CustomEvent<BalanceCheckoutFailure>;

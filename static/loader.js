@@ -1,220 +1,155 @@
 /*
  * Balance Checkout loader: the one script a merchant includes.
  *
- *   <script src="https://wallet.example/balance-checkout/loader.js" defer></script>
- *   <div data-balance-checkout data-endpoint="https://wallet.example"
- *        data-session="cs_..." data-client-secret="cs_secret_..." data-locale="zh-CN"></div>
+ *   <script src="https://wallet.example/balance-checkout/v1/loader.js"
+ *           integrity="sha384-…" crossorigin="anonymous" defer></script>
+ *   <div data-balance-checkout data-session="cs_..." data-client-secret="cs_secret_..."
+ *        data-locale="zh-CN"></div>
  *
- * It mounts every [data-balance-checkout] element and exposes
- * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The WebAssembly
- * module and its glue are found next to this file and loaded once for all widgets. Each
- * widget renders in its own shadow root with widget.css linked inside: no inline scripts
- * or styles, so it works under a strict Content-Security-Policy.
+ * It puts a frame from the wallet's origin (the origin this file was loaded from; nothing
+ * can point it elsewhere) into every [data-balance-checkout] element and exposes
+ * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The password, the
+ * balance and the wallet id stay in that frame; this page gets the frame's height and
+ * the balancecheckout:* events. The loader itself requests nothing from the wallet's API.
  */
 (function () {
   "use strict";
   if (window.BalanceCheckout) {
     return; // included twice: the first copy already runs
   }
-
   var script = document.currentScript;
-  var base = new URL(".", (script && script.src) || location.href).href;
-  var GLUE = base + "balance-checkout.js";
-  var WASM = base + "balance-checkout_bg.wasm";
-  var CSS = base + "widget.css";
-  var LOAD_FAILED = {
-    en: "The checkout could not load. Check your connection and reload the page.",
-    zh: "支付组件加载失败，请检查网络后刷新页面。"
-  };
-
-  var module = null;
-  function loadModule() {
-    if (!module) {
-      // The wasm is fetched alongside the glue, not after it: one round trip less before
-      // the widget runs (0.5 s on a slow mobile connection). The glue's init awaits it.
-      var wasm = fetch(WASM);
-      wasm.catch(function () {}); // reported through init, or moot if the glue failed
-      module = import(GLUE).then(function (glue) {
-        return glue.default({ module_or_path: wasm }).then(function () {
-          return glue;
-        });
-      });
-      // A failed load (offline) is tried again by the next mount.
-      module.catch(function () {
-        module = null;
-      });
-    }
-    return module;
+  if (!script || !script.src) {
+    console.error("Balance Checkout: load loader.js with <script src=\"https://<wallet>/balance-checkout/v1/loader.js\">, not inline or as a module");
+    return;
   }
-
-  /* The session's GET, sent at once rather than after the wasm has loaded: the widget
-     takes its answer for the first load (and loads again itself if this one failed or
-     got a 5xx). The same URL and header as the widget's own request. */
-  function fetchSession(options) {
-    var url = String(options.endpoint || "").replace(/\/+$/, "") +
-      "/v1/sessions/" + options.sessionId;
-    // Like the widget's own requests: the answer, body included, within 15 s; destroy()
-    // aborts it too. The body is read here so that the timer ends with the exchange.
-    var controller = new AbortController();
-    var timer = setTimeout(function () { controller.abort(); }, 15000);
-    var request = fetch(url, {
-      headers: { Authorization: "Bearer " + options.clientSecret },
-      signal: controller.signal
-    }).then(function (response) {
-      return response.text().then(function (body) {
-        return new Response(body, { status: response.status });
-      });
-    });
-    function stop() {
-      clearTimeout(timer);
-    }
-    request.then(stop, stop); // a failure is handled by the widget: it loads again
-    return {
-      request: request,
-      cancel: function () {
-        stop();
-        controller.abort();
-      }
-    };
-  }
-
-  /* Theme keys become custom properties on the host: {accent: "#07c"} -> --bc-accent. */
-  function themeProperties(theme) {
-    var props = {};
-    Object.keys(theme || {}).forEach(function (key) {
-      var name = key.indexOf("--") === 0
-        ? key
-        : "--bc-" + key.replace(/[A-Z]/g, function (c) { return "-" + c.toLowerCase(); });
-      props[name] = String(theme[key]);
-    });
-    return props;
-  }
-
-  function optionsFromData(el) {
-    var d = el.dataset;
-    var options = {
-      endpoint: d.endpoint,
-      sessionId: d.session,
-      clientSecret: d.clientSecret,
-      locale: d.locale || navigator.language,
-      demo: "demo" in d
-    };
-    // The hosted page takes a session from the fragment, which never reaches a server log:
-    // #session=cs_...&client_secret=cs_secret_...
-    if ("fromUrl" in d && location.hash.length > 1) {
-      var params = new URLSearchParams(location.hash.slice(1));
-      if (params.get("session") && params.get("client_secret")) {
-        options.sessionId = params.get("session");
-        options.clientSecret = params.get("client_secret");
-        options.endpoint = params.get("endpoint") || options.endpoint;
-        options.demo = false;
-      }
-    }
-    return options;
-  }
-
+  var SOURCE = "balance-checkout";
+  var WALLET = new URL(script.src).origin;
+  var FRAME = new URL("frame/", script.src).href;
+  var EVENTS = { ready: "string", change: "total", succeeded: "id", "requires-action": "id", failed: "code" };
+  // Room for the loading skeleton, so the page does not jump when the frame reports its height.
+  var INITIAL_HEIGHT = 420;
   var mounted = new WeakMap();
+
+  function fragment(options) {
+    var p = new URLSearchParams();
+    p.set("client_secret", String(options.clientSecret || ""));
+    p.set("origin", location.origin);
+    if (options.locale) {
+      p.set("locale", String(options.locale));
+    }
+    if (options.theme) {
+      p.set("theme", JSON.stringify(options.theme));
+    }
+    return p.toString();
+  }
+
+  /* A message from the frame as it must look; anything else is ignored. */
+  function valid(m) {
+    if (!m || typeof m !== "object" || m.source !== SOURCE || typeof m.type !== "string" ||
+        !m.detail || typeof m.detail !== "object") {
+      return false;
+    }
+    if (m.type === "resize") {
+      return typeof m.detail.height === "number" && m.detail.height >= 0 && m.detail.height < 100000;
+    }
+    var key = EVENTS.hasOwnProperty(m.type) ? EVENTS[m.type] : null;
+    return key === "string" || (key !== null && typeof m.detail[key] === "string");
+  }
 
   function mount(el, options) {
     if (!(el instanceof Element)) {
       throw new TypeError("BalanceCheckout.mount: the first argument must be an element");
     }
+    options = Object.assign({}, options || {});
+    if (!/^cs_[A-Za-z0-9]{1,64}$/.test(String(options.sessionId)) || !options.clientSecret) {
+      throw new TypeError("BalanceCheckout.mount: pass the sessionId (cs_…) and clientSecret your server got from POST /v1/sessions");
+    }
     var previous = mounted.get(el);
     if (previous) {
       previous.destroy();
     }
-    options = Object.assign({}, options || {});
 
-    var shadow = el.shadowRoot || el.attachShadow({ mode: "open" });
-    var link = document.createElement("link");
-    link.rel = "stylesheet";
-    link.href = CSS;
-    var root = document.createElement("div");
-    root.className = "bc-host";
-    // Hidden until the stylesheet applies, so the shopper never sees unstyled markup.
-    root.hidden = true;
-    function reveal() {
-      root.hidden = false;
-    }
-    link.addEventListener("load", reveal);
-    link.addEventListener("error", reveal);
-    shadow.replaceChildren(link, root);
+    var frame = document.createElement("iframe");
+    var zh = String(options.locale || navigator.language).toLowerCase().indexOf("zh") === 0;
+    frame.title = zh ? "余额支付" : "Pay with wallet balance";
+    frame.allow = "publickey-credentials-get " + WALLET + "; payment " + WALLET;
+    frame.style.display = "block";
+    frame.style.width = "100%";
+    frame.style.border = "0";
+    frame.style.height = INITIAL_HEIGHT + "px";
+    frame.src = FRAME + encodeURIComponent(options.sessionId) + "#" + fragment(options);
 
-    var themed = [];
-    function applyTheme(theme) {
-      themed.forEach(function (name) { el.style.removeProperty(name); });
-      var props = themeProperties(theme);
-      themed = Object.keys(props);
-      themed.forEach(function (name) { el.style.setProperty(name, props[name]); });
-    }
-    applyTheme(options.theme);
+    var started = false;
+    var pending = [];
+    var resolveReady;
+    var ready = new Promise(function (resolve) { resolveReady = resolve; });
 
-    var first = options;
-    var session = null;
-    if (!options.demo && options.sessionId && options.clientSecret) {
-      session = fetchSession(options);
-      first = Object.assign({}, options, { fetchedSession: session.request });
-    }
-    var app = null;
-    var destroyed = false;
-    var ready = loadModule().then(
-      function (glue) {
-        if (!destroyed) {
-          app = glue.mount(root, el, first);
-        }
-      },
-      function (error) {
-        if (destroyed) {
-          return;
-        }
-        reveal();
-        var zh = String(options.locale || "").toLowerCase().indexOf("zh") === 0;
-        var message = zh ? LOAD_FAILED.zh : LOAD_FAILED.en;
-        var p = document.createElement("p");
-        p.setAttribute("role", "alert");
-        p.textContent = message;
-        root.replaceChildren(p);
-        el.dispatchEvent(new CustomEvent("balancecheckout:failed", {
-          bubbles: true,
-          composed: true,
-          detail: { code: "load_failed", message: message, cause: String(error) }
-        }));
+    function send(message) {
+      message.source = SOURCE;
+      message.type = "update";
+      if (started) {
+        frame.contentWindow.postMessage(message, WALLET);
+      } else {
+        pending.push(message);
       }
-    );
+    }
 
+    function onMessage(event) {
+      // Only the frame this handle made, on the wallet's exact origin.
+      if (event.origin !== WALLET || event.source !== frame.contentWindow || !valid(event.data)) {
+        return;
+      }
+      var m = event.data;
+      if (!started) {
+        started = true;
+        pending.splice(0).forEach(send);
+        resolveReady();
+      }
+      if (m.type === "resize") {
+        frame.style.height = Math.ceil(m.detail.height) + "px";
+        return;
+      }
+      el.dispatchEvent(new CustomEvent("balancecheckout:" + m.type, {
+        bubbles: true,
+        composed: true,
+        detail: JSON.parse(JSON.stringify(m.detail))
+      }));
+    }
+    window.addEventListener("message", onMessage);
+    el.replaceChildren(frame);
+
+    var destroyed = false;
     var handle = {
       ready: ready,
       update: function (next) {
-        if (destroyed) {
+        if (destroyed || !next) {
           return;
         }
-        options = Object.assign({}, options, next || {});
-        if (next && "theme" in next) {
-          applyTheme(options.theme);
+        if ((next.sessionId && next.sessionId !== options.sessionId) ||
+            (next.clientSecret && next.clientSecret !== options.clientSecret)) {
+          // Another session: a new frame for it (this handle then belongs to that one).
+          var replacement = mount(el, Object.assign({}, options, next));
+          handle.update = replacement.update;
+          handle.destroy = replacement.destroy;
+          return;
         }
-        ready.then(function () {
-          if (app && !destroyed) {
-            app.update(options);
-          }
-        });
+        options = Object.assign({}, options, next);
+        var message = {};
+        if ("locale" in next) {
+          message.locale = String(next.locale);
+        }
+        if ("theme" in next) {
+          message.theme = next.theme || null;
+        }
+        send(message);
       },
       destroy: function () {
         if (destroyed) {
           return;
         }
         destroyed = true;
-        if (session) {
-          session.cancel(); // its timer, and the request if it is still on its way
-        }
-        if (app) {
-          app.destroy(); // unmounts: hooks stop their timers, polls and requests
-          app.free();
-          app = null;
-        }
-        link.removeEventListener("load", reveal);
-        link.removeEventListener("error", reveal);
-        shadow.replaceChildren();
-        applyTheme(null);
+        window.removeEventListener("message", onMessage);
+        frame.remove(); // its document, timers, polls and requests end with it
         if (mounted.get(el) === handle) {
           mounted.delete(el);
         }
@@ -227,8 +162,17 @@
   function mountAll(scope) {
     var found = (scope || document).querySelectorAll("[data-balance-checkout]");
     Array.prototype.forEach.call(found, function (el) {
-      if (!mounted.has(el)) {
-        mount(el, optionsFromData(el));
+      if (mounted.has(el)) {
+        return;
+      }
+      try {
+        mount(el, {
+          sessionId: el.dataset.session,
+          clientSecret: el.dataset.clientSecret,
+          locale: el.dataset.locale || navigator.language
+        });
+      } catch (e) {
+        console.error("Balance Checkout: " + e.message + " (data-session and data-client-secret)");
       }
     });
   }

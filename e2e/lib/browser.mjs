@@ -1,6 +1,6 @@
 // Debian's Chromium driven by playwright-core (no browser download), headless, with a
-// fresh profile per launch, and helpers to drive the widget inside its shadow root
-// (Playwright's CSS locators pierce open shadow roots).
+// fresh profile per launch, and helpers to drive the widget inside its frame on the
+// wallet's origin (Playwright's frame locators reach into it as a shopper's clicks do).
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -60,25 +60,38 @@ export async function newPage(browser) {
   return page;
 }
 
+/** The checkout frame inside a host element (default: the shop's auto-mounted one). */
+export const frameIn = (page, host = '[data-balance-checkout]') => page.frameLocator(`${host} iframe`);
+
+const inFrame = (page, selector) => frameIn(page).locator(selector);
+
 export const widget = {
   root: (page) => page.locator('[data-balance-checkout]'),
-  pay: (page) => page.locator('[data-balance-checkout] button.bc-pay'),
-  password: (page) => page.locator('[data-balance-checkout] input[type="password"]'),
-  useBalance: (page) => page.locator('[data-balance-checkout] input[role="switch"]'),
-  cap: (page) => page.locator('[data-balance-checkout] .bc-balance input.bc-input'),
-  method: (page, code) => page.locator(`[data-balance-checkout] input[type="radio"][value="${code}"]`),
-  summary: (page, part) => page.locator(`[data-balance-checkout] .bc-summary__${part} dd`),
-  line: (page, id) => page.locator(`[data-balance-checkout] li.bc-line[data-line="${id}"]`),
-  topup: (page) => page.locator('[data-balance-checkout] .bc-topup'),
-  error: (page) => page.locator('[data-balance-checkout] [role="alert"]'),
-  outcome: (page) => page.locator('[data-balance-checkout] .bc-outcome'),
-  succeeded: (page) => page.locator('[data-balance-checkout] .bc-outcome--ok'),
-  actionLink: (page) => page.locator('[data-balance-checkout] .bc-outcome a[href]'),
+  iframe: (page) => page.locator('[data-balance-checkout] iframe'),
+  pay: (page) => inFrame(page, 'button.bc-pay'),
+  password: (page) => inFrame(page, 'input[type="password"]'),
+  useBalance: (page) => inFrame(page, 'input[role="switch"]'),
+  cap: (page) => inFrame(page, '.bc-balance input.bc-input'),
+  method: (page, code) => inFrame(page, `input[type="radio"][value="${code}"]`),
+  summary: (page, part) => inFrame(page, `.bc-summary__${part} dd`),
+  line: (page, id) => inFrame(page, `li.bc-line[data-line="${id}"]`),
+  topup: (page) => inFrame(page, '.bc-topup'),
+  error: (page) => inFrame(page, '[role="alert"]'),
+  outcome: (page) => inFrame(page, '.bc-outcome'),
+  succeeded: (page) => inFrame(page, '.bc-outcome--ok'),
+  actionLink: (page) => inFrame(page, '.bc-outcome a[href]'),
+  retry: (page) => inFrame(page, '[role="alert"] button'),
 };
 
+/** The checkout frame's `Frame` (for evaluating inside it), once it is attached. */
+export async function widgetFrame(page, host = '[data-balance-checkout]') {
+  const handle = await page.locator(`${host} iframe`).elementHandle();
+  return eventually(async () => handle.contentFrame(), { what: 'the checkout frame' });
+}
+
 /** Opens the demo shop and waits until the widget is interactive (quote shown, Pay present). */
-export async function openShop(page, base, { cart = 'mixed', locale = 'en' } = {}) {
-  const response = await page.goto(`${base}/?cart=${cart}&locale=${locale}`);
+export async function openShop(page, shop, { cart = 'mixed', locale = 'en' } = {}) {
+  const response = await page.goto(`${shop}/?cart=${cart}&locale=${locale}`);
   await widgetInteractive(page);
   return response;
 }

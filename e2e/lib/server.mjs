@@ -1,5 +1,6 @@
-// Starts `wallet-server demo` on a free loopback port with its own empty database, so
-// every test begins from the seeded demo state (shopper_demo with CNY 120.50).
+// Starts `wallet-server demo` on free loopback ports (the wallet and the demo shop, two
+// origins) with its own empty database, so every test begins from the seeded demo state
+// (shopper_demo with CNY 120.50).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -18,10 +19,11 @@ function serverEnv() {
 }
 
 /**
- * Starts a demo server. Resolves to `{ url, log, stop() }` once it prints its URL.
+ * Starts a demo server. Resolves to `{ url, shop, log, stop() }` once it prints both URLs:
+ * `url` is the wallet's origin (API, loader, frame), `shop` the demo shop's.
  * `database` defaults to an in-memory SQLite database (a fresh one per server).
  */
-export async function startDemoServer({ database = 'sqlite::memory:', env = {} } = {}) {
+export async function startDemoServer({ database = 'sqlite::memory:', env = {}, args = [] } = {}) {
   if (!existsSync(SERVER_BIN)) {
     throw new Error(`${SERVER_BIN} not found: build it with 'cargo build --release -p wallet-server' (or set BC_E2E_SERVER_BIN)`);
   }
@@ -30,21 +32,23 @@ export async function startDemoServer({ database = 'sqlite::memory:', env = {} }
   }
   const child = spawn(
     SERVER_BIN,
-    ['demo', '--listen', '127.0.0.1:0', '--database', database, '--widget-dir', WIDGET_DIR],
+    ['demo', '--listen', '127.0.0.1:0', '--shop-listen', '127.0.0.1:0', '--database', database,
+      '--widget-dir', WIDGET_DIR, ...args],
     {
       env: { ...serverEnv(), RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     },
   );
   let log = '';
-  const url = await new Promise((resolve, reject) => {
+  const urls = await new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`wallet-server demo printed no URL within 30 s:\n${log}`)), 30_000);
     const onData = (chunk) => {
       log += chunk;
       const m = /Balance Checkout demo: (http:\/\/[^\s/]+)\//.exec(log);
-      if (m) {
+      const s = /Demo shop: (http:\/\/[^\s/]+)\//.exec(log);
+      if (m && s) {
         clearTimeout(timer);
-        resolve(m[1]);
+        resolve({ url: m[1], shop: s[1] });
       }
     };
     child.stdout.on('data', onData);
@@ -56,7 +60,7 @@ export async function startDemoServer({ database = 'sqlite::memory:', env = {} }
   });
   child.stdout.on('data', (chunk) => { log += chunk; });
   return {
-    url,
+    ...urls,
     get log() { return log; },
     async stop() {
       if (child.exitCode !== null) return;

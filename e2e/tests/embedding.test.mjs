@@ -1,9 +1,11 @@
 // The loader's JavaScript API as a merchant uses it: BalanceCheckout.mount() beside the
-// auto-mounted widget, update() and destroy(), in the demo shop under its strict CSP.
+// auto-mounted widget, update() and destroy(), two widgets on one page, a host inside the
+// merchant's own shadow root, mount → destroy → mount as React StrictMode does, and the
+// frame's height following its content.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, amountOf, eventually } from '../lib/browser.mjs';
+import { openShop, widget, frameIn, widgetFrame, amountOf, eventually } from '../lib/browser.mjs';
 import { raw, MERCHANT_KEY, SHOPPER } from '../lib/api.mjs';
 
 const SELF = { id: 'self', kind: 'self_operated' };
@@ -16,44 +18,73 @@ const CART = {
   ],
 };
 
-test('a widget mounted from script works on its own; destroy() stops it and leaves the page as it was', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
-    const created = await raw(base, 'POST', '/v1/sessions', {
-      key: MERCHANT_KEY,
-      body: { shopper_id: SHOPPER, cart: CART },
-    });
-    assert.equal(created.status, 201, created.text);
+async function createSession(base, cart = CART) {
+  const created = await raw(base, 'POST', '/v1/sessions', { key: MERCHANT_KEY, body: { shopper_id: SHOPPER, cart } });
+  assert.equal(created.status, 201, created.text);
+  return { id: created.json.id, secret: created.json.client_secret };
+}
+
+// Counts the page's `message` listeners on window (the loader's own), as a leak detector.
+function countMessageListeners() {
+  if (window.top !== window) return;
+  const live = new Set();
+  const add = window.addEventListener;
+  const remove = window.removeEventListener;
+  window.addEventListener = function (type, fn, ...rest) {
+    if (type === 'message') live.add(fn);
+    return add.call(this, type, fn, ...rest);
+  };
+  window.removeEventListener = function (type, fn, ...rest) {
+    if (type === 'message') live.delete(fn);
+    return remove.call(this, type, fn, ...rest);
+  };
+  window.__messageListeners = () => live.size;
+}
+
+test('a widget mounted from script works on its own; destroy() during a poll stops it and leaves the page as it was', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    const session = await createSession(base);
     await page.evaluate(async ({ id, secret }) => {
       const el = document.createElement('div');
       el.id = 'second';
       document.querySelector('main').append(el);
+      window.__secondEvents = [];
+      for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed']) {
+        el.addEventListener(`balancecheckout:${name}`, () => window.__secondEvents.push(name));
+      }
       window.__second = BalanceCheckout.mount(el, {
-        endpoint: location.origin, sessionId: id, clientSecret: secret,
-        locale: 'zh-CN', theme: { accent: '#0a66c2' },
+        sessionId: id, clientSecret: secret, locale: 'zh-CN', theme: { accent: '#0a66c2', radius: '4px' },
       });
       await window.__second.ready;
-    }, { id: created.json.id, secret: created.json.client_secret });
+    }, session);
 
-    const second = page.locator('#second');
+    const second = frameIn(page, '#second');
     const part = (name) => second.locator(`.bc-summary__${name} dd`);
     await part('total').waitFor();
     assert.equal(await amountOf(part('total')), '60.00');
     assert.equal(await amountOf(part('balance')), '10.00');
     assert.equal(await amountOf(part('other')), '50.00');
     assert.equal(await second.locator('.bc').getAttribute('lang'), 'zh-CN');
-    const accent = () => page.evaluate(() => document.getElementById('second').style.getPropertyValue('--bc-accent'));
-    assert.equal(await accent(), '#0a66c2');
+    const frame = await widgetFrame(page, '#second');
+    const accent = () => frame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bc-accent').trim());
+    assert.equal(await accent(), '#0a66c2', 'the theme reaches the frame');
 
-    // Each widget has its own state: switching the balance off in one leaves the other.
+    // Two widgets, each with its own state and its own events.
+    const shopHostChanges = () => page.locator('#bc-events li[data-event="change"]').count();
+    const firstChanges = await shopHostChanges();
     await second.locator('input[role="switch"]').click();
     assert.equal(await amountOf(part('balance')), '0.00');
     assert.equal(await amountOf(widget.summary(page, 'balance')), '61.00');
     await second.locator('input[role="switch"]').click();
+    const secondChanges = await page.evaluate(() => window.__secondEvents.filter((n) => n === 'change').length);
+    assert.ok(secondChanges >= 3, `the second host heard its own changes (${secondChanges})`);
+    assert.equal(await shopHostChanges(), firstChanges, 'the first host did not hear the second widget');
 
-    await page.evaluate(() => window.__second.update({ locale: 'en' }));
+    await page.evaluate(() => window.__second.update({ locale: 'en', theme: { accent: '#116611' } }));
     await eventually(async () => (await second.locator('.bc').getAttribute('lang')) === 'en', { what: 'lang en' });
     assert.equal(await amountOf(part('other')), '50.00', 'a new locale keeps the checkout');
+    assert.equal(await accent(), '#116611');
 
     // Pay with WeChat Pay: the widget then polls the intent until the method finishes.
     const polls = [];
@@ -66,13 +97,102 @@ test('a widget mounted from script works on its own; destroy() stops it and leav
 
     await page.evaluate(() => window.__second.destroy());
     const seen = polls.length;
-    assert.equal(await page.evaluate(() => document.getElementById('second').shadowRoot.childNodes.length), 0);
-    assert.equal(await accent(), '', 'the theme properties are removed');
+    assert.equal(await page.evaluate(() => document.getElementById('second').childNodes.length), 0, 'the frame is gone');
     await page.waitForTimeout(5_000); // more than two poll intervals
     assert.equal(polls.length, seen, 'no poll after destroy()');
 
     // The auto-mounted widget is untouched and still answers the shopper.
     await widget.useBalance(page).click();
     assert.equal(await amountOf(widget.summary(page, 'balance')), '0.00');
+  });
+});
+
+test('mounting inside the merchant\'s own shadow root (a web component) works', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    const session = await createSession(base);
+    await page.evaluate(async ({ id, secret }) => {
+      const outer = document.createElement('div');
+      outer.id = 'component';
+      document.querySelector('main').append(outer);
+      const shadow = outer.attachShadow({ mode: 'open' });
+      const host = document.createElement('div');
+      host.className = 'pay-here';
+      shadow.append(host);
+      window.__heard = [];
+      document.addEventListener('balancecheckout:succeeded', (e) => window.__heard.push(e.detail.status));
+      await BalanceCheckout.mount(host, { sessionId: id, clientSecret: secret, locale: 'en' }).ready;
+    }, session);
+    const inner = page.frameLocator('#component .pay-here iframe');
+    await inner.locator('.bc-summary__total dd').waitFor();
+    assert.equal(await amountOf(inner.locator('.bc-summary__total dd')), '60.00');
+    await inner.locator('input[type="radio"][value="wechat_pay"]').check();
+    await inner.locator('input[type="password"]').fill('123456');
+    await inner.locator('button.bc-pay').click();
+    await inner.locator('.bc-outcome a[href]').waitFor();
+  });
+});
+
+test('mount → destroy → mount at once on the same element (React StrictMode) leaves one working frame and no listener', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await page.addInitScript(countMessageListeners);
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    const baseline = await page.evaluate(() => window.__messageListeners());
+    const session = await createSession(base);
+    await page.evaluate(({ id, secret }) => {
+      const el = document.createElement('div');
+      el.id = 'strict';
+      document.querySelector('main').append(el);
+      const options = { sessionId: id, clientSecret: secret, locale: 'en' };
+      const a = BalanceCheckout.mount(el, options);
+      a.destroy();
+      BalanceCheckout.mount(el, options); // the effect runs again
+      const c = BalanceCheckout.mount(el, options); // and a re-render mounts once more
+      window.__strict = c;
+    }, session);
+    const strict = frameIn(page, '#strict');
+    await strict.locator('.bc-summary__total dd').waitFor();
+    assert.equal(await page.locator('#strict iframe').count(), 1, 'exactly one frame');
+    assert.equal(await page.evaluate(() => window.__messageListeners()), baseline + 1, 'one listener for one widget');
+    await strict.locator('input[type="radio"][value="wechat_pay"]').check();
+    await strict.locator('input[type="password"]').fill('123456');
+    await strict.locator('button.bc-pay').click();
+    await strict.locator('.bc-outcome a[href]').waitFor();
+    await page.evaluate(() => window.__strict.destroy());
+    assert.equal(await page.evaluate(() => window.__messageListeners()), baseline, 'destroy() removes its listener');
+  });
+});
+
+test('the frame is as tall as its content: a long cart expanded and collapsed', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    const lines = Array.from({ length: 30 }, (_, i) => ({
+      id: `L${i + 1}`, name: `Item ${i + 1}`, quantity: 1, unit_price: '1.00', merchant: SELF, category: 'physical',
+    }));
+    const session = await createSession(base, { currency: 'CNY', lines });
+    await page.evaluate(async ({ id, secret }) => {
+      const el = document.createElement('div');
+      el.id = 'long';
+      document.querySelector('main').append(el);
+      await BalanceCheckout.mount(el, { sessionId: id, clientSecret: secret, locale: 'en' }).ready;
+    }, session);
+    const long = frameIn(page, '#long');
+    await long.locator('.bc-summary__total dd').waitFor();
+    const frame = await widgetFrame(page, '#long');
+    const heights = async () => ({
+      frame: await page.evaluate(() => document.querySelector('#long iframe').getBoundingClientRect().height),
+      content: await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height)),
+    });
+    const fits = async (what) => eventually(async () => {
+      const h = await heights();
+      return Math.abs(h.frame - h.content) <= 1 && h;
+    }, { what });
+    const collapsed = await fits('the frame fitting the collapsed list');
+    await long.locator('button.bc-more').click();
+    const expanded = await fits('the frame fitting the expanded list');
+    assert.ok(expanded.frame > collapsed.frame + 200, `taller when expanded (${collapsed.frame} → ${expanded.frame})`);
+    await long.locator('button.bc-more').click();
+    const again = await fits('the frame fitting the collapsed list again');
+    assert.ok(Math.abs(again.frame - collapsed.frame) <= 1, `back to ${collapsed.frame} (is ${again.frame})`);
   });
 });

@@ -8,9 +8,9 @@ import { openShop, fillCheckout, widget, amountOf, events, eventually } from '..
 import { wallet, ledger, chargedIntents, intent, SEEDED_BALANCE } from '../lib/api.mjs';
 
 test('pays fully with balance (balance prices unlocked)', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     // basic cart: kettle 59.90 (55.00 with balance) + shipping 6.00; 120.50 >= 61.00.
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
     assert.equal(await amountOf(widget.summary(page, 'total')), '61.00');
     assert.equal(await amountOf(widget.summary(page, 'balance')), '61.00');
     assert.equal(await amountOf(widget.summary(page, 'other')), '0.00');
@@ -27,8 +27,8 @@ test('pays fully with balance (balance prices unlocked)', async (t) => {
 });
 
 test('merchant page receives balancecheckout:succeeded with the intent', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
     await fillCheckout(page);
     await widget.pay(page).click();
     const [ev] = await eventually(async () => {
@@ -50,9 +50,9 @@ test('merchant page receives balancecheckout:succeeded with the intent', async (
   });
 });
 
-async function payMixedWithWeChat(page, base) {
+async function payMixedWithWeChat(page, base, shop) {
   // mixed cart: balance prices apply (106.00 from balance), 119.90 remains.
-  await openShop(page, base, { cart: 'mixed', locale: 'en' });
+  await openShop(page, shop, { cart: 'mixed', locale: 'en' });
   assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
   assert.equal(await amountOf(widget.summary(page, 'other')), '119.90');
   await fillCheckout(page, { method: 'wechat_pay' });
@@ -78,8 +78,8 @@ async function actInSandbox(page, href, button) {
 }
 
 test('balance + WeChat Pay, approved in the sandbox: hold captured', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    const { href, id } = await payMixedWithWeChat(page, base);
+  await withCheckout(t, async ({ base, shop, page }) => {
+    const { href, id } = await payMixedWithWeChat(page, base, shop);
     await actInSandbox(page, href, 'approve');
     await widget.succeeded(page).waitFor({ timeout: 20_000 });
     assert.equal((await intent(base, id)).status, 'succeeded');
@@ -93,8 +93,8 @@ test('balance + WeChat Pay, approved in the sandbox: hold captured', async (t) =
 });
 
 test('balance + WeChat Pay, declined in the sandbox: hold released, balance unchanged', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    const { href, id } = await payMixedWithWeChat(page, base);
+  await withCheckout(t, async ({ base, shop, page }) => {
+    const { href, id } = await payMixedWithWeChat(page, base, shop);
     await actInSandbox(page, href, 'decline');
     await eventually(async () => (await intent(base, id)).status === 'canceled', { what: 'intent canceled' });
     const w = await wallet(base);
@@ -110,8 +110,8 @@ test('balance + WeChat Pay, declined in the sandbox: hold released, balance unch
 });
 
 test('a cap set by the shopper is respected', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'mixed', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'mixed', locale: 'en' });
     await widget.cap(page).fill('50');
     // 50 < 106.00 at balance prices: standard prices, 50.00 from balance.
     await eventually(async () => (await amountOf(widget.summary(page, 'balance'))) === '50.00', { what: 'balance part 50.00' });

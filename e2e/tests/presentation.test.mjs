@@ -1,22 +1,24 @@
 // What the shopper sees: reasons, balance prices and the top-up hint, both locales at
 // phone and desktop widths, accessibility (axe-core, a keyboard-only payment), and the
-// widget under the shop's strict CSP.
+// widget, in its frame on the wallet's origin, under the shop's strict CSP.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, amountOf, cspViolations, artifactPath } from '../lib/browser.mjs';
+import { openShop, widget, widgetFrame, amountOf, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
 import { wallet } from '../lib/api.mjs';
 
-const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; "
-  + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+// The shop's CSP: the wallet's origin for the loader and the frame, no 'wasm-unsafe-eval'
+// (the WebAssembly runs in the frame, under the wallet's CSP), no inline code.
+const shopCsp = (wallet) => `default-src 'self'; script-src 'self' ${wallet}; style-src 'self'; `
+  + `img-src 'self' data:; connect-src 'self'; frame-src ${wallet}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 const directives = (csp) => csp.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
 
 test('ineligible items are explained', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'mixed', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'mixed', locale: 'en' });
     const reason = (id) => widget.line(page, id).locator('.bc-reason');
     assert.match(await reason('L2').innerText(), /virtual/i, 'the game card: category excluded');
     assert.match(await reason('L4').innerText(), /seller/i, 'marketplace seller not accepting balance');
@@ -27,9 +29,9 @@ test('ineligible items are explained', async (t) => {
 });
 
 test('balance prices not unlocked: the top-up hint says how much to add', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     // topup cart: 179.00 + 6.00 at balance prices > 120.50: standard prices, hint to top up 64.50.
-    await openShop(page, base, { cart: 'topup', locale: 'en' });
+    await openShop(page, shop, { cart: 'topup', locale: 'en' });
     assert.equal(await amountOf(widget.summary(page, 'total')), '205.00');
     assert.equal(await amountOf(widget.summary(page, 'balance')), '120.50');
     assert.equal(await amountOf(widget.summary(page, 'other')), '84.50');
@@ -40,12 +42,13 @@ test('balance prices not unlocked: the top-up hint says how much to add', async 
   });
 });
 
-test('the demo shop sends the strict CSP and the widget works under it', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    const response = await openShop(page, base, { cart: 'basic', locale: 'zh-CN' });
+test('the demo shop sends a strict CSP without wasm-unsafe-eval and the widget pays under it', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    const response = await openShop(page, shop, { cart: 'basic', locale: 'zh-CN' });
     const csp = response.headers()['content-security-policy'];
     assert.ok(csp, 'Content-Security-Policy header present');
-    assert.deepEqual(directives(csp), directives(STRICT_CSP));
+    assert.deepEqual(directives(csp), directives(shopCsp(base)));
+    assert.ok(!csp.includes('wasm-unsafe-eval') && !csp.includes('unsafe-inline'));
     await widget.password(page).fill('123456');
     await widget.pay(page).click();
     await widget.succeeded(page).waitFor();
@@ -57,11 +60,11 @@ test('the demo shop sends the strict CSP and the widget works under it', async (
 });
 
 test('screenshots in zh-CN and en at 320, 360 and 1280 px, nothing wider than the screen', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     for (const locale of ['zh-CN', 'en']) {
       for (const width of [320, 360, 1280]) {
         await page.setViewportSize({ width, height: 900 });
-        await openShop(page, base, { cart: 'mixed', locale });
+        await openShop(page, shop, { cart: 'mixed', locale });
         const host = widget.root(page);
         const box = await host.boundingBox();
         assert.ok(box.width <= width, `widget fits ${width} px (is ${box.width})`);
@@ -69,6 +72,10 @@ test('screenshots in zh-CN and en at 320, 360 and 1280 px, nothing wider than th
         await page.screenshot({ path: artifactPath(`shop-${locale}-${width}.png`), fullPage: true });
         const scrollWidth = await page.evaluate(() => document.documentElement.scrollWidth);
         assert.ok(scrollWidth <= width, `no horizontal scrolling at ${width} px (scrollWidth ${scrollWidth})`);
+        // Nor inside the frame: its content fits the frame's width.
+        const frame = await widgetFrame(page);
+        const inner = await frame.evaluate(() => [document.documentElement.scrollWidth, document.documentElement.clientWidth]);
+        assert.ok(inner[0] <= inner[1], `the frame's content fits at ${width} px (${inner})`);
       }
     }
   });
@@ -76,7 +83,7 @@ test('screenshots in zh-CN and en at 320, 360 and 1280 px, nothing wider than th
 
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
-// Runs axe-core in the page (evaluated through the DevTools protocol, so the page's CSP
+// Runs axe-core in a page or frame (evaluated through the DevTools protocol, so the CSP
 // does not block it) and returns the serious and critical violations.
 async function audit(page, context, label) {
   await page.evaluate(axeSource());
@@ -89,36 +96,36 @@ async function audit(page, context, label) {
 }
 
 test('accessibility: the widget has no serious or critical axe-core violations', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const found = [];
     for (const locale of ['en', 'zh-CN']) {
-      await openShop(page, base, { cart: 'mixed', locale });
-      found.push(...await audit(page, { include: [['[data-balance-checkout]']] }, `${locale} form:`));
+      await openShop(page, shop, { cart: 'mixed', locale });
+      found.push(...await audit(await widgetFrame(page), null, `${locale} form:`));
       // After a wrong password: the error state is audited too.
       await widget.method(page, 'wechat_pay').check();
       await widget.password(page).fill('000000');
       await widget.pay(page).click();
       await widget.error(page).first().waitFor();
-      found.push(...await audit(page, { include: [['[data-balance-checkout]']] }, `${locale} error:`));
+      found.push(...await audit(await widgetFrame(page), null, `${locale} error:`));
     }
     assert.deepEqual(found, []);
   });
 });
 
 test('accessibility: the demo shop page has no serious or critical axe-core violations', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const found = [];
     for (const locale of ['en', 'zh-CN']) {
-      await openShop(page, base, { cart: 'mixed', locale });
+      await openShop(page, shop, { cart: 'mixed', locale });
       found.push(...await audit(page, null, `${locale} page:`));
     }
     assert.deepEqual(found, []);
   });
 });
 
-// What has focus inside the widget's shadow root.
-const focused = (page) => page.evaluate(() => {
-  const a = document.querySelector('[data-balance-checkout]')?.shadowRoot?.activeElement;
+// What has focus inside the widget's frame.
+const focused = async (page) => (await widgetFrame(page)).evaluate(() => {
+  const a = document.hasFocus() ? document.activeElement : null;
   return a && {
     tag: a.tagName.toLowerCase(), type: a.type ?? '', role: a.getAttribute('role'),
     value: a.value ?? '', text: a.textContent, outline: getComputedStyle(a).outlineStyle,
@@ -135,8 +142,8 @@ async function tabTo(page, what, matches) {
 }
 
 test('keyboard only: switch, cap, method, password and Pay, with the focus always visible', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'mixed', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'mixed', locale: 'en' });
     const sw = await tabTo(page, 'the balance switch', (f) => f.role === 'switch');
     assert.equal(sw.outline, 'solid', 'the widget\'s focus ring on the switch');
     await page.keyboard.press('Space');

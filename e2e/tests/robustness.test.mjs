@@ -16,10 +16,10 @@ async function assertOneCharge(base, balanceAfter) {
 }
 
 test('double click on Pay charges once', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const posts = [];
     page.on('request', (r) => { if (r.method() === 'POST' && /\/intents$/.test(r.url())) posts.push(r); });
-    await openShop(page, base, { cart: 'basic' });
+    await openShop(page, shop, { cart: 'basic' });
     await fillCheckout(page);
     await widget.pay(page).dblclick();
     await widget.succeeded(page).waitFor();
@@ -29,7 +29,7 @@ test('double click on Pay charges once', async (t) => {
 });
 
 test('connection cut after the intent reached the server, then retry: one charge', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const sent = [];
     let cut = false;
     await page.route(INTENTS, async (route) => {
@@ -43,14 +43,14 @@ test('connection cut after the intent reached the server, then retry: one charge
       }
       await route.continue();
     });
-    await openShop(page, base, { cart: 'basic' });
+    await openShop(page, shop, { cart: 'basic' });
     await fillCheckout(page);
     await widget.pay(page).click();
     // The widget reports the failure and offers to try again (Pay or a retry button).
     await eventually(async () => (await widget.error(page).count()) > 0 || (await widget.succeeded(page).count()) > 0,
       { what: 'an error after the cut' });
     if ((await widget.succeeded(page).count()) === 0) {
-      const retry = page.locator('[data-balance-checkout] [role="alert"] button');
+      const retry = widget.retry(page);
       if (await retry.count()) await retry.first().click();
       else {
         if ((await widget.password(page).inputValue()) === '') await widget.password(page).fill('123456');
@@ -65,7 +65,7 @@ test('connection cut after the intent reached the server, then retry: one charge
 });
 
 test('connection cut before the intent reached the server, then retry: one charge', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const sent = [];
     await page.route(INTENTS, async (route) => {
       sent.push(route.request().headers()['idempotency-key']);
@@ -75,7 +75,7 @@ test('connection cut before the intent reached the server, then retry: one charg
       }
       await route.continue();
     });
-    await openShop(page, base, { cart: 'basic' });
+    await openShop(page, shop, { cart: 'basic' });
     await fillCheckout(page);
     await widget.pay(page).click();
     // The widget either retries by itself or reports the failure and lets the shopper retry.
@@ -83,7 +83,7 @@ test('connection cut before the intent reached the server, then retry: one charg
       { what: 'an error or a retried payment after the cut' });
     if ((await widget.succeeded(page).count()) === 0) {
       assert.equal((await wallet(base)).balance, SEEDED_BALANCE, 'nothing charged before the retry');
-      const retry = page.locator('[data-balance-checkout] [role="alert"] button');
+      const retry = widget.retry(page);
       if (await retry.count()) await retry.first().click();
       else {
         if ((await widget.password(page).inputValue()) === '') await widget.password(page).fill('123456');
@@ -97,8 +97,8 @@ test('connection cut before the intent reached the server, then retry: one charg
 });
 
 test('a wrong password shows the attempts left and charges nothing', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
     await fillCheckout(page, { password: '000000' });
     await widget.pay(page).click();
     const alert = widget.error(page).filter({ hasText: /wrong payment password/i });
@@ -111,8 +111,8 @@ test('a wrong password shows the attempts left and charges nothing', async (t) =
 });
 
 test('five wrong passwords lock paying with balance', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
     for (let i = 1; i <= 5; i++) {
       await widget.password(page).fill(`00000${i}`);
       await widget.pay(page).click();
@@ -136,14 +136,14 @@ test('five wrong passwords lock paying with balance', async (t) => {
 const SESSION = /\/v1\/sessions\/cs_[A-Za-z0-9]+$/;
 
 test('the session and the wasm are requested once each, the session before the wasm has arrived', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     const gets = [];
     const wasm = [];
     page.on('request', (r) => {
       if (r.method() === 'GET' && SESSION.test(r.url())) gets.push(performance.now());
       if (r.url().endsWith('.wasm')) wasm.push(r);
     });
-    await openShop(page, base, { cart: 'basic' });
+    await openShop(page, shop, { cart: 'basic' });
     assert.equal(gets.length, 1, 'one GET of the session');
     // The shop's preload hint and the loader's fetch are one download.
     assert.equal(wasm.length, 1, 'one download of the wasm');
@@ -153,7 +153,7 @@ test('the session and the wasm are requested once each, the session before the w
 });
 
 test('a session request cut by the network is sent again by the widget', async (t) => {
-  await withCheckout(t, async ({ base, page }) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
     let gets = 0;
     await page.route(SESSION, async (route) => {
       if (route.request().method() !== 'GET') return route.continue();
@@ -161,7 +161,7 @@ test('a session request cut by the network is sent again by the widget', async (
       if (gets === 1) return route.abort('connectionreset'); // the loader's request
       return route.continue();
     });
-    await openShop(page, base, { cart: 'basic', locale: 'en' });
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
     assert.equal(gets, 2, 'the widget loaded the session itself after the cut');
     await fillCheckout(page);
     await widget.pay(page).click();

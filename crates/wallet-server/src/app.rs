@@ -11,10 +11,8 @@ use axum::middleware::{self, Next};
 use axum::response::Response;
 use axum::routing::get;
 use axum::Router;
-use tower::ServiceBuilder;
-use tower_http::compression::CompressionLayer;
+use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::services::ServeDir;
 
 use crate::config::{Config, ConfigError, Mode};
 use crate::db::{Db, DbError};
@@ -37,6 +35,8 @@ pub enum StartError {
         #[source]
         source: std::io::Error,
     },
+    #[error("cannot serve the widget: {0}")]
+    Widget(String),
     #[error("cannot seed the demo data")]
     Seed(#[source] ServerError),
     #[error("the server stopped with an error")]
@@ -84,21 +84,18 @@ fn cors(origins: &[String]) -> CorsLayer {
 }
 
 /// The whole application for a state; `origins` are the CORS origins.
-pub fn router(state: AppState, origins: &[String]) -> Router {
+///
+/// # Errors
+/// [`StartError::Widget`] when the widget's files cannot be read.
+pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError> {
     let mut app = crate::routes::api(state.config.sandbox)
         .route("/healthz", get(healthz))
-        // Every shopper downloads these files: compressed, the wasm is a third of its size
-        // (BENCHMARKS.md), which is seconds on a slow mobile network.
-        .nest_service(
-            "/balance-checkout",
-            ServiceBuilder::new()
-                .layer(CompressionLayer::new())
-                .service(ServeDir::new(&state.config.widget_dir)),
-        );
+        .merge(crate::frame::routes(&state).map_err(StartError::Widget)?);
     if state.config.mode == Mode::Demo {
-        app = app.merge(crate::demo::shop::routes());
+        app = app.merge(crate::demo::shop::wallet_home(&state.config));
     }
-    app.fallback(crate::error::route_not_found)
+    Ok(app
+        .fallback(crate::error::route_not_found)
         .method_not_allowed_fallback(crate::error::method_not_allowed)
         .layer(DefaultBodyLimit::max(MAX_BODY_BYTES))
         .layer(middleware::from_fn_with_state(
@@ -107,7 +104,7 @@ pub fn router(state: AppState, origins: &[String]) -> Router {
         ))
         .layer(cors(origins))
         .layer(middleware::from_fn(access_log))
-        .with_state(state)
+        .with_state(state))
 }
 
 async fn shutdown_signal() {
@@ -160,6 +157,17 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         source,
     })?;
     let origin = format!("http://{addr}");
+    let shop = match config.mode {
+        Mode::Demo => Some(
+            crate::demo::shop::bind(&mut config)
+                .await
+                .map_err(|source| StartError::Listen {
+                    address: format!("{} (the demo shop; --shop-listen)", config.shop_listen),
+                    source,
+                })?,
+        ),
+        Mode::Serve => None,
+    };
     if config.mode == Mode::Demo {
         config.allowed_origins.push(origin.clone());
         // A wildcard address is no URL a browser can open: fall back to the Host header.
@@ -178,11 +186,11 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         config: Arc::new(config),
         limiter,
     };
-    if state.config.mode == Mode::Demo {
+    if let Some(shop) = &shop {
         crate::demo::seed(&state.db)
             .await
             .map_err(StartError::Seed)?;
-        crate::demo::announce(&origin, &state.config.widget_dir);
+        crate::demo::announce(&origin, &shop.origin, &state.config.widget_dir);
     } else {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "Balance Checkout wallet-server: {origin}/");
@@ -198,7 +206,9 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         );
     }
     let sweeper = tokio::spawn(crate::sweeper::run(db, sweep_every));
-    let app = router(state, &origins);
+    let wallet_url = state.config.public_url.clone().unwrap_or(origin);
+    let app = router(state, &origins)?;
+    let shop = shop.map(|s| s.serve(&wallet_url));
     let served = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
@@ -206,6 +216,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     .with_graceful_shutdown(shutdown_signal())
     .await;
     sweeper.abort();
+    shop.inspect(JoinHandle::abort);
     tracing::info!("stopped");
     served.map_err(StartError::Serve)
 }

@@ -31,6 +31,10 @@ pub struct Cli {
     /// The widget's Trunk output directory, served under /balance-checkout/.
     #[arg(long, env = "BC_WIDGET_DIR")]
     pub widget_dir: Option<PathBuf>,
+    /// Demo only: address of the demo shop, a second origin (default 127.0.0.1:8081, or
+    /// port 0 when `--listen` picks its port; 0 picks a free port).
+    #[arg(long, env = "BC_SHOP_LISTEN")]
+    pub shop_listen: Option<String>,
 }
 
 /// `[[merchants]]` in the file.
@@ -103,6 +107,9 @@ pub struct Config {
     pub rate_limit_session_per_min: u32,
     /// Merchants by the SHA-256 of their secret key.
     pub merchants: HashMap<[u8; 32], Arc<Merchant>>,
+    /// Demo only: where the demo shop listens, and its origin once it does.
+    pub shop_listen: String,
+    pub shop_origin: Option<String>,
 }
 
 /// Why the configuration cannot be used; each message says what to change.
@@ -162,6 +169,16 @@ fn is_origin(o: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| o.strip_prefix("http://"));
     rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ', '@']) && r.is_ascii())
+}
+
+/// The demo shop's address when none is given: `127.0.0.1:8081`, or port 0 on the
+/// wallet's host when the wallet's own port is chosen by the system (tests run many
+/// demos at once).
+fn default_shop_listen(wallet_listen: &str) -> String {
+    match wallet_listen.rsplit_once(':') {
+        Some((host, "0")) => format!("{host}:0"),
+        _ => "127.0.0.1:8081".to_owned(),
+    }
 }
 
 /// The merchants by key digest; their origins are added to `origins`.
@@ -262,6 +279,10 @@ impl Config {
             Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
             None => file.sandbox.unwrap_or(mode == Mode::Demo),
         };
+        let shop_listen = cli
+            .shop_listen
+            .clone()
+            .unwrap_or_else(|| default_shop_listen(&listen));
         Ok(Config {
             mode,
             listen,
@@ -308,6 +329,8 @@ impl Config {
                 .or(file.rate_limit_session_per_min)
                 .unwrap_or(60),
             merchants,
+            shop_listen,
+            shop_origin: None,
         })
     }
 
@@ -326,7 +349,13 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::is_origin;
+    use super::{default_shop_listen, is_origin};
+
+    #[test]
+    fn the_demo_shop_listens_next_to_the_wallet() {
+        assert_eq!(default_shop_listen("127.0.0.1:8080"), "127.0.0.1:8081");
+        assert_eq!(default_shop_listen("127.0.0.1:0"), "127.0.0.1:0");
+    }
 
     #[test]
     fn origins_are_scheme_host_and_port_only() {

@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod error;
 pub mod extract;
+pub mod frame;
 pub mod idempotency;
 pub mod ledger;
 pub mod openapi;

@@ -12,6 +12,7 @@ use crate::error::ServerError;
 
 pub mod carts;
 pub mod shop;
+pub mod shop_page;
 
 pub const MERCHANT_ID: &str = "demo-shop";
 pub const MERCHANT_KEY: &str = "sk_test_demo";
@@ -36,7 +37,8 @@ pub fn preset() -> FileConfig {
             secret_key: MERCHANT_KEY.to_owned(),
             policy: Some(policy),
             methods: None,
-            allowed_origins: vec!["http://127.0.0.1:8080".to_owned()],
+            // The demo shop's origin, known once it listens (`demo::shop::bind`).
+            allowed_origins: Vec::new(),
         }],
         ..FileConfig::default()
     }
@@ -61,9 +63,10 @@ pub async fn seed(db: &Db) -> Result<(), ServerError> {
 }
 
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.
-pub fn announce(origin: &str, widget_dir: &Path) {
+pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
+    let _ = writeln!(out, "Demo shop: {shop}/");
     let _ = writeln!(
         out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"

@@ -1,42 +1,108 @@
-//! The demo shop page: its *server side* creates a checkout session for the demo shopper
-//! on every load (in-process, the same code as `POST /v1/sessions`) and embeds the widget
-//! exactly as DESIGN.md *Embedding* shows, under the strict CSP.
+//! The demo shop: a merchant site on an origin of its own (DESIGN.md *Demo mode*), served
+//! by its own listener in the demo process. Like any merchant, its server side talks to
+//! the wallet only over HTTP: on every page load it creates a checkout session for the
+//! demo shopper with its secret key, and it pins the wallet's `loader.js` with the hash
+//! the wallet publishes in `sri.json`. Its page runs under a strict CSP that allows the
+//! wallet's origin for scripts and frames and has no `'wasm-unsafe-eval'`: the
+//! WebAssembly runs in the wallet's frame, under the wallet's CSP.
 
 use std::collections::HashMap;
+use std::sync::Arc;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap};
-use axum::response::{Html, IntoResponse, Response};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::get;
 use axum::Router;
-use serde_json::Value;
+use serde_json::{json, Value};
+use tokio::net::TcpListener;
+use tokio::task::JoinHandle;
 
 use super::carts::preset;
-use crate::checkout::sessions::{create_session, CreateSession};
-use crate::error::ServerError;
+use super::shop_page::{render, PageData};
+use crate::config::Config;
 use crate::state::AppState;
-use crate::util::{html_escape, STRICT_CSP};
 
 const CSS: &str = include_str!("../assets/shop.css");
 const JS: &str = include_str!("../assets/shop.js");
 /// The shop's icon, so browsers do not log a 404 for `/favicon.ico` on every load.
 const ICON: &str = include_str!("../assets/favicon.svg");
 
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route("/", get(page))
-        .route(
-            "/assets/shop.css",
-            get(|| async { asset("text/css; charset=utf-8", CSS) }),
-        )
-        .route(
-            "/assets/shop.js",
-            get(|| async { asset("text/javascript; charset=utf-8", JS) }),
-        )
-        .route(
-            "/assets/favicon.svg",
-            get(|| async { asset("image/svg+xml", ICON) }),
-        )
+/// The shop's listener, bound before the wallet starts serving.
+pub struct Shop {
+    listener: TcpListener,
+    /// `http://host:port` of the shop.
+    pub origin: String,
+}
+
+/// Binds the shop's address and makes its origin the demo merchant's allowed origin (the
+/// only page that may frame the checkout of its sessions).
+///
+/// # Errors
+/// The address cannot be bound (in use, not local).
+pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
+    let listener = TcpListener::bind(&config.shop_listen).await?;
+    let addr = listener.local_addr()?;
+    let origin = format!("http://{addr}");
+    for merchant in config.merchants.values_mut() {
+        if merchant.id == super::MERCHANT_ID && !merchant.allowed_origins.contains(&origin) {
+            Arc::make_mut(merchant).allowed_origins.push(origin.clone());
+        }
+    }
+    config.shop_origin = Some(origin.clone());
+    Ok(Shop { listener, origin })
+}
+
+#[derive(Clone)]
+struct ShopState {
+    /// The wallet's origin: where the API, the loader and the frame are.
+    wallet: Arc<str>,
+    http: reqwest::Client,
+}
+
+impl Shop {
+    /// Serves the shop until the process ends; `wallet` is the wallet's origin.
+    #[must_use]
+    pub fn serve(self, wallet: &str) -> JoinHandle<()> {
+        let state = ShopState {
+            wallet: Arc::from(wallet),
+            http: reqwest::Client::new(),
+        };
+        let app = Router::new()
+            .route("/", get(page))
+            .route(
+                "/assets/shop.css",
+                get(|| async { asset("text/css; charset=utf-8", CSS) }),
+            )
+            .route(
+                "/assets/shop.js",
+                get(|| async { asset("text/javascript; charset=utf-8", JS) }),
+            )
+            .route(
+                "/assets/favicon.svg",
+                get(|| async { asset("image/svg+xml", ICON) }),
+            )
+            .with_state(state);
+        tokio::spawn(async move {
+            if let Err(e) = axum::serve(self.listener, app).await {
+                tracing::error!(error = %e, "the demo shop stopped");
+            }
+        })
+    }
+}
+
+/// The wallet's `/` in demo mode: the shop is on its own origin now, send people there.
+pub fn wallet_home(config: &Config) -> Router<AppState> {
+    let target = config.shop_origin.clone().map(|o| format!("{o}/"));
+    Router::new().route(
+        "/",
+        get(move || async move {
+            match target {
+                Some(t) => Redirect::to(&t).into_response(),
+                None => (StatusCode::NOT_FOUND, "no demo shop").into_response(),
+            }
+        }),
+    )
 }
 
 fn asset(content_type: &'static str, body: &'static str) -> Response {
@@ -50,160 +116,105 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
         .into_response()
 }
 
-fn line_html(line: &Value) -> String {
-    let s = |k: &str| html_escape(line[k].as_str().unwrap_or(""));
-    let mut tags = Vec::new();
-    match (
-        line["merchant"]["kind"].as_str(),
-        line["merchant"]["id"].as_str(),
-    ) {
-        (Some("third_party"), Some("m-partner")) => {
-            tags.push(r#"<span class="tag partner">Partner seller · balance accepted</span>"#)
-        }
-        (Some("third_party"), _) => {
-            tags.push(r#"<span class="tag other">Marketplace seller</span>"#)
-        }
-        _ => tags.push(r#"<span class="tag self">Sold by Demo Shop</span>"#),
-    }
-    if line["category"] == "virtual" {
-        tags.push(r#"<span class="tag virtual">Virtual goods</span>"#);
-    }
-    let balance_price = line["balance_price"]
-        .as_str()
-        .map(|p| {
-            format!(
-                r#"<span class="balance-price">¥{} with balance</span>"#,
-                html_escape(p)
-            )
-        })
-        .unwrap_or_default();
+/// The shop's own strict CSP: the wallet's origin for the loader and the frame only.
+#[must_use]
+pub fn shop_csp(wallet: &str) -> String {
     format!(
-        r#"<li class="product" data-line="{id}"><div class="thumb" aria-hidden="true">{initial}</div>
-<div class="info"><h3>{name}</h3><p class="tags">{tags}</p></div>
-<div class="price"><span class="qty">× {qty}</span><span class="unit">¥{price}</span>{balance_price}</div></li>"#,
-        id = s("id"),
-        initial = html_escape(
-            &line["name"]
-                .as_str()
-                .unwrap_or("?")
-                .chars()
-                .take(1)
-                .collect::<String>()
-        ),
-        name = s("name"),
-        tags = tags.join(" "),
-        qty = line["quantity"].as_u64().unwrap_or(1),
-        price = s("unit_price"),
+        "default-src 'self'; script-src 'self' {wallet}; style-src 'self'; img-src 'self' data:; \
+         connect-src 'self'; frame-src {wallet}; base-uri 'none'; form-action 'self'; \
+         frame-ancestors 'none'"
     )
 }
 
+/// A page saying what went wrong between the shop and the wallet.
+fn wallet_failed(what: &str, e: impl std::fmt::Display) -> Response {
+    tracing::warn!(error = %e, "demo shop: {what}");
+    (
+        StatusCode::BAD_GATEWAY,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        format!("The demo shop could not {what}: {e}. Is the wallet running? Reload the page."),
+    )
+        .into_response()
+}
+
+/// `POST /v1/sessions` on the wallet with the shop's key, as a merchant's server does.
+async fn create_session(s: &ShopState, cart: &Value, return_url: String) -> Result<Value, String> {
+    let reply = s
+        .http
+        .post(format!("{}/v1/sessions", s.wallet))
+        .bearer_auth(super::MERCHANT_KEY)
+        .json(&json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?;
+    let status = reply.status();
+    let body: Value = reply.json().await.map_err(|e| e.to_string())?;
+    if status.is_success() {
+        Ok(body)
+    } else {
+        Err(format!("HTTP {status}: {body}"))
+    }
+}
+
+/// The `integrity` of the wallet's `loader.js`, from its `sri.json`.
+async fn loader_integrity(s: &ShopState) -> Option<String> {
+    let url = format!("{}/balance-checkout/v1/sri.json", s.wallet);
+    let reply = s.http.get(url).send().await.ok()?;
+    let sri: Value = reply.error_for_status().ok()?.json().await.ok()?;
+    sri["loader.js"].as_str().map(str::to_owned)
+}
+
 async fn page(
-    State(state): State<AppState>,
+    State(s): State<ShopState>,
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
-) -> Result<Response, ServerError> {
+) -> Response {
     let (cart_name, cart) = preset(q.get("cart").map_or("mixed", String::as_str));
     let locale = match q.get("locale").map(String::as_str) {
         Some("en") => "en",
         _ => "zh-CN",
     };
-    // The page's own origin, not `public_url`: the widget calls the API same-origin.
-    let origin = crate::extract::request_origin(&headers);
-    let merchant = state
-        .config
-        .merchant_by_id(super::MERCHANT_ID)
-        .ok_or_else(|| ServerError::internal("demo", "the demo merchant is not configured"))?;
-    let session = create_session(
-        &state.db,
-        &state.config,
-        &merchant,
-        CreateSession {
-            shopper_id: super::SHOPPER.to_owned(),
-            cart: cart.clone(),
-            return_url: Some(format!("{origin}/?cart={cart_name}&locale={locale}")),
-        },
-    )
-    .await?;
-    let products: String = cart["lines"]
-        .as_array()
-        .into_iter()
-        .flatten()
-        .map(line_html)
-        .collect();
-    let shipping = html_escape(cart["shipping"]["fee"].as_str().unwrap_or("0.00"));
-    let widget_ready = state.config.widget_dir.join("loader.js").is_file();
-    let widget_note = if widget_ready {
-        String::new()
-    } else {
-        format!(
-            r#"<div class="notice" role="status"><strong>The checkout widget is not built yet.</strong> Build it from the repository root with <code>trunk build --release</code> (output in <code>{}</code>, or point <code>--widget-dir</code> at it) and reload this page.</div>"#,
-            html_escape(&state.config.widget_dir.display().to_string())
-        )
+    // Back to this page (the shop's own origin) after the second method.
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
+        .unwrap_or("127.0.0.1:8081");
+    let return_url = format!("http://{host}/?cart={cart_name}&locale={locale}");
+    let (session, integrity) =
+        tokio::join!(create_session(&s, &cart, return_url), loader_integrity(&s));
+    let session = match session {
+        Ok(v) => v,
+        Err(e) => return wallet_failed("create a checkout session", e),
     };
-    let nav = |key: &str, value: &str, label: &str, current: &str| {
-        let (c, l) = if key == "cart" {
-            (value, locale)
-        } else {
-            (cart_name, value)
-        };
-        let class = if value == current {
-            " class=\"current\""
-        } else {
-            ""
-        };
-        format!(r#"<a{class} href="/?cart={c}&amp;locale={l}">{label}</a>"#)
-    };
-    let html = format!(
-        r#"<!doctype html>
-<html lang="{locale}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Demo Shop · Balance Checkout</title>
-<link rel="icon" href="/assets/favicon.svg" type="image/svg+xml">
-<link rel="stylesheet" href="/assets/shop.css">
-<script src="/balance-checkout/loader.js" defer></script>
-<link rel="modulepreload" href="/balance-checkout/balance-checkout.js">
-<link rel="preload" href="/balance-checkout/balance-checkout_bg.wasm" as="fetch" crossorigin>
-<link rel="preload" href="/balance-checkout/widget.css" as="style">
-<script src="/assets/shop.js" defer></script>
-</head><body>
-<header class="top"><div class="brand">Demo Shop</div>
-<nav aria-label="Preset carts">{n1}{n2}{n3}</nav>
-<nav aria-label="Language">{l1}{l2}</nav></header>
-<main class="layout">
-<section class="cart" aria-labelledby="cart-title"><h2 id="cart-title">Your order</h2>
-<ul class="products">{products}</ul>
-<p class="shipping">Shipping <span>¥{shipping}</span></p>
-<p class="hint">Paying as <code>{shopper}</code> (wallet balance ¥{balance} when seeded, payment password <code>{password}</code>).</p>
-</section>
-<section class="checkout" aria-labelledby="pay-title"><h2 id="pay-title">Checkout</h2>
-{widget_note}
-<div data-balance-checkout
-     data-endpoint="{endpoint}"
-     data-session="{session_id}" data-client-secret="{client_secret}"
-     data-locale="{locale}"></div>
-<h3>Widget events</h3>
-<ol id="bc-events" class="events" aria-live="polite"></ol>
-<p class="session">Session <code id="bc-session">{session_id}</code></p>
-</section></main>
-<footer>A demo of Balance Checkout. Sandbox mode: no real money moves.</footer>
-</body></html>"#,
-        n1 = nav("cart", "mixed", "Mixed cart", cart_name),
-        n2 = nav("cart", "basic", "Basic cart", cart_name),
-        n3 = nav("cart", "topup", "Top-up cart", cart_name),
-        l1 = nav("locale", "zh-CN", "中文", locale),
-        l2 = nav("locale", "en", "English", locale),
-        shopper = super::SHOPPER,
-        balance = super::BALANCE,
-        password = super::PASSWORD,
-        endpoint = html_escape(&origin),
-        session_id = html_escape(&session.id),
-        client_secret = html_escape(&session.client_secret),
-    );
-    Ok((
+    let html = render(&PageData {
+        cart_name,
+        cart: &cart,
+        locale,
+        wallet: &s.wallet,
+        session_id: session["id"].as_str().unwrap_or(""),
+        client_secret: session["client_secret"].as_str().unwrap_or(""),
+        loader_integrity: integrity.as_deref(),
+    });
+    (
         [
-            (header::CONTENT_SECURITY_POLICY, STRICT_CSP),
-            (header::CACHE_CONTROL, "no-store"),
+            (header::CONTENT_SECURITY_POLICY, shop_csp(&s.wallet)),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
         ],
         Html(html),
     )
-        .into_response())
+        .into_response()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::shop_csp;
+
+    #[test]
+    fn the_shop_csp_needs_no_wasm_unsafe_eval() {
+        let csp = shop_csp("http://127.0.0.1:8080");
+        assert!(!csp.contains("wasm-unsafe-eval"));
+        assert!(csp.contains("script-src 'self' http://127.0.0.1:8080;"));
+        assert!(csp.contains("frame-src http://127.0.0.1:8080;"));
+    }
 }
