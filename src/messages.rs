@@ -58,7 +58,7 @@ fn describe_api(
         ErrorCode::Unauthorized | ErrorCode::SignatureInvalid => t.err_unauthorized.to_owned(),
         ErrorCode::SignatureExpired => t.err_clock.to_owned(),
         ErrorCode::RequestInProgress => t.err_in_progress.to_owned(),
-        ErrorCode::RateLimited => {
+        ErrorCode::RateLimited | ErrorCode::ServerBusy => {
             let n = e.retry_after.unwrap_or(30).to_string();
             fill(t.err_rate_limited, &[("n", &n)])
         }

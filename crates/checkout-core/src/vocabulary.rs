@@ -145,6 +145,8 @@ wire_enum! {
         RateLimited = "rate_limited",
         /// 500: the server failed; retry with the same idempotency key.
         InternalError = "internal_error",
+        /// 503: too much work at once (payment password checks); `retry_after`.
+        ServerBusy = "server_busy",
     }
 }
 
@@ -178,6 +180,7 @@ impl ErrorCode {
             ErrorCode::PasswordLocked => 423,
             ErrorCode::RateLimited => 429,
             ErrorCode::InternalError => 500,
+            ErrorCode::ServerBusy => 503,
         }
     }
 }

@@ -1,6 +1,6 @@
 //! Load generator for `wallet-server` (run with `cargo bench -p wallet-server --bench load`).
 //!
-//! 1. Argon2id on its own, with the server's parameters (`wallet_server::password::hash`):
+//! 1. Argon2id on its own, with the server's parameters (`wallet_server::password`):
 //!    the time of one verification, and verifications per second at the load's concurrency
 //!    on this machine. Every intent spends one verification, so this is the ceiling.
 //! 2. Intents over HTTP against the release `wallet-server demo` on SQLite, and on
@@ -61,9 +61,16 @@ fn verify(phc: &str, password: &str) -> bool {
 }
 
 async fn argon2_alone(concurrency: usize) {
-    let phc = wallet_server::password::hash("123456".to_owned())
-        .await
-        .expect("hash with the server's parameters");
+    // The server's parameters (Argon2id defaults); its pepper changes nothing in the cost.
+    let passwords =
+        wallet_server::password::Passwords::new("bench-pepper-0123456789abcdef0123", &[], 1);
+    let (_, _) = passwords.hash("123456".to_owned()).await.expect("hash");
+    let salt =
+        argon2::password_hash::SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);
+    let phc =
+        argon2::password_hash::PasswordHasher::hash_password(&Argon2::default(), b"123456", &salt)
+            .expect("hash with the server's parameters")
+            .to_string();
     let params = phc.split('$').nth(3).unwrap_or("?").to_owned();
     println!("argon2id parameters (from the server's PHC string): {params}");
 

@@ -18,6 +18,7 @@ use crate::config::{Config, ConfigError, Mode};
 use crate::db::{Db, DbError};
 use crate::error::{Reply, ServerError};
 use crate::extract::MAX_BODY_BYTES;
+use crate::password::Passwords;
 use crate::ratelimit::RateLimiter;
 use crate::state::AppState;
 use crate::views::Health;
@@ -181,13 +182,19 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         config.rate_limit_session_per_min,
     ));
     let sweep_every = config.sweep_interval_secs;
+    let passwords = Passwords::new(
+        &config.password_pepper,
+        &config.password_previous_peppers,
+        config.password_workers,
+    );
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
         limiter,
+        passwords,
     };
     if let Some(shop) = &shop {
-        crate::demo::seed(&state.db)
+        crate::demo::seed(&state.db, &state.passwords)
             .await
             .map_err(StartError::Seed)?;
         crate::demo::announce(&origin, &shop.origin, &state.config.widget_dir);

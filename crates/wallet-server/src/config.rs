@@ -60,6 +60,15 @@ pub struct FileConfig {
     pub widget_dir: Option<PathBuf>,
     pub public_url: Option<String>,
     pub admin_key: Option<String>,
+    /// Keys every payment-password hash; never stored in the database (DESIGN.md
+    /// *Security model*). At least 32 characters.
+    pub password_pepper: Option<String>,
+    /// Peppers of earlier releases: they still verify, and a success re-hashes with the
+    /// current one (rotation).
+    #[serde(default)]
+    pub password_previous_peppers: Vec<String>,
+    /// Argon2id checks at once (19 MiB each); default: the number of CPUs.
+    pub password_workers: Option<usize>,
     pub sandbox: Option<bool>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
@@ -78,6 +87,8 @@ pub struct FileConfig {
 #[derive(Debug, Clone)]
 pub struct Merchant {
     pub id: String,
+    /// A live key (`sk_live_…`): its objects are live; the sandbox never acts on them.
+    pub livemode: bool,
     pub policy: Policy,
     pub methods: Vec<Method>,
     pub allowed_origins: Vec<String>,
@@ -94,6 +105,11 @@ pub struct Config {
     pub public_url: Option<String>,
     /// SHA-256 of the admin key; wallet endpoints answer 401 when there is none.
     pub admin_key_digest: Option<[u8; 32]>,
+    /// The current pepper of payment-password hashes, and earlier ones that still verify.
+    pub password_pepper: String,
+    pub password_previous_peppers: Vec<String>,
+    /// Argon2id checks at once.
+    pub password_workers: usize,
     pub sandbox: bool,
     pub allowed_origins: Vec<String>,
     pub session_ttl_secs: i64,
@@ -130,6 +146,9 @@ pub enum ConfigError {
     #[error("{0}")]
     Invalid(String),
 }
+
+/// The shortest merchant key, admin key and pepper `serve` accepts, in characters.
+pub const MIN_KEY_LEN: usize = 32;
 
 /// SHA-256 of a key: keys are looked up and compared by digest, never kept in clear.
 #[must_use]
@@ -185,18 +204,28 @@ fn default_shop_listen(wallet_listen: &str) -> String {
 fn merchants(
     list: Vec<MerchantFile>,
     origins: &mut Vec<String>,
+    min_key_len: usize,
 ) -> Result<HashMap<[u8; 32], Arc<Merchant>>, ConfigError> {
     let mut merchants = HashMap::new();
     for m in list {
-        if m.id.trim().is_empty() || m.secret_key.len() < 8 {
+        let livemode = m.secret_key.starts_with("sk_live_");
+        if !livemode && !m.secret_key.starts_with("sk_test_") {
             return Err(ConfigError::Invalid(format!(
-                "merchant {:?}: needs a non-empty id and a secret_key of at least 8 characters",
+                "merchant {:?}: its secret_key must start with sk_test_ (test mode) or sk_live_ (live mode)",
                 m.id
+            )));
+        }
+        if m.id.trim().is_empty() || m.secret_key.len() < min_key_len.max(12) {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?}: needs a non-empty id and a secret_key of at least {} characters (e.g. sk_live_ and `openssl rand -hex 16`)",
+                m.id,
+                min_key_len.max(12)
             )));
         }
         origins.extend(m.allowed_origins.iter().cloned());
         let merchant = Merchant {
             id: m.id,
+            livemode,
             policy: m.policy.unwrap_or_default(),
             methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
             allowed_origins: m.allowed_origins,
@@ -241,6 +270,7 @@ impl Config {
         };
         if let (Some(preset), Some(_)) = (preset, &cli.config) {
             file.admin_key = file.admin_key.or(preset.admin_key);
+            file.password_pepper = file.password_pepper.or(preset.password_pepper);
             file.sandbox = file.sandbox.or(preset.sandbox);
             for m in preset.merchants {
                 if !file.merchants.iter().any(|f| f.id == m.id) {
@@ -264,7 +294,17 @@ impl Config {
             });
         let admin_key = env("BC_ADMIN_KEY").or(file.admin_key);
         let mut allowed_origins = file.allowed_origins;
-        let merchants = merchants(file.merchants, &mut allowed_origins)?;
+        // Keys of real deployments are long random strings; the demo's are fixed and short.
+        let min_key_len = match mode {
+            Mode::Serve => MIN_KEY_LEN,
+            Mode::Demo => 0,
+        };
+        let merchants = merchants(file.merchants, &mut allowed_origins, min_key_len)?;
+        if admin_key.as_ref().is_some_and(|k| k.len() < min_key_len) {
+            return Err(ConfigError::Invalid(format!(
+                "admin_key must be at least {MIN_KEY_LEN} random characters"
+            )));
+        }
         if let Some(extra) = env("BC_ALLOWED_ORIGINS") {
             allowed_origins.extend(extra.split(',').map(|o| o.trim().to_owned()));
         }
@@ -279,6 +319,27 @@ impl Config {
             Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
             None => file.sandbox.unwrap_or(mode == Mode::Demo),
         };
+        if sandbox && merchants.values().any(|m| m.livemode) {
+            return Err(ConfigError::Invalid(
+                "the sandbox is on and a merchant has a live key (sk_live_…): the sandbox would settle second legs nobody paid; turn the sandbox off (sandbox = false, BC_SANDBOX unset) or use test keys".to_owned(),
+            ));
+        }
+        let password_pepper = env("BC_PASSWORD_PEPPER")
+            .or(file.password_pepper)
+            .filter(|p| p.len() >= MIN_KEY_LEN)
+            .ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "password_pepper (or BC_PASSWORD_PEPPER) must be set to at least {MIN_KEY_LEN} random characters, e.g. `openssl rand -hex 32`; keep it out of the database and its backups"
+                ))
+            })?;
+        let mut password_previous_peppers = file.password_previous_peppers;
+        if let Some(list) = env("BC_PASSWORD_PREVIOUS_PEPPERS") {
+            password_previous_peppers.extend(list.split(',').map(|p| p.trim().to_owned()));
+        }
+        let password_workers = env_number("BC_PASSWORD_WORKERS")?
+            .or(file.password_workers)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(2, usize::from))
+            .max(1);
         let shop_listen = cli
             .shop_listen
             .clone()
@@ -296,6 +357,9 @@ impl Config {
                 .or(file.public_url)
                 .map(|u| u.trim_end_matches('/').to_owned()),
             admin_key_digest: admin_key.as_deref().map(key_digest),
+            password_pepper,
+            password_previous_peppers,
+            password_workers,
             sandbox,
             allowed_origins,
             session_ttl_secs: secs(

@@ -186,7 +186,7 @@ where
         state.config.takeover_secs,
         scope,
         key,
-        &crate::util::sha256_hex(body),
+        &state.passwords.body_hash(body),
         now,
     )
     .await?

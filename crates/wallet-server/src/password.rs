@@ -1,11 +1,28 @@
-//! Payment passwords: Argon2id hashes (on a blocking thread, never on the async
-//! workers), and the lockout after [`MAX_ATTEMPTS`] wrong tries.
+//! Payment passwords (DESIGN.md *Security model*): six digits, so the hash alone could not
+//! survive an offline search of 10^6 candidates. Hence:
+//!
+//! - every hash is Argon2id keyed with a **pepper** from the configuration (Argon2's
+//!   `secret` parameter), never stored in the database; the wallet row records only which
+//!   pepper (`pepper_id`, a digest of it). Previous peppers still verify and the password
+//!   is re-hashed with the current one on the next success (rotation); a legacy hash
+//!   without a pepper is upgraded the same way.
+//! - an attempt is **counted before it is checked**, atomically in SQL: a burst of guesses
+//!   can never check more than the attempts left; the fifth counted attempt locks the
+//!   wallet (`lockout_secs`), and a right password clears the count.
+//! - Argon2id (19 MiB each) runs on a **bounded pool**: at most `password_workers` at once;
+//!   a request that cannot get a worker within [`QUEUE_WAIT`] is answered 503
+//!   `server_busy` with `Retry-After`, without counting an attempt.
+
+use std::sync::Arc;
+use std::time::Duration;
 
 use argon2::password_hash::{
     rand_core::OsRng, PasswordHash, PasswordHasher, PasswordVerifier, SaltString,
 };
-use argon2::Argon2;
+use argon2::{Algorithm, Argon2, Params, Version};
 use checkout_core::ErrorCode;
+use sha2::{Digest, Sha256};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
@@ -14,32 +31,180 @@ use crate::util::rfc3339;
 /// Wrong passwords in a row that lock the wallet.
 pub const MAX_ATTEMPTS: i64 = 5;
 
-/// The PHC string of an Argon2id hash (default parameters: 19 MiB, 2 passes).
-///
-/// # Errors
-/// Internal when hashing fails.
-pub async fn hash(password: String) -> Result<String, ServerError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| ServerError::internal("hashing a payment password", e.to_string()))
-    })
-    .await
-    .map_err(|e| ServerError::internal("password hashing task", e))?
+/// How long a check waits for an Argon2id worker before answering 503.
+pub const QUEUE_WAIT: Duration = Duration::from_secs(5);
+
+/// A pepper and its public id (hex of a SHA-256 of it: names it without revealing it).
+#[derive(Clone)]
+struct Pepper {
+    secret: Arc<[u8]>,
+    id: String,
 }
 
-async fn verify(phc: String, password: String) -> Result<bool, ServerError> {
-    tokio::task::spawn_blocking(move || {
-        let parsed = PasswordHash::new(&phc)
-            .map_err(|e| ServerError::internal("stored password hash", e.to_string()))?;
-        Ok(Argon2::default()
-            .verify_password(password.as_bytes(), &parsed)
-            .is_ok())
-    })
-    .await
-    .map_err(|e| ServerError::internal("password verification task", e))?
+impl Pepper {
+    fn new(secret: &str) -> Pepper {
+        let digest = Sha256::digest([b"balance-checkout pepper id:", secret.as_bytes()].concat());
+        Pepper {
+            secret: Arc::from(secret.as_bytes()),
+            id: hex::encode(&digest[..8]),
+        }
+    }
+
+    fn argon2(&self) -> Result<Argon2<'_>, ServerError> {
+        Argon2::new_with_secret(
+            &self.secret,
+            Algorithm::Argon2id,
+            Version::V0x13,
+            Params::default(),
+        )
+        .map_err(|e| ServerError::internal("argon2 with the pepper", e.to_string()))
+    }
+}
+
+/// The password hasher: current and previous peppers and the worker pool. Cheap to clone.
+#[derive(Clone)]
+pub struct Passwords {
+    current: Pepper,
+    previous: Vec<Pepper>,
+    workers: Arc<Semaphore>,
+    /// Keys the idempotency body hashes (bodies may carry a password): derived from the
+    /// current pepper, so nothing unkeyed derived from a password is stored.
+    body_key: Arc<[u8]>,
+}
+
+impl std::fmt::Debug for Passwords {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Passwords")
+            .field("pepper_id", &self.current.id)
+            .field("previous", &self.previous.len())
+            .finish_non_exhaustive()
+    }
+}
+
+/// A stored hash: its PHC string and the id of the pepper that keyed it (`None`: none).
+struct Stored {
+    phc: String,
+    pepper_id: Option<String>,
+}
+
+impl Passwords {
+    /// `pepper` keys new hashes; `previous` still verify; `workers` (at least 1) bounds
+    /// the concurrent Argon2id runs.
+    #[must_use]
+    pub fn new(pepper: &str, previous: &[String], workers: usize) -> Passwords {
+        let current = Pepper::new(pepper);
+        let body_key: Vec<u8> =
+            Sha256::digest([b"balance-checkout idempotency:", pepper.as_bytes()].concat()).to_vec();
+        Passwords {
+            current,
+            previous: previous.iter().map(|p| Pepper::new(p)).collect(),
+            workers: Arc::new(Semaphore::new(workers.max(1))),
+            body_key: Arc::from(body_key),
+        }
+    }
+
+    /// The id of the current pepper, as stored with each hash.
+    #[must_use]
+    pub fn pepper_id(&self) -> &str {
+        &self.current.id
+    }
+
+    /// Hex HMAC-SHA256 of a request body under a key derived from the pepper: what the
+    /// idempotency table stores to tell a retry from another request.
+    #[must_use]
+    pub fn body_hash(&self, body: &[u8]) -> String {
+        use hmac::{Hmac, Mac};
+        let mut mac = match Hmac::<Sha256>::new_from_slice(&self.body_key) {
+            Ok(m) => m,
+            Err(_) => unreachable!("HMAC takes keys of any length"),
+        };
+        mac.update(body);
+        hex::encode(mac.finalize().into_bytes())
+    }
+
+    /// A worker, waiting at most [`QUEUE_WAIT`].
+    async fn worker(&self) -> Result<OwnedSemaphorePermit, ServerError> {
+        tokio::time::timeout(QUEUE_WAIT, self.workers.clone().acquire_owned())
+            .await
+            .map_err(|_| busy())?
+            .map_err(|e| ServerError::internal("password workers", e))
+    }
+
+    /// Runs `work` on a blocking thread, holding `worker` until it is done.
+    async fn run<T: Send + 'static>(
+        worker: OwnedSemaphorePermit,
+        work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
+    ) -> Result<T, ServerError> {
+        tokio::task::spawn_blocking(move || {
+            let _worker = worker;
+            work()
+        })
+        .await
+        .map_err(|e| ServerError::internal("password task", e))?
+    }
+
+    /// The PHC string of an Argon2id hash keyed with the current pepper (default
+    /// parameters: 19 MiB, 2 passes), and the pepper's id to store beside it.
+    ///
+    /// # Errors
+    /// 503 `server_busy` when no worker is free; internal when hashing fails.
+    pub async fn hash(&self, password: String) -> Result<(String, String), ServerError> {
+        let pepper = self.current.clone();
+        let worker = self.worker().await?;
+        let phc = Self::run(worker, move || {
+            let salt = SaltString::generate(&mut OsRng);
+            pepper
+                .argon2()?
+                .hash_password(password.as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| ServerError::internal("hashing a payment password", e.to_string()))
+        })
+        .await?;
+        Ok((phc, self.current.id.clone()))
+    }
+
+    /// Whether `password` matches the stored hash, with the pepper it names, on `worker`.
+    async fn verify(
+        &self,
+        worker: OwnedSemaphorePermit,
+        stored: Stored,
+        password: String,
+    ) -> Result<bool, ServerError> {
+        let pepper = match stored.pepper_id.as_deref() {
+            None => None,
+            Some(id) => Some(
+                std::iter::once(&self.current)
+                    .chain(&self.previous)
+                    .find(|p| p.id == id)
+                    .cloned()
+                    .ok_or_else(|| {
+                        ServerError::internal(
+                            "verifying a payment password",
+                            format!("pepper {id} is not configured (password_pepper or password_previous_peppers)"),
+                        )
+                    })?,
+            ),
+        };
+        Self::run(worker, move || {
+            let parsed = PasswordHash::new(&stored.phc)
+                .map_err(|e| ServerError::internal("stored password hash", e.to_string()))?;
+            let ok = match &pepper {
+                Some(p) => p.argon2()?.verify_password(password.as_bytes(), &parsed),
+                None => Argon2::default().verify_password(password.as_bytes(), &parsed),
+            };
+            Ok(ok.is_ok())
+        })
+        .await
+    }
+}
+
+fn busy() -> ServerError {
+    ApiError::new(
+        ErrorCode::ServerBusy,
+        "the server is checking too many payment passwords right now; try again in a few seconds",
+    )
+    .with("retry_after", 2)
+    .into()
 }
 
 fn locked(until: i64) -> ApiError {
@@ -53,78 +218,176 @@ fn locked(until: i64) -> ApiError {
     .with("locked_until", rfc3339(until))
 }
 
-/// Checks the wallet's payment password: 423 while locked, 403 with `attempts_left` when
-/// wrong, 423 when this wrong try is the one that locks it.
+/// Counts one attempt before it is checked. `Ok(Some(count))` with the attempts counted
+/// so far (this one included); `Ok(None)` when the wallet is locked (or has no password).
+async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<i64>, ServerError> {
+    // A lock that has run out ends: the count starts again.
+    sqlx::query(
+        "UPDATE wallets SET failed_attempts = 0, locked_until = NULL \
+         WHERE shopper_id = $1 AND locked_until IS NOT NULL AND locked_until <= $2",
+    )
+    .bind(shopper)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    // One statement: concurrent attempts each see the others' counts, and the one that
+    // takes the count to the maximum locks the wallet before any of them is checked.
+    let counted: Option<i64> = sqlx::query_scalar(
+        "UPDATE wallets SET failed_attempts = failed_attempts + 1, \
+         locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE NULL END \
+         WHERE shopper_id = $1 AND locked_until IS NULL AND failed_attempts < $2 \
+         RETURNING failed_attempts",
+    )
+    .bind(shopper)
+    .bind(MAX_ATTEMPTS)
+    .bind(until)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(counted)
+}
+
+/// Checks the wallet's payment password at `now` (unix seconds): the attempt is counted
+/// first; a right password clears the count (and re-hashes with the current pepper when
+/// the stored hash used another).
 ///
 /// # Errors
-/// 423 `password_locked`, 403 `wrong_password`, 402 `insufficient_balance` without a wallet.
+/// 423 `password_locked` with `locked_until` while locked or when this attempt locks it;
+/// 403 `wrong_password` with `attempts_left`; 402 `insufficient_balance` without a
+/// wallet; 503 `server_busy` when no Argon2id worker is free.
 pub async fn check(
     db: &Db,
+    passwords: &Passwords,
     shopper: &str,
     password: &str,
     now: i64,
     lockout_secs: i64,
 ) -> Result<(), ServerError> {
-    let row: Option<(String, i64, Option<i64>)> = sqlx::query_as(
-        "SELECT password_hash, failed_attempts, locked_until FROM wallets WHERE shopper_id = $1",
+    let row: Option<(String, Option<String>, Option<i64>)> = sqlx::query_as(
+        "SELECT password_hash, pepper_id, locked_until FROM wallets WHERE shopper_id = $1",
     )
     .bind(shopper)
     .fetch_optional(&db.pool)
     .await?;
-    let Some((phc, _, locked_until)) = row else {
+    let Some((phc, pepper_id, _)) = row else {
         return Err(ApiError::new(
             ErrorCode::InsufficientBalance,
             "the shopper has no wallet yet, so nothing can be paid from balance; pay with another method",
         )
         .into());
     };
-    if let Some(until) = locked_until {
-        if until > now {
-            return Err(locked(until).into());
+    // The worker first: a request turned away for load must not cost an attempt.
+    let worker = passwords.worker().await?;
+    let Some(counted) = reserve(db, shopper, now, now + lockout_secs).await? else {
+        let until: Option<i64> =
+            sqlx::query_scalar("SELECT locked_until FROM wallets WHERE shopper_id = $1")
+                .bind(shopper)
+                .fetch_one(&db.pool)
+                .await?;
+        return Err(locked(until.unwrap_or(now + lockout_secs)).into());
+    };
+    let legacy = pepper_id.as_deref() != Some(passwords.pepper_id());
+    let stored = Stored { phc, pepper_id };
+    if passwords
+        .verify(worker, stored, password.to_owned())
+        .await?
+    {
+        sqlx::query(
+            "UPDATE wallets SET failed_attempts = 0, locked_until = NULL WHERE shopper_id = $1",
+        )
+        .bind(shopper)
+        .execute(&db.pool)
+        .await?;
+        if legacy {
+            rehash(db, passwords, shopper, password).await?;
         }
-        // The lock has run out: the count starts again.
-        sqlx::query(
-            "UPDATE wallets SET failed_attempts = 0, locked_until = NULL \
-             WHERE shopper_id = $1 AND locked_until = $2",
-        )
-        .bind(shopper)
-        .bind(until)
-        .execute(&db.pool)
-        .await?;
-    }
-    if verify(phc, password.to_owned()).await? {
-        sqlx::query(
-            "UPDATE wallets SET failed_attempts = 0 WHERE shopper_id = $1 AND failed_attempts <> 0",
-        )
-        .bind(shopper)
-        .execute(&db.pool)
-        .await?;
         return Ok(());
     }
-    // Counted in SQL so that parallel wrong tries each count.
-    let failed: i64 = sqlx::query_scalar(
-        "UPDATE wallets SET failed_attempts = failed_attempts + 1 WHERE shopper_id = $1 \
-         RETURNING failed_attempts",
-    )
-    .bind(shopper)
-    .fetch_one(&db.pool)
-    .await?;
-    if failed >= MAX_ATTEMPTS {
-        // From the moment of locking, not the request's start: Argon2 under load can take
-        // a while, and the shopper is told the full lockout.
-        let until = crate::util::now().max(now) + lockout_secs;
-        sqlx::query("UPDATE wallets SET locked_until = $2 WHERE shopper_id = $1")
-            .bind(shopper)
-            .bind(until)
-            .execute(&db.pool)
-            .await?;
-        return Err(locked(until).with("attempts_left", 0).into());
+    if counted >= MAX_ATTEMPTS {
+        return Err(locked(now + lockout_secs).with("attempts_left", 0).into());
     }
-    let left = MAX_ATTEMPTS - failed;
+    let left = MAX_ATTEMPTS - counted;
     Err(ApiError::new(
         ErrorCode::WrongPassword,
         format!("wrong payment password; {left} attempts left before the wallet locks"),
     )
     .with("attempts_left", left)
     .into())
+}
+
+/// Stores a hash keyed with the current pepper (rotation, or a legacy unpeppered hash).
+async fn rehash(
+    db: &Db,
+    passwords: &Passwords,
+    shopper: &str,
+    password: &str,
+) -> Result<(), ServerError> {
+    let (phc, pepper_id) = passwords.hash(password.to_owned()).await?;
+    sqlx::query("UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1")
+        .bind(shopper)
+        .bind(phc)
+        .bind(pepper_id)
+        .execute(&db.pool)
+        .await?;
+    tracing::info!(shopper = %shopper, "payment password re-hashed with the current pepper");
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Passwords;
+
+    #[test]
+    fn the_pepper_id_names_the_pepper_without_revealing_it() {
+        let a = Passwords::new("pepper-a-0123456789abcdef0123456789", &[], 1);
+        let b = Passwords::new("pepper-b-0123456789abcdef0123456789", &[], 1);
+        assert_eq!(a.pepper_id().len(), 16);
+        assert_ne!(a.pepper_id(), b.pepper_id());
+        assert!(!a.pepper_id().contains("pepper"));
+    }
+
+    #[test]
+    fn body_hashes_are_keyed_with_the_pepper() {
+        let a = Passwords::new("pepper-a-0123456789abcdef0123456789", &[], 1);
+        let b = Passwords::new("pepper-b-0123456789abcdef0123456789", &[], 1);
+        let body = br#"{"payment_password":"123456"}"#;
+        assert_eq!(a.body_hash(body), a.body_hash(body));
+        assert_ne!(a.body_hash(body), b.body_hash(body));
+        assert_ne!(a.body_hash(body), crate::util::sha256_hex(body));
+    }
+
+    #[tokio::test]
+    async fn a_hash_verifies_only_with_its_pepper() {
+        let a = Passwords::new("pepper-a-0123456789abcdef0123456789", &[], 1);
+        let (phc, id) = a.hash("123456".into()).await.expect("hash");
+        let stored = || super::Stored {
+            phc: phc.clone(),
+            pepper_id: Some(id.clone()),
+        };
+        let w = || a.worker();
+        assert!(a
+            .verify(w().await.expect("w"), stored(), "123456".into())
+            .await
+            .expect("verify"));
+        assert!(!a
+            .verify(w().await.expect("w"), stored(), "654321".into())
+            .await
+            .expect("verify"));
+        // Without the pepper, the hash verifies nothing (a copy of the database is not enough).
+        let parsed = argon2::PasswordHash::new(&phc).expect("phc");
+        use argon2::PasswordVerifier as _;
+        assert!(argon2::Argon2::default()
+            .verify_password(b"123456", &parsed)
+            .is_err());
+        // A rotated pepper still verifies as a previous one.
+        let rotated = Passwords::new(
+            "pepper-c-0123456789abcdef0123456789",
+            &["pepper-a-0123456789abcdef0123456789".to_owned()],
+            1,
+        );
+        let w = rotated.worker().await.expect("w");
+        assert!(rotated
+            .verify(w, stored(), "123456".into())
+            .await
+            .expect("verify"));
+    }
 }

@@ -34,6 +34,21 @@ async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
+/// The test-mode intent with this id: the sandbox never sees a live one (404, as for an
+/// unknown id: DESIGN.md *Test and live mode*).
+async fn test_intent(state: &AppState, id: &str) -> Result<IntentRow, ServerError> {
+    load_intent(&state.db.pool, id)
+        .await?
+        .filter(|row| !row.livemode)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::IntentNotFound,
+                "no test-mode payment intent has this id",
+            )
+            .into()
+        })
+}
+
 fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
@@ -47,6 +62,7 @@ async fn act(
     headers: &HeaderMap,
     outcome: Outcome,
 ) -> Result<Response, ServerError> {
+    test_intent(state, id).await?;
     let result = finish(&state.db, id, outcome, now()).await;
     if is_form(headers) {
         // A person clicked a button: show the page again, now with the outcome.
@@ -104,9 +120,7 @@ async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ServerError> {
-    let row = load_intent(&state.db.pool, &id)
-        .await?
-        .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
+    let row = test_intent(&state, &id).await?;
     let c = row.currency;
     let return_url = load_session(&state.db.pool, &row.session_id)
         .await?

@@ -4,6 +4,7 @@ use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::password::Passwords;
 use crate::ratelimit::RateLimiter;
 
 /// The application state, cheap to clone (everything is shared).
@@ -12,4 +13,5 @@ pub struct AppState {
     pub db: Db,
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
+    pub passwords: Passwords,
 }

@@ -227,6 +227,7 @@ mod tests {
             hold_expires_at: None,
             cancel_reason: None,
             created_at: 0,
+            livemode: false,
         }
     }
 

@@ -9,6 +9,7 @@ use sqlx::Row as _;
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::ledger::{self, Kind, LedgerError};
+use crate::password::Passwords;
 use crate::stored::money;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{Direction, LedgerEntryView, LedgerView, TopUpView, WalletAccount, WalletView};
@@ -50,26 +51,29 @@ pub async fn wallet_currency(db: &Db, shopper: &str) -> Result<Option<Currency>,
     code.map(|c| crate::stored::currency(&c)).transpose()
 }
 
-/// Creates a wallet with a zero balance and its payment password's Argon2id hash.
+/// Creates a wallet with a zero balance and its payment password's Argon2id hash (keyed
+/// with the pepper).
 ///
 /// # Errors
 /// 400 `invalid_request` for a bad shopper id or password; 409 `wallet_exists`.
 pub async fn create_wallet(
     db: &Db,
+    passwords: &Passwords,
     shopper: &str,
     currency: Currency,
     password: &str,
 ) -> Result<(), ServerError> {
     check_shopper_id("shopper_id", shopper)?;
     validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
-    let hash = crate::password::hash(password.to_owned()).await?;
+    let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
     let inserted = sqlx::query(
-        "INSERT INTO wallets (shopper_id, currency, password_hash, failed_attempts, created_at) \
-         VALUES ($1, $2, $3, 0, $4) ON CONFLICT (shopper_id) DO NOTHING",
+        "INSERT INTO wallets (shopper_id, currency, password_hash, pepper_id, failed_attempts, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (shopper_id) DO NOTHING",
     )
     .bind(shopper)
     .bind(currency.code())
     .bind(hash)
+    .bind(pepper_id)
     .bind(now())
     .execute(&db.pool)
     .await?

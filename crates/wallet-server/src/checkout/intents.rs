@@ -263,6 +263,7 @@ async fn execute(
     {
         crate::password::check(
             &state.db,
+            &state.passwords,
             &session.shopper_id,
             &req.payment_password,
             now,

@@ -133,7 +133,8 @@ async fn insert_intent(
     sqlx::query(
         "INSERT INTO intents (id, session_id, merchant_id, shopper_id, status, currency, total, \
          balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
-         created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $13)",
+         created_at, updated_at, livemode) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, 0, $11, $12, $13, $13, $14)",
     )
     .bind(id)
     .bind(&session.id)
@@ -148,6 +149,7 @@ async fn insert_intent(
     .bind(quote_json)
     .bind(hold_expires_at)
     .bind(order.now)
+    .bind(i64::from(session.livemode))
     .execute(&mut **tx)
     .await?;
     Ok(())

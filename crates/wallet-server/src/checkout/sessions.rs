@@ -52,6 +52,13 @@ pub async fn create_session(
     merchant: &Merchant,
     input: CreateSession,
 ) -> Result<CreatedSession, ServerError> {
+    if merchant.livemode {
+        return Err(ApiError::field(
+            "shopper_id",
+            "a live key opens sessions only for a shopper who linked their wallet to you (send link); shopper_id is for test keys (sk_test_…)",
+        )
+        .into());
+    }
     check_shopper_id("shopper_id", &input.shopper_id)?;
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
@@ -77,8 +84,8 @@ pub async fn create_session(
         .map_err(|e| ServerError::internal("methods", e))?;
     sqlx::query(
         "INSERT INTO sessions (id, client_secret, merchant_id, shopper_id, currency, cart, cart_digest, \
-         policy, methods, return_url, status, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)",
+         policy, methods, return_url, status, expires_at, created_at, livemode) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
     )
     .bind(&id)
     .bind(&secret)
@@ -93,6 +100,7 @@ pub async fn create_session(
     .bind(SessionStatus::Open.code())
     .bind(expires_at)
     .bind(now)
+    .bind(i64::from(merchant.livemode))
     .execute(&db.pool)
     .await?;
     tracing::info!(session = %id, merchant = %merchant.id, "session created");

@@ -8,7 +8,7 @@ use sqlx::Row as _;
 use super::{Db, Row};
 
 const SESSION_COLUMNS: &str = "id, client_secret, merchant_id, shopper_id, currency, cart, \
-     cart_digest, policy, methods, return_url, status, expires_at, created_at";
+     cart_digest, policy, methods, return_url, status, expires_at, created_at, livemode";
 
 /// A stored value that is not one of its enum's codes.
 fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
@@ -36,6 +36,8 @@ pub struct SessionRow {
     pub expires_at: i64,
     /// Unix seconds.
     pub created_at: i64,
+    /// Created with a live key (`sk_live_…`).
+    pub livemode: bool,
 }
 
 impl SessionRow {
@@ -56,6 +58,7 @@ impl SessionRow {
             status: decode("status", &status, SessionStatus::from_code)?,
             expires_at: r.try_get("expires_at")?,
             created_at: r.try_get("created_at")?,
+            livemode: r.try_get::<i64, _>("livemode")? != 0,
         })
     }
 
@@ -86,7 +89,7 @@ where
 
 const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, currency, total, \
      balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
-     cancel_reason, created_at";
+     cancel_reason, created_at, livemode";
 
 /// A payment intent as stored; amounts in minor units, `quote` the paid quote's JSON.
 #[derive(Debug, Clone)]
@@ -108,6 +111,8 @@ pub struct IntentRow {
     pub cancel_reason: Option<CancelReason>,
     /// Unix seconds.
     pub created_at: i64,
+    /// Paid in a live session; the sandbox never acts on it.
+    pub livemode: bool,
 }
 
 impl IntentRow {
@@ -136,6 +141,7 @@ impl IntentRow {
                 .map(|c| decode("cancel_reason", &c, CancelReason::from_code))
                 .transpose()?,
             created_at: r.try_get("created_at")?,
+            livemode: r.try_get::<i64, _>("livemode")? != 0,
         })
     }
 }

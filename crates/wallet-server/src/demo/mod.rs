@@ -9,6 +9,7 @@ use checkout_core::{Amount, Currency, Method, Policy};
 use crate::config::{FileConfig, MerchantFile};
 use crate::db::Db;
 use crate::error::ServerError;
+use crate::password::Passwords;
 
 pub mod carts;
 pub mod shop;
@@ -20,6 +21,8 @@ pub const ADMIN_KEY: &str = "ak_test_demo";
 pub const SHOPPER: &str = "shopper_demo";
 pub const PASSWORD: &str = "123456";
 pub const BALANCE: &str = "120.50";
+/// The demo's payment-password pepper: public, like every demo value.
+pub const PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
 
 /// The merchant, origins and keys of DESIGN.md *Demo mode*, as a configuration file
 /// would give them (`Config::load`'s preset).
@@ -31,6 +34,8 @@ pub fn preset() -> FileConfig {
     };
     FileConfig {
         admin_key: Some(ADMIN_KEY.to_owned()),
+        // Test mode only: a fixed pepper, so a demo database keeps working across runs.
+        password_pepper: Some(PEPPER.to_owned()),
         sandbox: Some(true),
         merchants: vec![MerchantFile {
             id: MERCHANT_ID.to_owned(),
@@ -48,14 +53,14 @@ pub fn preset() -> FileConfig {
 ///
 /// # Errors
 /// The database's.
-pub async fn seed(db: &Db) -> Result<(), ServerError> {
+pub async fn seed(db: &Db, passwords: &Passwords) -> Result<(), ServerError> {
     if crate::wallets::wallet_currency(db, SHOPPER)
         .await?
         .is_some()
     {
         return Ok(());
     }
-    crate::wallets::create_wallet(db, SHOPPER, Currency::CNY, PASSWORD).await?;
+    crate::wallets::create_wallet(db, passwords, SHOPPER, Currency::CNY, PASSWORD).await?;
     let amount = Amount::parse(BALANCE).map_err(|e| ServerError::internal("demo balance", e))?;
     crate::wallets::credit(db, SHOPPER, amount, Method::BankCard).await?;
     tracing::info!("demo data seeded");

@@ -34,7 +34,14 @@ pub async fn create(
     crate::auth::admin(&state.config, &headers)?;
     let input: CreateWallet = parse_json(&headers, &body)?;
     let shopper = input.shopper_id.as_str();
-    create_wallet(&state.db, shopper, input.currency, &input.payment_password).await?;
+    create_wallet(
+        &state.db,
+        &state.passwords,
+        shopper,
+        input.currency,
+        &input.payment_password,
+    )
+    .await?;
     let view = wallet_view(&state.db, shopper).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
