@@ -8,7 +8,7 @@
 
 use std::future::Future;
 
-use checkout_core::{signature, ErrorCode, IntentRequest};
+use checkout_core::{signature, ErrorCode, IntentRequest, SessionStatus};
 use gloo::timers::callback::Timeout;
 use gloo::timers::future::TimeoutFuture;
 use wasm_bindgen::{JsCast, JsValue};
@@ -355,9 +355,21 @@ pub async fn load_session(
     read_session(outcome)
 }
 
+/// A session's answer: the whole session while it can be paid; a closed session answers
+/// only its outcome (DESIGN.md *Sessions* §2), which ends the checkout here.
 fn read_session(outcome: Outcome) -> Result<Session, ApiError> {
     let body = into_result(outcome)?;
-    Session::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
+    let status = wire::parse(&body)
+        .ok()
+        .and_then(|v| wire::string(&v, "status").ok())
+        .and_then(|s| SessionStatus::from_code(&s));
+    match status {
+        Some(SessionStatus::Completed) => Err(ApiError::new(ErrorCode::SessionCompleted, "")),
+        Some(SessionStatus::Expired) => Err(ApiError::new(ErrorCode::SessionExpired, "")),
+        Some(SessionStatus::Open | SessionStatus::AwaitingPayment) | None => {
+            Session::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
+        }
+    }
 }
 
 /// `POST /v1/sessions/{id}/intents`, re-signed at each send, same bytes and key each time.

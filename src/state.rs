@@ -324,7 +324,11 @@ impl Reducible for CheckoutState {
                 next.set_session(s);
             }
             Action::LoadFailed(e) => {
-                next.phase = Phase::LoadFailed(e.clone());
+                next.phase = if closes_the_session(&e.code) {
+                    Phase::Closed(e.clone())
+                } else {
+                    Phase::LoadFailed(e.clone())
+                };
                 next.emit(Emit::Failed(e));
             }
             Action::Reload => {

@@ -108,6 +108,24 @@ pub struct SessionView {
     pub return_url: Option<String>,
 }
 
+/// `GET /v1/sessions/{id}` of a closed session: its outcome only, never the balance.
+#[derive(Debug, Clone, Serialize)]
+pub struct SessionOutcome {
+    pub id: String,
+    pub status: SessionStatus,
+    /// The intent that paid it (`completed`); `null` when it expired unpaid.
+    pub intent_id: Option<String>,
+}
+
+/// What `GET /v1/sessions/{id}` answers: everything while the session can be paid, the
+/// outcome once it is closed.
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum SessionAnswer {
+    Open(Box<SessionView>),
+    Closed(SessionOutcome),
+}
+
 /// `GET /v1/wallets/{shopper_id}` and the answer to `POST /v1/wallets`.
 #[derive(Debug, Clone, Serialize)]
 pub struct WalletView {

@@ -76,15 +76,16 @@ async fn the_same_key_with_another_body_is_idempotency_conflict(backend: Backend
         .prepare(&session, CHOICE, None, DEMO_PASSWORD)
         .await
         .body();
-    let signature = sign(&session.client_secret, now(), &first);
-    let created = api.submit_raw(&session, &first, &key, &signature).await;
-    assert_eq!(created.status, 201, "{}", created.body);
-
-    // Another attempt (new nonce, so another body) reusing the key.
+    // Another attempt (new nonce, so another body), prepared while the session is open:
+    // a paid session shows no balance to prepare from.
     let second = api
         .prepare(&session, CHOICE, None, DEMO_PASSWORD)
         .await
         .body();
+    let signature = sign(&session.client_secret, now(), &first);
+    let created = api.submit_raw(&session, &first, &key, &signature).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+
     let signature = sign(&session.client_secret, now(), &second);
     let reply = api.submit_raw(&session, &second, &key, &signature).await;
 

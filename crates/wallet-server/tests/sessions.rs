@@ -16,7 +16,35 @@ on_every_backend!(
     an_unknown_session_is_session_not_found,
     paying_a_completed_session_again_is_session_completed,
     paying_an_expired_session_is_session_expired,
+    a_closed_session_shows_its_outcome_never_the_balance,
 );
+
+async fn a_closed_session_shows_its_outcome_never_the_balance(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    let paid = api.pay(&session, true, None, DEMO_PASSWORD).await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    let read = api.get_session(&session).await;
+    assert_eq!(read.status, 200, "{}", read.body);
+    assert_eq!(
+        read.body,
+        serde_json::json!({"id": session.id, "status": "completed", "intent_id": paid.body["id"]})
+    );
+    // A top-up after the payment is not visible through the client secret.
+    api.top_up(DEMO_SHOPPER, "5.00").await;
+    let quote = api
+        .quote(&session, &serde_json::json!({"use_balance": true}))
+        .await;
+    quote.error(409, "session_completed");
+    assert!(
+        !quote.body.to_string().contains("balance_amount"),
+        "{}",
+        quote.body
+    );
+}
 
 async fn a_created_session_shows_the_widget_its_cart_policy_and_wallet(backend: Backend) {
     let server = Server::start(backend).await;

@@ -78,7 +78,7 @@ pub async fn submit(
 }
 
 /// Why a session that is not open refuses an intent.
-fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
+pub(super) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
     match status {
         SessionStatus::Completed => ApiError::new(
             ErrorCode::SessionCompleted,

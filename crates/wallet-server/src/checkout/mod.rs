@@ -6,7 +6,9 @@
 //! - [`intents`]: the checks of an intent in their order, up to the password;
 //! - [`pay`]: the paying transaction (claim the session, re-quote, post, store the answer).
 
-use checkout_core::{Cart, Choice, Currency, ErrorCode, Method, Money, Policy, Quote};
+use checkout_core::{
+    Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
+};
 
 use crate::db::rows::{load_session, SessionRow};
 use crate::db::Db;
@@ -26,10 +28,57 @@ pub fn session_not_found() -> ApiError {
     )
 }
 
+/// How long a client secret still reads a closed session's outcome, in seconds
+/// (DESIGN.md *Sessions* §2: one hour).
+pub const OUTCOME_SECS: i64 = 3600;
+
+/// When the session closed (unix seconds): paid, or expired; `None` while it is open or
+/// awaiting its second method.
+async fn closed_at(db: &Db, session: &SessionRow, now: i64) -> Result<Option<i64>, ServerError> {
+    Ok(match session.effective_status(now) {
+        SessionStatus::Open | SessionStatus::AwaitingPayment => None,
+        SessionStatus::Expired => Some(session.expires_at),
+        SessionStatus::Completed => {
+            let paid: Option<i64> = sqlx::query_scalar(
+                "SELECT updated_at FROM intents WHERE session_id = $1 AND status = $2",
+            )
+            .bind(&session.id)
+            .bind(IntentStatus::Succeeded.code())
+            .fetch_optional(&db.pool)
+            .await?;
+            Some(paid.unwrap_or(session.expires_at))
+        }
+    })
+}
+
+/// Checks a client secret for a session: it is a short-lived capability, good while the
+/// session is open and for [`OUTCOME_SECS`] after it closed.
+///
+/// # Errors
+/// 401 `unauthorized` for a wrong secret or one that has expired with its session.
+pub async fn check_client_secret(
+    db: &Db,
+    session: &SessionRow,
+    headers: &axum::http::HeaderMap,
+) -> Result<(), ServerError> {
+    crate::auth::client_secret(headers, &session.client_secret)?;
+    let now = crate::util::now();
+    if closed_at(db, session, now)
+        .await?
+        .is_some_and(|closed| now > closed + OUTCOME_SECS)
+    {
+        return Err(ApiError::unauthorized(
+            "this client secret expired with its checkout session; create a new session from the merchant's server",
+        )
+        .into());
+    }
+    Ok(())
+}
+
 /// Loads a session and checks the client secret presented for it (`Bearer` token).
 ///
 /// # Errors
-/// 404 `session_not_found`; 401 `unauthorized`.
+/// 404 `session_not_found`; 401 `unauthorized` (wrong or expired secret).
 pub async fn authorized_session(
     db: &Db,
     id: &str,
@@ -38,7 +87,7 @@ pub async fn authorized_session(
     let session = load_session(&db.pool, id)
         .await?
         .ok_or_else(session_not_found)?;
-    crate::auth::client_secret(headers, &session.client_secret)?;
+    check_client_secret(db, &session, headers).await?;
     Ok(session)
 }
 

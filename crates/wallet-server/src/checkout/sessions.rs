@@ -2,7 +2,7 @@
 //! the frame with the client secret.
 
 use checkout_core::error::from_value;
-use checkout_core::{CartInput, Choice, Quote, SessionStatus};
+use checkout_core::{CartInput, Choice, IntentStatus, Quote, SessionStatus};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -13,7 +13,7 @@ use crate::db::rows::SessionRow;
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::util::{now, random_id, rfc3339};
-use crate::views::{CreatedSession, SessionView, SessionWallet};
+use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
 use crate::wallets::{check_shopper_id, wallet_currency};
 
 /// The body of `POST /v1/sessions`.
@@ -112,11 +112,34 @@ pub async fn create_session(
     })
 }
 
-/// What the frame loads: the cart, the policy, the live balance and the methods.
+/// What the frame loads: the cart, the policy, the live balance and the methods while
+/// the session can be paid; only the outcome once it is closed.
 ///
 /// # Errors
 /// The database's; internal for corrupt stored data.
-pub async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, ServerError> {
+pub async fn session_answer(db: &Db, session: &SessionRow) -> Result<SessionAnswer, ServerError> {
+    let status = session.effective_status(now());
+    match status {
+        SessionStatus::Open | SessionStatus::AwaitingPayment => Ok(SessionAnswer::Open(Box::new(
+            session_view(db, session).await?,
+        ))),
+        SessionStatus::Completed | SessionStatus::Expired => {
+            let intent_id: Option<String> =
+                sqlx::query_scalar("SELECT id FROM intents WHERE session_id = $1 AND status = $2")
+                    .bind(&session.id)
+                    .bind(IntentStatus::Succeeded.code())
+                    .fetch_optional(&db.pool)
+                    .await?;
+            Ok(SessionAnswer::Closed(SessionOutcome {
+                id: session.id.clone(),
+                status,
+                intent_id,
+            }))
+        }
+    }
+}
+
+async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, ServerError> {
     let terms = SessionTerms::of(session)?;
     let currency = terms.cart.currency;
     let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
@@ -140,11 +163,18 @@ pub async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, 
     })
 }
 
-/// The core's quote for the session at the wallet's live balance.
+/// The core's quote for the session at the wallet's live balance, while it can be paid.
 ///
 /// # Errors
-/// 400 `invalid_request` for a bad cap.
+/// 400 `invalid_request` for a bad cap; 409 `session_completed` / 410 `session_expired`
+/// once it is closed (a closed session never shows the balance).
 pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quote, ServerError> {
+    match session.effective_status(now()) {
+        SessionStatus::Open | SessionStatus::AwaitingPayment => {}
+        closed @ (SessionStatus::Completed | SessionStatus::Expired) => {
+            return Err(super::intents::not_open(closed, None).into())
+        }
+    }
     let terms = SessionTerms::of(session)?;
     let balance = live_balance(&db.pool, &session.shopper_id, terms.cart.currency, "").await?;
     Ok(terms.quote(balance, choice)?)

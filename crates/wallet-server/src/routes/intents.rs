@@ -59,7 +59,7 @@ pub async fn read(
         let session = load_session(&state.db.pool, &intent.session_id)
             .await?
             .ok_or_else(not_found)?;
-        crate::auth::client_secret(&headers, &session.client_secret)?;
+        crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
     }
     let base = base_url(state.config.public_url.as_deref(), &headers);
     Ok(Reply::json(

@@ -5,7 +5,7 @@ use axum::http::{HeaderMap, StatusCode};
 use checkout_core::Choice;
 
 use crate::checkout::authorized_session;
-use crate::checkout::sessions::{create_session, quote as quote_session, session_view};
+use crate::checkout::sessions::{create_session, quote as quote_session, session_answer};
 use crate::error::{Reply, ServerError};
 use crate::extract::{parse_json, read_body, RawBody, MAX_SESSION_BODY_BYTES};
 use crate::state::AppState;
@@ -28,8 +28,8 @@ pub async fn read(
     headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
     let session = authorized_session(&state.db, &id, &headers).await?;
-    let view = session_view(&state.db, &session).await?;
-    Ok(Reply::json(StatusCode::OK, &view))
+    let answer = session_answer(&state.db, &session).await?;
+    Ok(Reply::json(StatusCode::OK, &answer))
 }
 
 /// `POST /v1/sessions/{id}/quote`.
