@@ -140,16 +140,24 @@ async fn an_unknown_session_is_session_not_found(backend: Backend) {
         .error(404, "session_not_found");
 }
 
+const CHOICE: Choice = Choice {
+    use_balance: true,
+    balance_cap: None,
+};
+
 async fn paying_a_completed_session_again_is_session_completed(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("20.00"))
         .await;
+    // The second attempt is prepared while the session is open: once paid, the session
+    // shows its outcome only.
+    let second = api.prepare(&session, CHOICE, None, DEMO_PASSWORD).await;
     let first = api.pay(&session, true, None, DEMO_PASSWORD).await;
     assert_eq!(first.ok()["status"], json!("succeeded"));
 
-    let again = api.pay(&session, true, None, DEMO_PASSWORD).await;
+    let again = api.submit(&session, &second.body()).await;
 
     again.error(409, "session_completed");
     assert_eq!(api.wallet(DEMO_SHOPPER).await.balance, d("100.50"));
