@@ -1,7 +1,6 @@
 //! Wiring: database, router and layers, the sweeper, and serving until SIGINT/SIGTERM.
 
 use std::io::Write as _;
-use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 
@@ -13,6 +12,8 @@ use axum::routing::get;
 use axum::Router;
 use tokio::task::JoinHandle;
 use tower_http::cors::{AllowOrigin, CorsLayer};
+use tower_http::set_header::SetResponseHeaderLayer;
+use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::config::{Config, ConfigError, Mode};
 use crate::db::{Db, DbError};
@@ -89,9 +90,14 @@ fn cors(origins: &[String]) -> CorsLayer {
 /// # Errors
 /// [`StartError::Widget`] when the widget's files cannot be read.
 pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError> {
-    let mut app = crate::routes::api(state.config.sandbox)
+    // API answers carry money and balances: never cached by a browser or a proxy.
+    let api = crate::routes::api(&state.config)
         .route("/healthz", get(healthz))
-        .merge(crate::frame::routes(&state).map_err(StartError::Widget)?);
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::CACHE_CONTROL,
+            HeaderValue::from_static("no-store"),
+        ));
+    let mut app = api.merge(crate::frame::routes(&state).map_err(StartError::Widget)?);
     if state.config.mode == Mode::Demo {
         app = app.merge(crate::demo::shop::wallet_home(&state.config));
     }
@@ -104,8 +110,27 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
             crate::ratelimit::limit,
         ))
         .layer(cors(origins))
+        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
+            state.config.body_timeout_secs,
+        )))
+        .layer(SetResponseHeaderLayer::overriding(
+            header::X_CONTENT_TYPE_OPTIONS,
+            HeaderValue::from_static("nosniff"),
+        ))
+        .layer(SetResponseHeaderLayer::if_not_present(
+            header::STRICT_TRANSPORT_SECURITY,
+            hsts(state.config.public_url.as_deref()),
+        ))
         .layer(middleware::from_fn(access_log))
         .with_state(state))
+}
+
+/// `Strict-Transport-Security` when served over https (DESIGN.md *Security model*); no
+/// header otherwise (an empty value is not sent).
+fn hsts(public_url: Option<&str>) -> Option<HeaderValue> {
+    public_url
+        .is_some_and(|u| u.starts_with("https://"))
+        .then(|| HeaderValue::from_static("max-age=31536000"))
 }
 
 async fn shutdown_signal() {
@@ -182,6 +207,8 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         config.rate_limit_session_per_min,
     ));
     let sweep_every = config.sweep_interval_secs;
+    let (max_connections, header_timeout_secs) =
+        (config.max_connections, config.header_timeout_secs);
     let passwords = Passwords::new(
         &config.password_pepper,
         &config.password_previous_peppers,
@@ -216,12 +243,12 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     let wallet_url = state.config.public_url.clone().unwrap_or(origin);
     let app = router(state, &origins)?;
     let shop = shop.map(|s| s.serve(&wallet_url));
-    let served = axum::serve(
-        listener,
-        app.into_make_service_with_connect_info::<SocketAddr>(),
-    )
-    .with_graceful_shutdown(shutdown_signal())
-    .await;
+    let limits = crate::serve::Limits {
+        max_connections,
+        header_timeout_secs,
+        drain_secs: 30,
+    };
+    let served = crate::serve::serve(listener, app, limits, shutdown_signal()).await;
     sweeper.abort();
     shop.inspect(JoinHandle::abort);
     tracing::info!("stopped");

@@ -79,6 +79,9 @@ pub struct FileConfig {
     pub sweep_interval_secs: Option<u64>,
     pub rate_limit_ip_per_min: Option<u32>,
     pub rate_limit_session_per_min: Option<u32>,
+    pub max_connections: Option<usize>,
+    pub header_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
     #[serde(default)]
     pub merchants: Vec<MerchantFile>,
 }
@@ -121,6 +124,12 @@ pub struct Config {
     pub sweep_interval_secs: u64,
     pub rate_limit_ip_per_min: u32,
     pub rate_limit_session_per_min: u32,
+    /// Connections served at once.
+    pub max_connections: usize,
+    /// Seconds to receive a request's headers (also the keep-alive idle limit).
+    pub header_timeout_secs: u64,
+    /// Seconds to receive a request's body.
+    pub body_timeout_secs: u64,
     /// Merchants by the SHA-256 of their secret key.
     pub merchants: HashMap<[u8; 32], Arc<Merchant>>,
     /// Demo only: where the demo shop listens, and its origin once it does.
@@ -188,6 +197,15 @@ fn is_origin(o: &str) -> bool {
         .strip_prefix("https://")
         .or_else(|| o.strip_prefix("http://"));
     rest.is_some_and(|r| !r.is_empty() && !r.contains(['/', '?', '#', ' ', '@']) && r.is_ascii())
+}
+
+/// Whether a listen address is on the loopback interface (`127.0.0.1:…`, `[::1]:…`,
+/// `localhost:…`).
+fn is_loopback(listen: &str) -> bool {
+    match listen.parse::<std::net::SocketAddr>() {
+        Ok(addr) => addr.ip().is_loopback(),
+        Err(_) => listen.starts_with("localhost:"),
+    }
 }
 
 /// The demo shop's address when none is given: `127.0.0.1:8081`, or port 0 on the
@@ -324,6 +342,19 @@ impl Config {
                 "the sandbox is on and a merchant has a live key (sk_live_…): the sandbox would settle second legs nobody paid; turn the sandbox off (sandbox = false, BC_SANDBOX unset) or use test keys".to_owned(),
             ));
         }
+        let public_url = env("BC_PUBLIC_URL")
+            .or(file.public_url)
+            .map(|u| u.trim_end_matches('/').to_owned());
+        if mode == Mode::Serve && !is_loopback(&listen) {
+            match &public_url {
+                Some(url) if url.starts_with("https://") => {}
+                _ => {
+                    return Err(ConfigError::Invalid(format!(
+                        "listening on {listen} (not loopback) needs public_url = \"https://…\": shoppers type payment passwords into this server's pages; put it behind TLS and give its https address"
+                    )))
+                }
+            }
+        }
         let password_pepper = env("BC_PASSWORD_PEPPER")
             .or(file.password_pepper)
             .filter(|p| p.len() >= MIN_KEY_LEN)
@@ -353,9 +384,7 @@ impl Config {
                 .clone()
                 .or(file.widget_dir)
                 .unwrap_or_else(|| PathBuf::from("dist")),
-            public_url: env("BC_PUBLIC_URL")
-                .or(file.public_url)
-                .map(|u| u.trim_end_matches('/').to_owned()),
+            public_url,
             admin_key_digest: admin_key.as_deref().map(key_digest),
             password_pepper,
             password_previous_peppers,
@@ -392,6 +421,18 @@ impl Config {
             rate_limit_session_per_min: env_number("BC_RATE_LIMIT_SESSION_PER_MIN")?
                 .or(file.rate_limit_session_per_min)
                 .unwrap_or(60),
+            max_connections: env_number("BC_MAX_CONNECTIONS")?
+                .or(file.max_connections)
+                .unwrap_or(1024)
+                .max(1),
+            header_timeout_secs: env_number("BC_HEADER_TIMEOUT_SECS")?
+                .or(file.header_timeout_secs)
+                .unwrap_or(10)
+                .max(1),
+            body_timeout_secs: env_number("BC_BODY_TIMEOUT_SECS")?
+                .or(file.body_timeout_secs)
+                .unwrap_or(30)
+                .max(1),
             merchants,
             shop_listen,
             shop_origin: None,
@@ -413,7 +454,16 @@ impl Config {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_shop_listen, is_origin};
+    use super::{default_shop_listen, is_loopback, is_origin};
+
+    #[test]
+    fn only_loopback_addresses_may_go_without_https() {
+        assert!(is_loopback("127.0.0.1:8080"));
+        assert!(is_loopback("[::1]:0"));
+        assert!(is_loopback("localhost:9000"));
+        assert!(!is_loopback("0.0.0.0:8080"));
+        assert!(!is_loopback("10.0.0.5:443"));
+    }
 
     #[test]
     fn the_demo_shop_listens_next_to_the_wallet() {

@@ -22,6 +22,7 @@ pub mod ratelimit;
 pub mod refunds;
 pub mod routes;
 pub mod sandbox;
+pub mod serve;
 pub mod state;
 pub mod stored;
 pub mod sweeper;

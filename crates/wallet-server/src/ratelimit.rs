@@ -60,11 +60,13 @@ impl RateLimiter {
     }
 }
 
-/// The session id of `/v1/sessions/{id}/…` paths.
-fn session_of(path: &str) -> Option<&str> {
+/// The session id of `/v1/sessions/{id}/…` paths, percent-decoded as the router decodes
+/// it: `cs_%41` and `cs_A` are one session and share one limit.
+fn session_of(path: &str) -> Option<String> {
     let rest = path.strip_prefix("/v1/sessions/")?;
     let id = rest.split('/').next()?;
-    (!id.is_empty()).then_some(id)
+    let id = percent_encoding::percent_decode_str(id).decode_utf8_lossy();
+    (!id.is_empty()).then(|| id.into_owned())
 }
 
 fn limited(retry_after: i64, what: &str) -> Response {
@@ -124,8 +126,16 @@ mod tests {
 
     #[test]
     fn it_finds_the_session_of_session_paths_only() {
-        assert_eq!(session_of("/v1/sessions/cs_1/intents"), Some("cs_1"));
-        assert_eq!(session_of("/v1/sessions/cs_1"), Some("cs_1"));
+        assert_eq!(
+            session_of("/v1/sessions/cs_1/intents").as_deref(),
+            Some("cs_1")
+        );
+        assert_eq!(session_of("/v1/sessions/cs_1").as_deref(), Some("cs_1"));
+        // Percent-encoding one character does not make another session.
+        assert_eq!(
+            session_of("/v1/sessions/cs_%31/quote").as_deref(),
+            Some("cs_1")
+        );
         assert_eq!(session_of("/v1/sessions"), None);
         assert_eq!(session_of("/v1/intents/pi_1"), None);
     }

@@ -1,9 +1,15 @@
 //! The `/v1` API's routes: each handler extracts, calls the domain, and answers a typed
 //! view. The rules live in `checkout`, `refunds`, `wallets` and `payments`.
 
+use std::sync::Arc;
+
+use axum::extract::{Request, State};
+use axum::middleware::{self, Next};
+use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
 
+use crate::config::Config;
 use crate::state::AppState;
 
 pub mod intents;
@@ -11,8 +17,22 @@ pub mod refunds;
 pub mod sessions;
 pub mod wallets;
 
-/// The `/v1` API; with `sandbox`, the sandbox provider's routes too.
-pub fn api(sandbox: bool) -> Router<AppState> {
+/// The admin key, checked before anything of the request is read (its body included).
+async fn admin_only(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+    match crate::auth::admin(&config, req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// The `/v1` API; with the configuration's `sandbox`, the sandbox provider's routes too.
+pub fn api(config: &Arc<Config>) -> Router<AppState> {
+    let wallets = Router::new()
+        .route("/v1/wallets", post(wallets::create))
+        .route("/v1/wallets/{shopper_id}", get(wallets::read))
+        .route("/v1/wallets/{shopper_id}/topups", post(wallets::top_up))
+        .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
+        .route_layer(middleware::from_fn_with_state(config.clone(), admin_only));
     let router = Router::new()
         .route("/v1/openapi.json", get(crate::openapi::document))
         .route("/v1/sessions", post(sessions::create))
@@ -21,11 +41,8 @@ pub fn api(sandbox: bool) -> Router<AppState> {
         .route("/v1/sessions/{id}/intents", post(intents::create))
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
-        .route("/v1/wallets", post(wallets::create))
-        .route("/v1/wallets/{shopper_id}", get(wallets::read))
-        .route("/v1/wallets/{shopper_id}/topups", post(wallets::top_up))
-        .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger));
-    if sandbox {
+        .merge(wallets);
+    if config.sandbox {
         router.merge(crate::sandbox::routes())
     } else {
         router
