@@ -66,6 +66,7 @@ fn describe_api(
         | ErrorCode::LinkRevoked
         | ErrorCode::IntentNotFound
         | ErrorCode::WalletNotFound
+        | ErrorCode::LinkNotFound
         | ErrorCode::NotFound
         | ErrorCode::MethodNotAllowed
         | ErrorCode::NonceReused

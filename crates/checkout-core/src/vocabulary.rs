@@ -110,6 +110,8 @@ wire_enum! {
         IntentNotFound = "intent_not_found",
         /// 404: no wallet for this shopper.
         WalletNotFound = "wallet_not_found",
+        /// 404: no such link or link request of this merchant.
+        LinkNotFound = "link_not_found",
         /// 404: no such endpoint.
         NotFound = "not_found",
         /// 405: the endpoint does not take this method.
@@ -164,6 +166,7 @@ impl ErrorCode {
             ErrorCode::SessionNotFound
             | ErrorCode::IntentNotFound
             | ErrorCode::WalletNotFound
+            | ErrorCode::LinkNotFound
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::SessionCompleted

@@ -221,9 +221,16 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         passwords,
     };
     if let Some(shop) = &shop {
-        crate::demo::seed(&state.db, &state.passwords)
-            .await
-            .map_err(StartError::Seed)?;
+        crate::demo::seed(
+            &state.db,
+            &state.passwords,
+            state
+                .config
+                .merchant_by_id(crate::demo::MERCHANT_ID)
+                .as_deref(),
+        )
+        .await
+        .map_err(StartError::Seed)?;
         crate::demo::announce(&origin, &shop.origin, &state.config.widget_dir);
     } else {
         let mut out = std::io::stdout();

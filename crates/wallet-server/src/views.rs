@@ -216,6 +216,30 @@ pub struct MismatchView {
     pub quote: String,
 }
 
+/// The answer to `POST /v1/links`: where to send the shopper.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkRequestView {
+    pub id: String,
+    /// The consent page on the wallet's origin (open it top-level, not in a frame).
+    pub url: String,
+    pub expires_at: String,
+}
+
+/// The answer to `POST /v1/links/{lr}/token`: the merchant-scoped link token.
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkView {
+    pub link: String,
+    pub created_at: String,
+}
+
+/// The answer to `DELETE /v1/links/{lk}`.
+#[derive(Debug, Clone, Serialize)]
+pub struct RevokedLinkView {
+    pub link: String,
+    pub revoked: bool,
+    pub revoked_at: String,
+}
+
 /// `GET /healthz`.
 #[derive(Debug, Clone, Serialize)]
 pub struct Health {

@@ -52,16 +52,23 @@ async fn closed_at(db: &Db, session: &SessionRow, now: i64) -> Result<Option<i64
 }
 
 /// Checks a client secret for a session: it is a short-lived capability, good while the
-/// session is open and for [`OUTCOME_SECS`] after it closed.
+/// session is open and for [`OUTCOME_SECS`] after it closed, and never once the
+/// shopper's link is revoked.
 ///
 /// # Errors
-/// 401 `unauthorized` for a wrong secret or one that has expired with its session.
+/// 401 `unauthorized` for a wrong secret or one that has expired with its session;
+/// 403 `link_revoked`.
 pub async fn check_client_secret(
     db: &Db,
     session: &SessionRow,
     headers: &axum::http::HeaderMap,
 ) -> Result<(), ServerError> {
     crate::auth::client_secret(headers, &session.client_secret)?;
+    if let Some(digest) = &session.link_digest {
+        if crate::links::is_revoked(db, digest).await? {
+            return Err(crate::links::revoked().into());
+        }
+    }
     let now = crate::util::now();
     if closed_at(db, session, now)
         .await?

@@ -20,13 +20,22 @@ use crate::wallets::{check_shopper_id, wallet_currency};
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CreateSession {
-    pub shopper_id: String,
+    /// The shopper's link to this merchant (`lk_…`, DESIGN.md *Shopper consent*).
+    #[serde(default)]
+    pub link: Option<String>,
+    /// Test keys only: the shopper named directly.
+    #[serde(default)]
+    pub shopper_id: Option<String>,
     pub cart: Value,
     #[serde(default)]
     pub return_url: Option<String>,
 }
 
-fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
+/// A return URL: http(s), at most 2048 characters.
+///
+/// # Errors
+/// 400 `invalid_request` at `return_url`.
+pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
     match url {
         Some(url)
             if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 =>
@@ -37,6 +46,34 @@ fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
             ))
         }
         _ => Ok(()),
+    }
+}
+
+/// The shopper of a new session: from its link, or (test keys only) named directly.
+async fn shopper_of(
+    db: &Db,
+    merchant: &Merchant,
+    input: &CreateSession,
+) -> Result<(String, Option<String>), ServerError> {
+    match (&input.link, &input.shopper_id) {
+        (Some(link), None) => {
+            let (shopper, digest) = crate::links::resolve(db, merchant, link).await?;
+            Ok((shopper, Some(digest)))
+        }
+        (None, Some(_)) if merchant.livemode => Err(ApiError::field(
+            "shopper_id",
+            "a live key opens sessions only for a shopper who linked their wallet to you (send link); shopper_id is for test keys (sk_test_…)",
+        )
+        .into()),
+        (None, Some(shopper)) => {
+            check_shopper_id("shopper_id", shopper)?;
+            Ok((shopper.clone(), None))
+        }
+        _ => Err(ApiError::field(
+            "link",
+            "send the shopper's link (lk_…), or with a test key a shopper_id, not both",
+        )
+        .into()),
     }
 }
 
@@ -52,19 +89,12 @@ pub async fn create_session(
     merchant: &Merchant,
     input: CreateSession,
 ) -> Result<CreatedSession, ServerError> {
-    if merchant.livemode {
-        return Err(ApiError::field(
-            "shopper_id",
-            "a live key opens sessions only for a shopper who linked their wallet to you (send link); shopper_id is for test keys (sk_test_…)",
-        )
-        .into());
-    }
-    check_shopper_id("shopper_id", &input.shopper_id)?;
+    let (shopper_id, link_digest) = shopper_of(db, merchant, &input).await?;
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
     check_return_url(input.return_url.as_deref())?;
-    if let Some(currency) = wallet_currency(db, &input.shopper_id).await? {
+    if let Some(currency) = wallet_currency(db, &shopper_id).await? {
         if currency != cart.currency {
             return Err(ApiError::field(
                 "cart.currency",
@@ -84,13 +114,13 @@ pub async fn create_session(
         .map_err(|e| ServerError::internal("methods", e))?;
     sqlx::query(
         "INSERT INTO sessions (id, client_secret, merchant_id, shopper_id, currency, cart, cart_digest, \
-         policy, methods, return_url, status, expires_at, created_at, livemode) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)",
+         policy, methods, return_url, status, expires_at, created_at, livemode, link_digest) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
     )
     .bind(&id)
     .bind(&secret)
     .bind(&merchant.id)
-    .bind(&input.shopper_id)
+    .bind(&shopper_id)
     .bind(cart.currency.code())
     .bind(checkout_core::canonical_json(&cart))
     .bind(&digest)
@@ -101,6 +131,7 @@ pub async fn create_session(
     .bind(expires_at)
     .bind(now)
     .bind(i64::from(merchant.livemode))
+    .bind(link_digest)
     .execute(&db.pool)
     .await?;
     tracing::info!(session = %id, merchant = %merchant.id, "session created");

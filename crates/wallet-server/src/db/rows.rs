@@ -8,7 +8,7 @@ use sqlx::Row as _;
 use super::{Db, Row};
 
 const SESSION_COLUMNS: &str = "id, client_secret, merchant_id, shopper_id, currency, cart, \
-     cart_digest, policy, methods, return_url, status, expires_at, created_at, livemode";
+     cart_digest, policy, methods, return_url, status, expires_at, created_at, livemode, link_digest";
 
 /// A stored value that is not one of its enum's codes.
 fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
@@ -38,6 +38,8 @@ pub struct SessionRow {
     pub created_at: i64,
     /// Created with a live key (`sk_live_…`).
     pub livemode: bool,
+    /// The digest of the link it was opened with (`None`: a test-mode `shopper_id`).
+    pub link_digest: Option<String>,
 }
 
 impl SessionRow {
@@ -59,6 +61,7 @@ impl SessionRow {
             expires_at: r.try_get("expires_at")?,
             created_at: r.try_get("created_at")?,
             livemode: r.try_get::<i64, _>("livemode")? != 0,
+            link_digest: r.try_get("link_digest")?,
         })
     }
 

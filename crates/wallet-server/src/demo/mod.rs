@@ -6,7 +6,7 @@ use std::path::Path;
 
 use checkout_core::{Amount, Currency, Method, Policy};
 
-use crate::config::{FileConfig, MerchantFile};
+use crate::config::{FileConfig, Merchant, MerchantFile};
 use crate::db::Db;
 use crate::error::ServerError;
 use crate::password::Passwords;
@@ -21,6 +21,12 @@ pub const ADMIN_KEY: &str = "ak_test_demo";
 pub const SHOPPER: &str = "shopper_demo";
 pub const PASSWORD: &str = "123456";
 pub const BALANCE: &str = "120.50";
+/// A second shopper, not linked to the demo shop: the consent flow (DESIGN.md *Demo mode*).
+pub const NEW_SHOPPER: &str = "shopper_new";
+pub const NEW_PASSWORD: &str = "654321";
+pub const NEW_BALANCE: &str = "50.00";
+/// The link token of `shopper_demo` with `demo-shop` (test mode).
+pub const LINK: &str = "lk_test_demo_shopper_demo";
 /// The demo's payment-password pepper: public, like every demo value.
 pub const PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
 
@@ -53,16 +59,31 @@ pub fn preset() -> FileConfig {
 ///
 /// # Errors
 /// The database's.
-pub async fn seed(db: &Db, passwords: &Passwords) -> Result<(), ServerError> {
+pub async fn seed(
+    db: &Db,
+    passwords: &Passwords,
+    merchant: Option<&Merchant>,
+) -> Result<(), ServerError> {
     if crate::wallets::wallet_currency(db, SHOPPER)
         .await?
         .is_some()
     {
         return Ok(());
     }
-    crate::wallets::create_wallet(db, passwords, SHOPPER, Currency::CNY, PASSWORD).await?;
-    let amount = Amount::parse(BALANCE).map_err(|e| ServerError::internal("demo balance", e))?;
-    crate::wallets::credit(db, SHOPPER, amount, Method::BankCard).await?;
+    let shoppers = [
+        (SHOPPER, PASSWORD, BALANCE),
+        (NEW_SHOPPER, NEW_PASSWORD, NEW_BALANCE),
+    ];
+    for (shopper, password, balance) in shoppers {
+        crate::wallets::create_wallet(db, passwords, shopper, Currency::CNY, password).await?;
+        let amount =
+            Amount::parse(balance).map_err(|e| ServerError::internal("demo balance", e))?;
+        crate::wallets::credit(db, shopper, amount, Method::BankCard).await?;
+    }
+    // shopper_demo is already linked to the demo shop; shopper_new shows the consent flow.
+    if let Some(merchant) = merchant {
+        crate::links::insert_link(db, merchant, SHOPPER, LINK).await?;
+    }
     tracing::info!("demo data seeded");
     Ok(())
 }
@@ -79,7 +100,11 @@ pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
     let _ = writeln!(out, "  admin key:  {ADMIN_KEY}");
     let _ = writeln!(
         out,
-        "  shopper:    {SHOPPER}  (payment password {PASSWORD}, seeded balance CNY {BALANCE})"
+        "  shopper:    {SHOPPER}  (payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK})"
+    );
+    let _ = writeln!(
+        out,
+        "  shopper:    {NEW_SHOPPER}  (payment password {NEW_PASSWORD}, seeded balance CNY {NEW_BALANCE}, not linked: POST /v1/links)"
     );
     let _ = writeln!(out, "  sandbox:    on (second-method payments are approved or declined at /v1/sandbox/intents/<id>)");
     if !widget_dir.join("loader.js").is_file() {

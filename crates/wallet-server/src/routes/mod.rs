@@ -6,13 +6,14 @@ use std::sync::Arc;
 use axum::extract::{Request, State};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
-use axum::routing::{get, post};
+use axum::routing::{delete, get, post};
 use axum::Router;
 
 use crate::config::Config;
 use crate::state::AppState;
 
 pub mod intents;
+pub mod links;
 pub mod refunds;
 pub mod sessions;
 pub mod wallets;
@@ -41,7 +42,11 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/sessions/{id}/intents", post(intents::create))
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
-        .merge(wallets);
+        .route("/v1/links", post(links::create))
+        .route("/v1/links/{id}/token", post(links::token))
+        .route("/v1/links/{id}", delete(links::revoke))
+        .merge(wallets)
+        .merge(crate::consent::routes());
     if config.sandbox {
         router.merge(crate::sandbox::routes())
     } else {
