@@ -137,3 +137,38 @@ pub fn request_origin(headers: &HeaderMap) -> String {
         .unwrap_or("127.0.0.1:8080");
     format!("http://{host}")
 }
+
+/// A return URL: http(s), at most 2048 characters.
+///
+/// # Errors
+/// 400 `invalid_request` at `return_url`.
+pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
+    match url {
+        Some(url)
+            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 =>
+        {
+            Err(ApiError::field(
+                "return_url",
+                "must be an http(s) URL of at most 2048 characters",
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_return_url;
+
+    #[test]
+    fn a_return_url_is_http_or_https_and_not_too_long() {
+        assert!(check_return_url(None).is_ok());
+        assert!(check_return_url(Some("https://shop.example/done")).is_ok());
+        assert!(check_return_url(Some("http://127.0.0.1:8081/")).is_ok());
+        for bad in ["javascript:alert(1)", "ftp://x", "/relative"] {
+            assert!(check_return_url(Some(bad)).is_err(), "{bad}");
+        }
+        let long = format!("https://x/{}", "a".repeat(2048));
+        assert!(check_return_url(Some(&long)).is_err());
+    }
+}

@@ -84,7 +84,7 @@ pub async fn create_request(
     return_url: &str,
     base: &str,
 ) -> Result<LinkRequestView, ServerError> {
-    crate::checkout::sessions::check_return_url(Some(return_url))?;
+    crate::extract::check_return_url(Some(return_url))?;
     let id = random_id("lr_", 24);
     let now = now();
     let expires_at = now + REQUEST_SECS;

@@ -31,24 +31,6 @@ pub struct CreateSession {
     pub return_url: Option<String>,
 }
 
-/// A return URL: http(s), at most 2048 characters.
-///
-/// # Errors
-/// 400 `invalid_request` at `return_url`.
-pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
-    match url {
-        Some(url)
-            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 =>
-        {
-            Err(ApiError::field(
-                "return_url",
-                "must be an http(s) URL of at most 2048 characters",
-            ))
-        }
-        _ => Ok(()),
-    }
-}
-
 /// The shopper of a new session: from its link, or (test keys only) named directly.
 async fn shopper_of(
     db: &Db,
@@ -93,7 +75,7 @@ pub async fn create_session(
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
-    check_return_url(input.return_url.as_deref())?;
+    crate::extract::check_return_url(input.return_url.as_deref())?;
     if let Some(currency) = wallet_currency(db, &shopper_id).await? {
         if currency != cart.currency {
             return Err(ApiError::field(
@@ -209,21 +191,4 @@ pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quo
     let terms = SessionTerms::of(session)?;
     let balance = live_balance(&db.pool, &session.shopper_id, terms.cart.currency, "").await?;
     Ok(terms.quote(balance, choice)?)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_return_url;
-
-    #[test]
-    fn a_return_url_is_http_or_https_and_not_too_long() {
-        assert!(check_return_url(None).is_ok());
-        assert!(check_return_url(Some("https://shop.example/done")).is_ok());
-        assert!(check_return_url(Some("http://127.0.0.1:8081/")).is_ok());
-        for bad in ["javascript:alert(1)", "ftp://x", "/relative"] {
-            assert!(check_return_url(Some(bad)).is_err(), "{bad}");
-        }
-        let long = format!("https://x/{}", "a".repeat(2048));
-        assert!(check_return_url(Some(&long)).is_err());
-    }
 }
