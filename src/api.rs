@@ -21,7 +21,8 @@ use crate::wire;
 /// Where a session lives and the secret the widget authenticates with.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Endpoint {
-    /// The backend's origin, e.g. `https://wallet.example`; empty for the page's own origin.
+    /// The backend's origin; empty in the widget, which talks only to the origin of its
+    /// frame document (the browser tests set it to reach a test server).
     pub base: String,
     pub session_id: String,
     pub client_secret: String,

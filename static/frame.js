@@ -129,8 +129,8 @@
     if (!glue || !wasm) {
       return Promise.reject(new Error("the frame document has no glue or wasm link; rebuild the widget"));
     }
-    // Same URL, mode and integrity as the preload, so the download is reused.
-    var module = fetch(wasm.href, { integrity: wasm.integrity || "" });
+    // Same URL and mode (cors, same-origin credentials) as the preload: one download.
+    var module = fetch(wasm.href);
     module.catch(function () {}); // reported through init
     return import(glue.href).then(function (g) {
       return g.default({ module_or_path: module }).then(function () { return g; });
@@ -144,13 +144,20 @@
       });
     });
     var last = 0;
-    new ResizeObserver(function () {
+    function measure() {
       var height = Math.ceil(document.body.getBoundingClientRect().height);
       if (height !== last) {
         last = height;
         post("resize", { height: height });
       }
-    }).observe(document.body);
+    }
+    // A ResizeObserver for width changes; a MutationObserver for every re-render, because
+    // browsers pause the rendering (and ResizeObserver) of cross-origin frames scrolled
+    // out of view, and the frame must have its height before the shopper scrolls to it.
+    new ResizeObserver(measure).observe(document.body);
+    new MutationObserver(measure).observe(document.body, {
+      subtree: true, childList: true, characterData: true, attributes: true
+    });
   }
 
   function start(first) {

@@ -26,8 +26,9 @@
   var WALLET = new URL(script.src).origin;
   var FRAME = new URL("frame/", script.src).href;
   var EVENTS = { ready: "string", change: "total", succeeded: "id", "requires-action": "id", failed: "code" };
-  // Room for the loading skeleton, so the page does not jump when the frame reports its height.
-  var INITIAL_HEIGHT = 420;
+  // Room reserved until the checkout has loaded (a typical checkout's height), so the page
+  // does not jump while the frame shows its loading skeleton.
+  var INITIAL_HEIGHT = 600;
   var mounted = new WeakMap();
 
   function fragment(options) {
@@ -80,6 +81,9 @@
     frame.src = FRAME + encodeURIComponent(options.sessionId) + "#" + fragment(options);
 
     var started = false;
+    var settled = false; // the checkout loaded (or failed): the frame now follows its content
+    var height = INITIAL_HEIGHT;
+    var settleTimer = null;
     var pending = [];
     var resolveReady;
     var ready = new Promise(function (resolve) { resolveReady = resolve; });
@@ -104,9 +108,19 @@
         started = true;
         pending.splice(0).forEach(send);
         resolveReady();
+        // A session that is closed says so without `ready`: follow the content anyway.
+        settleTimer = setTimeout(function () {
+          settled = true;
+          frame.style.height = height + "px";
+        }, 8000);
       }
       if (m.type === "resize") {
-        frame.style.height = Math.ceil(m.detail.height) + "px";
+        height = Math.ceil(m.detail.height);
+      } else if (m.type === "ready" || m.type === "failed") {
+        settled = true;
+      }
+      frame.style.height = (settled ? height : Math.max(height, INITIAL_HEIGHT)) + "px";
+      if (m.type === "resize") {
         return;
       }
       el.dispatchEvent(new CustomEvent("balancecheckout:" + m.type, {
@@ -148,6 +162,7 @@
           return;
         }
         destroyed = true;
+        clearTimeout(settleTimer);
         window.removeEventListener("message", onMessage);
         frame.remove(); // its document, timers, polls and requests end with it
         if (mounted.get(el) === handle) {

@@ -183,10 +183,12 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
       frame: await page.evaluate(() => document.querySelector('#long iframe').getBoundingClientRect().height),
       content: await frame.evaluate(() => Math.ceil(document.body.getBoundingClientRect().height)),
     });
+    let last;
     const fits = async (what) => eventually(async () => {
       const h = await heights();
+      last = h;
       return Math.abs(h.frame - h.content) <= 1 && h;
-    }, { what });
+    }, { what }).catch((e) => { throw new Error(`${e.message} (last heights ${JSON.stringify(last)})`); });
     const collapsed = await fits('the frame fitting the collapsed list');
     await long.locator('button.bc-more').click();
     const expanded = await fits('the frame fitting the expanded list');

@@ -52,13 +52,18 @@ function hostile() {
       if (typeof el.value === 'string' && el.value) seen.values.push(el.value);
       if (el.tagName === 'IFRAME') {
         try {
+          // Before it navigates, an iframe holds an empty about:blank of the page's own
+          // origin; what matters is whether the checkout's document can be read.
           const doc = el.contentDocument;
-          if (doc) {
-            seen.frames.push(`readable ${el.src}`);
+          if (doc && doc.URL !== 'about:blank') {
+            seen.frames.push(`readable ${doc.URL}`);
             walk(doc);
           }
         } catch { /* cross-origin: the browser says no */ }
-        try { seen.frames.push(`location ${el.contentWindow.location.href}`); } catch { /* no */ }
+        try {
+          const href = el.contentWindow.location.href;
+          if (href !== 'about:blank') seen.frames.push(`location ${href}`);
+        } catch { /* no */ }
       }
     }
   };

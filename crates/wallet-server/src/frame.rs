@@ -125,7 +125,38 @@ impl Assets {
             };
             assets.files.insert(name, file);
         }
+        assets.template = assets
+            .template
+            .take()
+            .and_then(|t| assets.with_preloads(&t));
         Ok(assets)
+    }
+
+    /// The template with the preload links of the glue and the wasm (hashed names, with
+    /// their integrity) before `</head>`: the parser starts both downloads at once, and
+    /// `frame.js` finds the files through these links. Trunk writes none when told not to
+    /// inject its inline script, so the server, which hashed the files, writes them.
+    fn with_preloads(&self, template: &str) -> Option<String> {
+        let find = |suffix: &str| {
+            self.files.iter().find(|(name, _)| {
+                name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
+            })
+        };
+        let (Some((glue, g)), Some((wasm, _))) = (find(".js"), find("_bg.wasm")) else {
+            tracing::warn!("the widget directory has no hashed glue and wasm (balance-checkout-<hash>.js and _bg.wasm); rebuild it with `trunk build --release`");
+            return None;
+        };
+        // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
+        // says so in the console; the file is same-origin, served from memory.
+        let links = format!(
+            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous"><link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#,
+            g.integrity
+        );
+        let Some(at) = template.find("</head>") else {
+            tracing::warn!("the frame template has no </head>; rebuild the widget");
+            return None;
+        };
+        Some(format!("{}{links}{}", &template[..at], &template[at..]))
     }
 
     /// `{"loader.js": "sha384-…", …}` for every served file.

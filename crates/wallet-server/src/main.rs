@@ -24,7 +24,7 @@ struct Args {
 enum Command {
     /// Run the backend from a configuration file and environment variables.
     Serve(Cli),
-    /// Run the demo: fixed merchant, shopper and keys, the demo shop at `/`, sandbox on.
+    /// Run the demo: fixed merchant, shopper and keys, the demo shop on a second origin, sandbox on.
     Demo(Cli),
 }
 
