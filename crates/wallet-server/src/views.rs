@@ -108,15 +108,27 @@ pub struct SessionView {
     pub return_url: Option<String>,
 }
 
+/// A wallet account's balance on the wire: a string in major units with exactly the
+/// currency's digits, like [`Money`], but not bounded by 10^13 major units (money owed back
+/// to a wallet at the deposit bound may take it past the bound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletAmount(pub rust_decimal::Decimal);
+
+impl Serialize for WalletAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
 /// `GET /v1/wallets/{shopper_id}` and the answer to `POST /v1/wallets`.
 #[derive(Debug, Clone, Serialize)]
 pub struct WalletView {
     pub shopper_id: String,
     pub currency: Currency,
     /// Available balance.
-    pub balance: Money,
+    pub balance: WalletAmount,
     /// Reserved while second methods run.
-    pub held: Money,
+    pub held: WalletAmount,
 }
 
 /// The answer to `POST /v1/wallets/{shopper_id}/topups`: the wallet after it, and the top-up.
@@ -156,7 +168,8 @@ pub struct LedgerEntryView {
     pub account: WalletAccount,
     pub direction: Direction,
     pub amount: Money,
-    pub balance_after: Money,
+    /// The account's balance after the entry.
+    pub balance_after: WalletAmount,
     pub created_at: String,
 }
 
