@@ -162,6 +162,9 @@ stage_native() {
   # and the release dependencies are built anyway for the demo server.
   # --no-fail-fast: one failing crate must not hide the results of the others.
   local rc=0
+  # The known-answer vectors against their independent reference (Python standard library).
+  info "running: python3 crates/checkout-core/tests/vectors/reference.py"
+  python3 "$REPO_ROOT/crates/checkout-core/tests/vectors/reference.py" || rc=$?
   info "running: cargo test -p checkout-core --release --no-fail-fast"
   cargo test -p checkout-core --release --no-fail-fast || rc=$?
   info "running: cargo test --workspace --exclude checkout-core --no-fail-fast"
