@@ -34,8 +34,10 @@ pub struct IntentView {
     pub other_method: Option<Method>,
     pub other_amount: Money,
     pub next_action: Option<NextAction>,
-    /// The quote the intent was paid at, as stored.
-    pub quote: Box<RawValue>,
+    /// The quote the intent was paid at, as stored; left out of the summary view
+    /// (`GET /v1/intents/{id}?view=summary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<RawValue>>,
     pub created_at: String,
     pub amount_refunded: Money,
 }
@@ -69,10 +71,22 @@ impl IntentView {
             other_method: row.other_method,
             other_amount: money(row.other_amount, c)?,
             next_action,
-            quote,
+            quote: Some(quote),
             created_at: rfc3339(row.created_at),
             amount_refunded: money(row.refunded_amount, c)?,
         })
+    }
+}
+
+impl IntentView {
+    /// The view without the quote: what a poll of a pending intent needs, a few hundred
+    /// bytes whatever the cart's size.
+    #[must_use]
+    pub fn summary(self) -> IntentView {
+        IntentView {
+            quote: None,
+            ..self
+        }
     }
 }
 

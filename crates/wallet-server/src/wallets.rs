@@ -8,7 +8,7 @@ use sqlx::Row as _;
 
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::ledger::{self, Kind, LedgerError};
+use crate::ledger::{self, LedgerError};
 use crate::stored::{money, wallet_balance};
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{
