@@ -43,9 +43,11 @@ impl Endpoint {
         self.url(&format!("/v1/sessions/{}/intents", self.session_id))
     }
 
+    /// The intent's summary view (without its quote, which grows with the cart): what a
+    /// poll of a pending intent needs.
     #[must_use]
     pub fn intent_url(&self, intent_id: &str) -> String {
-        self.url(&format!("/v1/intents/{intent_id}"))
+        self.url(&format!("/v1/intents/{intent_id}?view=summary"))
     }
 
     fn authorization(&self) -> String {
@@ -395,7 +397,7 @@ pub async fn submit(
     IntentView::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
 }
 
-/// `GET /v1/intents/{id}`, once: the caller polls.
+/// `GET /v1/intents/{id}?view=summary`, once: the caller polls.
 pub async fn get_intent(endpoint: &Endpoint, intent_id: &str) -> Result<IntentView, ApiError> {
     let url = endpoint.intent_url(intent_id);
     let headers = [("Authorization", endpoint.authorization())];

@@ -202,6 +202,7 @@ fn form(
                     locale: l,
                     uid: uid.clone(),
                     value: state.password.clone().into(),
+                    notice: state.password_notice,
                     disabled: submitting,
                     on_input: on_password,
                 }) }

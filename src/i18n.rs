@@ -109,6 +109,10 @@ pub struct Text {
     pub ecny: &'static str,
     pub password_label: &'static str,
     pub password_hint: &'static str,
+    /// The password field left out letters, spaces or symbols.
+    pub password_not_digits: &'static str,
+    /// The password field kept the first six of more digits.
+    pub password_too_long: &'static str,
     pub password_not_set: &'static str,
     pub pay: &'static str,
     pub pay_split: &'static str,
@@ -201,6 +205,8 @@ pub static EN: Text = Text {
     ecny: "Digital RMB",
     password_label: "Payment password (6 digits)",
     password_hint: "Digits only. Paste works.",
+    password_not_digits: "Only the digits 0–9 count: letters, spaces and symbols were left out.",
+    password_too_long: "The payment password has 6 digits: only the first 6 were kept.",
     password_not_set: "Set a payment password in your wallet before paying with it.",
     pay: "Pay {total}",
     pay_split: "Pay {total}: {balance} balance + {other} {method}",
@@ -267,6 +273,8 @@ pub static ZH: Text = Text {
     ecny: "数字人民币",
     password_label: "支付密码（6 位数字）",
     password_hint: "仅限数字，可粘贴。",
+    password_not_digits: "只能输入数字 0–9，字母、空格和符号已略去。",
+    password_too_long: "支付密码为 6 位数字，只保留了前 6 位。",
     password_not_set: "请先在钱包中设置支付密码。",
     pay: "支付 {total}",
     pay_split: "支付 {total}：余额 {balance} + {method} {other}",

@@ -61,7 +61,8 @@ pub enum Action {
     ChooseMethod(Method),
     /// Show every line of a long cart (`true`) or only the first ones.
     ShowAllLines(bool),
-    /// The password field's whole new value; anything but digits is dropped.
+    /// The password field's whole new value as typed; digits are kept as ASCII digits,
+    /// anything else is dropped with a notice.
     PasswordInput(String),
     /// Pay, with the randomness the reducer may not make itself.
     Pay {
@@ -90,6 +91,8 @@ pub struct CheckoutState {
     pub cap_error: Option<AmountError>,
     pub method: Option<Method>,
     pub password: String,
+    /// What the password field left out of the last input, if anything.
+    pub password_notice: Option<PasswordNotice>,
     pub quote: Option<Rc<Quote>>,
     pub quote_error: Option<String>,
     /// A long cart shows all its lines only when the shopper asks.
@@ -118,6 +121,7 @@ impl Default for CheckoutState {
             cap_error: None,
             method: None,
             password: String::new(),
+            password_notice: None,
             quote: None,
             quote_error: None,
             show_all_lines: false,
@@ -132,10 +136,47 @@ impl Default for CheckoutState {
     }
 }
 
-/// Keeps at most six digits of whatever was typed or pasted.
+/// Why the password field left characters out: shown under it, never silence.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum PasswordNotice {
+    /// Letters, spaces or symbols were typed or pasted; only digits count.
+    NotDigits,
+    /// More than six digits; the first six were kept.
+    TooLong,
+}
+
+/// The zeros of the decimal digit sets a phone keyboard or an input method may send, ten
+/// consecutive code points each: ASCII, Arabic-Indic, Extended Arabic-Indic, Devanagari,
+/// Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Thai, Lao,
+/// Tibetan, Myanmar, Khmer, Mongolian and full-width (Chinese and Japanese IMEs: `１２３`).
+const DIGIT_ZEROS: [u32; 19] = [
+    0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50,
+    0xED0, 0xF20, 0x1040, 0x17E0, 0x1810, 0xFF10,
+];
+
+/// The ASCII digit of any digit of [`DIGIT_ZEROS`]' sets.
+fn ascii_digit(c: char) -> Option<char> {
+    let code = u32::from(c);
+    DIGIT_ZEROS
+        .iter()
+        .find_map(|&zero| code.checked_sub(zero).filter(|d| *d < 10))
+        .and_then(|d| char::from_digit(d, 10))
+}
+
+/// Keeps at most six digits of whatever was typed or pasted, each as its ASCII digit
+/// (`１２３４５６` is `123456`), and says what was left out, if anything.
 #[must_use]
-pub fn sanitize_password(input: &str) -> String {
-    input.chars().filter(char::is_ascii_digit).take(6).collect()
+pub fn sanitize_password(input: &str) -> (String, Option<PasswordNotice>) {
+    let mut digits = String::with_capacity(6);
+    let mut notice = None;
+    for c in input.chars() {
+        match ascii_digit(c) {
+            Some(d) if digits.len() < 6 => digits.push(d),
+            Some(_) => notice = notice.or(Some(PasswordNotice::TooLong)),
+            None => notice = Some(PasswordNotice::NotDigits),
+        }
+    }
+    (digits, notice)
 }
 
 impl CheckoutState {
@@ -262,6 +303,7 @@ impl CheckoutState {
     fn fail(&mut self, e: ApiError) {
         self.submission = None;
         self.password.clear();
+        self.password_notice = None;
         self.phase = if closes_the_session(&e.code) {
             Phase::Closed(e.clone())
         } else {
@@ -274,6 +316,7 @@ impl CheckoutState {
     fn intent_updated(&mut self, intent: Rc<IntentView>) {
         self.submission = None;
         self.password.clear();
+        self.password_notice = None;
         match intent.status {
             IntentStatus::Succeeded => {
                 self.phase = Phase::Succeeded(intent.clone());
@@ -343,7 +386,9 @@ impl Reducible for CheckoutState {
             Action::CapInput(text) if editable => next.set_cap(text),
             Action::ChooseMethod(m) if editable => next.method = Some(m),
             Action::ShowAllLines(on) => next.show_all_lines = on,
-            Action::PasswordInput(text) if editable => next.password = sanitize_password(&text),
+            Action::PasswordInput(text) if editable => {
+                (next.password, next.password_notice) = sanitize_password(&text);
+            }
             Action::Pay {
                 idempotency_key,
                 nonce,

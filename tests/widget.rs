@@ -10,7 +10,7 @@ use std::rc::Rc;
 
 use balance_checkout::fixture::{parse_fixture, DEMO_SESSION};
 use balance_checkout::i18n::Locale;
-use balance_checkout::state::{Action, CheckoutState, Phase};
+use balance_checkout::state::{Action, CheckoutState, PasswordNotice, Phase};
 use common::{mount, session_json, settle};
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -124,6 +124,59 @@ async fn the_password_takes_six_digits_typed_or_pasted() {
     assert!(w.get(".bc-pay").has_attribute("disabled"));
     w.type_into(pw, "987654").await;
     assert!(!w.get(".bc-pay").has_attribute("disabled"));
+}
+
+#[wasm_bindgen_test]
+async fn full_width_digits_count_and_anything_else_gets_a_hint() {
+    // Issue 16: a Chinese input method sends `１２３４５６`; the field kept nothing and Pay
+    // stayed disabled with no word why.
+    let w = mount(DEMO_SESSION, Locale::ZhCn).await;
+    let pw = "input[type=password]";
+    w.type_into(pw, "１２３４５６").await;
+    assert_eq!(w.input(pw).value(), "123456");
+    assert_eq!(w.count(".bc-pin__dot--on"), 6);
+    assert!(!w.get(".bc-pay").has_attribute("disabled"));
+    assert_eq!(w.count(".bc-password .bc-field-error"), 0);
+    // Other keyboards' digits too (Arabic-Indic, Devanagari), mixed with ASCII.
+    w.type_into(pw, "١٢३4५6").await;
+    assert_eq!(w.input(pw).value(), "123456");
+    // Anything else is left out, and the shopper is told so.
+    w.type_into(pw, "12ab").await;
+    assert_eq!(w.input(pw).value(), "12");
+    assert_eq!(
+        w.text(".bc-password .bc-field-error"),
+        "只能输入数字 0–9，字母、空格和符号已略去。"
+    );
+    let described = w.input(pw).get_attribute("aria-describedby").unwrap();
+    let notice_id = w.get(".bc-password .bc-field-error").id();
+    assert!(described.contains(&notice_id), "{described}");
+    w.type_into(pw, "1234567").await;
+    assert_eq!(w.input(pw).value(), "123456");
+    assert_eq!(
+        w.text(".bc-password .bc-field-error"),
+        "支付密码为 6 位数字，只保留了前 6 位。"
+    );
+    w.type_into(pw, "12").await;
+    assert_eq!(w.count(".bc-password .bc-field-error"), 0);
+
+    let en = mount(DEMO_SESSION, Locale::En).await;
+    en.type_into(pw, "１２x").await;
+    assert_eq!(en.input(pw).value(), "12");
+    assert_eq!(
+        en.text(".bc-password .bc-field-error"),
+        "Only the digits 0–9 count: letters, spaces and symbols were left out."
+    );
+}
+
+#[wasm_bindgen_test]
+fn the_reducer_keeps_any_keyboards_digits_as_ascii() {
+    let state = ready_state(DEMO_SESSION);
+    let next = state.reduce(Action::PasswordInput("０９８７６５".to_owned()));
+    assert_eq!(next.password, "098765");
+    assert!(next.password_notice.is_none());
+    let next = next.reduce(Action::PasswordInput("09-87".to_owned()));
+    assert_eq!(next.password, "0987");
+    assert!(next.password_notice == Some(PasswordNotice::NotDigits));
 }
 
 #[wasm_bindgen_test]

@@ -249,6 +249,14 @@ impl LineInput {
                         format!("must be below unit_price ({unit_price}), got {bp}"),
                     ));
                 }
+                // A free balance price would give the item away to any shopper whose
+                // eligible total at balance prices is zero, with no balance paid at all.
+                if bp.is_zero() {
+                    return Err(Error::rule(
+                        at("balance_price"),
+                        format!("must be above zero, got {bp}; leave it out when the line has no balance-only price"),
+                    ));
+                }
                 Some(bp)
             }
         };

@@ -235,8 +235,30 @@ fn it_requires_the_balance_price_strictly_below_the_unit_price() {
         message(&free_gift),
         "lines[0].balance_price: must be below unit_price (0), got 0"
     );
-    let ok = cart("JPY", vec![line_bp("a", 2, "1000", "0")], None);
-    assert_eq!(ok.lines[0].balance_amount().unwrap().to_string(), "0");
+    let ok = cart("JPY", vec![line_bp("a", 2, "1000", "1")], None);
+    assert_eq!(ok.lines[0].balance_amount().unwrap().to_string(), "2");
+}
+
+#[test]
+fn it_rejects_a_balance_price_of_zero_with_the_field_path() {
+    // Issue 16: a 15.00 item with a balance price of 0.00 was free for any shopper.
+    let free = cart_json(
+        "CNY",
+        vec![line("x", 1, "1.00"), line_bp("a", 1, "15.00", "0.00")],
+        None,
+    );
+    assert_eq!(
+        message(&free),
+        "lines[1].balance_price: must be above zero, got 0.00; leave it out when the line \
+         has no balance-only price"
+    );
+    for (currency, unit, zero) in [("JPY", "1000", "0"), ("KWD", "1.000", "0.000")] {
+        let free = cart_json(currency, vec![line_bp("a", 1, unit, zero)], None);
+        assert!(
+            message(&free).starts_with("lines[0].balance_price: must be above zero"),
+            "{currency}"
+        );
+    }
 }
 
 #[test]

@@ -171,3 +171,18 @@ fn it_answers_a_thousand_requests_in_order() {
         assert_eq!(line["balance_amount"], expected.as_str(), "request {i}");
     }
 }
+
+#[test]
+fn it_refuses_a_balance_price_of_zero_with_the_field_path() {
+    // Issue 16: a 15.00 item with a balance price of 0.00 was free with no balance at all.
+    let mut request = design_request("0.00");
+    request["cart"]["lines"][0]["balance_price"] = json!("0.00");
+    let (code, lines, stderr) = run(request.to_string().as_bytes());
+    assert_eq!(code, 0, "{stderr}");
+    assert_eq!(
+        lines,
+        vec![json!({"error": {"code": "invalid_request",
+            "message": "lines[0].balance_price: must be above zero, got 0.00; \
+                        leave it out when the line has no balance-only price"}})]
+    );
+}

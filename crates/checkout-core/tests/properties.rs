@@ -108,10 +108,10 @@ fn m(minor: i64, currency: Currency) -> Money {
 }
 
 fn balance_minor(l: &GenLine) -> Option<i64> {
-    // Strictly below the unit price; none on a free line.
+    // Strictly below the unit price and above zero; none on a line too cheap for one.
     l.balance_permille
-        .filter(|_| l.unit > 0)
         .map(|p| l.unit * p / 1000)
+        .filter(|&bp| bp > 0)
 }
 
 impl Scenario {

@@ -128,8 +128,44 @@ pub fn external(method: Method, currency: Currency) -> Account {
     }
 }
 
-/// Far inside i64 for the other accounts: every entry is at most 10^16 minor units.
+/// Far inside i64 for every account: every entry is at most 10^16 minor units.
+///
+/// A wallet account is bounded by this too, not by the money bound: what the wallet is
+/// owed back (a released hold, a refund's balance share) must never be refused, and a
+/// refund after a top-up may take the wallet past 10^13 major units. The money bound is a
+/// limit on *deposits*, checked by [`deposit`] against available + held.
 const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
+
+/// Moves `amount` from `from` (a payment method's external account) to the wallet's
+/// available account as a top-up, refused when it would take the wallet's available plus
+/// held balance past the money bound (10^13 major units).
+///
+/// The held balance is read in the transaction and the bound on the available account is
+/// checked by the posting's guarded UPDATE, so concurrent top-ups cannot both pass it. (A
+/// hold committed in between moves money from available to held and leaves the sum as it
+/// was; at worst this deposit then passes the bound by that hold, which stays representable.)
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] naming the available account when the deposit would pass
+/// the bound; the database's.
+pub async fn deposit(
+    tx: &mut Tx,
+    reference: &str,
+    from: &Account,
+    shopper: &str,
+    amount: Money,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let minor = amount.minor();
+    if minor == 0 {
+        return Ok(());
+    }
+    let currency = amount.currency();
+    let held = balance(&mut **tx, &wallet_held(shopper), "").await?;
+    let ceiling = Money::max_minor(currency).saturating_sub(held);
+    let legs = [(from.clone(), -minor), (wallet_available(shopper), minor)];
+    post_within(tx, Kind::TopUp, reference, currency, &legs, now, ceiling).await
+}
 
 /// Moves `amount` from `from` to `to` as one ledger transaction of two entries.
 ///
@@ -161,6 +197,10 @@ pub async fn transfer(
 
 /// Posts one balanced ledger transaction: `legs` are (account, signed minor units) and
 /// must sum to zero.
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] when a wallet or merchant account would go below zero;
+/// [`LedgerError::Unbalanced`] when the legs do not sum to zero; the database's.
 pub async fn post(
     tx: &mut Tx,
     kind: Kind,
@@ -168,6 +208,20 @@ pub async fn post(
     currency: Currency,
     legs: &[(Account, i64)],
     now: i64,
+) -> Result<(), LedgerError> {
+    post_within(tx, kind, reference, currency, legs, now, OTHER_CEILING).await
+}
+
+/// [`post`] with `wallet_ceiling`: the most (in minor units) the wallet's available account
+/// may hold after the posting.
+async fn post_within(
+    tx: &mut Tx,
+    kind: Kind,
+    reference: &str,
+    currency: Currency,
+    legs: &[(Account, i64)],
+    now: i64,
+    wallet_ceiling: i64,
 ) -> Result<(), LedgerError> {
     let mut sum: i64 = 0;
     for (_, delta) in legs {
@@ -205,11 +259,9 @@ pub async fn post(
         .await?;
         let (floor, ceiling) = match account.kind {
             AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
-            // The money bound (10^13 major units): a stored balance reads back as valid money.
-            AccountKind::WalletAvailable | AccountKind::WalletHeld => {
-                (0, Money::max_minor(currency))
-            }
-            AccountKind::MerchantSettlement => (0, OTHER_CEILING),
+            // Money owed back is never refused: the deposit bound comes from `deposit`.
+            AccountKind::WalletAvailable => (0, wallet_ceiling),
+            AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
         };
         // The guard in SQL, not only in code: concurrent postings cannot both pass it.
         let balance_after: Option<i64> = sqlx::query_scalar(

@@ -34,8 +34,10 @@ pub struct IntentView {
     pub other_method: Option<Method>,
     pub other_amount: Money,
     pub next_action: Option<NextAction>,
-    /// The quote the intent was paid at, as stored.
-    pub quote: Box<RawValue>,
+    /// The quote the intent was paid at, as stored; left out of the summary view
+    /// (`GET /v1/intents/{id}?view=summary`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub quote: Option<Box<RawValue>>,
     pub created_at: String,
     pub amount_refunded: Money,
 }
@@ -69,10 +71,22 @@ impl IntentView {
             other_method: row.other_method,
             other_amount: money(row.other_amount, c)?,
             next_action,
-            quote,
+            quote: Some(quote),
             created_at: rfc3339(row.created_at),
             amount_refunded: money(row.refunded_amount, c)?,
         })
+    }
+}
+
+impl IntentView {
+    /// The view without the quote: what a poll of a pending intent needs, a few hundred
+    /// bytes whatever the cart's size.
+    #[must_use]
+    pub fn summary(self) -> IntentView {
+        IntentView {
+            quote: None,
+            ..self
+        }
     }
 }
 
@@ -126,15 +140,27 @@ pub enum SessionAnswer {
     Closed(SessionOutcome),
 }
 
+/// A wallet account's balance on the wire: a string in major units with exactly the
+/// currency's digits, like [`Money`], but not bounded by 10^13 major units (money owed back
+/// to a wallet at the deposit bound may take it past the bound).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletAmount(pub rust_decimal::Decimal);
+
+impl Serialize for WalletAmount {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(&self.0)
+    }
+}
+
 /// `GET /v1/wallets/{shopper_id}` and the answer to `POST /v1/wallets`.
 #[derive(Debug, Clone, Serialize)]
 pub struct WalletView {
     pub shopper_id: String,
     pub currency: Currency,
     /// Available balance.
-    pub balance: Money,
+    pub balance: WalletAmount,
     /// Reserved while second methods run.
-    pub held: Money,
+    pub held: WalletAmount,
 }
 
 /// The answer to `POST /v1/wallets/{shopper_id}/topups`: the wallet after it, and the top-up.
@@ -174,7 +200,8 @@ pub struct LedgerEntryView {
     pub account: WalletAccount,
     pub direction: Direction,
     pub amount: Money,
-    pub balance_after: Money,
+    /// The account's balance after the entry.
+    pub balance_after: WalletAmount,
     pub created_at: String,
 }
 

@@ -8,11 +8,13 @@ use sqlx::Row as _;
 
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::ledger::{self, Kind, LedgerError};
+use crate::ledger::{self, LedgerError};
 use crate::password::Passwords;
-use crate::stored::money;
+use crate::stored::{money, wallet_balance};
 use crate::util::{now, random_id, rfc3339};
-use crate::views::{Direction, LedgerEntryView, LedgerView, TopUpView, WalletAccount, WalletView};
+use crate::views::{
+    Direction, LedgerEntryView, LedgerView, TopUpView, WalletAccount, WalletAmount, WalletView,
+};
 
 /// A shopper id: 1–64 characters, no whitespace or control characters.
 ///
@@ -102,8 +104,8 @@ pub async fn wallet_view(db: &Db, shopper: &str) -> Result<WalletView, ServerErr
     Ok(WalletView {
         shopper_id: shopper.to_owned(),
         currency: c,
-        balance: money(available, c)?,
-        held: money(held, c)?,
+        balance: WalletAmount(wallet_balance(available, c)?),
+        held: WalletAmount(wallet_balance(held, c)?),
     })
 }
 
@@ -112,7 +114,8 @@ pub async fn wallet_view(db: &Db, shopper: &str) -> Result<WalletView, ServerErr
 ///
 /// # Errors
 /// 404 `wallet_not_found`; 400 `invalid_request` at `amount` when it is zero, has more
-/// digits than the currency or would take the balance past 10^13 major units.
+/// digits than the currency or would take the available plus held balance past 10^13
+/// major units.
 pub async fn credit(
     db: &Db,
     shopper: &str,
@@ -132,14 +135,14 @@ pub async fn credit(
     let now = now();
     let mut tx = db.begin().await?;
     let from = ledger::external(method, c);
-    let to = ledger::wallet_available(shopper);
-    match ledger::transfer(&mut tx, Kind::TopUp, &id, &from, &to, amount, now).await {
+    match ledger::deposit(&mut tx, &id, &from, shopper, amount, now).await {
         Ok(()) => tx.commit().await?,
         Err(LedgerError::Insufficient { .. }) => {
             tx.rollback().await?;
             return Err(ApiError::field(
                 "amount",
-                "would take the balance past the maximum of 10^13 major units; top up less",
+                "would take the wallet's balance plus what is held past the maximum of \
+                 10^13 major units; top up less",
             )
             .into());
         }
@@ -196,7 +199,7 @@ pub async fn ledger_view(db: &Db, shopper: &str) -> Result<LedgerView, ServerErr
                 Direction::Debit
             },
             amount: money(amount.saturating_abs(), c)?,
-            balance_after: money(r.try_get("balance_after")?, c)?,
+            balance_after: WalletAmount(wallet_balance(r.try_get("balance_after")?, c)?),
             created_at: rfc3339(r.try_get("created_at")?),
         });
     }

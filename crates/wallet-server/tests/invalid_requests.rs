@@ -60,7 +60,14 @@ async fn an_invalid_cart_is_rejected_with_the_field_path(backend: Backend) {
     // Missing shopper, quantity 0 and an empty cart are refused the same way.
     let mut zero = one_item_cart("1.00");
     zero["lines"][0]["quantity"] = json!(0);
+    // Issue 16: a balance price of 0.00 gave a 15.00 item away.
+    let mut free = one_item_cart("15.00");
+    free["lines"][0]["balance_price"] = json!("0.00");
     for (body, field) in [
+        (
+            json!({"shopper_id": DEMO_SHOPPER, "cart": free}),
+            "lines[0].balance_price",
+        ),
         (json!({"cart": one_item_cart("1.00")}), "shopper_id"),
         (
             json!({"shopper_id": DEMO_SHOPPER, "cart": zero}),

@@ -8,7 +8,9 @@ integer minor units, so that the vectors are not just the core's own output copi
     python3 reference.py --write  # rewrite the expected values of quotes.jsonl,
                                   # digests.json and signatures.json from this reference
 
-Error vectors (those with an "error" key) carry hand-written messages and are left alone.
+Error vectors (those with an "error" key) carry hand-written messages; the reference checks
+those of the rules it re-implements (the balance price: above zero, below the unit price)
+and that no quote vector breaks them.
 """
 import hashlib
 import hmac
@@ -58,6 +60,22 @@ def largest_remainder(total, weights):
     for _, i in rems[: total - sum(parts)]:
         parts[i] += 1
     return parts
+
+
+def cart_error(cart):
+    """The first balance-price rule a cart breaks, as the core words it, or None."""
+    cur = cart["currency"]
+    for i, l in enumerate(cart["lines"]):
+        if "balance_price" not in l:
+            continue
+        unit, bp = minor(l["unit_price"], cur), minor(l["balance_price"], cur)
+        at = f"lines[{i}].balance_price"
+        if bp >= unit:
+            return f"{at}: must be below unit_price ({major(unit, cur)}), got {major(bp, cur)}"
+        if bp == 0:
+            return (f"{at}: must be above zero, got {major(bp, cur)}; leave it out when "
+                    "the line has no balance-only price")
+    return None
 
 
 def quote(req):
@@ -135,6 +153,13 @@ def main():
     out = []
     for text in lines:
         v = json.loads(text)
+        try:
+            err = cart_error(v["request"]["cart"])
+        except (KeyError, TypeError, AssertionError, ArithmeticError):
+            err = None  # a malformed cart: its error vector's message is hand-written
+        if err is not None and v.get("error") != err:
+            bad += 1
+            print("cart rule differs:", v["name"], err)
         if "expect" in v:
             got = quote(v["request"])
             if got != v["expect"]:

@@ -134,6 +134,10 @@ impl SessionTerms {
 /// The wallet's live available balance (zero without a wallet); `lock` is
 /// [`Db::for_update`] inside a paying transaction, else empty.
 ///
+/// A wallet may hold more than the money bound (10^13 major units) after money owed back
+/// (a refund) at the deposit bound; no order can cost more than the bound, so the checkout
+/// sees the balance capped at it and every quote comes out the same.
+///
 /// # Errors
 /// The database's; internal for a stored balance outside the money bounds.
 pub async fn live_balance<'e, E>(
@@ -146,5 +150,5 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let minor = ledger::balance(exec, &ledger::wallet_available(shopper), lock).await?;
-    crate::stored::money(minor, currency)
+    crate::stored::money(minor.min(Money::max_minor(currency)), currency)
 }

@@ -1,6 +1,6 @@
 //! `POST /v1/sessions/{id}/intents` (frame) and `GET /v1/intents/{id}` (frame or merchant).
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::ErrorCode;
 
@@ -35,12 +35,27 @@ pub async fn create(
     submit(state, session, submission).await
 }
 
+/// Which view of an intent `GET /v1/intents/{id}` answers: `?view=summary` leaves out the
+/// stored quote (its only part that grows with the cart), for the frame's poll.
+fn summary_wanted(query: Option<&str>) -> Result<bool, ApiError> {
+    match query.unwrap_or("") {
+        "" | "view=full" => Ok(false),
+        "view=summary" => Ok(true),
+        _ => Err(ApiError::field(
+            "view",
+            "the only query is view=summary (the intent without its quote) or view=full",
+        )),
+    }
+}
+
 /// `GET /v1/intents/{id}`: with the merchant's key, or the session's client secret.
 pub async fn read(
     State(state): State<AppState>,
     Path(id): Path<String>,
+    RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
+    let summary = summary_wanted(query.as_deref())?;
     let not_found = || {
         ApiError::new(
             ErrorCode::IntentNotFound,
@@ -62,8 +77,7 @@ pub async fn read(
         crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
     }
     let base = base_url(state.config.public_url.as_deref(), &headers);
-    Ok(Reply::json(
-        StatusCode::OK,
-        &IntentView::of(&intent, &base)?,
-    ))
+    let view = IntentView::of(&intent, &base)?;
+    let view = if summary { view.summary() } else { view };
+    Ok(Reply::json(StatusCode::OK, &view))
 }

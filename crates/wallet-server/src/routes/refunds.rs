@@ -1,21 +1,24 @@
 //! `POST /v1/intents/{id}/refunds` (merchant), under an optional idempotency key.
 
-use axum::extract::{Path, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
 
 use crate::error::{Reply, ServerError};
-use crate::extract::{parse_json, RawBody};
+use crate::extract::{parse_json, read_body, MAX_SESSION_BODY_BYTES};
 use crate::refunds::{refund, RefundRequest};
 use crate::state::AppState;
 
-/// `POST /v1/intents/{id}/refunds`.
+/// `POST /v1/intents/{id}/refunds`: the merchant is authenticated before its body is read,
+/// which may be as large as the session's (a refund by lines of a 10,000-line cart).
 pub async fn create(
     State(state): State<AppState>,
     Path(id): Path<String>,
-    headers: HeaderMap,
-    RawBody(body): RawBody,
+    req: Request,
 ) -> Result<Reply, ServerError> {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
     let merchant = crate::auth::merchant(&state.config, &headers)?;
+    let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
     let key = crate::idempotency::key(&headers, false)?;
     let scope = format!("merchant:{}:refund:{id}", merchant.id);
     let work = async {
