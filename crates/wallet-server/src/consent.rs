@@ -16,7 +16,7 @@ use serde::Deserialize;
 use crate::error::{ApiError, ServerError};
 use crate::links::{load_request, LinkRequest, RequestStatus};
 use crate::state::AppState;
-use crate::util::{html_escape, now, STRICT_CSP};
+use crate::util::{html_escape, now};
 
 const CSS: &str = include_str!("assets/consent.css");
 
@@ -140,13 +140,39 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
     );
     (
         [
-            (header::CONTENT_SECURITY_POLICY, STRICT_CSP),
-            (header::CACHE_CONTROL, "no-store"),
-            (header::REFERRER_POLICY, "no-referrer"),
+            (
+                header::CONTENT_SECURITY_POLICY,
+                consent_csp(&request.return_url),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
         ],
         Html(html),
     )
         .into_response()
+}
+
+/// No script at all, never framed; the form may post here and be redirected back to the
+/// merchant's `return_url` (browsers apply `form-action` to that redirect too).
+fn consent_csp(return_url: &str) -> String {
+    let back = return_url
+        .find("://")
+        .map(|i| {
+            let rest = &return_url[i + 3..];
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            &return_url[..i + 3 + end]
+        })
+        // Host and port characters only: nothing that could end the directive.
+        .filter(|o| {
+            o.bytes()
+                .skip(o.find("://").map_or(0, |i| i + 3))
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        })
+        .unwrap_or("'none'");
+    format!(
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'none'; base-uri 'none'; form-action 'self' {back}; frame-ancestors 'none'"
+    )
 }
 
 async fn request_or_404(state: &AppState, id: &str) -> Result<LinkRequest, ServerError> {
@@ -248,5 +274,22 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         ),
         (_, Lang::En) => "Wallet ID or payment password is wrong.".to_owned(),
         (_, Lang::Zh) => "钱包账号或支付密码错误。".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::consent_csp;
+
+    #[test]
+    fn the_form_may_go_back_to_the_merchant_only() {
+        let csp = consent_csp("https://shop.example:8443/linked?x=1");
+        assert!(
+            csp.contains("form-action 'self' https://shop.example:8443;"),
+            "{csp}"
+        );
+        assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        let hostile = consent_csp("https://a;script-src *;/x");
+        assert!(hostile.contains("form-action 'self' 'none';"), "{hostile}");
     }
 }

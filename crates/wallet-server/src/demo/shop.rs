@@ -53,11 +53,12 @@ pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
     Ok(Shop { listener, origin })
 }
 
+/// What the shop's handlers share.
 #[derive(Clone)]
-struct ShopState {
+pub struct ShopState {
     /// The wallet's origin: where the API, the loader and the frame are.
-    wallet: Arc<str>,
-    http: reqwest::Client,
+    pub wallet: Arc<str>,
+    pub http: reqwest::Client,
 }
 
 impl Shop {
@@ -70,6 +71,9 @@ impl Shop {
         };
         let app = Router::new()
             .route("/", get(page))
+            .route("/link", get(super::shop_link::link))
+            .route("/linked", get(super::shop_link::linked))
+            .route("/unlink", get(super::shop_link::unlink))
             .route(
                 "/assets/shop.css",
                 get(|| async { asset("text/css; charset=utf-8", CSS) }),
@@ -127,7 +131,7 @@ pub fn shop_csp(wallet: &str) -> String {
 }
 
 /// A page saying what went wrong between the shop and the wallet.
-fn wallet_failed(what: &str, e: impl std::fmt::Display) -> Response {
+pub fn wallet_failed(what: &str, e: impl std::fmt::Display) -> Response {
     tracing::warn!(error = %e, "demo shop: {what}");
     (
         StatusCode::BAD_GATEWAY,
@@ -137,13 +141,23 @@ fn wallet_failed(what: &str, e: impl std::fmt::Display) -> Response {
         .into_response()
 }
 
-/// `POST /v1/sessions` on the wallet with the shop's key, as a merchant's server does.
-async fn create_session(s: &ShopState, cart: &Value, return_url: String) -> Result<Value, String> {
+/// `POST /v1/sessions` on the wallet with the shop's key, as a merchant's server does:
+/// for the shopper who linked their wallet, or (test mode) `shopper_demo`.
+async fn create_session(
+    s: &ShopState,
+    cart: &Value,
+    return_url: String,
+    link: Option<&str>,
+) -> Result<Value, String> {
+    let body = match link {
+        Some(link) => json!({"link": link, "cart": cart, "return_url": return_url}),
+        None => json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}),
+    };
     let reply = s
         .http
         .post(format!("{}/v1/sessions", s.wallet))
         .bearer_auth(super::MERCHANT_KEY)
-        .json(&json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}))
+        .json(&body)
         .send()
         .await
         .map_err(|e| e.to_string())?;
@@ -175,14 +189,13 @@ async fn page(
         _ => "zh-CN",
     };
     // Back to this page (the shop's own origin) after the second method.
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("127.0.0.1:8081");
-    let return_url = format!("http://{host}/?cart={cart_name}&locale={locale}");
-    let (session, integrity) =
-        tokio::join!(create_session(&s, &cart, return_url), loader_integrity(&s));
+    let origin = super::shop_link::shop_origin(&headers);
+    let return_url = format!("{origin}/?cart={cart_name}&locale={locale}");
+    let link = super::shop_link::link_of(&headers);
+    let (session, integrity) = tokio::join!(
+        create_session(&s, &cart, return_url, link.as_deref()),
+        loader_integrity(&s)
+    );
     let session = match session {
         Ok(v) => v,
         Err(e) => return wallet_failed("create a checkout session", e),
@@ -195,6 +208,7 @@ async fn page(
         session_id: session["id"].as_str().unwrap_or(""),
         client_secret: session["client_secret"].as_str().unwrap_or(""),
         loader_integrity: integrity.as_deref(),
+        linked: link.is_some(),
     });
     (
         [

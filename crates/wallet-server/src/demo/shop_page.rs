@@ -16,6 +16,22 @@ pub struct PageData<'a> {
     /// `integrity` of `loader.js` from the wallet's `sri.json`; `None` when the wallet
     /// has no widget built.
     pub loader_integrity: Option<&'a str>,
+    /// The shopper linked their own wallet (else the shop pays as `shopper_demo`).
+    pub linked: bool,
+}
+
+/// Who pays, and the way to link (or unlink) a wallet.
+fn account(p: &PageData<'_>) -> String {
+    let locale = html_escape(p.locale);
+    if p.linked {
+        format!(
+            r#"<p class="account">Paying with your linked wallet. <a href="/unlink?locale={locale}" id="unlink">Unlink</a></p>"#
+        )
+    } else {
+        format!(
+            r#"<p class="account">Paying as the demo shopper. <a href="/link?locale={locale}" id="link-wallet">Link your own wallet</a> (try <code>shopper_new</code>, password <code>654321</code>).</p>"#
+        )
+    }
 }
 
 fn line_html(line: &Value) -> String {
@@ -127,6 +143,7 @@ pub fn render(p: &PageData<'_>) -> String {
 <p class="hint">The checkout below is a frame from the wallet at <code>{wallet}</code>: this shop never sees the shopper's password, balance or wallet id. Demo payment password: <code>{password}</code>.</p>
 </section>
 <section class="checkout" aria-labelledby="pay-title"><h2 id="pay-title">Checkout</h2>
+{account}
 {note}
 <div data-balance-checkout
      data-session="{session_id}" data-client-secret="{client_secret}"
@@ -145,6 +162,7 @@ pub fn render(p: &PageData<'_>) -> String {
         l1 = nav(p, "locale", "zh-CN", "中文"),
         l2 = nav(p, "locale", "en", "English"),
         note = widget_note(p),
+        account = account(p),
         password = super::PASSWORD,
         wallet = html_escape(p.wallet),
         session_id = html_escape(p.session_id),
