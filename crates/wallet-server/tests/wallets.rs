@@ -21,18 +21,18 @@ async fn a_new_wallet_starts_empty_and_top_ups_add_to_it(backend: Backend) {
         .post(
             "/v1/wallets",
             Some(ADMIN_KEY),
-            &json!({"shopper_id": "shopper_new", "currency": "CNY", "payment_password": "102938"}),
+            &json!({"shopper_id": "shopper_fresh", "currency": "CNY", "payment_password": "102938"}),
         )
         .await;
     assert_eq!(created.status, 201, "{}", created.body);
     assert_eq!(created.body["balance"], json!("0.00"));
 
-    api.top_up("shopper_new", "10.5").await.ok();
-    api.top_up("shopper_new", "0.25").await.ok();
+    api.top_up("shopper_fresh", "10.5").await.ok();
+    api.top_up("shopper_fresh", "0.25").await.ok();
 
-    let wallet = api.wallet("shopper_new").await;
+    let wallet = api.wallet("shopper_fresh").await;
     assert_eq!((wallet.balance, wallet.held), (d("10.75"), d("0")));
-    let ledger = api.ledger("shopper_new").await;
+    let ledger = api.ledger("shopper_fresh").await;
     assert_eq!(ledger_flows(&ledger).top_ups, d("10.75"));
     check_wallet_ledger(&ledger, &wallet);
 }
