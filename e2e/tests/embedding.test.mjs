@@ -77,8 +77,9 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     assert.equal(await amountOf(part('balance')), '0.00');
     assert.equal(await amountOf(widget.summary(page, 'balance')), '61.00');
     await second.locator('input[role="switch"]').click();
-    const secondChanges = await page.evaluate(() => window.__secondEvents.filter((n) => n === 'change').length);
-    assert.ok(secondChanges >= 3, `the second host heard its own changes (${secondChanges})`);
+    // Events cross two postMessage hops: wait for them rather than read at once.
+    const secondChanges = () => page.evaluate(() => window.__secondEvents.filter((n) => n === 'change').length);
+    await eventually(async () => (await secondChanges()) >= 3, { what: 'the second host heard its own changes' });
     assert.equal(await shopHostChanges(), firstChanges, 'the first host did not hear the second widget');
 
     await page.evaluate(() => window.__second.update({ locale: 'en', theme: { accent: '#116611' } }));

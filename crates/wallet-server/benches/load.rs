@@ -181,6 +181,60 @@ async fn intents_over_http(backend: Backend, intents: usize, concurrency: usize,
     assert_eq!(failures, 0, "every intent should succeed");
 }
 
+/// A kernel figure of the process in KiB (`VmRSS`, `VmHWM`), from `/proc/<pid>/status`.
+fn memory_kib(pid: u32, field: &str) -> Option<u64> {
+    let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
+    status.lines().find_map(|l| {
+        l.strip_prefix(field)?
+            .trim()
+            .trim_end_matches("kB")
+            .trim()
+            .parse()
+            .ok()
+    })
+}
+
+/// A burst of `burst` wrong-password intents at once, one per wallet (so the lock never
+/// turns them away): every one needs an Argon2id check, and the server runs at most
+/// `password_workers` at once. Prints the checks per second and the server's peak memory.
+async fn password_burst(burst: usize) {
+    let server = Server::start(Backend::Sqlite).await;
+    let api = Api::new(&server);
+    let pid = server.pid().expect("running");
+    let balance = Money::parse("100.00", Currency::CNY).unwrap();
+    let mut prepared = Vec::with_capacity(burst);
+    for n in 0..burst {
+        let shopper = format!("burst_{n}");
+        api.create_wallet(&shopper, "112233", "100.00").await;
+        let session = api.create_session(&shopper, &one_item_cart("1.00")).await;
+        let choice = Choice {
+            use_balance: true,
+            balance_cap: None,
+        };
+        let body = prepare_with_balance(&session, balance, choice, None, "000000").body();
+        prepared.push((session, body));
+    }
+    let before = memory_kib(pid, "VmRSS:").unwrap_or(0);
+    let start = Instant::now();
+    let mut tasks = tokio::task::JoinSet::new();
+    for (session, body) in prepared {
+        let api = api.clone();
+        tasks.spawn(async move { api.submit(&session, &body).await.status });
+    }
+    let statuses = tasks.join_all().await;
+    let elapsed = start.elapsed();
+    let peak = memory_kib(pid, "VmHWM:").unwrap_or(0);
+    let wrong = statuses.iter().filter(|s| **s == 403).count();
+    let busy = statuses.iter().filter(|s| **s == 503).count();
+    println!(
+        "password burst: {burst} wrong passwords at once: {wrong} checked (403), {busy} turned away (503), {}; \
+         server memory {:.0} MiB before, peak {:.0} MiB",
+        per_second(wrong, elapsed),
+        before as f64 / 1024.0,
+        peak as f64 / 1024.0,
+    );
+}
+
 fn main() {
     // `cargo bench` passes `--bench`; `cargo test --benches` runs this as a smoke test.
     let smoke = !std::env::args().any(|a| a == "--bench");
@@ -205,6 +259,7 @@ fn main() {
                 .trim()
         );
         argon2_alone(concurrency).await;
+        password_burst(knob("BENCH_BURST", if smoke { 10 } else { 100 })).await;
         for &level in &levels {
             intents_over_http(Backend::Sqlite, intents, level, wallets).await;
         }

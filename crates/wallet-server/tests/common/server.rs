@@ -225,6 +225,12 @@ impl Server {
         self.spawn().await;
     }
 
+    /// The server's process id, while it runs.
+    #[must_use]
+    pub fn pid(&self) -> Option<u32> {
+        self.child.as_ref().and_then(tokio::process::Child::id)
+    }
+
     /// True while the process is alive.
     pub fn is_running(&mut self) -> bool {
         match self.child.as_mut() {
