@@ -6,8 +6,8 @@
 #
 # Twice: with the demo merchant's key (sessions, intents, refunds, sandbox) and with the
 # demo admin key (wallets). Every check runs; the examples per operation are bounded
-# (BC_SCHEMATHESIS_EXAMPLES, default 30) and the seed fixed (BC_SCHEMATHESIS_SEED, default
-# 1) so that a run takes about a minute and repeats. The demo must run without rate limits
+# (BC_SCHEMATHESIS_EXAMPLES, default 30) and the generation deterministic, so that a run
+# takes about a minute and repeats. The demo must run without rate limits
 # (BC_RATE_LIMIT_IP_PER_MIN=0 BC_RATE_LIMIT_SESSION_PER_MIN=0), or 429s hide the API.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -21,7 +21,6 @@ common=(
   run "$endpoint/v1/openapi.json"
   --checks all
   --max-examples "${BC_SCHEMATHESIS_EXAMPLES:-30}"
-  --seed "${BC_SCHEMATHESIS_SEED:-1}"
   --generation-deterministic
   --workers 1
   --no-shrink
