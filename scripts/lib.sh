@@ -9,6 +9,7 @@ export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 # Versions pinned by the toolchain facts (docs: README.md, "What the scripts install").
 TRUNK_VERSION="0.21.14"
 BINARYEN_VERSION="132"
+SCHEMATHESIS_VERSION="4.32.5"
 
 if [[ -t 1 ]]; then
   _B=$'\033[1m'; _G=$'\033[32m'; _R=$'\033[31m'; _Y=$'\033[33m'; _N=$'\033[0m'

@@ -6,7 +6,7 @@
 #
 # Each step checks what is installed first and prints "ok (already installed)" when
 # nothing is to do, so a second run takes a few seconds. Sources: Debian packages,
-# crates.io (cargo install) and the npm registry only; nothing downloads browsers or
+# crates.io (cargo install), the npm registry and PyPI (pip, into .tools/venv) only; nothing downloads browsers or
 # prebuilt binaries from elsewhere.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -65,6 +65,8 @@ fi
 # ---------------------------------------------------------------------------------------
 step "Debian packages"
 apt_packages=(curl)
+# python3-venv: Schemathesis' venv (Debian's python3 has no ensurepip without it).
+if [[ "$profile" == all ]] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then apt_packages+=(python3-venv); fi
 if [[ "$profile" == all ]]; then
   # fonts-wqy-microhei: Chinese glyphs for the zh-CN screenshots (small, unlike Noto CJK).
   apt_packages+=(chromium chromium-driver firefox-esr brotli postgresql fonts-wqy-microhei)
@@ -151,6 +153,19 @@ else
   (cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
   ok "playwright-core, axe-core installed"
+fi
+
+# ---------------------------------------------------------------------------------------
+step "Schemathesis $SCHEMATHESIS_VERSION (PyPI, in the venv .tools/venv)"
+if [[ "$("$TOOLS_DIR/venv/bin/schemathesis" --version 2>/dev/null)" == *"version $SCHEMATHESIS_VERSION" ]]; then
+  ok "schemathesis $SCHEMATHESIS_VERSION (already installed)"
+else
+  # The API fuzzer of the `schemathesis` test stage, kept out of the system's Python.
+  python3 -m venv "$TOOLS_DIR/venv" ||
+    die "python3 -m venv failed: install Debian's python3-venv (apt-get install python3-venv)"
+  info "running: $TOOLS_DIR/venv/bin/pip install schemathesis==$SCHEMATHESIS_VERSION"
+  "$TOOLS_DIR/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
+  ok "$("$TOOLS_DIR/venv/bin/schemathesis" --version) installed"
 fi
 
 step "Set-up complete"

@@ -10,6 +10,9 @@
 #   server        cargo build --release --bin checkout-quote (at the root, as the contract
 #                 says) and -p wallet-server, then `wallet-server demo` on a
 #                 free loopback port with a temporary SQLite file (stopped on exit)
+#   schemathesis  the API fuzzer against its own `wallet-server demo` (no rate limits, an
+#                 in-memory database): the OpenAPI document states what the server enforces
+#                 and answers (scripts/schemathesis.sh; about a minute)
 #   wasm-chromium cargo test -p checkout-core -p balance-checkout --target wasm32 in
 #                 headless Chromium (BC_TEST_ENDPOINT = the demo server)
 #   wasm-firefox  the same in headless Firefox
@@ -28,7 +31,7 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-ALL_STAGES=(setup fmt clippy clippy-wasm native server wasm-chromium wasm-firefox trunk e2e)
+ALL_STAGES=(setup fmt clippy clippy-wasm native server schemathesis wasm-chromium wasm-firefox trunk e2e)
 only="" skip="" fail_fast=0
 while (($#)); do
   case "$1" in
@@ -217,6 +220,27 @@ wasm_tests() { # driver-variable driver-path
 stage_wasm_chromium() { wasm_tests CHROMEDRIVER /usr/bin/chromedriver; }
 stage_wasm_firefox() { wasm_tests GECKODRIVER "$(command -v geckodriver || echo geckodriver)"; }
 
+stage_schemathesis() {
+  local port pid rc=0
+  port="$(free_port)"
+  info "starting: target/release/wallet-server demo --listen 127.0.0.1:$port (rate limits off, sqlite::memory:)"
+  BC_RATE_LIMIT_IP_PER_MIN=0 BC_RATE_LIMIT_SESSION_PER_MIN=0 \
+    "$REPO_ROOT/target/release/wallet-server" demo --listen "127.0.0.1:$port" --shop-listen 127.0.0.1:0 \
+    --database sqlite::memory: --widget-dir "$REPO_ROOT/dist" >"$WORK_DIR/schemathesis-server.log" 2>&1 &
+  pid=$!
+  if wait_http "http://127.0.0.1:$port/healthz" 60; then
+    BC_SCHEMATHESIS_REPORT_DIR="$WORK_DIR/schemathesis" \
+      "$REPO_ROOT/scripts/schemathesis.sh" "http://127.0.0.1:$port" || rc=$?
+  else
+    cat "$WORK_DIR/schemathesis-server.log" >&2
+    warn "wallet-server demo did not answer on port $port within 60 s (its log is above)"
+    rc=1
+  fi
+  kill "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+  return "$rc"
+}
+
 stage_trunk() { trunk build --release; }
 
 stage_e2e() {
@@ -241,6 +265,7 @@ run_stage clippy "cargo clippy --workspace --all-targets -- -D warnings" stage_c
 run_stage clippy-wasm "cargo clippy (core, widget) --target wasm32-unknown-unknown -- -D warnings" stage_clippy_wasm
 run_stage native "cargo test (native; PROPTEST_CASES=10000; SQLite and PostgreSQL)" stage_native
 start_server_stage
+run_stage schemathesis "Schemathesis against the OpenAPI document (scripts/schemathesis.sh)" stage_schemathesis server
 run_stage wasm-chromium "wasm tests in headless Chromium" stage_wasm_chromium
 run_stage wasm-firefox "wasm tests in headless Firefox" stage_wasm_firefox
 run_stage trunk "trunk build --release" stage_trunk
