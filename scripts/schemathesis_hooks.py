@@ -8,7 +8,8 @@ less than the server enforces.
 
 Relational rules: a cart's line ids are unique; a balance price is below its unit price;
 the cart's total (quantity x unit price, plus shipping) is at most 10^13 major units; a
-refund names each line at most once. Rules of stored state: a session's cart is in the
+refund names each line at most once; a session names a link or a shopper_id, not both.
+Rules of stored state: a link is one the shopper granted; a session's cart is in the
 currency of the shopper's wallet; a top-up keeps the wallet within 10^13 major units; an
 amount has at most the digits of the wallet's or the intent's currency.
 """
@@ -69,7 +70,8 @@ def filter_body(context, body):
     if operation.method.upper() != "POST":
         return True
     if operation.path == "/v1/sessions":
-        return cart_within_rules(body.get("cart"))
+        # A link is stored state: only a token a shopper granted opens a session.
+        return "link" not in body and cart_within_rules(body.get("cart"))
     if operation.path == "/v1/intents/{id}/refunds":
         return refund_lines_unique(body)
     return True
@@ -85,6 +87,8 @@ RELATIONAL_RULES = (
     "past the maximum of 10^13 major units",
     "decimals, got",
     "appears twice",
+    "is not a link of this merchant",
+    "not both",
 )
 
 
