@@ -9,7 +9,8 @@
 //! - an attempt is **counted before it is checked**, atomically in SQL: a burst of guesses
 //!   can never check more than the attempts left; the fifth counted attempt locks the
 //!   wallet (`lockout_secs`), and a right password clears the count.
-//! - Argon2id (19 MiB each) runs on a **bounded pool**: at most `password_workers` at once;
+//! - Argon2id (19 MiB each) runs on `password_workers` dedicated threads: at most that many
+//!   at once, and memory stays near that many × 19 MiB;
 //!   a request that cannot get a worker within [`QUEUE_WAIT`] is answered 503
 //!   `server_busy` with `Retry-After`, without counting an attempt.
 
@@ -67,6 +68,8 @@ pub struct Passwords {
     current: Pepper,
     previous: Vec<Pepper>,
     workers: Arc<Semaphore>,
+    /// The queue of the Argon2id threads (as many as `workers`' permits).
+    jobs: std::sync::mpsc::Sender<Job>,
     /// Keys the idempotency body hashes (bodies may carry a password): derived from the
     /// current pepper, so nothing unkeyed derived from a password is stored.
     body_key: Arc<[u8]>,
@@ -79,6 +82,36 @@ impl std::fmt::Debug for Passwords {
             .field("previous", &self.previous.len())
             .finish_non_exhaustive()
     }
+}
+
+/// Work for an Argon2id thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// `count` long-lived threads that run Argon2id jobs. Long-lived, rather than the async
+/// runtime's blocking pool, so that the allocator keeps (and reuses) one 19 MiB block per
+/// thread: memory stays near `count` × 19 MiB whatever the load.
+fn start_threads(count: usize) -> std::sync::mpsc::Sender<Job> {
+    let (jobs, queue) = std::sync::mpsc::channel::<Job>();
+    let queue = Arc::new(std::sync::Mutex::new(queue));
+    for n in 0..count {
+        let queue = queue.clone();
+        let spawned = std::thread::Builder::new()
+            .name(format!("argon2-{n}"))
+            .spawn(move || loop {
+                let next = match queue.lock() {
+                    Ok(q) => q.recv(),
+                    Err(poisoned) => poisoned.into_inner().recv(),
+                };
+                match next {
+                    Ok(job) => job(),
+                    Err(_) => break, // every sender dropped: the server is stopping
+                }
+            });
+        if let Err(e) = spawned {
+            tracing::error!(error = %e, "cannot start an Argon2id thread");
+        }
+    }
+    jobs
 }
 
 /// A stored hash: its PHC string and the id of the pepper that keyed it (`None`: none).
@@ -99,6 +132,7 @@ impl Passwords {
             current,
             previous: previous.iter().map(|p| Pepper::new(p)).collect(),
             workers: Arc::new(Semaphore::new(workers.max(1))),
+            jobs: start_threads(workers.max(1)),
             body_key: Arc::from(body_key),
         }
     }
@@ -130,17 +164,24 @@ impl Passwords {
             .map_err(|e| ServerError::internal("password workers", e))
     }
 
-    /// Runs `work` on a blocking thread, holding `worker` until it is done.
+    /// Runs `work` on one of the Argon2id threads, holding `worker` until it is done.
     async fn run<T: Send + 'static>(
+        &self,
         worker: OwnedSemaphorePermit,
         work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
     ) -> Result<T, ServerError> {
-        tokio::task::spawn_blocking(move || {
-            let _worker = worker;
-            work()
-        })
-        .await
-        .map_err(|e| ServerError::internal("password task", e))?
+        let (done, result) = tokio::sync::oneshot::channel();
+        let job: Job = Box::new(move || {
+            let _ = done.send(work());
+        });
+        self.jobs
+            .send(job)
+            .map_err(|_| ServerError::internal("password threads", "stopped"))?;
+        let result = result
+            .await
+            .map_err(|e| ServerError::internal("password thread", e))?;
+        drop(worker);
+        result
     }
 
     /// The PHC string of an Argon2id hash keyed with the current pepper (default
@@ -151,15 +192,16 @@ impl Passwords {
     pub async fn hash(&self, password: String) -> Result<(String, String), ServerError> {
         let pepper = self.current.clone();
         let worker = self.worker().await?;
-        let phc = Self::run(worker, move || {
-            let salt = SaltString::generate(&mut OsRng);
-            pepper
-                .argon2()?
-                .hash_password(password.as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| ServerError::internal("hashing a payment password", e.to_string()))
-        })
-        .await?;
+        let phc = self
+            .run(worker, move || {
+                let salt = SaltString::generate(&mut OsRng);
+                pepper
+                    .argon2()?
+                    .hash_password(password.as_bytes(), &salt)
+                    .map(|h| h.to_string())
+                    .map_err(|e| ServerError::internal("hashing a payment password", e.to_string()))
+            })
+            .await?;
         Ok((phc, self.current.id.clone()))
     }
 
@@ -185,7 +227,7 @@ impl Passwords {
                     })?,
             ),
         };
-        Self::run(worker, move || {
+        self.run(worker, move || {
             let parsed = PasswordHash::new(&stored.phc)
                 .map_err(|e| ServerError::internal("stored password hash", e.to_string()))?;
             let ok = match &pepper {
