@@ -205,6 +205,27 @@ impl Passwords {
         Ok((phc, self.current.id.clone()))
     }
 
+    /// The configured pepper a stored hash names (`None` for a hash made before peppers).
+    ///
+    /// # Errors
+    /// Internal when the pepper is not configured (any more): no password can verify.
+    fn pepper_of(&self, stored: &Stored) -> Result<Option<Pepper>, ServerError> {
+        let Some(id) = stored.pepper_id.as_deref() else {
+            return Ok(None);
+        };
+        std::iter::once(&self.current)
+            .chain(&self.previous)
+            .find(|p| p.id == id)
+            .cloned()
+            .map(Some)
+            .ok_or_else(|| {
+                ServerError::internal(
+                    "verifying a payment password",
+                    format!("pepper {id} is not configured (password_pepper or password_previous_peppers)"),
+                )
+            })
+    }
+
     /// Whether `password` matches the stored hash, with the pepper it names, on `worker`.
     async fn verify(
         &self,
@@ -212,21 +233,7 @@ impl Passwords {
         stored: Stored,
         password: String,
     ) -> Result<bool, ServerError> {
-        let pepper = match stored.pepper_id.as_deref() {
-            None => None,
-            Some(id) => Some(
-                std::iter::once(&self.current)
-                    .chain(&self.previous)
-                    .find(|p| p.id == id)
-                    .cloned()
-                    .ok_or_else(|| {
-                        ServerError::internal(
-                            "verifying a payment password",
-                            format!("pepper {id} is not configured (password_pepper or password_previous_peppers)"),
-                        )
-                    })?,
-            ),
-        };
+        let pepper = self.pepper_of(&stored)?;
         self.run(worker, move || {
             let parsed = PasswordHash::new(&stored.phc)
                 .map_err(|e| ServerError::internal("stored password hash", e.to_string()))?;
@@ -317,7 +324,10 @@ pub async fn check(
         )
         .into());
     };
-    // The worker first: a request turned away for load must not cost an attempt.
+    let stored = Stored { phc, pepper_id };
+    // A missing pepper (a configuration error) and a request turned away for load must
+    // not cost the shopper an attempt: both are found before it is counted.
+    passwords.pepper_of(&stored)?;
     let worker = passwords.worker().await?;
     let Some(counted) = reserve(db, shopper, now, now + lockout_secs).await? else {
         let until: Option<i64> =
@@ -327,8 +337,7 @@ pub async fn check(
                 .await?;
         return Err(locked(until.unwrap_or(now + lockout_secs)).into());
     };
-    let legacy = pepper_id.as_deref() != Some(passwords.pepper_id());
-    let stored = Stored { phc, pepper_id };
+    let legacy = stored.pepper_id.as_deref() != Some(passwords.pepper_id());
     if passwords
         .verify(worker, stored, password.to_owned())
         .await?
