@@ -153,21 +153,7 @@ async fn create_session(
         Some(link) => json!({"link": link, "cart": cart, "return_url": return_url}),
         None => json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}),
     };
-    let reply = s
-        .http
-        .post(format!("{}/v1/sessions", s.wallet))
-        .bearer_auth(super::MERCHANT_KEY)
-        .json(&body)
-        .send()
-        .await
-        .map_err(|e| e.to_string())?;
-    let status = reply.status();
-    let body: Value = reply.json().await.map_err(|e| e.to_string())?;
-    if status.is_success() {
-        Ok(body)
-    } else {
-        Err(format!("HTTP {status}: {body}"))
-    }
+    super::shop_link::call(s, reqwest::Method::POST, "/v1/sessions", Some(body)).await
 }
 
 /// The `integrity` of the wallet's `loader.js`, from its `sri.json`.
@@ -189,7 +175,7 @@ async fn page(
         _ => "zh-CN",
     };
     // Back to this page (the shop's own origin) after the second method.
-    let origin = super::shop_link::shop_origin(&headers);
+    let origin = crate::extract::request_origin(&headers);
     let return_url = format!("{origin}/?cart={cart_name}&locale={locale}");
     let link = super::shop_link::link_of(&headers);
     let (session, integrity) = tokio::join!(

@@ -21,16 +21,6 @@ use super::shop::{wallet_failed, ShopState};
 /// The shop's cookie holding the link token.
 const COOKIE: &str = "bc_link";
 
-/// `http://host` of the shop, from the request.
-pub fn shop_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("127.0.0.1:8081");
-    format!("http://{host}")
-}
-
 /// The link token the shopper's browser carries, if any.
 #[must_use]
 pub fn link_of(headers: &HeaderMap) -> Option<String> {
@@ -52,8 +42,9 @@ fn locale_of(q: &HashMap<String, String>) -> &'static str {
     }
 }
 
-/// A JSON call to the wallet with the shop's key.
-async fn call(
+/// A JSON call to the wallet's API with the shop's key, as a merchant's server makes it;
+/// a non-2xx answer is an error with its status and body.
+pub async fn call(
     s: &ShopState,
     method: reqwest::Method,
     path: &str,
@@ -83,7 +74,10 @@ pub async fn link(
     headers: HeaderMap,
 ) -> Response {
     let locale = locale_of(&q);
-    let return_url = format!("{}/linked?locale={locale}", shop_origin(&headers));
+    let return_url = format!(
+        "{}/linked?locale={locale}",
+        crate::extract::request_origin(&headers)
+    );
     match call(
         &s,
         reqwest::Method::POST,
