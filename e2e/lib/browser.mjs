@@ -1,6 +1,7 @@
 // Debian's Chromium driven by playwright-core (no browser download), headless, with a
 // fresh profile per launch, and helpers to drive the widget inside its frame on the
 // wallet's origin (Playwright's frame locators reach into it as a shopper's clicks do).
+import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -112,6 +113,18 @@ export async function amountOf(locator) {
   const text = await locator.innerText();
   const m = /[\d,]+(?:\.\d+)?/.exec(text.replace(/\s/g, ''));
   return m ? m[0].replace(/,/g, '') : text;
+}
+
+// Asserts that the amount shown by `locator` becomes `expected`. The widget renders on its
+// own schedule (a click returns before Yew re-renders, an update crosses postMessage), so a
+// read right after an action may still show the figure before it.
+export async function expectAmount(locator, expected, message) {
+  let shown;
+  try {
+    await eventually(async () => (shown = await amountOf(locator)) === expected, { timeout: 5_000, what: `amount ${expected}` });
+  } catch {
+    assert.equal(shown, expected, message);
+  }
 }
 
 export async function events(page, name) {

@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, frameIn, widgetFrame, amountOf, eventually } from '../lib/browser.mjs';
+import { openShop, widget, frameIn, widgetFrame, expectAmount, eventually } from '../lib/browser.mjs';
 import { raw, MERCHANT_KEY, SHOPPER } from '../lib/api.mjs';
 
 const SELF = { id: 'self', kind: 'self_operated' };
@@ -62,9 +62,9 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     const second = frameIn(page, '#second');
     const part = (name) => second.locator(`.bc-summary__${name} dd`);
     await part('total').waitFor();
-    assert.equal(await amountOf(part('total')), '60.00');
-    assert.equal(await amountOf(part('balance')), '10.00');
-    assert.equal(await amountOf(part('other')), '50.00');
+    await expectAmount(part('total'), '60.00');
+    await expectAmount(part('balance'), '10.00');
+    await expectAmount(part('other'), '50.00');
     assert.equal(await second.locator('.bc').getAttribute('lang'), 'zh-CN');
     const frame = await widgetFrame(page, '#second');
     const accent = () => frame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bc-accent').trim());
@@ -74,8 +74,8 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     const shopHostChanges = () => page.locator('#bc-events li[data-event="change"]').count();
     const firstChanges = await shopHostChanges();
     await second.locator('input[role="switch"]').click();
-    assert.equal(await amountOf(part('balance')), '0.00');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '61.00');
+    await expectAmount(part('balance'), '0.00');
+    await expectAmount(widget.summary(page, 'balance'), '61.00');
     await second.locator('input[role="switch"]').click();
     // Events cross two postMessage hops: wait for them rather than read at once.
     const secondChanges = () => page.evaluate(() => window.__secondEvents.filter((n) => n === 'change').length);
@@ -84,7 +84,7 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
 
     await page.evaluate(() => window.__second.update({ locale: 'en', theme: { accent: '#116611' } }));
     await eventually(async () => (await second.locator('.bc').getAttribute('lang')) === 'en', { what: 'lang en' });
-    assert.equal(await amountOf(part('other')), '50.00', 'a new locale keeps the checkout');
+    await expectAmount(part('other'), '50.00', 'a new locale keeps the checkout');
     assert.equal(await accent(), '#116611');
 
     // Pay with WeChat Pay: the widget then polls the intent until the method finishes.
@@ -104,7 +104,7 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
 
     // The auto-mounted widget is untouched and still answers the shopper.
     await widget.useBalance(page).click();
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '0.00');
+    await expectAmount(widget.summary(page, 'balance'), '0.00');
   });
 });
 
@@ -126,7 +126,7 @@ test('mounting inside the merchant\'s own shadow root (a web component) works', 
     }, session);
     const inner = page.frameLocator('#component .pay-here iframe');
     await inner.locator('.bc-summary__total dd').waitFor();
-    assert.equal(await amountOf(inner.locator('.bc-summary__total dd')), '60.00');
+    await expectAmount(inner.locator('.bc-summary__total dd'), '60.00');
     await inner.locator('input[type="radio"][value="wechat_pay"]').check();
     await inner.locator('input[type="password"]').fill('123456');
     await inner.locator('button.bc-pay').click();

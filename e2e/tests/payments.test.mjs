@@ -4,17 +4,17 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, fillCheckout, widget, amountOf, events, eventually } from '../lib/browser.mjs';
+import { openShop, fillCheckout, widget, expectAmount, events, eventually } from '../lib/browser.mjs';
 import { wallet, ledger, chargedIntents, intent, SEEDED_BALANCE } from '../lib/api.mjs';
 
 test('pays fully with balance (balance prices unlocked)', async (t) => {
   await withCheckout(t, async ({ base, shop, page }) => {
     // basic cart: kettle 59.90 (55.00 with balance) + shipping 6.00; 120.50 >= 61.00.
     await openShop(page, shop, { cart: 'basic', locale: 'en' });
-    assert.equal(await amountOf(widget.summary(page, 'total')), '61.00');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '61.00');
-    assert.equal(await amountOf(widget.summary(page, 'other')), '0.00');
-    assert.equal(await amountOf(widget.summary(page, 'savings')), '4.90');
+    await expectAmount(widget.summary(page, 'total'), '61.00');
+    await expectAmount(widget.summary(page, 'balance'), '61.00');
+    await expectAmount(widget.summary(page, 'other'), '0.00');
+    await expectAmount(widget.summary(page, 'savings'), '4.90');
     await fillCheckout(page);
     await widget.pay(page).click();
     await widget.succeeded(page).waitFor();
@@ -53,8 +53,8 @@ test('merchant page receives balancecheckout:succeeded with the intent', async (
 async function payMixedWithWeChat(page, base, shop) {
   // mixed cart: balance prices apply (106.00 from balance), 119.90 remains.
   await openShop(page, shop, { cart: 'mixed', locale: 'en' });
-  assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
-  assert.equal(await amountOf(widget.summary(page, 'other')), '119.90');
+  await expectAmount(widget.summary(page, 'balance'), '106.00');
+  await expectAmount(widget.summary(page, 'other'), '119.90');
   await fillCheckout(page, { method: 'wechat_pay' });
   await widget.pay(page).click();
   await widget.actionLink(page).waitFor();
@@ -114,9 +114,9 @@ test('a cap set by the shopper is respected', async (t) => {
     await openShop(page, shop, { cart: 'mixed', locale: 'en' });
     await widget.cap(page).fill('50');
     // 50 < 106.00 at balance prices: standard prices, 50.00 from balance.
-    await eventually(async () => (await amountOf(widget.summary(page, 'balance'))) === '50.00', { what: 'balance part 50.00' });
-    assert.equal(await amountOf(widget.summary(page, 'total')), '230.80');
-    assert.equal(await amountOf(widget.summary(page, 'other')), '180.80');
+    await expectAmount(widget.summary(page, 'balance'), '50.00');
+    await expectAmount(widget.summary(page, 'total'), '230.80');
+    await expectAmount(widget.summary(page, 'other'), '180.80');
     await fillCheckout(page, { method: 'wechat_pay' });
     await widget.pay(page).click();
     await widget.actionLink(page).waitFor();

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, widgetFrame, amountOf, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
+import { openShop, widget, widgetFrame, expectAmount, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
 import { wallet } from '../lib/api.mjs';
 
 // The shop's CSP: the wallet's origin for the loader and the frame, no 'wasm-unsafe-eval'
@@ -24,7 +24,7 @@ test('ineligible items are explained', async (t) => {
     assert.match(await reason('L4').innerText(), /seller/i, 'marketplace seller not accepting balance');
     assert.equal(await reason('L1').count(), 0, 'the kettle is eligible');
     assert.equal(await reason('L3').count(), 0, 'the partner seller accepts balance');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+    await expectAmount(widget.summary(page, 'balance'), '106.00');
   });
 });
 
@@ -32,9 +32,9 @@ test('balance prices not unlocked: the top-up hint says how much to add', async 
   await withCheckout(t, async ({ base, shop, page }) => {
     // topup cart: 179.00 + 6.00 at balance prices > 120.50: standard prices, hint to top up 64.50.
     await openShop(page, shop, { cart: 'topup', locale: 'en' });
-    assert.equal(await amountOf(widget.summary(page, 'total')), '205.00');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '120.50');
-    assert.equal(await amountOf(widget.summary(page, 'other')), '84.50');
+    await expectAmount(widget.summary(page, 'total'), '205.00');
+    await expectAmount(widget.summary(page, 'balance'), '120.50');
+    await expectAmount(widget.summary(page, 'other'), '84.50');
     assert.equal(await widget.summary(page, 'savings').count(), 0, 'no savings shown');
     const hint = await widget.topup(page).innerText();
     assert.match(hint, /64\.50/, `top-up amount in "${hint}"`);
@@ -147,16 +147,16 @@ test('keyboard only: switch, cap, method, password and Pay, with the focus alway
     const sw = await tabTo(page, 'the balance switch', (f) => f.role === 'switch');
     assert.equal(sw.outline, 'solid', 'the widget\'s focus ring on the switch');
     await page.keyboard.press('Space');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '0.00');
+    await expectAmount(widget.summary(page, 'balance'), '0.00');
     await page.keyboard.press('Space');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+    await expectAmount(widget.summary(page, 'balance'), '106.00');
 
     await tabTo(page, 'the cap field', (f) => f.tag === 'input' && f.type === 'text');
     await page.keyboard.type('50');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '50.00');
+    await expectAmount(widget.summary(page, 'balance'), '50.00');
     await page.keyboard.press('Backspace');
     await page.keyboard.press('Backspace');
-    assert.equal(await amountOf(widget.summary(page, 'balance')), '106.00');
+    await expectAmount(widget.summary(page, 'balance'), '106.00');
 
     const radio = await tabTo(page, 'the method picker', (f) => f.type === 'radio');
     assert.equal(radio.outline, 'solid');
