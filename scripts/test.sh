@@ -247,8 +247,18 @@ stage_e2e() {
   [[ -d "$REPO_ROOT/e2e/node_modules/playwright-core" ]] || die "e2e/node_modules is missing; run scripts/setup.sh"
   [[ -f "$REPO_ROOT/dist/index.html" ]] || die "dist/ has no widget build; run 'trunk build --release' first"
   cd "$REPO_ROOT/e2e"
+  local rc=0
   BC_E2E_SERVER_BIN="$REPO_ROOT/target/release/wallet-server" BC_E2E_WIDGET_DIR="$REPO_ROOT/dist" \
-    node --test --test-concurrency=1 tests/
+    node --test --test-concurrency=1 tests/ 2>&1 | tee "$WORK_DIR/e2e.log" || rc=$?
+  ((rc == 0)) || failed_tests "$WORK_DIR/e2e.log"
+  return "$rc"
+}
+
+# Repeats each failed test's TAP block (name, error, location) at the end of a long
+# stage, where a log cut in the middle still shows it. Screenshots: e2e/artifacts/.
+failed_tests() { # tap-log
+  step "failed tests"
+  awk '/^not ok /{on=1; n=0} /^(ok|not ok) / && !/^not ok /{on=0} on && n++ < 40' "$1"
 }
 
 # The demo server runs in the background of the main shell (a stage runs in a subshell),
