@@ -74,6 +74,10 @@ fn describe_api(
         | ErrorCode::IntentNotRefundable
         | ErrorCode::IntentNotPending
         | ErrorCode::WalletExists
+        | ErrorCode::CrossSiteRequest
+        | ErrorCode::SignInRequired
+        | ErrorCode::RechargeNotFound
+        | ErrorCode::RechargeNotPending
         | ErrorCode::PayloadTooLarge
         | ErrorCode::IdempotencyConflict
         | ErrorCode::MethodUnavailable

@@ -87,6 +87,21 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// Where a wallet recharge is (DESIGN.md *The shopper's wallet*): credited exactly once,
+    /// on the one move from `pending` to `succeeded`.
+    pub enum RechargeStatus {
+        /// Waiting for the payment method.
+        Pending = "pending",
+        /// The method paid; the wallet was credited.
+        Succeeded = "succeeded",
+        /// The method declined; nothing was credited.
+        Failed = "failed",
+        /// The shopper left the method's page; nothing was credited.
+        Abandoned = "abandoned",
+    }
+}
+
+wire_enum! {
     /// The `error.code` of an API error body `{"error":{"code","message",…}}`. The codes of
     /// DESIGN.md, plus those `docs/DESIGN-NOTES.md` adds.
     pub enum ErrorCode {
@@ -104,6 +119,10 @@ wire_enum! {
         WrongPassword = "wrong_password",
         /// 403: the shopper revoked the merchant's link.
         LinkRevoked = "link_revoked",
+        /// 403: a state-changing request to the wallet pages came from another origin.
+        CrossSiteRequest = "cross_site_request",
+        /// 401: the wallet pages' sign-in is missing or expired (30 minutes idle).
+        SignInRequired = "sign_in_required",
         /// 404: no such checkout session.
         SessionNotFound = "session_not_found",
         /// 404: no such payment intent (for this caller).
@@ -112,6 +131,8 @@ wire_enum! {
         WalletNotFound = "wallet_not_found",
         /// 404: no such link or link request of this merchant.
         LinkNotFound = "link_not_found",
+        /// 404: no such recharge (for this shopper).
+        RechargeNotFound = "recharge_not_found",
         /// 404: no such endpoint.
         NotFound = "not_found",
         /// 405: the endpoint does not take this method.
@@ -133,6 +154,8 @@ wire_enum! {
         IntentNotPending = "intent_not_pending",
         /// 409: a wallet already exists for this shopper.
         WalletExists = "wallet_exists",
+        /// 409: the recharge already ended; `status`.
+        RechargeNotPending = "recharge_not_pending",
         /// 410: the session expired.
         SessionExpired = "session_expired",
         /// 413: the body is too large.
@@ -158,15 +181,17 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidRequest => 400,
-            ErrorCode::Unauthorized | ErrorCode::SignatureInvalid | ErrorCode::SignatureExpired => {
-                401
-            }
+            ErrorCode::Unauthorized
+            | ErrorCode::SignatureInvalid
+            | ErrorCode::SignatureExpired
+            | ErrorCode::SignInRequired => 401,
             ErrorCode::InsufficientBalance => 402,
-            ErrorCode::WrongPassword | ErrorCode::LinkRevoked => 403,
+            ErrorCode::WrongPassword | ErrorCode::LinkRevoked | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::SessionNotFound
             | ErrorCode::IntentNotFound
             | ErrorCode::WalletNotFound
             | ErrorCode::LinkNotFound
+            | ErrorCode::RechargeNotFound
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::SessionCompleted
@@ -176,7 +201,8 @@ impl ErrorCode {
             | ErrorCode::CartChanged
             | ErrorCode::IntentNotRefundable
             | ErrorCode::IntentNotPending
-            | ErrorCode::WalletExists => 409,
+            | ErrorCode::WalletExists
+            | ErrorCode::RechargeNotPending => 409,
             ErrorCode::SessionExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,
@@ -190,7 +216,7 @@ impl ErrorCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{CancelReason, ErrorCode, IntentStatus, SessionStatus};
+    use super::{CancelReason, ErrorCode, IntentStatus, RechargeStatus, SessionStatus};
 
     fn round_trips<T>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>)
     where
@@ -221,6 +247,11 @@ mod tests {
             CancelReason::ALL,
             CancelReason::code,
             CancelReason::from_code,
+        );
+        round_trips(
+            RechargeStatus::ALL,
+            RechargeStatus::code,
+            RechargeStatus::from_code,
         );
         round_trips(ErrorCode::ALL, ErrorCode::code, ErrorCode::from_code);
     }

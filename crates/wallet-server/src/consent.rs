@@ -14,6 +14,7 @@ use axum::{Form, Router};
 use serde::Deserialize;
 
 use crate::error::{ApiError, ServerError};
+use crate::lang::Lang;
 use crate::links::{load_request, LinkRequest, RequestStatus};
 use crate::state::AppState;
 use crate::util::{html_escape, now};
@@ -29,28 +30,6 @@ pub fn routes() -> Router<AppState> {
 
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
-}
-
-/// The page's language: `?locale=` first, then the browser's `Accept-Language`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-enum Lang {
-    Zh,
-    En,
-}
-
-fn lang(query: &HashMap<String, String>, headers: &HeaderMap) -> Lang {
-    let tag = query.get("locale").cloned().unwrap_or_else(|| {
-        headers
-            .get(header::ACCEPT_LANGUAGE)
-            .and_then(|v| v.to_str().ok())
-            .unwrap_or("")
-            .to_owned()
-    });
-    if tag.trim_start().to_ascii_lowercase().starts_with("zh") {
-        Lang::Zh
-    } else {
-        Lang::En
-    }
 }
 
 struct Text {
@@ -95,8 +74,8 @@ fn text(lang: Lang) -> &'static Text {
 
 fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str) -> Response {
     let t = text(lang);
-    let html_lang = if lang == Lang::Zh { "zh-CN" } else { "en" };
-    let locale = if lang == Lang::Zh { "zh-CN" } else { "en" };
+    let html_lang = lang.tag();
+    let locale = lang.tag();
     let open = request.status == RequestStatus::Pending && request.expires_at > now();
     let body = if open {
         let alert = error.map_or_else(String::new, |e| {
@@ -192,7 +171,7 @@ async fn page(
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
     let request = request_or_404(&state, &id).await?;
-    Ok(render(&request, lang(&query, &headers), None, ""))
+    Ok(render(&request, Lang::of(&query, &headers), None, ""))
 }
 
 /// The consent form.
@@ -213,7 +192,7 @@ async fn answer(
     Form(form): Form<Answer>,
 ) -> Result<Response, ServerError> {
     let request = request_or_404(&state, &id).await?;
-    let lang = lang(&query, &headers);
+    let lang = Lang::of(&query, &headers);
     if request.status != RequestStatus::Pending || request.expires_at <= now() {
         return Ok(render(&request, lang, None, ""));
     }

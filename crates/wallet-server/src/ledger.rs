@@ -8,7 +8,9 @@
 //! - `wallet:<shopper>:held` — balance reserved while a second method runs;
 //! - `merchant:<id>:<currency>` — the merchant's settlement: what it was paid;
 //! - `external:<method>:<currency>` — money entering or leaving through a payment method
-//!   (top-ups, second-method legs and their refunds); these go negative by design.
+//!   (top-ups, second-method legs and their refunds); these go negative by design;
+//! - `operator:promotions:<currency>` — what the operator gave as rewards (negative by
+//!   design, like an external account).
 
 use checkout_core::{Currency, Method, Money};
 
@@ -47,6 +49,10 @@ pub enum Kind {
     RefundOther,
     /// A recharge from a payment method.
     TopUp,
+    /// Balance given by one wallet to another of the same currency.
+    Transfer,
+    /// Balance credited by the operator as a promotion.
+    Reward,
 }
 
 impl Kind {
@@ -62,8 +68,30 @@ impl Kind {
             Kind::Refund => "refund",
             Kind::RefundOther => "refund_other",
             Kind::TopUp => "top_up",
+            Kind::Transfer => "transfer",
+            Kind::Reward => "reward",
         }
     }
+
+    /// The kind of a stored code; `None` for a code this version does not know.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
+    /// Every kind.
+    pub const ALL: [Kind; 10] = [
+        Kind::Payment,
+        Kind::Hold,
+        Kind::Capture,
+        Kind::SecondMethod,
+        Kind::Release,
+        Kind::Refund,
+        Kind::RefundOther,
+        Kind::TopUp,
+        Kind::Transfer,
+        Kind::Reward,
+    ];
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -128,6 +156,15 @@ pub fn external(method: Method, currency: Currency) -> Account {
     }
 }
 
+/// The operator's promotions account, the source of rewards.
+#[must_use]
+pub fn promotions(currency: Currency) -> Account {
+    Account {
+        id: format!("operator:promotions:{currency}"),
+        kind: AccountKind::External,
+    }
+}
+
 /// Far inside i64 for every account: every entry is at most 10^16 minor units.
 ///
 /// A wallet account is bounded by this too, not by the money bound: what the wallet is
@@ -136,8 +173,9 @@ pub fn external(method: Method, currency: Currency) -> Account {
 /// limit on *deposits*, checked by [`deposit`] against available + held.
 const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
 
-/// Moves `amount` from `from` (a payment method's external account) to the wallet's
-/// available account as a top-up, refused when it would take the wallet's available plus
+/// Moves `amount` from `from` (a payment method's external account for a `TopUp`, the
+/// promotions account for a `Reward`, another wallet's available account for a
+/// `Transfer`) to the wallet's available account, refused when it would take the wallet's available plus
 /// held balance past the money bound (10^13 major units).
 ///
 /// The held balance is read in the transaction and the bound on the available account is
@@ -150,6 +188,7 @@ const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
 /// the bound; the database's.
 pub async fn deposit(
     tx: &mut Tx,
+    kind: Kind,
     reference: &str,
     from: &Account,
     shopper: &str,
@@ -164,7 +203,7 @@ pub async fn deposit(
     let held = balance(&mut **tx, &wallet_held(shopper), "").await?;
     let ceiling = Money::max_minor(currency).saturating_sub(held);
     let legs = [(from.clone(), -minor), (wallet_available(shopper), minor)];
-    post_within(tx, Kind::TopUp, reference, currency, &legs, now, ceiling).await
+    post_within(tx, kind, reference, currency, &legs, now, ceiling).await
 }
 
 /// Moves `amount` from `from` to `to` as one ledger transaction of two entries.

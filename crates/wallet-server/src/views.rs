@@ -174,6 +174,17 @@ pub struct TopUpView {
     pub created_at: String,
 }
 
+/// `POST /v1/wallets/{shopper_id}/rewards`: the credited promotion and the wallet after it.
+#[derive(Debug, Clone, Serialize)]
+pub struct RewardView {
+    #[serde(flatten)]
+    pub wallet: WalletView,
+    /// `rw_…`.
+    pub id: String,
+    pub amount: Money,
+    pub created_at: String,
+}
+
 /// Which of the wallet's two accounts an entry moved.
 #[derive(Debug, Clone, Copy, Serialize)]
 #[serde(rename_all = "snake_case")]

@@ -3,17 +3,18 @@
 //! signatures* §7). A balance never expires and cannot go negative (the ledger).
 
 use checkout_core::intent::validate_payment_password;
-use checkout_core::{Amount, Currency, ErrorCode, Method};
+use checkout_core::{Amount, Currency, ErrorCode, Method, Money};
 use sqlx::Row as _;
 
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::ledger::{self, LedgerError};
+use crate::ledger::{self, Kind, LedgerError};
 use crate::password::Passwords;
 use crate::stored::{money, wallet_balance};
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{
-    Direction, LedgerEntryView, LedgerView, TopUpView, WalletAccount, WalletAmount, WalletView,
+    Direction, LedgerEntryView, LedgerView, RewardView, TopUpView, WalletAccount, WalletAmount,
+    WalletView,
 };
 
 /// A shopper id: 1–64 characters, no whitespace or control characters.
@@ -122,6 +123,47 @@ pub async fn credit(
     amount: Amount,
     method: Method,
 ) -> Result<TopUpView, ServerError> {
+    let (id, amount, at) = deposit(db, shopper, amount, Kind::TopUp, "tu_", |c| {
+        ledger::external(method, c)
+    })
+    .await?;
+    tracing::info!(shopper = %shopper, top_up = %id, "wallet topped up");
+    Ok(TopUpView {
+        wallet: wallet_view(db, shopper).await?,
+        id,
+        amount,
+        method,
+        created_at: rfc3339(at),
+    })
+}
+
+/// Credits `amount` (major units) as a promotion from the operator (ledger kind `reward`,
+/// from `operator:promotions:<currency>`): the history shows it as a reward.
+///
+/// # Errors
+/// As [`credit`].
+pub async fn reward(db: &Db, shopper: &str, amount: Amount) -> Result<RewardView, ServerError> {
+    let (id, amount, at) =
+        deposit(db, shopper, amount, Kind::Reward, "rw_", ledger::promotions).await?;
+    tracing::info!(shopper = %shopper, reward = %id, "reward credited");
+    Ok(RewardView {
+        wallet: wallet_view(db, shopper).await?,
+        id,
+        amount,
+        created_at: rfc3339(at),
+    })
+}
+
+/// One deposit into the wallet's available account from `source(currency)`; returns its
+/// id (`prefix…`), the amount in the wallet's currency and when (unix seconds).
+async fn deposit(
+    db: &Db,
+    shopper: &str,
+    amount: Amount,
+    kind: Kind,
+    prefix: &str,
+    source: impl FnOnce(Currency) -> ledger::Account,
+) -> Result<(String, Money, i64), ServerError> {
     let c = wallet_currency(db, shopper)
         .await?
         .ok_or_else(wallet_not_found)?;
@@ -131,31 +173,51 @@ pub async fn credit(
     if amount.is_zero() {
         return Err(ApiError::field("amount", "must be above zero").into());
     }
-    let id = random_id("tu_", 24);
+    let id = random_id(prefix, 24);
     let now = now();
     let mut tx = db.begin().await?;
-    let from = ledger::external(method, c);
-    match ledger::deposit(&mut tx, &id, &from, shopper, amount, now).await {
+    match ledger::deposit(&mut tx, kind, &id, &source(c), shopper, amount, now).await {
         Ok(()) => tx.commit().await?,
         Err(LedgerError::Insufficient { .. }) => {
             tx.rollback().await?;
             return Err(ApiError::field(
                 "amount",
                 "would take the wallet's balance plus what is held past the maximum of \
-                 10^13 major units; top up less",
+                 10^13 major units; credit less",
             )
             .into());
         }
         Err(e) => return Err(e.into()),
     }
-    tracing::info!(shopper = %shopper, top_up = %id, "wallet topped up");
-    Ok(TopUpView {
-        wallet: wallet_view(db, shopper).await?,
-        id,
-        amount,
-        method,
-        created_at: rfc3339(now),
-    })
+    Ok((id, amount, now))
+}
+
+/// Changes the payment password: the current one is checked first (the attempt counts
+/// towards the five-attempt lock, as at checkout), then the new one is hashed.
+///
+/// # Errors
+/// 400 `invalid_request` at `new_password` unless six digits; 403 `wrong_password`, 423
+/// `password_locked`, 503 `server_busy` from the check.
+pub async fn change_password(
+    db: &Db,
+    passwords: &Passwords,
+    shopper: &str,
+    current: &str,
+    new: &str,
+    lockout_secs: i64,
+) -> Result<(), ServerError> {
+    validate_payment_password(new)
+        .map_err(|_| ApiError::field("new_password", "must be exactly 6 digits"))?;
+    crate::password::check(db, passwords, shopper, current, now(), lockout_secs).await?;
+    let (hash, pepper_id) = passwords.hash(new.to_owned()).await?;
+    sqlx::query("UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1")
+        .bind(shopper)
+        .bind(hash)
+        .bind(pepper_id)
+        .execute(&db.pool)
+        .await?;
+    tracing::info!(shopper = %shopper, "payment password changed");
+    Ok(())
 }
 
 /// Every entry of the wallet's available and held accounts, oldest first.

@@ -32,6 +32,7 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/wallets", post(wallets::create))
         .route("/v1/wallets/{shopper_id}", get(wallets::read))
         .route("/v1/wallets/{shopper_id}/topups", post(wallets::top_up))
+        .route("/v1/wallets/{shopper_id}/rewards", post(wallets::rewards))
         .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
         .route_layer(middleware::from_fn_with_state(config.clone(), admin_only));
     let router = Router::new()
@@ -46,7 +47,8 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/links/{id}/token", post(links::token))
         .route("/v1/links/{id}", delete(links::revoke))
         .merge(wallets)
-        .merge(crate::consent::routes());
+        .merge(crate::consent::routes())
+        .merge(crate::wallet_pages::routes());
     if config.sandbox {
         router.merge(crate::sandbox::routes())
     } else {

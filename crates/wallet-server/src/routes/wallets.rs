@@ -1,5 +1,5 @@
 //! Wallet endpoints, admin key only (checked by `routes::admin_only` before the body is
-//! read): create, read, top up ("recharge"), ledger entries.
+//! read): create, read, top up ("recharge"), reward (a promotion), ledger entries.
 
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -9,7 +9,7 @@ use serde::Deserialize;
 use crate::error::{Reply, ServerError};
 use crate::extract::{parse_json, RawBody};
 use crate::state::AppState;
-use crate::wallets::{create_wallet, credit, ledger_view, wallet_view};
+use crate::wallets::{create_wallet, credit, ledger_view, reward, wallet_view};
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -68,6 +68,32 @@ pub async fn top_up(
         let run = async {
             let input: TopUp = parse_json(&headers, &body)?;
             let view = credit(&state.db, &shopper, input.amount, input.method).await?;
+            Ok::<_, ServerError>(Reply::json(StatusCode::CREATED, &view))
+        };
+        run.await.unwrap_or_else(Reply::from)
+    };
+    crate::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Reward {
+    amount: Amount,
+}
+
+/// `POST /v1/wallets/{shopper_id}/rewards` (a promotion), under an optional idempotency key.
+pub async fn rewards(
+    State(state): State<AppState>,
+    Path(shopper): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let key = crate::idempotency::key(&headers, false)?;
+    let scope = format!("reward:{shopper}");
+    let work = async {
+        let run = async {
+            let input: Reward = parse_json(&headers, &body)?;
+            let view = reward(&state.db, &shopper, input.amount).await?;
             Ok::<_, ServerError>(Reply::json(StatusCode::CREATED, &view))
         };
         run.await.unwrap_or_else(Reply::from)

@@ -19,7 +19,9 @@ use crate::stored::money;
 use crate::util::{html_escape, now, STRICT_CSP};
 use crate::views::IntentView;
 
-const CSS: &str = include_str!("assets/sandbox.css");
+mod recharges;
+
+const CSS: &str = include_str!("../assets/sandbox.css");
 
 pub fn routes() -> Router<AppState> {
     Router::new()
@@ -28,6 +30,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sandbox/intents/{id}/approve", post(approve))
         .route("/v1/sandbox/intents/{id}/decline", post(decline))
         .route("/v1/sandbox/intents/{id}/abandon", post(abandon))
+        .merge(recharges::routes())
 }
 
 async fn css() -> Response {
@@ -49,7 +52,7 @@ async fn test_intent(state: &AppState, id: &str) -> Result<IntentRow, ServerErro
         })
 }
 
-fn is_form(headers: &HeaderMap) -> bool {
+pub(crate) fn is_form(headers: &HeaderMap) -> bool {
     headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
