@@ -162,7 +162,7 @@ pub const ZH: Text = Text {
     awaiting: "等待",
     returned: "付款已取消，退回自",
     refund_from: "退款自",
-    recharge_via: "充值 · ",
+    recharge_via: "充值 ·",
     recharge_item: "充值",
     transfer_to: "转账给",
     transfer_from: "转账自",
