@@ -29,7 +29,7 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    fn url(&self, path: &str) -> String {
+    pub(crate) fn url(&self, path: &str) -> String {
         format!("{}{path}", self.base.trim_end_matches('/'))
     }
 
@@ -50,7 +50,7 @@ impl Endpoint {
         self.url(&format!("/v1/intents/{intent_id}?view=summary"))
     }
 
-    fn authorization(&self) -> String {
+    pub(crate) fn authorization(&self) -> String {
         format!("Bearer {}", self.client_secret)
     }
 }
@@ -263,7 +263,7 @@ where
 
 /// One fetch with an abort after `timeout_ms`. `fetch` is called directly (not through
 /// `gloo-net`, whose request builder and URL handling the widget does not need).
-async fn fetch(
+pub(crate) async fn fetch(
     method: &str,
     url: &str,
     headers: &[(&'static str, String)],

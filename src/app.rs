@@ -8,6 +8,8 @@ use wasm_bindgen::JsValue;
 use web_sys::EventTarget;
 use yew::prelude::*;
 
+use checkout_core::Method;
+
 use crate::api::{Code, Endpoint};
 use crate::components::balance::{balance_panel, BalanceProps};
 use crate::components::lines::{lines, LinesProps};
@@ -18,6 +20,7 @@ use crate::components::password::{password_entry, PasswordProps};
 use crate::components::pay::{pay_button, PayProps};
 use crate::components::skeleton::{skeleton, SkeletonProps};
 use crate::components::summary::{summary, SummaryProps};
+use crate::components::topup::TopUp;
 use crate::hooks::{use_host_events, use_loader, use_payment};
 use crate::i18n::Locale;
 use crate::messages::describe;
@@ -109,7 +112,13 @@ fn Checkout(props: &RootProps) -> Html {
             currency: s.cart.currency,
             intent: i.clone(),
         }),
-        (_, Some(s)) => form(&state, s, l, &uid),
+        (_, Some(s)) => {
+            let endpoint = match &config.source {
+                Source::Remote(e) => Some(e),
+                Source::Fixture(_) | Source::Missing => None,
+            };
+            form(&state, s, endpoint, l, &uid)
+        }
         (_, None) => skeleton(&SkeletonProps { locale: l }),
     };
     html! {
@@ -127,6 +136,7 @@ fn Checkout(props: &RootProps) -> Html {
 fn form(
     state: &UseReducerHandle<CheckoutState>,
     s: &Rc<Session>,
+    endpoint: Option<&Endpoint>,
     l: Locale,
     uid: &AttrValue,
 ) -> Html {
@@ -186,6 +196,11 @@ fn form(
                 on_cap,
             }) }
             { summary(&SummaryProps { locale: l, quote: q.clone() }) }
+            if q.topup_to_unlock.is_some() {
+                <TopUp locale={l} quote={q.clone()} endpoint={endpoint.cloned()}
+                    method={state.method.unwrap_or(Method::WechatPay)}
+                    on_done={d.to_callback().reform(Action::ToppedUp)} />
+            }
             if q.needs_other_method() {
                 { method_picker(&MethodsProps {
                     locale: l,

@@ -19,6 +19,7 @@ pub mod messages;
 pub mod random;
 pub mod session;
 pub mod state;
+pub mod topup;
 pub mod wire;
 
 use std::rc::Rc;

@@ -76,6 +76,8 @@ pub enum Action {
         error: ApiError,
     },
     IntentUpdated(Rc<IntentView>),
+    /// A top-up was credited; the session (with its new balance) was loaded again.
+    ToppedUp(Rc<Session>),
 }
 
 /// Kept in the outbox so a hook that runs late still sees every event once.
@@ -398,6 +400,7 @@ impl Reducible for CheckoutState {
                 next.set_session(session);
                 next.fail(error);
             }
+            Action::ToppedUp(s) if editable => next.set_session(s),
             Action::IntentUpdated(intent)
                 if matches!(next.phase, Phase::Submitting | Phase::AwaitingAction(_)) =>
             {

@@ -12,3 +12,4 @@ pub mod password;
 pub mod pay;
 pub mod skeleton;
 pub mod summary;
+pub mod topup;

@@ -1,5 +1,5 @@
-//! The split: what the balance pays, what remains, what balance prices save, and the
-//! top-up hint. Announced politely to screen readers whenever it changes.
+//! The split: what the balance pays, what remains and what balance prices save (the
+//! top-up hint is `topup.rs`). Announced politely to screen readers whenever it changes.
 
 use std::rc::Rc;
 
@@ -7,7 +7,7 @@ use checkout_core::Quote;
 use yew::prelude::*;
 
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct SummaryProps {
     pub locale: Locale,
@@ -16,15 +16,6 @@ pub struct SummaryProps {
 
 pub fn summary(props: &SummaryProps) -> Html {
     let (l, t, q) = (props.locale, props.locale.text(), &props.quote);
-    let topup = q.topup_to_unlock.map(|tu| {
-        fill(
-            t.topup,
-            &[
-                ("amount", &money(l, tu.amount)),
-                ("savings", &money(l, tu.savings)),
-            ],
-        )
-    });
     html! {
         <section class="bc-section" aria-live="polite" aria-atomic="true">
             <dl class="bc-summary">
@@ -48,9 +39,6 @@ pub fn summary(props: &SummaryProps) -> Html {
                     </div>
                 }
             </dl>
-            if let Some(hint) = topup {
-                <p class="bc-topup">{ hint }</p>
-            }
         </section>
     }
 }

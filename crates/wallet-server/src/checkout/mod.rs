@@ -4,7 +4,8 @@
 //!
 //! - [`sessions`]: create a session, read it, quote it;
 //! - [`intents`]: the checks of an intent in their order, up to the password;
-//! - [`pay`]: the paying transaction (claim the session, re-quote, post, store the answer).
+//! - [`pay`]: the paying transaction (claim the session, re-quote, post, store the answer);
+//! - [`topups`]: recharging the session's wallet without leaving the checkout.
 
 use checkout_core::{
     Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
@@ -18,6 +19,7 @@ use crate::ledger;
 pub mod intents;
 pub mod pay;
 pub mod sessions;
+pub mod topups;
 
 /// 404 `session_not_found`.
 #[must_use]

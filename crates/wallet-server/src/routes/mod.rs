@@ -41,6 +41,11 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/sessions/{id}", get(sessions::read))
         .route("/v1/sessions/{id}/quote", post(sessions::quote))
         .route("/v1/sessions/{id}/intents", post(intents::create))
+        .route("/v1/sessions/{id}/topups", post(sessions::top_up))
+        .route(
+            "/v1/sessions/{id}/topups/{topup_id}",
+            get(sessions::read_top_up),
+        )
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
         .route("/v1/links", post(links::create))

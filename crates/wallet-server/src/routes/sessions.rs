@@ -1,13 +1,16 @@
-//! `POST /v1/sessions` (merchant), `GET /v1/sessions/{id}` and `POST …/quote` (frame).
+//! `POST /v1/sessions` (merchant), `GET /v1/sessions/{id}`, `POST …/quote` and the
+//! top-ups `POST …/topups`, `GET …/topups/{topup_id}` (frame).
 
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
-use checkout_core::Choice;
+use checkout_core::{Amount, Choice, Method};
+use serde::Deserialize;
 
 use crate::checkout::authorized_session;
 use crate::checkout::sessions::{create_session, quote as quote_session, session_answer};
+use crate::checkout::topups;
 use crate::error::{Reply, ServerError};
-use crate::extract::{parse_json, read_body, RawBody, MAX_SESSION_BODY_BYTES};
+use crate::extract::{base_url, parse_json, read_body, RawBody, MAX_SESSION_BODY_BYTES};
 use crate::state::AppState;
 
 /// `POST /v1/sessions`: the merchant is authenticated before its (possibly large) cart
@@ -43,4 +46,38 @@ pub async fn quote(
     let choice: Choice = parse_json(&headers, &body)?;
     let quote = quote_session(&state.db, &session, &choice).await?;
     Ok(Reply::json(StatusCode::OK, &quote))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct TopUp {
+    amount: Amount,
+    method: Method,
+}
+
+/// `POST /v1/sessions/{id}/topups`: recharge the session's wallet (`next_action_url` is
+/// the method's page).
+pub async fn top_up(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let session = authorized_session(&state.db, &id, &headers).await?;
+    let input: TopUp = parse_json(&headers, &body)?;
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    let view = topups::start(&state, &session, input.amount, input.method, &base).await?;
+    Ok(Reply::json(StatusCode::CREATED, &view))
+}
+
+/// `GET /v1/sessions/{id}/topups/{topup_id}`.
+pub async fn read_top_up(
+    State(state): State<AppState>,
+    Path((id, topup)): Path<(String, String)>,
+    headers: HeaderMap,
+) -> Result<Reply, ServerError> {
+    let session = authorized_session(&state.db, &id, &headers).await?;
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    let view = topups::read(&state, &session, &topup, &base).await?;
+    Ok(Reply::json(StatusCode::OK, &view))
 }

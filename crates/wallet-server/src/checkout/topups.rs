@@ -1,0 +1,64 @@
+//! Top-up inside checkout (DESIGN.md *The shopper's wallet*, "In checkout"): when a quote
+//! carries `topup_to_unlock`, the frame recharges the session's wallet through a payment
+//! method without leaving the checkout, then quotes again with the new balance. The
+//! recharge itself is `crate::recharges`: credited once, when the method succeeds.
+//!
+//! The client secret authorises starting and reading a top-up: it can only ask the shopper
+//! to pay money *into* their own wallet, on the method's page.
+
+use checkout_core::{Amount, ErrorCode, Method, SessionStatus};
+
+use super::intents::not_open;
+use crate::db::rows::SessionRow;
+use crate::error::{ApiError, ServerError};
+use crate::recharges::{self, RechargeView};
+use crate::state::AppState;
+use crate::util::now;
+
+/// Starts a top-up of the session's wallet; `base` is the origin of the method's page.
+///
+/// # Errors
+/// 409 `session_completed` / `request_in_progress`, 410 `session_expired` unless the
+/// session is open; 422 `method_unavailable` without a provider for recharges (only the
+/// sandbox, for test-mode sessions); those of [`recharges::create`].
+pub async fn start(
+    state: &AppState,
+    session: &SessionRow,
+    amount: Amount,
+    method: Method,
+    base: &str,
+) -> Result<RechargeView, ServerError> {
+    let status = session.effective_status(now());
+    if status != SessionStatus::Open {
+        return Err(not_open(status, None).into());
+    }
+    if !state.config.sandbox || session.livemode {
+        return Err(ApiError::new(
+            ErrorCode::MethodUnavailable,
+            "this wallet has no payment provider for recharges of this session",
+        )
+        .into());
+    }
+    let r = recharges::create(&state.db, &session.shopper_id, amount, method).await?;
+    Ok(RechargeView::of(&r, base))
+}
+
+/// A top-up of the session's wallet.
+///
+/// # Errors
+/// 404 `recharge_not_found` for an unknown id or another wallet's recharge.
+pub async fn read(
+    state: &AppState,
+    session: &SessionRow,
+    id: &str,
+    base: &str,
+) -> Result<RechargeView, ServerError> {
+    match recharges::load(&state.db, id).await? {
+        Some(r) if r.shopper_id == session.shopper_id => Ok(RechargeView::of(&r, base)),
+        _ => Err(ApiError::new(
+            ErrorCode::RechargeNotFound,
+            "no top-up of this session's wallet has this id",
+        )
+        .into()),
+    }
+}

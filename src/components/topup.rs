@@ -1,0 +1,154 @@
+//! The top-up hint, and the top-up itself without leaving the checkout: the backend
+//! starts a recharge, the shopper pays it on the method's page in a new tab (a link, as
+//! for a payment's second method), the widget polls it and, once credited, loads the
+//! session again so the balance prices apply (`balancecheckout:change` follows).
+
+use std::cell::Cell;
+use std::rc::Rc;
+
+use checkout_core::{Method, Quote, RechargeStatus};
+use gloo::timers::callback::Interval;
+use wasm_bindgen_futures::spawn_local;
+use yew::prelude::*;
+
+use crate::api::{self, Endpoint};
+use crate::format::money;
+use crate::i18n::{fill, Locale};
+use crate::messages::describe;
+use crate::session::Session;
+use crate::topup::{self, TopUpView};
+
+/// How often to ask whether the top-up was paid.
+const POLL_MS: u32 = 2_000;
+
+#[derive(Properties, PartialEq, Clone)]
+pub struct TopUpProps {
+    pub locale: Locale,
+    pub quote: Rc<Quote>,
+    /// `None` for a fixture session: the hint only.
+    pub endpoint: Option<Endpoint>,
+    pub method: Method,
+    /// The session loaded again after the top-up was credited.
+    pub on_done: Callback<Rc<Session>>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+enum Step {
+    Idle,
+    Starting,
+    Waiting(Rc<TopUpView>),
+    Failed(String),
+}
+
+#[function_component]
+pub fn TopUp(props: &TopUpProps) -> Html {
+    let (l, t) = (props.locale, props.locale.text());
+    let step = use_state(|| Step::Idle);
+    use_poll(props, &step);
+    let Some(tu) = props.quote.topup_to_unlock else {
+        return html! {};
+    };
+    let amount = money(l, tu.amount);
+    let hint = fill(
+        t.topup,
+        &[("amount", &amount), ("savings", &money(l, tu.savings))],
+    );
+    let start = {
+        let (step, endpoint, method) = (step.clone(), props.endpoint.clone(), props.method);
+        let currency = props.quote.total.currency();
+        Callback::from(move |_: MouseEvent| {
+            let (Some(endpoint), Step::Idle | Step::Failed(_)) = (endpoint.clone(), &*step) else {
+                return;
+            };
+            step.set(Step::Starting);
+            let step = step.clone();
+            spawn_local(async move {
+                step.set(match topup::start(&endpoint, tu.amount, method).await {
+                    Ok(view) => Step::Waiting(Rc::new(view)),
+                    Err(e) => Step::Failed(describe(l, Some(currency), &e)),
+                });
+            });
+        })
+    };
+    let body = match &*step {
+        Step::Waiting(view) => html! {
+            <>
+                if let Some(url) = &view.url {
+                    <a class="bc-button bc-topup__pay" href={url.clone()} target="_blank"
+                        rel="noopener noreferrer">
+                        { fill(t.topup_pay, &[("amount", &amount), ("method", t.method(props.method))]) }
+                    </a>
+                }
+                <p class="bc-hint" role="status">{ t.topup_waiting }</p>
+            </>
+        },
+        other => html! {
+            <>
+                if props.endpoint.is_some() {
+                    <button type="button" class="bc-button bc-topup__go" onclick={start}
+                        disabled={*other == Step::Starting}>
+                        { fill(t.topup_action, &[("amount", &amount)]) }
+                    </button>
+                }
+                if let Step::Failed(message) = other {
+                    <p class="bc-notice" role="alert">{ message.clone() }</p>
+                }
+            </>
+        },
+    };
+    html! {
+        <div class="bc-topup">
+            <p>{ hint }</p>
+            { body }
+        </div>
+    }
+}
+
+/// Polls a started top-up until it is paid (then loads the session again) or ends unpaid.
+#[hook]
+fn use_poll(props: &TopUpProps, step: &UseStateHandle<Step>) {
+    let waiting = match &**step {
+        Step::Waiting(v) => Some(v.clone()),
+        _ => None,
+    };
+    let (endpoint, on_done, step) = (props.endpoint.clone(), props.on_done.clone(), step.clone());
+    let failed = props.locale.text().topup_failed;
+    use_effect_with(waiting.as_ref().map(|v| v.id.clone()), move |_| {
+        let alive = Rc::new(Cell::new(true));
+        let busy = Rc::new(Cell::new(false));
+        let interval = waiting.zip(endpoint).map(|(view, endpoint)| {
+            let alive = alive.clone();
+            Interval::new(POLL_MS, move || {
+                if busy.get() {
+                    return;
+                }
+                busy.set(true);
+                let (endpoint, id, busy) = (endpoint.clone(), view.id.clone(), busy.clone());
+                let (alive, step, on_done) = (alive.clone(), step.clone(), on_done.clone());
+                spawn_local(async move {
+                    // A failed poll is retried at the next tick.
+                    let status = topup::get(&endpoint, &id).await.map(|v| v.status);
+                    match status {
+                        Ok(RechargeStatus::Succeeded) => {
+                            if let Ok(s) = api::load_session(&endpoint, None).await {
+                                if alive.get() {
+                                    step.set(Step::Idle);
+                                    on_done.emit(Rc::new(s));
+                                }
+                            }
+                        }
+                        Ok(RechargeStatus::Failed | RechargeStatus::Abandoned) if alive.get() => {
+                            step.set(Step::Failed(failed.to_owned()));
+                        }
+                        _ => {}
+                    }
+                    busy.set(false);
+                });
+            })
+        });
+        move || {
+            alive.set(false);
+            drop(interval);
+        }
+    });
+}
