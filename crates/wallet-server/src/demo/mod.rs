@@ -94,6 +94,7 @@ pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
     let _ = writeln!(out, "Demo shop: {shop}/");
+    let _ = writeln!(out, "Shopper's wallet: {origin}/wallet/");
     let _ = writeln!(
         out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"
