@@ -75,7 +75,6 @@ fn describe_api(
         | ErrorCode::IntentNotPending
         | ErrorCode::WalletExists
         | ErrorCode::CrossSiteRequest
-        | ErrorCode::SignInRequired
         | ErrorCode::RechargeNotFound
         | ErrorCode::RechargeNotPending
         | ErrorCode::PayloadTooLarge

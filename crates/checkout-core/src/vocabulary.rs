@@ -121,8 +121,6 @@ wire_enum! {
         LinkRevoked = "link_revoked",
         /// 403: a state-changing request to the wallet pages came from another origin.
         CrossSiteRequest = "cross_site_request",
-        /// 401: the wallet pages' sign-in is missing or expired (30 minutes idle).
-        SignInRequired = "sign_in_required",
         /// 404: no such checkout session.
         SessionNotFound = "session_not_found",
         /// 404: no such payment intent (for this caller).
@@ -181,10 +179,9 @@ impl ErrorCode {
     pub const fn http_status(self) -> u16 {
         match self {
             ErrorCode::InvalidRequest => 400,
-            ErrorCode::Unauthorized
-            | ErrorCode::SignatureInvalid
-            | ErrorCode::SignatureExpired
-            | ErrorCode::SignInRequired => 401,
+            ErrorCode::Unauthorized | ErrorCode::SignatureInvalid | ErrorCode::SignatureExpired => {
+                401
+            }
             ErrorCode::InsufficientBalance => 402,
             ErrorCode::WrongPassword | ErrorCode::LinkRevoked | ErrorCode::CrossSiteRequest => 403,
             ErrorCode::SessionNotFound
