@@ -19,6 +19,7 @@ on_every_backend!(
     the_history_is_the_ledger_in_a_shoppers_words,
     after_a_password_change_the_old_password_is_refused,
     cross_site_posts_are_refused_before_anything_moves,
+    unlinking_a_shop_on_the_security_page_stops_its_sessions,
 );
 
 /// A signed-in shopper's browser: cookies kept, redirects not followed, the wallet's
@@ -515,4 +516,48 @@ async fn cross_site_posts_are_refused_before_anything_moves(backend: Backend) {
             && cookie.contains("Path=/wallet"),
         "{cookie}"
     );
+}
+
+async fn unlinking_a_shop_on_the_security_page_stops_its_sessions(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    // The demo seeds shopper_demo linked to demo-shop.
+    let opened = api
+        .post(
+            "/v1/sessions",
+            Some(MERCHANT_KEY),
+            &json!({"link": "lk_test_demo_shopper_demo", "cart": one_item_cart("10.00")}),
+        )
+        .await;
+    let session = opened.ok();
+    let (id, secret) = (
+        session["id"].as_str().unwrap(),
+        session["client_secret"].as_str().unwrap(),
+    );
+    let read = || {
+        reqwest::Client::new()
+            .get(format!("{}/v1/sessions/{id}", server.url))
+            .bearer_auth(secret)
+            .send()
+    };
+    assert_eq!(read().await.expect("answer").status(), 200);
+
+    let shopper = Shopper::sign_in(&server, "shopper_demo", "123456").await;
+    let page = shopper.page("/wallet/security").await;
+    assert!(page.contains("demo-shop"), "{page}");
+    let (status, page) = shopper
+        .post(
+            "/wallet/security/links/revoke",
+            &[("merchant_id", "demo-shop")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(
+        page.contains("was unlinked") && page.contains("No shop is linked"),
+        "{page}"
+    );
+    let after = read().await.expect("answer");
+    assert_eq!(after.status(), 403);
+    let body: Value = after.json().await.expect("json");
+    assert_eq!(body["error"]["code"], "link_revoked");
 }
