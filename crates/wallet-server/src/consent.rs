@@ -201,20 +201,7 @@ async fn answer(
         return Ok(Redirect::to(&url).into_response());
     }
     let shopper = form.shopper_id.trim();
-    let checked = async {
-        checkout_core::intent::validate_payment_password(&form.password)
-            .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
-        crate::password::check(
-            &state.db,
-            &state.passwords,
-            shopper,
-            &form.password,
-            now(),
-            state.config.lockout_secs,
-        )
-        .await
-    };
-    match checked.await {
+    match state.check_password(shopper, &form.password).await {
         Ok(()) => {
             let url = crate::links::approve(&state.db, &request, shopper).await?;
             Ok(Redirect::to(&url).into_response())

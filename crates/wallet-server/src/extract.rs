@@ -138,6 +138,20 @@ pub fn request_origin(headers: &HeaderMap) -> String {
     format!("http://{host}")
 }
 
+/// The value of the request's cookie `name` (RFC 6265 `Cookie` headers, parsed by the
+/// `cookie` crate).
+#[must_use]
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(cookie::Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .map(|c| c.value().to_owned())
+}
+
 /// A return URL: http(s), at most 2048 characters.
 ///
 /// # Errors

@@ -29,14 +29,7 @@ impl Lang {
     /// anything starting with `zh` is Chinese, everything else English.
     #[must_use]
     pub fn of(query: &HashMap<String, String>, headers: &HeaderMap) -> Lang {
-        let cookie = headers
-            .get_all(header::COOKIE)
-            .iter()
-            .filter_map(|v| v.to_str().ok())
-            .flat_map(cookie::Cookie::split_parse)
-            .filter_map(Result::ok)
-            .find(|c| c.name() == COOKIE)
-            .map(|c| c.value().to_owned());
+        let cookie = crate::extract::cookie(headers, COOKIE);
         let tag = query.get("locale").cloned().or(cookie).unwrap_or_else(|| {
             headers
                 .get(header::ACCEPT_LANGUAGE)

@@ -1,9 +1,11 @@
-//! What every handler gets: the database, the configuration and the rate limiter.
+//! What every handler gets: the database, the configuration and the rate limiter, and
+//! the password check the wallet's pages share.
 
 use std::sync::Arc;
 
 use crate::config::Config;
 use crate::db::Db;
+use crate::error::{ApiError, ServerError};
 use crate::password::Passwords;
 use crate::ratelimit::RateLimiter;
 
@@ -14,4 +16,26 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
+}
+
+impl AppState {
+    /// A payment password typed into one of the wallet's own pages (consent, sign-in,
+    /// transfer): six digits, then checked against `shopper`'s wallet with the attempt
+    /// counted (`password::check`, the lock settings of the configuration).
+    ///
+    /// # Errors
+    /// 400 `invalid_request` unless six digits (not counted); those of `password::check`.
+    pub async fn check_password(&self, shopper: &str, password: &str) -> Result<(), ServerError> {
+        checkout_core::intent::validate_payment_password(password)
+            .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
+        crate::password::check(
+            &self.db,
+            &self.passwords,
+            shopper,
+            password,
+            crate::util::now(),
+            self.config.lockout_secs,
+        )
+        .await
+    }
 }

@@ -24,15 +24,7 @@ const COOKIE: &str = "bc_link";
 /// The link token the shopper's browser carries, if any.
 #[must_use]
 pub fn link_of(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .find_map(|kv| {
-            let (k, v) = kv.trim().split_once('=')?;
-            (k == COOKIE && v.starts_with("lk_")).then(|| v.to_owned())
-        })
+    crate::extract::cookie(headers, COOKIE).filter(|v| v.starts_with("lk_"))
 }
 
 fn locale_of(q: &HashMap<String, String>) -> &'static str {

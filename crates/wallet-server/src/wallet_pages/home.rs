@@ -207,20 +207,7 @@ pub async fn sign_in(
     let lang = Lang::of(&HashMap::new(), &headers);
     let t = text(lang);
     let shopper = form.shopper_id.trim();
-    let checked = async {
-        checkout_core::intent::validate_payment_password(&form.password)
-            .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
-        crate::password::check(
-            &state.db,
-            &state.passwords,
-            shopper,
-            &form.password,
-            now(),
-            state.config.lockout_secs,
-        )
-        .await
-    };
-    match checked.await {
+    match state.check_password(shopper, &form.password).await {
         Ok(()) => {
             let token = wallet_sessions::start(&state.db, shopper, now()).await?;
             let mut r = Redirect::to("/wallet/").into_response();

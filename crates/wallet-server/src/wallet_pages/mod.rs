@@ -110,14 +110,7 @@ fn language(query: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, Opti
 
 /// The sign-in token of the request's cookie.
 fn token(headers: &HeaderMap) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(cookie::Cookie::split_parse)
-        .filter_map(Result::ok)
-        .find(|c| c.name() == COOKIE)
-        .map(|c| c.value().to_owned())
+    crate::extract::cookie(headers, COOKIE)
 }
 
 /// The `Set-Cookie` value of a sign-in (`None`: signing out).

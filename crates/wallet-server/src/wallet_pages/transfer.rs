@@ -17,7 +17,7 @@ use super::{alert, amount, html, language, layout, signed_in, to_sign_in, Signed
 use crate::error::{ApiError, ServerError};
 use crate::state::AppState;
 use crate::transfers::{self, masked, Transfer};
-use crate::util::{html_escape, now, random_id};
+use crate::util::{html_escape, random_id};
 
 fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> String {
     format!(
@@ -172,17 +172,7 @@ pub async fn confirm(
         random_id("tr_", 24)
     };
     let done = async {
-        checkout_core::intent::validate_payment_password(&form.password)
-            .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
-        crate::password::check(
-            &state.db,
-            &state.passwords,
-            &me.shopper,
-            &form.password,
-            now(),
-            state.config.lockout_secs,
-        )
-        .await?;
+        state.check_password(&me.shopper, &form.password).await?;
         transfers::execute(&state.db, &id, &tr).await
     };
     let body = match done.await {
