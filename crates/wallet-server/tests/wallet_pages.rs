@@ -125,7 +125,7 @@ fn between(text: &str, start: &str, end: &str) -> Option<String> {
 }
 
 fn transferred(page: &str) -> bool {
-    page.contains(r#"data-status="succeeded""#)
+    page.contains("data-transferred")
 }
 
 async fn sandbox_recharge(server: &Server, id: &str, action: &str) -> Reply {

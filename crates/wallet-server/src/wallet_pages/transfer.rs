@@ -177,7 +177,7 @@ pub async fn confirm(
     };
     let body = match done.await {
         Ok(_) => format!(
-            r#"<section class="card"><p class="status" role="status" data-status="succeeded">{done}</p><p class="big">{amount}</p><p>{to_label} {to}</p><p class="actions"><a class="button primary" href="/wallet/">{back}</a></p></section>"#,
+            r#"<section class="card"><p class="status" role="status" data-transferred>{done}</p><p class="big">{amount}</p><p>{to_label} {to}</p><p class="actions"><a class="button primary" href="/wallet/">{back}</a></p></section>"#,
             done = t.transferred,
             amount = amount(tr.amount),
             to_label = t.transfer_to,
