@@ -138,6 +138,18 @@ export async function checkoutFlows(engine) {
       await shopper.waitInFrame(SEL.pay);
     });
 
+    flow('the wasm and the session are downloaded once each', async ({ shop }) => {
+      // WebKit gave the wasm's <link rel=preload as=fetch> to no fetch() and downloaded it
+      // twice (docs/DESIGN-NOTES.md, *Engines*): the frame's Resource Timing counts them.
+      await shopper.openShop(shop, { cart: 'basic' });
+      const entries = await shopper.inFrame((dr) => dr.executeScript(
+        'return performance.getEntriesByType("resource").map((e) => e.initiatorType + " " + new URL(e.name).pathname)'));
+      const wasm = entries.filter((e) => e.endsWith('_bg.wasm'));
+      const session = entries.filter((e) => /\/v1\/sessions\/cs_[A-Za-z0-9]+$/.test(e));
+      assert.equal(wasm.length, 1, `one download of the wasm: ${JSON.stringify(entries)}`);
+      assert.equal(session.length, 1, `one request for the session: ${JSON.stringify(entries)}`);
+    });
+
     flow('a wrong password shows the attempts left and charges nothing', async ({ base, shop }) => {
       await shopper.openShop(shop, { cart: 'basic' });
       await shopper.pay({ password: '000000' });

@@ -6,7 +6,7 @@
 // chromium through chromedriver, headless. Each browser starts with a new empty profile.
 import { Builder, By, until } from 'selenium-webdriver';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir, homedir } from 'node:os';
 import path from 'node:path';
@@ -15,7 +15,9 @@ import { CHROMIUM, CHROMIUM_ARGS } from './browser.mjs';
 export { By, until };
 
 const MINIBROWSER = process.env.BC_E2E_MINIBROWSER ?? '/usr/lib/x86_64-linux-gnu/webkit2gtk-4.1/MiniBrowser';
-const GECKODRIVER = process.env.BC_E2E_GECKODRIVER ?? path.join(homedir(), '.cargo', 'bin', 'geckodriver');
+// geckodriver comes from crates.io (`cargo install`): ~/.cargo/bin, else the PATH.
+const CARGO_GECKODRIVER = path.join(homedir(), '.cargo', 'bin', 'geckodriver');
+const GECKODRIVER = process.env.BC_E2E_GECKODRIVER ?? (existsSync(CARGO_GECKODRIVER) ? CARGO_GECKODRIVER : 'geckodriver');
 
 /** How to start each engine's driver and what to ask it for. */
 export const ENGINES = {
