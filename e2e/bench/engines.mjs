@@ -10,7 +10,8 @@
 // the demo's mixed cart in zh-CN, the loader with a script tag, and one inline listener
 // that notes performance.now() (milliseconds since the page's navigation started) at the
 // first `balancecheckout:change`, which the widget sends once the quote is on screen and
-// the form takes input. One warm-up load per engine is not counted.
+// the form takes input. One warm-up load per engine is not counted; the loads go round
+// by round (Chromium, Firefox, WebKit, Chromium, …).
 import http from 'node:http';
 import { mkdtempSync, writeFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -101,14 +102,17 @@ async function coldLoad(engine) {
   }
 }
 
-const results = [];
+// Round by round, one cold load per engine each, so that a change in the machine's load
+// (other builds on the same cores) falls on every engine alike.
+const results = ENGINES.map((engine) => ({ engine, name: engine, times: [] }));
 try {
-  for (const engine of ENGINES) {
-    const { name } = await coldLoad(engine); // warm-up: the server and the OS file cache
-    const times = [];
-    for (let i = 0; i < LOADS; i++) times.push((await coldLoad(engine)).t);
-    results.push({ engine, name, times, median: median(times) });
-    console.error(`${name}: ${times.map((x) => x.toFixed(0)).join(' ')} ms`);
+  for (const r of results) r.name = (await coldLoad(r.engine)).name; // warm-up: the server, the OS file cache
+  for (let i = 0; i < LOADS; i++) {
+    for (const r of results) r.times.push((await coldLoad(r.engine)).t);
+  }
+  for (const r of results) {
+    r.median = median(r.times);
+    console.error(`${r.name}: ${r.times.map((x) => x.toFixed(0)).join(' ')} ms`);
   }
 } finally {
   await wallet.stop();

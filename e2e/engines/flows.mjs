@@ -34,7 +34,7 @@ function mountSecond(id, session) {
 /** Registers the flows for `engine` ('firefox', 'webkit' or 'chromium'). */
 export async function checkoutFlows(engine) {
   const browser = await startBrowser(engine);
-  console.log(`# engine: ${browser.name}`);
+  console.log(`engine: ${browser.name}`);
   const shopper = new Shopper(browser.driver);
   const d = browser.driver;
 
@@ -159,7 +159,8 @@ export async function checkoutFlows(engine) {
       assert.deepEqual([w.balance, w.held], [SEEDED_BALANCE, '0.00']);
       assert.equal(chargedIntents(await ledger(base)).length, 0);
       // The field was cleared; the right password then pays.
-      assert.equal(await shopper.inFrame(async () => (await shopper.visible(SEL.password)).getAttribute('value')), '');
+      await eventually(async () => (await shopper.inFrame(async () => (await shopper.visible(SEL.password)).getAttribute('value'))) === '',
+        { what: 'the password field cleared' });
       await shopper.pay();
       await shopper.waitInFrame(SEL.succeeded);
       assert.equal(chargedIntents(await ledger(base)).length, 1);

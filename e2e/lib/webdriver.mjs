@@ -88,7 +88,7 @@ async function waitForDriver(url, child, log) {
  * `{ engine, label, name, version, driver, close() }`; `name` reads like "WebKit
  * (MiniBrowser 2.50.6)".
  */
-export async function startBrowser(engine, { pageLoadStrategy = 'normal' } = {}) {
+export async function startBrowser(engine) {
   const spec = ENGINES[engine];
   if (!spec) throw new Error(`unknown engine '${engine}'; engines: ${Object.keys(ENGINES).join(', ')}`);
   if (spec.needsDisplay && !process.env.DISPLAY) {
@@ -118,7 +118,7 @@ export async function startBrowser(engine, { pageLoadStrategy = 'normal' } = {})
     const url = `http://127.0.0.1:${port}`;
     await waitForDriver(url, child, () => out);
     driver = await new Builder().usingServer(url)
-      .withCapabilities({ ...spec.capabilities(profile), pageLoadStrategy }).build();
+      .withCapabilities(spec.capabilities(profile)).build();
   } catch (e) {
     await stopDriver();
     throw e;
