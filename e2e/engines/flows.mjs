@@ -39,7 +39,7 @@ export async function checkoutFlows(engine) {
   const d = browser.driver;
 
   // A fresh server per flow; on failure a screenshot and the logs go to e2e/artifacts/.
-  const flow = (name, fn) => test(name, async (t) => {
+  const flow = (name, fn) => test(name, { timeout: 180_000 }, async (t) => {
     const server = await startDemoServer();
     try {
       await fn({ base: server.url, shop: server.shop });

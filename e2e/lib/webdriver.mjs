@@ -117,8 +117,9 @@ export async function startBrowser(engine) {
     await spawned.catch((e) => { throw new Error(`cannot start ${bin} (run scripts/setup.sh): ${e.message}`); });
     const url = `http://127.0.0.1:${port}`;
     await waitForDriver(url, child, () => out);
-    driver = await new Builder().usingServer(url)
-      .withCapabilities(spec.capabilities(profile)).build();
+    // A driver that never answers (WebKit's did, with --headless) must fail the run, not hang it.
+    driver = await within(60_000, new Builder().usingServer(url).withCapabilities(spec.capabilities(profile)).build(),
+      `a ${spec.label} session from ${bin}`);
   } catch (e) {
     await stopDriver();
     throw e;
@@ -135,10 +136,17 @@ export async function startBrowser(engine) {
     driver,
     get log() { return out; },
     async close() {
-      try { await driver.quit(); } catch { /* the browser is gone already */ }
+      try { await within(20_000, driver.quit(), 'the browser to quit'); } catch { /* gone, or killed with its driver */ }
       await stopDriver();
     },
   };
+}
+
+/** `promise`, or an error naming `what` after `ms` milliseconds. */
+export function within(ms, promise, what) {
+  let timer;
+  const late = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no answer within ${ms} ms: ${what}`)), ms); });
+  return Promise.race([promise, late]).finally(() => clearTimeout(timer));
 }
 
 /** Polls `fn` until it returns a truthy value, or throws after `timeout` ms. */
