@@ -6,6 +6,7 @@
 import { describe, test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
+import http from 'node:http';
 import { startDemoServer } from '../lib/server.mjs';
 import { startBrowser, eventually, By } from '../lib/webdriver.mjs';
 import { Shopper, SEL, amountText, recordEvents } from '../lib/shopper.mjs';
@@ -29,6 +30,17 @@ function mountSecond(id, session) {
   el.id = id;
   document.querySelector('main').append(el);
   window.__mounted = BalanceCheckout.mount(el, { sessionId: session.id, clientSecret: session.secret, locale: 'en' });
+}
+
+// A page on a third loopback origin (not allowed by the demo's merchant); `html(origin)`.
+function servePage(html) {
+  return new Promise((resolve) => {
+    const server = http.createServer((req, res) => {
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' });
+      res.end(html(`http://127.0.0.1:${server.address().port}`));
+    });
+    server.listen(0, '127.0.0.1', () => resolve({ origin: `http://127.0.0.1:${server.address().port}`, close: () => server.close() }));
+  });
 }
 
 /** Registers the flows for `engine` ('firefox', 'webkit' or 'chromium'). */
@@ -195,6 +207,43 @@ export async function checkoutFlows(engine) {
       assert.ok(seen.messages.length > 0, 'the script did hear the frame\'s messages');
       assert.ok(seen.requests.every((r) => !r.includes('/v1/')), 'the page itself sent nothing to the API');
       assert.equal(chargedIntents(await ledger(base)).length, 1, 'exactly one charge');
+    });
+
+    flow('a page the merchant did not allow cannot frame the checkout; a frame told another embedder refuses', async ({ base, shop }) => {
+      await shopper.openShop(shop, { cart: 'basic' });
+      const src = await shopper.onPage(() => document.querySelector('[data-balance-checkout] iframe').src);
+      // Another origin embeds the genuine frame URL, naming itself as the embedder.
+      const evil = await servePage((origin) => {
+        const hash = new URLSearchParams(new URL(src).hash.slice(1));
+        hash.set('origin', origin);
+        return `<!doctype html><title>Not the shop</title><div id="stolen"><iframe src="${src.split('#')[0]}#${hash}"></iframe></div>
+          <script>document.querySelector('iframe').addEventListener('load', () => { window.__loaded = true; });</script>`;
+      });
+      try {
+        await d.get(evil.origin);
+        await eventually(() => shopper.onPage(() => window.__loaded === true), { what: 'the stolen frame\'s load event' });
+        // The browser enforces frame-ancestors: the wallet's document never runs there (not
+        // even frame.js, which would show its refusal).
+        const inside = await shopper.inFrame((dr) => dr.executeScript(
+          'return document.getElementById("bc-root") ? "the checkout document" : "another document"'), '#stolen')
+          .catch(() => 'unreachable');
+        assert.notEqual(inside, 'the checkout document', 'the browser refused to frame the checkout');
+      } finally {
+        evil.close();
+      }
+      // On the shop's own page, a frame whose fragment names another embedder refuses to run.
+      await shopper.openShop(shop, { cart: 'basic' });
+      await shopper.onPage((url) => {
+        const el = document.createElement('div');
+        el.id = 'lying';
+        const f = document.createElement('iframe');
+        f.src = url;
+        el.append(f);
+        document.querySelector('main').append(el);
+      }, src.replace(encodeURIComponent(shop), encodeURIComponent('http://evil.example')));
+      await shopper.waitInFrame('.bc-refused', { host: '#lying' });
+      assert.equal(await shopper.inFrame(async (dr) => (await dr.findElements(By.css('input'))).length, '#lying'), 0);
+      assert.equal(chargedIntents(await ledger(base)).length, 0);
     });
 
     flow('the frame grows and shrinks with its content', async ({ base, shop }) => {
