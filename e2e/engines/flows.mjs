@@ -3,13 +3,13 @@
 // file; one fresh `wallet-server demo` (empty in-memory database, the demo shop on a
 // second origin) per flow. Money is checked against the wallet and the ledger through the
 // admin API after each flow, as in the Chromium suite (tests/).
-import { describe, test, before, after } from 'node:test';
+import { describe, test, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { startDemoServer } from '../lib/server.mjs';
 import { startBrowser, eventually, By } from '../lib/webdriver.mjs';
-import { Shopper, SEL, amountText, recordEvents } from '../lib/shopper.mjs';
+import { Shopper, SEL, recordEvents } from '../lib/shopper.mjs';
 import { hostile } from '../lib/hostile.mjs';
 import { artifactPath } from '../lib/browser.mjs';
 import {
