@@ -8,8 +8,10 @@
 #
 # Steps: scripts/size.sh (widget bytes, raw/gzip/brotli); `trunk build --release` and
 # `cargo build --release -p wallet-server`; node e2e/bench/run.mjs (headless Chromium
-# through the DevTools protocol against `wallet-server demo` on loopback); and
-# `cargo bench -p wallet-server --bench load` on SQLite and on a throwaway PostgreSQL.
+# through the DevTools protocol against `wallet-server demo` on loopback);
+# e2e/bench/engines.mjs (load to interactive in Chromium, Firefox and WebKit through
+# WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load` on SQLite
+# and on a throwaway PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
@@ -19,7 +21,7 @@ while (($#)); do
   case "$1" in
     --no-backend) backend=0 ;;
     --loads) loads="${2:?--loads needs a number}"; shift ;;
-    -h | --help) sed -n '2,13p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
   shift
@@ -68,6 +70,10 @@ timed "Quote bench in wasm (e2e/bench/quote-wasm)" build_quote_wasm
 
 timed "Browser figures" node "$REPO_ROOT/e2e/bench/run.mjs" --loads "$loads" \
   --quote-pkg "$quote_dir/pkg" --quote-bin "$REPO_ROOT/target/release/checkout-quote"
+
+# The same load in Chromium, Firefox and WebKit through WebDriver (WebKit needs a display).
+timed "Load by engine (e2e/bench/engines.mjs)" \
+  env -C "$REPO_ROOT/e2e" xvfb-run -a node bench/engines.mjs --loads "$loads"
 
 if ((backend)); then
   if [[ -z "${BC_TEST_POSTGRES_URL:-}" && -x "$REPO_ROOT/scripts/pg-start.sh" ]]; then

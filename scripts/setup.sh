@@ -69,7 +69,10 @@ apt_packages=(curl)
 if [[ "$profile" == all ]] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then apt_packages+=(python3-venv); fi
 if [[ "$profile" == all ]]; then
   # fonts-wqy-microhei: Chinese glyphs for the zh-CN screenshots (small, unlike Noto CJK).
-  apt_packages+=(chromium chromium-driver firefox-esr brotli postgresql fonts-wqy-microhei)
+  # webkit2gtk-driver: WebKitWebDriver and MiniBrowser (WebKit, Safari's engine); it has no
+  # headless mode, so xvfb (xvfb-run, which needs xauth) gives it a display.
+  apt_packages+=(chromium chromium-driver firefox-esr brotli postgresql fonts-wqy-microhei
+    webkit2gtk-driver xvfb xauth)
 fi
 command -v node >/dev/null || apt_packages+=(nodejs npm)
 missing=()
@@ -147,12 +150,12 @@ step "End-to-end packages (e2e/node_modules from e2e/package-lock.json)"
 stamp="$REPO_ROOT/e2e/node_modules/.installed-lock.sha256"
 lock_sum="$(sha256sum "$REPO_ROOT/e2e/package-lock.json" | cut -d' ' -f1)"
 if [[ -f "$stamp" && "$(cat "$stamp")" == "$lock_sum" ]]; then
-  ok "playwright-core, axe-core (already installed)"
+  ok "playwright-core, axe-core, selenium-webdriver (already installed)"
 else
   info "running: npm ci in e2e/"
   (cd "$REPO_ROOT/e2e" && npm ci --no-audit --no-fund --loglevel=error)
   echo "$lock_sum" >"$stamp"
-  ok "playwright-core, axe-core installed"
+  ok "playwright-core, axe-core, selenium-webdriver installed"
 fi
 
 # ---------------------------------------------------------------------------------------

@@ -18,9 +18,11 @@
 #   wasm-firefox  the same in headless Firefox
 #   trunk         trunk build --release (the widget as shoppers download it)
 #   e2e           node --test e2e/tests/ (Playwright driving Chromium against the demo)
+#   e2e-firefox   the checkout's flows (e2e/engines/) in Firefox through WebDriver (geckodriver)
+#   e2e-webkit    the same in WebKit (WebKitWebDriver, MiniBrowser under xvfb-run)
 #
 # Options:
-#   --quick        skip the browser stages (wasm-chromium, wasm-firefox, e2e)
+#   --quick        skip the browser stages (wasm-*, e2e, e2e-firefox, e2e-webkit)
 #   --no-setup     skip the setup stage
 #   --only a,b     run only these stages (e.g. --only fmt,clippy)
 #   --skip a,b     skip these stages
@@ -31,18 +33,18 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-ALL_STAGES=(setup fmt clippy clippy-wasm native server schemathesis wasm-chromium wasm-firefox trunk e2e)
+ALL_STAGES=(setup fmt clippy clippy-wasm native server schemathesis wasm-chromium wasm-firefox trunk e2e e2e-firefox e2e-webkit)
 only="" skip="" fail_fast=0
 while (($#)); do
   case "$1" in
-    --quick) skip="$skip,wasm-chromium,wasm-firefox,e2e" ;;
+    --quick) skip="$skip,wasm-chromium,wasm-firefox,e2e,e2e-firefox,e2e-webkit" ;;
     --no-setup) skip="$skip,setup" ;;
     --only) only="${2:?--only needs a comma-separated list of stages}"; shift ;;
     --only=*) only="${1#--only=}" ;;
     --skip) skip="$skip,${2:?--skip needs a comma-separated list of stages}"; shift ;;
     --skip=*) skip="$skip,${1#--skip=}" ;;
     --fail-fast) fail_fast=1 ;;
-    -h | --help) sed -n '2,27p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,29p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
   shift
@@ -261,6 +263,27 @@ failed_tests() { # tap-log
   awk '/^not ok /{on=1; n=0} /^(ok|not ok) / && !/^not ok /{on=0} on && n++ < 40' "$1"
 }
 
+# The checkout's flows (e2e/engines/flows.mjs) in one engine through W3C WebDriver, each
+# against its own demo server; the suite prints the engine and version it drove.
+engine_tests() { # engine [command to run node under...]
+  local engine="$1"
+  shift
+  [[ -d "$REPO_ROOT/e2e/node_modules/selenium-webdriver" ]] || die "e2e/node_modules is missing selenium-webdriver; run scripts/setup.sh"
+  [[ -f "$REPO_ROOT/dist/index.html" ]] || die "dist/ has no widget build; run 'trunk build --release' first"
+  cd "$REPO_ROOT/e2e"
+  BC_E2E_SERVER_BIN="$REPO_ROOT/target/release/wallet-server" BC_E2E_WIDGET_DIR="$REPO_ROOT/dist" \
+    "$@" node --test --test-concurrency=1 "engines/$engine.test.mjs"
+}
+stage_e2e_firefox() {
+  info "$(firefox-esr --version 2>/dev/null || echo 'firefox-esr not found'), $(geckodriver --version 2>/dev/null | head -n1)"
+  engine_tests firefox
+}
+stage_e2e_webkit() {
+  info "WebKitGTK $(dpkg-query -W -f='${Version}' webkit2gtk-driver 2>/dev/null || echo '(webkit2gtk-driver not installed)'), under xvfb-run"
+  # WebKit has no headless mode here: an X server of its own for the run.
+  engine_tests webkit xvfb-run -a -s "-screen 0 1280x1024x24"
+}
+
 # The demo server runs in the background of the main shell (a stage runs in a subshell),
 # so it is started here, between stages, and stopped by the EXIT trap.
 start_server_stage() {
@@ -280,6 +303,8 @@ run_stage wasm-chromium "wasm tests in headless Chromium" stage_wasm_chromium
 run_stage wasm-firefox "wasm tests in headless Firefox" stage_wasm_firefox
 run_stage trunk "trunk build --release" stage_trunk
 run_stage e2e "end-to-end tests in Chromium (e2e/)" stage_e2e server trunk
+run_stage e2e-firefox "the checkout's flows in Firefox through WebDriver (e2e/engines/)" stage_e2e_firefox server trunk
+run_stage e2e-webkit "the checkout's flows in WebKit through WebDriver, under xvfb-run (e2e/engines/)" stage_e2e_webkit server trunk
 
 FAILED_COUNT=0
 summary

@@ -125,12 +125,15 @@
 
   function loadWasm() {
     var glue = document.querySelector('link[rel="modulepreload"]');
-    var wasm = document.querySelector('link[rel="preload"][as="fetch"]');
+    // The server preloads the wasm only for engines whose fetch() takes the preload's
+    // response (not WebKit, which would download it twice); the glue's link names it too.
+    var preload = document.querySelector('link[rel="preload"][as="fetch"]');
+    var wasm = preload ? preload.href : glue && glue.getAttribute("data-wasm");
     if (!glue || !wasm) {
       return Promise.reject(new Error("the frame document has no glue or wasm link; rebuild the widget"));
     }
     // Same URL and mode (cors, same-origin credentials) as the preload: one download.
-    var module = fetch(wasm.href);
+    var module = fetch(new URL(wasm, location.href).href);
     module.catch(function () {}); // reported through init
     return import(glue.href).then(function (g) {
       return g.default({ module_or_path: module }).then(function () { return g; });

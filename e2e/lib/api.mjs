@@ -51,3 +51,9 @@ export function charges(entries) {
 export function chargedIntents(entries) {
   return [...new Set(charges(entries).map((e) => e.reference))];
 }
+
+/** Creates a session for `shopper` with the merchant's key: `{id, secret}`. */
+export async function createSession(base, cart, shopper = SHOPPER) {
+  const created = await ok(call(base, 'POST', '/v1/sessions', { key: MERCHANT_KEY, body: { shopper_id: shopper, cart } }), 'POST session');
+  return { id: created.id, secret: created.client_secret };
+}

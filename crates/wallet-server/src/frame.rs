@@ -11,7 +11,7 @@ use std::sync::Arc;
 
 use axum::body::Bytes;
 use axum::extract::{Path as UrlPath, State};
-use axum::http::{header, HeaderValue, StatusCode};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
@@ -47,8 +47,28 @@ struct File {
 #[derive(Debug, Default)]
 pub struct Assets {
     files: BTreeMap<String, File>,
-    /// `index.html`: the frame document's template.
-    template: Option<String>,
+    /// `index.html`: the frame document's template, with the preload links.
+    template: Option<FrameTemplate>,
+}
+
+/// The frame document's template in its two forms: with the wasm's preload link, and
+/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`]).
+#[derive(Debug)]
+struct FrameTemplate {
+    with_wasm_preload: String,
+    without_wasm_preload: String,
+}
+
+/// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
+/// response to the page's `fetch()` of the same URL. Chromium and Firefox do. WebKit
+/// (Safari, and every browser on iOS, whose user agents carry `AppleWebKit/` without
+/// `Chrome/`) does not, not even once the preload has finished: it downloads the file a
+/// second time (docs/DESIGN-NOTES.md, *Engines*). Unknown or absent: yes, as before.
+#[must_use]
+pub fn reuses_fetch_preloads(user_agent: &str) -> bool {
+    let webkit = user_agent.contains("AppleWebKit/");
+    let chromium = user_agent.contains("Chrome/") || user_agent.contains("Chromium/");
+    !webkit || chromium
 }
 
 /// `sha384-<base64>` of bytes, the form of an `integrity` attribute.
@@ -87,6 +107,7 @@ impl Assets {
     /// (the demo says how to build them); an unreadable file is an error.
     pub fn load(dir: &Path) -> Result<Assets, String> {
         let mut assets = Assets::default();
+        let mut template = None;
         let Ok(entries) = std::fs::read_dir(dir) else {
             return Ok(assets);
         };
@@ -108,7 +129,7 @@ impl Assets {
                 let text = String::from_utf8(bytes)
                     .map_err(|_| format!("{} is not UTF-8; rebuild the widget", path.display()))?;
                 if text.contains(ORIGINS_TOKEN) {
-                    assets.template = Some(text);
+                    template = Some(text);
                 } else {
                     // An old build: the frame answers 503 until the widget is rebuilt.
                     tracing::warn!(
@@ -125,18 +146,17 @@ impl Assets {
             };
             assets.files.insert(name, file);
         }
-        assets.template = assets
-            .template
-            .take()
-            .and_then(|t| assets.with_preloads(&t));
+        assets.template = template.and_then(|t| assets.with_preloads(&t));
         Ok(assets)
     }
 
     /// The template with the preload links of the glue and the wasm (hashed names, with
     /// their integrity) before `</head>`: the parser starts both downloads at once, and
-    /// `frame.js` finds the files through these links. Trunk writes none when told not to
-    /// inject its inline script, so the server, which hashed the files, writes them.
-    fn with_preloads(&self, template: &str) -> Option<String> {
+    /// `frame.js` finds the files through these links (the wasm's address is also on the
+    /// glue's link, `data-wasm`, for the form without the wasm's preload). Trunk writes
+    /// none when told not to inject its inline script, so the server, which hashed the
+    /// files, writes them.
+    fn with_preloads(&self, template: &str) -> Option<FrameTemplate> {
         let find = |suffix: &str| {
             self.files.iter().find(|(name, _)| {
                 name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
@@ -148,15 +168,22 @@ impl Assets {
         };
         // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
         // says so in the console; the file is same-origin, served from memory.
-        let links = format!(
-            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous"><link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#,
+        let glue_link = format!(
+            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}">"#,
             g.integrity
+        );
+        let wasm_link = format!(
+            r#"<link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
         );
         let Some(at) = template.find("</head>") else {
             tracing::warn!("the frame template has no </head>; rebuild the widget");
             return None;
         };
-        Some(format!("{}{links}{}", &template[..at], &template[at..]))
+        let (head, rest) = template.split_at(at);
+        Some(FrameTemplate {
+            with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
+            without_wasm_preload: format!("{head}{glue_link}{rest}"),
+        })
     }
 
     /// `{"loader.js": "sha384-…", …}` for every served file.
@@ -287,7 +314,11 @@ async fn merchant_origins(
     }))
 }
 
-async fn frame(State(s): State<FrameState>, UrlPath(session_id): UrlPath<String>) -> Response {
+async fn frame(
+    State(s): State<FrameState>,
+    UrlPath(session_id): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
     let origins = match merchant_origins(&s.app, &session_id).await {
         Ok(Some(origins)) => origins,
         Ok(None) => return not_found("checkout session"),
@@ -302,6 +333,15 @@ async fn frame(State(s): State<FrameState>, UrlPath(session_id): UrlPath<String>
             .into_response();
     };
     let list = crate::util::html_escape(&origins.join(","));
+    let user_agent = headers
+        .get(header::USER_AGENT)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let template = if reuses_fetch_preloads(user_agent) {
+        &template.with_wasm_preload
+    } else {
+        &template.without_wasm_preload
+    };
     let html = template.replace(ORIGINS_TOKEN, &list);
     (
         [
@@ -310,6 +350,7 @@ async fn frame(State(s): State<FrameState>, UrlPath(session_id): UrlPath<String>
             (header::CONTENT_SECURITY_POLICY, frame_csp(&origins)),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::REFERRER_POLICY, "same-origin".to_owned()),
+            (header::VARY, "User-Agent".to_owned()),
         ],
         html,
     )
@@ -318,7 +359,7 @@ async fn frame(State(s): State<FrameState>, UrlPath(session_id): UrlPath<String>
 
 #[cfg(test)]
 mod tests {
-    use super::{frame_csp, integrity, is_hashed};
+    use super::{frame_csp, integrity, is_hashed, reuses_fetch_preloads};
 
     #[test]
     fn it_knows_trunks_hashed_names() {
@@ -344,5 +385,30 @@ mod tests {
         assert!(csp.ends_with("frame-ancestors https://shop.example"));
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
         assert!(frame_csp(&[]).ends_with("frame-ancestors 'none'"));
+    }
+
+    #[test]
+    fn webkit_gets_no_wasm_preload_it_would_not_use() {
+        let webkit = [
+            // Safari on macOS and iOS, Chrome and Firefox on iOS (WebKit), WebKitGTK.
+            "Mozilla/5.0 (Macintosh; Intel Mac OS X 10_15_7) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Safari/605.1.15",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.1 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) CriOS/131.0.6778.73 Mobile/15E148 Safari/604.1",
+            "Mozilla/5.0 (iPhone; CPU iPhone OS 18_1 like Mac OS X) AppleWebKit/605.1.15 (KHTML, like Gecko) FxiOS/132.0 Mobile/15E148 Safari/605.1.15",
+            "Mozilla/5.0 (X11; Ubuntu; Linux x86_64) AppleWebKit/605.1.15 (KHTML, like Gecko) Version/18.0 Safari/605.1.15",
+        ];
+        for ua in webkit {
+            assert!(!reuses_fetch_preloads(ua), "{ua}");
+        }
+        let others = [
+            "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0.0.0 Safari/537.36",
+            "Mozilla/5.0 (Linux; Android 14; Pixel 8) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Mobile Safari/537.36",
+            "Mozilla/5.0 (Windows NT 10.0; Win64; x64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/131.0.0.0 Safari/537.36 Edg/131.0.0.0",
+            "Mozilla/5.0 (X11; Linux x86_64; rv:153.0) Gecko/20100101 Firefox/153.0",
+            "",
+        ];
+        for ua in others {
+            assert!(reuses_fetch_preloads(ua), "{ua}");
+        }
     }
 }
