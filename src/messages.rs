@@ -67,6 +67,8 @@ fn describe_api(
         | ErrorCode::IntentNotFound
         | ErrorCode::WalletNotFound
         | ErrorCode::LinkNotFound
+        | ErrorCode::WebhookEndpointNotFound
+        | ErrorCode::EventNotFound
         | ErrorCode::NotFound
         | ErrorCode::MethodNotAllowed
         | ErrorCode::NonceReused

@@ -83,6 +83,42 @@ wire_enum! {
         Abandoned = "abandoned",
         /// The hold's time ran out (DESIGN.md: 15 minutes by default).
         Expired = "expired",
+        /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
+        RequestedByMerchant = "requested_by_merchant",
+    }
+}
+
+wire_enum! {
+    /// What a webhook event reports (DESIGN.md *Webhooks*): its `type`. The event's
+    /// `data.object` is what the API answers for that object.
+    pub enum EventType {
+        /// An intent is paid in full (`data.object`: the intent).
+        PaymentIntentSucceeded = "payment_intent.succeeded",
+        /// The balance part is held; the second method must finish (the intent).
+        PaymentIntentRequiresAction = "payment_intent.requires_action",
+        /// An intent ended unpaid: declined, abandoned, expired or canceled by the
+        /// merchant; any hold was released (the intent).
+        PaymentIntentCanceled = "payment_intent.canceled",
+        /// A refund was made (the refund).
+        RefundSucceeded = "refund.succeeded",
+        /// A shopper linked their wallet to the merchant (`{link, created_at}`).
+        LinkCreated = "link.created",
+        /// A link was revoked (`{link, revoked, revoked_at}`).
+        LinkRevoked = "link.revoked",
+        /// A session passed `expires_at` without a payment (`{id, status, intent_id}`).
+        SessionExpired = "session.expired",
+    }
+}
+
+wire_enum! {
+    /// Where the delivery of one event to one webhook endpoint is.
+    pub enum DeliveryStatus {
+        /// Not delivered yet; tried again at `next_attempt_at`.
+        Pending = "pending",
+        /// An attempt was answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt of the retry schedule failed.
+        Failed = "failed",
     }
 }
 
@@ -114,6 +150,10 @@ wire_enum! {
         LinkNotFound = "link_not_found",
         /// 404: no such endpoint.
         NotFound = "not_found",
+        /// 404: no such webhook endpoint of this merchant.
+        WebhookEndpointNotFound = "webhook_endpoint_not_found",
+        /// 404: no such event of this merchant.
+        EventNotFound = "event_not_found",
         /// 405: the endpoint does not take this method.
         MethodNotAllowed = "method_not_allowed",
         /// 409: the session is already paid.
@@ -167,6 +207,8 @@ impl ErrorCode {
             | ErrorCode::IntentNotFound
             | ErrorCode::WalletNotFound
             | ErrorCode::LinkNotFound
+            | ErrorCode::WebhookEndpointNotFound
+            | ErrorCode::EventNotFound
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::SessionCompleted
@@ -190,7 +232,7 @@ impl ErrorCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{CancelReason, ErrorCode, IntentStatus, SessionStatus};
+    use super::{CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, SessionStatus};
 
     fn round_trips<T>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>)
     where
@@ -223,6 +265,12 @@ mod tests {
             CancelReason::from_code,
         );
         round_trips(ErrorCode::ALL, ErrorCode::code, ErrorCode::from_code);
+        round_trips(EventType::ALL, EventType::code, EventType::from_code);
+        round_trips(
+            DeliveryStatus::ALL,
+            DeliveryStatus::code,
+            DeliveryStatus::from_code,
+        );
     }
 
     #[test]

@@ -32,3 +32,4 @@ pub mod telemetry;
 pub mod util;
 pub mod views;
 pub mod wallets;
+pub mod webhooks;

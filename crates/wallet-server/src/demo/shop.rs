@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use super::carts::preset;
 use super::shop_page::{render, PageData};
-use crate::config::Config;
+use crate::config::{Config, WebhookFile};
 use crate::state::AppState;
 
 const CSS: &str = include_str!("../assets/shop.css");
@@ -44,9 +44,16 @@ pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
     let listener = TcpListener::bind(&config.shop_listen).await?;
     let addr = listener.local_addr()?;
     let origin = format!("http://{addr}");
+    let endpoint = WebhookFile {
+        url: format!("{origin}/webhooks"),
+        secrets: vec![super::WEBHOOK_SECRET.to_owned()],
+    };
     for merchant in config.merchants.values_mut() {
         if merchant.id == super::MERCHANT_ID && !merchant.allowed_origins.contains(&origin) {
-            Arc::make_mut(merchant).allowed_origins.push(origin.clone());
+            let merchant = Arc::make_mut(merchant);
+            merchant.allowed_origins.push(origin.clone());
+            // The shop's server receives the wallet's webhooks (DESIGN.md *Demo mode*).
+            merchant.webhooks.push(endpoint.clone());
         }
     }
     config.shop_origin = Some(origin.clone());
