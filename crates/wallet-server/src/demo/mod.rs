@@ -14,6 +14,7 @@ use crate::password::Passwords;
 pub mod carts;
 pub mod shop;
 pub mod shop_link;
+pub mod shop_orders;
 pub mod shop_page;
 
 pub const MERCHANT_ID: &str = "demo-shop";

@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -66,6 +66,8 @@ pub struct ShopState {
     /// The wallet's origin: where the API, the loader and the frame are.
     pub wallet: Arc<str>,
     pub http: reqwest::Client,
+    /// What the shop's server learned from the wallet's webhooks.
+    pub orders: super::shop_orders::SharedOrders,
 }
 
 impl Shop {
@@ -75,12 +77,15 @@ impl Shop {
         let state = ShopState {
             wallet: Arc::from(wallet),
             http: reqwest::Client::new(),
+            orders: super::shop_orders::SharedOrders::default(),
         };
         let app = Router::new()
             .route("/", get(page))
             .route("/link", get(super::shop_link::link))
             .route("/linked", get(super::shop_link::linked))
             .route("/unlink", get(super::shop_link::unlink))
+            .route("/webhooks", post(super::shop_orders::receive))
+            .route("/orders/{session_id}", get(super::shop_orders::page))
             .route(
                 "/assets/shop.css",
                 get(|| async { asset("text/css; charset=utf-8", CSS) }),
