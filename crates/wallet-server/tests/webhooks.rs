@@ -183,13 +183,8 @@ async fn a_rolled_back_payment_emits_nothing(backend: Backend) {
     };
     // A quote computed on a balance the wallet does not have: 409 quote_mismatch.
     let stale = checkout_core::Money::parse("20.00", checkout_core::Currency::CNY).unwrap();
-    let wrong_quote = prepare_with_balance(
-        &session,
-        stale,
-        choice.clone(),
-        Some(Method::Alipay),
-        DEMO_PASSWORD,
-    );
+    let wrong_quote =
+        prepare_with_balance(&session, stale, choice, Some(Method::Alipay), DEMO_PASSWORD);
     api.submit(&session, &wrong_quote.body())
         .await
         .error(409, "quote_mismatch");
@@ -329,12 +324,12 @@ async fn events_are_listed_newest_first_by_type_page_by_page_and_resent(backend:
             Some(MERCHANT_KEY),
         )
         .await;
-    assert_eq!(ids(next.ok()), [e1.clone()]);
+    assert_eq!(ids(next.ok()), std::slice::from_ref(&e1));
     assert_eq!(next.body["has_more"], json!(false));
     let refunds = api
         .get("/v1/events?type=refund.succeeded", Some(MERCHANT_KEY))
         .await;
-    assert_eq!(ids(refunds.ok()), [refund_event.clone()]);
+    assert_eq!(ids(refunds.ok()), std::slice::from_ref(&refund_event));
     assert_eq!(
         refunds.body["data"][0]["data"]["object"]["amount"],
         json!("0.50")

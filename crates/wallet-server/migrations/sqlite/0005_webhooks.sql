@@ -58,7 +58,7 @@ CREATE TABLE webhook_attempts (
     duration_ms     BIGINT NOT NULL,
     -- The HTTP status of the answer; NULL when none came (refused, timed out).
     response_status BIGINT,
-    succeeded       BIGINT NOT NULL,
+    accepted        BIGINT NOT NULL,
     error           TEXT
 );
 CREATE INDEX webhook_attempts_by_delivery ON webhook_attempts (delivery_id, id);

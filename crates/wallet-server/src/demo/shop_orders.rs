@@ -1,5 +1,5 @@
 //! The demo shop's server learns each payment from the wallet's webhooks (DESIGN.md
-//! *Webhooks*, *Demo mode*), as a merchant's server must: a browser saying "succeeded"
+//! *Webhooks*, *Demo mode*), as a merchant's server must: a browser reporting success
 //! ships nothing.
 //!
 //! - `POST /webhooks` verifies the Standard Webhooks signature with the `standardwebhooks`

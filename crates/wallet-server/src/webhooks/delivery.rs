@@ -224,7 +224,7 @@ async fn record(
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, attempted_ms, duration_ms, response_status, \
-         succeeded, error) VALUES ($1, $2, $3, $4, $5, $6)",
+         accepted, error) VALUES ($1, $2, $3, $4, $5, $6)",
     )
     .bind(&job.id)
     .bind(started)

@@ -113,7 +113,7 @@ async fn delivery(db: &Db, row: &crate::db::Row) -> Result<DeliveryView, ServerE
     let next: i64 = row.try_get("next_attempt_ms")?;
     let delivered: Option<i64> = row.try_get("delivered_ms")?;
     let attempts = sqlx::query(
-        "SELECT attempted_ms, duration_ms, response_status, succeeded, error \
+        "SELECT attempted_ms, duration_ms, response_status, accepted, error \
          FROM webhook_attempts WHERE delivery_id = $1 ORDER BY id",
     )
     .bind(&id)
@@ -121,12 +121,12 @@ async fn delivery(db: &Db, row: &crate::db::Row) -> Result<DeliveryView, ServerE
     .await?
     .iter()
     .map(|a| {
-        let succeeded: i64 = a.try_get("succeeded")?;
+        let accepted: i64 = a.try_get("accepted")?;
         Ok(AttemptView {
             attempted_at: rfc3339_ms(a.try_get("attempted_ms")?),
             duration_ms: a.try_get("duration_ms")?,
             response_status: a.try_get("response_status")?,
-            succeeded: succeeded != 0,
+            succeeded: accepted != 0,
             error: a.try_get("error")?,
         })
     })
