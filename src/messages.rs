@@ -76,6 +76,8 @@ fn describe_api(
         | ErrorCode::IntentNotRefundable
         | ErrorCode::IntentNotPending
         | ErrorCode::WalletExists
+        | ErrorCode::WebhookEndpointConfigured
+        | ErrorCode::WebhookSecretLast
         | ErrorCode::PayloadTooLarge
         | ErrorCode::IdempotencyConflict
         | ErrorCode::MethodUnavailable

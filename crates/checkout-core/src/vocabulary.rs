@@ -173,6 +173,10 @@ wire_enum! {
         IntentNotPending = "intent_not_pending",
         /// 409: a wallet already exists for this shopper.
         WalletExists = "wallet_exists",
+        /// 409: the webhook endpoint comes from the server's configuration; change it there.
+        WebhookEndpointConfigured = "webhook_endpoint_configured",
+        /// 409: the secret is the endpoint's only active one; add another first.
+        WebhookSecretLast = "webhook_secret_last",
         /// 410: the session expired.
         SessionExpired = "session_expired",
         /// 413: the body is too large.
@@ -218,7 +222,9 @@ impl ErrorCode {
             | ErrorCode::CartChanged
             | ErrorCode::IntentNotRefundable
             | ErrorCode::IntentNotPending
-            | ErrorCode::WalletExists => 409,
+            | ErrorCode::WalletExists
+            | ErrorCode::WebhookEndpointConfigured
+            | ErrorCode::WebhookSecretLast => 409,
             ErrorCode::SessionExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,

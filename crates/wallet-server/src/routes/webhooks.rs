@@ -59,7 +59,7 @@ pub async fn delete(
     Ok(Reply::json(StatusCode::OK, &view))
 }
 
-/// `POST /v1/webhook-endpoints/{id}/secrets`: one more active secret (rotation).
+/// `POST /v1/webhook-endpoints/{id}/secrets`: one more active secret (rotation); answers it.
 pub async fn add_secret(
     State(state): State<AppState>,
     Path(id): Path<String>,

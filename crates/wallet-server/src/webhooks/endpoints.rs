@@ -203,8 +203,8 @@ pub async fn list(db: &Db, merchant: &Merchant) -> Result<EndpointList, ServerEr
 async fn own_api_endpoint(db: &Db, merchant: &Merchant, id: &str) -> Result<(), ServerError> {
     let view = read(db, merchant, id).await?;
     if view.source == Source::Config {
-        return Err(ApiError::field(
-            "id",
+        return Err(ApiError::new(
+            ErrorCode::WebhookEndpointConfigured,
             "this endpoint comes from the server's configuration ([[merchants.webhooks]]); change it there",
         )
         .into());
@@ -215,7 +215,7 @@ async fn own_api_endpoint(db: &Db, merchant: &Merchant, id: &str) -> Result<(), 
 /// `DELETE /v1/webhook-endpoints/{id}`: no new deliveries; pending ones end `failed`.
 ///
 /// # Errors
-/// 404 `webhook_endpoint_not_found`; 400 for a configured endpoint.
+/// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
 pub async fn delete(
     db: &Db,
     merchant: &Merchant,
@@ -236,28 +236,29 @@ pub async fn delete(
 }
 
 /// `POST /v1/webhook-endpoints/{id}/secrets`: adds a new secret beside the active ones
-/// (rotation: deploy it to the receiver, then retire the old one).
+/// (rotation: deploy it to the receiver, then retire the old one). Answers the new secret.
 ///
 /// # Errors
-/// 404 `webhook_endpoint_not_found`; 400 for a configured endpoint.
-pub async fn add_secret(
-    db: &Db,
-    merchant: &Merchant,
-    id: &str,
-) -> Result<EndpointView, ServerError> {
+/// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
+pub async fn add_secret(db: &Db, merchant: &Merchant, id: &str) -> Result<SecretView, ServerError> {
     own_api_endpoint(db, merchant, id).await?;
+    let (secret_id, secret, now) = (random_id("whs_", 24), new_secret(), now());
     let mut tx = db.begin().await?;
-    insert_secret(&mut tx, id, &random_id("whs_", 24), &new_secret(), now()).await?;
+    insert_secret(&mut tx, id, &secret_id, &secret, now).await?;
     tx.commit().await?;
-    read(db, merchant, id).await
+    Ok(SecretView {
+        id: secret_id,
+        secret,
+        created_at: rfc3339(now),
+    })
 }
 
 /// `DELETE /v1/webhook-endpoints/{id}/secrets/{secret_id}`: retires a secret; the last
 /// active one cannot be retired (add another first).
 ///
 /// # Errors
-/// 404 `webhook_endpoint_not_found` for an unknown endpoint or secret; 400 for the last
-/// secret or a configured endpoint.
+/// 404 `webhook_endpoint_not_found` for an unknown endpoint or secret; 409
+/// `webhook_secret_last`, `webhook_endpoint_configured`.
 pub async fn retire_secret(
     db: &Db,
     merchant: &Merchant,
@@ -270,8 +271,8 @@ pub async fn retire_secret(
         return Err(not_found().into());
     }
     if active.len() == 1 {
-        return Err(ApiError::field(
-            "secret_id",
+        return Err(ApiError::new(
+            ErrorCode::WebhookSecretLast,
             "this is the endpoint's only active secret; add a new one first (POST …/secrets)",
         )
         .into());

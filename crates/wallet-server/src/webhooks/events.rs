@@ -38,7 +38,8 @@ fn parse(payload: &str) -> Result<EventView, ServerError> {
 /// `GET /v1/events`.
 ///
 /// # Errors
-/// 400 `invalid_request` at `starting_after` for an id that is not one of the merchant's events.
+/// 404 `event_not_found` (with `path: "starting_after"`) when `starting_after` is not one of
+/// the merchant's events.
 pub async fn list(db: &Db, merchant: &Merchant, filter: &Filter) -> Result<EventList, ServerError> {
     let before: i64 = match &filter.starting_after {
         None => i64::MAX,
@@ -47,9 +48,7 @@ pub async fn list(db: &Db, merchant: &Merchant, filter: &Filter) -> Result<Event
             .bind(&merchant.id)
             .fetch_optional(&db.pool)
             .await?
-            .ok_or_else(|| {
-                ApiError::field("starting_after", "is not the id of one of your events")
-            })?,
+            .ok_or_else(|| not_found().with("path", "starting_after"))?,
     };
     let type_clause = if filter.kind.is_some() {
         " AND type = $4"
