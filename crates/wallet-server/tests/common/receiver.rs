@@ -65,6 +65,8 @@ impl Received {
 #[derive(Default)]
 struct Inner {
     script: VecDeque<Answer>,
+    /// The answer once the script is done (`None`: 200).
+    default: Option<Answer>,
     received: Vec<Received>,
     redirect_followed: usize,
 }
@@ -87,7 +89,8 @@ impl Drop for Receiver {
 async fn hook(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: Bytes) -> Response {
     let answer = {
         let mut i = inner.lock().unwrap();
-        let answer = i.script.pop_front().unwrap_or(Answer::Ok);
+        let fallback = i.default.unwrap_or(Answer::Ok);
+        let answer = i.script.pop_front().unwrap_or(fallback);
         i.received.push(Received {
             headers,
             body: body.to_vec(),
@@ -147,6 +150,11 @@ impl Receiver {
             inner,
             task,
         }
+    }
+
+    /// How to answer once the script is done.
+    pub fn set_default(&self, answer: Answer) {
+        self.inner.lock().unwrap().default = Some(answer);
     }
 
     /// Every request so far.
