@@ -26,6 +26,8 @@ pub enum Answer {
     Redirect,
     /// No answer for a minute: longer than the server's timeout.
     Hang,
+    /// 200 after this many milliseconds (a slow receiver).
+    Slow(u64),
 }
 
 /// One request the receiver got.
@@ -34,6 +36,8 @@ pub struct Received {
     pub headers: HeaderMap,
     pub body: Vec<u8>,
     pub answer: Answer,
+    /// When the request arrived.
+    pub at: std::time::Instant,
 }
 
 impl Received {
@@ -95,6 +99,7 @@ async fn hook(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: 
             headers,
             body: body.to_vec(),
             answer,
+            at: std::time::Instant::now(),
         });
         answer
     };
@@ -104,6 +109,10 @@ async fn hook(State(inner): State<Arc<Mutex<Inner>>>, headers: HeaderMap, body: 
         Answer::Redirect => Redirect::temporary("/elsewhere").into_response(),
         Answer::Hang => {
             tokio::time::sleep(Duration::from_secs(60)).await;
+            StatusCode::OK.into_response()
+        }
+        Answer::Slow(ms) => {
+            tokio::time::sleep(Duration::from_millis(ms)).await;
             StatusCode::OK.into_response()
         }
     }
@@ -168,7 +177,7 @@ impl Receiver {
     pub fn delivered(&self, id: &str) -> Vec<Received> {
         self.received()
             .into_iter()
-            .filter(|r| r.answer == Answer::Ok && r.id() == id)
+            .filter(|r| matches!(r.answer, Answer::Ok | Answer::Slow(_)) && r.id() == id)
             .collect()
     }
 
