@@ -9,7 +9,8 @@
 # Steps: scripts/size.sh (widget bytes, raw/gzip/brotli); `trunk build --release` and
 # `cargo build --release -p wallet-server`; node e2e/bench/run.mjs (headless Chromium
 # through the DevTools protocol against `wallet-server demo` on loopback); and
-# `cargo bench -p wallet-server --bench load` on SQLite and on a throwaway PostgreSQL.
+# `cargo bench -p wallet-server --bench load` and `--bench webhooks` on SQLite and on a
+# throwaway PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
@@ -77,4 +78,6 @@ if ((backend)); then
   fi
   timed "Backend load (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
     cargo bench -p wallet-server --bench load
+  timed "Webhook delivery (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
+    cargo bench -p wallet-server --bench webhooks
 fi

@@ -264,20 +264,7 @@ pub async fn exchange(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    let event = LinkEvent {
-        link_request: Some(request_id.to_owned()),
-        link_sha256: sha256_hex(token.as_bytes()),
-        created_at: rfc3339(now),
-        revoked_at: None,
-    };
-    outbox::record(
-        &mut tx,
-        owner(merchant),
-        EventType::LinkCreated,
-        &event,
-        now,
-    )
-    .await?;
+    link_created(&mut tx, merchant, request_id, &token, now).await?;
     tx.commit().await?;
     crate::webhooks::wake();
     tracing::info!(link_request = %request_id, "link created");
@@ -285,6 +272,24 @@ pub async fn exchange(
         link: token,
         created_at: rfc3339(now),
     })
+}
+
+/// `link.created`, in the exchange's transaction.
+async fn link_created(
+    tx: &mut crate::db::Tx,
+    merchant: &Merchant,
+    request_id: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    let event = LinkEvent {
+        link_request: Some(request_id.to_owned()),
+        link_sha256: sha256_hex(token.as_bytes()),
+        created_at: rfc3339(now),
+        revoked_at: None,
+    };
+    outbox::record(tx, owner(merchant), EventType::LinkCreated, &event, now).await?;
+    Ok(())
 }
 
 /// The event's owner: the merchant and its mode.

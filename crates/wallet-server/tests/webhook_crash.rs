@@ -16,6 +16,7 @@ use std::time::Duration;
 use checkout_core::signature::sign;
 use checkout_core::{Choice, Currency, Money};
 use common::receiver::{eventually, Answer, Receiver};
+use common::webhooks::{endpoint, FAST};
 use common::*;
 use serde_json::{json, Value};
 
@@ -23,26 +24,6 @@ on_every_backend!(
     a_kill_with_deliveries_pending_delivers_every_event_after_the_restart,
     a_kill_while_payments_commit_leaves_one_delivered_event_per_payment,
 );
-
-const FAST: [(&str, &str); 3] = [
-    (
-        "BC_WEBHOOK_RETRY_SCHEDULE",
-        "100ms,100ms,100ms,100ms,100ms,100ms,100ms,100ms",
-    ),
-    ("BC_WEBHOOK_TIMEOUT_MS", "1000"),
-    ("BC_WEBHOOK_POLL_MS", "50"),
-];
-
-async fn register(api: &Api, url: &str) {
-    let reply = api
-        .post(
-            "/v1/webhook-endpoints",
-            Some(MERCHANT_KEY),
-            &json!({"url": url}),
-        )
-        .await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-}
 
 /// Every `payment_intent.succeeded` event: (event id, intent id).
 async fn payment_events(api: &Api) -> Vec<(String, String)> {
@@ -84,7 +65,7 @@ async fn a_kill_with_deliveries_pending_delivers_every_event_after_the_restart(b
     // The first five deliveries are answered; the rest hang until the kill.
     let receiver = Receiver::start(&[Answer::Ok; 5]).await;
     receiver.set_default(Answer::Hang);
-    register(&api, &receiver.url).await;
+    endpoint(&api, &receiver.url).await;
     for n in 0..12 {
         let session = api
             .create_session(DEMO_SHOPPER, &one_item_cart(&format!("{}.00", n + 1)))
@@ -156,7 +137,7 @@ async fn a_kill_while_payments_commit_leaves_one_delivered_event_per_payment(bac
     let mut server = Server::start_with(backend, &FAST).await;
     let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
-    register(&api, &receiver.url).await;
+    endpoint(&api, &receiver.url).await;
     api.create_wallet("crash_hooks", "135790", "500.00").await;
     let start = Money::parse("500.00", Currency::CNY).unwrap();
     let mut attempts = Vec::new();

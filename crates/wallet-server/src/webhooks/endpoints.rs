@@ -9,7 +9,7 @@ use rand::RngCore as _;
 use sqlx::Row as _;
 
 use super::views::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
-use crate::config::{Config, Merchant};
+use crate::config::{Config, Merchant, WebhookFile};
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::util::{now, random_id, rfc3339, sha256_hex};
@@ -297,53 +297,16 @@ pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
     for merchant in config.merchants.values() {
         let mut keep = Vec::new();
         for hook in &merchant.webhooks {
-            check_url(&hook.url, merchant.livemode)?;
-            for secret in &hook.secrets {
-                standardwebhooks::Webhook::new(secret).map_err(|e| {
-                    ServerError::internal(
-                        "webhook secret (whsec_ and base64) in the configuration",
-                        e,
-                    )
-                })?;
-            }
-            let id = format!(
-                "we_cfg_{}",
-                &sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes())[..24]
-            );
-            sqlx::query(
-                "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
-                 VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL, livemode = $4",
-            )
-            .bind(&id)
-            .bind(&merchant.id)
-            .bind(&hook.url)
-            .bind(i64::from(merchant.livemode))
-            .bind(Source::Config.code())
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-            sqlx::query("UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL")
-                .bind(&id)
-                .bind(now)
-                .execute(&mut *tx)
-                .await?;
-            for secret in &hook.secrets {
-                let secret_id = format!(
-                    "whs_cfg_{}",
-                    &sha256_hex(format!("{id}\n{secret}").as_bytes())[..24]
-                );
-                insert_secret(&mut tx, &id, &secret_id, secret, now).await?;
-            }
-            keep.push(id);
+            keep.push(sync_endpoint(&mut tx, merchant, hook, now).await?);
         }
-        let stale: Vec<String> = sqlx::query_scalar(
+        let listed: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 AND deleted_at IS NULL",
         )
         .bind(&merchant.id)
         .bind(Source::Config.code())
         .fetch_all(&mut *tx)
         .await?;
-        for id in stale.iter().filter(|id| !keep.contains(id)) {
+        for id in listed.iter().filter(|id| !keep.contains(id)) {
             sqlx::query("UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1")
                 .bind(id)
                 .bind(now)
@@ -353,6 +316,46 @@ pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
     }
     tx.commit().await?;
     Ok(())
+}
+
+/// One configured endpoint, created or revived, with exactly its configured secrets.
+/// Returns its id (derived from the merchant and the URL, so it is stable across restarts).
+async fn sync_endpoint(
+    tx: &mut crate::db::Tx,
+    merchant: &Merchant,
+    hook: &WebhookFile,
+    now: i64,
+) -> Result<String, ServerError> {
+    check_url(&hook.url, merchant.livemode)?;
+    for secret in &hook.secrets {
+        standardwebhooks::Webhook::new(secret).map_err(|e| {
+            ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
+        })?;
+    }
+    let digest = sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes());
+    let id = format!("we_cfg_{}", &digest[..24]);
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL, livemode = $4",
+    )
+    .bind(&id)
+    .bind(&merchant.id)
+    .bind(&hook.url)
+    .bind(i64::from(merchant.livemode))
+    .bind(Source::Config.code())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query("UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL")
+        .bind(&id)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    for secret in &hook.secrets {
+        let digest = sha256_hex(format!("{id}\n{secret}").as_bytes());
+        insert_secret(tx, &id, &format!("whs_cfg_{}", &digest[..24]), secret, now).await?;
+    }
+    Ok(id)
 }
 
 #[cfg(test)]
