@@ -212,4 +212,3 @@ async fn an_expired_hold_and_a_merchant_cancel_emit_payment_intent_canceled(back
         .await;
     unauthenticated.error(401, "unauthorized");
 }
-

@@ -346,11 +346,13 @@ async fn sync_endpoint(
     .bind(now)
     .execute(&mut **tx)
     .await?;
-    sqlx::query("UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL")
-        .bind(&id)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
+    sqlx::query(
+        "UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL",
+    )
+    .bind(&id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     for secret in &hook.secrets {
         let digest = sha256_hex(format!("{id}\n{secret}").as_bytes());
         insert_secret(tx, &id, &format!("whs_cfg_{}", &digest[..24]), secret, now).await?;

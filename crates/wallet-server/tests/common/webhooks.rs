@@ -82,4 +82,3 @@ pub async fn paid_intent(api: &Api, price: &str) -> String {
     assert_eq!(reply.status, 201, "{}", reply.body);
     reply.body["id"].as_str().unwrap().to_owned()
 }
-
