@@ -10,8 +10,8 @@
 # `cargo build --release -p wallet-server`; node e2e/bench/run.mjs (headless Chromium
 # through the DevTools protocol against `wallet-server demo` on loopback);
 # e2e/bench/engines.mjs (load to interactive in Chromium, Firefox and WebKit through
-# WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load` on SQLite
-# and on a throwaway PostgreSQL.
+# WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load` and
+# `--bench webhooks` on SQLite and on a throwaway PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
@@ -83,4 +83,6 @@ if ((backend)); then
   fi
   timed "Backend load (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
     cargo bench -p wallet-server --bench load
+  timed "Webhook delivery (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
+    cargo bench -p wallet-server --bench webhooks
 fi

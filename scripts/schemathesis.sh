@@ -4,8 +4,8 @@
 #
 #   scripts/schemathesis.sh http://127.0.0.1:8080 [extra schemathesis options]
 #
-# Twice: with the demo merchant's key (sessions, intents, refunds, sandbox) and with the
-# demo admin key (wallets). Every check runs; the examples per operation are bounded
+# Twice: with the demo merchant's key (sessions, intents, refunds, sandbox, webhook
+# endpoints, events) and with the demo admin key (wallets). Every check runs; the examples per operation are bounded
 # (BC_SCHEMATHESIS_EXAMPLES, default 30) and the generation deterministic, so that a run
 # takes about a minute and repeats. The demo must run without rate limits
 # (BC_RATE_LIMIT_IP_PER_MIN=0 BC_RATE_LIMIT_SESSION_PER_MIN=0), or 429s hide the API.
@@ -29,9 +29,9 @@ common=(
 # The rules that relate two fields, which the document states only in words.
 export SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
 rc=0
-info "schemathesis with the merchant key (sessions, intents, refunds, sandbox)"
+info "schemathesis with the merchant key (sessions, intents, refunds, sandbox, webhooks, events)"
 "$st" "${common[@]}" -H "Authorization: Bearer sk_test_demo" \
-  --include-path-regex '^/v1/(sessions|intents|sandbox)' "$@" || rc=$?
+  --include-path-regex '^/v1/(sessions|intents|sandbox|webhook-endpoints|events)' "$@" || rc=$?
 info "schemathesis with the admin key (wallets)"
 "$st" "${common[@]}" -H "Authorization: Bearer ak_test_demo" \
   --include-path-regex '^/v1/wallets' "$@" || rc=$?

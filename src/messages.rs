@@ -67,6 +67,8 @@ fn describe_api(
         | ErrorCode::IntentNotFound
         | ErrorCode::WalletNotFound
         | ErrorCode::LinkNotFound
+        | ErrorCode::WebhookEndpointNotFound
+        | ErrorCode::EventNotFound
         | ErrorCode::NotFound
         | ErrorCode::MethodNotAllowed
         | ErrorCode::NonceReused
@@ -77,6 +79,8 @@ fn describe_api(
         | ErrorCode::CrossSiteRequest
         | ErrorCode::RechargeNotFound
         | ErrorCode::RechargeNotPending
+        | ErrorCode::WebhookEndpointConfigured
+        | ErrorCode::WebhookSecretLast
         | ErrorCode::PayloadTooLarge
         | ErrorCode::IdempotencyConflict
         | ErrorCode::MethodUnavailable

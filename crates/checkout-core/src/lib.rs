@@ -27,4 +27,6 @@ pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
 pub use signature::SignatureError;
 pub use split::{quote, Choice, Quote, QuoteLine, TopUp};
-pub use vocabulary::{CancelReason, ErrorCode, IntentStatus, RechargeStatus, SessionStatus};
+pub use vocabulary::{
+    CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, RechargeStatus, SessionStatus,
+};

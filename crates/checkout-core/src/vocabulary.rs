@@ -83,6 +83,42 @@ wire_enum! {
         Abandoned = "abandoned",
         /// The hold's time ran out (DESIGN.md: 15 minutes by default).
         Expired = "expired",
+        /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
+        RequestedByMerchant = "requested_by_merchant",
+    }
+}
+
+wire_enum! {
+    /// What a webhook event reports (DESIGN.md *Webhooks*): its `type`. The event's
+    /// `data.object` is what the API answers for that object.
+    pub enum EventType {
+        /// An intent is paid in full (`data.object`: the intent).
+        PaymentIntentSucceeded = "payment_intent.succeeded",
+        /// The balance part is held; the second method must finish (the intent).
+        PaymentIntentRequiresAction = "payment_intent.requires_action",
+        /// An intent ended unpaid: declined, abandoned, expired or canceled by the
+        /// merchant; any hold was released (the intent).
+        PaymentIntentCanceled = "payment_intent.canceled",
+        /// A refund was made (the refund).
+        RefundSucceeded = "refund.succeeded",
+        /// A shopper linked their wallet to the merchant (`{link, created_at}`).
+        LinkCreated = "link.created",
+        /// A link was revoked (`{link, revoked, revoked_at}`).
+        LinkRevoked = "link.revoked",
+        /// A session passed `expires_at` without a payment (`{id, status, intent_id}`).
+        SessionExpired = "session.expired",
+    }
+}
+
+wire_enum! {
+    /// Where the delivery of one event to one webhook endpoint is.
+    pub enum DeliveryStatus {
+        /// Not delivered yet; tried again at `next_attempt_at`.
+        Pending = "pending",
+        /// An attempt was answered 2xx.
+        Delivered = "delivered",
+        /// Every attempt of the retry schedule failed.
+        Failed = "failed",
     }
 }
 
@@ -133,6 +169,10 @@ wire_enum! {
         RechargeNotFound = "recharge_not_found",
         /// 404: no such endpoint.
         NotFound = "not_found",
+        /// 404: no such webhook endpoint of this merchant.
+        WebhookEndpointNotFound = "webhook_endpoint_not_found",
+        /// 404: no such event of this merchant.
+        EventNotFound = "event_not_found",
         /// 405: the endpoint does not take this method.
         MethodNotAllowed = "method_not_allowed",
         /// 409: the session is already paid.
@@ -154,6 +194,10 @@ wire_enum! {
         WalletExists = "wallet_exists",
         /// 409: the recharge already ended; `status`.
         RechargeNotPending = "recharge_not_pending",
+        /// 409: the webhook endpoint comes from the server's configuration; change it there.
+        WebhookEndpointConfigured = "webhook_endpoint_configured",
+        /// 409: the secret is the endpoint's only active one; add another first.
+        WebhookSecretLast = "webhook_secret_last",
         /// 410: the session expired.
         SessionExpired = "session_expired",
         /// 413: the body is too large.
@@ -189,6 +233,8 @@ impl ErrorCode {
             | ErrorCode::WalletNotFound
             | ErrorCode::LinkNotFound
             | ErrorCode::RechargeNotFound
+            | ErrorCode::WebhookEndpointNotFound
+            | ErrorCode::EventNotFound
             | ErrorCode::NotFound => 404,
             ErrorCode::MethodNotAllowed => 405,
             ErrorCode::SessionCompleted
@@ -199,7 +245,9 @@ impl ErrorCode {
             | ErrorCode::IntentNotRefundable
             | ErrorCode::IntentNotPending
             | ErrorCode::WalletExists
-            | ErrorCode::RechargeNotPending => 409,
+            | ErrorCode::RechargeNotPending
+            | ErrorCode::WebhookEndpointConfigured
+            | ErrorCode::WebhookSecretLast => 409,
             ErrorCode::SessionExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,
@@ -213,7 +261,10 @@ impl ErrorCode {
 
 #[cfg(test)]
 mod tests {
-    use super::{CancelReason, ErrorCode, IntentStatus, RechargeStatus, SessionStatus};
+    use super::{
+        CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, RechargeStatus,
+        SessionStatus,
+    };
 
     fn round_trips<T>(all: &[T], code: fn(T) -> &'static str, from: fn(&str) -> Option<T>)
     where
@@ -251,6 +302,12 @@ mod tests {
             RechargeStatus::from_code,
         );
         round_trips(ErrorCode::ALL, ErrorCode::code, ErrorCode::from_code);
+        round_trips(EventType::ALL, EventType::code, EventType::from_code);
+        round_trips(
+            DeliveryStatus::ALL,
+            DeliveryStatus::code,
+            DeliveryStatus::from_code,
+        );
     }
 
     #[test]

@@ -42,6 +42,8 @@ pub enum StartError {
     Widget(String),
     #[error("cannot seed the demo data")]
     Seed(#[source] ServerError),
+    #[error("cannot set up the configured webhook endpoints ([[merchants.webhooks]])")]
+    Webhooks(#[source] ServerError),
     #[error("the server stopped with an error")]
     Serve(#[source] std::io::Error),
 }
@@ -250,6 +252,13 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
             "no admin key configured: wallet endpoints answer 401; set admin_key or BC_ADMIN_KEY"
         );
     }
+    crate::webhooks::endpoints::sync_config(&state.db, &state.config)
+        .await
+        .map_err(StartError::Webhooks)?;
+    let deliveries = tokio::spawn(crate::webhooks::delivery::run(
+        db.clone(),
+        state.config.webhooks.clone(),
+    ));
     let sweeper = tokio::spawn(crate::sweeper::run(db, sweep_every));
     let wallet_url = state.config.public_url.clone().unwrap_or(origin);
     let app = router(state, &origins)?;
@@ -261,6 +270,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     };
     let served = crate::serve::serve(listener, app, limits, shutdown_signal()).await;
     sweeper.abort();
+    deliveries.abort();
     shop.inspect(JoinHandle::abort);
     tracing::info!("stopped");
     served.map_err(StartError::Serve)

@@ -49,6 +49,94 @@ pub struct MerchantFile {
     pub methods: Option<Vec<Method>>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// `[[merchants.webhooks]]`: endpoints that receive this merchant's events.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookFile>,
+}
+
+/// `[[merchants.webhooks]]`: an endpoint and its `whsec_…` secrets (every one signs each
+/// delivery, so a new secret can be added before the old one is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFile {
+    pub url: String,
+    pub secrets: Vec<String>,
+}
+
+/// Webhook delivery (DESIGN.md *Webhooks*, docs/webhooks.md).
+#[derive(Debug, Clone)]
+pub struct WebhookSettings {
+    /// Waits after the first attempt, the second, …; after the last, the delivery is
+    /// `failed`. Each wait gets ±10 % jitter.
+    pub retry_schedule: Vec<std::time::Duration>,
+    /// How long an attempt may take (connect, send, answer's headers).
+    pub timeout: std::time::Duration,
+    /// How often to look for due deliveries when not woken by a commit of this process.
+    pub poll: std::time::Duration,
+    /// Deliveries in flight at once, per process.
+    pub concurrency: usize,
+}
+
+/// The default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h — about
+/// three days (71 h 35 min) from the first attempt to the last.
+pub const DEFAULT_RETRY_SCHEDULE: &str = "5s,5m,30m,2h,5h,10h,14h,20h,20h";
+
+/// `50ms`, `5s`, `5m`, `2h` or `1d` as a duration.
+fn duration(text: &str) -> Option<std::time::Duration> {
+    let text = text.trim();
+    let split = text.find(|c: char| !c.is_ascii_digit())?;
+    let (n, unit) = text.split_at(split);
+    let n: u64 = n.parse().ok()?;
+    let ms = match unit {
+        "ms" => 1,
+        "s" => 1000,
+        "m" => 60_000,
+        "h" => 3_600_000,
+        "d" => 86_400_000,
+        _ => return None,
+    };
+    Some(std::time::Duration::from_millis(n.checked_mul(ms)?))
+}
+
+/// A comma-separated retry schedule such as [`DEFAULT_RETRY_SCHEDULE`].
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the entry that is not a duration.
+pub fn retry_schedule(text: &str) -> Result<Vec<std::time::Duration>, ConfigError> {
+    text.split(',')
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            duration(p).ok_or_else(|| {
+                ConfigError::Invalid(format!(
+                    "webhook_retry_schedule: {p:?} is not a duration; write e.g. \"5s,5m,30m,2h\" (ms, s, m, h, d)"
+                ))
+            })
+        })
+        .collect()
+}
+
+fn webhook_settings(file: &FileConfig) -> Result<WebhookSettings, ConfigError> {
+    let schedule = env("BC_WEBHOOK_RETRY_SCHEDULE")
+        .or_else(|| file.webhook_retry_schedule.clone())
+        .unwrap_or_else(|| DEFAULT_RETRY_SCHEDULE.to_owned());
+    let ms = |v: Option<u64>, default: u64| {
+        std::time::Duration::from_millis(v.unwrap_or(default).max(1))
+    };
+    Ok(WebhookSettings {
+        retry_schedule: retry_schedule(&schedule)?,
+        timeout: ms(
+            env_number("BC_WEBHOOK_TIMEOUT_MS")?.or(file.webhook_timeout_ms),
+            10_000,
+        ),
+        poll: ms(
+            env_number("BC_WEBHOOK_POLL_MS")?.or(file.webhook_poll_ms),
+            1000,
+        ),
+        concurrency: env_number("BC_WEBHOOK_CONCURRENCY")?
+            .or(file.webhook_concurrency)
+            .unwrap_or(16)
+            .max(1),
+    })
 }
 
 /// The TOML file. Every key is optional.
@@ -82,6 +170,11 @@ pub struct FileConfig {
     pub max_connections: Option<usize>,
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
+    /// Waits between webhook attempts ([`DEFAULT_RETRY_SCHEDULE`]).
+    pub webhook_retry_schedule: Option<String>,
+    pub webhook_timeout_ms: Option<u64>,
+    pub webhook_poll_ms: Option<u64>,
+    pub webhook_concurrency: Option<usize>,
     #[serde(default)]
     pub merchants: Vec<MerchantFile>,
 }
@@ -95,6 +188,8 @@ pub struct Merchant {
     pub policy: Policy,
     pub methods: Vec<Method>,
     pub allowed_origins: Vec<String>,
+    /// Webhook endpoints of the configuration (synced into the database at start).
+    pub webhooks: Vec<WebhookFile>,
 }
 
 /// The resolved configuration.
@@ -135,6 +230,8 @@ pub struct Config {
     /// Demo only: where the demo shop listens, and its origin once it does.
     pub shop_listen: String,
     pub shop_origin: Option<String>,
+    /// Webhook delivery.
+    pub webhooks: WebhookSettings,
 }
 
 /// Why the configuration cannot be used; each message says what to change.
@@ -247,6 +344,7 @@ fn merchants(
             policy: m.policy.unwrap_or_default(),
             methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
             allowed_origins: m.allowed_origins,
+            webhooks: m.webhooks,
         };
         if merchants
             .insert(key_digest(&m.secret_key), Arc::new(merchant))
@@ -296,6 +394,7 @@ impl Config {
                 }
             }
         }
+        let webhooks = webhook_settings(&file)?;
         let listen = cli
             .listen
             .clone()
@@ -436,6 +535,7 @@ impl Config {
             merchants,
             shop_listen,
             shop_origin: None,
+            webhooks,
         })
     }
 
@@ -469,6 +569,21 @@ mod tests {
     fn the_demo_shop_listens_next_to_the_wallet() {
         assert_eq!(default_shop_listen("127.0.0.1:8080"), "127.0.0.1:8081");
         assert_eq!(default_shop_listen("127.0.0.1:0"), "127.0.0.1:0");
+    }
+
+    #[test]
+    fn the_default_retry_schedule_lasts_about_three_days() {
+        let schedule = super::retry_schedule(super::DEFAULT_RETRY_SCHEDULE).expect("parses");
+        let total: std::time::Duration = schedule.iter().sum();
+        assert!(total.as_secs() > 70 * 3600 && total.as_secs() <= 72 * 3600);
+        assert_eq!(
+            super::retry_schedule("50ms, 1s").expect("parses"),
+            [
+                std::time::Duration::from_millis(50),
+                std::time::Duration::from_secs(1)
+            ]
+        );
+        assert!(super::retry_schedule("5 minutes").is_err());
     }
 
     #[test]

@@ -39,3 +39,4 @@ pub mod views;
 pub mod wallet_pages;
 pub mod wallet_sessions;
 pub mod wallets;
+pub mod webhooks;

@@ -9,13 +9,15 @@
 //!
 //! Codes and tokens are stored as SHA-256 digests only.
 
-use checkout_core::ErrorCode;
+use checkout_core::{ErrorCode, EventType};
 
 use crate::config::Merchant;
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::util::{now, random_id, rfc3339, sha256_hex};
 use crate::views::{LinkRequestView, LinkView, RevokedLinkView};
+use crate::webhooks::outbox::{self, Owner};
+use crate::webhooks::views::LinkEvent;
 
 /// How long a link request waits for the shopper, in seconds.
 pub const REQUEST_SECS: i64 = 1800;
@@ -262,12 +264,40 @@ pub async fn exchange(
     .bind(now)
     .execute(&mut *tx)
     .await?;
+    link_created(&mut tx, merchant, request_id, &token, now).await?;
     tx.commit().await?;
+    crate::webhooks::wake();
     tracing::info!(link_request = %request_id, "link created");
     Ok(LinkView {
         link: token,
         created_at: rfc3339(now),
     })
+}
+
+/// `link.created`, in the exchange's transaction.
+async fn link_created(
+    tx: &mut crate::db::Tx,
+    merchant: &Merchant,
+    request_id: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    let event = LinkEvent {
+        link_request: Some(request_id.to_owned()),
+        link_sha256: sha256_hex(token.as_bytes()),
+        created_at: rfc3339(now),
+        revoked_at: None,
+    };
+    outbox::record(tx, owner(merchant), EventType::LinkCreated, &event, now).await?;
+    Ok(())
+}
+
+/// The event's owner: the merchant and its mode.
+fn owner(merchant: &Merchant) -> Owner<'_> {
+    Owner {
+        merchant_id: &merchant.id,
+        livemode: merchant.livemode,
+    }
 }
 
 /// Creates a link directly (the demo's seed: a shopper already linked).
@@ -305,14 +335,34 @@ pub async fn revoke(
 ) -> Result<RevokedLinkView, ServerError> {
     let digest = sha256_hex(token.as_bytes());
     let now = now();
-    sqlx::query(
-        "UPDATE links SET revoked_at = $3 WHERE token_digest = $1 AND merchant_id = $2 AND revoked_at IS NULL",
+    let mut tx = db.begin().await?;
+    let created: Option<i64> = sqlx::query_scalar(
+        "UPDATE links SET revoked_at = $3 WHERE token_digest = $1 AND merchant_id = $2 \
+         AND revoked_at IS NULL RETURNING created_at",
     )
     .bind(&digest)
     .bind(&merchant.id)
     .bind(now)
-    .execute(&db.pool)
+    .fetch_optional(&mut *tx)
     .await?;
+    if let Some(created) = created {
+        let event = LinkEvent {
+            link_request: None,
+            link_sha256: digest.clone(),
+            created_at: rfc3339(created),
+            revoked_at: Some(rfc3339(now)),
+        };
+        outbox::record(
+            &mut tx,
+            owner(merchant),
+            EventType::LinkRevoked,
+            &event,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    crate::webhooks::wake();
     let revoked: Option<Option<i64>> = sqlx::query_scalar(
         "SELECT revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2",
     )

@@ -39,6 +39,14 @@ mod tests {
             "/v1/sandbox/intents/{id}",
             "/v1/sandbox/intents/{id}/approve",
             "/v1/sandbox/intents/{id}/decline",
+            "/v1/intents/{id}/cancel",
+            "/v1/webhook-endpoints",
+            "/v1/webhook-endpoints/{id}",
+            "/v1/webhook-endpoints/{id}/secrets",
+            "/v1/webhook-endpoints/{id}/secrets/{secret_id}",
+            "/v1/events",
+            "/v1/events/{id}",
+            "/v1/events/{id}/resend",
         ] {
             assert!(paths.contains_key(p), "{p} missing from openapi.json");
         }

@@ -17,6 +17,8 @@ pub enum Outcome {
     Declined,
     Abandoned,
     Expired,
+    /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
+    CanceledByMerchant,
 }
 
 impl Outcome {
@@ -27,6 +29,10 @@ impl Outcome {
             Outcome::Declined => (IntentStatus::Canceled, Some(CancelReason::Declined)),
             Outcome::Abandoned => (IntentStatus::Canceled, Some(CancelReason::Abandoned)),
             Outcome::Expired => (IntentStatus::Canceled, Some(CancelReason::Expired)),
+            Outcome::CanceledByMerchant => (
+                IntentStatus::Canceled,
+                Some(CancelReason::RequestedByMerchant),
+            ),
         }
     }
 }
@@ -53,7 +59,7 @@ pub async fn finish(
         // An approval after the hold expired must not capture: the sweeper releases it.
         Outcome::Approved => " AND hold_expires_at > $4",
         Outcome::Expired => " AND hold_expires_at <= $4",
-        Outcome::Declined | Outcome::Abandoned => " AND $4 = $4",
+        Outcome::Declined | Outcome::Abandoned | Outcome::CanceledByMerchant => " AND $4 = $4",
     };
     let sql = format!(
         "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
@@ -89,11 +95,15 @@ pub async fn finish(
     } else {
         release(&mut tx, &intent, now).await?;
     }
-    tx.commit().await?;
-    tracing::info!(intent = %intent.id, ?outcome, "second method finished");
-    load_intent(&db.pool, intent_id)
+    let ended = load_intent(&mut *tx, intent_id)
         .await?
-        .ok_or_else(|| ServerError::internal("intent", "vanished after commit"))
+        .ok_or_else(|| ServerError::internal("intent", "vanished in its transaction"))?;
+    // No `next_action` once ended, so no base URL is needed.
+    crate::webhooks::outbox::intent_event(&mut tx, &ended, "", now).await?;
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(intent = %intent.id, ?outcome, "second method finished");
+    Ok(ended)
 }
 
 /// The hold to the merchant, the second method's leg to the merchant, the session paid.

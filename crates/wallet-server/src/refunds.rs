@@ -8,7 +8,7 @@ use std::collections::HashMap;
 use checkout_core::refund::{
     refund_amount, refund_lines, RefundError, RefundShare, RefundTotals, Refundable,
 };
-use checkout_core::{Amount, Currency, ErrorCode, IntentStatus, Method, Money};
+use checkout_core::{Amount, Currency, ErrorCode, EventType, IntentStatus, Method, Money};
 use serde::Deserialize;
 
 use crate::config::Merchant;
@@ -19,6 +19,7 @@ use crate::ledger::{self, Kind};
 use crate::stored::money;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{RefundLineView, RefundView};
+use crate::webhooks::outbox::{self, Owner};
 
 /// The body of `POST /v1/intents/{id}/refunds`: `{lines:[{id, amount}]}` or `{amount}`.
 #[derive(Debug, Deserialize)]
@@ -278,9 +279,7 @@ pub async fn refund(
     for (kind, to, amount) in moves {
         ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await?;
     }
-    tx.commit().await?;
-    tracing::info!(refund = %id, intent = %intent.id, "refund made");
-    Ok(RefundView {
+    let view = RefundView {
         id,
         intent_id: intent.id,
         currency: c,
@@ -289,7 +288,16 @@ pub async fn refund(
         other_amount: money(totals.other, c)?,
         lines,
         created_at: rfc3339(now),
-    })
+    };
+    let owner = Owner {
+        merchant_id: &merchant.id,
+        livemode: intent.livemode,
+    };
+    outbox::record(&mut tx, owner, EventType::RefundSucceeded, &view, now).await?;
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(refund = %view.id, intent = %view.intent_id, "refund made");
+    Ok(view)
 }
 
 #[cfg(test)]

@@ -560,4 +560,11 @@ async fn unlinking_a_shop_on_the_security_page_stops_its_sessions(backend: Backe
     assert_eq!(after.status(), 403);
     let body: Value = after.json().await.expect("json");
     assert_eq!(body["error"]["code"], "link_revoked");
+    // The merchant's server is told, as when it revokes itself.
+    let events = api
+        .get("/v1/events?type=link.revoked", Some(MERCHANT_KEY))
+        .await;
+    let events = events.ok()["data"].as_array().expect("events").clone();
+    assert_eq!(events.len(), 1, "{events:?}");
+    assert!(events[0]["data"]["object"]["revoked_at"].is_string());
 }

@@ -94,7 +94,9 @@ pub async fn pay(
         &IntentView::of(&row, base)?,
     );
     crate::idempotency::store(&mut *tx, scope, key, &reply).await?;
+    crate::webhooks::outbox::intent_event(&mut tx, &row, base, now).await?;
     tx.commit().await?;
+    crate::webhooks::wake();
     Ok((row, reply))
 }
 

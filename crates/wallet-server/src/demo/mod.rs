@@ -14,6 +14,7 @@ use crate::password::Passwords;
 pub mod carts;
 pub mod shop;
 pub mod shop_link;
+pub mod shop_orders;
 pub mod shop_page;
 
 pub const MERCHANT_ID: &str = "demo-shop";
@@ -28,6 +29,9 @@ pub const NEW_PASSWORD: &str = "654321";
 pub const NEW_BALANCE: &str = "50.00";
 /// The link token of `shopper_demo` with `demo-shop` (test mode).
 pub const LINK: &str = "lk_test_demo_shopper_demo";
+/// The signing secret of the demo shop's webhook endpoint (Standard Webhooks `whsec_`
+/// and base64): public, like every demo value.
+pub const WEBHOOK_SECRET: &str = "whsec_ZGVtby1zaG9wLXdlYmhvb2tzLW5vdC1hLXNlY3JldCE=";
 /// The demo's payment-password pepper: public, like every demo value.
 pub const PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
 
@@ -51,6 +55,8 @@ pub fn preset() -> FileConfig {
             methods: None,
             // The demo shop's origin, known once it listens (`demo::shop::bind`).
             allowed_origins: Vec::new(),
+            // The demo shop's endpoint, known once it listens (`demo::shop::bind`).
+            webhooks: Vec::new(),
         }],
         ..FileConfig::default()
     }

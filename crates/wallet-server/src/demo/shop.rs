@@ -12,7 +12,7 @@ use std::sync::Arc;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use serde_json::{json, Value};
 use tokio::net::TcpListener;
@@ -20,7 +20,7 @@ use tokio::task::JoinHandle;
 
 use super::carts::preset;
 use super::shop_page::{render, PageData};
-use crate::config::Config;
+use crate::config::{Config, WebhookFile};
 use crate::state::AppState;
 
 const CSS: &str = include_str!("../assets/shop.css");
@@ -44,9 +44,16 @@ pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
     let listener = TcpListener::bind(&config.shop_listen).await?;
     let addr = listener.local_addr()?;
     let origin = format!("http://{addr}");
+    let endpoint = WebhookFile {
+        url: format!("{origin}/webhooks"),
+        secrets: vec![super::WEBHOOK_SECRET.to_owned()],
+    };
     for merchant in config.merchants.values_mut() {
         if merchant.id == super::MERCHANT_ID && !merchant.allowed_origins.contains(&origin) {
-            Arc::make_mut(merchant).allowed_origins.push(origin.clone());
+            let merchant = Arc::make_mut(merchant);
+            merchant.allowed_origins.push(origin.clone());
+            // The shop's server receives the wallet's webhooks (DESIGN.md *Demo mode*).
+            merchant.webhooks.push(endpoint.clone());
         }
     }
     config.shop_origin = Some(origin.clone());
@@ -59,6 +66,8 @@ pub struct ShopState {
     /// The wallet's origin: where the API, the loader and the frame are.
     pub wallet: Arc<str>,
     pub http: reqwest::Client,
+    /// What the shop's server learned from the wallet's webhooks.
+    pub orders: super::shop_orders::SharedOrders,
 }
 
 impl Shop {
@@ -68,12 +77,15 @@ impl Shop {
         let state = ShopState {
             wallet: Arc::from(wallet),
             http: reqwest::Client::new(),
+            orders: super::shop_orders::SharedOrders::default(),
         };
         let app = Router::new()
             .route("/", get(page))
             .route("/link", get(super::shop_link::link))
             .route("/linked", get(super::shop_link::linked))
             .route("/unlink", get(super::shop_link::unlink))
+            .route("/webhooks", post(super::shop_orders::receive))
+            .route("/orders/{session_id}", get(super::shop_orders::page))
             .route(
                 "/assets/shop.css",
                 get(|| async { asset("text/css; charset=utf-8", CSS) }),

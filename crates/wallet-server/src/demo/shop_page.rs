@@ -151,6 +151,7 @@ pub fn render(p: &PageData<'_>) -> String {
 <h3>Widget events</h3>
 <ol id="bc-events" class="events" aria-live="polite"></ol>
 <p class="session">Session <code id="bc-session">{session_id}</code></p>
+<p class="order"><a id="order-link" href="/orders/{session_id}?locale={locale}">{order_label}</a></p>
 </section></main>
 <footer>A demo of Balance Checkout. Sandbox mode: no real money moves.</footer>
 </body></html>"#,
@@ -166,6 +167,11 @@ pub fn render(p: &PageData<'_>) -> String {
         password = super::PASSWORD,
         wallet = html_escape(p.wallet),
         session_id = html_escape(p.session_id),
+        order_label = if p.locale == "en" {
+            "Your order, as the shop's server knows it"
+        } else {
+            "查看订单（以商店服务器收到的通知为准）"
+        },
         client_secret = html_escape(p.client_secret),
     )
 }

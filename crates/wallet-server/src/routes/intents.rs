@@ -1,4 +1,5 @@
-//! `POST /v1/sessions/{id}/intents` (frame) and `GET /v1/intents/{id}` (frame or merchant).
+//! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant)
+//! and `POST /v1/intents/{id}/cancel` (merchant).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -80,4 +81,34 @@ pub async fn read(
     let view = IntentView::of(&intent, &base)?;
     let view = if summary { view.summary() } else { view };
     Ok(Reply::json(StatusCode::OK, &view))
+}
+
+/// `POST /v1/intents/{id}/cancel` (merchant key): cancels an intent still
+/// `requires_action`; the hold is released at once and the session reopens
+/// (`payments::finish`). Canceling a canceled intent again answers it unchanged.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    _body: RawBody,
+) -> Result<Reply, ServerError> {
+    let merchant = crate::auth::merchant(&state.config, &headers)?;
+    let intent = load_intent(&state.db.pool, &id)
+        .await?
+        .filter(|i| i.merchant_id == merchant.id)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::IntentNotFound,
+                "no payment intent of yours has this id",
+            )
+        })?;
+    let ended = crate::payments::finish(
+        &state.db,
+        &intent.id,
+        crate::payments::Outcome::CanceledByMerchant,
+        crate::util::now(),
+    )
+    .await?;
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
 }

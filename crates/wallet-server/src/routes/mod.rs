@@ -17,6 +17,7 @@ pub mod links;
 pub mod refunds;
 pub mod sessions;
 pub mod wallets;
+pub mod webhooks;
 
 /// The admin key, checked before anything of the request is read (its body included).
 async fn admin_only(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
@@ -48,9 +49,11 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         )
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
+        .route("/v1/intents/{id}/cancel", post(intents::cancel))
         .route("/v1/links", post(links::create))
         .route("/v1/links/{id}/token", post(links::token))
         .route("/v1/links/{id}", delete(links::revoke))
+        .merge(webhook_routes())
         .merge(wallets)
         .merge(crate::consent::routes())
         .merge(crate::wallet_pages::routes());
@@ -59,4 +62,28 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
     } else {
         router
     }
+}
+
+/// Webhook endpoints and events (merchant key).
+fn webhook_routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/v1/webhook-endpoints",
+            post(webhooks::create).get(webhooks::list),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}",
+            get(webhooks::read).delete(webhooks::delete),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}/secrets",
+            post(webhooks::add_secret),
+        )
+        .route(
+            "/v1/webhook-endpoints/{id}/secrets/{secret_id}",
+            delete(webhooks::retire_secret),
+        )
+        .route("/v1/events", get(webhooks::list_events))
+        .route("/v1/events/{id}", get(webhooks::read_event))
+        .route("/v1/events/{id}/resend", post(webhooks::resend))
 }

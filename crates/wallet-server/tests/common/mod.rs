@@ -9,8 +9,10 @@
 pub mod api;
 pub mod fixtures;
 pub mod ledger;
+pub mod receiver;
 pub mod server;
 pub mod storage;
+pub mod webhooks;
 
 pub use api::{idempotency_key, nonce, now, prepare_with_balance, Api, Prepared, Reply, Session};
 pub use fixtures::*;

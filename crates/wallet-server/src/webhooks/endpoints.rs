@@ -1,0 +1,380 @@
+//! Webhook endpoints of a merchant and their secrets: from the configuration (synced at
+//! start; changed only there) and through `POST/GET/DELETE /v1/webhook-endpoints`. Live
+//! endpoints must be `https://` and not name a private or loopback address (names are
+//! checked again on every delivery, on the addresses connected to: `transport`).
+
+use base64::Engine as _;
+use checkout_core::ErrorCode;
+use rand::RngCore as _;
+use sqlx::Row as _;
+
+use super::views::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
+use crate::config::{Config, Merchant, WebhookFile};
+use crate::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::util::{now, random_id, rfc3339, sha256_hex};
+
+/// A new `whsec_…` secret: 32 random bytes, base64 (Standard Webhooks).
+#[must_use]
+pub fn new_secret() -> String {
+    let mut key = [0u8; 32];
+    rand::thread_rng().fill_bytes(&mut key);
+    format!(
+        "whsec_{}",
+        base64::engine::general_purpose::STANDARD.encode(key)
+    )
+}
+
+/// Checks an endpoint URL: absolute `http(s)`, at most 2048 characters; in live mode
+/// `https` and, for an IP literal or `localhost`, a public address.
+///
+/// # Errors
+/// 400 `invalid_request` at `url`, saying what to change.
+pub fn check_url(url: &str, livemode: bool) -> Result<(), ApiError> {
+    let bad = |why: &str| ApiError::field("url", why.to_owned());
+    if url.len() > 2048 {
+        return Err(bad("is longer than 2048 characters"));
+    }
+    let parsed = reqwest::Url::parse(url)
+        .map_err(|_| bad("is not an absolute URL; give e.g. https://shop.example/webhooks"))?;
+    let scheme_ok = match parsed.scheme() {
+        "https" => true,
+        "http" => !livemode,
+        _ => false,
+    };
+    if !scheme_ok {
+        return Err(bad(if livemode {
+            "must be https:// in live mode"
+        } else {
+            "must be http:// or https://"
+        }));
+    }
+    let host = parsed.host_str().unwrap_or("");
+    if host.is_empty() || !parsed.username().is_empty() || parsed.password().is_some() {
+        return Err(bad("needs a host and no user name or password"));
+    }
+    let literal: Option<std::net::IpAddr> = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok();
+    let private = literal.is_some_and(|ip| !super::transport::is_public(ip))
+        || host.eq_ignore_ascii_case("localhost")
+        || host.to_ascii_lowercase().ends_with(".localhost");
+    if livemode && private {
+        return Err(bad(
+            "names a private or loopback address, which live mode refuses; use your server's public https address",
+        ));
+    }
+    Ok(())
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::WebhookEndpointNotFound,
+        "no webhook endpoint of yours has this id; list them with GET /v1/webhook-endpoints",
+    )
+}
+
+async fn secrets_of(db: &Db, endpoint_id: &str) -> Result<Vec<SecretView>, ServerError> {
+    let rows = sqlx::query(
+        "SELECT id, secret, created_at FROM webhook_secrets \
+         WHERE endpoint_id = $1 AND retired_at IS NULL ORDER BY created_at, id",
+    )
+    .bind(endpoint_id)
+    .fetch_all(&db.pool)
+    .await?;
+    rows.iter()
+        .map(|r| {
+            Ok(SecretView {
+                id: r.try_get("id")?,
+                secret: r.try_get("secret")?,
+                created_at: rfc3339(r.try_get("created_at")?),
+            })
+        })
+        .collect::<Result<_, sqlx::Error>>()
+        .map_err(Into::into)
+}
+
+async fn view_of(db: &Db, row: &crate::db::Row) -> Result<EndpointView, ServerError> {
+    let id: String = row.try_get("id")?;
+    let source: String = row.try_get("source")?;
+    let livemode: i64 = row.try_get("livemode")?;
+    Ok(EndpointView {
+        secrets: secrets_of(db, &id).await?,
+        url: row.try_get("url")?,
+        livemode: livemode != 0,
+        source: if source == Source::Config.code() {
+            Source::Config
+        } else {
+            Source::Api
+        },
+        created_at: rfc3339(row.try_get("created_at")?),
+        id,
+    })
+}
+
+const COLUMNS: &str = "id, url, livemode, source, created_at";
+
+/// `POST /v1/webhook-endpoints`: a new endpoint with one new secret.
+///
+/// # Errors
+/// 400 `invalid_request` at `url`.
+pub async fn create(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
+    check_url(url, merchant.livemode)?;
+    let id = random_id("we_", 24);
+    let now = now();
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
+    )
+    .bind(&id)
+    .bind(&merchant.id)
+    .bind(url)
+    .bind(i64::from(merchant.livemode))
+    .bind(Source::Api.code())
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    insert_secret(&mut tx, &id, &random_id("whs_", 24), &new_secret(), now).await?;
+    tx.commit().await?;
+    tracing::info!(merchant = %merchant.id, endpoint = %id, "webhook endpoint created");
+    read(db, merchant, &id).await
+}
+
+async fn insert_secret(
+    tx: &mut crate::db::Tx,
+    endpoint_id: &str,
+    id: &str,
+    secret: &str,
+    now: i64,
+) -> Result<(), sqlx::Error> {
+    sqlx::query(
+        "INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES ($1, $2, $3, $4) \
+         ON CONFLICT (id) DO UPDATE SET retired_at = NULL",
+    )
+    .bind(id)
+    .bind(endpoint_id)
+    .bind(secret)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    Ok(())
+}
+
+/// `GET /v1/webhook-endpoints/{id}`.
+///
+/// # Errors
+/// 404 `webhook_endpoint_not_found` (also for another merchant's or a deleted one).
+pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EndpointView, ServerError> {
+    let row = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL"
+    ))
+    .bind(id)
+    .bind(&merchant.id)
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(not_found)?;
+    view_of(db, &row).await
+}
+
+/// `GET /v1/webhook-endpoints`: the merchant's endpoints, oldest first.
+///
+/// # Errors
+/// The database's.
+pub async fn list(db: &Db, merchant: &Merchant) -> Result<EndpointList, ServerError> {
+    let rows = sqlx::query(&format!(
+        "SELECT {COLUMNS} FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL \
+         ORDER BY created_at, id"
+    ))
+    .bind(&merchant.id)
+    .fetch_all(&db.pool)
+    .await?;
+    let mut data = Vec::with_capacity(rows.len());
+    for row in &rows {
+        data.push(view_of(db, row).await?);
+    }
+    Ok(EndpointList { data })
+}
+
+/// The endpoint, if it is the merchant's and came from the API (configured ones change
+/// in the configuration).
+async fn own_api_endpoint(db: &Db, merchant: &Merchant, id: &str) -> Result<(), ServerError> {
+    let view = read(db, merchant, id).await?;
+    if view.source == Source::Config {
+        return Err(ApiError::new(
+            ErrorCode::WebhookEndpointConfigured,
+            "this endpoint comes from the server's configuration ([[merchants.webhooks]]); change it there",
+        )
+        .into());
+    }
+    Ok(())
+}
+
+/// `DELETE /v1/webhook-endpoints/{id}`: no new deliveries; pending ones end `failed`.
+///
+/// # Errors
+/// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
+pub async fn delete(
+    db: &Db,
+    merchant: &Merchant,
+    id: &str,
+) -> Result<DeletedEndpoint, ServerError> {
+    own_api_endpoint(db, merchant, id).await?;
+    sqlx::query(
+        "UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+    )
+    .bind(id)
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(DeletedEndpoint {
+        id: id.to_owned(),
+        deleted: true,
+    })
+}
+
+/// `POST /v1/webhook-endpoints/{id}/secrets`: adds a new secret beside the active ones
+/// (rotation: deploy it to the receiver, then retire the old one). Answers the new secret.
+///
+/// # Errors
+/// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
+pub async fn add_secret(db: &Db, merchant: &Merchant, id: &str) -> Result<SecretView, ServerError> {
+    own_api_endpoint(db, merchant, id).await?;
+    let (secret_id, secret, now) = (random_id("whs_", 24), new_secret(), now());
+    let mut tx = db.begin().await?;
+    insert_secret(&mut tx, id, &secret_id, &secret, now).await?;
+    tx.commit().await?;
+    Ok(SecretView {
+        id: secret_id,
+        secret,
+        created_at: rfc3339(now),
+    })
+}
+
+/// `DELETE /v1/webhook-endpoints/{id}/secrets/{secret_id}`: retires a secret; the last
+/// active one cannot be retired (add another first).
+///
+/// # Errors
+/// 404 `webhook_endpoint_not_found` for an unknown endpoint or secret; 409
+/// `webhook_secret_last`, `webhook_endpoint_configured`.
+pub async fn retire_secret(
+    db: &Db,
+    merchant: &Merchant,
+    id: &str,
+    secret_id: &str,
+) -> Result<EndpointView, ServerError> {
+    own_api_endpoint(db, merchant, id).await?;
+    let active = secrets_of(db, id).await?;
+    if !active.iter().any(|s| s.id == secret_id) {
+        return Err(not_found().into());
+    }
+    if active.len() == 1 {
+        return Err(ApiError::new(
+            ErrorCode::WebhookSecretLast,
+            "this is the endpoint's only active secret; add a new one first (POST …/secrets)",
+        )
+        .into());
+    }
+    sqlx::query("UPDATE webhook_secrets SET retired_at = $3 WHERE id = $1 AND endpoint_id = $2")
+        .bind(secret_id)
+        .bind(id)
+        .bind(now())
+        .execute(&db.pool)
+        .await?;
+    read(db, merchant, id).await
+}
+
+/// Makes the database's configured endpoints those of `config`: each `[[merchants.webhooks]]`
+/// entry exists with exactly its secrets; configured endpoints no longer listed are deleted.
+///
+/// # Errors
+/// The database's; 400-style errors for a bad configured URL or secret.
+pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
+    let now = now();
+    let mut tx = db.begin().await?;
+    for merchant in config.merchants.values() {
+        let mut keep = Vec::new();
+        for hook in &merchant.webhooks {
+            keep.push(sync_endpoint(&mut tx, merchant, hook, now).await?);
+        }
+        let listed: Vec<String> = sqlx::query_scalar(
+            "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 AND deleted_at IS NULL",
+        )
+        .bind(&merchant.id)
+        .bind(Source::Config.code())
+        .fetch_all(&mut *tx)
+        .await?;
+        for id in listed.iter().filter(|id| !keep.contains(id)) {
+            sqlx::query("UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1")
+                .bind(id)
+                .bind(now)
+                .execute(&mut *tx)
+                .await?;
+        }
+    }
+    tx.commit().await?;
+    Ok(())
+}
+
+/// One configured endpoint, created or revived, with exactly its configured secrets.
+/// Returns its id (derived from the merchant and the URL, so it is stable across restarts).
+async fn sync_endpoint(
+    tx: &mut crate::db::Tx,
+    merchant: &Merchant,
+    hook: &WebhookFile,
+    now: i64,
+) -> Result<String, ServerError> {
+    check_url(&hook.url, merchant.livemode)?;
+    for secret in &hook.secrets {
+        standardwebhooks::Webhook::new(secret).map_err(|e| {
+            ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
+        })?;
+    }
+    let digest = sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes());
+    let id = format!("we_cfg_{}", &digest[..24]);
+    sqlx::query(
+        "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL, livemode = $4",
+    )
+    .bind(&id)
+    .bind(&merchant.id)
+    .bind(&hook.url)
+    .bind(i64::from(merchant.livemode))
+    .bind(Source::Config.code())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    sqlx::query(
+        "UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL",
+    )
+    .bind(&id)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for secret in &hook.secrets {
+        let digest = sha256_hex(format!("{id}\n{secret}").as_bytes());
+        insert_secret(tx, &id, &format!("whs_cfg_{}", &digest[..24]), secret, now).await?;
+    }
+    Ok(id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_url;
+
+    #[test]
+    fn live_endpoints_are_https_to_public_hosts_only() {
+        assert!(check_url("https://shop.example/hooks", true).is_ok());
+        assert!(check_url("http://shop.example/hooks", true).is_err());
+        assert!(check_url("https://127.0.0.1/hooks", true).is_err());
+        assert!(check_url("https://[::1]:8443/hooks", true).is_err());
+        assert!(check_url("https://10.0.0.7/hooks", true).is_err());
+        assert!(check_url("https://localhost/hooks", true).is_err());
+        assert!(check_url("http://127.0.0.1:9000/hooks", false).is_ok());
+        assert!(check_url("ftp://shop.example/", false).is_err());
+        assert!(check_url("https://user:pw@shop.example/", false).is_err());
+        assert!(check_url("/hooks", false).is_err());
+    }
+}

@@ -1,0 +1,282 @@
+//! Sending one webhook: the Standard Webhooks headers and signature (the `standardwebhooks`
+//! crate, <https://www.standardwebhooks.com/>), and HTTP clients that never follow a
+//! redirect, give up after the configured timeout and, in live mode, speak https only to
+//! public addresses, checked on the addresses the connection then uses.
+
+use std::net::{IpAddr, SocketAddr};
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use reqwest::dns::{Addrs, Name, Resolve, Resolving};
+use reqwest::redirect::Policy;
+
+/// Whether an address is on the public internet: not loopback, private (RFC 1918, unique
+/// local), link-local, carrier-grade NAT, unspecified, broadcast, multicast or
+/// documentation space. Live-mode webhooks go only there (no server-side request forgery).
+#[must_use]
+pub fn is_public(ip: IpAddr) -> bool {
+    match ip {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            !(v4.is_loopback()
+                || v4.is_private()
+                || v4.is_link_local()
+                || v4.is_unspecified()
+                || v4.is_broadcast()
+                || v4.is_multicast()
+                || v4.is_documentation()
+                || a == 0
+                || (a == 100 && (64..128).contains(&b))
+                || (a == 198 && (b == 18 || b == 19))
+                || a >= 240)
+        }
+        IpAddr::V6(v6) => {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                return is_public(IpAddr::V4(v4));
+            }
+            let first = v6.segments()[0];
+            !(v6.is_loopback()
+                || v6.is_unspecified()
+                || v6.is_multicast()
+                || (first & 0xfe00) == 0xfc00
+                || (first & 0xffc0) == 0xfe80
+                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+        }
+    }
+}
+
+/// A resolver that keeps only public addresses: the connection is made to what it
+/// returns, so a name cannot resolve to a public address when checked and a private one
+/// when used.
+struct PublicOnly;
+
+impl Resolve for PublicOnly {
+    fn resolve(&self, name: Name) -> Resolving {
+        Box::pin(async move {
+            let host = name.as_str().to_owned();
+            let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
+                .await?
+                .filter(|a| is_public(a.ip()))
+                .collect();
+            if found.is_empty() {
+                return Err(format!(
+                    "{host} resolves to no public address (private and loopback destinations are refused in live mode)"
+                )
+                .into());
+            }
+            let addrs: Addrs = Box::new(found.into_iter());
+            Ok(addrs)
+        })
+    }
+}
+
+/// The clients of both modes.
+#[derive(Clone)]
+pub struct Clients {
+    test: reqwest::Client,
+    live: reqwest::Client,
+}
+
+impl Clients {
+    /// Clients with this timeout per attempt.
+    ///
+    /// # Errors
+    /// When the TLS stack cannot be set up.
+    pub fn new(timeout: Duration) -> Result<Clients, reqwest::Error> {
+        let base = || {
+            reqwest::Client::builder()
+                .redirect(Policy::none())
+                .timeout(timeout)
+                .user_agent("BalanceCheckout-Webhooks/1")
+        };
+        Ok(Clients {
+            test: base().build()?,
+            live: base()
+                .https_only(true)
+                .dns_resolver(Arc::new(PublicOnly))
+                .build()?,
+        })
+    }
+}
+
+/// What one attempt got.
+#[derive(Debug, Clone)]
+pub struct Answer {
+    /// The answer's HTTP status; `None` when none came.
+    pub status: Option<u16>,
+    /// Why it failed, when it did (no answer, a non-2xx status, a refused destination).
+    pub error: Option<String>,
+    pub duration_ms: i64,
+}
+
+impl Answer {
+    /// Any 2xx is delivered.
+    #[must_use]
+    pub fn delivered(&self) -> bool {
+        self.error.is_none()
+    }
+}
+
+/// One message to send.
+pub struct Message<'a> {
+    pub url: &'a str,
+    pub livemode: bool,
+    pub event_id: &'a str,
+    pub payload: &'a str,
+    pub secrets: &'a [String],
+}
+
+/// `webhook-signature`: `v1,<base64>` for each secret, space-separated (Standard Webhooks).
+///
+/// # Errors
+/// A stored secret that is not `whsec_` and base64.
+pub fn signature(
+    secrets: &[String],
+    id: &str,
+    timestamp: i64,
+    payload: &str,
+) -> Result<String, String> {
+    let mut parts = Vec::with_capacity(secrets.len());
+    for secret in secrets {
+        let hook = standardwebhooks::Webhook::new(secret).map_err(|e| e.to_string())?;
+        parts.push(
+            hook.sign(id, timestamp, payload.as_bytes())
+                .map_err(|e| e.to_string())?,
+        );
+    }
+    Ok(parts.join(" "))
+}
+
+/// Live endpoints: an IP literal must be public too (a literal is not resolved).
+fn refused_literal(url: &str) -> Option<String> {
+    let parsed = reqwest::Url::parse(url).ok()?;
+    let host = parsed.host_str()?;
+    let ip: IpAddr = host
+        .trim_start_matches('[')
+        .trim_end_matches(']')
+        .parse()
+        .ok()?;
+    (!is_public(ip)).then(|| format!("{ip} is not a public address"))
+}
+
+/// Sends `m` once. Never fails: the answer says what happened.
+pub async fn send(clients: &Clients, m: &Message<'_>) -> Answer {
+    let start = Instant::now();
+    let elapsed = |start: Instant| i64::try_from(start.elapsed().as_millis()).unwrap_or(i64::MAX);
+    let refused = if m.livemode {
+        refused_literal(m.url)
+    } else {
+        None
+    };
+    let timestamp = crate::util::now();
+    let signed = signature(m.secrets, m.event_id, timestamp, m.payload);
+    let (signature, refused) = match (signed, refused) {
+        (Ok(s), None) => (s, None),
+        (Err(e), _) => (String::new(), Some(format!("cannot sign: {e}"))),
+        (_, Some(r)) => (String::new(), Some(r)),
+    };
+    if let Some(error) = refused {
+        return Answer {
+            status: None,
+            error: Some(error),
+            duration_ms: 0,
+        };
+    }
+    let client = if m.livemode {
+        &clients.live
+    } else {
+        &clients.test
+    };
+    let sent = client
+        .post(m.url)
+        .header(reqwest::header::CONTENT_TYPE, "application/json")
+        .header(standardwebhooks::HEADER_WEBHOOK_ID, m.event_id)
+        .header(standardwebhooks::HEADER_WEBHOOK_TIMESTAMP, timestamp)
+        .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, signature)
+        .body(m.payload.to_owned())
+        .send()
+        .await;
+    match sent {
+        Ok(reply) => {
+            let status = reply.status();
+            Answer {
+                status: Some(status.as_u16()),
+                error: (!status.is_success()).then(|| format!("answered {status}")),
+                duration_ms: elapsed(start),
+            }
+        }
+        Err(e) => Answer {
+            status: None,
+            error: Some(describe(&e)),
+            duration_ms: elapsed(start),
+        },
+    }
+}
+
+/// A transport error with its causes, on one line.
+fn describe(e: &reqwest::Error) -> String {
+    let what = if e.is_timeout() {
+        "timed out"
+    } else if e.is_connect() {
+        "could not connect"
+    } else {
+        "failed"
+    };
+    let mut text = format!("{what}: {e}");
+    let mut source = std::error::Error::source(e);
+    while let Some(cause) = source {
+        text.push_str(": ");
+        text.push_str(&cause.to_string());
+        source = cause.source();
+    }
+    text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{is_public, signature};
+    use std::net::IpAddr;
+
+    #[test]
+    fn only_public_addresses_are_public() {
+        for private in [
+            "127.0.0.1",
+            "10.1.2.3",
+            "172.16.0.1",
+            "192.168.1.1",
+            "169.254.169.254",
+            "100.64.0.1",
+            "0.0.0.0",
+            "::1",
+            "fd00::1",
+            "fe80::1",
+            "::ffff:127.0.0.1",
+        ] {
+            let ip: IpAddr = private.parse().expect("ip");
+            assert!(!is_public(ip), "{private}");
+        }
+        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+            let ip: IpAddr = public.parse().expect("ip");
+            assert!(is_public(ip), "{public}");
+        }
+    }
+
+    #[test]
+    fn every_secret_signs_and_the_library_verifies_each() {
+        let secrets = [
+            "whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw".to_owned(),
+            "whsec_ZGVtby1zaG9wLXdlYmhvb2tzLW5vdC1hLXNlY3JldCE=".to_owned(),
+        ];
+        let now = crate::util::now();
+        let sig = signature(&secrets, "evt_1", now, "{\"a\":1}").expect("signs");
+        assert_eq!(sig.split(' ').count(), 2);
+        let mut headers = axum::http::HeaderMap::new();
+        headers.insert("webhook-id", "evt_1".parse().expect("h"));
+        headers.insert("webhook-timestamp", now.to_string().parse().expect("h"));
+        headers.insert("webhook-signature", sig.parse().expect("h"));
+        for secret in &secrets {
+            let hook = standardwebhooks::Webhook::new(secret).expect("secret");
+            hook.verify(b"{\"a\":1}", &headers).expect("verifies");
+        }
+    }
+}
