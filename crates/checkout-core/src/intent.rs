@@ -58,12 +58,66 @@ pub struct Intent {
     pub nonce: String,
 }
 
-/// The body of `POST /v1/sessions/{id}/intents`.
+/// The body of `POST /v1/sessions/{id}/intents`: the intent and exactly one way the
+/// shopper authorised it, the six-digit `payment_password` or a `passkey` (a WebAuthn
+/// assertion in its JSON form, W3C WebAuthn Level 3 §5.1 `PublicKeyCredential.toJSON()`,
+/// over a challenge bound to this intent: DESIGN.md *Passkeys*).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct IntentRequest {
     pub intent: Intent,
-    pub payment_password: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub payment_password: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub passkey: Option<serde_json::Value>,
+}
+
+/// How the shopper authorised an intent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Authorization<'a> {
+    /// Six digits (not yet checked against the wallet).
+    Password(&'a str),
+    /// A WebAuthn assertion (not yet verified).
+    Passkey(&'a serde_json::Value),
+}
+
+impl IntentRequest {
+    /// An intent authorised with the payment password.
+    #[must_use]
+    pub fn with_password(intent: Intent, password: &str) -> IntentRequest {
+        IntentRequest {
+            intent,
+            payment_password: Some(password.to_owned()),
+            passkey: None,
+        }
+    }
+
+    /// The one authorisation the request carries, its shape checked.
+    ///
+    /// # Errors
+    /// `payment_password` when neither or both are given, or when the password is not six
+    /// digits ([`validate_payment_password`]); `passkey` when it is not a JSON object.
+    pub fn authorization(&self) -> Result<Authorization<'_>, Error> {
+        match (&self.payment_password, &self.passkey) {
+            (Some(p), None) => {
+                validate_payment_password(p)?;
+                Ok(Authorization::Password(p))
+            }
+            (None, Some(a)) if a.is_object() => Ok(Authorization::Passkey(a)),
+            (None, Some(_)) => Err(Error::rule(
+                "passkey",
+                "must be the WebAuthn assertion as a JSON object (PublicKeyCredential.toJSON())",
+            )),
+            (Some(_), Some(_)) => Err(Error::rule(
+                "payment_password",
+                "give either payment_password or passkey, not both",
+            )),
+            (None, None) => Err(Error::rule(
+                "payment_password",
+                "is required (six digits), unless a passkey assertion is given",
+            )),
+        }
+    }
 }
 
 /// An amount field of the intent that differs from the recomputed quote.

@@ -22,7 +22,7 @@ pub use cart::{Cart, CartInput, Category, Line, Merchant, MerchantKind, Shipping
 pub use digest::{canonical_json, cart_digest};
 pub use eligibility::Reason;
 pub use error::{AmountError, Error};
-pub use intent::{Intent, IntentRequest, Method};
+pub use intent::{Authorization, Intent, IntentRequest, Method};
 pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
 pub use signature::SignatureError;

@@ -157,6 +157,10 @@ wire_enum! {
         LinkRevoked = "link_revoked",
         /// 403: a state-changing request to the wallet pages came from another origin.
         CrossSiteRequest = "cross_site_request",
+        /// 403: the passkey assertion did not verify (signature, origin, relying party,
+        /// user verification, counter, or its challenge was made for another intent);
+        /// counted like a wrong password: `attempts_left`.
+        PasskeyInvalid = "passkey_invalid",
         /// 404: no such checkout session.
         SessionNotFound = "session_not_found",
         /// 404: no such payment intent (for this caller).
@@ -194,12 +198,18 @@ wire_enum! {
         WalletExists = "wallet_exists",
         /// 409: the recharge already ended; `status`.
         RechargeNotPending = "recharge_not_pending",
+        /// 409: the wallet has no passkey (or none with this credential id); pay with the
+        /// payment password or add a passkey on the wallet's security page.
+        PasskeyNotEnrolled = "passkey_not_enrolled",
         /// 409: the webhook endpoint comes from the server's configuration; change it there.
         WebhookEndpointConfigured = "webhook_endpoint_configured",
         /// 409: the secret is the endpoint's only active one; add another first.
         WebhookSecretLast = "webhook_secret_last",
         /// 410: the session expired.
         SessionExpired = "session_expired",
+        /// 410: the passkey challenge expired (2 minutes) or was already used; ask for a
+        /// new one.
+        PasskeyExpired = "passkey_expired",
         /// 413: the body is too large.
         PayloadTooLarge = "payload_too_large",
         /// 422: the idempotency key was used with another body.
@@ -227,7 +237,10 @@ impl ErrorCode {
                 401
             }
             ErrorCode::InsufficientBalance => 402,
-            ErrorCode::WrongPassword | ErrorCode::LinkRevoked | ErrorCode::CrossSiteRequest => 403,
+            ErrorCode::WrongPassword
+            | ErrorCode::LinkRevoked
+            | ErrorCode::CrossSiteRequest
+            | ErrorCode::PasskeyInvalid => 403,
             ErrorCode::SessionNotFound
             | ErrorCode::IntentNotFound
             | ErrorCode::WalletNotFound
@@ -247,8 +260,9 @@ impl ErrorCode {
             | ErrorCode::WalletExists
             | ErrorCode::RechargeNotPending
             | ErrorCode::WebhookEndpointConfigured
-            | ErrorCode::WebhookSecretLast => 409,
-            ErrorCode::SessionExpired => 410,
+            | ErrorCode::WebhookSecretLast
+            | ErrorCode::PasskeyNotEnrolled => 409,
+            ErrorCode::SessionExpired | ErrorCode::PasskeyExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
             ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,
             ErrorCode::PasswordLocked => 423,

@@ -133,6 +133,24 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
 
 /// `Strict-Transport-Security` when served over https (DESIGN.md *Security model*); no
 /// header otherwise (an empty value is not sent).
+/// The wallet as a WebAuthn relying party, or `None` (logged) when passkeys cannot work
+/// at its public URL.
+fn relying_party(public_url: Option<&str>) -> Option<crate::passkeys::RelyingParty> {
+    let Some(url) = public_url else {
+        tracing::info!(
+            "passkeys are off: no public_url (the relying party is the wallet's domain name)"
+        );
+        return None;
+    };
+    match crate::passkeys::RelyingParty::for_origin(url) {
+        Ok(rp) => Some(rp),
+        Err(why) => {
+            tracing::warn!("passkeys are off: {why}");
+            None
+        }
+    }
+}
+
 fn hsts(public_url: Option<&str>) -> Option<HeaderValue> {
     public_url
         .is_some_and(|u| u.starts_with("https://"))
@@ -188,7 +206,13 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         address: config.listen.clone(),
         source,
     })?;
-    let origin = format!("http://{addr}");
+    // The demo's wallet is `localhost`, its shop `127.0.0.1`: two sites, as a wallet and a
+    // merchant are, and a domain name, which passkeys need (an IP address cannot be a
+    // WebAuthn relying party).
+    let origin = match config.mode {
+        Mode::Demo if addr.ip().is_loopback() => format!("http://localhost:{}", addr.port()),
+        _ => format!("http://{addr}"),
+    };
     let shop = match config.mode {
         Mode::Demo => Some(
             crate::demo::shop::bind(&mut config)
@@ -220,11 +244,13 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         &config.password_previous_peppers,
         config.password_workers,
     );
+    let relying_party = relying_party(config.public_url.as_deref());
     let state = AppState {
         db: db.clone(),
         config: Arc::new(config),
         limiter,
         passwords,
+        relying_party,
     };
     if let Some(shop) = &shop {
         crate::demo::seed(

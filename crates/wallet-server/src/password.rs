@@ -27,10 +27,9 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::util::rfc3339;
 
 /// Wrong passwords in a row that lock the wallet.
-pub const MAX_ATTEMPTS: i64 = 5;
+pub use crate::lock::MAX_ATTEMPTS;
 
 /// How long a check waits for an Argon2id worker before answering 503.
 pub const QUEUE_WAIT: Duration = Duration::from_secs(5);
@@ -256,45 +255,6 @@ fn busy() -> ServerError {
     .into()
 }
 
-fn locked(until: i64) -> ApiError {
-    ApiError::new(
-        ErrorCode::PasswordLocked,
-        format!(
-            "too many wrong payment passwords: the wallet is locked until {}; try again after that",
-            rfc3339(until)
-        ),
-    )
-    .with("locked_until", rfc3339(until))
-}
-
-/// Counts one attempt before it is checked. `Ok(Some(count))` with the attempts counted
-/// so far (this one included); `Ok(None)` when the wallet is locked (or has no password).
-async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<i64>, ServerError> {
-    // A lock that has run out ends: the count starts again.
-    sqlx::query(
-        "UPDATE wallets SET failed_attempts = 0, locked_until = NULL \
-         WHERE shopper_id = $1 AND locked_until IS NOT NULL AND locked_until <= $2",
-    )
-    .bind(shopper)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    // One statement: concurrent attempts each see the others' counts, and the one that
-    // takes the count to the maximum locks the wallet before any of them is checked.
-    let counted: Option<i64> = sqlx::query_scalar(
-        "UPDATE wallets SET failed_attempts = failed_attempts + 1, \
-         locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE NULL END \
-         WHERE shopper_id = $1 AND locked_until IS NULL AND failed_attempts < $2 \
-         RETURNING failed_attempts",
-    )
-    .bind(shopper)
-    .bind(MAX_ATTEMPTS)
-    .bind(until)
-    .fetch_optional(&db.pool)
-    .await?;
-    Ok(counted)
-}
-
 /// Checks the wallet's payment password at `now` (unix seconds): the attempt is counted
 /// first; a right password clears the count (and re-hashes with the current pepper when
 /// the stored hash used another).
@@ -329,40 +289,24 @@ pub async fn check(
     // not cost the shopper an attempt: both are found before it is counted.
     passwords.pepper_of(&stored)?;
     let worker = passwords.worker().await?;
-    let Some(counted) = reserve(db, shopper, now, now + lockout_secs).await? else {
-        let until: Option<i64> =
-            sqlx::query_scalar("SELECT locked_until FROM wallets WHERE shopper_id = $1")
-                .bind(shopper)
-                .fetch_one(&db.pool)
-                .await?;
-        return Err(locked(until.unwrap_or(now + lockout_secs)).into());
-    };
+    let counted = crate::lock::count_attempt(db, shopper, now, lockout_secs).await?;
     let legacy = stored.pepper_id.as_deref() != Some(passwords.pepper_id());
     if passwords
         .verify(worker, stored, password.to_owned())
         .await?
     {
-        sqlx::query(
-            "UPDATE wallets SET failed_attempts = 0, locked_until = NULL WHERE shopper_id = $1",
-        )
-        .bind(shopper)
-        .execute(&db.pool)
-        .await?;
+        crate::lock::clear(db, shopper).await?;
         if legacy {
             rehash(db, passwords, shopper, password).await?;
         }
         return Ok(());
     }
-    if counted >= MAX_ATTEMPTS {
-        return Err(locked(now + lockout_secs).with("attempts_left", 0).into());
-    }
-    let left = MAX_ATTEMPTS - counted;
-    Err(ApiError::new(
-        ErrorCode::WrongPassword,
-        format!("wrong payment password; {left} attempts left before the wallet locks"),
-    )
-    .with("attempts_left", left)
-    .into())
+    Err(crate::lock::failed(counted, now, lockout_secs, |left| {
+        ApiError::new(
+            ErrorCode::WrongPassword,
+            format!("wrong payment password; {left} attempts left before the wallet locks"),
+        )
+    }))
 }
 
 /// Stores a hash keyed with the current pepper (rotation, or a legacy unpeppered hash).

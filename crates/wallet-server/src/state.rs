@@ -16,6 +16,9 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
+    /// The wallet as a WebAuthn relying party; `None` when its public URL has no domain
+    /// name, and passkeys are off (`crate::passkeys`).
+    pub relying_party: Option<crate::passkeys::RelyingParty>,
 }
 
 impl AppState {

@@ -105,6 +105,9 @@ pub struct SessionWallet {
     pub currency: Currency,
     pub balance: Money,
     pub password_set: bool,
+    /// The wallet has a passkey and this server verifies passkeys: the frame offers "Pay
+    /// with fingerprint" first (DESIGN.md *Passkeys*).
+    pub passkey: bool,
 }
 
 /// `GET /v1/sessions/{id}`.

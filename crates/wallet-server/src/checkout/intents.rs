@@ -3,8 +3,8 @@
 //! quote, the payment password — then [`super::pay`].
 
 use axum::body::Bytes;
-use checkout_core::intent::{validate_payment_password, Mismatch};
-use checkout_core::{ErrorCode, IntentRequest, Quote, SessionStatus};
+use checkout_core::intent::Mismatch;
+use checkout_core::{Authorization, ErrorCode, IntentRequest, Quote, SessionStatus};
 
 use super::{live_balance, SessionTerms};
 use crate::db::rows::{load_session, pending_intent_of, SessionRow};
@@ -78,7 +78,7 @@ pub async fn submit(
 }
 
 /// Why a session that is not open refuses an intent.
-pub(super) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
+pub(crate) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
     match status {
         SessionStatus::Completed => ApiError::new(
             ErrorCode::SessionCompleted,
@@ -130,11 +130,12 @@ pub(super) fn quote_mismatch(quote: &Quote, diffs: Vec<Mismatch>) -> ApiError {
     .with("mismatches", fields)
 }
 
-/// The body's shape: a valid intent for this session and a six-digit password.
+/// The body's shape: a valid intent for this session and one authorisation (six digits
+/// or a passkey assertion).
 fn parse_request(session: &SessionRow, sub: &Submission) -> Result<IntentRequest, ApiError> {
     let req: IntentRequest = parse_json_body(sub.is_json, &sub.body)?;
     req.intent.validate().map_err(|e| ApiError::invalid(&e))?;
-    validate_payment_password(&req.payment_password).map_err(|e| ApiError::invalid(&e))?;
+    req.authorization().map_err(|e| ApiError::invalid(&e))?;
     if req.intent.session_id != session.id {
         return Err(ApiError::field(
             "intent.session_id",
@@ -256,20 +257,29 @@ async fn execute(
     // 7. the backend's own quote
     let terms = SessionTerms::of(&session)?;
     check_quote(state, &session, &terms, &req).await?;
-    // 8. payment password (a shopper without a wallet has nothing to pay from balance)
+    // 8. payment password or passkey (a shopper without a wallet has nothing to pay from
+    // balance)
     if crate::wallets::wallet_currency(&state.db, &session.shopper_id)
         .await?
         .is_some()
     {
-        crate::password::check(
-            &state.db,
-            &state.passwords,
-            &session.shopper_id,
-            &req.payment_password,
-            now,
-            state.config.lockout_secs,
-        )
-        .await?;
+        match req.authorization().map_err(|e| ApiError::invalid(&e))? {
+            Authorization::Password(password) => {
+                crate::password::check(
+                    &state.db,
+                    &state.passwords,
+                    &session.shopper_id,
+                    password,
+                    now,
+                    state.config.lockout_secs,
+                )
+                .await?;
+            }
+            Authorization::Passkey(assertion) => {
+                crate::passkeys::payment::verify(state, &session, &req.intent, assertion, now)
+                    .await?;
+            }
+        }
     }
     // 9. move the balance part (at the time after Argon2, which may have taken a while)
     let paid_at = crate::util::now().max(now);

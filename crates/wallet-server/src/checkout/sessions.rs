@@ -130,11 +130,15 @@ pub async fn create_session(
 ///
 /// # Errors
 /// The database's; internal for corrupt stored data.
-pub async fn session_answer(db: &Db, session: &SessionRow) -> Result<SessionAnswer, ServerError> {
+pub async fn session_answer(
+    db: &Db,
+    session: &SessionRow,
+    passkeys_on: bool,
+) -> Result<SessionAnswer, ServerError> {
     let status = session.effective_status(now());
     match status {
         SessionStatus::Open | SessionStatus::AwaitingPayment => Ok(SessionAnswer::Open(Box::new(
-            session_view(db, session).await?,
+            session_view(db, session, passkeys_on).await?,
         ))),
         SessionStatus::Completed | SessionStatus::Expired => {
             let intent_id: Option<String> =
@@ -152,10 +156,15 @@ pub async fn session_answer(db: &Db, session: &SessionRow) -> Result<SessionAnsw
     }
 }
 
-async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, ServerError> {
+async fn session_view(
+    db: &Db,
+    session: &SessionRow,
+    passkeys_on: bool,
+) -> Result<SessionView, ServerError> {
     let terms = SessionTerms::of(session)?;
     let currency = terms.cart.currency;
     let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
+    let passkey = passkeys_on && crate::passkeys::store::any(db, &session.shopper_id).await?;
     let balance = live_balance(&db.pool, &session.shopper_id, currency, "").await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
@@ -169,6 +178,7 @@ async fn session_view(db: &Db, session: &SessionRow) -> Result<SessionView, Serv
             currency,
             balance,
             password_set,
+            passkey,
         },
         methods: terms.methods,
         expires_at: rfc3339(session.expires_at),

@@ -44,6 +44,10 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/sessions/{id}/intents", post(intents::create))
         .route("/v1/sessions/{id}/topups", post(sessions::top_up))
         .route(
+            "/v1/sessions/{id}/passkey-challenge",
+            post(sessions::passkey_challenge),
+        )
+        .route(
             "/v1/sessions/{id}/topups/{topup_id}",
             get(sessions::read_top_up),
         )

@@ -1,5 +1,6 @@
 //! `POST /v1/sessions` (merchant), `GET /v1/sessions/{id}`, `POST …/quote` and the
-//! top-ups `POST …/topups`, `GET …/topups/{topup_id}` (frame).
+//! top-ups `POST …/topups`, `GET …/topups/{topup_id}` and `POST …/passkey-challenge`
+//! (frame).
 
 use axum::extract::{Path, Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -31,7 +32,7 @@ pub async fn read(
     headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
     let session = authorized_session(&state.db, &id, &headers).await?;
-    let answer = session_answer(&state.db, &session).await?;
+    let answer = session_answer(&state.db, &session, state.relying_party.is_some()).await?;
     Ok(Reply::json(StatusCode::OK, &answer))
 }
 
@@ -80,4 +81,26 @@ pub async fn read_top_up(
     let base = base_url(state.config.public_url.as_deref(), &headers);
     let view = topups::read(&state, &session, &topup, &base).await?;
     Ok(Reply::json(StatusCode::OK, &view))
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct ChallengeRequest {
+    intent: checkout_core::Intent,
+}
+
+/// `POST /v1/sessions/{id}/passkey-challenge` `{intent}`: the options for
+/// `navigator.credentials.get()`, bound to that intent (`crate::passkeys::payment`).
+pub async fn passkey_challenge(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let session = authorized_session(&state.db, &id, &headers).await?;
+    let input: ChallengeRequest = parse_json(&headers, &body)?;
+    let options =
+        crate::passkeys::payment::challenge(&state, &session, &input.intent, crate::util::now())
+            .await?;
+    Ok(Reply::json(StatusCode::OK, &options))
 }

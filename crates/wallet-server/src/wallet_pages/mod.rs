@@ -25,6 +25,7 @@ use crate::util::{html_escape, now};
 use crate::wallet_sessions::{self, COOKIE, IDLE_SECS};
 
 mod home;
+mod passkeys;
 mod recharge;
 mod security;
 mod text;
@@ -60,6 +61,10 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/security", get(security::page))
         .route("/wallet/security/password", post(security::change_password))
         .route("/wallet/security/links/revoke", post(security::revoke_link))
+        .route("/wallet/security/passkeys", post(passkeys::finish))
+        .route("/wallet/security/passkeys/new", post(passkeys::start))
+        .route("/wallet/security/passkeys/remove", post(passkeys::remove))
+        .route("/wallet/passkeys.js", get(passkeys::script))
         .route_layer(middleware::from_fn(same_origin_only))
 }
 
@@ -215,11 +220,21 @@ fn layout(t: &Text, lang: Lang, title: &str, body: &str, signed: bool, path: &st
 
 /// An HTML answer with the pages' headers (and a language cookie when one was chosen).
 fn html(status: StatusCode, page: String, set_lang: Option<String>) -> Response {
+    html_with(status, page, set_lang, CSP)
+}
+
+/// [`html`] under another content security policy.
+fn html_with(
+    status: StatusCode,
+    page: String,
+    set_lang: Option<String>,
+    csp: &'static str,
+) -> Response {
     let mut r = (status, Html(page)).into_response();
     let h = r.headers_mut();
     h.insert(
         header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static(CSP),
+        HeaderValue::from_static(csp),
     );
     h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     // Not `no-referrer`: browsers then send `Origin: null` with a form, which the CSRF

@@ -1,5 +1,6 @@
 //! `/wallet/security`: change the payment password (the current one required, the lock
-//! rules apply; other sign-ins end) and the linked shops, each with unlink.
+//! rules apply; other sign-ins end), the passkeys (`super::passkeys`) and the linked
+//! shops, each with unlink.
 
 use std::collections::HashMap;
 
@@ -12,6 +13,7 @@ use serde::Deserialize;
 use super::text::{text, Text};
 use super::{alert, html, language, layout, signed_in, to_sign_in, SignedIn};
 use crate::error::{ApiError, ServerError};
+use crate::lang::Lang;
 use crate::shopper_links;
 use crate::state::AppState;
 use crate::util::{html_escape, now, rfc3339};
@@ -51,8 +53,8 @@ async fn render(
   <input id="new" name="new" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <button class="primary" type="submit">{change}</button>
 </form></section>
-<section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>
-<p class="note">{passkeys}</p>"#,
+{passkeys}
+<section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>"#,
         notice = notice
             .map(|n| format!(r#"<p class="notice" role="status">{n}</p>"#))
             .unwrap_or_default(),
@@ -61,9 +63,29 @@ async fn render(
         current = t.current_password,
         new = t.new_password,
         linked = t.linked_shops,
-        passkeys = t.passkeys_later,
+        passkeys = super::passkeys::section(state, me, t).await?,
     );
     Ok(body)
+}
+
+/// The security page after an action: its `notice`, or the `error` it ended with.
+///
+/// # Errors
+/// The database's.
+pub async fn answer(
+    state: &AppState,
+    me: &SignedIn,
+    lang: Lang,
+    notice: Option<&str>,
+    error: Option<&ApiError>,
+) -> Result<Response, ServerError> {
+    let t = text(lang);
+    let body = render(state, me, t, notice, error).await?;
+    Ok(html(
+        StatusCode::OK,
+        layout(t, lang, t.security, &body, true, "/wallet/security"),
+        None,
+    ))
 }
 
 /// `GET /wallet/security`.
@@ -113,19 +135,14 @@ pub async fn change_password(
         state.config.lockout_secs,
     )
     .await;
-    let body = match changed {
+    match changed {
         Ok(()) => {
             crate::wallet_sessions::end_others(&state.db, &me.shopper, &me.token).await?;
-            render(&state, &me, t, Some(t.password_changed), None).await?
+            answer(&state, &me, lang, Some(t.password_changed), None).await
         }
-        Err(ServerError::Api(e)) => render(&state, &me, t, None, Some(&e)).await?,
-        Err(other) => return Err(other),
-    };
-    Ok(html(
-        StatusCode::OK,
-        layout(t, lang, t.security, &body, true, "/wallet/security"),
-        None,
-    ))
+        Err(ServerError::Api(e)) => answer(&state, &me, lang, None, Some(&e)).await,
+        Err(other) => Err(other),
+    }
 }
 
 #[derive(Deserialize)]
@@ -146,10 +163,5 @@ pub async fn revoke_link(
         return Ok(to_sign_in());
     };
     shopper_links::revoke(&state.db, &me.shopper, &form.merchant_id, now()).await?;
-    let body = render(&state, &me, t, Some(t.unlinked), None).await?;
-    Ok(html(
-        StatusCode::OK,
-        layout(t, lang, t.security, &body, true, "/wallet/security"),
-        None,
-    ))
+    answer(&state, &me, lang, Some(t.unlinked), None).await
 }

@@ -62,7 +62,23 @@ pub struct Text {
     pub linked_since: &'static str,
     pub unlink: &'static str,
     pub unlinked: &'static str,
-    pub passkeys_later: &'static str,
+    pub passkeys: &'static str,
+    pub passkeys_intro: &'static str,
+    pub no_passkeys: &'static str,
+    pub passkey_name: &'static str,
+    pub passkey_default_name: &'static str,
+    pub add_passkey: &'static str,
+    pub remove: &'static str,
+    pub added_on: &'static str,
+    pub last_used: &'static str,
+    pub passkey_added: &'static str,
+    pub passkey_removed: &'static str,
+    pub passkeys_off: &'static str,
+    pub passkey_confirm: &'static str,
+    pub passkey_confirm_lead: &'static str,
+    pub continue_: &'static str,
+    pub passkey_failed: &'static str,
+    pub passkey_unsupported: &'static str,
 }
 
 pub const EN: Text = Text {
@@ -131,7 +147,23 @@ pub const EN: Text = Text {
     linked_since: "linked since",
     unlink: "Unlink",
     unlinked: "The shop was unlinked; it can no longer ask you to pay with balance.",
-    passkeys_later: "Fingerprint (passkey) payments are coming.",
+    passkeys: "Fingerprint payments (passkeys)",
+    passkeys_intro: "Pay with your fingerprint or face instead of typing the payment password. The passkey stays on your device; the wallet keeps only its public key.",
+    no_passkeys: "No passkey yet.",
+    passkey_name: "Name",
+    passkey_default_name: "My phone",
+    add_passkey: "Add a passkey",
+    remove: "Remove",
+    added_on: "added",
+    last_used: "last used",
+    passkey_added: "Passkey added: choose \"Pay with fingerprint\" at checkout.",
+    passkey_removed: "Passkey removed.",
+    passkeys_off: "Passkeys are not available on this wallet server.",
+    passkey_confirm: "Confirm with your fingerprint",
+    passkey_confirm_lead: "Tap Continue, then touch the fingerprint sensor (or look at the camera) when your device asks.",
+    continue_: "Continue",
+    passkey_failed: "The passkey was not added (canceled, or this device cannot verify you). You can try again.",
+    passkey_unsupported: "This browser cannot create passkeys; pay with the payment password.",
 };
 
 pub const ZH: Text = Text {
@@ -199,7 +231,23 @@ pub const ZH: Text = Text {
     linked_since: "关联于",
     unlink: "解除关联",
     unlinked: "已解除关联，该商户不能再请您用余额付款。",
-    passkeys_later: "指纹（通行密钥）支付即将推出。",
+    passkeys: "指纹支付（通行密钥）",
+    passkeys_intro: "用指纹或面容代替输入支付密码。通行密钥保存在您的设备上，钱包只保存其公钥。",
+    no_passkeys: "尚未添加通行密钥。",
+    passkey_name: "名称",
+    passkey_default_name: "我的手机",
+    add_passkey: "添加通行密钥",
+    remove: "删除",
+    added_on: "添加于",
+    last_used: "上次使用",
+    passkey_added: "通行密钥已添加，结账时可选择“指纹支付”。",
+    passkey_removed: "通行密钥已删除。",
+    passkeys_off: "此钱包服务暂不支持通行密钥。",
+    passkey_confirm: "验证指纹",
+    passkey_confirm_lead: "点击“继续”，然后按设备提示验证指纹或面容。",
+    continue_: "继续",
+    passkey_failed: "未能添加通行密钥（已取消，或此设备无法验证您的身份），可以重试。",
+    passkey_unsupported: "此浏览器不支持通行密钥，请使用支付密码。",
 };
 
 #[must_use]
@@ -264,9 +312,15 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             "amount" => "金额无效：请输入大于 0 的金额，最多两位小数。".to_owned(),
             "to" => "收款人无效：不能转给自己，且须为同一币种的钱包。".to_owned(),
             "new_password" => "新支付密码须为 6 位数字。".to_owned(),
+            "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
+            "credential" => "未能添加通行密钥，请重试。".to_owned(),
             _ => "输入有误，请检查后重试。".to_owned(),
         },
         (ErrorCode::MethodUnavailable, true) => "本服务暂不支持充值。".to_owned(),
+        (ErrorCode::PasskeyExpired, false) => {
+            "The passkey request expired (2 minutes); try again.".to_owned()
+        }
+        (ErrorCode::PasskeyExpired, true) => "通行密钥请求已过期（2 分钟），请重试。".to_owned(),
         (_, true) => "操作未完成，请稍后重试。".to_owned(),
         (_, false) => {
             let prefix = format!("{path}: ");
@@ -285,6 +339,8 @@ fn field_name(path: &str) -> &str {
         "amount" => "Amount",
         "to" => "Recipient",
         "new_password" => "New password",
+        "name" => "Name",
+        "credential" => "Passkey",
         other => other,
     }
 }

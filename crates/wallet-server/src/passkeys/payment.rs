@@ -1,0 +1,149 @@
+//! Paying with a passkey (DESIGN.md *Passkeys*, "Paying"). The frame asks for a challenge
+//! with the intent it is about to send; the challenge is bound to that intent (the
+//! SHA-256 of its canonical JSON), single use and two minutes long. The intent then
+//! carries the assertion instead of the payment password, and [`verify`] accepts it only
+//! for that same intent, on this wallet's origin, with user verification, from one of
+//! the wallet's passkeys whose counter did not go back. A failure is counted against the
+//! wallet's lock exactly like a wrong password (`crate::lock`).
+
+use checkout_core::{ErrorCode, Intent, SessionStatus};
+use sha2::{Digest, Sha256};
+use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential, RequestChallengeResponse};
+
+use super::challenges::{self, Issued, Purpose};
+use super::store;
+use crate::checkout::intents::not_open;
+use crate::db::rows::SessionRow;
+use crate::error::{ApiError, ServerError};
+use crate::state::AppState;
+
+/// Hex SHA-256 of the intent's canonical JSON (its fields in the contract's order, as
+/// serde writes the core's `Intent`): what a payment challenge is bound to.
+///
+/// # Errors
+/// 500 when the intent cannot be serialised (it always can).
+pub fn intent_sha256(intent: &Intent) -> Result<String, ServerError> {
+    let json = serde_json::to_vec(intent).map_err(|e| ServerError::internal("intent", e))?;
+    Ok(hex::encode(Sha256::digest(json)))
+}
+
+/// A challenge for paying `intent` in `session` with one of the wallet's passkeys: the
+/// options for `navigator.credentials.get()` (W3C WebAuthn §5.5), `{publicKey: {…}}`.
+///
+/// # Errors
+/// 422 `method_unavailable` without a relying party; 409/410 when the session is not
+/// open; 400 `invalid_request` (`intent.session_id`) for another session's intent;
+/// 409 `passkey_not_enrolled` when the wallet has no passkey.
+pub async fn challenge(
+    state: &AppState,
+    session: &SessionRow,
+    intent: &Intent,
+    now: i64,
+) -> Result<RequestChallengeResponse, ServerError> {
+    let rp = state
+        .relying_party
+        .as_ref()
+        .ok_or_else(super::unavailable)?;
+    let status = session.effective_status(now);
+    if status != SessionStatus::Open {
+        return Err(not_open(status, None).into());
+    }
+    intent.validate().map_err(|e| ApiError::invalid(&e))?;
+    if intent.session_id != session.id {
+        return Err(ApiError::field(
+            "intent.session_id",
+            "does not match the session in the URL; ask for a challenge for this session's intent",
+        )
+        .into());
+    }
+    let passkeys: Vec<_> = store::list(&state.db, &session.shopper_id)
+        .await?
+        .into_iter()
+        .map(|p| p.passkey)
+        .collect();
+    if passkeys.is_empty() {
+        return Err(store::not_enrolled().into());
+    }
+    let (options, authentication) = rp
+        .webauthn()
+        .start_passkey_authentication(&passkeys)
+        .map_err(|e| ServerError::internal("passkey challenge", e))?;
+    let digest = intent_sha256(intent)?;
+    let issued = Issued {
+        challenge: super::b64url(&options.public_key.challenge),
+        purpose: Purpose::Payment,
+        shopper: &session.shopper_id,
+        session_id: Some(&session.id),
+        intent_sha256: Some(&digest),
+        state: &authentication,
+    };
+    challenges::issue(&state.db, &issued, now).await?;
+    Ok(options)
+}
+
+/// Verifies the `passkey` of an intent request at `now` (unix seconds): it must answer a
+/// payment challenge issued for exactly this `intent` of this `session`. On success the
+/// credential's counter and last use are stored and the wallet's count of failures
+/// clears.
+///
+/// # Errors
+/// 400 `invalid_request` (`passkey`) when it is not an assertion; 410 `passkey_expired`
+/// (unknown, used or expired challenge: not counted); 423 `password_locked` while the
+/// wallet is locked; 403 `passkey_invalid` with `attempts_left` (counted) when it was
+/// made for another intent or session, or webauthn-rs refuses it (signature, origin,
+/// relying party, user verification, counter); 409 `passkey_not_enrolled` when the
+/// credential is not one of the wallet's (counted).
+pub async fn verify(
+    state: &AppState,
+    session: &SessionRow,
+    intent: &Intent,
+    assertion: &serde_json::Value,
+    now: i64,
+) -> Result<(), ServerError> {
+    let rp = state
+        .relying_party
+        .as_ref()
+        .ok_or_else(super::unavailable)?;
+    let credential: PublicKeyCredential =
+        serde_json::from_value(assertion.clone()).map_err(|e| {
+            ApiError::field(
+                "passkey",
+                format!("is not a WebAuthn assertion (PublicKeyCredential JSON): {e}"),
+            )
+        })?;
+    let challenge = super::signed_challenge(&credential.response.client_data_json)
+        .ok_or_else(|| ApiError::field("passkey.response.clientDataJSON", "has no challenge"))?;
+    let taken: challenges::Taken<PasskeyAuthentication> =
+        challenges::take(&state.db, &challenge, Purpose::Payment, now).await?;
+    let shopper = &session.shopper_id;
+    let (db, lockout) = (&state.db, state.config.lockout_secs);
+    let counted = crate::lock::count_attempt(db, shopper, now, lockout).await?;
+    let refuse = |why: String| {
+        crate::lock::failed(counted, now, lockout, |left| {
+            ApiError::new(
+                ErrorCode::PasskeyInvalid,
+                format!("{why}; {left} attempts left before the wallet locks"),
+            )
+        })
+    };
+    let bound = taken.shopper == *shopper
+        && taken.session_id.as_deref() == Some(session.id.as_str())
+        && taken.intent_sha256 == Some(intent_sha256(intent)?);
+    if !bound {
+        return Err(refuse(
+            "the passkey confirmed a different payment; ask for a challenge for this intent".into(),
+        ));
+    }
+    let result = rp
+        .webauthn()
+        .finish_passkey_authentication(&credential, &taken.state)
+        .map_err(|e| refuse(format!("the passkey did not verify ({e})")))?;
+    let mut stored = store::list(db, shopper)
+        .await?
+        .into_iter()
+        .find(|p| p.passkey.cred_id() == result.cred_id())
+        .ok_or_else(|| crate::lock::failed(counted, now, lockout, |_| store::not_enrolled()))?;
+    stored.passkey.update_credential(&result);
+    store::used(db, &stored, now).await?;
+    crate::lock::clear(db, shopper).await
+}
