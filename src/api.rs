@@ -76,6 +76,9 @@ pub enum Code {
     AwaitingPayment,
     /// `canceled`: the second method did not complete.
     Canceled,
+    /// `passkey_canceled`: the device did not confirm the passkey (canceled, verification
+    /// failed, or none of the wallet's passkeys is on this device).
+    PasskeyCanceled,
 }
 
 impl Code {
@@ -97,6 +100,7 @@ impl Code {
             Code::MissingSession => "missing_session",
             Code::AwaitingPayment => "awaiting_payment",
             Code::Canceled => "canceled",
+            Code::PasskeyCanceled => "passkey_canceled",
         }
     }
 }
@@ -159,15 +163,17 @@ pub struct PreparedIntent {
     pub idempotency_key: String,
 }
 
-/// Serializes the intent request once for one payment attempt.
+/// Serializes the intent request once for one payment attempt; `passkey` is the
+/// assertion that replaces the password.
 pub fn prepare_intent(
     endpoint: &Endpoint,
     request: &IntentRequest,
     idempotency_key: &str,
+    passkey: Option<&str>,
 ) -> Result<PreparedIntent, ApiError> {
     Ok(PreparedIntent {
         url: endpoint.intents_url(),
-        body: crate::json::intent_request(request),
+        body: crate::json::intent_request(request, passkey),
         idempotency_key: idempotency_key.to_owned(),
     })
 }

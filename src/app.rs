@@ -152,9 +152,23 @@ fn form(
             d.dispatch(Action::Pay {
                 idempotency_key: random::uuid_v4(),
                 nonce: random::nonce(),
+                passkey: false,
             });
         })
     };
+    let on_passkey = {
+        let d = d.clone();
+        Callback::from(move |_: MouseEvent| {
+            d.dispatch(Action::Pay {
+                idempotency_key: random::uuid_v4(),
+                nonce: random::nonce(),
+                passkey: true,
+            });
+        })
+    };
+    // Offered first when the wallet has a passkey and this browser can use one; the
+    // password stays right below it.
+    let passkey = s.passkey && endpoint.is_some() && crate::passkey::supported();
     let on_toggle = d.to_callback().reform(Action::ToggleBalance);
     let on_cap = d.to_callback().reform(Action::CapInput);
     let on_choose = d.to_callback().reform(Action::ChooseMethod);
@@ -211,6 +225,14 @@ fn form(
                     disabled: submitting,
                     on_choose,
                 }) }
+            }
+            if passkey {
+                <button type="button" class="bc-button bc-passkey"
+                    disabled={!state.can_pay_with_passkey() || submitting}
+                    aria-busy={submitting.to_string()} onclick={on_passkey}>
+                    { crate::i18n::fill(t.pay_with_passkey, &[("total", &crate::format::money(l, q.total))]) }
+                </button>
+                <p class="bc-hint">{ t.or_password }</p>
             }
             if s.password_set {
                 { password_entry(&PasswordProps {

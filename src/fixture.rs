@@ -80,7 +80,7 @@ fn intent_view(req: &IntentRequest, status: IntentStatus, next_action: &str) -> 
 
 /// What the backend's demo would answer: the demo password pays, others count down.
 pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
-    if req.payment_password != DEMO_PASSWORD {
+    if req.payment_password.as_deref() != Some(DEMO_PASSWORD) {
         let tries = WRONG_TRIES.with(|t| {
             t.set(t.get().saturating_add(1));
             t.get()

@@ -74,7 +74,21 @@ async fn send(source: &Source, sub: &Submission) -> Action {
         }
         Source::Missing => return Action::PayFailed(ApiError::new(Code::MissingSession, "")),
     };
-    let result = match api::prepare_intent(endpoint, &sub.request, &sub.idempotency_key) {
+    let passkey = if sub.by_passkey {
+        match crate::passkey::authorize(endpoint, &sub.request.intent).await {
+            Ok(assertion) => Some(assertion),
+            Err(e) => return Action::PayFailed(e),
+        }
+    } else {
+        None
+    };
+    let prepared = api::prepare_intent(
+        endpoint,
+        &sub.request,
+        &sub.idempotency_key,
+        passkey.as_deref(),
+    );
+    let result = match prepared {
         Ok(prepared) => api::submit(endpoint, &prepared).await,
         Err(e) => Err(e),
     };

@@ -7,7 +7,7 @@
 //! field order, same string escaping, amounts as the core's `Display` writes them), which
 //! the tests check, so the backend (`deny_unknown_fields`) reads the same document.
 
-use checkout_core::{IntentRequest, Quote};
+use checkout_core::{Intent, IntentRequest, Quote};
 
 /// A JSON object under construction: `{"key":value,...}`.
 struct Object<'a> {
@@ -92,13 +92,34 @@ pub fn string(s: &str) -> String {
     out
 }
 
-/// The body of `POST /v1/sessions/{id}/intents`.
+/// The body of `POST /v1/sessions/{id}/intents`: the intent and the password, or the
+/// `passkey` assertion (a JSON object text from `passkey::authorize`) instead.
 #[must_use]
-pub fn intent_request(request: &IntentRequest) -> String {
-    let i = &request.intent;
+pub fn intent_request(request: &IntentRequest, passkey: Option<&str>) -> String {
     let mut out = String::with_capacity(512);
-    let mut body = Object::open(&mut out);
-    let mut intent = Object::open(body.key("intent"));
+    out.push_str("{\"intent\":");
+    out.push_str(&intent(&request.intent));
+    match (passkey, &request.payment_password) {
+        (Some(assertion), _) => {
+            out.push_str(",\"passkey\":");
+            out.push_str(assertion);
+        }
+        (None, Some(password)) => {
+            out.push_str(",\"payment_password\":");
+            push_str(&mut out, password);
+        }
+        (None, None) => {}
+    }
+    out.push('}');
+    out
+}
+
+/// The intent's JSON object, fields in the contract's order (as serde writes the core's
+/// `Intent`: the backend binds a passkey challenge to its SHA-256).
+#[must_use]
+pub fn intent(i: &Intent) -> String {
+    let mut out = String::with_capacity(400);
+    let mut intent = Object::open(&mut out);
     intent.string("session_id", &i.session_id);
     intent.string("cart_digest", &i.cart_digest);
     intent.string("currency", i.currency.code());
@@ -113,8 +134,6 @@ pub fn intent_request(request: &IntentRequest) -> String {
     intent.display("other_amount", i.other_amount);
     intent.string("nonce", &i.nonce);
     intent.close();
-    body.string("payment_password", &request.payment_password);
-    body.close();
     out
 }
 
@@ -221,12 +240,9 @@ mod tests {
                 "0123456789abcdef0123456789abcdef",
             )
             .unwrap();
-            let request = IntentRequest {
-                intent,
-                payment_password: "123456".into(),
-            };
+            let request = IntentRequest::with_password(intent, "123456");
             assert_eq!(
-                super::intent_request(&request),
+                super::intent_request(&request, None),
                 serde_json::to_string(&request).unwrap()
             );
             assert_eq!(super::quote(&q), serde_json::to_string(&q).unwrap());
@@ -245,11 +261,27 @@ mod tests {
                 other_amount: Amount::parse("0.000").unwrap(),
                 nonce: "0123456789abcdef0123456789abcdef".into(),
             },
-            payment_password: "654321".into(),
+            payment_password: Some("654321".into()),
+            passkey: None,
         };
         assert_eq!(
-            super::intent_request(&paid_in_full),
+            super::intent_request(&paid_in_full, None),
             serde_json::to_string(&paid_in_full).unwrap()
+        );
+        // With a passkey: its assertion in place of the password, as serde writes it.
+        let assertion = r#"{"id":"a","rawId":"YQ","type":"public-key"}"#;
+        let by_passkey = IntentRequest {
+            payment_password: None,
+            passkey: Some(serde_json::from_str(assertion).unwrap()),
+            ..paid_in_full.clone()
+        };
+        assert_eq!(
+            super::intent_request(&by_passkey, Some(assertion)),
+            serde_json::to_string(&by_passkey).unwrap()
+        );
+        assert_eq!(
+            super::intent(&by_passkey.intent),
+            serde_json::to_string(&by_passkey.intent).unwrap()
         );
     }
 

@@ -16,6 +16,7 @@ pub mod hooks;
 pub mod i18n;
 pub mod json;
 pub mod messages;
+pub mod passkey;
 pub mod random;
 pub mod session;
 pub mod state;

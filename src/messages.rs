@@ -17,6 +17,7 @@ pub fn describe(locale: Locale, currency: Option<Currency>, e: &ApiError) -> Str
         Code::Timeout => t.err_timeout.to_owned(),
         Code::AwaitingPayment => t.err_awaiting.to_owned(),
         Code::MissingSession => t.err_missing.to_owned(),
+        Code::PasskeyCanceled => t.err_passkey_canceled.to_owned(),
         Code::InvalidResponse | Code::Canceled | Code::Unknown(_) => other(),
     }
 }
@@ -38,6 +39,14 @@ fn describe_api(
                 .map_or_else(|| "?".to_owned(), |n| n.to_string());
             fill(t.err_wrong_password, &[("n", &n)])
         }
+        ErrorCode::PasskeyInvalid => {
+            let n = e
+                .attempts_left
+                .map_or_else(|| "?".to_owned(), |n| n.to_string());
+            fill(t.err_passkey_invalid, &[("n", &n)])
+        }
+        ErrorCode::PasskeyExpired => t.err_passkey_expired.to_owned(),
+        ErrorCode::PasskeyNotEnrolled => t.err_passkey_not_enrolled.to_owned(),
         ErrorCode::PasswordLocked => {
             let time = e.locked_until.as_deref().map_or("", short_time);
             fill(t.err_locked, &[("time", time)])

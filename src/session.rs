@@ -80,6 +80,8 @@ pub struct Session {
     pub policy: Policy,
     pub balance: Money,
     pub password_set: bool,
+    /// The wallet has a passkey the backend verifies: "Pay with fingerprint" first.
+    pub passkey: bool,
     pub methods: Vec<Method>,
     pub expires_at: Option<String>,
 }
@@ -118,6 +120,9 @@ impl Session {
             balance,
             password_set: wire::boolean(&wallet, "password_set")
                 .map_err(|e| format!("wallet.{e}"))?,
+            passkey: wire::opt_boolean(&wallet, "passkey")
+                .map_err(|e| format!("wallet.{e}"))?
+                .unwrap_or(false),
             methods,
             expires_at: wire::opt_string(&v, "expires_at")?,
         })

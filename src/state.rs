@@ -49,6 +49,8 @@ pub enum Emit {
 pub struct Submission {
     pub request: IntentRequest,
     pub idempotency_key: String,
+    /// Authorised with a passkey (asked for when the attempt is sent), not the password.
+    pub by_passkey: bool,
 }
 
 #[derive(Clone, PartialEq)]
@@ -64,10 +66,12 @@ pub enum Action {
     /// The password field's whole new value as typed; digits are kept as ASCII digits,
     /// anything else is dropped with a notice.
     PasswordInput(String),
-    /// Pay, with the randomness the reducer may not make itself.
+    /// Pay, with the randomness the reducer may not make itself; with the password, or
+    /// with a passkey ("Pay with fingerprint").
     Pay {
         idempotency_key: String,
         nonce: String,
+        passkey: bool,
     },
     PayFailed(ApiError),
     /// The backend's quote differed (`quote_mismatch`); the session was loaded again.
@@ -203,14 +207,25 @@ impl CheckoutState {
         self.needs_method().then_some(self.method).flatten()
     }
 
-    /// Everything is in place for Pay.
+    /// Everything is in place for Pay with the password.
     #[must_use]
     pub fn can_pay(&self) -> bool {
-        self.phase == Phase::Ready
+        self.choices_complete()
             && self.session.as_ref().is_some_and(|s| s.password_set)
+            && validate_payment_password(&self.password).is_ok()
+    }
+
+    /// Everything is in place for Pay with a passkey (the wallet has one).
+    #[must_use]
+    pub fn can_pay_with_passkey(&self) -> bool {
+        self.choices_complete() && self.session.as_ref().is_some_and(|s| s.passkey)
+    }
+
+    /// Ready, with a quote, a valid cap and a method when one is needed.
+    fn choices_complete(&self) -> bool {
+        self.phase == Phase::Ready
             && self.quote.is_some()
             && self.cap_error.is_none()
-            && validate_payment_password(&self.password).is_ok()
             && (!self.needs_method() || self.method.is_some())
     }
 
@@ -268,13 +283,10 @@ impl CheckoutState {
         self.requote();
     }
 
-    fn pay(&mut self, idempotency_key: String, nonce: &str) {
+    fn pay(&mut self, idempotency_key: String, nonce: &str, by_passkey: bool) {
         let (Some(s), Some(q)) = (self.session.clone(), self.quote.clone()) else {
             return;
         };
-        if !self.can_pay() {
-            return;
-        }
         let intent = Intent::for_quote(
             &s.id,
             &s.cart_digest,
@@ -288,9 +300,11 @@ impl CheckoutState {
                 self.submission = Some(Rc::new(Submission {
                     request: IntentRequest {
                         intent,
-                        payment_password: self.password.clone(),
+                        payment_password: (!by_passkey).then(|| self.password.clone()),
+                        passkey: None,
                     },
                     idempotency_key,
+                    by_passkey,
                 }));
                 self.phase = Phase::Submitting;
                 self.error = None;
@@ -394,7 +408,10 @@ impl Reducible for CheckoutState {
             Action::Pay {
                 idempotency_key,
                 nonce,
-            } if next.can_pay() => next.pay(idempotency_key, &nonce),
+                passkey,
+            } if (passkey && next.can_pay_with_passkey()) || (!passkey && next.can_pay()) => {
+                next.pay(idempotency_key, &nonce, passkey);
+            }
             Action::PayFailed(e) if next.phase == Phase::Submitting => next.fail(e),
             Action::BalanceChanged { session, error } if next.phase == Phase::Submitting => {
                 next.set_session(session);

@@ -45,10 +45,7 @@ fn request() -> IntentRequest {
         &nonce,
     )
     .unwrap();
-    IntentRequest {
-        intent,
-        payment_password: "123456".into(),
-    }
+    IntentRequest::with_password(intent, "123456")
 }
 
 fn header<'a>(headers: &'a [(&'static str, String)], name: &str) -> &'a str {
@@ -62,7 +59,7 @@ fn header<'a>(headers: &'a [(&'static str, String)], name: &str) -> &'a str {
 #[wasm_bindgen_test]
 fn the_signature_covers_the_exact_bytes_sent() {
     let (ep, req) = (endpoint(), request());
-    let prepared = prepare_intent(&ep, &req, "key-1").unwrap();
+    let prepared = prepare_intent(&ep, &req, "key-1", None).unwrap();
     assert_eq!(
         prepared.url,
         "https://wallet.example/v1/sessions/cs_test/intents"
@@ -115,7 +112,7 @@ const FAST: RetryPolicy = RetryPolicy {
 #[wasm_bindgen_test]
 async fn retries_resend_the_same_bytes_with_the_same_key() {
     let (ep, req) = (endpoint(), request());
-    let prepared = prepare_intent(&ep, &req, &random::uuid_v4()).unwrap();
+    let prepared = prepare_intent(&ep, &req, &random::uuid_v4(), None).unwrap();
     let sent = Rc::new(RefCell::new(Vec::new()));
     let log = sent.clone();
     let outcome = with_retries(FAST, |n| {
@@ -303,11 +300,8 @@ mod backend {
             &random::nonce(),
         )
         .unwrap();
-        let req = IntentRequest {
-            intent,
-            payment_password: "123456".into(),
-        };
-        let prepared = prepare_intent(&ep, &req, &random::uuid_v4()).unwrap();
+        let req = IntentRequest::with_password(intent, "123456");
+        let prepared = prepare_intent(&ep, &req, &random::uuid_v4(), None).unwrap();
         let first = submit(&ep, &prepared).await.unwrap();
         assert_eq!(
             first.next_action.as_ref().map(|a| a.kind.as_str()),

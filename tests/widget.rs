@@ -389,6 +389,7 @@ fn the_reducer_ignores_pay_while_submitting() {
     let pay = |key: &str| Action::Pay {
         idempotency_key: key.into(),
         nonce: "0123456789abcdef0123456789abcdef".into(),
+        passkey: false,
     };
     let once = state.reduce(pay("k1"));
     assert_eq!(once.phase, Phase::Submitting);
@@ -409,6 +410,7 @@ fn a_changed_balance_shows_the_new_split_and_asks_again() {
     let state = ready_state(DEMO_SESSION).reduce(Action::Pay {
         idempotency_key: "k1".into(),
         nonce: "0123456789abcdef0123456789abcdef".into(),
+        passkey: false,
     });
     let poorer = session_json(&[(BALANCE_100, "\"balance\": \"40.00\"")]);
     let mut error =

@@ -254,3 +254,42 @@ fn it_accepts_only_six_ascii_digits_as_a_payment_password() {
         );
     }
 }
+
+#[test]
+fn an_intent_request_carries_exactly_one_authorisation() {
+    use checkout_core::Authorization;
+    let intent = serde_json::to_value(design_intent()).unwrap();
+    let read = |body: serde_json::Value| from_json::<IntentRequest>(&body.to_string()).unwrap();
+
+    let password = read(json!({"intent": intent, "payment_password": "123456"}));
+    assert_eq!(
+        password.authorization(),
+        Ok(Authorization::Password("123456"))
+    );
+    let assertion = json!({"id": "x", "rawId": "eA", "type": "public-key", "response": {}});
+    let passkey = read(json!({"intent": intent, "passkey": assertion}));
+    assert_eq!(
+        passkey.authorization(),
+        Ok(Authorization::Passkey(&assertion))
+    );
+
+    let rule = |body: serde_json::Value| read(body).authorization().unwrap_err().path().to_owned();
+    assert_eq!(rule(json!({"intent": intent})), "payment_password");
+    assert_eq!(
+        rule(json!({"intent": intent, "payment_password": "123456", "passkey": assertion})),
+        "payment_password"
+    );
+    assert_eq!(
+        rule(json!({"intent": intent, "passkey": "a string"})),
+        "passkey"
+    );
+    assert_eq!(
+        rule(json!({"intent": intent, "payment_password": "12345"})),
+        "payment_password"
+    );
+    // What the widget writes for the password is what serde writes.
+    assert_eq!(
+        serde_json::to_value(IntentRequest::with_password(design_intent(), "123456")).unwrap(),
+        json!({"intent": intent, "payment_password": "123456"})
+    );
+}

@@ -406,10 +406,7 @@ pub fn prepare_with_balance(
     let intent = Intent::for_quote(&s.id, &s.cart_digest, &choice, &quote, method, &nonce())
         .expect("intent for quote");
     Prepared {
-        request: IntentRequest {
-            intent,
-            payment_password: password.to_owned(),
-        },
+        request: IntentRequest::with_password(intent, password),
         quote,
     }
 }

@@ -11,6 +11,7 @@ pub mod fixtures;
 pub mod ledger;
 pub mod receiver;
 pub mod server;
+pub mod shopper;
 pub mod storage;
 pub mod webhooks;
 
@@ -18,6 +19,7 @@ pub use api::{idempotency_key, nonce, now, prepare_with_balance, Api, Prepared, 
 pub use fixtures::*;
 pub use ledger::{check_wallet_ledger, ledger_entries, ledger_flows, Flows};
 pub use server::{postgres_admin_url, Backend, Server};
+pub use shopper::{between, Shopper};
 pub use storage::check_ledger_storage;
 
 /// Declares, for each `async fn name(backend: Backend)` of the calling file, the test

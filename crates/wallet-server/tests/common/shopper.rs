@@ -1,0 +1,106 @@
+//! A shopper's browser on the wallet pages: cookies kept, redirects not followed, the
+//! wallet's `Origin` on every form post (as a browser sends it from the wallet's own page).
+
+use super::Server;
+
+/// A signed-in shopper's browser: cookies kept, redirects not followed, the wallet's
+/// `Origin` on every form post (as a browser sends it from the wallet's own page).
+pub struct Shopper {
+    pub http: reqwest::Client,
+    pub base: String,
+}
+
+impl Shopper {
+    pub async fn sign_in(server: &Server, id: &str, password: &str) -> Shopper {
+        let s = Shopper {
+            http: reqwest::Client::builder()
+                .cookie_store(true)
+                .redirect(reqwest::redirect::Policy::none())
+                .build()
+                .expect("client"),
+            base: server.url.clone(),
+        };
+        let (status, location) = s
+            .post(
+                "/wallet/sign-in",
+                &[("shopper_id", id), ("password", password)],
+            )
+            .await;
+        assert_eq!((status, location.as_str()), (303, "/wallet/"), "signed in");
+        s
+    }
+
+    /// Posts a form; the status and the `Location` (or the page's text).
+    pub async fn post(&self, path: &str, form: &[(&str, &str)]) -> (u16, String) {
+        let reply = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("origin", &self.base)
+            .form(form)
+            .send()
+            .await
+            .expect("answer");
+        let status = reply.status().as_u16();
+        let location = reply
+            .headers()
+            .get("location")
+            .map(|v| v.to_str().expect("ascii").to_owned());
+        let text = reply.text().await.expect("body");
+        (status, location.unwrap_or(text))
+    }
+
+    pub async fn page(&self, path: &str) -> String {
+        let reply = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("answer");
+        assert_eq!(reply.status(), 200, "{path}");
+        reply.text().await.expect("body")
+    }
+
+    /// Starts a recharge; its id.
+    pub async fn recharge(&self, amount: &str, method: &str) -> String {
+        let (status, location) = self
+            .post(
+                "/wallet/recharge",
+                &[("preset", ""), ("custom", amount), ("method", method)],
+            )
+            .await;
+        assert_eq!(status, 303, "{location}");
+        location.rsplit('/').next().expect("id").to_owned()
+    }
+
+    /// Reviews a transfer; the confirmation's transfer id.
+    pub async fn review(&self, to: &str, amount: &str) -> String {
+        let (status, page) = self
+            .post("/wallet/transfer", &[("to", to), ("amount", amount)])
+            .await;
+        assert_eq!(status, 200);
+        between(&page, r#"name="id" value=""#, "\"")
+            .unwrap_or_else(|| panic!("no confirmation: {page}"))
+    }
+
+    pub async fn confirm(&self, id: &str, to: &str, amount: &str, password: &str) -> String {
+        let (status, page) = self
+            .post(
+                "/wallet/transfer/confirm",
+                &[
+                    ("id", id),
+                    ("to", to),
+                    ("amount", amount),
+                    ("password", password),
+                ],
+            )
+            .await;
+        assert_eq!(status, 200);
+        page
+    }
+}
+
+pub fn between(text: &str, start: &str, end: &str) -> Option<String> {
+    let from = text.find(start)? + start.len();
+    let len = text[from..].find(end)?;
+    Some(text[from..from + len].to_owned())
+}

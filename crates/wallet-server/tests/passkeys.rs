@@ -1,0 +1,284 @@
+//! Passkeys (DESIGN.md *Passkeys*) with a software authenticator that registers and
+//! asserts as a phone's would (webauthn-authenticator-rs's `SoftPasskey`, user
+//! verification on): added on the wallet's security page, then used to pay. An assertion
+//! authorises only the intent its challenge was made for, once, within two minutes; a
+//! failure counts against the wallet's lock like a wrong password.
+#![allow(clippy::unwrap_used, clippy::expect_used)]
+
+mod common;
+
+use checkout_core::{Choice, IntentRequest};
+use common::*;
+use serde_json::{json, Value};
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
+
+on_every_backend!(
+    a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees,
+    an_assertion_for_one_intent_does_not_authorise_another_amount,
+    a_replayed_assertion_is_refused_and_moves_nothing,
+    an_expired_challenge_is_refused,
+    a_wallet_without_a_passkey_is_told_to_use_its_password,
+);
+
+fn origin(server: &Server) -> url::Url {
+    url::Url::parse(&server.url).unwrap()
+}
+
+/// Signs in, adds a passkey named `name` on the security page, and answers the
+/// authenticator that holds it.
+async fn enrol(server: &Server, name: &str) -> SoftPasskey {
+    let shopper = Shopper::sign_in(server, DEMO_SHOPPER, DEMO_PASSWORD).await;
+    let (status, page) = shopper
+        .post(
+            "/wallet/security/passkeys/new",
+            &[("name", name), ("password", DEMO_PASSWORD)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
+        .unwrap_or_else(|| panic!("no options on the page: {page}"));
+    let mut options: CreationChallengeResponse = serde_json::from_str(&json).unwrap();
+    let selection = options.public_key.authenticator_selection.as_mut().unwrap();
+    assert_eq!(
+        serde_json::to_value(selection.authenticator_attachment).unwrap(),
+        json!("platform"),
+        "a platform authenticator is asked for"
+    );
+    // The software key is not a platform one; what a phone's would answer is the same.
+    selection.authenticator_attachment = None;
+    let mut key = SoftPasskey::new(true);
+    let credential = key.do_registration(origin(server), options).unwrap();
+    let credential = serde_json::to_string(&credential).unwrap();
+    let (status, page) = shopper
+        .post("/wallet/security/passkeys", &[("credential", &credential)])
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Passkey added"), "{page}");
+    assert!(page.contains(name), "the list names it: {page}");
+    key
+}
+
+/// A payment challenge for `request`'s intent.
+async fn challenge(api: &Api, s: &Session, request: &IntentRequest) -> Reply {
+    api.post(
+        &format!("/v1/sessions/{}/passkey-challenge", s.id),
+        Some(&s.client_secret),
+        &json!({ "intent": request.intent }),
+    )
+    .await
+}
+
+/// The intent request with `key`'s assertion over `options` instead of a password.
+fn with_assertion(
+    server: &Server,
+    key: &mut SoftPasskey,
+    request: &IntentRequest,
+    options: &Value,
+) -> IntentRequest {
+    let options: RequestChallengeResponse = serde_json::from_value(options.clone()).unwrap();
+    let assertion = key.do_authentication(origin(server), options).unwrap();
+    IntentRequest {
+        intent: request.intent.clone(),
+        payment_password: None,
+        passkey: Some(serde_json::to_value(&assertion).unwrap()),
+    }
+}
+
+fn balance_only() -> Choice {
+    Choice {
+        use_balance: true,
+        balance_cap: None,
+    }
+}
+
+async fn a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let mut key = enrol(&server, "My phone").await;
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
+        .await;
+    assert_eq!(
+        api.get_session(&session).await.ok()["wallet"]["passkey"],
+        json!(true)
+    );
+    let prepared = api
+        .prepare(&session, balance_only(), None, DEMO_PASSWORD)
+        .await;
+    let options = challenge(&api, &session, &prepared.request).await;
+    assert_eq!(options.status, 200, "{}", options.body);
+    let options = options.ok().clone();
+    assert_eq!(options["publicKey"]["userVerification"], json!("required"));
+    assert_eq!(options["publicKey"]["rpId"], json!("localhost"));
+
+    let request = with_assertion(&server, &mut key, &prepared.request, &options);
+    let reply = api
+        .submit(&session, &serde_json::to_vec(&request).unwrap())
+        .await;
+
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    assert_eq!(reply.ok()["status"], json!("succeeded"));
+    let wallet = api.wallet(DEMO_SHOPPER).await;
+    assert_eq!((wallet.balance, wallet.held), (d("70.50"), d("0")));
+    check_wallet_ledger(&api.ledger(DEMO_SHOPPER).await, &wallet);
+    check_ledger_storage(&server).await;
+}
+
+async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let mut key = enrol(&server, "My phone").await;
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
+        .await;
+    // The challenge is asked for a balance cap of 10.00 ...
+    let capped = Choice {
+        use_balance: true,
+        balance_cap: Some(checkout_core::Amount::parse("10.00").unwrap()),
+    };
+    let small = api
+        .prepare(
+            &session,
+            capped,
+            Some(checkout_core::Method::Alipay),
+            DEMO_PASSWORD,
+        )
+        .await;
+    let options = challenge(&api, &session, &small.request).await.ok().clone();
+    let signed = with_assertion(&server, &mut key, &small.request, &options);
+    // ... and its assertion is sent with the whole 50.00 from balance.
+    let all = api
+        .prepare(&session, balance_only(), None, DEMO_PASSWORD)
+        .await;
+    let forged = IntentRequest {
+        intent: all.request.intent.clone(),
+        payment_password: None,
+        passkey: signed.passkey.clone(),
+    };
+    let reply = api
+        .submit(&session, &serde_json::to_vec(&forged).unwrap())
+        .await;
+
+    let e = reply.error(403, "passkey_invalid");
+    assert_eq!(
+        e["attempts_left"],
+        json!(4),
+        "counted like a wrong password"
+    );
+    let wallet = api.wallet(DEMO_SHOPPER).await;
+    assert_eq!(
+        (wallet.balance, wallet.held),
+        (d("120.50"), d("0")),
+        "nothing moved"
+    );
+    // The password still pays, and its success clears the count.
+    let reply = api.pay(&session, true, None, DEMO_PASSWORD).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+}
+
+async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let mut key = enrol(&server, "My phone").await;
+    let first = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    let prepared = api
+        .prepare(&first, balance_only(), None, DEMO_PASSWORD)
+        .await;
+    let options = challenge(&api, &first, &prepared.request)
+        .await
+        .ok()
+        .clone();
+    let request = with_assertion(&server, &mut key, &prepared.request, &options);
+    let body = serde_json::to_vec(&request).unwrap();
+    assert_eq!(api.submit(&first, &body).await.status, 201);
+
+    // The same assertion again, under a new idempotency key and a new nonce.
+    let mut again = request.clone();
+    again.intent.nonce = nonce();
+    let reply = api
+        .submit(&first, &serde_json::to_vec(&again).unwrap())
+        .await;
+    assert!(
+        reply.status == 409 || reply.status == 410,
+        "a paid session or a used challenge: {}",
+        reply.body
+    );
+    // On a second, open session of the same wallet.
+    let second = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    let mut replay = api
+        .prepare(&second, balance_only(), None, DEMO_PASSWORD)
+        .await
+        .request;
+    replay.payment_password = None;
+    replay.passkey = request.passkey.clone();
+    let reply = api
+        .submit(&second, &serde_json::to_vec(&replay).unwrap())
+        .await;
+    reply.error(410, "passkey_expired");
+    let wallet = api.wallet(DEMO_SHOPPER).await;
+    assert_eq!(wallet.balance, d("110.50"), "paid once");
+}
+
+async fn an_expired_challenge_is_refused(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let mut key = enrol(&server, "My phone").await;
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    let prepared = api
+        .prepare(&session, balance_only(), None, DEMO_PASSWORD)
+        .await;
+    let options = challenge(&api, &session, &prepared.request)
+        .await
+        .ok()
+        .clone();
+    let request = with_assertion(&server, &mut key, &prepared.request, &options);
+    // Two minutes pass (the clock of the stored challenge is moved back instead).
+    sqlx::any::install_default_drivers();
+    let db = sqlx::AnyPool::connect(server.database_url()).await.unwrap();
+    sqlx::query("UPDATE passkey_challenges SET expires_at = expires_at - 121")
+        .execute(&db)
+        .await
+        .unwrap();
+    db.close().await;
+
+    let reply = api
+        .submit(&session, &serde_json::to_vec(&request).unwrap())
+        .await;
+
+    reply.error(410, "passkey_expired");
+    assert_eq!(api.wallet(DEMO_SHOPPER).await.balance, d("120.50"));
+}
+
+async fn a_wallet_without_a_passkey_is_told_to_use_its_password(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let session = api
+        .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
+        .await;
+    assert_eq!(
+        api.get_session(&session).await.ok()["wallet"]["passkey"],
+        json!(false)
+    );
+    let prepared = api
+        .prepare(&session, balance_only(), None, DEMO_PASSWORD)
+        .await;
+    challenge(&api, &session, &prepared.request)
+        .await
+        .error(409, "passkey_not_enrolled");
+    // Neither or both authorisations: a clear 400 naming the field.
+    let mut neither = prepared.request.clone();
+    neither.payment_password = None;
+    let reply = api
+        .submit(&session, &serde_json::to_vec(&neither).unwrap())
+        .await;
+    let e = reply.error(400, "invalid_request");
+    assert_eq!(e["path"], json!("payment_password"), "{e}");
+}

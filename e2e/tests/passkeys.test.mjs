@@ -1,0 +1,91 @@
+// Pay with fingerprint (DESIGN.md *Passkeys*) in Chromium with a virtual authenticator
+// (the DevTools protocol's WebAuthn domain: a platform authenticator, internal
+// transport, user verification on). The shopper adds a passkey on the wallet's security
+// page, then pays on the demo shop, a second site, through the frame with it; the
+// ledger agrees. With user verification failing, nothing is paid and the password,
+// right below, still pays.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { withCheckout } from '../lib/fixture.mjs';
+import { openShop, fillCheckout, widget, frameIn } from '../lib/browser.mjs';
+import { wallet, ledger, SHOPPER, PASSWORD, SEEDED_BALANCE } from '../lib/api.mjs';
+
+async function virtualAuthenticator(page) {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('WebAuthn.enable', { enableUI: false });
+  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
+    options: {
+      protocol: 'ctap2',
+      transport: 'internal',
+      hasResidentKey: true,
+      hasUserVerification: true,
+      isUserVerified: true,
+      automaticPresenceSimulation: true,
+    },
+  });
+  return {
+    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
+    verifies: (on) => cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: on }),
+  };
+}
+
+/** Signs in on the wallet and adds a passkey named `name` on the security page. */
+async function enrol(page, base, name) {
+  await page.goto(`${base}/wallet/?locale=en`);
+  await page.locator('#shopper_id').fill(SHOPPER);
+  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#password').press('Enter');
+  await page.locator('[data-available]').waitFor();
+  await page.goto(`${base}/wallet/security`);
+  await page.locator('#pk-name').fill(name);
+  await page.locator('#pk-password').fill(PASSWORD);
+  await page.locator('#pk-password').press('Enter');
+  // The page without a password field, where the script asks the device.
+  await page.locator('#bc-passkey-continue').click();
+  await page.locator('p.notice').waitFor();
+  assert.match(await page.locator('p.notice').innerText(), /Passkey added/);
+  assert.match(await page.locator('ul.passkeys').innerText(), new RegExp(name));
+}
+
+const passkeyButton = (page) => frameIn(page).locator('button.bc-passkey');
+
+test('a passkey added on the wallet page pays on the shop through the frame; the ledger agrees', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    const authenticator = await virtualAuthenticator(page);
+    await enrol(page, base, 'Test phone');
+    assert.equal((await authenticator.credentials()).length, 1, 'the device holds one passkey');
+
+    // basic: 61.00 at the balance price, all from balance.
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    const button = passkeyButton(page);
+    await button.waitFor();
+    assert.equal(await button.innerText(), 'Pay ¥61.00 with fingerprint');
+    await button.click();
+    await widget.succeeded(page).waitFor();
+
+    const w = await wallet(base);
+    assert.deepEqual([w.balance, w.held], ['59.50', '0.00']);
+    const payments = (await ledger(base)).filter((e) => e.kind === 'payment');
+    assert.deepEqual(payments.map((e) => e.amount), ['61.00'], 'paid once');
+  });
+});
+
+test('when the fingerprint fails, nothing is paid and the password still pays', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    const authenticator = await virtualAuthenticator(page);
+    await enrol(page, base, 'Test phone');
+    await authenticator.verifies(false);
+
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    await passkeyButton(page).click();
+    const error = widget.error(page);
+    await error.waitFor();
+    assert.match(await error.innerText(), /Fingerprint not confirmed|didn't confirm/);
+    assert.equal((await wallet(base)).balance, SEEDED_BALANCE, 'nothing moved');
+
+    await fillCheckout(page);
+    await widget.pay(page).click();
+    await widget.succeeded(page).waitFor();
+    assert.equal((await wallet(base)).balance, '59.50', 'the password paid');
+  });
+});
