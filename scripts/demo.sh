@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Build the widget and run the demo on two origins: the wallet and the demo shop.
 #
-#   scripts/demo.sh                          wallet http://127.0.0.1:8080, shop http://127.0.0.1:8081
+#   scripts/demo.sh                          wallet http://localhost:8080, shop http://127.0.0.1:8081
 #   scripts/demo.sh --listen 127.0.0.1:9000 --shop-listen 127.0.0.1:9001
 #                                            any `wallet-server demo` option passes through
 #

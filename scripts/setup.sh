@@ -64,7 +64,9 @@ fi
 
 # ---------------------------------------------------------------------------------------
 step "Debian packages"
-apt_packages=(curl)
+# libssl-dev, pkg-config: OpenSSL for webauthn-rs (passkeys), which the server links (the
+# demo needs them too).
+apt_packages=(curl libssl-dev pkg-config)
 # python3-venv: Schemathesis' venv (Debian's python3 has no ensurepip without it).
 if [[ "$profile" == all ]] && ! python3 -c 'import ensurepip, venv' 2>/dev/null; then apt_packages+=(python3-venv); fi
 if [[ "$profile" == all ]]; then

@@ -89,3 +89,25 @@ test('when the fingerprint fails, nothing is paid and the password still pays', 
     assert.equal((await wallet(base)).balance, '59.50', 'the password paid');
   });
 });
+
+test("the merchant's page cannot run a ceremony with the wallet's passkeys", async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await virtualAuthenticator(page);
+    await enrol(page, base, 'Test phone');
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    // A script on the shop (its own, an XSS, a tag manager) asks the device for the
+    // wallet's passkey directly: the browser refuses, the relying party is another site.
+    const outcome = await page.evaluate(async (rpId) => {
+      try {
+        await navigator.credentials.get({
+          publicKey: { challenge: crypto.getRandomValues(new Uint8Array(32)), rpId, userVerification: 'required', timeout: 5000 },
+        });
+        return 'asserted';
+      } catch (e) {
+        return e.name;
+      }
+    }, new URL(base).hostname);
+    assert.equal(outcome, 'SecurityError');
+    assert.equal((await wallet(base)).balance, SEEDED_BALANCE, 'nothing moved');
+  });
+});

@@ -8,11 +8,9 @@
 mod common;
 
 use checkout_core::{Choice, IntentRequest};
+use common::passkey::{challenge, enrol, with_assertion};
 use common::*;
-use serde_json::{json, Value};
-use webauthn_authenticator_rs::softpasskey::SoftPasskey;
-use webauthn_authenticator_rs::WebauthnAuthenticator;
-use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
+use serde_json::json;
 
 on_every_backend!(
     a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees,
@@ -21,70 +19,6 @@ on_every_backend!(
     an_expired_challenge_is_refused,
     a_wallet_without_a_passkey_is_told_to_use_its_password,
 );
-
-fn origin(server: &Server) -> url::Url {
-    url::Url::parse(&server.url).unwrap()
-}
-
-/// Signs in, adds a passkey named `name` on the security page, and answers the
-/// authenticator that holds it.
-async fn enrol(server: &Server, name: &str) -> SoftPasskey {
-    let shopper = Shopper::sign_in(server, DEMO_SHOPPER, DEMO_PASSWORD).await;
-    let (status, page) = shopper
-        .post(
-            "/wallet/security/passkeys/new",
-            &[("name", name), ("password", DEMO_PASSWORD)],
-        )
-        .await;
-    assert_eq!(status, 200, "{page}");
-    let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
-        .unwrap_or_else(|| panic!("no options on the page: {page}"));
-    let mut options: CreationChallengeResponse = serde_json::from_str(&json).unwrap();
-    let selection = options.public_key.authenticator_selection.as_mut().unwrap();
-    assert_eq!(
-        serde_json::to_value(selection.authenticator_attachment).unwrap(),
-        json!("platform"),
-        "a platform authenticator is asked for"
-    );
-    // The software key is not a platform one; what a phone's would answer is the same.
-    selection.authenticator_attachment = None;
-    let mut key = SoftPasskey::new(true);
-    let credential = key.do_registration(origin(server), options).unwrap();
-    let credential = serde_json::to_string(&credential).unwrap();
-    let (status, page) = shopper
-        .post("/wallet/security/passkeys", &[("credential", &credential)])
-        .await;
-    assert_eq!(status, 200);
-    assert!(page.contains("Passkey added"), "{page}");
-    assert!(page.contains(name), "the list names it: {page}");
-    key
-}
-
-/// A payment challenge for `request`'s intent.
-async fn challenge(api: &Api, s: &Session, request: &IntentRequest) -> Reply {
-    api.post(
-        &format!("/v1/sessions/{}/passkey-challenge", s.id),
-        Some(&s.client_secret),
-        &json!({ "intent": request.intent }),
-    )
-    .await
-}
-
-/// The intent request with `key`'s assertion over `options` instead of a password.
-fn with_assertion(
-    server: &Server,
-    key: &mut SoftPasskey,
-    request: &IntentRequest,
-    options: &Value,
-) -> IntentRequest {
-    let options: RequestChallengeResponse = serde_json::from_value(options.clone()).unwrap();
-    let assertion = key.do_authentication(origin(server), options).unwrap();
-    IntentRequest {
-        intent: request.intent.clone(),
-        payment_password: None,
-        passkey: Some(serde_json::to_value(&assertion).unwrap()),
-    }
-}
 
 fn balance_only() -> Choice {
     Choice {
@@ -96,7 +30,7 @@ fn balance_only() -> Choice {
 async fn a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
         .await;
@@ -129,7 +63,7 @@ async fn a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees(backend: 
 async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
         .await;
@@ -181,7 +115,7 @@ async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: 
 async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
     let first = api
         .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
         .await;
@@ -228,7 +162,7 @@ async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
 async fn an_expired_challenge_is_refused(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
         .await;

@@ -78,7 +78,7 @@ pub async fn submit(
 }
 
 /// Why a session that is not open refuses an intent.
-pub(crate) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
+pub(super) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
     match status {
         SessionStatus::Completed => ApiError::new(
             ErrorCode::SessionCompleted,
@@ -276,7 +276,12 @@ async fn execute(
                 .await?;
             }
             Authorization::Passkey(assertion) => {
-                crate::passkeys::payment::verify(state, &session, &req.intent, assertion, now)
+                let verifier = (
+                    &state.db,
+                    state.relying_party.as_ref(),
+                    state.config.lockout_secs,
+                );
+                crate::passkeys::payment::verify(verifier, &session, &req.intent, assertion, now)
                     .await?;
             }
         }

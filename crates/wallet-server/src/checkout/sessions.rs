@@ -12,6 +12,7 @@ use crate::config::{Config, Merchant};
 use crate::db::rows::SessionRow;
 use crate::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::state::AppState;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
 use crate::wallets::{check_shopper_id, wallet_currency};
@@ -201,4 +202,23 @@ pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quo
     let terms = SessionTerms::of(session)?;
     let balance = live_balance(&db.pool, &session.shopper_id, terms.cart.currency, "").await?;
     Ok(terms.quote(balance, choice)?)
+}
+
+/// A passkey challenge for `intent` while `session` is open (`crate::passkeys::payment`).
+///
+/// # Errors
+/// 409 `session_completed` / `request_in_progress`, 410 `session_expired` unless the
+/// session is open; those of `passkeys::payment::challenge`.
+pub async fn passkey_challenge(
+    state: &AppState,
+    session: &SessionRow,
+    intent: &checkout_core::Intent,
+) -> Result<webauthn_rs::prelude::RequestChallengeResponse, ServerError> {
+    let now = now();
+    let status = session.effective_status(now);
+    if status != SessionStatus::Open {
+        return Err(super::intents::not_open(status, None).into());
+    }
+    let rp = state.relying_party.as_ref();
+    crate::passkeys::payment::challenge(&state.db, rp, session, intent, now).await
 }

@@ -6,16 +6,15 @@
 //! the wallet's passkeys whose counter did not go back. A failure is counted against the
 //! wallet's lock exactly like a wrong password (`crate::lock`).
 
-use checkout_core::{ErrorCode, Intent, SessionStatus};
+use checkout_core::{ErrorCode, Intent};
 use sha2::{Digest, Sha256};
 use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential, RequestChallengeResponse};
 
 use super::challenges::{self, Issued, Purpose};
-use super::store;
-use crate::checkout::intents::not_open;
+use super::{store, RelyingParty};
 use crate::db::rows::SessionRow;
+use crate::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::state::AppState;
 
 /// Hex SHA-256 of the intent's canonical JSON (its fields in the contract's order, as
 /// serde writes the core's `Intent`): what a payment challenge is bound to.
@@ -27,27 +26,22 @@ pub fn intent_sha256(intent: &Intent) -> Result<String, ServerError> {
     Ok(hex::encode(Sha256::digest(json)))
 }
 
-/// A challenge for paying `intent` in `session` with one of the wallet's passkeys: the
-/// options for `navigator.credentials.get()` (W3C WebAuthn §5.5), `{publicKey: {…}}`.
+/// A challenge for paying `intent` in `session` (which the caller found open) with one of
+/// the wallet's passkeys: the options for `navigator.credentials.get()` (W3C WebAuthn
+/// §5.5), `{publicKey: {…}}`.
 ///
 /// # Errors
-/// 422 `method_unavailable` without a relying party; 409/410 when the session is not
-/// open; 400 `invalid_request` (`intent.session_id`) for another session's intent;
-/// 409 `passkey_not_enrolled` when the wallet has no passkey.
+/// 422 `method_unavailable` without a relying party; 400 `invalid_request`
+/// (`intent.session_id`) for another session's intent; 409 `passkey_not_enrolled` when
+/// the wallet has no passkey.
 pub async fn challenge(
-    state: &AppState,
+    db: &Db,
+    rp: Option<&RelyingParty>,
     session: &SessionRow,
     intent: &Intent,
     now: i64,
 ) -> Result<RequestChallengeResponse, ServerError> {
-    let rp = state
-        .relying_party
-        .as_ref()
-        .ok_or_else(super::unavailable)?;
-    let status = session.effective_status(now);
-    if status != SessionStatus::Open {
-        return Err(not_open(status, None).into());
-    }
+    let rp = rp.ok_or_else(super::unavailable)?;
     intent.validate().map_err(|e| ApiError::invalid(&e))?;
     if intent.session_id != session.id {
         return Err(ApiError::field(
@@ -56,7 +50,7 @@ pub async fn challenge(
         )
         .into());
     }
-    let passkeys: Vec<_> = store::list(&state.db, &session.shopper_id)
+    let passkeys: Vec<_> = store::list(db, &session.shopper_id)
         .await?
         .into_iter()
         .map(|p| p.passkey)
@@ -77,7 +71,7 @@ pub async fn challenge(
         intent_sha256: Some(&digest),
         state: &authentication,
     };
-    challenges::issue(&state.db, &issued, now).await?;
+    challenges::issue(db, &issued, now).await?;
     Ok(options)
 }
 
@@ -94,16 +88,13 @@ pub async fn challenge(
 /// relying party, user verification, counter); 409 `passkey_not_enrolled` when the
 /// credential is not one of the wallet's (counted).
 pub async fn verify(
-    state: &AppState,
+    (db, rp, lockout): (&Db, Option<&RelyingParty>, i64),
     session: &SessionRow,
     intent: &Intent,
     assertion: &serde_json::Value,
     now: i64,
 ) -> Result<(), ServerError> {
-    let rp = state
-        .relying_party
-        .as_ref()
-        .ok_or_else(super::unavailable)?;
+    let rp = rp.ok_or_else(super::unavailable)?;
     let credential: PublicKeyCredential =
         serde_json::from_value(assertion.clone()).map_err(|e| {
             ApiError::field(
@@ -114,9 +105,8 @@ pub async fn verify(
     let challenge = super::signed_challenge(&credential.response.client_data_json)
         .ok_or_else(|| ApiError::field("passkey.response.clientDataJSON", "has no challenge"))?;
     let taken: challenges::Taken<PasskeyAuthentication> =
-        challenges::take(&state.db, &challenge, Purpose::Payment, now).await?;
+        challenges::take(db, &challenge, Purpose::Payment, now).await?;
     let shopper = &session.shopper_id;
-    let (db, lockout) = (&state.db, state.config.lockout_secs);
     let counted = crate::lock::count_attempt(db, shopper, now, lockout).await?;
     let refuse = |why: String| {
         crate::lock::failed(counted, now, lockout, |left| {

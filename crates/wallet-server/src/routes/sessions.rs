@@ -100,7 +100,6 @@ pub async fn passkey_challenge(
     let session = authorized_session(&state.db, &id, &headers).await?;
     let input: ChallengeRequest = parse_json(&headers, &body)?;
     let options =
-        crate::passkeys::payment::challenge(&state, &session, &input.intent, crate::util::now())
-            .await?;
+        crate::checkout::sessions::passkey_challenge(&state, &session, &input.intent).await?;
     Ok(Reply::json(StatusCode::OK, &options))
 }

@@ -1,0 +1,86 @@
+//! A shopper's phone with a passkey, as a software authenticator (webauthn-authenticator-rs's
+//! `SoftPasskey`, user verification on): enrolled on the wallet's security page, then
+//! answering the frame's payment challenges.
+
+use checkout_core::IntentRequest;
+use serde_json::{json, Value};
+use webauthn_authenticator_rs::softpasskey::SoftPasskey;
+use webauthn_authenticator_rs::WebauthnAuthenticator;
+use webauthn_rs::prelude::{CreationChallengeResponse, RequestChallengeResponse};
+
+use super::api::{Api, Reply, Session};
+use super::server::Server;
+use super::shopper::{between, Shopper};
+
+fn origin(server: &Server) -> url::Url {
+    url::Url::parse(&server.url).expect("the server's URL")
+}
+
+/// Signs `shopper` in, adds a passkey named `name` on the security page (the payment
+/// password confirms it), and answers the authenticator that holds it.
+pub async fn enrol(server: &Server, shopper: &str, password: &str, name: &str) -> SoftPasskey {
+    let browser = Shopper::sign_in(server, shopper, password).await;
+    let (status, page) = browser
+        .post(
+            "/wallet/security/passkeys/new",
+            &[("name", name), ("password", password)],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
+        .unwrap_or_else(|| panic!("no options on the page: {page}"));
+    let mut options: CreationChallengeResponse = serde_json::from_str(&json).expect("options");
+    let selection = options
+        .public_key
+        .authenticator_selection
+        .as_mut()
+        .expect("an authenticator selection");
+    assert_eq!(
+        serde_json::to_value(selection.authenticator_attachment).expect("attachment"),
+        json!("platform"),
+        "a platform authenticator is asked for"
+    );
+    // The software key is not a platform one; what a phone's would answer is the same.
+    selection.authenticator_attachment = None;
+    let mut key = SoftPasskey::new(true);
+    let credential = key
+        .do_registration(origin(server), options)
+        .expect("the software passkey registers");
+    let credential = serde_json::to_string(&credential).expect("credential JSON");
+    let (status, page) = browser
+        .post("/wallet/security/passkeys", &[("credential", &credential)])
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Passkey added"), "{page}");
+    assert!(page.contains(name), "the list names it: {page}");
+    key
+}
+
+/// `POST /v1/sessions/{id}/passkey-challenge` for `request`'s intent.
+pub async fn challenge(api: &Api, s: &Session, request: &IntentRequest) -> Reply {
+    api.post(
+        &format!("/v1/sessions/{}/passkey-challenge", s.id),
+        Some(&s.client_secret),
+        &json!({ "intent": request.intent }),
+    )
+    .await
+}
+
+/// `request` with `key`'s assertion over `options` instead of a password.
+pub fn with_assertion(
+    server: &Server,
+    key: &mut SoftPasskey,
+    request: &IntentRequest,
+    options: &Value,
+) -> IntentRequest {
+    let options: RequestChallengeResponse =
+        serde_json::from_value(options.clone()).expect("request options");
+    let assertion = key
+        .do_authentication(origin(server), options)
+        .expect("the software passkey asserts");
+    IntentRequest {
+        intent: request.intent.clone(),
+        payment_password: None,
+        passkey: Some(serde_json::to_value(&assertion).expect("assertion JSON")),
+    }
+}
