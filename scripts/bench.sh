@@ -10,7 +10,7 @@
 # `cargo build --release -p wallet-server`; node e2e/bench/run.mjs (headless Chromium
 # through the DevTools protocol against `wallet-server demo` on loopback);
 # e2e/bench/engines.mjs (load to interactive in Chromium, Firefox and WebKit through
-# WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load` and
+# WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load`, `passkeys` and
 # `--bench webhooks` on SQLite and on a throwaway PostgreSQL.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
@@ -85,4 +85,6 @@ if ((backend)); then
     cargo bench -p wallet-server --bench load
   timed "Webhook delivery (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
     cargo bench -p wallet-server --bench webhooks
+  timed "Passkeys against the password (SQLite${BC_TEST_POSTGRES_URL:+ and PostgreSQL})" \
+    cargo bench -p wallet-server --bench passkeys
 fi
