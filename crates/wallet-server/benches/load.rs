@@ -21,37 +21,13 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
 use checkout_core::{Choice, Currency, Money};
+use common::measure::{knob, ms, per_second, percentile};
 use common::*;
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-/// p-th percentile (0..=100) of sorted durations, nearest rank.
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
-
-fn per_second(count: usize, elapsed: Duration) -> String {
-    let count = u32::try_from(count).unwrap_or(u32::MAX);
-    format!("{:.1}/s", f64::from(count) / elapsed.as_secs_f64())
-}
 
 fn verify(phc: &str, password: &str) -> bool {
     let parsed = PasswordHash::new(phc).expect("PHC string");

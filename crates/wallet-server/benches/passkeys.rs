@@ -24,30 +24,12 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use checkout_core::{Choice, Currency, Money};
-use common::passkey::{challenge, enrol, with_assertion};
+use common::measure::{knob, ms, percentile};
+use common::passkey::{confirm, enrol};
 use common::*;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
 
 const PASSWORD: &str = "112233";
-
-fn knob(name: &str, default: usize) -> usize {
-    std::env::var(name)
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(default)
-}
-
-fn percentile(sorted: &[Duration], p: usize) -> Duration {
-    if sorted.is_empty() {
-        return Duration::ZERO;
-    }
-    let rank = (p * sorted.len()).div_ceil(100).clamp(1, sorted.len());
-    sorted[rank - 1]
-}
-
-fn ms(d: Duration) -> String {
-    format!("{:.1} ms", d.as_secs_f64() * 1000.0)
-}
 
 /// Fresh sessions for `wallet`, each with its password intent prepared.
 async fn sessions(api: &Api, wallet: &str, count: usize) -> Vec<(Session, Prepared)> {
@@ -89,8 +71,7 @@ async fn run(server: &Arc<Server>, work: Vec<Work>) -> (Vec<Duration>, Duration)
                 let body = match key.as_mut() {
                     None => prepared.body(),
                     Some(key) => {
-                        let options = challenge(&api, &session, &prepared.request).await;
-                        let request = with_assertion(&server, key, &prepared.request, options.ok());
+                        let request = confirm(&server, key, &session, &prepared.request).await;
                         serde_json::to_vec(&request).unwrap()
                     }
                 };

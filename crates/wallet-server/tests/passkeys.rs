@@ -8,7 +8,7 @@
 mod common;
 
 use checkout_core::{Choice, IntentRequest};
-use common::passkey::{challenge, enrol, with_assertion};
+use common::passkey::{challenge, confirm, enrol, with_assertion};
 use common::*;
 use serde_json::json;
 
@@ -80,8 +80,7 @@ async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: 
             DEMO_PASSWORD,
         )
         .await;
-    let options = challenge(&api, &session, &small.request).await.ok().clone();
-    let signed = with_assertion(&server, &mut key, &small.request, &options);
+    let signed = confirm(&server, &mut key, &session, &small.request).await;
     // ... and its assertion is sent with the whole 50.00 from balance.
     let all = api
         .prepare(&session, balance_only(), None, DEMO_PASSWORD)
@@ -122,11 +121,7 @@ async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
     let prepared = api
         .prepare(&first, balance_only(), None, DEMO_PASSWORD)
         .await;
-    let options = challenge(&api, &first, &prepared.request)
-        .await
-        .ok()
-        .clone();
-    let request = with_assertion(&server, &mut key, &prepared.request, &options);
+    let request = confirm(&server, &mut key, &first, &prepared.request).await;
     let body = serde_json::to_vec(&request).unwrap();
     assert_eq!(api.submit(&first, &body).await.status, 201);
 
@@ -169,11 +164,7 @@ async fn an_expired_challenge_is_refused(backend: Backend) {
     let prepared = api
         .prepare(&session, balance_only(), None, DEMO_PASSWORD)
         .await;
-    let options = challenge(&api, &session, &prepared.request)
-        .await
-        .ok()
-        .clone();
-    let request = with_assertion(&server, &mut key, &prepared.request, &options);
+    let request = confirm(&server, &mut key, &session, &prepared.request).await;
     // Two minutes pass (the clock of the stored challenge is moved back instead).
     sqlx::any::install_default_drivers();
     let db = sqlx::AnyPool::connect(server.database_url()).await.unwrap();
@@ -215,4 +206,14 @@ async fn a_wallet_without_a_passkey_is_told_to_use_its_password(backend: Backend
         .await;
     let e = reply.error(400, "invalid_request");
     assert_eq!(e["path"], json!("payment_password"), "{e}");
+    // A field the assertion does not have: refused, like any unknown field.
+    let mut odd = prepared.request.clone();
+    odd.payment_password = None;
+    odd.passkey = Some(json!({"id": "a", "rawId": "YQ", "type": "public-key",
+        "response": {"authenticatorData": "", "clientDataJSON": "", "signature": "", "debug": true}}));
+    let reply = api
+        .submit(&session, &serde_json::to_vec(&odd).unwrap())
+        .await;
+    let e = reply.error(400, "invalid_request");
+    assert_eq!(e["path"], json!("passkey.response.debug"), "{e}");
 }

@@ -26,6 +26,43 @@ pub fn intent_sha256(intent: &Intent) -> Result<String, ServerError> {
     Ok(hex::encode(Sha256::digest(json)))
 }
 
+/// The assertion's fields: those of `PublicKeyCredential.toJSON()` that the frame sends
+/// (W3C WebAuthn Level 3 §5.1), and no other, as everywhere in a request body.
+const ASSERTION_FIELDS: [&str; 5] = ["id", "rawId", "type", "response", "extensions"];
+const RESPONSE_FIELDS: [&str; 4] = [
+    "authenticatorData",
+    "clientDataJSON",
+    "signature",
+    "userHandle",
+];
+
+/// Refuses unknown fields in the assertion and its response, and client extension
+/// results (none are asked for).
+fn check_shape(assertion: &serde_json::Value) -> Result<(), ApiError> {
+    let unknown = |path: String| {
+        ApiError::field(
+            &path,
+            "is not a field of the assertion; send PublicKeyCredential.toJSON()'s id, rawId, type, response and an empty extensions",
+        )
+    };
+    let fields =
+        |v: &serde_json::Value| v.as_object().map(|o| o.keys().cloned().collect::<Vec<_>>());
+    for key in fields(assertion).unwrap_or_default() {
+        if !ASSERTION_FIELDS.contains(&key.as_str()) {
+            return Err(unknown(format!("passkey.{key}")));
+        }
+    }
+    for key in fields(&assertion["response"]).unwrap_or_default() {
+        if !RESPONSE_FIELDS.contains(&key.as_str()) {
+            return Err(unknown(format!("passkey.response.{key}")));
+        }
+    }
+    if let Some(key) = fields(&assertion["extensions"]).unwrap_or_default().first() {
+        return Err(unknown(format!("passkey.extensions.{key}")));
+    }
+    Ok(())
+}
+
 /// A challenge for paying `intent` in `session` (which the caller found open) with one of
 /// the wallet's passkeys: the options for `navigator.credentials.get()` (W3C WebAuthn
 /// §5.5), `{publicKey: {…}}`.
@@ -95,6 +132,7 @@ pub async fn verify(
     now: i64,
 ) -> Result<(), ServerError> {
     let rp = rp.ok_or_else(super::unavailable)?;
+    check_shape(assertion)?;
     let credential: PublicKeyCredential =
         serde_json::from_value(assertion.clone()).map_err(|e| {
             ApiError::field(

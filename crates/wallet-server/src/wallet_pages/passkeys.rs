@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
+use super::security::answer_with;
 use super::text::{text, Text};
 use super::{html_with, language, layout, signed_in, to_sign_in, SignedIn};
 use crate::error::ServerError;
@@ -25,6 +26,14 @@ const SCRIPT: &str = include_str!("../assets/passkeys.js");
 const CEREMONY_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
+
+/// The wallet's relying party, or why passkeys are off.
+fn relying_party(state: &AppState) -> Result<&crate::passkeys::RelyingParty, ServerError> {
+    state
+        .relying_party
+        .as_ref()
+        .ok_or_else(|| crate::passkeys::unavailable().into())
+}
 
 /// `GET /wallet/passkeys.js`.
 pub async fn script() -> Response {
@@ -110,17 +119,8 @@ pub async fn start(
     let Some(me) = signed_in(&state, &headers).await else {
         return Ok(to_sign_in());
     };
-    let Some(rp) = state.relying_party.as_ref() else {
-        return super::security::answer(
-            &state,
-            &me,
-            lang,
-            None,
-            Some(&crate::passkeys::unavailable()),
-        )
-        .await;
-    };
     let started = async {
+        let rp = relying_party(&state)?;
         store::check_name(&form.name)?;
         state.check_password(&me.shopper, &form.password).await?;
         registration::start(&state.db, rp, &me.shopper, &form.name, now()).await
@@ -128,10 +128,7 @@ pub async fn start(
     .await;
     let options = match started {
         Ok(options) => options,
-        Err(ServerError::Api(e)) => {
-            return super::security::answer(&state, &me, lang, None, Some(&e)).await
-        }
-        Err(other) => return Err(other),
+        Err(e) => return answer_with(&state, &me, lang, Err(e)).await,
     };
     let json = serde_json::to_string(&options)
         .map_err(|e| ServerError::internal("passkey options", e))?
@@ -174,24 +171,13 @@ pub async fn finish(
     let Some(me) = signed_in(&state, &headers).await else {
         return Ok(to_sign_in());
     };
-    let Some(rp) = state.relying_party.as_ref() else {
-        return super::security::answer(
-            &state,
-            &me,
-            lang,
-            None,
-            Some(&crate::passkeys::unavailable()),
-        )
-        .await;
+    let done = match relying_party(&state) {
+        Ok(rp) => registration::finish(&state.db, rp, &me.shopper, &form.credential, now())
+            .await
+            .map(|_| text(lang).passkey_added),
+        Err(e) => Err(e),
     };
-    let t = text(lang);
-    match registration::finish(&state.db, rp, &me.shopper, &form.credential, now()).await {
-        Ok(_) => super::security::answer(&state, &me, lang, Some(t.passkey_added), None).await,
-        Err(ServerError::Api(e)) => {
-            super::security::answer(&state, &me, lang, None, Some(&e)).await
-        }
-        Err(other) => Err(other),
-    }
+    answer_with(&state, &me, lang, done).await
 }
 
 #[derive(Deserialize)]
@@ -211,6 +197,5 @@ pub async fn remove(
         return Ok(to_sign_in());
     };
     store::remove(&state.db, &me.shopper, &form.id).await?;
-    let t = text(lang);
-    super::security::answer(&state, &me, lang, Some(t.passkey_removed), None).await
+    answer_with(&state, &me, lang, Ok(text(lang).passkey_removed)).await
 }

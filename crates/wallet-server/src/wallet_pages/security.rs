@@ -88,6 +88,24 @@ pub async fn answer(
     ))
 }
 
+/// The security page after an action that answers its notice or failed: an API error is
+/// shown on the page, anything else is the server's.
+///
+/// # Errors
+/// `done`'s when it is not an API error; the database's.
+pub async fn answer_with(
+    state: &AppState,
+    me: &SignedIn,
+    lang: Lang,
+    done: Result<&str, ServerError>,
+) -> Result<Response, ServerError> {
+    match done {
+        Ok(notice) => answer(state, me, lang, Some(notice), None).await,
+        Err(ServerError::Api(e)) => answer(state, me, lang, None, Some(&e)).await,
+        Err(other) => Err(other),
+    }
+}
+
 /// `GET /wallet/security`.
 pub async fn page(
     State(state): State<AppState>,
@@ -135,14 +153,10 @@ pub async fn change_password(
         state.config.lockout_secs,
     )
     .await;
-    match changed {
-        Ok(()) => {
-            crate::wallet_sessions::end_others(&state.db, &me.shopper, &me.token).await?;
-            answer(&state, &me, lang, Some(t.password_changed), None).await
-        }
-        Err(ServerError::Api(e)) => answer(&state, &me, lang, None, Some(&e)).await,
-        Err(other) => Err(other),
+    if changed.is_ok() {
+        crate::wallet_sessions::end_others(&state.db, &me.shopper, &me.token).await?;
     }
+    answer_with(&state, &me, lang, changed.map(|()| t.password_changed)).await
 }
 
 #[derive(Deserialize)]

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod fixtures;
 pub mod ledger;
+pub mod measure;
 pub mod passkey;
 pub mod receiver;
 pub mod server;

@@ -78,9 +78,26 @@ pub fn with_assertion(
     let assertion = key
         .do_authentication(origin(server), options)
         .expect("the software passkey asserts");
+    let mut passkey = serde_json::to_value(&assertion).expect("assertion JSON");
+    // As the frame writes it: no client extension outputs (none is asked for); the
+    // software key's library lists each one as null.
+    passkey["extensions"] = json!({});
     IntentRequest {
         intent: request.intent.clone(),
         payment_password: None,
-        passkey: Some(serde_json::to_value(&assertion).expect("assertion JSON")),
+        passkey: Some(passkey),
     }
+}
+
+/// What the frame does for "Pay with fingerprint": a challenge for `request`'s intent,
+/// then `key`'s assertion over it in place of the password.
+pub async fn confirm(
+    server: &Server,
+    key: &mut SoftPasskey,
+    s: &Session,
+    request: &IntentRequest,
+) -> IntentRequest {
+    let options = challenge(&Api::new(server), s, request).await;
+    assert_eq!(options.status, 200, "{}", options.body);
+    with_assertion(server, key, request, options.ok())
 }
