@@ -200,7 +200,10 @@ stage_server() {
   ENDPOINT="http://127.0.0.1:$port"
   # The wasm tests call the server cross-origin from the test runner's page: pin the
   # runner's address (WASM_BINDGEN_TEST_ADDRESS) and allow that origin.
+  # Two free ports asked one after the other can be the same one (nothing holds the first
+  # yet); a runner on the server's port fails with "Address already in use".
   runner_port="$(free_port)"
+  while [[ "$runner_port" == "$port" ]]; do runner_port="$(free_port)"; done
   echo "127.0.0.1:$runner_port" >"$WORK_DIR/runner-address"
   info "starting: BC_ALLOWED_ORIGINS=http://127.0.0.1:$runner_port target/release/wallet-server demo --listen 127.0.0.1:$port --shop-listen 127.0.0.1:0 --database sqlite://$WORK_DIR/demo.db"
   BC_ALLOWED_ORIGINS="http://127.0.0.1:$runner_port" \
