@@ -166,7 +166,8 @@ async fn shutdown_signal() {
 /// # Errors
 /// [`StartError`] when the database, the address or the demo seed fails.
 pub async fn run(mut config: Config) -> Result<(), StartError> {
-    let db = Db::connect(&config.database_url).await?;
+    let db = Db::connect(&config.database_url, config.isolation).await?;
+    tracing::info!(isolation = ?db.isolation, "database connected");
     db.migrate().await?;
     // Every posting balances by construction; this says loudly if the data was edited.
     match crate::ledger::audit(&db.pool).await {

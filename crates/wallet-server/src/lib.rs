@@ -25,6 +25,7 @@ pub mod payments;
 pub mod ratelimit;
 pub mod recharges;
 pub mod refunds;
+pub mod retry;
 pub mod routes;
 pub mod sandbox;
 pub mod serve;
