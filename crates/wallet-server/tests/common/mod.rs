@@ -10,6 +10,7 @@ pub mod api;
 pub mod fixtures;
 pub mod ledger;
 pub mod receiver;
+pub mod replicas;
 pub mod server;
 pub mod storage;
 pub mod webhooks;
@@ -18,7 +19,7 @@ pub use api::{idempotency_key, nonce, now, prepare_with_balance, Api, Prepared, 
 pub use fixtures::*;
 pub use ledger::{check_wallet_ledger, ledger_entries, ledger_flows, Flows};
 pub use server::{postgres_admin_url, Backend, Server};
-pub use storage::check_ledger_storage;
+pub use storage::{check_ledger_storage, check_ledger_storage_at};
 
 /// Declares, for each `async fn name(backend: Backend)` of the calling file, the test
 /// `sqlite::name` and the test `postgres::name` (which passes, saying it was skipped, when
