@@ -128,6 +128,7 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
             hsts(state.config.public_url.as_deref()),
         ))
         .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn(crate::metrics::track))
         .with_state(state))
 }
 
@@ -166,6 +167,9 @@ async fn shutdown_signal() {
 /// # Errors
 /// [`StartError`] when the database, the address or the demo seed fails.
 pub async fn run(mut config: Config) -> Result<(), StartError> {
+    if let Err(e) = crate::metrics::install() {
+        tracing::warn!(error = %e, "metrics unavailable: GET /metrics answers without counters");
+    }
     let db = Db::connect(&config.database_url, config.isolation).await?;
     tracing::info!(isolation = ?db.isolation, "database connected");
     db.migrate().await?;

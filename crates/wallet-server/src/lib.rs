@@ -19,6 +19,7 @@ pub mod idempotency;
 pub mod lang;
 pub mod ledger;
 pub mod links;
+pub mod metrics;
 pub mod openapi;
 pub mod password;
 pub mod payments;

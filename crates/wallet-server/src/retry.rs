@@ -108,6 +108,7 @@ where
             .into());
         }
         RETRIES.fetch_add(1, Ordering::Relaxed);
+        crate::metrics::transaction_retried(what, &code);
         tracing::info!(
             what,
             code,

@@ -19,7 +19,7 @@ use std::time::Duration;
 use checkout_core::signature::sign;
 use checkout_core::{Amount, Choice, Currency, IntentStatus, Method, Money};
 use common::receiver::{eventually, Receiver};
-use common::replicas::Cluster;
+use common::replicas::{Cluster, REPLICA_ADMIN_KEY};
 use common::*;
 use rust_decimal::Decimal;
 use serde_json::{json, Value};
@@ -52,12 +52,19 @@ async fn three_replicas_on_one_database_keep_the_books() {
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_replicas_at_serializable_retry_their_lost_races() {
-    let logs = run("serializable", None).await;
-    let retried = logs.matches("code=\"40001\"").count();
-    eprintln!("transactions run again after SQLSTATE 40001: {retried}");
+    let (logs, counted) = run("serializable", None).await;
+    let retried = logs
+        .lines()
+        .filter(|l| l.contains("lost a race") && l.contains("code=\"40001\""))
+        .count();
+    eprintln!("transactions run again after SQLSTATE 40001: {retried} logged, {counted} counted");
     assert!(
         retried > 0,
         "no 40001 in the run: the retries went untested"
+    );
+    assert!(
+        counted >= retried as u64,
+        "every logged retry is counted in /metrics"
     );
 }
 
@@ -67,11 +74,12 @@ async fn a_replica_killed_mid_run_loses_and_doubles_nothing() {
 }
 
 /// Runs the load; `kill_after`: SIGKILL the last replica once that many intents were
-/// answered. Returns the replicas' logs.
-async fn run(isolation: &str, kill_after: Option<usize>) -> String {
+/// answered. Returns the replicas' logs and the sum of their
+/// `db_transaction_retries_total` counters.
+async fn run(isolation: &str, kill_after: Option<usize>) -> (String, u64) {
     if postgres_admin_url().is_none() {
         eprintln!("skipped: set BC_TEST_POSTGRES_URL (scripts/pg-start.sh) to run on PostgreSQL");
-        return String::new();
+        return (String::new(), 0);
     }
     let receiver = Receiver::start(&[]).await;
     let env = [
@@ -121,7 +129,21 @@ async fn run(isolation: &str, kill_after: Option<usize>) -> String {
     let intents = settle(&cluster, alive, &replies).await;
     check_books(&cluster, alive, &intents).await;
     check_every_event_delivered(&cluster, &receiver).await;
-    cluster.logs()
+    let mut retries = 0;
+    for i in 0..alive {
+        retries += scraped_retries(&cluster.api(i)).await;
+    }
+    (cluster.logs(), retries)
+}
+
+/// The sum of one replica's `db_transaction_retries_total` samples.
+async fn scraped_retries(api: &Api) -> u64 {
+    let reply = api.get("/metrics", Some(REPLICA_ADMIN_KEY)).await;
+    let text = String::from_utf8(reply.raw.clone()).unwrap();
+    text.lines()
+        .filter(|l| l.starts_with("db_transaction_retries_total{"))
+        .filter_map(|l| l.rsplit(' ').next()?.parse::<u64>().ok())
+        .sum()
 }
 
 /// Session `n` on replica `n % REPLICAS`, and the body its widget would post (quoted on
