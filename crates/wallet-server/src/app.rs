@@ -213,9 +213,10 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         }
     }
     let origins = config.allowed_origins.clone();
+    let share = |limit| crate::ratelimit::per_replica(limit, config.replicas);
     let limiter = Arc::new(RateLimiter::new(
-        config.rate_limit_ip_per_min,
-        config.rate_limit_session_per_min,
+        share(config.rate_limit_ip_per_min),
+        share(config.rate_limit_session_per_min),
     ));
     let sweep_every = config.sweep_interval_secs;
     let (max_connections, header_timeout_secs) =
