@@ -59,6 +59,13 @@ wanted() { # stage
 }
 
 WORK_DIR="$(mktemp -d "${TMPDIR:-/tmp}/balance-checkout-test.XXXXXX")"
+# Disk: a cold run writes about 10 GiB under target/. Incremental compilation state is of
+# no use to a run that builds once (it doubled target/debug), and every browser, database
+# and test temporary file goes under WORK_DIR, which is removed on exit, so a run leaves
+# nothing behind in /tmp (Chromium's profile copies are ~30 MiB each).
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+mkdir -p "$WORK_DIR/tmp"
+export TMPDIR="$WORK_DIR/tmp"
 SERVER_PID=""
 cleanup() {
   local rc=$?
@@ -78,6 +85,10 @@ trap 'exit 130' INT TERM
 declare -A RESULT DURATION
 ORDER=()
 T0=$SECONDS
+free_kib="$(df -k --output=avail . | tail -n1 | tr -d ' ')"
+if ((free_kib < 12 * 1024 * 1024)); then
+  warn "only $((free_kib / 1024 / 1024)) GiB free on this disk; a cold run needs about 12 GiB (cargo clean frees target/)"
+fi
 
 # run_stage NAME DESCRIPTION FUNCTION [PREREQUISITE...]
 run_stage() {
@@ -130,6 +141,7 @@ summary() {
   done
   echo
   echo "stages: $passed passed, $failed failed, $skipped skipped"
+  echo "disk: target/ holds $(du -sh target 2>/dev/null | cut -f1), $(df -h --output=avail . | tail -n1 | tr -d ' ') free"
   FAILED_COUNT=$failed
 }
 
