@@ -3,10 +3,12 @@
 //! whose holds are approved in the sandbox or left to expire (every replica sweeps), and
 //! refunds. Afterwards: no wallet below zero, every wallet equal to its ledger and to
 //! what the answers say was paid, the books summing to zero, every hold settled exactly
-//! once, no session paid twice, every event delivered. The same at `SERIALIZABLE`
-//! (where the run must have retried some 40001s), and with one replica SIGKILLed mid-run
-//! (its clients move to the others with the same Idempotency-Key, as behind a load
-//! balancer). PostgreSQL only: SQLite is one process's database.
+//! once, no session paid twice, every paid intent recorded once, every event delivered.
+//! The same at `SERIALIZABLE` (where the replicas retry the transactions that lose a race
+//! with SQLSTATE 40001, as many as the interleaving produces: `concurrency.rs` forces
+//! one), and with one replica SIGKILLed mid-run (its clients move to the others with the
+//! same Idempotency-Key, as behind a load balancer). PostgreSQL only: SQLite is one
+//! process's database.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
 mod common;
@@ -50,17 +52,30 @@ async fn three_replicas_on_one_database_keep_the_books() {
     run("read_committed", None).await;
 }
 
+/// At `SERIALIZABLE` the books hold the same. How many transactions lose a race depends
+/// on how the replicas' transactions interleave: the retries are counted (every one
+/// logged is in `/metrics`), not required.
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn three_replicas_at_serializable_retry_their_lost_races() {
     let (logs, counted) = run("serializable", None).await;
+    if postgres_admin_url().is_none() {
+        return;
+    }
+    assert_eq!(
+        logs.matches("isolation=Serializable").count(),
+        REPLICAS,
+        "every replica ran at SERIALIZABLE"
+    );
     let retried = logs
         .lines()
-        .filter(|l| l.contains("lost a race") && l.contains("code=\"40001\""))
+        .filter(|l| l.contains("transaction lost a race"))
         .count();
-    eprintln!("transactions run again after SQLSTATE 40001: {retried} logged, {counted} counted");
-    assert!(
-        retried > 0,
-        "no 40001 in the run: the retries went untested"
+    let after_40001 = logs
+        .lines()
+        .filter(|l| l.contains("transaction lost a race") && l.contains("code=\"40001\""))
+        .count();
+    eprintln!(
+        "transactions run again: {retried} logged ({after_40001} after SQLSTATE 40001), {counted} counted"
     );
     assert!(
         counted >= retried as u64,
@@ -117,6 +132,8 @@ async fn run(isolation: &str, kill_after: Option<usize>) -> (String, u64) {
         ("BC_SWEEP_INTERVAL_SECS", "1"),
         ("BC_TAKEOVER_SECS", "3"),
         ("BC_WEBHOOK_POLL_MS", "200"),
+        // The default filter, set explicitly: the test reads the replicas' retry lines.
+        ("RUST_LOG", "info,sqlx=warn,tower_http=warn"),
     ];
     let mut cluster = Cluster::start(REPLICAS, &receiver.url, &env).await;
     for i in 0..WALLETS {
@@ -294,6 +311,22 @@ async fn check_books(cluster: &Cluster, alive: usize, intents: &[(Value, Decimal
         }
         *refunded.entry(owner).or_default() += *back;
     }
+    // Every intent has one outcome: one answer per paid intent, and no intent stored that
+    // no answer reported (a refused payment stores none).
+    let answered: BTreeSet<&str> = intents
+        .iter()
+        .map(|(intent, _)| intent["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(answered.len(), intents.len(), "an intent answered twice");
+    let stored: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM intents")
+        .fetch_one(&pool)
+        .await
+        .unwrap();
+    assert_eq!(
+        stored,
+        i64::try_from(intents.len()).unwrap(),
+        "intents stored against intents answered 201"
+    );
     for i in 0..WALLETS {
         let owner = shopper(i);
         let api = cluster.api(i % alive);
