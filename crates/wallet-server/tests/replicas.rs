@@ -64,7 +64,8 @@ async fn three_replicas_at_serializable_retry_their_lost_races() {
     assert_eq!(
         logs.matches("isolation=Serializable").count(),
         REPLICAS,
-        "every replica ran at SERIALIZABLE"
+        "every replica logs that it runs at SERIALIZABLE (none logging anything at info: \
+         was `tracing` built with a max_level feature? see the root Cargo.toml)"
     );
     let retried = logs
         .lines()
