@@ -128,6 +128,7 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
             hsts(state.config.public_url.as_deref()),
         ))
         .layer(middleware::from_fn(access_log))
+        .layer(middleware::from_fn(crate::metrics::track))
         .with_state(state))
 }
 
@@ -184,7 +185,11 @@ async fn shutdown_signal() {
 /// # Errors
 /// [`StartError`] when the database, the address or the demo seed fails.
 pub async fn run(mut config: Config) -> Result<(), StartError> {
-    let db = Db::connect(&config.database_url).await?;
+    if let Err(e) = crate::metrics::install() {
+        tracing::warn!(error = %e, "metrics unavailable: GET /metrics answers without counters");
+    }
+    let db = Db::connect(&config.database_url, config.isolation).await?;
+    tracing::info!(isolation = ?db.isolation, "database connected");
     db.migrate().await?;
     // Every posting balances by construction; this says loudly if the data was edited.
     match crate::ledger::audit(&db.pool).await {
@@ -232,9 +237,10 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         }
     }
     let origins = config.allowed_origins.clone();
+    let share = |limit| crate::ratelimit::per_replica(limit, config.replicas);
     let limiter = Arc::new(RateLimiter::new(
-        config.rate_limit_ip_per_min,
-        config.rate_limit_session_per_min,
+        share(config.rate_limit_ip_per_min),
+        share(config.rate_limit_session_per_min),
     ));
     let sweep_every = config.sweep_interval_secs;
     let (max_connections, header_timeout_secs) =

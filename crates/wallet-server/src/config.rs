@@ -167,7 +167,11 @@ pub struct FileConfig {
     pub sweep_interval_secs: Option<u64>,
     pub rate_limit_ip_per_min: Option<u32>,
     pub rate_limit_session_per_min: Option<u32>,
+    /// How many replicas share the rate limits (each enforces its share).
+    pub replicas: Option<u32>,
     pub max_connections: Option<usize>,
+    /// `read_committed` (default) or `serializable`: PostgreSQL's writing transactions.
+    pub isolation: Option<String>,
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
     /// Waits between webhook attempts ([`DEFAULT_RETRY_SCHEDULE`]).
@@ -219,8 +223,12 @@ pub struct Config {
     pub sweep_interval_secs: u64,
     pub rate_limit_ip_per_min: u32,
     pub rate_limit_session_per_min: u32,
+    /// Replicas behind the load balancer: each enforces 1/`replicas` of the rate limits.
+    pub replicas: u32,
     /// Connections served at once.
     pub max_connections: usize,
+    /// The isolation of PostgreSQL's writing transactions (DESIGN.md *Several replicas*).
+    pub isolation: crate::db::Isolation,
     /// Seconds to receive a request's headers (also the keep-alive idle limit).
     pub header_timeout_secs: u64,
     /// Seconds to receive a request's body.
@@ -520,10 +528,20 @@ impl Config {
             rate_limit_session_per_min: env_number("BC_RATE_LIMIT_SESSION_PER_MIN")?
                 .or(file.rate_limit_session_per_min)
                 .unwrap_or(60),
+            replicas: env_number("BC_REPLICAS")?
+                .or(file.replicas)
+                .unwrap_or(1)
+                .max(1),
             max_connections: env_number("BC_MAX_CONNECTIONS")?
                 .or(file.max_connections)
                 .unwrap_or(1024)
                 .max(1),
+            isolation: env("BC_DB_ISOLATION")
+                .or(file.isolation)
+                .map_or(Ok(crate::db::Isolation::default()), |w| {
+                    crate::db::Isolation::parse(&w)
+                })
+                .map_err(ConfigError::Invalid)?,
             header_timeout_secs: env_number("BC_HEADER_TIMEOUT_SECS")?
                 .or(file.header_timeout_secs)
                 .unwrap_or(10)

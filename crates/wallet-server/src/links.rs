@@ -227,6 +227,19 @@ pub async fn exchange(
     request_id: &str,
     code: &str,
 ) -> Result<LinkView, ServerError> {
+    crate::retry::retrying("link_exchange", || {
+        exchange_once(db, merchant, request_id, code)
+    })
+    .await
+}
+
+/// One attempt of [`exchange`], run again by [`crate::retry::retrying`].
+async fn exchange_once(
+    db: &Db,
+    merchant: &Merchant,
+    request_id: &str,
+    code: &str,
+) -> Result<LinkView, ServerError> {
     let now = now();
     let mut tx = db.begin().await?;
     let shopper: Option<Option<String>> = sqlx::query_scalar(
@@ -329,6 +342,15 @@ pub async fn insert_link(
 /// # Errors
 /// 404 `link_not_found` for an unknown token or another merchant's.
 pub async fn revoke(
+    db: &Db,
+    merchant: &Merchant,
+    token: &str,
+) -> Result<RevokedLinkView, ServerError> {
+    crate::retry::retrying("link_revoke", || revoke_once(db, merchant, token)).await
+}
+
+/// One attempt of [`revoke`], run again by [`crate::retry::retrying`].
+async fn revoke_once(
     db: &Db,
     merchant: &Merchant,
     token: &str,

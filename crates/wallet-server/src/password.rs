@@ -157,6 +157,7 @@ impl Passwords {
 
     /// A worker, waiting at most [`QUEUE_WAIT`].
     async fn worker(&self) -> Result<OwnedSemaphorePermit, ServerError> {
+        let _waiting = crate::metrics::password_waiting();
         tokio::time::timeout(QUEUE_WAIT, self.workers.clone().acquire_owned())
             .await
             .map_err(|_| busy())?
@@ -169,6 +170,7 @@ impl Passwords {
         worker: OwnedSemaphorePermit,
         work: impl FnOnce() -> Result<T, ServerError> + Send + 'static,
     ) -> Result<T, ServerError> {
+        let _running = crate::metrics::password_running();
         let (done, result) = tokio::sync::oneshot::channel();
         let job: Job = Box::new(move || {
             let _ = done.send(work());

@@ -50,33 +50,24 @@ pub async fn finish(
     outcome: Outcome,
     now: i64,
 ) -> Result<IntentRow, ServerError> {
+    crate::retry::retrying("finish_hold", || finish_once(db, intent_id, outcome, now)).await
+}
+
+/// One attempt of [`finish`], run again by [`crate::retry::retrying`].
+async fn finish_once(
+    db: &Db,
+    intent_id: &str,
+    outcome: Outcome,
+    now: i64,
+) -> Result<IntentRow, ServerError> {
     let intent = load_intent(&db.pool, intent_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
     let mut tx = db.begin().await?;
-    let (status, reason) = outcome.ends_in();
-    let guard = match outcome {
-        // An approval after the hold expired must not capture: the sweeper releases it.
-        Outcome::Approved => " AND hold_expires_at > $4",
-        Outcome::Expired => " AND hold_expires_at <= $4",
-        Outcome::Declined | Outcome::Abandoned | Outcome::CanceledByMerchant => " AND $4 = $4",
-    };
-    let sql = format!(
-        "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
-         WHERE id = $1 AND status = $5{guard}"
-    );
-    let changed = sqlx::query(&sql)
-        .bind(intent_id)
-        .bind(status.code())
-        .bind(reason.map(CancelReason::code))
-        .bind(now)
-        .bind(IntentStatus::RequiresAction.code())
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-    if changed == 0 {
+    let Some(ended) = end_in(&mut tx, &intent, outcome, now).await? else {
         tx.rollback().await?;
         let current = load_intent(&db.pool, intent_id).await?.unwrap_or(intent);
+        let (status, _) = outcome.ends_in();
         return match current.status {
             // Ended the same way before: a retried approval or decline is harmless.
             s if s == status => Ok(current),
@@ -89,21 +80,56 @@ pub async fn finish(
                 &format!("it is already {}", current.status),
             )),
         };
-    }
-    if status == IntentStatus::Succeeded {
-        capture(&mut tx, &intent, now).await?;
-    } else {
-        release(&mut tx, &intent, now).await?;
-    }
-    let ended = load_intent(&mut *tx, intent_id)
-        .await?
-        .ok_or_else(|| ServerError::internal("intent", "vanished in its transaction"))?;
-    // No `next_action` once ended, so no base URL is needed.
-    crate::webhooks::outbox::intent_event(&mut tx, &ended, "", now).await?;
+    };
     tx.commit().await?;
     crate::webhooks::wake();
     tracing::info!(intent = %intent.id, ?outcome, "second method finished");
     Ok(ended)
+}
+
+/// Inside `tx`: moves the intent from `requires_action` to where `outcome` ends it,
+/// captures or releases its hold and records its event. `None` when the intent no
+/// longer waits (or its hold's time does not fit the outcome): nothing was changed.
+async fn end_in(
+    tx: &mut Tx,
+    intent: &IntentRow,
+    outcome: Outcome,
+    now: i64,
+) -> Result<Option<IntentRow>, ServerError> {
+    let (status, reason) = outcome.ends_in();
+    let guard = match outcome {
+        // An approval after the hold expired must not capture: the sweeper releases it.
+        Outcome::Approved => " AND hold_expires_at > $4",
+        Outcome::Expired => " AND hold_expires_at <= $4",
+        Outcome::Declined | Outcome::Abandoned | Outcome::CanceledByMerchant => " AND $4 = $4",
+    };
+    let sql = format!(
+        "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
+         WHERE id = $1 AND status = $5{guard}"
+    );
+    let changed = sqlx::query(&sql)
+        .bind(&intent.id)
+        .bind(status.code())
+        .bind(reason.map(CancelReason::code))
+        .bind(now)
+        .bind(IntentStatus::RequiresAction.code())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    if status == IntentStatus::Succeeded {
+        capture(tx, intent, now).await?;
+    } else {
+        release(tx, intent, now).await?;
+    }
+    let ended = load_intent(&mut **tx, &intent.id)
+        .await?
+        .ok_or_else(|| ServerError::internal("intent", "vanished in its transaction"))?;
+    // No `next_action` once ended, so no base URL is needed.
+    crate::webhooks::outbox::intent_event(tx, &ended, "", now).await?;
+    Ok(Some(ended))
 }
 
 /// The hold to the merchant, the second method's leg to the merchant, the session paid.
@@ -177,23 +203,52 @@ fn not_pending(status: IntentStatus, why: &str) -> ServerError {
     .into()
 }
 
-/// Releases every hold whose time is up at `now` (unix seconds). Returns how many were
-/// released.
+/// Releases every hold whose time is up at `now` (unix seconds), one transaction per
+/// hold. Each hold is claimed with `FOR UPDATE SKIP LOCKED` (DESIGN.md *Several
+/// replicas*): replicas sweeping at once release different holds, never one twice.
+/// Returns how many this call released.
 ///
 /// # Errors
 /// The database's.
 pub async fn expire_holds(db: &Db, now: i64) -> Result<usize, ServerError> {
-    let ids: Vec<String> =
-        sqlx::query_scalar("SELECT id FROM intents WHERE status = $2 AND hold_expires_at <= $1")
-            .bind(now)
-            .bind(IntentStatus::RequiresAction.code())
-            .fetch_all(&db.pool)
-            .await?;
     let mut released = 0;
-    for id in ids {
-        if finish(db, &id, Outcome::Expired, now).await.is_ok() {
-            released += 1;
-        }
+    while crate::retry::retrying("expire_hold", || expire_one(db, now)).await? {
+        released += 1;
     }
     Ok(released)
+}
+
+/// Claims one expired hold no other transaction holds and releases it. Returns whether
+/// there was one.
+async fn expire_one(db: &Db, now: i64) -> Result<bool, ServerError> {
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "SELECT id FROM intents WHERE status = $2 AND hold_expires_at <= $1 \
+         ORDER BY hold_expires_at LIMIT 1{}",
+        db.skip_locked()
+    );
+    let id: Option<String> = sqlx::query_scalar(&sql)
+        .bind(now)
+        .bind(IntentStatus::RequiresAction.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(id) = id else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let intent = load_intent(&mut *tx, &id)
+        .await?
+        .ok_or_else(|| ServerError::internal("intent", "vanished while claimed"))?;
+    if end_in(&mut tx, &intent, Outcome::Expired, now)
+        .await?
+        .is_none()
+    {
+        // Claimed rows cannot change under us; nothing to release after all.
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(intent = %id, "expired hold released");
+    Ok(true)
 }

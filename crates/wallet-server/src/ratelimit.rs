@@ -1,6 +1,10 @@
 //! Fixed-window rate limits per client IP and per checkout session, answered with 429
-//! `rate_limited` and `Retry-After`. In memory: a limit per server process, which is what a
-//! single reference server needs (several replicas would each allow the limit).
+//! `rate_limited` and `Retry-After`. In memory, per process: with `replicas = N` each
+//! replica enforces its share of the configured limit ([`per_replica`]), so N replicas
+//! behind a balancer that spreads requests allow about the configured limit in all, and
+//! one that pins a client to a replica allows that client less, never more
+//! (docs/operations.md *Rate limits*). Counting in the database would make the limit
+//! exact at the price of a write on every request, the hot path's one shared resource.
 
 use std::collections::HashMap;
 use std::net::SocketAddr;
@@ -15,6 +19,13 @@ use checkout_core::ErrorCode;
 use crate::error::ApiError;
 
 const WINDOW_SECS: i64 = 60;
+
+/// One replica's share of a cluster-wide `limit` per minute when `replicas` run: the
+/// limit divided by the replica count, rounded up so that a limit never becomes 0 (off).
+#[must_use]
+pub fn per_replica(limit: u32, replicas: u32) -> u32 {
+    limit.div_ceil(replicas.max(1))
+}
 
 /// Counters per key for the current minute.
 #[derive(Debug)]
@@ -103,7 +114,17 @@ pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: 
 
 #[cfg(test)]
 mod tests {
-    use super::{session_of, RateLimiter};
+    use super::{per_replica, session_of, RateLimiter};
+
+    #[test]
+    fn each_replica_enforces_its_share_of_the_limit() {
+        assert_eq!(per_replica(600, 1), 600);
+        assert_eq!(per_replica(600, 3), 200);
+        assert_eq!(per_replica(60, 7), 9);
+        assert_eq!(per_replica(1, 3), 1, "a limit never rounds down to off");
+        assert_eq!(per_replica(0, 3), 0, "off stays off");
+        assert_eq!(per_replica(10, 0), 10);
+    }
 
     #[test]
     fn it_allows_the_limit_then_says_how_long_to_wait() {

@@ -197,6 +197,11 @@ pub async fn find(db: &Db, id: &str) -> Result<Recharge, ServerError> {
 /// 404 `recharge_not_found`; 409 `recharge_not_pending` with `status` when it was
 /// already settled (a retried approval credits nothing more).
 pub async fn settle(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
+    crate::retry::retrying("recharge_settle", || settle_once(db, id, outcome)).await
+}
+
+/// One attempt of [`settle`], run again by [`crate::retry::retrying`].
+async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
     let r = find(db, id).await?;
     let mut status = outcome.status();
     let mut tx = db.begin().await?;

@@ -233,6 +233,16 @@ pub async fn refund(
     intent_id: &str,
     req: &RefundRequest,
 ) -> Result<RefundView, ServerError> {
+    crate::retry::retrying("refund", || refund_once(db, merchant, intent_id, req)).await
+}
+
+/// One attempt of [`refund`], run again by [`crate::retry::retrying`].
+async fn refund_once(
+    db: &Db,
+    merchant: &Merchant,
+    intent_id: &str,
+    req: &RefundRequest,
+) -> Result<RefundView, ServerError> {
     let intent = refundable_intent(db, merchant, intent_id).await?;
     let c = intent.currency;
     let now = now();

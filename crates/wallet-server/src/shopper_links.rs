@@ -49,6 +49,16 @@ pub async fn revoke(
     merchant: &str,
     now: i64,
 ) -> Result<usize, ServerError> {
+    crate::retry::retrying("revoke_links", || revoke_once(db, shopper, merchant, now)).await
+}
+
+/// One attempt of [`revoke`], run again by [`crate::retry::retrying`].
+async fn revoke_once(
+    db: &Db,
+    shopper: &str,
+    merchant: &str,
+    now: i64,
+) -> Result<usize, ServerError> {
     let mut tx = db.begin().await?;
     let revoked: Vec<(String, i64, i64)> = sqlx::query_as(
         "UPDATE links SET revoked_at = $3 WHERE shopper_id = $1 AND merchant_id = $2 AND revoked_at IS NULL \

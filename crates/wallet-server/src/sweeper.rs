@@ -1,6 +1,7 @@
 //! Background task: releases expired holds (intent `canceled`, session open again), marks
 //! expired sessions (with their `session.expired` events) and forgets old idempotency keys
-//! and nonces.
+//! and nonces. Every step claims its rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL
+//! (DESIGN.md *Several replicas*), so any number of replicas may sweep at once.
 
 use std::time::Duration;
 
@@ -14,6 +15,9 @@ use crate::webhooks::outbox::{self, Owner};
 /// Idempotency keys and nonces are kept a day: far longer than any retry or signature.
 const RETENTION_SECS: i64 = 24 * 3600;
 
+/// Rows one sweeping statement claims at most, so no transaction holds many locks.
+const BATCH: usize = 200;
+
 pub async fn run(db: Db, interval_secs: u64) {
     let mut tick = tokio::time::interval(Duration::from_secs(interval_secs));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -26,18 +30,28 @@ pub async fn run(db: Db, interval_secs: u64) {
 }
 
 /// Marks open sessions past `expires_at` expired, each with its `session.expired` event,
-/// in one transaction (a replica's concurrent sweep changes other rows or none).
+/// [`BATCH`] sessions per transaction, each batch claimed with `FOR UPDATE SKIP LOCKED`
+/// (a replica's concurrent sweep takes other rows).
 async fn expire_sessions(db: &Db, now: i64) -> Result<(), crate::error::ServerError> {
+    while crate::retry::retrying("expire_sessions", || expire_sessions_once(db, now)).await? > 0 {}
+    Ok(())
+}
+
+/// One batch of [`expire_sessions`]; returns how many sessions it expired.
+async fn expire_sessions_once(db: &Db, now: i64) -> Result<usize, crate::error::ServerError> {
     let mut tx = db.begin().await?;
-    let rows = sqlx::query(
-        "UPDATE sessions SET status = $2 WHERE status = $3 AND expires_at <= $1 \
+    let sql = format!(
+        "UPDATE sessions SET status = $2 WHERE id IN (SELECT id FROM sessions \
+         WHERE status = $3 AND expires_at <= $1 LIMIT {BATCH}{}) \
          RETURNING id, merchant_id, livemode",
-    )
-    .bind(now)
-    .bind(SessionStatus::Expired.code())
-    .bind(SessionStatus::Open.code())
-    .fetch_all(&mut *tx)
-    .await?;
+        db.skip_locked()
+    );
+    let rows = sqlx::query(&sql)
+        .bind(now)
+        .bind(SessionStatus::Expired.code())
+        .bind(SessionStatus::Open.code())
+        .fetch_all(&mut *tx)
+        .await?;
     for row in &rows {
         let id: String = row.try_get("id")?;
         let merchant_id: String = row.try_get("merchant_id")?;
@@ -57,7 +71,32 @@ async fn expire_sessions(db: &Db, now: i64) -> Result<(), crate::error::ServerEr
     if !rows.is_empty() {
         crate::webhooks::wake();
     }
-    Ok(())
+    Ok(rows.len())
+}
+
+/// Deletes rows older than `before` from `table` (keyed by `key`, a column list), a
+/// batch at a time, each batch claimed with `FOR UPDATE SKIP LOCKED` so that replicas
+/// sweeping at once never wait on each other. `only` narrows the rows further.
+async fn forget(
+    db: &Db,
+    (table, key, only): (&str, &str, &str),
+    before: i64,
+) -> Result<(), crate::error::ServerError> {
+    let sql = format!(
+        "DELETE FROM {table} WHERE ({key}) IN (SELECT {key} FROM {table} \
+         WHERE created_at < $1{only} LIMIT {BATCH}{})",
+        db.skip_locked()
+    );
+    loop {
+        let gone = sqlx::query(&sql)
+            .bind(before)
+            .execute(&db.pool)
+            .await?
+            .rows_affected();
+        if gone == 0 {
+            return Ok(());
+        }
+    }
 }
 
 /// One pass.
@@ -71,15 +110,10 @@ pub async fn sweep(db: &Db) -> Result<(), crate::error::ServerError> {
         tracing::info!(released, "expired holds released");
     }
     expire_sessions(db, now).await?;
-    sqlx::query("DELETE FROM idempotency_keys WHERE state = 'done' AND created_at < $1")
-        .bind(now - RETENTION_SECS)
-        .execute(&db.pool)
-        .await?;
+    let keys = ("idempotency_keys", "scope, key", " AND state = 'done'");
+    forget(db, keys, now - RETENTION_SECS).await?;
     // A nonce older than the signature tolerance can never be replayed with a valid
     // signature, but keeping it a day costs little and keeps `nonce_reused` honest.
-    sqlx::query("DELETE FROM nonces WHERE created_at < $1")
-        .bind(now - RETENTION_SECS)
-        .execute(&db.pool)
-        .await?;
+    forget(db, ("nonces", "nonce", ""), now - RETENTION_SECS).await?;
     Ok(())
 }

@@ -115,6 +115,11 @@ fn insufficient(available: Money) -> ApiError {
 /// when the recipient's balance would pass 10^13 major units; 422 `idempotency_conflict`
 /// when `id` was used for another transfer.
 pub async fn execute(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerError> {
+    crate::retry::retrying("transfer", || execute_once(db, id, t)).await
+}
+
+/// One attempt of [`execute`], run again by [`crate::retry::retrying`].
+async fn execute_once(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerError> {
     let at = now();
     let c = t.amount.currency();
     let mut tx = db.begin().await?;

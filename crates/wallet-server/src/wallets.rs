@@ -175,20 +175,24 @@ async fn deposit(
     }
     let id = random_id(prefix, 24);
     let now = now();
-    let mut tx = db.begin().await?;
-    match ledger::deposit(&mut tx, kind, &id, &source(c), shopper, amount, now).await {
-        Ok(()) => tx.commit().await?,
-        Err(LedgerError::Insufficient { .. }) => {
-            tx.rollback().await?;
-            return Err(ApiError::field(
-                "amount",
-                "would take the wallet's balance plus what is held past the maximum of \
-                 10^13 major units; credit less",
-            )
-            .into());
+    let from = source(c);
+    crate::retry::retrying("deposit", || async {
+        let mut tx = db.begin().await?;
+        match ledger::deposit(&mut tx, kind, &id, &from, shopper, amount, now).await {
+            Ok(()) => Ok(tx.commit().await?),
+            Err(LedgerError::Insufficient { .. }) => {
+                tx.rollback().await?;
+                Err(ApiError::field(
+                    "amount",
+                    "would take the wallet's balance plus what is held past the maximum of \
+                     10^13 major units; credit less",
+                )
+                .into())
+            }
+            Err(e) => Err(e.into()),
         }
-        Err(e) => return Err(e.into()),
-    }
+    })
+    .await?;
     Ok((id, amount, now))
 }
 

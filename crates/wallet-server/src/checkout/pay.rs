@@ -38,6 +38,15 @@ pub async fn pay(
     order: &Order<'_>,
     (scope, key): (&str, &str),
 ) -> Result<(IntentRow, Reply), ServerError> {
+    crate::retry::retrying("pay", || pay_once(state, order, (scope, key))).await
+}
+
+/// One attempt of [`pay`], run again by [`crate::retry::retrying`].
+async fn pay_once(
+    state: &AppState,
+    order: &Order<'_>,
+    (scope, key): (&str, &str),
+) -> Result<(IntentRow, Reply), ServerError> {
     let Order {
         session,
         terms,

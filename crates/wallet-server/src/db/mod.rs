@@ -16,11 +16,41 @@ pub enum Dialect {
     Postgres,
 }
 
-/// The pool and its dialect.
+/// The isolation level of the transactions [`Db::begin`] starts on PostgreSQL
+/// (`isolation` / `BC_DB_ISOLATION`). SQLite is always serializable: one writer at a time.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Isolation {
+    /// PostgreSQL's default, `READ COMMITTED`: the money path locks what it reads
+    /// (`FOR UPDATE`, guarded `UPDATE`s), so it needs no more.
+    #[default]
+    ReadCommitted,
+    /// `SERIALIZABLE`, as Postgres-compatible distributed SQL engines run: conflicts end
+    /// in SQLSTATE 40001 and `retry::retrying` runs the transaction again.
+    Serializable,
+}
+
+impl Isolation {
+    /// `read_committed` or `serializable`.
+    ///
+    /// # Errors
+    /// Any other word, with what is accepted.
+    pub fn parse(word: &str) -> Result<Isolation, String> {
+        match word.trim().to_ascii_lowercase().replace(' ', "_").as_str() {
+            "read_committed" => Ok(Isolation::ReadCommitted),
+            "serializable" => Ok(Isolation::Serializable),
+            other => Err(format!(
+                "isolation {other:?}: use read_committed (the default) or serializable"
+            )),
+        }
+    }
+}
+
+/// The pool, its dialect and the isolation of writing transactions.
 #[derive(Debug, Clone)]
 pub struct Db {
     pub pool: AnyPool,
     pub dialect: Dialect,
+    pub isolation: Isolation,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -56,12 +86,13 @@ fn sqlite_url(url: &str) -> String {
 }
 
 impl Db {
-    /// Connects to `sqlite://path`, `sqlite::memory:` or `postgres://…`.
+    /// Connects to `sqlite://path`, `sqlite::memory:` or `postgres://…`; on PostgreSQL
+    /// [`Db::begin`] starts its transactions at `isolation`.
     ///
     /// # Errors
     /// [`DbError::UnsupportedUrl`] for another scheme, [`DbError::Connect`] when it cannot
     /// be opened (the URL in the error has its password hidden).
-    pub async fn connect(url: &str) -> Result<Db, DbError> {
+    pub async fn connect(url: &str, isolation: Isolation) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
         let (dialect, url) = if url.starts_with("sqlite:") {
             (Dialect::Sqlite, sqlite_url(url))
@@ -109,7 +140,11 @@ impl Db {
                 url: redact(&url),
                 source,
             })?;
-        Ok(Db { pool, dialect })
+        Ok(Db {
+            pool,
+            dialect,
+            isolation,
+        })
     }
 
     /// Applies the migrations of the dialect.
@@ -126,11 +161,28 @@ impl Db {
 
     /// A transaction that may write. SQLite takes its write lock at once (waiting up to
     /// the busy timeout) so that a read-then-write transaction never fails half-way;
-    /// PostgreSQL locks rows as they are touched (see [`Db::for_update`]).
+    /// PostgreSQL locks rows as they are touched (see [`Db::for_update`]), at the
+    /// configured [`Isolation`]. Callers run it inside `retry::retrying`.
     pub async fn begin(&self) -> Result<Tx, sqlx::Error> {
+        match (self.dialect, self.isolation) {
+            (Dialect::Sqlite, _) => self.pool.begin_with("BEGIN IMMEDIATE").await,
+            (Dialect::Postgres, Isolation::ReadCommitted) => self.pool.begin().await,
+            (Dialect::Postgres, Isolation::Serializable) => {
+                self.pool
+                    .begin_with("BEGIN ISOLATION LEVEL SERIALIZABLE")
+                    .await
+            }
+        }
+    }
+
+    /// The suffix that claims the selected rows for this transaction and passes over
+    /// rows another transaction holds, so that replicas share background work without
+    /// waiting on each other (SQLite: one writer at a time, nothing to add).
+    #[must_use]
+    pub fn skip_locked(&self) -> &'static str {
         match self.dialect {
-            Dialect::Sqlite => self.pool.begin_with("BEGIN IMMEDIATE").await,
-            Dialect::Postgres => self.pool.begin().await,
+            Dialect::Sqlite => "",
+            Dialect::Postgres => " FOR UPDATE SKIP LOCKED",
         }
     }
 

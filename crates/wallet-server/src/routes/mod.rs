@@ -27,6 +27,13 @@ async fn admin_only(State(config): State<Arc<Config>>, req: Request, next: Next)
     }
 }
 
+/// `GET /metrics` (admin key): the Prometheus text format (docs/operations.md).
+async fn metrics(State(state): State<AppState>) -> Result<Response, crate::error::ServerError> {
+    let text = crate::metrics::render(&state.db).await?;
+    let content_type = "text/plain; version=0.0.4; charset=utf-8";
+    Ok(([(axum::http::header::CONTENT_TYPE, content_type)], text).into_response())
+}
+
 /// The `/v1` API; with the configuration's `sandbox`, the sandbox provider's routes too.
 pub fn api(config: &Arc<Config>) -> Router<AppState> {
     let wallets = Router::new()
@@ -35,6 +42,7 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/wallets/{shopper_id}/topups", post(wallets::top_up))
         .route("/v1/wallets/{shopper_id}/rewards", post(wallets::rewards))
         .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
+        .route("/metrics", get(metrics))
         .route_layer(middleware::from_fn_with_state(config.clone(), admin_only));
     let router = Router::new()
         .route("/v1/openapi.json", get(crate::openapi::document))

@@ -221,6 +221,20 @@ async fn record(
     answer: &Answer,
     next: Option<Option<i64>>,
 ) -> Result<(), ServerError> {
+    crate::retry::retrying("delivery_record", || {
+        record_once(db, job, started, answer, next)
+    })
+    .await
+}
+
+/// One attempt of [`record`], run again by [`crate::retry::retrying`].
+async fn record_once(
+    db: &Db,
+    job: &Claim,
+    started: i64,
+    answer: &Answer,
+    next: Option<Option<i64>>,
+) -> Result<(), ServerError> {
     let mut tx = db.begin().await?;
     sqlx::query(
         "INSERT INTO webhook_attempts (delivery_id, attempted_ms, duration_ms, response_status, \

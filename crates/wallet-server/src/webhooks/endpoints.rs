@@ -121,6 +121,11 @@ const COLUMNS: &str = "id, url, livemode, source, created_at";
 /// # Errors
 /// 400 `invalid_request` at `url`.
 pub async fn create(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
+    crate::retry::retrying("endpoint_create", || create_once(db, merchant, url)).await
+}
+
+/// One attempt of [`create`], run again by [`crate::retry::retrying`].
+async fn create_once(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
     check_url(url, merchant.livemode)?;
     let id = random_id("we_", 24);
     let now = now();
@@ -241,6 +246,15 @@ pub async fn delete(
 /// # Errors
 /// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
 pub async fn add_secret(db: &Db, merchant: &Merchant, id: &str) -> Result<SecretView, ServerError> {
+    crate::retry::retrying("endpoint_secret", || add_secret_once(db, merchant, id)).await
+}
+
+/// One attempt of [`add_secret`], run again by [`crate::retry::retrying`].
+async fn add_secret_once(
+    db: &Db,
+    merchant: &Merchant,
+    id: &str,
+) -> Result<SecretView, ServerError> {
     own_api_endpoint(db, merchant, id).await?;
     let (secret_id, secret, now) = (random_id("whs_", 24), new_secret(), now());
     let mut tx = db.begin().await?;
@@ -292,6 +306,11 @@ pub async fn retire_secret(
 /// # Errors
 /// The database's; 400-style errors for a bad configured URL or secret.
 pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
+    crate::retry::retrying("endpoint_sync", || sync_config_once(db, config)).await
+}
+
+/// One attempt of [`sync_config`], run again by [`crate::retry::retrying`].
+async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
     let now = now();
     let mut tx = db.begin().await?;
     for merchant in config.merchants.values() {

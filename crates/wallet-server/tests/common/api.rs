@@ -120,6 +120,10 @@ pub fn idempotency_key() -> String {
 pub struct Api {
     pub base: String,
     http: reqwest::Client,
+    /// The merchant's secret key (the demo's unless [`Api::with_keys`]).
+    merchant_key: String,
+    /// The admin key (the demo's unless [`Api::with_keys`]).
+    admin_key: String,
 }
 
 impl Api {
@@ -145,7 +149,17 @@ impl Api {
         Api {
             base: base.to_owned(),
             http,
+            merchant_key: MERCHANT_KEY.to_owned(),
+            admin_key: ADMIN_KEY.to_owned(),
         }
+    }
+
+    /// The same client with another merchant key and admin key (a `serve` configuration).
+    #[must_use]
+    pub fn with_keys(mut self, merchant_key: &str, admin_key: &str) -> Api {
+        merchant_key.clone_into(&mut self.merchant_key);
+        admin_key.clone_into(&mut self.admin_key);
+        self
     }
 
     /// Sends a request; `body` is sent as is, with `Content-Type: application/json`.
@@ -214,7 +228,7 @@ impl Api {
         let reply = self
             .post(
                 "/v1/sessions",
-                Some(MERCHANT_KEY),
+                Some(&self.merchant_key),
                 &json!({"shopper_id": shopper_id, "cart": cart}),
             )
             .await;
@@ -249,14 +263,17 @@ impl Api {
     }
 
     pub async fn get_intent(&self, intent_id: &str) -> Reply {
-        self.get(&format!("/v1/intents/{intent_id}"), Some(MERCHANT_KEY))
-            .await
+        self.get(
+            &format!("/v1/intents/{intent_id}"),
+            Some(&self.merchant_key),
+        )
+        .await
     }
 
     pub async fn refund(&self, intent_id: &str, body: &Value) -> Reply {
         self.post(
             &format!("/v1/intents/{intent_id}/refunds"),
-            Some(MERCHANT_KEY),
+            Some(&self.merchant_key),
             body,
         )
         .await
@@ -277,7 +294,7 @@ impl Api {
     pub async fn create_wallet(&self, shopper_id: &str, password: &str, balance: &str) {
         self.post(
             "/v1/wallets",
-            Some(ADMIN_KEY),
+            Some(&self.admin_key),
             &json!({"shopper_id": shopper_id, "currency": "CNY", "payment_password": password}),
         )
         .await
@@ -290,7 +307,7 @@ impl Api {
     pub async fn top_up(&self, shopper_id: &str, amount: &str) -> Reply {
         self.post(
             &format!("/v1/wallets/{shopper_id}/topups"),
-            Some(ADMIN_KEY),
+            Some(&self.admin_key),
             &json!({"amount": amount, "method": "bank_card"}),
         )
         .await
@@ -298,7 +315,7 @@ impl Api {
 
     pub async fn wallet(&self, shopper_id: &str) -> Wallet {
         let reply = self
-            .get(&format!("/v1/wallets/{shopper_id}"), Some(ADMIN_KEY))
+            .get(&format!("/v1/wallets/{shopper_id}"), Some(&self.admin_key))
             .await;
         let body = reply.ok();
         assert_eq!(body["shopper_id"], json!(shopper_id), "{body}");
@@ -309,10 +326,13 @@ impl Api {
     }
 
     pub async fn ledger(&self, shopper_id: &str) -> Value {
-        self.get(&format!("/v1/wallets/{shopper_id}/ledger"), Some(ADMIN_KEY))
-            .await
-            .ok()
-            .clone()
+        self.get(
+            &format!("/v1/wallets/{shopper_id}/ledger"),
+            Some(&self.admin_key),
+        )
+        .await
+        .ok()
+        .clone()
     }
 
     // --- intents (widget) -----------------------------------------------------------

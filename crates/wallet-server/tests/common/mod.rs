@@ -12,6 +12,7 @@ pub mod ledger;
 pub mod measure;
 pub mod passkey;
 pub mod receiver;
+pub mod replicas;
 pub mod server;
 pub mod shopper;
 pub mod storage;
@@ -22,7 +23,7 @@ pub use fixtures::*;
 pub use ledger::{check_wallet_ledger, ledger_entries, ledger_flows, Flows};
 pub use server::{postgres_admin_url, Backend, Server};
 pub use shopper::{between, Shopper};
-pub use storage::check_ledger_storage;
+pub use storage::{check_ledger_storage, check_ledger_storage_at};
 
 /// Declares, for each `async fn name(backend: Backend)` of the calling file, the test
 /// `sqlite::name` and the test `postgres::name` (which passes, saying it was skipped, when

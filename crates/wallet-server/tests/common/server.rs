@@ -23,7 +23,7 @@ pub fn postgres_admin_url() -> Option<String> {
 }
 
 /// A database created for one server and dropped with it.
-struct PgDatabase {
+pub struct PgDatabase {
     admin_url: String,
     name: String,
 }
@@ -58,7 +58,8 @@ fn with_database(admin_url: &str, name: &str) -> String {
 }
 
 impl PgDatabase {
-    fn create(admin_url: &str) -> PgDatabase {
+    /// A new, empty database on the cluster of `admin_url`.
+    pub fn create(admin_url: &str) -> PgDatabase {
         let name = format!("bc_test_{}", uuid::Uuid::new_v4().simple());
         if let Err(e) = psql(admin_url, &format!("CREATE DATABASE {name}")) {
             panic!("creating test database {name} through {admin_url}: {e}");
@@ -69,7 +70,9 @@ impl PgDatabase {
         }
     }
 
-    fn url(&self) -> String {
+    /// Its URL.
+    #[must_use]
+    pub fn url(&self) -> String {
         with_database(&self.admin_url, &self.name)
     }
 }
@@ -225,6 +228,12 @@ impl Server {
         self.spawn().await;
     }
 
+    /// What the server wrote on stderr so far (its log, `RUST_LOG` permitting).
+    #[must_use]
+    pub fn log(&self) -> String {
+        std::fs::read_to_string(&self.log_path).unwrap_or_default()
+    }
+
     /// The server's process id, while it runs.
     #[must_use]
     pub fn pid(&self) -> Option<u32> {
@@ -242,7 +251,7 @@ impl Server {
 
 /// The binary under test: this package's `wallet-server`, or `BC_TEST_SERVER_BIN` (for
 /// running the suite against another build, e.g. a release one).
-fn server_binary() -> String {
+pub fn server_binary() -> String {
     std::env::var("BC_TEST_SERVER_BIN")
         .ok()
         .filter(|p| !p.is_empty())
@@ -251,10 +260,13 @@ fn server_binary() -> String {
 
 /// Reads stdout until the `Balance Checkout demo: http://…/` line, then keeps draining it
 /// in the background so that the server never blocks on a full pipe.
-async fn demo_url(stdout: impl AsyncRead + Unpin + Send + 'static) -> Option<String> {
+pub async fn demo_url(stdout: impl AsyncRead + Unpin + Send + 'static) -> Option<String> {
     let mut lines = BufReader::new(stdout).lines();
     while let Ok(Some(line)) = lines.next_line().await {
-        if let Some(rest) = line.split("Balance Checkout demo:").nth(1) {
+        let rest = ["Balance Checkout demo:", "Balance Checkout wallet-server:"]
+            .iter()
+            .find_map(|prefix| line.split(prefix).nth(1));
+        if let Some(rest) = rest {
             let url = rest.trim().trim_end_matches('/').to_owned();
             tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
             return Some(url);

@@ -10,10 +10,15 @@ use super::server::Server;
 /// the sum of its entries; no wallet or merchant account is below zero; all the money in
 /// the ledger sums to zero.
 pub async fn check_ledger_storage(server: &Server) {
+    check_ledger_storage_at(server.database_url()).await;
+}
+
+/// [`check_ledger_storage`] on the database at `database_url`.
+pub async fn check_ledger_storage_at(database_url: &str) {
     sqlx::any::install_default_drivers();
     let pool = AnyPoolOptions::new()
         .max_connections(1)
-        .connect(server.database_url())
+        .connect(database_url)
         .await
         .expect("open the server's database");
     let checks = [
