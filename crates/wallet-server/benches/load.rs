@@ -26,7 +26,7 @@ use std::time::Instant;
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
 use checkout_core::{Choice, Currency, Money};
-use common::measure::{knob, ms, per_second, percentile};
+use common::measure::{knob, machine, ms, per_second, percentile};
 use common::*;
 
 fn verify(phc: &str, password: &str) -> bool {
@@ -229,13 +229,7 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        println!(
-            "machine: {} cores, load average before the run: {}",
-            std::thread::available_parallelism().map_or(0, |n| n.get()),
-            std::fs::read_to_string("/proc/loadavg")
-                .unwrap_or_default()
-                .trim()
-        );
+        println!("{}", machine());
         argon2_alone(concurrency).await;
         password_burst(knob("BENCH_BURST", if smoke { 10 } else { 100 })).await;
         for &level in &levels {

@@ -24,7 +24,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use checkout_core::{Choice, Currency, Money};
-use common::measure::{knob, ms, percentile};
+use common::measure::{knob, machine, ms, percentile};
 use common::passkey::{confirm, enrol};
 use common::*;
 use webauthn_authenticator_rs::softpasskey::SoftPasskey;
@@ -136,13 +136,7 @@ fn main() {
         .build()
         .expect("runtime");
     runtime.block_on(async {
-        println!(
-            "machine: {} cores, load average before the run: {}",
-            std::thread::available_parallelism().map_or(0, |n| n.get()),
-            std::fs::read_to_string("/proc/loadavg")
-                .unwrap_or_default()
-                .trim()
-        );
+        println!("{}", machine());
         compare(Backend::Sqlite, intents, concurrency).await;
         if postgres_admin_url().is_some() {
             compare(Backend::Postgres, intents, concurrency).await;

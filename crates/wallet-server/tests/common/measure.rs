@@ -30,3 +30,15 @@ pub fn per_second(count: usize, elapsed: Duration) -> String {
     let count = u32::try_from(count).unwrap_or(u32::MAX);
     format!("{:.1}/s", f64::from(count) / elapsed.as_secs_f64())
 }
+
+/// `machine: 2 cores, load average before the run: …`, the line each bench starts with.
+#[must_use]
+pub fn machine() -> String {
+    format!(
+        "machine: {} cores, load average before the run: {}",
+        std::thread::available_parallelism().map_or(0, |n| n.get()),
+        std::fs::read_to_string("/proc/loadavg")
+            .unwrap_or_default()
+            .trim()
+    )
+}
