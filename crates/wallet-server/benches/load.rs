@@ -1,6 +1,6 @@
 //! Load generator for `wallet-server` (run with `cargo bench -p wallet-server --bench load`).
 //!
-//! 1. Argon2id on its own, with the server's parameters (`wallet_server::password`):
+//! 1. Argon2id on its own, with the server's parameters (`wallet_server::security::password`):
 //!    the time of one verification, and verifications per second at the load's concurrency
 //!    on this machine. Every intent spends one verification, so this is the ceiling.
 //! 2. Intents over HTTP against the release `wallet-server demo` on SQLite, and on
@@ -39,7 +39,7 @@ fn verify(phc: &str, password: &str) -> bool {
 async fn argon2_alone(concurrency: usize) {
     // The server's parameters (Argon2id defaults); its pepper changes nothing in the cost.
     let passwords =
-        wallet_server::password::Passwords::new("bench-pepper-0123456789abcdef0123", &[], 1);
+        wallet_server::security::password::Passwords::new("bench-pepper-0123456789abcdef0123", &[], 1);
     let (_, _) = passwords.hash("123456".to_owned()).await.expect("hash");
     let salt =
         argon2::password_hash::SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);

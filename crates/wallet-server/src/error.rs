@@ -12,7 +12,6 @@ use checkout_core::ErrorCode;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-use crate::ledger::LedgerError;
 
 /// Any error a cause can be boxed from.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
@@ -253,6 +252,20 @@ pub async fn method_not_allowed() -> ApiError {
         ErrorCode::MethodNotAllowed,
         "this endpoint does not take this HTTP method; see /v1/openapi.json",
     )
+}
+
+/// Why a ledger posting was refused (`crate::store::ledger`).
+#[derive(Debug, thiserror::Error)]
+pub enum LedgerError {
+    /// The account would go below zero (or past the money bound).
+    #[error("account {account} would go below zero or past the money bound")]
+    Insufficient { account: String },
+    /// The legs do not sum to zero: a bug in the caller.
+    #[error("the legs of the posting do not sum to zero")]
+    Unbalanced,
+    /// The database failed.
+    #[error("the database failed during the posting")]
+    Db(#[from] sqlx::Error),
 }
 
 #[cfg(test)]

@@ -30,7 +30,7 @@ enum Command {
 
 fn main() -> ExitCode {
     let args = Args::parse();
-    wallet_server::telemetry::init();
+    wallet_server::telemetry::logs::init();
     let (mode, cli, preset) = match args.command {
         Command::Serve(cli) => (Mode::Serve, cli, None),
         Command::Demo(cli) => (Mode::Demo, cli, Some(wallet_server::demo::preset())),
@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(wallet_server::app::run(config)) {
+    match runtime.block_on(wallet_server::startup::app::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wallet-server: {}", with_causes(&e));

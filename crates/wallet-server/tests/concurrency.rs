@@ -25,9 +25,9 @@ use common::*;
 use rust_decimal::Decimal;
 use serde_json::json;
 use sqlx::any::AnyPoolOptions;
-use wallet_server::db::{Db, Isolation};
+use wallet_server::store::db::{Db, Isolation};
 use wallet_server::error::ServerError;
-use wallet_server::retry::{retryable_code, retrying};
+use wallet_server::store::retry::{retryable_code, retrying};
 
 on_every_backend!(
     five_hundred_parallel_intents_over_five_wallets_keep_the_ledger_consistent,
@@ -115,7 +115,7 @@ async fn at_serializable_a_write_skew_fails_with_40001_and_runs_again() {
     let both_read = tokio::sync::Barrier::new(2);
     let failures = Mutex::new(Vec::new());
     let attempts = AtomicU32::new(0);
-    let retries_before = wallet_server::retry::retries();
+    let retries_before = wallet_server::store::retry::retries();
     let (alice, bob) = tokio::join!(
         leave_if_covered(&db, "alice", &both_read, &attempts, &failures),
         leave_if_covered(&db, "bob", &both_read, &attempts, &failures),
@@ -123,7 +123,7 @@ async fn at_serializable_a_write_skew_fails_with_40001_and_runs_again() {
     let (alice, bob) = (alice.unwrap(), bob.unwrap());
     let failures = failures.into_inner().unwrap();
     let attempts = attempts.into_inner();
-    let retried = wallet_server::retry::retries() - retries_before;
+    let retried = wallet_server::store::retry::retries() - retries_before;
     eprintln!("alice left: {alice}, bob left: {bob}; {attempts} attempts, failures {failures:?}");
 
     assert!(

@@ -7,10 +7,10 @@ use checkout_core::intent::Mismatch;
 use checkout_core::{Authorization, ErrorCode, IntentRequest, Quote, SessionStatus};
 
 use super::{live_balance, SessionTerms};
-use crate::db::rows::{load_session, pending_intent_of, SessionRow};
+use crate::store::db::rows::{load_session, pending_intent_of, SessionRow};
 use crate::error::{ApiError, Reply, ServerError};
-use crate::extract::parse_json_body;
-use crate::state::AppState;
+use crate::http::extract::parse_json_body;
+use crate::http::state::AppState;
 use crate::util::now;
 use crate::views::MismatchView;
 
@@ -71,7 +71,7 @@ pub async fn submit(
                 .await
                 .unwrap_or_else(Reply::from)
         };
-        crate::idempotency::run(&state, &scope, Some(&key), &submission.body, work).await
+        crate::http::idempotency::run(&state, &scope, Some(&key), &submission.body, work).await
     });
     task.await
         .map_err(|e| ServerError::internal("intent task", e))?
@@ -259,13 +259,13 @@ async fn execute(
     check_quote(state, &session, &terms, &req).await?;
     // 8. payment password or passkey (a shopper without a wallet has nothing to pay from
     // balance)
-    if crate::wallets::wallet_currency(&state.db, &session.shopper_id)
+    if crate::wallet::accounts::wallet_currency(&state.db, &session.shopper_id)
         .await?
         .is_some()
     {
         match req.authorization().map_err(|e| ApiError::invalid(&e))? {
             Authorization::Password(password) => {
-                crate::password::check(
+                crate::security::password::check(
                     &state.db,
                     &state.passwords,
                     &session.shopper_id,
@@ -281,7 +281,7 @@ async fn execute(
                     state.relying_party.as_ref(),
                     state.config.lockout_secs,
                 );
-                crate::passkeys::payment::verify(verifier, &session, &req.intent, assertion, now)
+                crate::security::passkeys::payment::verify(verifier, &session, &req.intent, assertion, now)
                     .await?;
             }
         }

@@ -5,19 +5,24 @@
 //! - [`sessions`]: create a session, read it, quote it;
 //! - [`intents`]: the checks of an intent in their order, up to the password;
 //! - [`pay`]: the paying transaction (claim the session, re-quote, post, store the answer);
-//! - [`topups`]: recharging the session's wallet without leaving the checkout.
+//! - [`topups`]: recharging the session's wallet without leaving the checkout;
+//! - [`second_leg`]: the part the balance does not pay: capture or release a hold, expire
+//!   holds, the merchant's cancel;
+//! - [`refunds`]: refunds, the core's split stored and posted, guarded on the intent row.
 
 use checkout_core::{
     Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
 };
 
-use crate::db::rows::{load_session, SessionRow};
-use crate::db::Db;
+use crate::store::db::rows::{load_session, SessionRow};
+use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::ledger;
+use crate::store::ledger;
 
 pub mod intents;
 pub mod pay;
+pub mod refunds;
+pub mod second_leg;
 pub mod sessions;
 pub mod topups;
 
@@ -65,10 +70,10 @@ pub async fn check_client_secret(
     session: &SessionRow,
     headers: &axum::http::HeaderMap,
 ) -> Result<(), ServerError> {
-    crate::auth::client_secret(headers, &session.client_secret)?;
+    crate::http::auth::client_secret(headers, &session.client_secret)?;
     if let Some(digest) = &session.link_digest {
-        if crate::links::is_revoked(db, digest).await? {
-            return Err(crate::links::revoked().into());
+        if crate::consent::links::is_revoked(db, digest).await? {
+            return Err(crate::consent::links::revoked().into());
         }
     }
     let now = crate::util::now();
@@ -152,5 +157,5 @@ where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
     let minor = ledger::balance(exec, &ledger::wallet_available(shopper), lock).await?;
-    crate::stored::money(minor.min(Money::max_minor(currency)), currency)
+    crate::store::stored::money(minor.min(Money::max_minor(currency)), currency)
 }

@@ -8,11 +8,11 @@ use checkout_core::{ErrorCode, IntentRequest, IntentStatus, Money, Quote, Sessio
 
 use super::intents::{quote_mismatch, session_error};
 use super::{live_balance, SessionTerms};
-use crate::db::rows::{load_intent, IntentRow, SessionRow};
-use crate::db::Tx;
+use crate::store::db::rows::{load_intent, IntentRow, SessionRow};
+use crate::store::db::Tx;
 use crate::error::{ApiError, Reply, ServerError};
-use crate::ledger::{self, Kind, LedgerError};
-use crate::state::AppState;
+use crate::store::ledger::{self, Kind, LedgerError};
+use crate::http::state::AppState;
 use crate::util::random_id;
 use crate::views::IntentView;
 
@@ -38,10 +38,10 @@ pub async fn pay(
     order: &Order<'_>,
     (scope, key): (&str, &str),
 ) -> Result<(IntentRow, Reply), ServerError> {
-    crate::retry::retrying("pay", || pay_once(state, order, (scope, key))).await
+    crate::store::retry::retrying("pay", || pay_once(state, order, (scope, key))).await
 }
 
-/// One attempt of [`pay`], run again by [`crate::retry::retrying`].
+/// One attempt of [`pay`], run again by [`crate::store::retry::retrying`].
 async fn pay_once(
     state: &AppState,
     order: &Order<'_>,
@@ -102,7 +102,7 @@ async fn pay_once(
         axum::http::StatusCode::CREATED,
         &IntentView::of(&row, base)?,
     );
-    crate::idempotency::store(&mut *tx, scope, key, &reply).await?;
+    crate::http::idempotency::store(&mut *tx, scope, key, &reply).await?;
     crate::webhooks::outbox::intent_event(&mut tx, &row, base, now).await?;
     tx.commit().await?;
     crate::webhooks::wake();

@@ -9,13 +9,13 @@ use serde_json::Value;
 
 use super::{live_balance, SessionTerms};
 use crate::config::{Config, Merchant};
-use crate::db::rows::SessionRow;
-use crate::db::Db;
+use crate::store::db::rows::SessionRow;
+use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::state::AppState;
+use crate::http::state::AppState;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
-use crate::wallets::{check_shopper_id, wallet_currency};
+use crate::wallet::accounts::{check_shopper_id, wallet_currency};
 
 /// The body of `POST /v1/sessions`.
 #[derive(Debug, Deserialize)]
@@ -40,7 +40,7 @@ async fn shopper_of(
 ) -> Result<(String, Option<String>), ServerError> {
     match (&input.link, &input.shopper_id) {
         (Some(link), None) => {
-            let (shopper, digest) = crate::links::resolve(db, merchant, link).await?;
+            let (shopper, digest) = crate::consent::links::resolve(db, merchant, link).await?;
             Ok((shopper, Some(digest)))
         }
         (None, Some(_)) if merchant.livemode => Err(ApiError::field(
@@ -76,7 +76,7 @@ pub async fn create_session(
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
-    crate::extract::check_return_url(input.return_url.as_deref())?;
+    crate::http::extract::check_return_url(input.return_url.as_deref())?;
     if let Some(currency) = wallet_currency(db, &shopper_id).await? {
         if currency != cart.currency {
             return Err(ApiError::field(
@@ -165,7 +165,7 @@ async fn session_view(
     let terms = SessionTerms::of(session)?;
     let currency = terms.cart.currency;
     let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
-    let passkey = passkeys_on && crate::passkeys::store::any(db, &session.shopper_id).await?;
+    let passkey = passkeys_on && crate::security::passkeys::store::any(db, &session.shopper_id).await?;
     let balance = live_balance(&db.pool, &session.shopper_id, currency, "").await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
@@ -204,7 +204,7 @@ pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quo
     Ok(terms.quote(balance, choice)?)
 }
 
-/// A passkey challenge for `intent` while `session` is open (`crate::passkeys::payment`).
+/// A passkey challenge for `intent` while `session` is open (`crate::security::passkeys::payment`).
 ///
 /// # Errors
 /// 409 `session_completed` / `request_in_progress`, 410 `session_expired` unless the
@@ -220,5 +220,5 @@ pub async fn passkey_challenge(
         return Err(super::intents::not_open(status, None).into());
     }
     let rp = state.relying_party.as_ref();
-    crate::passkeys::payment::challenge(&state.db, rp, session, intent, now).await
+    crate::security::passkeys::payment::challenge(&state.db, rp, session, intent, now).await
 }

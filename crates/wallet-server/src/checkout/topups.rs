@@ -1,7 +1,7 @@
 //! Top-up inside checkout (DESIGN.md *The shopper's wallet*, "In checkout"): when a quote
 //! carries `topup_to_unlock`, the frame recharges the session's wallet through a payment
 //! method without leaving the checkout, then quotes again with the new balance. The
-//! recharge itself is `crate::recharges`: credited once, when the method succeeds.
+//! recharge itself is `crate::wallet::recharges`: credited once, when the method succeeds.
 //!
 //! The client secret authorises starting and reading a top-up: it can only ask the shopper
 //! to pay money *into* their own wallet, on the method's page.
@@ -9,10 +9,10 @@
 use checkout_core::{Amount, ErrorCode, Method, SessionStatus};
 
 use super::intents::not_open;
-use crate::db::rows::SessionRow;
+use crate::store::db::rows::SessionRow;
 use crate::error::{ApiError, ServerError};
-use crate::recharges::{self, RechargeView};
-use crate::state::AppState;
+use crate::wallet::recharges::{self, RechargeView};
+use crate::http::state::AppState;
 use crate::util::now;
 
 /// Starts a top-up of the session's wallet; `base` is the origin of the method's page.

@@ -7,9 +7,9 @@ use std::path::Path;
 use checkout_core::{Amount, Currency, Method, Policy};
 
 use crate::config::{FileConfig, Merchant, MerchantFile};
-use crate::db::Db;
+use crate::store::db::Db;
 use crate::error::ServerError;
-use crate::password::Passwords;
+use crate::security::password::Passwords;
 
 pub mod carts;
 pub mod shop;
@@ -71,7 +71,7 @@ pub async fn seed(
     passwords: &Passwords,
     merchant: Option<&Merchant>,
 ) -> Result<(), ServerError> {
-    if crate::wallets::wallet_currency(db, SHOPPER)
+    if crate::wallet::accounts::wallet_currency(db, SHOPPER)
         .await?
         .is_some()
     {
@@ -82,14 +82,14 @@ pub async fn seed(
         (NEW_SHOPPER, NEW_PASSWORD, NEW_BALANCE),
     ];
     for (shopper, password, balance) in shoppers {
-        crate::wallets::create_wallet(db, passwords, shopper, Currency::CNY, password).await?;
+        crate::wallet::accounts::create_wallet(db, passwords, shopper, Currency::CNY, password).await?;
         let amount =
             Amount::parse(balance).map_err(|e| ServerError::internal("demo balance", e))?;
-        crate::wallets::credit(db, shopper, amount, Method::BankCard).await?;
+        crate::wallet::accounts::credit(db, shopper, amount, Method::BankCard).await?;
     }
     // shopper_demo is already linked to the demo shop; shopper_new shows the consent flow.
     if let Some(merchant) = merchant {
-        crate::links::insert_link(db, merchant, SHOPPER, LINK).await?;
+        crate::consent::links::insert_link(db, merchant, SHOPPER, LINK).await?;
     }
     tracing::info!("demo data seeded");
     Ok(())

@@ -21,7 +21,7 @@ use tokio::task::JoinHandle;
 use super::carts::preset;
 use super::shop_page::{render, PageData};
 use crate::config::{Config, WebhookFile};
-use crate::state::AppState;
+use crate::http::state::AppState;
 
 const CSS: &str = include_str!("../assets/shop.css");
 const JS: &str = include_str!("../assets/shop.js");
@@ -187,7 +187,7 @@ async fn page(
         _ => "zh-CN",
     };
     // Back to this page (the shop's own origin) after the second method.
-    let origin = crate::extract::request_origin(&headers);
+    let origin = crate::http::extract::request_origin(&headers);
     let return_url = format!("{origin}/?cart={cart_name}&locale={locale}");
     let link = super::shop_link::link_of(&headers);
     let (session, integrity) = tokio::join!(

@@ -24,7 +24,7 @@ const COOKIE: &str = "bc_link";
 /// The link token the shopper's browser carries, if any.
 #[must_use]
 pub fn link_of(headers: &HeaderMap) -> Option<String> {
-    crate::extract::cookie(headers, COOKIE).filter(|v| v.starts_with("lk_"))
+    crate::http::extract::cookie(headers, COOKIE).filter(|v| v.starts_with("lk_"))
 }
 
 fn locale_of(q: &HashMap<String, String>) -> &'static str {
@@ -68,7 +68,7 @@ pub async fn link(
     let locale = locale_of(&q);
     let return_url = format!(
         "{}/linked?locale={locale}",
-        crate::extract::request_origin(&headers)
+        crate::http::extract::request_origin(&headers)
     );
     match call(
         &s,

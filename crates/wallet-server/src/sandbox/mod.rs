@@ -10,12 +10,12 @@ use axum::Router;
 
 use checkout_core::{CancelReason, ErrorCode, IntentStatus};
 
-use crate::db::rows::{load_intent, load_session, IntentRow};
+use crate::store::db::rows::{load_intent, load_session, IntentRow};
 use crate::error::{ApiError, Reply, ServerError};
-use crate::extract::{base_url, RawBody};
-use crate::payments::{finish, Outcome};
-use crate::state::AppState;
-use crate::stored::money;
+use crate::http::extract::{base_url, RawBody};
+use crate::checkout::second_leg::{finish, Outcome};
+use crate::http::state::AppState;
+use crate::store::stored::money;
 use crate::util::{html_escape, now, STRICT_CSP};
 use crate::views::IntentView;
 

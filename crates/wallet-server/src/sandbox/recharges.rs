@@ -1,6 +1,6 @@
 //! The sandbox provider's side of recharges: a page where a tester approves, declines or
 //! abandons paying a recharge, and the same as JSON endpoints for scripts. Approving
-//! credits the wallet once (`crate::recharges::settle`).
+//! credits the wallet once (`crate::wallet::recharges::settle`).
 
 use axum::extract::{Path, State};
 use axum::http::{header, HeaderMap, StatusCode};
@@ -10,9 +10,9 @@ use axum::Router;
 use checkout_core::RechargeStatus;
 
 use crate::error::{Reply, ServerError};
-use crate::extract::{base_url, RawBody};
-use crate::recharges::{find, settle, Outcome, RechargeView};
-use crate::state::AppState;
+use crate::http::extract::{base_url, RawBody};
+use crate::wallet::recharges::{find, settle, Outcome, RechargeView};
+use crate::http::state::AppState;
 use crate::util::{html_escape, STRICT_CSP};
 
 pub fn routes() -> Router<AppState> {

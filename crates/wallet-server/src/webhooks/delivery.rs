@@ -16,7 +16,7 @@ use tokio::sync::Semaphore;
 
 use super::transport::{send, Answer, Clients, Message};
 use crate::config::WebhookSettings;
-use crate::db::{Db, Dialect};
+use crate::store::db::{Db, Dialect};
 use crate::error::ServerError;
 
 /// A claimed delivery.
@@ -221,13 +221,13 @@ async fn record(
     answer: &Answer,
     next: Option<Option<i64>>,
 ) -> Result<(), ServerError> {
-    crate::retry::retrying("delivery_record", || {
+    crate::store::retry::retrying("delivery_record", || {
         record_once(db, job, started, answer, next)
     })
     .await
 }
 
-/// One attempt of [`record`], run again by [`crate::retry::retrying`].
+/// One attempt of [`record`], run again by [`crate::store::retry::retrying`].
 async fn record_once(
     db: &Db,
     job: &Claim,

@@ -8,9 +8,9 @@ use checkout_core::ErrorCode;
 use rand::RngCore as _;
 use sqlx::Row as _;
 
-use super::views::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
+use crate::views::webhooks::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
 use crate::config::{Config, Merchant, WebhookFile};
-use crate::db::Db;
+use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::util::{now, random_id, rfc3339, sha256_hex};
 
@@ -96,7 +96,7 @@ async fn secrets_of(db: &Db, endpoint_id: &str) -> Result<Vec<SecretView>, Serve
         .map_err(Into::into)
 }
 
-async fn view_of(db: &Db, row: &crate::db::Row) -> Result<EndpointView, ServerError> {
+async fn view_of(db: &Db, row: &crate::store::db::Row) -> Result<EndpointView, ServerError> {
     let id: String = row.try_get("id")?;
     let source: String = row.try_get("source")?;
     let livemode: i64 = row.try_get("livemode")?;
@@ -121,10 +121,10 @@ const COLUMNS: &str = "id, url, livemode, source, created_at";
 /// # Errors
 /// 400 `invalid_request` at `url`.
 pub async fn create(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
-    crate::retry::retrying("endpoint_create", || create_once(db, merchant, url)).await
+    crate::store::retry::retrying("endpoint_create", || create_once(db, merchant, url)).await
 }
 
-/// One attempt of [`create`], run again by [`crate::retry::retrying`].
+/// One attempt of [`create`], run again by [`crate::store::retry::retrying`].
 async fn create_once(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
     check_url(url, merchant.livemode)?;
     let id = random_id("we_", 24);
@@ -149,7 +149,7 @@ async fn create_once(db: &Db, merchant: &Merchant, url: &str) -> Result<Endpoint
 }
 
 async fn insert_secret(
-    tx: &mut crate::db::Tx,
+    tx: &mut crate::store::db::Tx,
     endpoint_id: &str,
     id: &str,
     secret: &str,
@@ -246,10 +246,10 @@ pub async fn delete(
 /// # Errors
 /// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
 pub async fn add_secret(db: &Db, merchant: &Merchant, id: &str) -> Result<SecretView, ServerError> {
-    crate::retry::retrying("endpoint_secret", || add_secret_once(db, merchant, id)).await
+    crate::store::retry::retrying("endpoint_secret", || add_secret_once(db, merchant, id)).await
 }
 
-/// One attempt of [`add_secret`], run again by [`crate::retry::retrying`].
+/// One attempt of [`add_secret`], run again by [`crate::store::retry::retrying`].
 async fn add_secret_once(
     db: &Db,
     merchant: &Merchant,
@@ -306,10 +306,10 @@ pub async fn retire_secret(
 /// # Errors
 /// The database's; 400-style errors for a bad configured URL or secret.
 pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
-    crate::retry::retrying("endpoint_sync", || sync_config_once(db, config)).await
+    crate::store::retry::retrying("endpoint_sync", || sync_config_once(db, config)).await
 }
 
-/// One attempt of [`sync_config`], run again by [`crate::retry::retrying`].
+/// One attempt of [`sync_config`], run again by [`crate::store::retry::retrying`].
 async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
     let now = now();
     let mut tx = db.begin().await?;
@@ -340,7 +340,7 @@ async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
 /// One configured endpoint, created or revived, with exactly its configured secrets.
 /// Returns its id (derived from the merchant and the URL, so it is stable across restarts).
 async fn sync_endpoint(
-    tx: &mut crate::db::Tx,
+    tx: &mut crate::store::db::Tx,
     merchant: &Merchant,
     hook: &WebhookFile,
     now: i64,

@@ -5,9 +5,9 @@
 use checkout_core::{DeliveryStatus, ErrorCode, EventType};
 use sqlx::Row as _;
 
-use super::views::{rfc3339_ms, AttemptView, DeliveryView, EventDetail, EventList, EventView};
+use crate::views::webhooks::{rfc3339_ms, AttemptView, DeliveryView, EventDetail, EventList, EventView};
 use crate::config::Merchant;
-use crate::db::Db;
+use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
 
 /// `limit` when none is given, and the most one page holds.
@@ -104,7 +104,7 @@ pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EventDetail,
     })
 }
 
-async fn delivery(db: &Db, row: &crate::db::Row) -> Result<DeliveryView, ServerError> {
+async fn delivery(db: &Db, row: &crate::store::db::Row) -> Result<DeliveryView, ServerError> {
     let id: String = row.try_get("id")?;
     let status: String = row.try_get("status")?;
     let status = DeliveryStatus::from_code(&status)

@@ -21,7 +21,7 @@ pub mod endpoints;
 pub mod events;
 pub mod outbox;
 pub mod transport;
-pub mod views;
+
 
 /// Wakes this process's delivery worker. Other replicas find the work on their next poll.
 fn waker() -> &'static Notify {

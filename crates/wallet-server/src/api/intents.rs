@@ -1,0 +1,114 @@
+//! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant)
+//! and `POST /v1/intents/{id}/cancel` (merchant).
+
+use axum::extract::{Path, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use checkout_core::ErrorCode;
+
+use crate::checkout::authorized_session;
+use crate::checkout::intents::{submit, verify_signature, Submission};
+use crate::store::db::rows::{load_intent, load_session};
+use crate::error::{ApiError, Reply, ServerError};
+use crate::http::extract::{base_url, is_json, RawBody};
+use crate::http::state::AppState;
+use crate::views::IntentView;
+
+/// `POST /v1/sessions/{id}/intents`: client secret, signature and idempotency key here,
+/// the rest of the checks in [`crate::checkout::intents`].
+pub async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let session = authorized_session(&state.db, &id, &headers).await?;
+    let signature = headers
+        .get("checkout-signature")
+        .and_then(|v| v.to_str().ok());
+    verify_signature(&session, signature, &body)?;
+    let key = crate::http::idempotency::key(&headers, true)?.unwrap_or_default();
+    let submission = Submission {
+        is_json: is_json(&headers),
+        key,
+        base: base_url(state.config.public_url.as_deref(), &headers),
+        body,
+    };
+    submit(state, session, submission).await
+}
+
+/// Which view of an intent `GET /v1/intents/{id}` answers: `?view=summary` leaves out the
+/// stored quote (its only part that grows with the cart), for the frame's poll.
+fn summary_wanted(query: Option<&str>) -> Result<bool, ApiError> {
+    match query.unwrap_or("") {
+        "" | "view=full" => Ok(false),
+        "view=summary" => Ok(true),
+        _ => Err(ApiError::field(
+            "view",
+            "the only query is view=summary (the intent without its quote) or view=full",
+        )),
+    }
+}
+
+/// `GET /v1/intents/{id}`: with the merchant's key, or the session's client secret.
+pub async fn read(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    RawQuery(query): RawQuery,
+    headers: HeaderMap,
+) -> Result<Reply, ServerError> {
+    let summary = summary_wanted(query.as_deref())?;
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::IntentNotFound,
+            "no payment intent has this id; use the id returned when the intent was created",
+        )
+    };
+    let intent = load_intent(&state.db.pool, &id)
+        .await?
+        .ok_or_else(not_found)?;
+    let token = crate::http::auth::bearer(&headers).unwrap_or("");
+    let by_merchant = state
+        .config
+        .merchant_by_key(token)
+        .is_some_and(|m| m.id == intent.merchant_id);
+    if !by_merchant {
+        let session = load_session(&state.db.pool, &intent.session_id)
+            .await?
+            .ok_or_else(not_found)?;
+        crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
+    }
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    let view = IntentView::of(&intent, &base)?;
+    let view = if summary { view.summary() } else { view };
+    Ok(Reply::json(StatusCode::OK, &view))
+}
+
+/// `POST /v1/intents/{id}/cancel` (merchant key): cancels an intent still
+/// `requires_action`; the hold is released at once and the session reopens
+/// (`payments::finish`). Canceling a canceled intent again answers it unchanged.
+pub async fn cancel(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    _body: RawBody,
+) -> Result<Reply, ServerError> {
+    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+    let intent = load_intent(&state.db.pool, &id)
+        .await?
+        .filter(|i| i.merchant_id == merchant.id)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::IntentNotFound,
+                "no payment intent of yours has this id",
+            )
+        })?;
+    let ended = crate::checkout::second_leg::finish(
+        &state.db,
+        &intent.id,
+        crate::checkout::second_leg::Outcome::CanceledByMerchant,
+        crate::util::now(),
+    )
+    .await?;
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
+}

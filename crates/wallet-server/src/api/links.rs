@@ -1,0 +1,59 @@
+//! Links (merchant key): `POST /v1/links`, `POST /v1/links/{lr}/token`,
+//! `DELETE /v1/links/{lk}` (DESIGN.md *Shopper consent*).
+
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use serde::Deserialize;
+
+use crate::error::{Reply, ServerError};
+use crate::http::extract::{base_url, parse_json, RawBody};
+use crate::http::state::AppState;
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct CreateLink {
+    return_url: String,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Exchange {
+    code: String,
+}
+
+/// `POST /v1/links`.
+pub async fn create(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+    let input: CreateLink = parse_json(&headers, &body)?;
+    let base = base_url(state.config.public_url.as_deref(), &headers);
+    let view = crate::consent::links::create_request(&state.db, &merchant, &input.return_url, &base).await?;
+    Ok(Reply::json(StatusCode::CREATED, &view))
+}
+
+/// `POST /v1/links/{lr}/token`.
+pub async fn token(
+    State(state): State<AppState>,
+    Path(request): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+    let input: Exchange = parse_json(&headers, &body)?;
+    let view = crate::consent::links::exchange(&state.db, &merchant, &request, &input.code).await?;
+    Ok(Reply::json(StatusCode::CREATED, &view))
+}
+
+/// `DELETE /v1/links/{lk}`.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Path(link): Path<String>,
+    headers: HeaderMap,
+) -> Result<Reply, ServerError> {
+    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+    let view = crate::consent::links::revoke(&state.db, &merchant, &link).await?;
+    Ok(Reply::json(StatusCode::OK, &view))
+}

@@ -1,0 +1,33 @@
+//! `POST /v1/intents/{id}/refunds` (merchant), under an optional idempotency key.
+
+use axum::extract::{Path, Request, State};
+use axum::http::StatusCode;
+
+use crate::error::{Reply, ServerError};
+use crate::http::extract::{parse_json, read_body, MAX_SESSION_BODY_BYTES};
+use crate::checkout::refunds::{refund, RefundRequest};
+use crate::http::state::AppState;
+
+/// `POST /v1/intents/{id}/refunds`: the merchant is authenticated before its body is read,
+/// which may be as large as the session's (a refund by lines of a 10,000-line cart).
+pub async fn create(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    req: Request,
+) -> Result<Reply, ServerError> {
+    let (parts, body) = req.into_parts();
+    let headers = parts.headers;
+    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+    let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
+    let key = crate::http::idempotency::key(&headers, false)?;
+    let scope = format!("merchant:{}:refund:{id}", merchant.id);
+    let work = async {
+        let run = async {
+            let req: RefundRequest = parse_json(&headers, &body)?;
+            let view = refund(&state.db, &merchant, &id, &req).await?;
+            Ok::<_, ServerError>(Reply::json(StatusCode::CREATED, &view))
+        };
+        run.await.unwrap_or_else(Reply::from)
+    };
+    crate::http::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
+}

@@ -1,0 +1,406 @@
+//! Refunds of a succeeded intent, by line or by amount (DESIGN.md §6). The split is the
+//! core's rule (`checkout_core::refund`: each line returns its balance share first, per
+//! the allocation stored with the paid quote); here it is stored and posted. The total is
+//! guarded in SQL on the intent row, which also serialises concurrent refunds.
+
+use std::collections::HashMap;
+
+use checkout_core::refund::{
+    refund_amount, refund_lines, RefundError, RefundShare, RefundTotals, Refundable,
+};
+use checkout_core::{Amount, Currency, ErrorCode, EventType, IntentStatus, Method, Money};
+use serde::Deserialize;
+
+use crate::config::Merchant;
+use crate::store::db::rows::{load_intent, IntentRow};
+use crate::store::db::{Db, Tx};
+use crate::error::{ApiError, ServerError};
+use crate::store::ledger::{self, Kind};
+use crate::store::stored::money;
+use crate::util::{now, random_id, rfc3339};
+use crate::views::{RefundLineView, RefundView};
+use crate::webhooks::outbox::{self, Owner};
+
+/// The body of `POST /v1/intents/{id}/refunds`: `{lines:[{id, amount}]}` or `{amount}`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundRequest {
+    #[serde(default)]
+    pub lines: Option<Vec<RefundLine>>,
+    #[serde(default)]
+    pub amount: Option<Amount>,
+}
+
+/// One line to refund, in major units.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RefundLine {
+    pub id: String,
+    pub amount: Amount,
+}
+
+/// The parts of the stored quote a refund needs: each line's allocation.
+#[derive(Deserialize)]
+struct PaidQuote {
+    lines: Vec<PaidLine>,
+}
+
+#[derive(Deserialize)]
+struct PaidLine {
+    id: String,
+    balance: Amount,
+    other: Amount,
+}
+
+fn minor(a: Amount, c: Currency) -> Result<i64, ServerError> {
+    a.in_currency(c)
+        .map(Money::minor)
+        .map_err(|e| ServerError::internal("stored quote amount", e))
+}
+
+/// What is left to refund of each paid line: its allocation minus earlier refunds.
+async fn paid_lines(tx: &mut Tx, intent: &IntentRow) -> Result<Vec<Refundable>, ServerError> {
+    let c = intent.currency;
+    let quote: PaidQuote = serde_json::from_str(&intent.quote)
+        .map_err(|e| ServerError::internal("stored quote", e))?;
+    let done: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT line_id, CAST(SUM(balance) AS BIGINT), CAST(SUM(other) AS BIGINT) \
+         FROM refund_lines WHERE intent_id = $1 GROUP BY line_id",
+    )
+    .bind(&intent.id)
+    .fetch_all(&mut **tx)
+    .await?;
+    let done: HashMap<String, (i64, i64)> =
+        done.into_iter().map(|(id, b, o)| (id, (b, o))).collect();
+    let mut out = Vec::with_capacity(quote.lines.len());
+    for line in quote.lines {
+        let (rb, ro) = done.get(&line.id).copied().unwrap_or((0, 0));
+        out.push(Refundable {
+            balance_left: minor(line.balance, c)? - rb,
+            other_left: minor(line.other, c)? - ro,
+            id: line.id,
+        });
+    }
+    Ok(out)
+}
+
+/// The request in minor units, split by the core's refund rule; its errors name the
+/// request's fields, with amounts in the currency.
+fn split(
+    req: &RefundRequest,
+    paid: &[Refundable],
+    c: Currency,
+) -> Result<Vec<RefundShare>, ServerError> {
+    let minor = |a: Amount, path: &str| {
+        a.in_currency(c)
+            .map(Money::minor)
+            .map_err(|e| ApiError::field(path, e.to_string()))
+    };
+    let result = match (&req.lines, req.amount) {
+        (Some(lines), None) if !lines.is_empty() => {
+            let mut wanted = Vec::with_capacity(lines.len());
+            for (i, l) in lines.iter().enumerate() {
+                wanted.push((l.id.clone(), minor(l.amount, &format!("lines[{i}].amount"))?));
+            }
+            refund_lines(paid, &wanted)
+        }
+        (None, Some(amount)) => refund_amount(paid, minor(amount, "amount")?),
+        _ => {
+            return Err(ApiError::new(
+                ErrorCode::InvalidRequest,
+                "send either {\"lines\":[{\"id\",\"amount\"}]} with at least one line, or {\"amount\"}, not both",
+            )
+            .into())
+        }
+    };
+    result.map_err(|e| refund_error(req, e, c))
+}
+
+fn refund_error(req: &RefundRequest, e: RefundError, c: Currency) -> ServerError {
+    let left = |minor: i64| money(minor, c).map(|m| m.to_string());
+    let err = match e {
+        RefundError::UnknownLine { index } => {
+            let id = req
+                .lines
+                .as_deref()
+                .and_then(|l| l.get(index))
+                .map_or("", |l| l.id.as_str());
+            ApiError::field(
+                &format!("lines[{index}].id"),
+                format!("{id:?} is not a line of this payment"),
+            )
+        }
+        RefundError::DuplicateLine { index } => ApiError::field(
+            &format!("lines[{index}].id"),
+            "appears twice; refund a line once per request",
+        ),
+        RefundError::LineAmount { index, left: l } => match left(l) {
+            Ok(l) => ApiError::field(
+                &format!("lines[{index}].amount"),
+                format!("must be above zero and at most {l} (what is left to refund on this line)"),
+            ),
+            Err(e) => return e,
+        },
+        RefundError::Amount { left: l } => match left(l) {
+            Ok(l) => ApiError::field(
+                "amount",
+                format!("must be above zero and at most {l} (what is left to refund)"),
+            ),
+            Err(e) => return e,
+        },
+    };
+    err.into()
+}
+
+/// The merchant's succeeded intent with this id.
+async fn refundable_intent(
+    db: &Db,
+    merchant: &Merchant,
+    intent_id: &str,
+) -> Result<IntentRow, ServerError> {
+    let intent = load_intent(&db.pool, intent_id)
+        .await?
+        .filter(|i| i.merchant_id == merchant.id)
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::IntentNotFound,
+                "no payment intent of this merchant has this id",
+            )
+        })?;
+    match intent.status {
+        IntentStatus::Succeeded => Ok(intent),
+        IntentStatus::RequiresAction | IntentStatus::Canceled => Err(ApiError::new(
+            ErrorCode::IntentNotRefundable,
+            format!(
+                "only a succeeded payment can be refunded; this one is {}",
+                intent.status
+            ),
+        )
+        .with("status", intent.status)
+        .into()),
+    }
+}
+
+/// Records the refund and its lines; answers the lines' views.
+async fn insert_refund(
+    tx: &mut Tx,
+    id: &str,
+    intent: &IntentRow,
+    shares: &[RefundShare],
+    totals: RefundTotals,
+    now: i64,
+) -> Result<Vec<RefundLineView>, ServerError> {
+    let c = intent.currency;
+    sqlx::query("INSERT INTO refunds (id, intent_id, amount, balance_amount, other_amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+        .bind(id)
+        .bind(&intent.id)
+        .bind(totals.total)
+        .bind(totals.balance)
+        .bind(totals.other)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    let mut lines = Vec::with_capacity(shares.len());
+    for share in shares {
+        sqlx::query("INSERT INTO refund_lines (refund_id, intent_id, line_id, balance, other) VALUES ($1, $2, $3, $4, $5)")
+            .bind(id)
+            .bind(&intent.id)
+            .bind(&share.id)
+            .bind(share.balance)
+            .bind(share.other)
+            .execute(&mut **tx)
+            .await?;
+        lines.push(RefundLineView {
+            id: share.id.clone(),
+            amount: money(share.balance.saturating_add(share.other), c)?,
+            balance: money(share.balance, c)?,
+            other: money(share.other, c)?,
+        });
+    }
+    Ok(lines)
+}
+
+/// Refunds part or all of a merchant's succeeded intent in one transaction: the balance
+/// shares back to the wallet, the rest back to the second method's external account.
+///
+/// # Errors
+/// 404 `intent_not_found` (also for another merchant's intent); 409
+/// `intent_not_refundable`; 400 `invalid_request` naming the field for amounts above
+/// what is left, unknown or repeated lines.
+pub async fn refund(
+    db: &Db,
+    merchant: &Merchant,
+    intent_id: &str,
+    req: &RefundRequest,
+) -> Result<RefundView, ServerError> {
+    crate::store::retry::retrying("refund", || refund_once(db, merchant, intent_id, req)).await
+}
+
+/// One attempt of [`refund`], run again by [`crate::store::retry::retrying`].
+async fn refund_once(
+    db: &Db,
+    merchant: &Merchant,
+    intent_id: &str,
+    req: &RefundRequest,
+) -> Result<RefundView, ServerError> {
+    let intent = refundable_intent(db, merchant, intent_id).await?;
+    let c = intent.currency;
+    let now = now();
+    let mut tx = db.begin().await?;
+    // Locks the intent row first (PostgreSQL) so concurrent refunds see each other's lines.
+    let sql = format!(
+        "SELECT refunded_amount FROM intents WHERE id = $1{}",
+        db.for_update()
+    );
+    let _: i64 = sqlx::query_scalar(&sql)
+        .bind(&intent.id)
+        .fetch_one(&mut *tx)
+        .await?;
+    let paid = paid_lines(&mut tx, &intent).await?;
+    let shares = split(req, &paid, c)?;
+    let totals = RefundTotals::of(&shares);
+    let guarded = sqlx::query(
+        "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
+         WHERE id = $1 AND status = $4 AND refunded_amount + $2 <= total",
+    )
+    .bind(&intent.id)
+    .bind(totals.total)
+    .bind(now)
+    .bind(IntentStatus::Succeeded.code())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if guarded == 0 {
+        tx.rollback().await?;
+        return Err(ApiError::field("amount", "the refunds would exceed what was paid").into());
+    }
+    let id = random_id("re_", 24);
+    let lines = insert_refund(&mut tx, &id, &intent, &shares, totals, now).await?;
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let method = intent.other_method.unwrap_or(Method::BankCard);
+    let moves = [
+        (
+            Kind::Refund,
+            ledger::wallet_available(&intent.shopper_id),
+            totals.balance,
+        ),
+        (Kind::RefundOther, ledger::external(method, c), totals.other),
+    ];
+    for (kind, to, amount) in moves {
+        ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await?;
+    }
+    let view = RefundView {
+        id,
+        intent_id: intent.id,
+        currency: c,
+        amount: money(totals.total, c)?,
+        balance_amount: money(totals.balance, c)?,
+        other_amount: money(totals.other, c)?,
+        lines,
+        created_at: rfc3339(now),
+    };
+    let owner = Owner {
+        merchant_id: &merchant.id,
+        livemode: intent.livemode,
+    };
+    outbox::record(&mut tx, owner, EventType::RefundSucceeded, &view, now).await?;
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(refund = %view.id, intent = %view.intent_id, "refund made");
+    Ok(view)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{split, RefundLine, RefundRequest, ServerError};
+    use checkout_core::refund::{RefundShare, Refundable};
+    use checkout_core::{Amount, Currency};
+
+    fn paid() -> Vec<Refundable> {
+        vec![
+            Refundable {
+                id: "L1".into(),
+                balance_left: 5500,
+                other_left: 0,
+            },
+            Refundable {
+                id: "L2".into(),
+                balance_left: 0,
+                other_left: 10000,
+            },
+            Refundable {
+                id: "shipping".into(),
+                balance_left: 300,
+                other_left: 300,
+            },
+        ]
+    }
+
+    fn share(id: &str, balance: i64, other: i64) -> RefundShare {
+        RefundShare {
+            id: id.into(),
+            balance,
+            other,
+        }
+    }
+
+    fn amount(s: &str) -> Amount {
+        Amount::parse(s).expect("amount")
+    }
+
+    #[test]
+    fn a_line_refund_returns_the_balance_share_first() {
+        let req = RefundRequest {
+            lines: Some(vec![RefundLine {
+                id: "shipping".into(),
+                amount: amount("4.00"),
+            }]),
+            amount: None,
+        };
+        let shares = split(&req, &paid(), Currency::CNY).expect("split");
+        assert_eq!(shares, vec![share("shipping", 300, 100)]);
+    }
+
+    #[test]
+    fn an_amount_refund_takes_all_balance_shares_before_other_shares() {
+        let req = RefundRequest {
+            lines: None,
+            amount: Some(amount("60.00")),
+        };
+        let shares = split(&req, &paid(), Currency::CNY).expect("split");
+        assert_eq!(
+            shares,
+            vec![
+                share("L1", 5500, 0),
+                share("L2", 0, 200),
+                share("shipping", 300, 0)
+            ]
+        );
+    }
+
+    #[test]
+    fn it_refuses_more_than_is_left_on_a_line_or_in_total() {
+        let line = RefundRequest {
+            lines: Some(vec![RefundLine {
+                id: "L1".into(),
+                amount: amount("55.01"),
+            }]),
+            amount: None,
+        };
+        let Err(ServerError::Api(err)) = split(&line, &paid(), Currency::CNY) else {
+            panic!("too much must be refused");
+        };
+        assert_eq!(err.extra["path"], "lines[0].amount");
+        assert!(err.message.contains("55.00"), "{}", err.message);
+        let total = RefundRequest {
+            lines: None,
+            amount: Some(amount("161.01")),
+        };
+        assert!(split(&total, &paid(), Currency::CNY).is_err());
+        let both = RefundRequest {
+            lines: Some(vec![]),
+            amount: Some(amount("1.00")),
+        };
+        assert!(split(&both, &paid(), Currency::CNY).is_err());
+    }
+}

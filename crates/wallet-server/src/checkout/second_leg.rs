@@ -1,0 +1,254 @@
+//! The second leg of a split payment: capture the hold when the second method succeeds,
+//! release it when it fails, is abandoned or the hold expires. Each is one transaction
+//! guarded by the intent's status transition, so a hold is settled exactly once.
+
+use checkout_core::{CancelReason, ErrorCode, IntentStatus, Method, SessionStatus};
+
+use crate::store::db::rows::{load_intent, IntentRow};
+use crate::store::db::{Db, Tx};
+use crate::error::{ApiError, ServerError};
+use crate::store::ledger::{self, Kind};
+use crate::store::stored::money;
+
+/// How a pending intent ends.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Approved,
+    Declined,
+    Abandoned,
+    Expired,
+    /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
+    CanceledByMerchant,
+}
+
+impl Outcome {
+    /// The status the intent ends in, and why it was canceled.
+    fn ends_in(self) -> (IntentStatus, Option<CancelReason>) {
+        match self {
+            Outcome::Approved => (IntentStatus::Succeeded, None),
+            Outcome::Declined => (IntentStatus::Canceled, Some(CancelReason::Declined)),
+            Outcome::Abandoned => (IntentStatus::Canceled, Some(CancelReason::Abandoned)),
+            Outcome::Expired => (IntentStatus::Canceled, Some(CancelReason::Expired)),
+            Outcome::CanceledByMerchant => (
+                IntentStatus::Canceled,
+                Some(CancelReason::RequestedByMerchant),
+            ),
+        }
+    }
+}
+
+/// Ends a `requires_action` intent. Answers the intent as it is afterwards; an intent
+/// that already ended answers 409 `intent_not_pending` (unless it ended the same way,
+/// which answers it unchanged, so that retried approvals are harmless). `now` is unix
+/// seconds.
+///
+/// # Errors
+/// 404 `intent_not_found`; 409 `intent_not_pending` with `status`.
+pub async fn finish(
+    db: &Db,
+    intent_id: &str,
+    outcome: Outcome,
+    now: i64,
+) -> Result<IntentRow, ServerError> {
+    crate::store::retry::retrying("finish_hold", || finish_once(db, intent_id, outcome, now)).await
+}
+
+/// One attempt of [`finish`], run again by [`crate::store::retry::retrying`].
+async fn finish_once(
+    db: &Db,
+    intent_id: &str,
+    outcome: Outcome,
+    now: i64,
+) -> Result<IntentRow, ServerError> {
+    let intent = load_intent(&db.pool, intent_id)
+        .await?
+        .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
+    let mut tx = db.begin().await?;
+    let Some(ended) = end_in(&mut tx, &intent, outcome, now).await? else {
+        tx.rollback().await?;
+        let current = load_intent(&db.pool, intent_id).await?.unwrap_or(intent);
+        let (status, _) = outcome.ends_in();
+        return match current.status {
+            // Ended the same way before: a retried approval or decline is harmless.
+            s if s == status => Ok(current),
+            IntentStatus::RequiresAction => Err(not_pending(
+                current.status,
+                "its hold has expired and is being released",
+            )),
+            IntentStatus::Succeeded | IntentStatus::Canceled => Err(not_pending(
+                current.status,
+                &format!("it is already {}", current.status),
+            )),
+        };
+    };
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(intent = %intent.id, ?outcome, "second method finished");
+    Ok(ended)
+}
+
+/// Inside `tx`: moves the intent from `requires_action` to where `outcome` ends it,
+/// captures or releases its hold and records its event. `None` when the intent no
+/// longer waits (or its hold's time does not fit the outcome): nothing was changed.
+async fn end_in(
+    tx: &mut Tx,
+    intent: &IntentRow,
+    outcome: Outcome,
+    now: i64,
+) -> Result<Option<IntentRow>, ServerError> {
+    let (status, reason) = outcome.ends_in();
+    let guard = match outcome {
+        // An approval after the hold expired must not capture: the sweeper releases it.
+        Outcome::Approved => " AND hold_expires_at > $4",
+        Outcome::Expired => " AND hold_expires_at <= $4",
+        Outcome::Declined | Outcome::Abandoned | Outcome::CanceledByMerchant => " AND $4 = $4",
+    };
+    let sql = format!(
+        "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
+         WHERE id = $1 AND status = $5{guard}"
+    );
+    let changed = sqlx::query(&sql)
+        .bind(&intent.id)
+        .bind(status.code())
+        .bind(reason.map(CancelReason::code))
+        .bind(now)
+        .bind(IntentStatus::RequiresAction.code())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Ok(None);
+    }
+    if status == IntentStatus::Succeeded {
+        capture(tx, intent, now).await?;
+    } else {
+        release(tx, intent, now).await?;
+    }
+    let ended = load_intent(&mut **tx, &intent.id)
+        .await?
+        .ok_or_else(|| ServerError::internal("intent", "vanished in its transaction"))?;
+    // No `next_action` once ended, so no base URL is needed.
+    crate::webhooks::outbox::intent_event(tx, &ended, "", now).await?;
+    Ok(Some(ended))
+}
+
+/// The hold to the merchant, the second method's leg to the merchant, the session paid.
+async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
+    let c = intent.currency;
+    let held = ledger::wallet_held(&intent.shopper_id);
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let balance_part = money(intent.balance_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::Capture,
+        &intent.id,
+        &held,
+        &settlement,
+        balance_part,
+        now,
+    )
+    .await?;
+    let method = ledger::external(intent.other_method.unwrap_or(Method::BankCard), c);
+    let other = money(intent.other_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::SecondMethod,
+        &intent.id,
+        &method,
+        &settlement,
+        other,
+        now,
+    )
+    .await?;
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1")
+        .bind(&intent.session_id)
+        .bind(SessionStatus::Completed.code())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+/// The hold back to the available balance; the session open again so the shopper may
+/// try again (an expired session stays expired for readers).
+async fn release(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
+    let c = intent.currency;
+    let held = ledger::wallet_held(&intent.shopper_id);
+    let available = ledger::wallet_available(&intent.shopper_id);
+    let balance_part = money(intent.balance_amount, c)?;
+    ledger::transfer(
+        tx,
+        Kind::Release,
+        &intent.id,
+        &held,
+        &available,
+        balance_part,
+        now,
+    )
+    .await?;
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(&intent.session_id)
+        .bind(SessionStatus::Open.code())
+        .bind(SessionStatus::AwaitingPayment.code())
+        .execute(&mut **tx)
+        .await?;
+    Ok(())
+}
+
+fn not_pending(status: IntentStatus, why: &str) -> ServerError {
+    ApiError::new(
+        ErrorCode::IntentNotPending,
+        format!("this intent no longer waits for its second method: {why}; start a new payment from the checkout"),
+    )
+    .with("status", status)
+    .into()
+}
+
+/// Releases every hold whose time is up at `now` (unix seconds), one transaction per
+/// hold. Each hold is claimed with `FOR UPDATE SKIP LOCKED` (DESIGN.md *Several
+/// replicas*): replicas sweeping at once release different holds, never one twice.
+/// Returns how many this call released.
+///
+/// # Errors
+/// The database's.
+pub async fn expire_holds(db: &Db, now: i64) -> Result<usize, ServerError> {
+    let mut released = 0;
+    while crate::store::retry::retrying("expire_hold", || expire_one(db, now)).await? {
+        released += 1;
+    }
+    Ok(released)
+}
+
+/// Claims one expired hold no other transaction holds and releases it. Returns whether
+/// there was one.
+async fn expire_one(db: &Db, now: i64) -> Result<bool, ServerError> {
+    let mut tx = db.begin().await?;
+    let sql = format!(
+        "SELECT id FROM intents WHERE status = $2 AND hold_expires_at <= $1 \
+         ORDER BY hold_expires_at LIMIT 1{}",
+        db.skip_locked()
+    );
+    let id: Option<String> = sqlx::query_scalar(&sql)
+        .bind(now)
+        .bind(IntentStatus::RequiresAction.code())
+        .fetch_optional(&mut *tx)
+        .await?;
+    let Some(id) = id else {
+        tx.rollback().await?;
+        return Ok(false);
+    };
+    let intent = load_intent(&mut *tx, &id)
+        .await?
+        .ok_or_else(|| ServerError::internal("intent", "vanished while claimed"))?;
+    if end_in(&mut tx, &intent, Outcome::Expired, now)
+        .await?
+        .is_none()
+    {
+        // Claimed rows cannot change under us; nothing to release after all.
+        tx.rollback().await?;
+        return Ok(false);
+    }
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(intent = %id, "expired hold released");
+    Ok(true)
+}

@@ -1,0 +1,475 @@
+//! Shopper consent (DESIGN.md *Shopper consent*): a merchant may open sessions only for a
+//! shopper who linked their wallet to it, once, on the wallet's own page.
+//!
+//! 1. the merchant asks: a link request `lr_…` with its `return_url`;
+//! 2. the shopper signs in on the consent page (`consent.rs`) and approves or declines;
+//! 3. an approval gives a single-use code (5 minutes) on the way back to `return_url`;
+//! 4. the merchant exchanges it for a link token `lk_…`, useless to any other merchant;
+//! 5. either side revokes; sessions of a revoked link stop at once (403 `link_revoked`).
+//!
+//! Codes and tokens are stored as SHA-256 digests only.
+
+use checkout_core::{ErrorCode, EventType};
+
+use crate::config::Merchant;
+use crate::store::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::util::{now, random_id, rfc3339, sha256_hex};
+use crate::views::{LinkRequestView, LinkView, RevokedLinkView};
+use crate::webhooks::outbox::{self, Owner};
+use crate::views::webhooks::LinkEvent;
+
+/// How long a link request waits for the shopper, in seconds.
+pub const REQUEST_SECS: i64 = 1800;
+/// How long an approval's code may be exchanged, in seconds (DESIGN.md: 5 minutes).
+pub const CODE_SECS: i64 = 300;
+
+/// Where a link request is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RequestStatus {
+    Pending,
+    Approved,
+    Declined,
+    Exchanged,
+}
+
+impl RequestStatus {
+    const fn code(self) -> &'static str {
+        match self {
+            RequestStatus::Pending => "pending",
+            RequestStatus::Approved => "approved",
+            RequestStatus::Declined => "declined",
+            RequestStatus::Exchanged => "exchanged",
+        }
+    }
+
+    fn from_code(code: &str) -> Option<RequestStatus> {
+        [
+            RequestStatus::Pending,
+            RequestStatus::Approved,
+            RequestStatus::Declined,
+            RequestStatus::Exchanged,
+        ]
+        .into_iter()
+        .find(|s| s.code() == code)
+    }
+}
+
+/// A link request as the consent page needs it.
+#[derive(Debug, Clone)]
+pub struct LinkRequest {
+    pub id: String,
+    pub merchant_id: String,
+    pub return_url: String,
+    pub status: RequestStatus,
+    /// Unix seconds.
+    pub expires_at: i64,
+}
+
+/// 404 `link_not_found`.
+fn not_found(what: &str) -> ApiError {
+    ApiError::new(
+        ErrorCode::LinkNotFound,
+        format!(
+            "no {what} of this merchant has this id; ask the shopper to link their wallet again"
+        ),
+    )
+}
+
+/// Creates a link request; the shopper is sent to `url` (top-level, not in a frame).
+///
+/// # Errors
+/// 400 `invalid_request` at `return_url` unless it is an http(s) URL.
+pub async fn create_request(
+    db: &Db,
+    merchant: &Merchant,
+    return_url: &str,
+    base: &str,
+) -> Result<LinkRequestView, ServerError> {
+    crate::http::extract::check_return_url(Some(return_url))?;
+    let id = random_id("lr_", 24);
+    let now = now();
+    let expires_at = now + REQUEST_SECS;
+    sqlx::query(
+        "INSERT INTO link_requests (id, merchant_id, livemode, return_url, status, expires_at, created_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
+    .bind(&id)
+    .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
+    .bind(return_url)
+    .bind(RequestStatus::Pending.code())
+    .bind(expires_at)
+    .bind(now)
+    .execute(&db.pool)
+    .await?;
+    Ok(LinkRequestView {
+        url: format!("{base}/wallet/link/{id}"),
+        id,
+        expires_at: rfc3339(expires_at),
+    })
+}
+
+/// The link request with this id, if any.
+///
+/// # Errors
+/// The database's; internal for a corrupt status.
+pub async fn load_request(db: &Db, id: &str) -> Result<Option<LinkRequest>, ServerError> {
+    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
+        "SELECT id, merchant_id, return_url, status, expires_at FROM link_requests WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?;
+    row.map(|(id, merchant_id, return_url, status, expires_at)| {
+        Ok(LinkRequest {
+            status: RequestStatus::from_code(&status)
+                .ok_or_else(|| ServerError::internal("link request status", status))?,
+            id,
+            merchant_id,
+            return_url,
+            expires_at,
+        })
+    })
+    .transpose()
+}
+
+/// What a query value may carry unencoded (ids and codes are base62 with a `_`).
+const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
+    .remove(b'_')
+    .remove(b'-')
+    .remove(b'.');
+
+/// `return_url` with the answer's query parameters added.
+#[must_use]
+pub fn back_to(return_url: &str, params: &[(&str, &str)]) -> String {
+    let mut url = return_url.to_owned();
+    for (i, (k, v)) in params.iter().enumerate() {
+        let sep = if i == 0 && !return_url.contains('?') {
+            '?'
+        } else {
+            '&'
+        };
+        let v = percent_encoding::utf8_percent_encode(v, QUERY_VALUE);
+        url.push_str(&format!("{sep}{k}={v}"));
+    }
+    url
+}
+
+/// Records the shopper's approval (their password already checked); answers the URL to
+/// send the browser back to, with the single-use code.
+///
+/// # Errors
+/// 409 `invalid_request` when the request is no longer pending or has expired.
+pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<String, ServerError> {
+    let code = random_id("lc_", 32);
+    let now = now();
+    let changed = sqlx::query(
+        "UPDATE link_requests SET status = $2, shopper_id = $3, code_digest = $4, code_expires_at = $5 \
+         WHERE id = $1 AND status = $6 AND expires_at > $7",
+    )
+    .bind(&request.id)
+    .bind(RequestStatus::Approved.code())
+    .bind(shopper)
+    .bind(sha256_hex(code.as_bytes()))
+    .bind(now + CODE_SECS)
+    .bind(RequestStatus::Pending.code())
+    .bind(now)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    if changed == 0 {
+        return Err(closed_request().into());
+    }
+    tracing::info!(link_request = %request.id, "link approved");
+    Ok(back_to(
+        &request.return_url,
+        &[("link_request", &request.id), ("code", &code)],
+    ))
+}
+
+/// Records a decline; answers the URL to send the browser back to.
+///
+/// # Errors
+/// As [`approve`].
+pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerError> {
+    let changed = sqlx::query("UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3")
+        .bind(&request.id)
+        .bind(RequestStatus::Declined.code())
+        .bind(RequestStatus::Pending.code())
+        .execute(&db.pool)
+        .await?
+        .rows_affected();
+    if changed == 0 {
+        return Err(closed_request().into());
+    }
+    Ok(back_to(
+        &request.return_url,
+        &[("link_request", &request.id), ("error", "declined")],
+    ))
+}
+
+fn closed_request() -> ApiError {
+    ApiError::field(
+        "link_request",
+        "this link request was already answered or has expired; start again from the shop",
+    )
+}
+
+/// Exchanges an approval's code for a link token, once, within [`CODE_SECS`].
+///
+/// # Errors
+/// 404 `link_not_found` for another merchant's request; 400 `invalid_request` at `code`
+/// for a wrong, used or expired code.
+pub async fn exchange(
+    db: &Db,
+    merchant: &Merchant,
+    request_id: &str,
+    code: &str,
+) -> Result<LinkView, ServerError> {
+    crate::store::retry::retrying("link_exchange", || {
+        exchange_once(db, merchant, request_id, code)
+    })
+    .await
+}
+
+/// One attempt of [`exchange`], run again by [`crate::store::retry::retrying`].
+async fn exchange_once(
+    db: &Db,
+    merchant: &Merchant,
+    request_id: &str,
+    code: &str,
+) -> Result<LinkView, ServerError> {
+    let now = now();
+    let mut tx = db.begin().await?;
+    let shopper: Option<Option<String>> = sqlx::query_scalar(
+        "UPDATE link_requests SET status = $3 WHERE id = $1 AND merchant_id = $2 AND status = $4 \
+         AND code_digest = $5 AND code_expires_at > $6 RETURNING shopper_id",
+    )
+    .bind(request_id)
+    .bind(&merchant.id)
+    .bind(RequestStatus::Exchanged.code())
+    .bind(RequestStatus::Approved.code())
+    .bind(sha256_hex(code.as_bytes()))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some(Some(shopper)) = shopper else {
+        tx.rollback().await?;
+        return match load_request(db, request_id).await? {
+            Some(r) if r.merchant_id == merchant.id => Err(ApiError::field(
+                "code",
+                "wrong, already used or expired (codes last 5 minutes); send the shopper through the link page again",
+            )
+            .into()),
+            _ => Err(not_found("link request").into()),
+        };
+    };
+    let token = random_id("lk_", 32);
+    sqlx::query(
+        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(&merchant.id)
+    .bind(&shopper)
+    .bind(i64::from(merchant.livemode))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
+    link_created(&mut tx, merchant, request_id, &token, now).await?;
+    tx.commit().await?;
+    crate::webhooks::wake();
+    tracing::info!(link_request = %request_id, "link created");
+    Ok(LinkView {
+        link: token,
+        created_at: rfc3339(now),
+    })
+}
+
+/// `link.created`, in the exchange's transaction.
+async fn link_created(
+    tx: &mut crate::store::db::Tx,
+    merchant: &Merchant,
+    request_id: &str,
+    token: &str,
+    now: i64,
+) -> Result<(), ServerError> {
+    let event = LinkEvent {
+        link_request: Some(request_id.to_owned()),
+        link_sha256: sha256_hex(token.as_bytes()),
+        created_at: rfc3339(now),
+        revoked_at: None,
+    };
+    outbox::record(tx, owner(merchant), EventType::LinkCreated, &event, now).await?;
+    Ok(())
+}
+
+/// The event's owner: the merchant and its mode.
+fn owner(merchant: &Merchant) -> Owner<'_> {
+    Owner {
+        merchant_id: &merchant.id,
+        livemode: merchant.livemode,
+    }
+}
+
+/// Creates a link directly (the demo's seed: a shopper already linked).
+///
+/// # Errors
+/// The database's.
+pub async fn insert_link(
+    db: &Db,
+    merchant: &Merchant,
+    shopper: &str,
+    token: &str,
+) -> Result<(), ServerError> {
+    sqlx::query(
+        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_digest) DO NOTHING",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(&merchant.id)
+    .bind(shopper)
+    .bind(i64::from(merchant.livemode))
+    .bind(now())
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Revokes a merchant's link; revoking twice answers the first revocation.
+///
+/// # Errors
+/// 404 `link_not_found` for an unknown token or another merchant's.
+pub async fn revoke(
+    db: &Db,
+    merchant: &Merchant,
+    token: &str,
+) -> Result<RevokedLinkView, ServerError> {
+    crate::store::retry::retrying("link_revoke", || revoke_once(db, merchant, token)).await
+}
+
+/// One attempt of [`revoke`], run again by [`crate::store::retry::retrying`].
+async fn revoke_once(
+    db: &Db,
+    merchant: &Merchant,
+    token: &str,
+) -> Result<RevokedLinkView, ServerError> {
+    let digest = sha256_hex(token.as_bytes());
+    let now = now();
+    let mut tx = db.begin().await?;
+    let created: Option<i64> = sqlx::query_scalar(
+        "UPDATE links SET revoked_at = $3 WHERE token_digest = $1 AND merchant_id = $2 \
+         AND revoked_at IS NULL RETURNING created_at",
+    )
+    .bind(&digest)
+    .bind(&merchant.id)
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    if let Some(created) = created {
+        let event = LinkEvent {
+            link_request: None,
+            link_sha256: digest.clone(),
+            created_at: rfc3339(created),
+            revoked_at: Some(rfc3339(now)),
+        };
+        outbox::record(
+            &mut tx,
+            owner(merchant),
+            EventType::LinkRevoked,
+            &event,
+            now,
+        )
+        .await?;
+    }
+    tx.commit().await?;
+    crate::webhooks::wake();
+    let revoked: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2",
+    )
+    .bind(&digest)
+    .bind(&merchant.id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(Some(at)) = revoked else {
+        return Err(not_found("link").into());
+    };
+    tracing::info!(merchant = %merchant.id, "link revoked");
+    Ok(RevokedLinkView {
+        link: token.to_owned(),
+        revoked: true,
+        revoked_at: rfc3339(at),
+    })
+}
+
+/// The shopper a merchant's link names, and the link's digest.
+///
+/// # Errors
+/// 400 `invalid_request` at `link` for an unknown token (or another merchant's);
+/// 403 `link_revoked`.
+pub async fn resolve(
+    db: &Db,
+    merchant: &Merchant,
+    token: &str,
+) -> Result<(String, String), ServerError> {
+    let digest = sha256_hex(token.as_bytes());
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
+        "SELECT shopper_id, revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2",
+    )
+    .bind(&digest)
+    .bind(&merchant.id)
+    .fetch_optional(&db.pool)
+    .await?;
+    match row {
+        None => Err(ApiError::field(
+            "link",
+            "is not a link of this merchant; send the shopper through POST /v1/links to link their wallet",
+        )
+        .into()),
+        Some((_, Some(_))) => Err(revoked().into()),
+        Some((shopper, None)) => Ok((shopper, digest)),
+    }
+}
+
+/// 403 `link_revoked`.
+#[must_use]
+pub fn revoked() -> ApiError {
+    ApiError::new(
+        ErrorCode::LinkRevoked,
+        "the shopper's link to this merchant was revoked; ask the shopper to link their wallet again",
+    )
+}
+
+/// Whether the link with this digest was revoked.
+///
+/// # Errors
+/// The database's.
+pub async fn is_revoked(db: &Db, digest: &str) -> Result<bool, ServerError> {
+    let revoked: Option<Option<i64>> =
+        sqlx::query_scalar("SELECT revoked_at FROM links WHERE token_digest = $1")
+            .bind(digest)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(!matches!(revoked, Some(None)))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::back_to;
+
+    #[test]
+    fn the_answer_is_added_to_the_return_url() {
+        assert_eq!(
+            back_to(
+                "https://shop.example/linked",
+                &[("link_request", "lr_1"), ("code", "lc_2")]
+            ),
+            "https://shop.example/linked?link_request=lr_1&code=lc_2"
+        );
+        assert_eq!(
+            back_to("https://shop.example/l?x=1", &[("error", "declined")]),
+            "https://shop.example/l?x=1&error=declined"
+        );
+    }
+}

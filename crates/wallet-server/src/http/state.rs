@@ -1,0 +1,44 @@
+//! What every handler gets: the database, the configuration and the rate limiter, and
+//! the password check the wallet's pages share.
+
+use std::sync::Arc;
+
+use crate::config::Config;
+use crate::store::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::security::password::Passwords;
+use crate::http::ratelimit::RateLimiter;
+
+/// The application state, cheap to clone (everything is shared).
+#[derive(Clone)]
+pub struct AppState {
+    pub db: Db,
+    pub config: Arc<Config>,
+    pub limiter: Arc<RateLimiter>,
+    pub passwords: Passwords,
+    /// The wallet as a WebAuthn relying party; `None` when its public URL has no domain
+    /// name, and passkeys are off (`crate::security::passkeys`).
+    pub relying_party: Option<crate::security::passkeys::RelyingParty>,
+}
+
+impl AppState {
+    /// A payment password typed into one of the wallet's own pages (consent, sign-in,
+    /// transfer): six digits, then checked against `shopper`'s wallet with the attempt
+    /// counted (`password::check`, the lock settings of the configuration).
+    ///
+    /// # Errors
+    /// 400 `invalid_request` unless six digits (not counted); those of `password::check`.
+    pub async fn check_password(&self, shopper: &str, password: &str) -> Result<(), ServerError> {
+        checkout_core::intent::validate_payment_password(password)
+            .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
+        crate::security::password::check(
+            &self.db,
+            &self.passwords,
+            shopper,
+            password,
+            crate::util::now(),
+            self.config.lockout_secs,
+        )
+        .await
+    }
+}

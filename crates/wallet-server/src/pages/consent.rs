@@ -1,0 +1,261 @@
+//! The consent page (DESIGN.md *Shopper consent*): top-level on the wallet's origin, in
+//! both locales, phone first. It names the merchant and what it will be able to do; the
+//! shopper signs in with the wallet id and payment password (the attempt counts towards
+//! the same five-attempt lock) and approves or declines. Plain HTML forms under a strict
+//! CSP that forbids framing: no script at all.
+
+use std::collections::HashMap;
+
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::get;
+use axum::{Form, Router};
+use serde::Deserialize;
+
+use crate::error::{ApiError, ServerError};
+use crate::http::lang::Lang;
+use crate::consent::links::{load_request, LinkRequest, RequestStatus};
+use crate::http::state::AppState;
+use crate::util::{html_escape, now};
+
+const CSS: &str = include_str!("../assets/consent.css");
+
+/// `GET` and `POST /wallet/link/{lr}`, and its stylesheet.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/wallet/consent.css", get(css))
+        .route("/wallet/link/{id}", get(page).post(answer))
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+struct Text {
+    title: &'static str,
+    asks: &'static str,
+    can: &'static str,
+    wallet_id: &'static str,
+    password: &'static str,
+    approve: &'static str,
+    decline: &'static str,
+    closed: &'static str,
+}
+
+const EN: Text = Text {
+    title: "Link your wallet",
+    asks: "wants to connect to your wallet.",
+    can: "It will be able to show your balance at its checkout and ask you to pay with it. Every payment still needs your payment password or fingerprint. You can unlink it at any time.",
+    wallet_id: "Wallet ID",
+    password: "6-digit payment password",
+    approve: "Link wallet",
+    decline: "Not now",
+    closed: "This link request was already answered or has expired. Go back to the shop and start again.",
+};
+
+const ZH: Text = Text {
+    title: "关联钱包",
+    asks: "申请关联您的钱包。",
+    can: "关联后，该商户可在结算时显示您的余额，并请您用余额付款；每笔付款仍需您的支付密码或指纹确认。您可随时解除关联。",
+    wallet_id: "钱包账号",
+    password: "6 位支付密码",
+    approve: "确认关联",
+    decline: "暂不关联",
+    closed: "该关联申请已处理或已过期，请返回商户重新发起。",
+};
+
+fn text(lang: Lang) -> &'static Text {
+    match lang {
+        Lang::Zh => &ZH,
+        Lang::En => &EN,
+    }
+}
+
+fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str) -> Response {
+    let t = text(lang);
+    let html_lang = lang.tag();
+    let locale = lang.tag();
+    let open = request.status == RequestStatus::Pending && request.expires_at > now();
+    let body = if open {
+        let alert = error.map_or_else(String::new, |e| {
+            format!(r#"<p class="error" role="alert">{}</p>"#, html_escape(e))
+        });
+        format!(
+            r#"<p class="asks"><strong>{merchant}</strong> {asks}</p>
+<p class="note">{can}</p>
+{alert}
+<form method="post" action="/wallet/link/{id}?locale={locale}">
+  <label for="shopper_id">{wallet_id}</label>
+  <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="64" value="{shopper}">
+  <label for="password">{password}</label>
+  <input id="password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <div class="actions">
+    <button class="approve" type="submit" name="action" value="approve">{approve}</button>
+    <button type="submit" name="action" value="decline" formnovalidate>{decline}</button>
+  </div>
+</form>"#,
+            merchant = html_escape(&request.merchant_id),
+            asks = t.asks,
+            can = t.can,
+            id = html_escape(&request.id),
+            wallet_id = t.wallet_id,
+            password = t.password,
+            approve = t.approve,
+            decline = t.decline,
+            shopper = html_escape(shopper),
+        )
+    } else {
+        format!(r#"<p class="note" role="alert">{}</p>"#, t.closed)
+    };
+    let html = format!(
+        r#"<!doctype html>
+<html lang="{html_lang}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title}</title><link rel="stylesheet" href="/wallet/consent.css"></head>
+<body><main class="card"><h1>{title}</h1>
+{body}
+</main></body></html>"#,
+        title = t.title,
+    );
+    (
+        [
+            (
+                header::CONTENT_SECURITY_POLICY,
+                consent_csp(&request.return_url),
+            ),
+            (header::CACHE_CONTROL, "no-store".to_owned()),
+            (header::REFERRER_POLICY, "no-referrer".to_owned()),
+        ],
+        Html(html),
+    )
+        .into_response()
+}
+
+/// No script at all, never framed; the form may post here and be redirected back to the
+/// merchant's `return_url` (browsers apply `form-action` to that redirect too).
+fn consent_csp(return_url: &str) -> String {
+    let back = return_url
+        .find("://")
+        .map(|i| {
+            let rest = &return_url[i + 3..];
+            let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+            &return_url[..i + 3 + end]
+        })
+        // Host and port characters only: nothing that could end the directive.
+        .filter(|o| {
+            o.bytes()
+                .skip(o.find("://").map_or(0, |i| i + 3))
+                .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
+        })
+        .unwrap_or("'none'");
+    format!(
+        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+         connect-src 'none'; base-uri 'none'; form-action 'self' {back}; frame-ancestors 'none'"
+    )
+}
+
+async fn request_or_404(state: &AppState, id: &str) -> Result<LinkRequest, ServerError> {
+    load_request(&state.db, id).await?.ok_or_else(|| {
+        ApiError::new(
+            checkout_core::ErrorCode::LinkNotFound,
+            "no link request has this id; start again from the shop",
+        )
+        .into()
+    })
+}
+
+async fn page(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ServerError> {
+    let request = request_or_404(&state, &id).await?;
+    Ok(render(&request, Lang::of(&query, &headers), None, ""))
+}
+
+/// The consent form.
+#[derive(Deserialize)]
+struct Answer {
+    action: String,
+    #[serde(default)]
+    shopper_id: String,
+    #[serde(default)]
+    password: String,
+}
+
+async fn answer(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    Form(form): Form<Answer>,
+) -> Result<Response, ServerError> {
+    let request = request_or_404(&state, &id).await?;
+    let lang = Lang::of(&query, &headers);
+    if request.status != RequestStatus::Pending || request.expires_at <= now() {
+        return Ok(render(&request, lang, None, ""));
+    }
+    if form.action != "approve" {
+        let url = crate::consent::links::decline(&state.db, &request).await?;
+        return Ok(Redirect::to(&url).into_response());
+    }
+    let shopper = form.shopper_id.trim();
+    match state.check_password(shopper, &form.password).await {
+        Ok(()) => {
+            let url = crate::consent::links::approve(&state.db, &request, shopper).await?;
+            Ok(Redirect::to(&url).into_response())
+        }
+        Err(ServerError::Api(e)) => Ok(render(
+            &request,
+            lang,
+            Some(&sign_in_error(lang, &e)),
+            shopper,
+        )),
+        Err(other) => Err(other),
+    }
+}
+
+/// What the shopper reads after a failed sign-in: never whether the wallet id exists.
+fn sign_in_error(lang: Lang, e: &ApiError) -> String {
+    use checkout_core::ErrorCode;
+    let left = e
+        .extra
+        .get("attempts_left")
+        .and_then(serde_json::Value::as_i64);
+    match (e.code, lang) {
+        (ErrorCode::PasswordLocked, Lang::En) => {
+            "Too many wrong passwords: this wallet is locked for 15 minutes.".to_owned()
+        }
+        (ErrorCode::PasswordLocked, Lang::Zh) => {
+            "支付密码错误次数过多，钱包已锁定 15 分钟。".to_owned()
+        }
+        (ErrorCode::WrongPassword, Lang::En) => format!(
+            "Wallet ID or payment password is wrong; {} attempts left.",
+            left.unwrap_or(0)
+        ),
+        (ErrorCode::WrongPassword, Lang::Zh) => format!(
+            "钱包账号或支付密码错误，还可尝试 {} 次。",
+            left.unwrap_or(0)
+        ),
+        (_, Lang::En) => "Wallet ID or payment password is wrong.".to_owned(),
+        (_, Lang::Zh) => "钱包账号或支付密码错误。".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::consent_csp;
+
+    #[test]
+    fn the_form_may_go_back_to_the_merchant_only() {
+        let csp = consent_csp("https://shop.example:8443/linked?x=1");
+        assert!(
+            csp.contains("form-action 'self' https://shop.example:8443;"),
+            "{csp}"
+        );
+        assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
+        let hostile = consent_csp("https://a;script-src *;/x");
+        assert!(hostile.contains("form-action 'self' 'none';"), "{hostile}");
+    }
+}

@@ -1,0 +1,258 @@
+//! The shopper's wallet pages at `/wallet/` (DESIGN.md *The shopper's wallet*): sign in,
+//! balance and history, recharge, transfer, security. Server-rendered HTML forms in both
+//! languages, phone first, under a CSP with no script at all: nothing to download before
+//! the balance shows, and nothing a page could run (`docs/DESIGN-NOTES.md` *Wallet pages*).
+//!
+//! Every state-changing request must come from the wallet's own origin: the sign-in
+//! cookie is `SameSite=Strict`, and [`same_origin_only`] refuses a POST whose `Origin` (or,
+//! without one, `Sec-Fetch-Site`) names another site (403 `cross_site_request`).
+
+use std::collections::HashMap;
+
+use axum::extract::Request;
+use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::middleware::{self, Next};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use checkout_core::{Currency, ErrorCode, Money};
+
+use crate::error::ApiError;
+use crate::http::extract::base_url;
+use crate::http::lang::{self, Lang};
+use crate::http::state::AppState;
+use crate::util::{html_escape, now};
+use crate::security::sessions::{self, COOKIE, IDLE_SECS};
+
+mod home;
+mod passkeys;
+mod recharge;
+mod security;
+mod text;
+mod transfer;
+
+use text::Text;
+
+const CSS: &str = include_str!("../../assets/wallet.css");
+
+/// No script, no framing; forms post only to the wallet itself (the sandbox provider's
+/// page is on this origin too).
+const CSP: &str = "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+     connect-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'";
+
+/// The wallet pages' routes.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route("/wallet/wallet.css", get(css))
+        .route("/wallet", get(|| async { Redirect::permanent("/wallet/") }))
+        .route("/wallet/", get(home::page))
+        .route("/wallet/sign-in", post(home::sign_in))
+        .route("/wallet/sign-out", post(home::sign_out))
+        .route(
+            "/wallet/recharge",
+            get(recharge::form).post(recharge::start),
+        )
+        .route("/wallet/recharges/{id}", get(recharge::status))
+        .route(
+            "/wallet/transfer",
+            get(transfer::form).post(transfer::review),
+        )
+        .route("/wallet/transfer/confirm", post(transfer::confirm))
+        .route("/wallet/security", get(security::page))
+        .route("/wallet/security/password", post(security::change_password))
+        .route("/wallet/security/links/revoke", post(security::revoke_link))
+        .route("/wallet/security/passkeys", post(passkeys::finish))
+        .route("/wallet/security/passkeys/new", post(passkeys::start))
+        .route("/wallet/security/passkeys/remove", post(passkeys::remove))
+        .route("/wallet/passkeys.js", get(passkeys::script))
+        .route_layer(middleware::from_fn(same_origin_only))
+}
+
+async fn css() -> Response {
+    ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
+}
+
+/// Refuses a state-changing request from another origin (CSRF), before its body is read.
+async fn same_origin_only(req: Request, next: Next) -> Response {
+    if req.method() == Method::GET || req.method() == Method::HEAD {
+        return next.run(req).await;
+    }
+    let h = req.headers();
+    let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
+    let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
+    let allowed = match origin {
+        Some(o) if o != "null" => {
+            // The origin's host must be this request's host (any scheme: TLS may end at a
+            // proxy in front of the server).
+            o.split_once("://").map(|(_, rest)| rest) == host
+        }
+        _ => fetch_site == Some("same-origin"),
+    };
+    if allowed {
+        next.run(req).await
+    } else {
+        ApiError::new(
+            ErrorCode::CrossSiteRequest,
+            "this request to the wallet came from another site; open the wallet at its own address",
+        )
+        .into_response()
+    }
+}
+
+/// The page's language, and a `Set-Cookie` remembering a `?locale=` choice.
+fn language(query: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, Option<String>) {
+    let lang = Lang::of(query, headers);
+    let remember = query.contains_key("locale").then(|| {
+        format!(
+            "{}={}; Path=/wallet; SameSite=Lax; Max-Age=31536000",
+            lang::COOKIE,
+            lang.tag()
+        )
+    });
+    (lang, remember)
+}
+
+/// The sign-in token of the request's cookie.
+fn token(headers: &HeaderMap) -> Option<String> {
+    crate::http::extract::cookie(headers, COOKIE)
+}
+
+/// The `Set-Cookie` value of a sign-in (`None`: signing out).
+fn session_cookie(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> String {
+    let secure = base_url(state.config.public_url.as_deref(), headers).starts_with("https://");
+    let mut c = cookie::Cookie::build((COOKIE, token.unwrap_or("").to_owned()))
+        .path("/wallet")
+        .http_only(true)
+        .secure(secure)
+        .same_site(cookie::SameSite::Strict)
+        .max_age(cookie::time::Duration::seconds(if token.is_some() {
+            IDLE_SECS
+        } else {
+            0
+        }));
+    if token.is_none() {
+        c = c.expires(cookie::time::OffsetDateTime::UNIX_EPOCH);
+    }
+    c.build().to_string()
+}
+
+/// A signed-in shopper.
+pub struct SignedIn {
+    pub shopper: String,
+    pub token: String,
+}
+
+/// The signed-in shopper, the sign-in extended by 30 minutes; `None` when signed out.
+async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<SignedIn> {
+    let token = token(headers)?;
+    let shopper = sessions::resume(&state.db, &token, now())
+        .await
+        .ok()??;
+    Some(SignedIn { shopper, token })
+}
+
+/// Back to the sign-in page (a sign-in that ended, or none).
+fn to_sign_in() -> Response {
+    Redirect::to("/wallet/").into_response()
+}
+
+/// `¥106.00`: the currency's sign and the amount with its digits.
+fn amount(m: Money) -> String {
+    format!("{}{m}", sign(m.currency()))
+}
+
+/// The currency's sign as shoppers read it (`¥`, `HK$`).
+const fn sign(c: Currency) -> &'static str {
+    match c {
+        Currency::CNY => "¥",
+        Currency::USD => "$",
+        Currency::EUR => "€",
+        Currency::HKD => "HK$",
+        Currency::JPY => "JP¥",
+        Currency::KRW => "₩",
+        Currency::KWD => "KWD ",
+        Currency::BHD => "BHD ",
+    }
+}
+
+/// The page around `body`: header, navigation, the language switch and sign-out.
+fn layout(t: &Text, lang: Lang, title: &str, body: &str, signed: bool, path: &str) -> String {
+    let other = match lang {
+        Lang::Zh => (Lang::En, "English"),
+        Lang::En => (Lang::Zh, "中文"),
+    };
+    let nav = if signed {
+        format!(
+            r#"<nav aria-label="{nav}"><a href="/wallet/">{home}</a><a href="/wallet/recharge">{recharge}</a><a href="/wallet/transfer">{transfer}</a><a href="/wallet/security">{security}</a></nav>"#,
+            nav = t.nav,
+            home = t.balance,
+            recharge = t.recharge,
+            transfer = t.transfer,
+            security = t.security,
+        )
+    } else {
+        String::new()
+    };
+    let sign_out = if signed {
+        format!(
+            r#"<form method="post" action="/wallet/sign-out" class="sign-out"><button type="submit">{}</button></form>"#,
+            t.sign_out
+        )
+    } else {
+        String::new()
+    };
+    format!(
+        r#"<!doctype html>
+<html lang="{tag}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<title>{title} · {wallet}</title><link rel="stylesheet" href="/wallet/wallet.css"></head>
+<body><header><p class="brand">{wallet}</p><a class="lang" href="{path}?locale={other_tag}" lang="{other_tag}">{other_name}</a>{sign_out}</header>
+{nav}
+<main><h1>{title}</h1>
+{body}
+</main></body></html>"#,
+        tag = lang.tag(),
+        wallet = t.wallet,
+        other_tag = other.0.tag(),
+        other_name = other.1,
+    )
+}
+
+/// An HTML answer with the pages' headers (and a language cookie when one was chosen).
+fn html(status: StatusCode, page: String, set_lang: Option<String>) -> Response {
+    html_with(status, page, set_lang, CSP)
+}
+
+/// [`html`] under another content security policy.
+fn html_with(
+    status: StatusCode,
+    page: String,
+    set_lang: Option<String>,
+    csp: &'static str,
+) -> Response {
+    let mut r = (status, Html(page)).into_response();
+    let h = r.headers_mut();
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    // Not `no-referrer`: browsers then send `Origin: null` with a form, which the CSRF
+    // check must refuse.
+    h.insert(
+        header::REFERRER_POLICY,
+        HeaderValue::from_static("same-origin"),
+    );
+    if let Some(c) = set_lang.and_then(|c| HeaderValue::from_str(&c).ok()) {
+        h.append(header::SET_COOKIE, c);
+    }
+    r
+}
+
+/// An alert paragraph for an error, in the page's language.
+fn alert(t: &Text, e: &ApiError) -> String {
+    format!(
+        r#"<p class="error" role="alert">{}</p>"#,
+        html_escape(&text::error(t, e))
+    )
+}

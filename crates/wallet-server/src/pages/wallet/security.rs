@@ -1,0 +1,181 @@
+//! `/wallet/security`: change the payment password (the current one required, the lock
+//! rules apply; other sign-ins end), the passkeys (`super::passkeys`) and the linked
+//! shops, each with unlink.
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::Form;
+use serde::Deserialize;
+
+use super::text::{text, Text};
+use super::{alert, html, language, layout, signed_in, to_sign_in, SignedIn};
+use crate::error::{ApiError, ServerError};
+use crate::http::lang::Lang;
+use crate::consent::shopper;
+use crate::http::state::AppState;
+use crate::util::{html_escape, now, rfc3339};
+
+async fn render(
+    state: &AppState,
+    me: &SignedIn,
+    t: &Text,
+    notice: Option<&str>,
+    error: Option<&ApiError>,
+) -> Result<String, ServerError> {
+    let shops = shopper::linked_shops(&state.db, &me.shopper).await?;
+    let links = if shops.is_empty() {
+        format!(r#"<p class="note">{}</p>"#, t.no_links)
+    } else {
+        let items: String = shops
+            .iter()
+            .map(|s| {
+                let m = html_escape(&s.merchant_id);
+                format!(
+                    r#"<li class="row"><span><strong>{m}</strong> <small>{since} {day}</small></span>
+<form method="post" action="/wallet/security/links/revoke"><input type="hidden" name="merchant_id" value="{m}"><button type="submit" aria-label="{unlink} {m}">{unlink}</button></form></li>"#,
+                    since = t.linked_since,
+                    day = &rfc3339(s.since)[..10],
+                    unlink = t.unlink,
+                )
+            })
+            .collect();
+        format!(r#"<ul class="links">{items}</ul>"#)
+    };
+    let body = format!(
+        r#"{notice}{alert}<section class="card" aria-labelledby="pw"><h2 id="pw">{change}</h2>
+<form method="post" action="/wallet/security/password">
+  <label for="current">{current}</label>
+  <input id="current" name="current" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <label for="new">{new}</label>
+  <input id="new" name="new" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <button class="primary" type="submit">{change}</button>
+</form></section>
+{passkeys}
+<section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>"#,
+        notice = notice
+            .map(|n| format!(r#"<p class="notice" role="status">{n}</p>"#))
+            .unwrap_or_default(),
+        alert = error.map(|e| alert(t, e)).unwrap_or_default(),
+        change = t.change_password,
+        current = t.current_password,
+        new = t.new_password,
+        linked = t.linked_shops,
+        passkeys = super::passkeys::section(state, me, t).await?,
+    );
+    Ok(body)
+}
+
+/// The security page after an action: its `notice`, or the `error` it ended with.
+///
+/// # Errors
+/// The database's.
+pub async fn answer(
+    state: &AppState,
+    me: &SignedIn,
+    lang: Lang,
+    notice: Option<&str>,
+    error: Option<&ApiError>,
+) -> Result<Response, ServerError> {
+    let t = text(lang);
+    let body = render(state, me, t, notice, error).await?;
+    Ok(html(
+        StatusCode::OK,
+        layout(t, lang, t.security, &body, true, "/wallet/security"),
+        None,
+    ))
+}
+
+/// The security page after an action that answers its notice or failed: an API error is
+/// shown on the page, anything else is the server's.
+///
+/// # Errors
+/// `done`'s when it is not an API error; the database's.
+pub async fn answer_with(
+    state: &AppState,
+    me: &SignedIn,
+    lang: Lang,
+    done: Result<&str, ServerError>,
+) -> Result<Response, ServerError> {
+    match done {
+        Ok(notice) => answer(state, me, lang, Some(notice), None).await,
+        Err(ServerError::Api(e)) => answer(state, me, lang, None, Some(&e)).await,
+        Err(other) => Err(other),
+    }
+}
+
+/// `GET /wallet/security`.
+pub async fn page(
+    State(state): State<AppState>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Result<Response, ServerError> {
+    let (lang, set_lang) = language(&query, &headers);
+    let t = text(lang);
+    let Some(me) = signed_in(&state, &headers).await else {
+        return Ok(to_sign_in());
+    };
+    let body = render(&state, &me, t, None, None).await?;
+    Ok(html(
+        StatusCode::OK,
+        layout(t, lang, t.security, &body, true, "/wallet/security"),
+        set_lang,
+    ))
+}
+
+#[derive(Deserialize)]
+pub struct PasswordForm {
+    #[serde(default)]
+    current: String,
+    #[serde(default)]
+    new: String,
+}
+
+/// `POST /wallet/security/password`.
+pub async fn change_password(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, ServerError> {
+    let (lang, _) = language(&HashMap::new(), &headers);
+    let t = text(lang);
+    let Some(me) = signed_in(&state, &headers).await else {
+        return Ok(to_sign_in());
+    };
+    let changed = crate::wallet::accounts::change_password(
+        &state.db,
+        &state.passwords,
+        &me.shopper,
+        &form.current,
+        &form.new,
+        state.config.lockout_secs,
+    )
+    .await;
+    if changed.is_ok() {
+        crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
+    }
+    answer_with(&state, &me, lang, changed.map(|()| t.password_changed)).await
+}
+
+#[derive(Deserialize)]
+pub struct RevokeForm {
+    #[serde(default)]
+    merchant_id: String,
+}
+
+/// `POST /wallet/security/links/revoke`: the shop's sessions stop at once.
+pub async fn revoke_link(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Form(form): Form<RevokeForm>,
+) -> Result<Response, ServerError> {
+    let (lang, _) = language(&HashMap::new(), &headers);
+    let t = text(lang);
+    let Some(me) = signed_in(&state, &headers).await else {
+        return Ok(to_sign_in());
+    };
+    shopper::revoke(&state.db, &me.shopper, &form.merchant_id, now()).await?;
+    answer(&state, &me, lang, Some(t.unlinked), None).await
+}

@@ -1,0 +1,75 @@
+//! The wallet pages' sign-in (DESIGN.md *The shopper's wallet*): a random token in an
+//! `HttpOnly`, `SameSite=Strict` cookie on the wallet's origin (`Secure` over https),
+//! stored as its SHA-256 digest only, ending after 30 minutes without a request.
+
+use crate::store::db::Db;
+use crate::error::ServerError;
+use crate::util::{random_id, sha256_hex};
+
+/// Seconds a sign-in lasts without a request.
+pub const IDLE_SECS: i64 = 30 * 60;
+
+/// The cookie's name.
+pub const COOKIE: &str = "bc_wallet";
+
+/// Starts a sign-in for `shopper` at `now` (unix seconds); returns the cookie's token.
+///
+/// # Errors
+/// The database's.
+pub async fn start(db: &Db, shopper: &str, now: i64) -> Result<String, ServerError> {
+    let token = random_id("ws_", 43);
+    sqlx::query(
+        "INSERT INTO wallet_sessions (token_digest, shopper_id, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(shopper)
+    .bind(now)
+    .bind(now + IDLE_SECS)
+    .execute(&db.pool)
+    .await?;
+    Ok(token)
+}
+
+/// The shopper signed in with `token` at `now`, the sign-in extended by [`IDLE_SECS`];
+/// `None` when unknown or expired.
+///
+/// # Errors
+/// The database's.
+pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<String>, ServerError> {
+    let shopper: Option<String> = sqlx::query_scalar(
+        "UPDATE wallet_sessions SET expires_at = $3 WHERE token_digest = $1 AND expires_at > $2 \
+         RETURNING shopper_id",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(now)
+    .bind(now + IDLE_SECS)
+    .fetch_optional(&db.pool)
+    .await?;
+    Ok(shopper)
+}
+
+/// Ends the sign-in with `token` (signing out).
+///
+/// # Errors
+/// The database's.
+pub async fn end(db: &Db, token: &str) -> Result<(), ServerError> {
+    sqlx::query("DELETE FROM wallet_sessions WHERE token_digest = $1")
+        .bind(sha256_hex(token.as_bytes()))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}
+
+/// Ends every sign-in of `shopper` but the one with `keep` (after a password change).
+///
+/// # Errors
+/// The database's.
+pub async fn end_others(db: &Db, shopper: &str, keep: &str) -> Result<(), ServerError> {
+    sqlx::query("DELETE FROM wallet_sessions WHERE shopper_id = $1 AND token_digest <> $2")
+        .bind(shopper)
+        .bind(sha256_hex(keep.as_bytes()))
+        .execute(&db.pool)
+        .await?;
+    Ok(())
+}

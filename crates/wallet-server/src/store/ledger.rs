@@ -1,0 +1,369 @@
+//! The double-entry ledger. Every movement is one ledger transaction whose entries sum to
+//! zero; each entry changes its account's `balance` in the same database transaction,
+//! through an UPDATE that refuses to take a wallet or merchant account below zero (and a
+//! CHECK constraint on the column refuses it again should a query ever forget).
+//!
+//! Accounts:
+//! - `wallet:<shopper>:available` — what the shopper can spend;
+//! - `wallet:<shopper>:held` — balance reserved while a second method runs;
+//! - `merchant:<id>:<currency>` — the merchant's settlement: what it was paid;
+//! - `external:<method>:<currency>` — money entering or leaving through a payment method
+//!   (top-ups, second-method legs and their refunds); these go negative by design;
+//! - `operator:promotions:<currency>` — what the operator gave as rewards (negative by
+//!   design, like an external account).
+
+use checkout_core::{Currency, Method, Money};
+
+use crate::store::db::Tx;
+
+pub use crate::error::LedgerError;
+
+/// What a ledger transaction records (`ledger_transactions.kind`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Kind {
+    /// Balance paid to the merchant at once (no second method).
+    Payment,
+    /// Balance reserved while the second method runs (available → held).
+    Hold,
+    /// A hold paid to the merchant when the second method succeeded.
+    Capture,
+    /// The second method's leg, from its external account to the merchant.
+    SecondMethod,
+    /// A hold given back (held → available).
+    Release,
+    /// A refund's balance share back to the wallet.
+    Refund,
+    /// A refund's second-method share back to its external account.
+    RefundOther,
+    /// A recharge from a payment method.
+    TopUp,
+    /// Balance given by one wallet to another of the same currency.
+    Transfer,
+    /// Balance credited by the operator as a promotion.
+    Reward,
+}
+
+impl Kind {
+    /// The stored code.
+    #[must_use]
+    pub const fn code(self) -> &'static str {
+        match self {
+            Kind::Payment => "payment",
+            Kind::Hold => "hold",
+            Kind::Capture => "capture",
+            Kind::SecondMethod => "second_method",
+            Kind::Release => "release",
+            Kind::Refund => "refund",
+            Kind::RefundOther => "refund_other",
+            Kind::TopUp => "top_up",
+            Kind::Transfer => "transfer",
+            Kind::Reward => "reward",
+        }
+    }
+
+    /// The kind of a stored code; `None` for a code this version does not know.
+    #[must_use]
+    pub fn from_code(code: &str) -> Option<Kind> {
+        Kind::ALL.iter().copied().find(|k| k.code() == code)
+    }
+
+    /// Every kind.
+    pub const ALL: [Kind; 10] = [
+        Kind::Payment,
+        Kind::Hold,
+        Kind::Capture,
+        Kind::SecondMethod,
+        Kind::Release,
+        Kind::Refund,
+        Kind::RefundOther,
+        Kind::TopUp,
+        Kind::Transfer,
+        Kind::Reward,
+    ];
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum AccountKind {
+    WalletAvailable,
+    WalletHeld,
+    MerchantSettlement,
+    External,
+}
+
+impl AccountKind {
+    fn code(self) -> &'static str {
+        match self {
+            AccountKind::WalletAvailable => "wallet_available",
+            AccountKind::WalletHeld => "wallet_held",
+            AccountKind::MerchantSettlement => "merchant_settlement",
+            AccountKind::External => "external",
+        }
+    }
+
+    fn may_go_negative(self) -> bool {
+        self == AccountKind::External
+    }
+}
+
+/// An account with its kind.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Account {
+    pub id: String,
+    pub kind: AccountKind,
+}
+
+#[must_use]
+pub fn wallet_available(shopper: &str) -> Account {
+    Account {
+        id: format!("wallet:{shopper}:available"),
+        kind: AccountKind::WalletAvailable,
+    }
+}
+
+#[must_use]
+pub fn wallet_held(shopper: &str) -> Account {
+    Account {
+        id: format!("wallet:{shopper}:held"),
+        kind: AccountKind::WalletHeld,
+    }
+}
+
+#[must_use]
+pub fn merchant_settlement(merchant: &str, currency: Currency) -> Account {
+    Account {
+        id: format!("merchant:{merchant}:{currency}"),
+        kind: AccountKind::MerchantSettlement,
+    }
+}
+
+#[must_use]
+pub fn external(method: Method, currency: Currency) -> Account {
+    Account {
+        id: format!("external:{}:{currency}", method.code()),
+        kind: AccountKind::External,
+    }
+}
+
+/// The operator's promotions account, the source of rewards.
+#[must_use]
+pub fn promotions(currency: Currency) -> Account {
+    Account {
+        id: format!("operator:promotions:{currency}"),
+        kind: AccountKind::External,
+    }
+}
+
+/// Far inside i64 for every account: every entry is at most 10^16 minor units.
+///
+/// A wallet account is bounded by this too, not by the money bound: what the wallet is
+/// owed back (a released hold, a refund's balance share) must never be refused, and a
+/// refund after a top-up may take the wallet past 10^13 major units. The money bound is a
+/// limit on *deposits*, checked by [`deposit`] against available + held.
+const OTHER_CEILING: i64 = 4_000_000_000_000_000_000;
+
+/// Moves `amount` from `from` (a payment method's external account for a `TopUp`, the
+/// promotions account for a `Reward`, another wallet's available account for a
+/// `Transfer`) to the wallet's available account, refused when it would take the wallet's available plus
+/// held balance past the money bound (10^13 major units).
+///
+/// The held balance is read in the transaction and the bound on the available account is
+/// checked by the posting's guarded UPDATE, so concurrent top-ups cannot both pass it. (A
+/// hold committed in between moves money from available to held and leaves the sum as it
+/// was; at worst this deposit then passes the bound by that hold, which stays representable.)
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] naming the available account when the deposit would pass
+/// the bound; the database's.
+pub async fn deposit(
+    tx: &mut Tx,
+    kind: Kind,
+    reference: &str,
+    from: &Account,
+    shopper: &str,
+    amount: Money,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let minor = amount.minor();
+    if minor == 0 {
+        return Ok(());
+    }
+    let currency = amount.currency();
+    let held = balance(&mut **tx, &wallet_held(shopper), "").await?;
+    let ceiling = Money::max_minor(currency).saturating_sub(held);
+    let legs = [(from.clone(), -minor), (wallet_available(shopper), minor)];
+    post_within(tx, kind, reference, currency, &legs, now, ceiling).await
+}
+
+/// Moves `amount` from `from` to `to` as one ledger transaction of two entries.
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] when `from` would go below zero or `to` past its bound.
+pub async fn transfer(
+    tx: &mut Tx,
+    kind: Kind,
+    reference: &str,
+    from: &Account,
+    to: &Account,
+    amount: Money,
+    now: i64,
+) -> Result<(), LedgerError> {
+    let minor = amount.minor();
+    if minor == 0 {
+        return Ok(());
+    }
+    post(
+        tx,
+        kind,
+        reference,
+        amount.currency(),
+        &[(from.clone(), -minor), (to.clone(), minor)],
+        now,
+    )
+    .await
+}
+
+/// Posts one balanced ledger transaction: `legs` are (account, signed minor units) and
+/// must sum to zero.
+///
+/// # Errors
+/// [`LedgerError::Insufficient`] when a wallet or merchant account would go below zero;
+/// [`LedgerError::Unbalanced`] when the legs do not sum to zero; the database's.
+pub async fn post(
+    tx: &mut Tx,
+    kind: Kind,
+    reference: &str,
+    currency: Currency,
+    legs: &[(Account, i64)],
+    now: i64,
+) -> Result<(), LedgerError> {
+    post_within(tx, kind, reference, currency, legs, now, OTHER_CEILING).await
+}
+
+/// [`post`] with `wallet_ceiling`: the most (in minor units) the wallet's available account
+/// may hold after the posting.
+async fn post_within(
+    tx: &mut Tx,
+    kind: Kind,
+    reference: &str,
+    currency: Currency,
+    legs: &[(Account, i64)],
+    now: i64,
+    wallet_ceiling: i64,
+) -> Result<(), LedgerError> {
+    let mut sum: i64 = 0;
+    for (_, delta) in legs {
+        sum = sum.checked_add(*delta).ok_or(LedgerError::Unbalanced)?;
+    }
+    if sum != 0 {
+        return Err(LedgerError::Unbalanced);
+    }
+    let txn_id = crate::util::random_id("lt_", 24);
+    sqlx::query(
+        "INSERT INTO ledger_transactions (id, kind, reference, currency, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(&txn_id)
+    .bind(kind.code())
+    .bind(reference)
+    .bind(currency.code())
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    for (account, delta) in legs {
+        if *delta == 0 {
+            continue;
+        }
+        sqlx::query(
+            "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at) \
+             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO NOTHING",
+        )
+        .bind(&account.id)
+        .bind(account.kind.code())
+        .bind(currency.code())
+        .bind(i64::from(account.kind.may_go_negative()))
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+        let (floor, ceiling) = match account.kind {
+            AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
+            // Money owed back is never refused: the deposit bound comes from `deposit`.
+            AccountKind::WalletAvailable => (0, wallet_ceiling),
+            AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
+        };
+        // The guard in SQL, not only in code: concurrent postings cannot both pass it.
+        let balance_after: Option<i64> = sqlx::query_scalar(
+            "UPDATE accounts SET balance = balance + $1 \
+             WHERE id = $2 AND currency = $3 AND balance + $1 >= $4 AND balance + $1 <= $5 \
+             RETURNING balance",
+        )
+        .bind(*delta)
+        .bind(&account.id)
+        .bind(currency.code())
+        .bind(floor)
+        .bind(ceiling)
+        .fetch_optional(&mut **tx)
+        .await?;
+        let Some(balance_after) = balance_after else {
+            return Err(LedgerError::Insufficient {
+                account: account.id.clone(),
+            });
+        };
+        sqlx::query(
+            "INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at) \
+             VALUES ($1, $2, $3, $4, $5)",
+        )
+        .bind(&txn_id)
+        .bind(&account.id)
+        .bind(*delta)
+        .bind(balance_after)
+        .bind(now)
+        .execute(&mut **tx)
+        .await?;
+    }
+    Ok(())
+}
+
+/// The balance of an account in minor units (zero when it has never been used).
+pub async fn balance<'e, E>(exec: E, account: &Account, lock: &str) -> Result<i64, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!("SELECT balance FROM accounts WHERE id = $1{lock}");
+    let b: Option<i64> = sqlx::query_scalar(&sql)
+        .bind(&account.id)
+        .fetch_optional(exec)
+        .await?;
+    Ok(b.unwrap_or(0))
+}
+
+/// Checks the books: every account's balance equals the sum of its entries, and the
+/// accounts of each currency sum to zero. Returns what is wrong (empty when consistent).
+/// A full scan, so it runs once at start, not per request.
+pub async fn audit(pool: &sqlx::AnyPool) -> Result<Vec<String>, sqlx::Error> {
+    let mut problems = Vec::new();
+    let drifted: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT a.id, a.balance, CAST(COALESCE(e.total, 0) AS BIGINT) FROM accounts a \
+         LEFT JOIN (SELECT account_id, CAST(SUM(amount) AS BIGINT) AS total \
+                    FROM ledger_entries GROUP BY account_id) e ON e.account_id = a.id \
+         WHERE a.balance <> COALESCE(e.total, 0)",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (id, balance, entries) in drifted {
+        problems.push(format!(
+            "account {id}: balance {balance} but its entries sum to {entries}"
+        ));
+    }
+    let unbalanced: Vec<(String, i64)> = sqlx::query_as(
+        "SELECT currency, CAST(SUM(balance) AS BIGINT) FROM accounts GROUP BY currency \
+         HAVING SUM(balance) <> 0",
+    )
+    .fetch_all(pool)
+    .await?;
+    for (currency, sum) in unbalanced {
+        problems.push(format!(
+            "{currency} accounts sum to {sum} minor units instead of 0"
+        ));
+    }
+    Ok(problems)
+}

@@ -1,0 +1,8 @@
+//! The shopper's wallet: accounts (create, balance, top-up, reward, password change),
+//! recharges through a method, transfers between wallets, and the history in a shopper's
+//! words.
+
+pub mod accounts;
+pub mod history;
+pub mod recharges;
+pub mod transfers;

@@ -1,0 +1,261 @@
+//! Recharges (充值) through a payment method (DESIGN.md *The shopper's wallet*): a recharge
+//! is created `pending`, and the method's outcome settles it once. The wallet is credited
+//! in the same database transaction as the one move from `pending` to `succeeded`, so
+//! parallel approvals, retried approvals and a crash between approval and credit credit it
+//! exactly once; a declined or abandoned recharge credits nothing.
+
+use checkout_core::{Amount, ErrorCode, Method, Money, RechargeStatus};
+use serde::Serialize;
+use sqlx::Row as _;
+
+use crate::store::db::Db;
+use crate::error::{ApiError, ServerError};
+use crate::store::ledger::{self, Kind, LedgerError};
+use crate::store::stored::{currency, money};
+use crate::util::{now, random_id, rfc3339};
+use crate::wallet::accounts::wallet_currency;
+
+/// A recharge as stored.
+#[derive(Debug, Clone)]
+pub struct Recharge {
+    /// `rc_…`.
+    pub id: String,
+    pub shopper_id: String,
+    /// What the method pays into the wallet (major units in the wallet's currency).
+    pub amount: Money,
+    pub method: Method,
+    pub status: RechargeStatus,
+    /// Unix seconds.
+    pub created_at: i64,
+}
+
+/// The method's outcome (the sandbox provider's buttons in test mode).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Approve,
+    Decline,
+    Abandon,
+}
+
+impl Outcome {
+    const fn status(self) -> RechargeStatus {
+        match self {
+            Outcome::Approve => RechargeStatus::Succeeded,
+            Outcome::Decline => RechargeStatus::Failed,
+            Outcome::Abandon => RechargeStatus::Abandoned,
+        }
+    }
+}
+
+/// A recharge as the API answers it (`GET /v1/sandbox/recharges/{id}` and the checkout's
+/// top-up): amounts in major units, times RFC 3339.
+#[derive(Debug, Clone, Serialize)]
+pub struct RechargeView {
+    pub id: String,
+    pub status: RechargeStatus,
+    pub amount: Money,
+    pub currency: checkout_core::Currency,
+    pub method: Method,
+    pub created_at: String,
+    /// The method's page while `pending` (the sandbox provider's in test mode).
+    pub next_action_url: Option<String>,
+}
+
+impl RechargeView {
+    /// The view of `r`; `base` is the wallet's origin for the method's page.
+    #[must_use]
+    pub fn of(r: &Recharge, base: &str) -> RechargeView {
+        RechargeView {
+            id: r.id.clone(),
+            status: r.status,
+            amount: r.amount,
+            currency: r.amount.currency(),
+            method: r.method,
+            created_at: rfc3339(r.created_at),
+            next_action_url: (r.status == RechargeStatus::Pending)
+                .then(|| method_page(base, &r.id)),
+        }
+    }
+}
+
+/// The page where the method is paid (the sandbox provider's).
+#[must_use]
+pub fn method_page(base: &str, id: &str) -> String {
+    format!("{base}/v1/sandbox/recharges/{id}")
+}
+
+fn not_found() -> ApiError {
+    ApiError::new(
+        ErrorCode::RechargeNotFound,
+        "no recharge has this id; start the recharge again from the wallet",
+    )
+}
+
+/// Starts a recharge of `amount` (major units, the wallet's currency digits) by `method`.
+///
+/// # Errors
+/// 404 `wallet_not_found`; 400 `invalid_request` at `amount` when it is zero, has more
+/// digits than the currency, or would take available plus held past 10^13 major units.
+pub async fn create(
+    db: &Db,
+    shopper: &str,
+    amount: Amount,
+    method: Method,
+) -> Result<Recharge, ServerError> {
+    let c = wallet_currency(db, shopper).await?.ok_or_else(|| {
+        ApiError::new(
+            ErrorCode::WalletNotFound,
+            "no wallet exists for this shopper",
+        )
+    })?;
+    let amount = amount
+        .in_currency(c)
+        .map_err(|e| ApiError::field("amount", e.to_string()))?;
+    if amount.is_zero() {
+        return Err(ApiError::field("amount", "must be above zero").into());
+    }
+    let held = ledger::balance(&db.pool, &ledger::wallet_held(shopper), "").await?;
+    let available = ledger::balance(&db.pool, &ledger::wallet_available(shopper), "").await?;
+    if available
+        .saturating_add(held)
+        .saturating_add(amount.minor())
+        > Money::max_minor(c)
+    {
+        return Err(ApiError::field(
+            "amount",
+            "would take the balance past the maximum of 10^13 major units; recharge less",
+        )
+        .into());
+    }
+    let r = Recharge {
+        id: random_id("rc_", 24),
+        shopper_id: shopper.to_owned(),
+        amount,
+        method,
+        status: RechargeStatus::Pending,
+        created_at: now(),
+    };
+    sqlx::query(
+        "INSERT INTO recharges (id, shopper_id, currency, amount, method, status, livemode, created_at, updated_at) \
+         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+    )
+    .bind(&r.id)
+    .bind(shopper)
+    .bind(c.code())
+    .bind(amount.minor())
+    .bind(method.code())
+    .bind(r.status.code())
+    .bind(r.created_at)
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(recharge = %r.id, "recharge started");
+    Ok(r)
+}
+
+/// The recharge with this id.
+///
+/// # Errors
+/// The database's; internal for a corrupt row.
+pub async fn load(db: &Db, id: &str) -> Result<Option<Recharge>, ServerError> {
+    let Some(row) = sqlx::query(
+        "SELECT id, shopper_id, currency, amount, method, status, created_at \
+         FROM recharges WHERE id = $1",
+    )
+    .bind(id)
+    .fetch_optional(&db.pool)
+    .await?
+    else {
+        return Ok(None);
+    };
+    let c = currency(&row.try_get::<String, _>("currency")?)?;
+    let method: String = row.try_get("method")?;
+    let status: String = row.try_get("status")?;
+    Ok(Some(Recharge {
+        id: row.try_get("id")?,
+        shopper_id: row.try_get("shopper_id")?,
+        amount: money(row.try_get("amount")?, c)?,
+        method: Method::from_code(&method)
+            .ok_or_else(|| ServerError::internal("stored recharge method", method.clone()))?,
+        status: RechargeStatus::from_code(&status)
+            .ok_or_else(|| ServerError::internal("stored recharge status", status.clone()))?,
+        created_at: row.try_get("created_at")?,
+    }))
+}
+
+/// The recharge with this id, or 404 `recharge_not_found`.
+///
+/// # Errors
+/// 404 `recharge_not_found`; the database's.
+pub async fn find(db: &Db, id: &str) -> Result<Recharge, ServerError> {
+    load(db, id).await?.ok_or_else(|| not_found().into())
+}
+
+/// Settles a pending recharge with the method's outcome; an approval credits the wallet
+/// in the same transaction (ledger kind `top_up` from `external:<method>`).
+///
+/// # Errors
+/// 404 `recharge_not_found`; 409 `recharge_not_pending` with `status` when it was
+/// already settled (a retried approval credits nothing more).
+pub async fn settle(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
+    crate::store::retry::retrying("recharge_settle", || settle_once(db, id, outcome)).await
+}
+
+/// One attempt of [`settle`], run again by [`crate::store::retry::retrying`].
+async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
+    let r = find(db, id).await?;
+    let mut status = outcome.status();
+    let mut tx = db.begin().await?;
+    let moved = sqlx::query(
+        "UPDATE recharges SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4",
+    )
+    .bind(id)
+    .bind(status.code())
+    .bind(now())
+    .bind(RechargeStatus::Pending.code())
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if moved == 0 {
+        tx.rollback().await?;
+        let now_status = find(db, id).await?.status;
+        return Err(ApiError::new(
+            ErrorCode::RechargeNotPending,
+            format!("this recharge already ended: {now_status}"),
+        )
+        .with("status", now_status)
+        .into());
+    }
+    if status == RechargeStatus::Succeeded {
+        let from = ledger::external(r.method, r.amount.currency());
+        let credited = ledger::deposit(
+            &mut tx,
+            Kind::TopUp,
+            id,
+            &from,
+            &r.shopper_id,
+            r.amount,
+            now(),
+        )
+        .await;
+        match credited {
+            Ok(()) => {}
+            // The bound was passed by what happened since the recharge began: the method's
+            // money goes back (in the sandbox: nothing moved), the recharge fails.
+            Err(LedgerError::Insufficient { .. }) => {
+                tx.rollback().await?;
+                tx = db.begin().await?;
+                status = RechargeStatus::Failed;
+                sqlx::query("UPDATE recharges SET status = $2 WHERE id = $1 AND status = $3")
+                    .bind(id)
+                    .bind(status.code())
+                    .bind(RechargeStatus::Pending.code())
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            Err(e) => return Err(e.into()),
+        }
+    }
+    tx.commit().await?;
+    tracing::info!(recharge = %id, %status, "recharge settled");
+    Ok(Recharge { status, ..r })
+}
