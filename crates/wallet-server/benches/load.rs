@@ -17,7 +17,7 @@
     dead_code
 )]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/http/common/mod.rs"]
 mod common;
 
 use std::sync::Arc;
@@ -38,8 +38,11 @@ fn verify(phc: &str, password: &str) -> bool {
 
 async fn argon2_alone(concurrency: usize) {
     // The server's parameters (Argon2id defaults); its pepper changes nothing in the cost.
-    let passwords =
-        wallet_server::security::password::Passwords::new("bench-pepper-0123456789abcdef0123", &[], 1);
+    let passwords = wallet_server::security::password::Passwords::new(
+        "bench-pepper-0123456789abcdef0123",
+        &[],
+        1,
+    );
     let (_, _) = passwords.hash("123456".to_owned()).await.expect("hash");
     let salt =
         argon2::password_hash::SaltString::generate(&mut argon2::password_hash::rand_core::OsRng);

@@ -17,7 +17,7 @@
     dead_code
 )]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/http/common/mod.rs"]
 mod common;
 
 use std::sync::{Arc, Mutex};

@@ -19,7 +19,7 @@
     dead_code
 )]
 
-#[path = "../tests/common/mod.rs"]
+#[path = "../tests/http/common/mod.rs"]
 mod common;
 
 use std::collections::HashMap;

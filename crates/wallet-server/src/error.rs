@@ -12,7 +12,6 @@ use checkout_core::ErrorCode;
 use serde::Serialize;
 use serde_json::{Map, Value};
 
-
 /// Any error a cause can be boxed from.
 pub type BoxError = Box<dyn std::error::Error + Send + Sync>;
 

@@ -7,10 +7,10 @@ use checkout_core::ErrorCode;
 
 use crate::checkout::authorized_session;
 use crate::checkout::intents::{submit, verify_signature, Submission};
-use crate::store::db::rows::{load_intent, load_session};
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::extract::{base_url, is_json, RawBody};
 use crate::http::state::AppState;
+use crate::store::db::rows::{load_intent, load_session};
 use crate::views::IntentView;
 
 /// `POST /v1/sessions/{id}/intents`: client secret, signature and idempotency key here,

@@ -14,10 +14,10 @@ use crate::http::state::AppState;
 
 pub mod intents;
 pub mod links;
+pub mod openapi;
 pub mod refunds;
 pub mod sessions;
 pub mod wallets;
-pub mod openapi;
 pub mod webhooks;
 
 /// The admin key, checked before anything of the request is read (its body included).

@@ -3,9 +3,9 @@
 use axum::extract::{Path, Request, State};
 use axum::http::StatusCode;
 
+use crate::checkout::refunds::{refund, RefundRequest};
 use crate::error::{Reply, ServerError};
 use crate::http::extract::{parse_json, read_body, MAX_SESSION_BODY_BYTES};
-use crate::checkout::refunds::{refund, RefundRequest};
 use crate::http::state::AppState;
 
 /// `POST /v1/intents/{id}/refunds`: the merchant is authenticated before its body is read,

@@ -3,16 +3,15 @@
 //! quote, the payment password — then [`super::pay`].
 
 use axum::body::Bytes;
-use checkout_core::intent::Mismatch;
-use checkout_core::{Authorization, ErrorCode, IntentRequest, Quote, SessionStatus};
+use checkout_core::{Authorization, ErrorCode, IntentRequest, SessionStatus};
 
+use super::refusals::{quote_mismatch, session_error};
 use super::{live_balance, SessionTerms};
-use crate::store::db::rows::{load_session, pending_intent_of, SessionRow};
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::extract::parse_json_body;
 use crate::http::state::AppState;
+use crate::store::db::rows::{load_session, SessionRow};
 use crate::util::now;
-use crate::views::MismatchView;
 
 /// An intent as it arrived, after its signature and idempotency key were read.
 pub struct Submission {
@@ -75,59 +74,6 @@ pub async fn submit(
     });
     task.await
         .map_err(|e| ServerError::internal("intent task", e))?
-}
-
-/// Why a session that is not open refuses an intent.
-pub(super) fn not_open(status: SessionStatus, pending: Option<String>) -> ApiError {
-    match status {
-        SessionStatus::Completed => ApiError::new(
-            ErrorCode::SessionCompleted,
-            "this checkout session is already paid; create a new session for a new order",
-        ),
-        SessionStatus::AwaitingPayment => ApiError::new(
-            ErrorCode::RequestInProgress,
-            "a payment for this session is waiting for its second method; finish or cancel it first",
-        )
-        .with("intent_id", pending),
-        SessionStatus::Expired | SessionStatus::Open => ApiError::new(
-            ErrorCode::SessionExpired,
-            "this checkout session has expired; create a new session from the merchant's server",
-        ),
-    }
-}
-
-/// The error for a session found not open (read again: it may have just changed).
-pub(super) async fn session_error(
-    state: &AppState,
-    session: &SessionRow,
-) -> Result<ApiError, ServerError> {
-    let fresh = load_session(&state.db.pool, &session.id)
-        .await?
-        .unwrap_or_else(|| session.clone());
-    let pending = pending_intent_of(&state.db, &session.id).await?;
-    Ok(not_open(fresh.effective_status(now()), pending))
-}
-
-/// 409 `quote_mismatch` with the backend's quote and the fields that differ.
-pub(super) fn quote_mismatch(quote: &Quote, diffs: Vec<Mismatch>) -> ApiError {
-    let names: Vec<_> = diffs.iter().map(|m| m.field).collect();
-    let fields: Vec<_> = diffs
-        .into_iter()
-        .map(|m| MismatchView {
-            field: m.field,
-            intent: m.intent,
-            quote: m.quote,
-        })
-        .collect();
-    ApiError::new(
-        ErrorCode::QuoteMismatch,
-        format!(
-            "the intent's {} differ from the backend's quote (the balance or cart changed); show the shopper the new quote and sign a new intent",
-            names.join(", ")
-        ),
-    )
-    .with("quote", quote)
-    .with("mismatches", fields)
 }
 
 /// The body's shape: a valid intent for this session and one authorisation (six digits
@@ -219,23 +165,19 @@ async fn check_quote(
     Ok(())
 }
 
-/// Steps 4 to 9, answered (and stored under the key) as one reply.
-async fn execute(
+/// Steps 4 and 5: the session, read again, is open and the intent is for its cart.
+async fn open_session(
     state: &AppState,
     session: &SessionRow,
-    sub: &Submission,
-    scope: &str,
-) -> Result<Reply, ServerError> {
-    let req = parse_request(session, sub)?;
-    // 4. session open and not expired
-    let now = now();
+    req: &IntentRequest,
+    now: i64,
+) -> Result<SessionRow, ServerError> {
     let session = load_session(&state.db.pool, &session.id)
         .await?
         .unwrap_or_else(|| session.clone());
     if session.effective_status(now) != SessionStatus::Open {
         return Err(session_error(state, &session).await?.into());
     }
-    // 5. cart digest current
     if req.intent.cart_digest != session.cart_digest {
         return Err(ApiError::new(
             ErrorCode::CartChanged,
@@ -244,48 +186,73 @@ async fn execute(
         .with("cart_digest", &session.cart_digest)
         .into());
     }
+    Ok(session)
+}
+
+/// Step 8: the payment password or the passkey, counted against the wallet's lock (a
+/// shopper without a wallet has nothing to pay from balance).
+async fn authorize(
+    state: &AppState,
+    session: &SessionRow,
+    req: &IntentRequest,
+    now: i64,
+) -> Result<(), ServerError> {
+    if crate::wallet::accounts::wallet_currency(&state.db, &session.shopper_id)
+        .await?
+        .is_none()
+    {
+        return Ok(());
+    }
+    match req.authorization().map_err(|e| ApiError::invalid(&e))? {
+        Authorization::Password(password) => {
+            crate::security::password::check(
+                &state.db,
+                &state.passwords,
+                &session.shopper_id,
+                password,
+                now,
+                state.config.lockout_secs,
+            )
+            .await
+        }
+        Authorization::Passkey(assertion) => {
+            let verifier = (
+                &state.db,
+                state.relying_party.as_ref(),
+                state.config.lockout_secs,
+            );
+            crate::security::passkeys::payment::verify(
+                verifier,
+                session,
+                &req.intent,
+                assertion,
+                now,
+            )
+            .await
+        }
+    }
+}
+
+/// Steps 4 to 9, answered (and stored under the key) as one reply.
+async fn execute(
+    state: &AppState,
+    session: &SessionRow,
+    sub: &Submission,
+    scope: &str,
+) -> Result<Reply, ServerError> {
+    let req = parse_request(session, sub)?;
+    let now = now();
+    // 4. session open and not expired; 5. cart digest current
+    let session = open_session(state, session, &req, now).await?;
     // 6. nonce unused
     let nonce = req.intent.nonce.to_ascii_lowercase();
-    claim_nonce(
-        state,
-        &session,
-        &nonce,
-        &format!("{scope}/{}", sub.key),
-        now,
-    )
-    .await?;
+    let attempt = format!("{scope}/{}", sub.key);
+    claim_nonce(state, &session, &nonce, &attempt, now).await?;
     // 7. the backend's own quote
     let terms = SessionTerms::of(&session)?;
     check_quote(state, &session, &terms, &req).await?;
-    // 8. payment password or passkey (a shopper without a wallet has nothing to pay from
-    // balance)
-    if crate::wallet::accounts::wallet_currency(&state.db, &session.shopper_id)
-        .await?
-        .is_some()
-    {
-        match req.authorization().map_err(|e| ApiError::invalid(&e))? {
-            Authorization::Password(password) => {
-                crate::security::password::check(
-                    &state.db,
-                    &state.passwords,
-                    &session.shopper_id,
-                    password,
-                    now,
-                    state.config.lockout_secs,
-                )
-                .await?;
-            }
-            Authorization::Passkey(assertion) => {
-                let verifier = (
-                    &state.db,
-                    state.relying_party.as_ref(),
-                    state.config.lockout_secs,
-                );
-                crate::security::passkeys::payment::verify(verifier, &session, &req.intent, assertion, now)
-                    .await?;
-            }
-        }
-    }
+    // 8. payment password or passkey
+    authorize(state, &session, &req, now).await?;
     // 9. move the balance part (at the time after Argon2, which may have taken a while)
     let paid_at = crate::util::now().max(now);
     let order = super::pay::Order {
@@ -298,29 +265,4 @@ async fn execute(
     let (row, reply) = super::pay::pay(state, &order, (scope, &sub.key)).await?;
     tracing::info!(intent = %row.id, session = %session.id, status = %row.status, "intent executed");
     Ok(reply)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::not_open;
-    use checkout_core::{ErrorCode, SessionStatus};
-
-    #[test]
-    fn a_session_that_is_not_open_says_why_with_the_contract_code() {
-        let cases = [
-            (SessionStatus::Completed, ErrorCode::SessionCompleted, 409),
-            (
-                SessionStatus::AwaitingPayment,
-                ErrorCode::RequestInProgress,
-                409,
-            ),
-            (SessionStatus::Expired, ErrorCode::SessionExpired, 410),
-        ];
-        for (status, code, http) in cases {
-            let e = not_open(status, Some("pi_1".into()));
-            assert_eq!((e.code, e.status.as_u16()), (code, http), "{status}");
-        }
-        let waiting = not_open(SessionStatus::AwaitingPayment, Some("pi_1".into()));
-        assert_eq!(waiting.extra["intent_id"], "pi_1");
-    }
 }

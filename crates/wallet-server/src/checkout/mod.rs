@@ -14,14 +14,15 @@ use checkout_core::{
     Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
 };
 
+use crate::error::{ApiError, ServerError};
 use crate::store::db::rows::{load_session, SessionRow};
 use crate::store::db::Db;
-use crate::error::{ApiError, ServerError};
 use crate::store::ledger;
 
 pub mod intents;
 pub mod pay;
 pub mod refunds;
+pub mod refusals;
 pub mod second_leg;
 pub mod sessions;
 pub mod topups;

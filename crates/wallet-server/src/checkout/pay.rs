@@ -6,13 +6,13 @@
 
 use checkout_core::{ErrorCode, IntentRequest, IntentStatus, Money, Quote, SessionStatus};
 
-use super::intents::{quote_mismatch, session_error};
+use super::refusals::{quote_mismatch, session_error};
 use super::{live_balance, SessionTerms};
+use crate::error::{ApiError, Reply, ServerError};
+use crate::http::state::AppState;
 use crate::store::db::rows::{load_intent, IntentRow, SessionRow};
 use crate::store::db::Tx;
-use crate::error::{ApiError, Reply, ServerError};
 use crate::store::ledger::{self, Kind, LedgerError};
-use crate::http::state::AppState;
 use crate::util::random_id;
 use crate::views::IntentView;
 

@@ -12,9 +12,9 @@ use checkout_core::{Amount, Currency, ErrorCode, EventType, IntentStatus, Method
 use serde::Deserialize;
 
 use crate::config::Merchant;
+use crate::error::{ApiError, ServerError};
 use crate::store::db::rows::{load_intent, IntentRow};
 use crate::store::db::{Db, Tx};
-use crate::error::{ApiError, ServerError};
 use crate::store::ledger::{self, Kind};
 use crate::store::stored::money;
 use crate::util::{now, random_id, rfc3339};

@@ -4,9 +4,9 @@
 
 use checkout_core::{CancelReason, ErrorCode, IntentStatus, Method, SessionStatus};
 
+use crate::error::{ApiError, ServerError};
 use crate::store::db::rows::{load_intent, IntentRow};
 use crate::store::db::{Db, Tx};
-use crate::error::{ApiError, ServerError};
 use crate::store::ledger::{self, Kind};
 use crate::store::stored::money;
 

@@ -9,10 +9,10 @@ use serde_json::Value;
 
 use super::{live_balance, SessionTerms};
 use crate::config::{Config, Merchant};
-use crate::store::db::rows::SessionRow;
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
 use crate::http::state::AppState;
+use crate::store::db::rows::SessionRow;
+use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
 use crate::wallet::accounts::{check_shopper_id, wallet_currency};
@@ -165,7 +165,8 @@ async fn session_view(
     let terms = SessionTerms::of(session)?;
     let currency = terms.cart.currency;
     let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
-    let passkey = passkeys_on && crate::security::passkeys::store::any(db, &session.shopper_id).await?;
+    let passkey =
+        passkeys_on && crate::security::passkeys::store::any(db, &session.shopper_id).await?;
     let balance = live_balance(&db.pool, &session.shopper_id, currency, "").await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
@@ -196,7 +197,7 @@ pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quo
     match session.effective_status(now()) {
         SessionStatus::Open | SessionStatus::AwaitingPayment => {}
         closed @ (SessionStatus::Completed | SessionStatus::Expired) => {
-            return Err(super::intents::not_open(closed, None).into())
+            return Err(super::refusals::not_open(closed, None).into())
         }
     }
     let terms = SessionTerms::of(session)?;
@@ -217,7 +218,7 @@ pub async fn passkey_challenge(
     let now = now();
     let status = session.effective_status(now);
     if status != SessionStatus::Open {
-        return Err(super::intents::not_open(status, None).into());
+        return Err(super::refusals::not_open(status, None).into());
     }
     let rp = state.relying_party.as_ref();
     crate::security::passkeys::payment::challenge(&state.db, rp, session, intent, now).await

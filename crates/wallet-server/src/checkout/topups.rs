@@ -8,12 +8,12 @@
 
 use checkout_core::{Amount, ErrorCode, Method, SessionStatus};
 
-use super::intents::not_open;
-use crate::store::db::rows::SessionRow;
+use super::refusals::not_open;
 use crate::error::{ApiError, ServerError};
-use crate::wallet::recharges::{self, RechargeView};
 use crate::http::state::AppState;
+use crate::store::db::rows::SessionRow;
 use crate::util::now;
+use crate::wallet::recharges::{self, RechargeView};
 
 /// Starts a top-up of the session's wallet; `base` is the origin of the method's page.
 ///

@@ -12,12 +12,12 @@
 use checkout_core::{ErrorCode, EventType};
 
 use crate::config::Merchant;
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339, sha256_hex};
+use crate::views::webhooks::LinkEvent;
 use crate::views::{LinkRequestView, LinkView, RevokedLinkView};
 use crate::webhooks::outbox::{self, Owner};
-use crate::views::webhooks::LinkEvent;
 
 /// How long a link request waits for the shopper, in seconds.
 pub const REQUEST_SECS: i64 = 1800;

@@ -5,11 +5,11 @@
 
 use checkout_core::EventType;
 
-use crate::store::db::Db;
 use crate::error::ServerError;
+use crate::store::db::Db;
 use crate::util::rfc3339;
-use crate::webhooks::outbox::{self, Owner};
 use crate::views::webhooks::LinkEvent;
+use crate::webhooks::outbox::{self, Owner};
 
 /// A shop the wallet is linked to.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -7,15 +7,12 @@ use std::path::Path;
 use checkout_core::{Amount, Currency, Method, Policy};
 
 use crate::config::{FileConfig, Merchant, MerchantFile};
-use crate::store::db::Db;
 use crate::error::ServerError;
 use crate::security::password::Passwords;
+use crate::store::db::Db;
 
 pub mod carts;
 pub mod shop;
-pub mod shop_link;
-pub mod shop_orders;
-pub mod shop_page;
 
 pub const MERCHANT_ID: &str = "demo-shop";
 pub const MERCHANT_KEY: &str = "sk_test_demo";
@@ -82,7 +79,8 @@ pub async fn seed(
         (NEW_SHOPPER, NEW_PASSWORD, NEW_BALANCE),
     ];
     for (shopper, password, balance) in shoppers {
-        crate::wallet::accounts::create_wallet(db, passwords, shopper, Currency::CNY, password).await?;
+        crate::wallet::accounts::create_wallet(db, passwords, shopper, Currency::CNY, password)
+            .await?;
         let amount =
             Amount::parse(balance).map_err(|e| ServerError::internal("demo balance", e))?;
         crate::wallet::accounts::credit(db, shopper, amount, Method::BankCard).await?;

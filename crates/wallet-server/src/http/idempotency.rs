@@ -4,9 +4,9 @@
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::ErrorCode;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::state::AppState;
+use crate::store::db::Db;
 
 /// A stored key: request hash, state, answered status and body, when it was claimed.
 type StoredKey = (String, String, Option<i64>, Option<String>, i64);

@@ -4,10 +4,10 @@
 use std::sync::Arc;
 
 use crate::config::Config;
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::security::password::Passwords;
 use crate::http::ratelimit::RateLimiter;
+use crate::security::password::Passwords;
+use crate::store::db::Db;
 
 /// The application state, cheap to clone (everything is shared).
 #[derive(Clone)]

@@ -13,9 +13,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use crate::consent::links::{load_request, LinkRequest, RequestStatus};
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::Lang;
-use crate::consent::links::{load_request, LinkRequest, RequestStatus};
 use crate::http::state::AppState;
 use crate::util::{html_escape, now};
 

@@ -10,11 +10,11 @@ use axum::Router;
 
 use checkout_core::{CancelReason, ErrorCode, IntentStatus};
 
-use crate::store::db::rows::{load_intent, load_session, IntentRow};
+use crate::checkout::second_leg::{finish, Outcome};
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::extract::{base_url, RawBody};
-use crate::checkout::second_leg::{finish, Outcome};
 use crate::http::state::AppState;
+use crate::store::db::rows::{load_intent, load_session, IntentRow};
 use crate::store::stored::money;
 use crate::util::{html_escape, now, STRICT_CSP};
 use crate::views::IntentView;

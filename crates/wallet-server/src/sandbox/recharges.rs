@@ -11,9 +11,9 @@ use checkout_core::RechargeStatus;
 
 use crate::error::{Reply, ServerError};
 use crate::http::extract::{base_url, RawBody};
-use crate::wallet::recharges::{find, settle, Outcome, RechargeView};
 use crate::http::state::AppState;
 use crate::util::{html_escape, STRICT_CSP};
+use crate::wallet::recharges::{find, settle, Outcome, RechargeView};
 
 pub fn routes() -> Router<AppState> {
     Router::new()

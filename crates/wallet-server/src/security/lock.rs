@@ -6,8 +6,8 @@
 
 use checkout_core::ErrorCode;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::util::rfc3339;
 
 /// Failed attempts in a row that lock the wallet.

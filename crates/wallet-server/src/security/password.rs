@@ -25,8 +25,8 @@ use checkout_core::ErrorCode;
 use sha2::{Digest, Sha256};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 
 /// Wrong passwords in a row that lock the wallet.
 pub use crate::security::lock::MAX_ATTEMPTS;
@@ -303,12 +303,17 @@ pub async fn check(
         }
         return Ok(());
     }
-    Err(crate::security::lock::failed(counted, now, lockout_secs, |left| {
-        ApiError::new(
-            ErrorCode::WrongPassword,
-            format!("wrong payment password; {left} attempts left before the wallet locks"),
-        )
-    }))
+    Err(crate::security::lock::failed(
+        counted,
+        now,
+        lockout_secs,
+        |left| {
+            ApiError::new(
+                ErrorCode::WrongPassword,
+                format!("wrong payment password; {left} attempts left before the wallet locks"),
+            )
+        },
+    ))
 }
 
 /// Stores a hash keyed with the current pepper (rotation, or a legacy unpeppered hash).

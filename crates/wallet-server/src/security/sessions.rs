@@ -2,8 +2,8 @@
 //! `HttpOnly`, `SameSite=Strict` cookie on the wallet's origin (`Secure` over https),
 //! stored as its SHA-256 digest only, ending after 30 minutes without a request.
 
-use crate::store::db::Db;
 use crate::error::ServerError;
+use crate::store::db::Db;
 use crate::util::{random_id, sha256_hex};
 
 /// Seconds a sign-in lasts without a request.

@@ -17,12 +17,12 @@ use tower_http::set_header::SetResponseHeaderLayer;
 use tower_http::timeout::RequestBodyTimeoutLayer;
 
 use crate::config::{Config, ConfigError, Mode};
-use crate::store::db::{Db, DbError};
 use crate::error::{Reply, ServerError};
 use crate::http::extract::MAX_BODY_BYTES;
-use crate::security::password::Passwords;
 use crate::http::ratelimit::RateLimiter;
 use crate::http::state::AppState;
+use crate::security::password::Passwords;
+use crate::store::db::{Db, DbError};
 use crate::views::Health;
 
 /// Why the server could not start or stopped with an error.

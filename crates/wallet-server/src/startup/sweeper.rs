@@ -33,7 +33,9 @@ pub async fn run(db: Db, interval_secs: u64) {
 /// [`BATCH`] sessions per transaction, each batch claimed with `FOR UPDATE SKIP LOCKED`
 /// (a replica's concurrent sweep takes other rows).
 async fn expire_sessions(db: &Db, now: i64) -> Result<(), crate::error::ServerError> {
-    while crate::store::retry::retrying("expire_sessions", || expire_sessions_once(db, now)).await? > 0 {}
+    while crate::store::retry::retrying("expire_sessions", || expire_sessions_once(db, now)).await?
+        > 0
+    {}
     Ok(())
 }
 

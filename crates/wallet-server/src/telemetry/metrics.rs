@@ -16,7 +16,6 @@ use axum::middleware::Next;
 use axum::response::Response;
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
-
 /// Upper bounds of the latency buckets, in seconds: a quote answers in milliseconds, a
 /// payment with Argon2id in tens to hundreds, a saturated server in seconds.
 const LATENCY_BUCKETS: [f64; 12] = [

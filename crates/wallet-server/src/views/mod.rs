@@ -8,8 +8,8 @@ use checkout_core::{Currency, IntentStatus, Method, Money, Policy, SessionStatus
 use serde::Serialize;
 use serde_json::value::RawValue;
 
-use crate::store::db::rows::IntentRow;
 use crate::error::ServerError;
+use crate::store::db::rows::IntentRow;
 use crate::store::stored::money;
 use crate::util::rfc3339;
 

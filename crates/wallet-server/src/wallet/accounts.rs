@@ -6,10 +6,10 @@ use checkout_core::intent::validate_payment_password;
 use checkout_core::{Amount, Currency, ErrorCode, Method, Money};
 use sqlx::Row as _;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
-use crate::store::ledger::{self, Kind, LedgerError};
 use crate::security::password::Passwords;
+use crate::store::db::Db;
+use crate::store::ledger::{self, Kind, LedgerError};
 use crate::store::stored::{money, wallet_balance};
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{

@@ -7,8 +7,8 @@ use checkout_core::{Currency, IntentStatus, Method, Money};
 use serde::Deserialize;
 use sqlx::Row as _;
 
-use crate::store::db::Db;
 use crate::error::ServerError;
+use crate::store::db::Db;
 use crate::store::ledger::{self, Kind};
 use crate::store::stored::money;
 

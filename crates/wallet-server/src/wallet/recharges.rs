@@ -8,8 +8,8 @@ use checkout_core::{Amount, ErrorCode, Method, Money, RechargeStatus};
 use serde::Serialize;
 use sqlx::Row as _;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::store::ledger::{self, Kind, LedgerError};
 use crate::store::stored::{currency, money};
 use crate::util::{now, random_id, rfc3339};

@@ -5,8 +5,8 @@
 
 use checkout_core::{Amount, ErrorCode, Money};
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::store::ledger::{self, Kind, LedgerError};
 use crate::store::stored::money;
 use crate::util::now;

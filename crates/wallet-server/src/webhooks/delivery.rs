@@ -16,8 +16,8 @@ use tokio::sync::Semaphore;
 
 use super::transport::{send, Answer, Clients, Message};
 use crate::config::WebhookSettings;
-use crate::store::db::{Db, Dialect};
 use crate::error::ServerError;
+use crate::store::db::{Db, Dialect};
 
 /// A claimed delivery.
 #[derive(Debug, Clone)]

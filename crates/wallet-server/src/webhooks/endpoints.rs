@@ -8,11 +8,11 @@ use checkout_core::ErrorCode;
 use rand::RngCore as _;
 use sqlx::Row as _;
 
-use crate::views::webhooks::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
 use crate::config::{Config, Merchant, WebhookFile};
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339, sha256_hex};
+use crate::views::webhooks::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
 
 /// A new `whsec_…` secret: 32 random bytes, base64 (Standard Webhooks).
 #[must_use]

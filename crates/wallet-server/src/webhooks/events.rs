@@ -5,10 +5,12 @@
 use checkout_core::{DeliveryStatus, ErrorCode, EventType};
 use sqlx::Row as _;
 
-use crate::views::webhooks::{rfc3339_ms, AttemptView, DeliveryView, EventDetail, EventList, EventView};
 use crate::config::Merchant;
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
+use crate::views::webhooks::{
+    rfc3339_ms, AttemptView, DeliveryView, EventDetail, EventList, EventView,
+};
 
 /// `limit` when none is given, and the most one page holds.
 pub const DEFAULT_LIMIT: i64 = 10;

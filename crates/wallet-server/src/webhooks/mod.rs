@@ -22,7 +22,6 @@ pub mod events;
 pub mod outbox;
 pub mod transport;
 
-
 /// Wakes this process's delivery worker. Other replicas find the work on their next poll.
 fn waker() -> &'static Notify {
     static WAKE: OnceLock<Notify> = OnceLock::new();

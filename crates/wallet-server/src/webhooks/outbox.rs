@@ -4,9 +4,9 @@
 use checkout_core::{DeliveryStatus, EventType};
 use serde::Serialize;
 
+use crate::error::ServerError;
 use crate::store::db::rows::IntentRow;
 use crate::store::db::Tx;
-use crate::error::ServerError;
 use crate::util::{random_id, rfc3339};
 use crate::views::IntentView;
 

@@ -12,12 +12,12 @@ use serde::Deserialize;
 use super::text::{text, Text};
 use super::{alert, amount, html, language, layout, session_cookie, sign, signed_in, token};
 use crate::error::{ApiError, ServerError};
-use crate::wallet::history::{self, Activity, Item};
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
-use crate::util::{html_escape, now, rfc3339};
 use crate::security::sessions;
+use crate::util::{html_escape, now, rfc3339};
 use crate::wallet::accounts::wallet_view;
+use crate::wallet::history::{self, Activity, Item};
 
 fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str) -> String {
     format!(

@@ -21,8 +21,8 @@ use crate::error::ApiError;
 use crate::http::extract::base_url;
 use crate::http::lang::{self, Lang};
 use crate::http::state::AppState;
-use crate::util::{html_escape, now};
 use crate::security::sessions::{self, COOKIE, IDLE_SECS};
+use crate::util::{html_escape, now};
 
 mod home;
 mod passkeys;
@@ -146,9 +146,7 @@ pub struct SignedIn {
 /// The signed-in shopper, the sign-in extended by 30 minutes; `None` when signed out.
 async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<SignedIn> {
     let token = token(headers)?;
-    let shopper = sessions::resume(&state.db, &token, now())
-        .await
-        .ok()??;
+    let shopper = sessions::resume(&state.db, &token, now()).await.ok()??;
     Some(SignedIn { shopper, token })
 }
 

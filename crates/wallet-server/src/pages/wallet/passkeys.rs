@@ -13,12 +13,12 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::security::answer_with;
-use super::text::{text, Text};
-use super::{html_with, language, layout, signed_in, to_sign_in, SignedIn};
+use super::text::text;
+use super::{html_with, language, layout, signed_in, to_sign_in};
 use crate::error::ServerError;
-use crate::security::passkeys::{registration, store};
 use crate::http::state::AppState;
-use crate::util::{html_escape, now, rfc3339};
+use crate::security::passkeys::{registration, store};
+use crate::util::now;
 
 const SCRIPT: &str = include_str!("../../assets/passkeys.js");
 
@@ -28,7 +28,9 @@ const CEREMONY_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'se
      frame-ancestors 'none'";
 
 /// The wallet's relying party, or why passkeys are off.
-fn relying_party(state: &AppState) -> Result<&crate::security::passkeys::RelyingParty, ServerError> {
+fn relying_party(
+    state: &AppState,
+) -> Result<&crate::security::passkeys::RelyingParty, ServerError> {
     state
         .relying_party
         .as_ref()
@@ -45,58 +47,6 @@ pub async fn script() -> Response {
         SCRIPT,
     )
         .into_response()
-}
-
-/// The security page's passkey card: the wallet's passkeys, each with remove, and the
-/// form that adds one (name and payment password).
-pub async fn section(state: &AppState, me: &SignedIn, t: &Text) -> Result<String, ServerError> {
-    if state.relying_party.is_none() {
-        return Ok(format!(
-            r#"<section class="card" aria-labelledby="pk"><h2 id="pk">{}</h2><p class="note">{}</p></section>"#,
-            t.passkeys, t.passkeys_off
-        ));
-    }
-    let keys = store::list(&state.db, &me.shopper).await?;
-    let list = if keys.is_empty() {
-        format!(r#"<p class="note">{}</p>"#, t.no_passkeys)
-    } else {
-        let items: String = keys
-            .iter()
-            .map(|k| {
-                let used = k
-                    .last_used_at
-                    .map(|u| format!(" · {} {}", t.last_used, &rfc3339(u)[..10]))
-                    .unwrap_or_default();
-                format!(
-                    r#"<li class="row"><span><strong>{name}</strong> <small>{added} {day}{used}</small></span>
-<form method="post" action="/wallet/security/passkeys/remove"><input type="hidden" name="id" value="{id}"><button type="submit" aria-label="{remove} {name}">{remove}</button></form></li>"#,
-                    name = html_escape(&k.name),
-                    added = t.added_on,
-                    day = &rfc3339(k.created_at)[..10],
-                    id = html_escape(&k.id),
-                    remove = t.remove,
-                )
-            })
-            .collect();
-        format!(r#"<ul class="links passkeys">{items}</ul>"#)
-    };
-    Ok(format!(
-        r#"<section class="card" aria-labelledby="pk"><h2 id="pk">{title}</h2><p class="note">{intro}</p>{list}
-<form method="post" action="/wallet/security/passkeys/new">
-  <label for="pk-name">{name}</label>
-  <input id="pk-name" name="name" type="text" maxlength="{max}" value="{default}" required>
-  <label for="pk-password">{password}</label>
-  <input id="pk-password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
-  <button class="primary" type="submit">{add}</button>
-</form></section>"#,
-        title = t.passkeys,
-        intro = t.passkeys_intro,
-        name = t.passkey_name,
-        max = store::MAX_NAME_CHARS,
-        default = t.passkey_default_name,
-        password = t.password,
-        add = t.add_passkey,
-    ))
 }
 
 #[derive(Deserialize)]

@@ -14,10 +14,10 @@ use serde::Deserialize;
 use super::text::{text, Text};
 use super::{alert, amount, html, language, layout, sign, signed_in, to_sign_in};
 use crate::error::{ApiError, ServerError};
-use crate::wallet::recharges;
 use crate::http::state::AppState;
 use crate::util::html_escape;
 use crate::wallet::accounts::wallet_currency;
+use crate::wallet::recharges;
 
 /// The preset amounts, in major units.
 const PRESETS: [&str; 4] = ["20", "50", "100", "200"];

@@ -1,5 +1,5 @@
 //! `/wallet/security`: change the payment password (the current one required, the lock
-//! rules apply; other sign-ins end), the passkeys (`super::passkeys`) and the linked
+//! rules apply; other sign-ins end), the passkeys (listed here; added and removed by `super::passkeys`) and the linked
 //! shops, each with unlink.
 
 use std::collections::HashMap;
@@ -12,10 +12,11 @@ use serde::Deserialize;
 
 use super::text::{text, Text};
 use super::{alert, html, language, layout, signed_in, to_sign_in, SignedIn};
+use crate::consent::shopper;
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::Lang;
-use crate::consent::shopper;
 use crate::http::state::AppState;
+use crate::security::passkeys::store;
 use crate::util::{html_escape, now, rfc3339};
 
 async fn render(
@@ -63,7 +64,7 @@ async fn render(
         current = t.current_password,
         new = t.new_password,
         linked = t.linked_shops,
-        passkeys = super::passkeys::section(state, me, t).await?,
+        passkeys = passkeys_section(state, me, t).await?,
     );
     Ok(body)
 }
@@ -104,6 +105,62 @@ pub async fn answer_with(
         Err(ServerError::Api(e)) => answer(state, me, lang, None, Some(&e)).await,
         Err(other) => Err(other),
     }
+}
+
+/// The security page's passkey card: the wallet's passkeys, each with remove, and the
+/// form that adds one (name and payment password).
+async fn passkeys_section(
+    state: &AppState,
+    me: &SignedIn,
+    t: &Text,
+) -> Result<String, ServerError> {
+    if state.relying_party.is_none() {
+        return Ok(format!(
+            r#"<section class="card" aria-labelledby="pk"><h2 id="pk">{}</h2><p class="note">{}</p></section>"#,
+            t.passkeys, t.passkeys_off
+        ));
+    }
+    let keys = store::list(&state.db, &me.shopper).await?;
+    let list = if keys.is_empty() {
+        format!(r#"<p class="note">{}</p>"#, t.no_passkeys)
+    } else {
+        let items: String = keys
+            .iter()
+            .map(|k| {
+                let used = k
+                    .last_used_at
+                    .map(|u| format!(" · {} {}", t.last_used, &rfc3339(u)[..10]))
+                    .unwrap_or_default();
+                format!(
+                    r#"<li class="row"><span><strong>{name}</strong> <small>{added} {day}{used}</small></span>
+<form method="post" action="/wallet/security/passkeys/remove"><input type="hidden" name="id" value="{id}"><button type="submit" aria-label="{remove} {name}">{remove}</button></form></li>"#,
+                    name = html_escape(&k.name),
+                    added = t.added_on,
+                    day = &rfc3339(k.created_at)[..10],
+                    id = html_escape(&k.id),
+                    remove = t.remove,
+                )
+            })
+            .collect();
+        format!(r#"<ul class="links passkeys">{items}</ul>"#)
+    };
+    Ok(format!(
+        r#"<section class="card" aria-labelledby="pk"><h2 id="pk">{title}</h2><p class="note">{intro}</p>{list}
+<form method="post" action="/wallet/security/passkeys/new">
+  <label for="pk-name">{name}</label>
+  <input id="pk-name" name="name" type="text" maxlength="{max}" value="{default}" required>
+  <label for="pk-password">{password}</label>
+  <input id="pk-password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <button class="primary" type="submit">{add}</button>
+</form></section>"#,
+        title = t.passkeys,
+        intro = t.passkeys_intro,
+        name = t.passkey_name,
+        max = store::MAX_NAME_CHARS,
+        default = t.passkey_default_name,
+        password = t.password,
+        add = t.add_passkey,
+    ))
 }
 
 /// `GET /wallet/security`.

@@ -16,8 +16,8 @@ use super::text::{text, Text};
 use super::{alert, amount, html, language, layout, signed_in, to_sign_in, SignedIn};
 use crate::error::{ApiError, ServerError};
 use crate::http::state::AppState;
-use crate::wallet::transfers::{self, masked, Transfer};
 use crate::util::{html_escape, random_id};
+use crate::wallet::transfers::{self, masked, Transfer};
 
 fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> String {
     format!(

@@ -7,8 +7,8 @@ use serde::de::DeserializeOwned;
 use serde::Serialize;
 use sqlx::Row as _;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 
 /// What a challenge is for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -12,9 +12,9 @@ use webauthn_rs::prelude::{PasskeyAuthentication, PublicKeyCredential, RequestCh
 
 use super::challenges::{self, Issued, Purpose};
 use super::{store, RelyingParty};
+use crate::error::{ApiError, ServerError};
 use crate::store::db::rows::SessionRow;
 use crate::store::db::Db;
-use crate::error::{ApiError, ServerError};
 
 /// Hex SHA-256 of the intent's canonical JSON (its fields in the contract's order, as
 /// serde writes the core's `Intent`): what a payment challenge is bound to.
@@ -170,7 +170,9 @@ pub async fn verify(
         .await?
         .into_iter()
         .find(|p| p.passkey.cred_id() == result.cred_id())
-        .ok_or_else(|| crate::security::lock::failed(counted, now, lockout, |_| store::not_enrolled()))?;
+        .ok_or_else(|| {
+            crate::security::lock::failed(counted, now, lockout, |_| store::not_enrolled())
+        })?;
     stored.passkey.update_credential(&result);
     store::used(db, &stored, now).await?;
     crate::security::lock::clear(db, shopper).await

@@ -11,8 +11,8 @@ use webauthn_rs::prelude::{
 use super::challenges::{self, Issued, Purpose};
 use super::store::{self, StoredPasskey};
 use super::RelyingParty;
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 
 /// What a registration challenge keeps until its answer.
 #[derive(Serialize, Deserialize)]

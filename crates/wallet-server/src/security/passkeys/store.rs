@@ -6,8 +6,8 @@ use checkout_core::ErrorCode;
 use sqlx::Row as _;
 use webauthn_rs::prelude::Passkey;
 
-use crate::store::db::Db;
 use crate::error::{ApiError, ServerError};
+use crate::store::db::Db;
 use crate::util::random_id;
 
 /// Longest passkey name, in characters.

@@ -1,0 +1,119 @@
+//! The demo shop's side of shopper consent (DESIGN.md *Shopper consent*), done as a
+//! merchant's server does it, over the wallet's HTTP API with the shop's key:
+//!
+//! - `GET /link` asks the wallet for a link request and sends the browser (top-level) to
+//!   the wallet's consent page;
+//! - `GET /linked?link_request=…&code=…` exchanges the code for the link token and keeps
+//!   it in an `HttpOnly` cookie of the shop (a real shop keeps it with the account);
+//! - `GET /unlink` revokes the link and forgets it.
+//!
+//! Without a link cookie the shop pays as `shopper_demo` (test mode allows `shopper_id`).
+
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
+use serde_json::json;
+
+use super::state::{call, wallet_failed, ShopState};
+
+/// The shop's cookie holding the link token.
+const COOKIE: &str = "bc_link";
+
+/// The link token the shopper's browser carries, if any.
+#[must_use]
+pub fn link_of(headers: &HeaderMap) -> Option<String> {
+    crate::http::extract::cookie(headers, COOKIE).filter(|v| v.starts_with("lk_"))
+}
+
+fn locale_of(q: &HashMap<String, String>) -> &'static str {
+    match q.get("locale").map(String::as_str) {
+        Some("en") => "en",
+        _ => "zh-CN",
+    }
+}
+
+/// `GET /link`: to the wallet's consent page.
+pub async fn link(
+    State(s): State<ShopState>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    let locale = locale_of(&q);
+    let return_url = format!(
+        "{}/linked?locale={locale}",
+        crate::http::extract::request_origin(&headers)
+    );
+    match call(
+        &s,
+        reqwest::Method::POST,
+        "/v1/links",
+        Some(json!({"return_url": return_url})),
+    )
+    .await
+    {
+        Ok(v) => {
+            let url = v["url"].as_str().unwrap_or_default();
+            Redirect::to(&format!("{url}?locale={locale}")).into_response()
+        }
+        Err(e) => wallet_failed("ask the wallet for a link", e),
+    }
+}
+
+/// `GET /linked`: the wallet sent the shopper back.
+pub async fn linked(
+    State(s): State<ShopState>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let locale = locale_of(&q);
+    let (Some(request), Some(code)) = (q.get("link_request"), q.get("code")) else {
+        return Redirect::to(&format!("/?locale={locale}&linked=declined")).into_response();
+    };
+    let path = format!("/v1/links/{request}/token");
+    match call(
+        &s,
+        reqwest::Method::POST,
+        &path,
+        Some(json!({"code": code})),
+    )
+    .await
+    {
+        Ok(v) => {
+            let token = v["link"].as_str().unwrap_or_default();
+            let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+            (
+                [(header::SET_COOKIE, cookie)],
+                Redirect::to(&format!("/?locale={locale}&linked=yes")),
+            )
+                .into_response()
+        }
+        Err(e) => wallet_failed("exchange the link code", e),
+    }
+}
+
+/// `GET /unlink`: revoke the link and forget it.
+pub async fn unlink(
+    State(s): State<ShopState>,
+    Query(q): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+) -> Response {
+    if let Some(token) = link_of(&headers) {
+        if let Err(e) = call(
+            &s,
+            reqwest::Method::DELETE,
+            &format!("/v1/links/{token}"),
+            None,
+        )
+        .await
+        {
+            tracing::warn!(error = %e, "demo shop: revoking a link");
+        }
+    }
+    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    (
+        [(header::SET_COOKIE, clear)],
+        Redirect::to(&format!("/?locale={}", locale_of(&q))),
+    )
+        .into_response()
+}

@@ -1,0 +1,98 @@
+//! What a slow or careless client cannot do: hold a connection with trickled headers or
+//! a trickled body, make the server read a body before the admin key is checked; and
+//! the headers every API answer carries.
+
+use std::time::{Duration, Instant};
+
+use crate::common::*;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+on_every_backend!(
+    slow_headers_and_slow_bodies_are_cut_off_while_others_are_served,
+    the_admin_key_is_checked_before_the_body_is_read,
+    api_answers_are_not_cached_or_sniffed,
+);
+
+const LIMITS: &[(&str, &str)] = &[
+    ("BC_HEADER_TIMEOUT_SECS", "2"),
+    ("BC_BODY_TIMEOUT_SECS", "2"),
+];
+
+async fn connect(server: &Server) -> TcpStream {
+    let addr = server.url.trim_start_matches("http://").to_owned();
+    TcpStream::connect(addr).await.expect("connect")
+}
+
+/// Reads until the server answers or closes; the text read and how long it took.
+async fn answer(stream: &mut TcpStream) -> (String, Duration) {
+    let start = Instant::now();
+    let mut buf = vec![0u8; 4096];
+    let read = tokio::time::timeout(Duration::from_secs(15), stream.read(&mut buf))
+        .await
+        .expect("the server answers or closes within 15 s");
+    let n = read.unwrap_or(0);
+    (
+        String::from_utf8_lossy(&buf[..n]).into_owned(),
+        start.elapsed(),
+    )
+}
+
+async fn slow_headers_and_slow_bodies_are_cut_off_while_others_are_served(backend: Backend) {
+    let server = Server::start_with(backend, LIMITS).await;
+    let api = Api::new(&server);
+
+    let mut trickle = connect(&server).await;
+    trickle
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n")
+        .await
+        .expect("partial headers");
+    // Meanwhile an ordinary request is served at once.
+    assert_eq!(api.get("/healthz", None).await.status, 200);
+    let (text, waited) = answer(&mut trickle).await;
+    assert!(!text.contains("200 OK"), "{text}");
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+
+    let mut slow_body = connect(&server).await;
+    let head = format!(
+        "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {MERCHANT_KEY}\r\n\
+         Content-Type: application/json\r\nContent-Length: 1000\r\n\r\n{{\"shopper_id\""
+    );
+    slow_body.write_all(head.as_bytes()).await.expect("head");
+    let (text, waited) = answer(&mut slow_body).await;
+    assert!(text.is_empty() || text.contains(" 400 "), "{text}");
+    assert!(waited < Duration::from_secs(10), "{waited:?}");
+    assert_eq!(api.get("/healthz", None).await.status, 200);
+}
+
+async fn the_admin_key_is_checked_before_the_body_is_read(backend: Backend) {
+    let server = Server::start(backend).await;
+    let mut stream = connect(&server).await;
+    stream
+        .write_all(
+            b"POST /v1/wallets HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n\
+              Content-Length: 100000\r\n\r\n",
+        )
+        .await
+        .expect("headers only");
+    // No body sent at all: the answer comes from the headers alone.
+    let (text, waited) = answer(&mut stream).await;
+    assert!(text.contains(" 401 "), "{text}");
+    assert!(text.contains("unauthorized"), "{text}");
+    assert!(waited < Duration::from_secs(5), "{waited:?}");
+}
+
+async fn api_answers_are_not_cached_or_sniffed(backend: Backend) {
+    let server = Server::start(backend).await;
+    let reply = reqwest::Client::new()
+        .post(format!("{}/v1/sessions", server.url))
+        .bearer_auth(MERCHANT_KEY)
+        .json(&serde_json::json!({"shopper_id": DEMO_SHOPPER, "cart": one_item_cart("1.00")}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(reply.status(), 201);
+    let headers = reply.headers();
+    assert_eq!(headers["cache-control"], "no-store");
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+}

@@ -1,0 +1,246 @@
+//! Shopper consent (DESIGN.md *Shopper consent*): a merchant opens sessions only for a
+//! shopper who linked their wallet to it on the wallet's own page.
+
+use crate::common::*;
+use serde_json::{json, Value};
+
+on_every_backend!(
+    a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link,
+    a_declined_request_and_a_used_code_give_no_link,
+    sign_ins_on_the_consent_page_count_towards_the_lock,
+    a_revoked_link_stops_its_sessions_at_once,
+    a_link_is_useless_to_another_merchant,
+);
+
+const NEW_SHOPPER: &str = "shopper_new";
+const NEW_PASSWORD: &str = "654321";
+const OTHER_KEY: &str = "sk_test_other_merchant_0123456789";
+
+fn browser() -> reqwest::Client {
+    reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .expect("client")
+}
+
+/// `POST /v1/links` with `key`; the consent page's URL and the request id.
+async fn request_link(server: &Server, key: &str) -> (String, String) {
+    let reply = reqwest::Client::new()
+        .post(format!("{}/v1/links", server.url))
+        .bearer_auth(key)
+        .json(&json!({"return_url": "https://shop.example/linked"}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(reply.status(), 201);
+    let body: Value = reply.json().await.expect("json");
+    (
+        body["url"].as_str().expect("url").to_owned(),
+        body["id"].as_str().expect("id").to_owned(),
+    )
+}
+
+/// Submits the consent form; the status and the `Location` (or page) it answers.
+async fn consent(url: &str, action: &str, shopper: &str, password: &str) -> (u16, String) {
+    let reply = browser()
+        .post(format!("{url}?locale=en"))
+        .form(&[
+            ("action", action),
+            ("shopper_id", shopper),
+            ("password", password),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    let status = reply.status().as_u16();
+    let location = reply
+        .headers()
+        .get("location")
+        .map(|v| v.to_str().expect("ascii").to_owned());
+    let text = reply.text().await.expect("body");
+    (status, location.unwrap_or(text))
+}
+
+fn query_param(url: &str, name: &str) -> Option<String> {
+    let query = url.split_once('?')?.1;
+    query.split('&').find_map(|kv| {
+        let (k, v) = kv.split_once('=')?;
+        (k == name).then(|| v.to_owned())
+    })
+}
+
+async fn exchange(server: &Server, key: &str, request: &str, code: &str) -> Reply {
+    Api::new(server)
+        .post(
+            &format!("/v1/links/{request}/token"),
+            Some(key),
+            &json!({"code": code}),
+        )
+        .await
+}
+
+async fn session_with_link(server: &Server, key: &str, link: &str) -> Reply {
+    Api::new(server)
+        .post(
+            "/v1/sessions",
+            Some(key),
+            &json!({"link": link, "cart": one_item_cart("10.00")}),
+        )
+        .await
+}
+
+/// A link of `shopper_new` to the demo shop, through the consent page.
+async fn linked(server: &Server) -> String {
+    let (url, request) = request_link(server, MERCHANT_KEY).await;
+    let (status, location) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    assert_eq!(status, 303, "{location}");
+    let code = query_param(&location, "code").expect("code");
+    let reply = exchange(server, MERCHANT_KEY, &request, &code).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    reply.body["link"].as_str().expect("link").to_owned()
+}
+
+async fn a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (url, request) = request_link(&server, MERCHANT_KEY).await;
+    let page = browser()
+        .get(&url)
+        .header("accept-language", "zh-CN")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(page.status(), 200);
+    let csp = page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
+    let html = page.text().await.unwrap();
+    assert!(
+        html.contains("demo-shop") && html.contains("关联钱包"),
+        "{html}"
+    );
+
+    let (status, location) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    assert_eq!(status, 303, "{location}");
+    assert!(
+        location.starts_with("https://shop.example/linked?"),
+        "{location}"
+    );
+    assert_eq!(
+        query_param(&location, "link_request").as_deref(),
+        Some(request.as_str())
+    );
+    let code = query_param(&location, "code").expect("code");
+    let reply = exchange(&server, MERCHANT_KEY, &request, &code).await;
+    assert_eq!(reply.status, 201, "{}", reply.body);
+    let link = reply.body["link"].as_str().unwrap().to_owned();
+    assert!(link.starts_with("lk_"), "{link}");
+
+    let created = session_with_link(&server, MERCHANT_KEY, &link).await;
+    assert_eq!(created.status, 201, "{}", created.body);
+    let secret = created.body["client_secret"].as_str().unwrap();
+    let id = created.body["id"].as_str().unwrap();
+    let read = Api::new(&server)
+        .get(&format!("/v1/sessions/{id}"), Some(secret))
+        .await;
+    assert_eq!(
+        read.body["wallet"]["balance"],
+        json!("50.00"),
+        "{}",
+        read.body
+    );
+}
+
+async fn a_declined_request_and_a_used_code_give_no_link(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (url, _) = request_link(&server, MERCHANT_KEY).await;
+    let (status, location) = consent(&url, "decline", "", "").await;
+    assert_eq!(status, 303);
+    assert_eq!(query_param(&location, "error").as_deref(), Some("declined"));
+    // Answered once: the page says so and takes no second answer.
+    let (status, page) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    assert_eq!(status, 200);
+    assert!(page.contains("already answered"), "{page}");
+
+    let (url, request) = request_link(&server, MERCHANT_KEY).await;
+    let (_, location) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    let code = query_param(&location, "code").unwrap();
+    assert_eq!(
+        exchange(&server, MERCHANT_KEY, &request, &code)
+            .await
+            .status,
+        201
+    );
+    let again = exchange(&server, MERCHANT_KEY, &request, &code).await;
+    again.error(400, "invalid_request");
+    assert_eq!(again.body["error"]["path"], json!("code"));
+    let wrong = exchange(&server, MERCHANT_KEY, &request, "lc_wrong").await;
+    wrong.error(400, "invalid_request");
+}
+
+async fn sign_ins_on_the_consent_page_count_towards_the_lock(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (url, _) = request_link(&server, MERCHANT_KEY).await;
+    for left in (1..=4).rev() {
+        let (status, page) = consent(&url, "approve", NEW_SHOPPER, "000000").await;
+        assert_eq!(status, 200);
+        assert!(page.contains(&format!("{left} attempts left")), "{page}");
+    }
+    let (_, page) = consent(&url, "approve", NEW_SHOPPER, "000000").await;
+    assert!(page.contains("locked"), "{page}");
+    let (status, page) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    assert_eq!(status, 200, "the right password is refused while locked");
+    assert!(page.contains("locked"), "{page}");
+}
+
+async fn a_revoked_link_stops_its_sessions_at_once(backend: Backend) {
+    let server = Server::start(backend).await;
+    let link = linked(&server).await;
+    let created = session_with_link(&server, MERCHANT_KEY, &link).await;
+    let secret = created.body["client_secret"].as_str().unwrap().to_owned();
+    let id = created.body["id"].as_str().unwrap().to_owned();
+
+    let reply = reqwest::Client::new()
+        .delete(format!("{}/v1/links/{link}", server.url))
+        .bearer_auth(MERCHANT_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(reply.status(), 200);
+
+    let api = Api::new(&server);
+    api.get(&format!("/v1/sessions/{id}"), Some(&secret))
+        .await
+        .error(403, "link_revoked");
+    session_with_link(&server, MERCHANT_KEY, &link)
+        .await
+        .error(403, "link_revoked");
+}
+
+async fn a_link_is_useless_to_another_merchant(backend: Backend) {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("other.toml");
+    std::fs::write(
+        &config,
+        format!("[[merchants]]\nid = \"other-shop\"\nsecret_key = \"{OTHER_KEY}\"\n"),
+    )
+    .unwrap();
+    let server = Server::start_with(backend, &[("BC_CONFIG", config.to_str().unwrap())]).await;
+    let link = linked(&server).await;
+    let stolen = session_with_link(&server, OTHER_KEY, &link).await;
+    stolen.error(400, "invalid_request");
+    assert_eq!(stolen.body["error"]["path"], json!("link"));
+    // Nor can the other merchant exchange the demo shop's code or revoke its link.
+    let revoke = reqwest::Client::new()
+        .delete(format!("{}/v1/links/{link}", server.url))
+        .bearer_auth(OTHER_KEY)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(revoke.status(), 404);
+    assert_eq!(
+        session_with_link(&server, MERCHANT_KEY, &link).await.status,
+        201
+    );
+}

@@ -1,0 +1,115 @@
+//! Test and live mode, and what `serve` refuses to start with (DESIGN.md *Test and live
+//! mode*, *Security model*): no pepper, the sandbox beside a live key, short or
+//! unprefixed keys. A live key cannot name a shopper directly.
+
+use std::process::Stdio;
+use std::time::Duration;
+
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Command;
+
+const PEPPER: &str = "test-pepper-0123456789abcdef0123456789";
+const LIVE_KEY: &str = "sk_live_0123456789abcdef0123456789abcdef";
+const ADMIN_KEY: &str = "ak_live_0123456789abcdef0123456789abcdef";
+
+fn config(dir: &tempfile::TempDir, merchant_key: &str, extra: &str) -> std::path::PathBuf {
+    let path = dir.path().join("server.toml");
+    let text = format!(
+        "admin_key = \"{ADMIN_KEY}\"\n{extra}\n\n[[merchants]]\nid = \"shop-1\"\nsecret_key = \"{merchant_key}\"\n"
+    );
+    std::fs::write(&path, text).expect("write config");
+    path
+}
+
+fn serve(config: &std::path::Path, env: &[(&str, &str)]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wallet-server"));
+    cmd.args([
+        "serve",
+        "--listen",
+        "127.0.0.1:0",
+        "--database",
+        "sqlite::memory:",
+    ])
+    .arg("--config")
+    .arg(config)
+    .env_remove("BC_SANDBOX")
+    .env_remove("BC_PASSWORD_PEPPER")
+    .env_remove("BC_ADMIN_KEY")
+    .envs(env.iter().copied())
+    .stdin(Stdio::null())
+    .stdout(Stdio::piped())
+    .stderr(Stdio::piped())
+    .kill_on_drop(true);
+    cmd
+}
+
+/// Runs `serve` expecting it to refuse: exit code 2 and `expected` in its message.
+async fn refuses(config: &std::path::Path, env: &[(&str, &str)], expected: &str) {
+    let out = tokio::time::timeout(Duration::from_secs(30), serve(config, env).output())
+        .await
+        .expect("exits")
+        .expect("runs");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains(expected), "{stderr}");
+}
+
+#[tokio::test]
+async fn serve_refuses_what_would_make_it_unsafe() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let live = config(&dir, LIVE_KEY, "");
+    refuses(&live, &[], "password_pepper").await;
+    let sandbox = config(&dir, LIVE_KEY, "sandbox = true");
+    refuses(&sandbox, &[("BC_PASSWORD_PEPPER", PEPPER)], "sandbox").await;
+    let short = config(&dir, "sk_live_short", "");
+    refuses(&short, &[("BC_PASSWORD_PEPPER", PEPPER)], "at least 32").await;
+    let unprefixed = config(&dir, "0123456789abcdef0123456789abcdef0123", "");
+    refuses(&unprefixed, &[("BC_PASSWORD_PEPPER", PEPPER)], "sk_test_").await;
+    let weak_pepper = config(&dir, LIVE_KEY, "");
+    refuses(
+        &weak_pepper,
+        &[("BC_PASSWORD_PEPPER", "short")],
+        "password_pepper",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn a_live_key_cannot_name_a_shopper() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let path = config(&dir, LIVE_KEY, "");
+    let mut child = serve(&path, &[("BC_PASSWORD_PEPPER", PEPPER)])
+        .spawn()
+        .expect("spawn");
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let url = loop {
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("prints its URL")
+            .expect("reads")
+            .expect("a line before exit");
+        if let Some(rest) = line.split("wallet-server: ").nth(1) {
+            break rest.trim().trim_end_matches('/').to_owned();
+        }
+    };
+    let reply = reqwest::Client::new()
+        .post(format!("{url}/v1/sessions"))
+        .bearer_auth(LIVE_KEY)
+        .json(&serde_json::json!({"shopper_id": "shopper_1", "cart": {
+            "currency": "CNY",
+            "lines": [{"id": "L1", "name": "Kettle", "quantity": 1, "unit_price": "10.00",
+                       "merchant": {"id": "self", "kind": "self_operated"}, "category": "physical"}]
+        }}))
+        .send()
+        .await
+        .expect("answer");
+    assert_eq!(reply.status(), 400);
+    let body: serde_json::Value = reply.json().await.expect("json");
+    assert_eq!(body["error"]["path"], "shopper_id", "{body}");
+    // The sandbox is off in live mode: its routes do not exist.
+    let sandbox = reqwest::get(format!("{url}/v1/sandbox/intents/pi_1"))
+        .await
+        .expect("answer");
+    assert_eq!(sandbox.status(), 404);
+    child.kill().await.expect("stop");
+}
