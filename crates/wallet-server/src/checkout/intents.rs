@@ -211,7 +211,7 @@ async fn authorize(
                 &session.shopper_id,
                 password,
                 now,
-                state.config.lockout_secs,
+                state.config.limits.lockout_secs,
             )
             .await
         }
@@ -219,7 +219,7 @@ async fn authorize(
             let verifier = (
                 &state.db,
                 state.relying_party.as_ref(),
-                state.config.lockout_secs,
+                state.config.limits.lockout_secs,
             );
             crate::security::passkeys::payment::verify(
                 verifier,

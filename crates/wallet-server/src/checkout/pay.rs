@@ -86,7 +86,7 @@ async fn pay_once(
     } else {
         IntentStatus::Succeeded
     };
-    let hold_expires_at = needs_other.then_some(now + state.config.hold_ttl_secs);
+    let hold_expires_at = needs_other.then_some(now + state.config.limits.hold_ttl_secs);
     insert_intent(&mut tx, order, &id, status, &quote, hold_expires_at).await?;
     if let Err(e) = post_balance(&mut tx, session, &id, needs_other, &quote, now).await {
         tx.rollback().await?;

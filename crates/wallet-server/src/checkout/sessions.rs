@@ -90,7 +90,7 @@ pub async fn create_session(
     let id = random_id("cs_", 24);
     let secret = random_id("cs_secret_", 32);
     let digest = checkout_core::cart_digest(&cart);
-    let expires_at = now + config.session_ttl_secs;
+    let expires_at = now + config.limits.session_ttl_secs;
     let policy =
         serde_json::to_string(&merchant.policy).map_err(|e| ServerError::internal("policy", e))?;
     let methods = serde_json::to_string(&merchant.methods)

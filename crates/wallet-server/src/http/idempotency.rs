@@ -183,7 +183,7 @@ where
     let db = &state.db;
     match claim(
         db,
-        state.config.takeover_secs,
+        state.config.limits.takeover_secs,
         scope,
         key,
         &state.passwords.body_hash(body),

@@ -37,7 +37,7 @@ impl AppState {
             shopper,
             password,
             crate::util::now(),
-            self.config.lockout_secs,
+            self.config.limits.lockout_secs,
         )
         .await
     }

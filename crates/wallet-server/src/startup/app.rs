@@ -117,7 +117,7 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
         ))
         .layer(cors(origins))
         .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-            state.config.body_timeout_secs,
+            state.config.limits.body_timeout_secs,
         )))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
@@ -188,7 +188,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     if let Err(e) = crate::telemetry::metrics::install() {
         tracing::warn!(error = %e, "metrics unavailable: GET /metrics answers without counters");
     }
-    let db = Db::connect(&config.database_url, config.isolation).await?;
+    let db = Db::connect(&config.database_url, config.limits.isolation).await?;
     tracing::info!(isolation = ?db.isolation, "database connected");
     db.migrate().await?;
     // Every posting balances by construction; this says loudly if the data was edited.
@@ -237,18 +237,20 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         }
     }
     let origins = config.allowed_origins.clone();
-    let share = |limit| crate::http::ratelimit::per_replica(limit, config.replicas);
+    let share = |limit| crate::http::ratelimit::per_replica(limit, config.limits.replicas);
     let limiter = Arc::new(RateLimiter::new(
-        share(config.rate_limit_ip_per_min),
-        share(config.rate_limit_session_per_min),
+        share(config.limits.rate_limit_ip_per_min),
+        share(config.limits.rate_limit_session_per_min),
     ));
-    let sweep_every = config.sweep_interval_secs;
-    let (max_connections, header_timeout_secs) =
-        (config.max_connections, config.header_timeout_secs);
+    let sweep_every = config.limits.sweep_interval_secs;
+    let (max_connections, header_timeout_secs) = (
+        config.limits.max_connections,
+        config.limits.header_timeout_secs,
+    );
     let passwords = Passwords::new(
         &config.password_pepper,
         &config.password_previous_peppers,
-        config.password_workers,
+        config.limits.password_workers,
     );
     let relying_party = relying_party(config.public_url.as_deref());
     let state = AppState {

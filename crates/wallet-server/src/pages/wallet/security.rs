@@ -207,7 +207,7 @@ pub async fn change_password(
         &me.shopper,
         &form.current,
         &form.new,
-        state.config.lockout_secs,
+        state.config.limits.lockout_secs,
     )
     .await;
     if changed.is_ok() {

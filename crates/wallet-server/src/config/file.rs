@@ -1,0 +1,114 @@
+//! The TOML file (crates/wallet-server/README.md *Configuration*), and the demo's preset
+//! standing in for it or filling what it leaves out.
+
+use std::path::{Path, PathBuf};
+
+use checkout_core::{Method, Policy};
+use serde::Deserialize;
+
+use super::error::ConfigError;
+
+/// The TOML file. Every key is optional.
+#[derive(Debug, Clone, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FileConfig {
+    pub listen: Option<String>,
+    pub database_url: Option<String>,
+    pub widget_dir: Option<PathBuf>,
+    pub public_url: Option<String>,
+    pub admin_key: Option<String>,
+    /// Keys every payment-password hash; never stored in the database (DESIGN.md
+    /// *Security model*). At least 32 characters.
+    pub password_pepper: Option<String>,
+    /// Peppers of earlier releases: they still verify, and a success re-hashes with the
+    /// current one (rotation).
+    #[serde(default)]
+    pub password_previous_peppers: Vec<String>,
+    /// Argon2id checks at once (19 MiB each); default: the number of CPUs.
+    pub password_workers: Option<usize>,
+    pub sandbox: Option<bool>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    pub session_ttl_secs: Option<u64>,
+    pub hold_ttl_secs: Option<u64>,
+    pub lockout_secs: Option<u64>,
+    pub takeover_secs: Option<u64>,
+    pub sweep_interval_secs: Option<u64>,
+    pub rate_limit_ip_per_min: Option<u32>,
+    pub rate_limit_session_per_min: Option<u32>,
+    /// How many replicas share the rate limits (each enforces its share).
+    pub replicas: Option<u32>,
+    pub max_connections: Option<usize>,
+    /// `read_committed` (default) or `serializable`: PostgreSQL's writing transactions.
+    pub isolation: Option<String>,
+    pub header_timeout_secs: Option<u64>,
+    pub body_timeout_secs: Option<u64>,
+    /// Waits between webhook attempts ([`DEFAULT_RETRY_SCHEDULE`]).
+    pub webhook_retry_schedule: Option<String>,
+    pub webhook_timeout_ms: Option<u64>,
+    pub webhook_poll_ms: Option<u64>,
+    pub webhook_concurrency: Option<usize>,
+    #[serde(default)]
+    pub merchants: Vec<MerchantFile>,
+}
+
+/// `[[merchants]]` in the file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct MerchantFile {
+    pub id: String,
+    pub secret_key: String,
+    #[serde(default)]
+    pub policy: Option<Policy>,
+    #[serde(default)]
+    pub methods: Option<Vec<Method>>,
+    #[serde(default)]
+    pub allowed_origins: Vec<String>,
+    /// `[[merchants.webhooks]]`: endpoints that receive this merchant's events.
+    #[serde(default)]
+    pub webhooks: Vec<WebhookFile>,
+}
+
+/// `[[merchants.webhooks]]`: an endpoint and its `whsec_…` secrets (every one signs each
+/// delivery, so a new secret can be added before the old one is removed).
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct WebhookFile {
+    pub url: String,
+    pub secrets: Vec<String>,
+}
+
+fn read_file(path: &Path) -> Result<FileConfig, ConfigError> {
+    let text = std::fs::read_to_string(path).map_err(|source| ConfigError::Read {
+        path: path.to_owned(),
+        source,
+    })?;
+    toml::from_str(&text).map_err(|source| ConfigError::Parse {
+        path: path.to_owned(),
+        source,
+    })
+}
+
+/// The file at `path`, or the preset without one. With both, the preset fills what the
+/// file leaves out: its admin key, pepper, sandbox switch and merchants whose id the
+/// file does not use.
+///
+/// # Errors
+/// [`ConfigError::Read`] or [`ConfigError::Parse`] naming the file.
+pub fn resolve(path: Option<&Path>, preset: Option<FileConfig>) -> Result<FileConfig, ConfigError> {
+    let Some(path) = path else {
+        return Ok(preset.unwrap_or_default());
+    };
+    let mut file = read_file(path)?;
+    if let Some(preset) = preset {
+        file.admin_key = file.admin_key.or(preset.admin_key);
+        file.password_pepper = file.password_pepper.or(preset.password_pepper);
+        file.sandbox = file.sandbox.or(preset.sandbox);
+        for m in preset.merchants {
+            if !file.merchants.iter().any(|f| f.id == m.id) {
+                file.merchants.push(m);
+            }
+        }
+    }
+    Ok(file)
+}

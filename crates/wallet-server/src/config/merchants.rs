@@ -1,0 +1,76 @@
+//! Merchants as the server uses them: each found by the digest of its secret key, in
+//! test or live mode by the key's prefix.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use checkout_core::{Method, Policy};
+use sha2::{Digest, Sha256};
+
+use super::error::ConfigError;
+use super::file::{MerchantFile, WebhookFile};
+
+/// The shortest merchant key, admin key and pepper `serve` accepts, in characters.
+pub const MIN_KEY_LEN: usize = 32;
+
+/// SHA-256 of a key: keys are looked up and compared by digest, never kept in clear.
+#[must_use]
+pub fn key_digest(key: &str) -> [u8; 32] {
+    Sha256::digest(key.as_bytes()).into()
+}
+
+/// A merchant as the server uses it.
+#[derive(Debug, Clone)]
+pub struct Merchant {
+    pub id: String,
+    /// A live key (`sk_live_…`): its objects are live; the sandbox never acts on them.
+    pub livemode: bool,
+    pub policy: Policy,
+    pub methods: Vec<Method>,
+    pub allowed_origins: Vec<String>,
+    /// Webhook endpoints of the configuration (synced into the database at start).
+    pub webhooks: Vec<WebhookFile>,
+}
+
+/// The merchants by key digest; their origins are added to `origins`.
+pub fn merchants(
+    list: Vec<MerchantFile>,
+    origins: &mut Vec<String>,
+    min_key_len: usize,
+) -> Result<HashMap<[u8; 32], Arc<Merchant>>, ConfigError> {
+    let mut merchants = HashMap::new();
+    for m in list {
+        let livemode = m.secret_key.starts_with("sk_live_");
+        if !livemode && !m.secret_key.starts_with("sk_test_") {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?}: its secret_key must start with sk_test_ (test mode) or sk_live_ (live mode)",
+                m.id
+            )));
+        }
+        if m.id.trim().is_empty() || m.secret_key.len() < min_key_len.max(12) {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?}: needs a non-empty id and a secret_key of at least {} characters (e.g. sk_live_ and `openssl rand -hex 16`)",
+                m.id,
+                min_key_len.max(12)
+            )));
+        }
+        origins.extend(m.allowed_origins.iter().cloned());
+        let merchant = Merchant {
+            id: m.id,
+            livemode,
+            policy: m.policy.unwrap_or_default(),
+            methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
+            allowed_origins: m.allowed_origins,
+            webhooks: m.webhooks,
+        };
+        if merchants
+            .insert(key_digest(&m.secret_key), Arc::new(merchant))
+            .is_some()
+        {
+            return Err(ConfigError::Invalid(
+                "two merchants share a secret_key; give each its own".to_owned(),
+            ));
+        }
+    }
+    Ok(merchants)
+}
