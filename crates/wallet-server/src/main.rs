@@ -52,7 +52,7 @@ fn main() -> ExitCode {
             return ExitCode::FAILURE;
         }
     };
-    match runtime.block_on(wallet_server::startup::app::run(config)) {
+    match runtime.block_on(wallet_server::startup::run(config)) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
             eprintln!("wallet-server: {}", with_causes(&e));

@@ -35,8 +35,8 @@ async fn metrics(State(state): State<AppState>) -> Result<Response, crate::error
     Ok(([(axum::http::header::CONTENT_TYPE, content_type)], text).into_response())
 }
 
-/// The `/v1` API; with the configuration's `sandbox`, the sandbox provider's routes too.
-pub fn api(config: &Arc<Config>) -> Router<AppState> {
+/// The `/v1` JSON API (the sandbox's routes are `crate::sandbox`'s).
+pub fn router(config: &Arc<Config>) -> Router<AppState> {
     let wallets = Router::new()
         .route("/v1/wallets", post(wallets::create))
         .route("/v1/wallets/{shopper_id}", get(wallets::read))
@@ -45,7 +45,7 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
         .route("/metrics", get(metrics))
         .route_layer(middleware::from_fn_with_state(config.clone(), admin_only));
-    let router = Router::new()
+    Router::new()
         .route("/v1/openapi.json", get(crate::api::openapi::document))
         .route("/v1/sessions", post(sessions::create))
         .route("/v1/sessions/{id}", get(sessions::read))
@@ -68,13 +68,6 @@ pub fn api(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/links/{id}", delete(links::revoke))
         .merge(webhook_routes())
         .merge(wallets)
-        .merge(crate::pages::consent::routes())
-        .merge(crate::pages::wallet::routes());
-    if config.sandbox {
-        router.merge(crate::sandbox::routes())
-    } else {
-        router
-    }
 }
 
 /// Webhook endpoints and events (merchant key).

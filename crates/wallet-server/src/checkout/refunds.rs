@@ -236,6 +236,28 @@ pub async fn refund(
     crate::store::retry::retrying("refund", || refund_once(db, merchant, intent_id, req)).await
 }
 
+/// Adds `amount` (minor units) to the intent's refunded amount, guarded: `false` when it
+/// would pass what was paid or the intent is no longer `succeeded`.
+async fn add_refunded(
+    tx: &mut Tx,
+    intent_id: &str,
+    amount: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let guarded = sqlx::query(
+        "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
+         WHERE id = $1 AND status = $4 AND refunded_amount + $2 <= total",
+    )
+    .bind(intent_id)
+    .bind(amount)
+    .bind(now)
+    .bind(IntentStatus::Succeeded.code())
+    .execute(&mut **tx)
+    .await?
+    .rows_affected();
+    Ok(guarded == 1)
+}
+
 /// One attempt of [`refund`], run again by [`crate::store::retry::retrying`].
 async fn refund_once(
     db: &Db,
@@ -259,18 +281,7 @@ async fn refund_once(
     let paid = paid_lines(&mut tx, &intent).await?;
     let shares = split(req, &paid, c)?;
     let totals = RefundTotals::of(&shares);
-    let guarded = sqlx::query(
-        "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
-         WHERE id = $1 AND status = $4 AND refunded_amount + $2 <= total",
-    )
-    .bind(&intent.id)
-    .bind(totals.total)
-    .bind(now)
-    .bind(IntentStatus::Succeeded.code())
-    .execute(&mut *tx)
-    .await?
-    .rows_affected();
-    if guarded == 0 {
+    if !add_refunded(&mut tx, &intent.id, totals.total, now).await? {
         tx.rollback().await?;
         return Err(ApiError::field("amount", "the refunds would exceed what was paid").into());
     }

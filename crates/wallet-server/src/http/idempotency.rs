@@ -91,21 +91,9 @@ pub async fn claim(
         .into());
     }
     if state == "running" {
-        if created_at <= now - takeover_secs {
-            let taken = sqlx::query(
-                "UPDATE idempotency_keys SET created_at = $3 \
-                 WHERE scope = $1 AND key = $2 AND state = 'running' AND created_at = $4",
-            )
-            .bind(scope)
-            .bind(key)
-            .bind(now)
-            .bind(created_at)
-            .execute(&db.pool)
-            .await?
-            .rows_affected();
-            if taken == 1 {
-                return Ok(Claim::Fresh);
-            }
+        let stale = created_at <= now - takeover_secs;
+        if stale && take_over(db, scope, key, created_at, now).await? {
+            return Ok(Claim::Fresh);
         }
         return Err(ApiError::new(
             ErrorCode::RequestInProgress,
@@ -121,6 +109,29 @@ pub async fn claim(
         status,
         body: body.unwrap_or_default(),
     }))
+}
+
+/// Takes over a key left `running` since `created_at` by a request that died; `false`
+/// when another retry took it first.
+async fn take_over(
+    db: &Db,
+    scope: &str,
+    key: &str,
+    created_at: i64,
+    now: i64,
+) -> Result<bool, sqlx::Error> {
+    let taken = sqlx::query(
+        "UPDATE idempotency_keys SET created_at = $3 \
+         WHERE scope = $1 AND key = $2 AND state = 'running' AND created_at = $4",
+    )
+    .bind(scope)
+    .bind(key)
+    .bind(now)
+    .bind(created_at)
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
+    Ok(taken == 1)
 }
 
 /// Stores the answer; a server error releases the key instead so that a retry runs again.

@@ -1,7 +1,7 @@
 //! Serving connections with hyper's own limits: a connection cap, a header read timeout
 //! (which also closes idle keep-alive connections) and a graceful shutdown that lets
 //! requests in flight finish. The body and whole-request timeouts are tower-http layers
-//! (`app::router`).
+//! (`router::router`).
 
 use std::net::SocketAddr;
 use std::sync::Arc;

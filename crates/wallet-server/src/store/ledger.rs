@@ -270,56 +270,70 @@ async fn post_within(
     .execute(&mut **tx)
     .await?;
     for (account, delta) in legs {
-        if *delta == 0 {
-            continue;
+        if *delta != 0 {
+            post_leg(tx, &txn_id, currency, account, *delta, now, wallet_ceiling).await?;
         }
-        sqlx::query(
-            "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at) \
-             VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO NOTHING",
-        )
-        .bind(&account.id)
-        .bind(account.kind.code())
-        .bind(currency.code())
-        .bind(i64::from(account.kind.may_go_negative()))
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
-        let (floor, ceiling) = match account.kind {
-            AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
-            // Money owed back is never refused: the deposit bound comes from `deposit`.
-            AccountKind::WalletAvailable => (0, wallet_ceiling),
-            AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
-        };
-        // The guard in SQL, not only in code: concurrent postings cannot both pass it.
-        let balance_after: Option<i64> = sqlx::query_scalar(
-            "UPDATE accounts SET balance = balance + $1 \
-             WHERE id = $2 AND currency = $3 AND balance + $1 >= $4 AND balance + $1 <= $5 \
-             RETURNING balance",
-        )
-        .bind(*delta)
-        .bind(&account.id)
-        .bind(currency.code())
-        .bind(floor)
-        .bind(ceiling)
-        .fetch_optional(&mut **tx)
-        .await?;
-        let Some(balance_after) = balance_after else {
-            return Err(LedgerError::Insufficient {
-                account: account.id.clone(),
-            });
-        };
-        sqlx::query(
-            "INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at) \
-             VALUES ($1, $2, $3, $4, $5)",
-        )
-        .bind(&txn_id)
-        .bind(&account.id)
-        .bind(*delta)
-        .bind(balance_after)
-        .bind(now)
-        .execute(&mut **tx)
-        .await?;
     }
+    Ok(())
+}
+
+/// One leg of a posting: the account (created on first use) moves by `delta` within its
+/// floor and ceiling, and the entry records its balance after.
+async fn post_leg(
+    tx: &mut Tx,
+    txn_id: &str,
+    currency: Currency,
+    account: &Account,
+    delta: i64,
+    now: i64,
+    wallet_ceiling: i64,
+) -> Result<(), LedgerError> {
+    sqlx::query(
+        "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at) \
+         VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO NOTHING",
+    )
+    .bind(&account.id)
+    .bind(account.kind.code())
+    .bind(currency.code())
+    .bind(i64::from(account.kind.may_go_negative()))
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
+    let (floor, ceiling) = match account.kind {
+        AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
+        // Money owed back is never refused: the deposit bound comes from `deposit`.
+        AccountKind::WalletAvailable => (0, wallet_ceiling),
+        AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
+    };
+    // The guard in SQL, not only in code: concurrent postings cannot both pass it.
+    let balance_after: Option<i64> = sqlx::query_scalar(
+        "UPDATE accounts SET balance = balance + $1 \
+         WHERE id = $2 AND currency = $3 AND balance + $1 >= $4 AND balance + $1 <= $5 \
+         RETURNING balance",
+    )
+    .bind(delta)
+    .bind(&account.id)
+    .bind(currency.code())
+    .bind(floor)
+    .bind(ceiling)
+    .fetch_optional(&mut **tx)
+    .await?;
+    let Some(balance_after) = balance_after else {
+        return Err(LedgerError::Insufficient {
+            account: account.id.clone(),
+        });
+    };
+    sqlx::query(
+        "INSERT INTO ledger_entries (transaction_id, account_id, amount, balance_after, created_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(txn_id)
+    .bind(&account.id)
+    .bind(delta)
+    .bind(balance_after)
+    .bind(now)
+    .execute(&mut **tx)
+    .await?;
     Ok(())
 }
 

@@ -16,6 +16,7 @@ use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::security::sessions;
 use crate::util::{html_escape, now, rfc3339};
+use crate::views::WalletView;
 use crate::wallet::accounts::wallet_view;
 use crate::wallet::history::{self, Activity, Item};
 
@@ -55,6 +56,19 @@ pub async fn page(
     let wallet = wallet_view(&state.db, &me.shopper).await?;
     let before = query.get("before").and_then(|b| b.parse().ok());
     let page = history::page(&state.db, &me.shopper, wallet.currency, before).await?;
+    let mut body = balance_card(t, &wallet);
+    body.push_str(&history_list(t, &page, before));
+    body.push_str("</section>");
+    Ok(html(
+        StatusCode::OK,
+        layout(t, lang, t.balance, &body, true, "/wallet/"),
+        set_lang,
+    ))
+}
+
+/// The balance, what is held, the actions and the questions shoppers ask; then the
+/// history's heading.
+fn balance_card(t: &Text, wallet: &WalletView) -> String {
     let c = wallet.currency;
     let money = |d: rust_decimal::Decimal| format!("{}{d}", sign(c));
     let held = if wallet.held.0.is_zero() {
@@ -67,7 +81,7 @@ pub async fn page(
             note = t.held_note
         )
     };
-    let mut body = format!(
+    format!(
         r#"<section class="card balance" aria-labelledby="available"><p id="available">{available}</p>
 <p class="big" data-available>{balance}</p>{held}
 <p class="actions"><a class="button primary" href="/wallet/recharge">{recharge}</a><a class="button" href="/wallet/transfer">{transfer}</a></p></section>
@@ -83,7 +97,12 @@ pub async fn page(
             .iter()
             .map(|q| format!("<li>{q}</li>"))
             .collect::<String>(),
-    );
+    )
+}
+
+/// One page of the history, newest first, and the links to older and newest entries.
+fn history_list(t: &Text, page: &history::Page, before: Option<i64>) -> String {
+    let mut body = String::new();
     if page.items.is_empty() && before.is_none() {
         let _ = write!(body, r#"<p class="note">{}</p>"#, t.no_history);
     } else {
@@ -107,12 +126,7 @@ pub async fn page(
     if !pager.is_empty() {
         let _ = write!(body, r#"<nav class="pager">{pager}</nav>"#);
     }
-    body.push_str("</section>");
-    Ok(html(
-        StatusCode::OK,
-        layout(t, lang, t.balance, &body, true, "/wallet/"),
-        set_lang,
-    ))
+    body
 }
 
 /// What a movement was, in the shopper's words.
