@@ -311,7 +311,7 @@ impl CheckoutState {
                 self.canceled = None;
                 self.submit_seq = self.submit_seq.wrapping_add(1);
             }
-            Err(e) => self.fail(ApiError::new(ErrorCode::InvalidRequest, e.to_string())),
+            Err(e) => self.fail(ApiError::new(e.code(), e.to_string())),
         }
     }
 
