@@ -4,11 +4,9 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use wasm_bindgen::JsValue;
-use web_sys::EventTarget;
 use yew::prelude::*;
 
-use checkout_core::Method;
+use checkout_core::{Method, Quote};
 
 use crate::api::{Code, Endpoint};
 use crate::components::balance::{balance_panel, BalanceProps};
@@ -16,6 +14,7 @@ use crate::components::lines::{lines, LinesProps};
 use crate::components::methods::{method_picker, MethodsProps};
 use crate::components::notice::{notice, NoticeProps};
 use crate::components::outcome::{outcome, OutcomeProps};
+use crate::components::passkey::{passkey_button, PasskeyProps};
 use crate::components::password::{password_entry, PasswordProps};
 use crate::components::pay::{pay_button, PayProps};
 use crate::components::skeleton::{skeleton, SkeletonProps};
@@ -28,27 +27,8 @@ use crate::random;
 use crate::session::Session;
 use crate::state::{Action, CheckoutState, Phase};
 
-/// Where the session comes from.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Source {
-    /// Loaded from the backend with the client secret.
-    Remote(Endpoint),
-    /// Already loaded (the demo, tests): payments are simulated.
-    Fixture(Rc<Session>),
-    /// The host gave neither a session nor `demo`.
-    Missing,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub struct Config {
-    pub source: Source,
-    pub locale: Locale,
-    /// Where `balancecheckout:*` events are dispatched (the merchant's element).
-    pub host: Option<EventTarget>,
-    /// The session's `GET`, started by `frame.js` before the wasm ran (a promise of its
-    /// `Response`), for the first load of a remote session only.
-    pub fetched_session: Option<JsValue>,
-}
+// Re-exported: the root's props are built from them (`lib.rs`, the tests).
+pub use crate::config::{Config, Source};
 
 #[derive(Properties, PartialEq, Clone)]
 pub struct RootProps {
@@ -140,40 +120,6 @@ fn form(
     l: Locale,
     uid: &AttrValue,
 ) -> Html {
-    let t = l.text();
-    let d = state.dispatcher();
-    let submitting = state.phase == Phase::Submitting;
-    let on_pay = {
-        let d = d.clone();
-        Callback::from(move |e: SubmitEvent| {
-            e.prevent_default();
-            // The reducer ignores Pay while an attempt is in flight: a double click
-            // never sends a second payment.
-            d.dispatch(Action::Pay {
-                idempotency_key: random::uuid_v4(),
-                nonce: random::nonce(),
-                passkey: false,
-            });
-        })
-    };
-    let on_passkey = {
-        let d = d.clone();
-        Callback::from(move |_: MouseEvent| {
-            d.dispatch(Action::Pay {
-                idempotency_key: random::uuid_v4(),
-                nonce: random::nonce(),
-                passkey: true,
-            });
-        })
-    };
-    // Offered first when the wallet has a passkey and this browser can use one; the
-    // password stays right below it.
-    let passkey = s.passkey && endpoint.is_some() && crate::passkey::supported();
-    let on_toggle = d.to_callback().reform(Action::ToggleBalance);
-    let on_cap = d.to_callback().reform(Action::CapInput);
-    let on_choose = d.to_callback().reform(Action::ChooseMethod);
-    let on_password = d.to_callback().reform(Action::PasswordInput);
-    let on_show_all = d.to_callback().reform(Action::ShowAllLines);
     let Some(q) = state.quote.clone() else {
         let message = state.quote_error.clone().unwrap_or_default();
         return notice(&NoticeProps {
@@ -181,13 +127,14 @@ fn form(
             retry: None,
         });
     };
-    let error = state
-        .error
-        .as_ref()
-        .map(|e| describe(l, Some(s.cart.currency), e));
-    let canceled = state
-        .canceled
-        .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
+    let d = state.dispatcher();
+    let submitting = state.phase == Phase::Submitting;
+    let on_pay = d.to_callback().reform(|e: SubmitEvent| {
+        e.prevent_default();
+        // The reducer ignores Pay while an attempt is in flight: a double click never
+        // sends a second payment.
+        pay(false)
+    });
     html! {
         <form class="bc-form" onsubmit={on_pay} novalidate=true>
             { lines(&LinesProps {
@@ -196,8 +143,36 @@ fn form(
                 session: s.clone(),
                 quote: q.clone(),
                 show_all: state.show_all_lines,
-                on_show_all,
+                on_show_all: d.to_callback().reform(Action::ShowAllLines),
             }) }
+            { choices(state, s, &q, endpoint, l, uid) }
+            { authorization(state, s, endpoint.is_some(), &q, l, uid) }
+            { attempt_notices(state, s, l) }
+            { pay_button(&PayProps {
+                locale: l,
+                quote: q,
+                method: state.method_for_quote(),
+                enabled: state.can_pay(),
+                submitting,
+            }) }
+        </form>
+    }
+}
+
+/// What the shopper chooses: how much balance to use, the split it gives (with the top-up
+/// that would unlock balance prices), and the method for the rest.
+fn choices(
+    state: &UseReducerHandle<CheckoutState>,
+    s: &Session,
+    q: &Rc<Quote>,
+    endpoint: Option<&Endpoint>,
+    l: Locale,
+    uid: &AttrValue,
+) -> Html {
+    let d = state.dispatcher();
+    let submitting = state.phase == Phase::Submitting;
+    html! {
+        <>
             { balance_panel(&BalanceProps {
                 locale: l,
                 uid: uid.clone(),
@@ -206,8 +181,8 @@ fn form(
                 cap_input: state.cap_input.clone().into(),
                 cap_error: state.cap_error.clone(),
                 disabled: submitting,
-                on_toggle,
-                on_cap,
+                on_toggle: d.to_callback().reform(Action::ToggleBalance),
+                on_cap: d.to_callback().reform(Action::CapInput),
             }) }
             { summary(&SummaryProps { locale: l, quote: q.clone() }) }
             if q.topup_to_unlock.is_some() {
@@ -223,16 +198,47 @@ fn form(
                     selected: state.method,
                     remaining: q.other_amount,
                     disabled: submitting,
-                    on_choose,
+                    on_choose: d.to_callback().reform(Action::ChooseMethod),
                 }) }
             }
+        </>
+    }
+}
+
+/// Pay, with the randomness the reducer may not make itself: with the password, or with
+/// a passkey.
+fn pay(passkey: bool) -> Action {
+    Action::Pay {
+        idempotency_key: random::uuid_v4(),
+        nonce: random::nonce(),
+        passkey,
+    }
+}
+
+/// How the shopper authorises the payment: the passkey button first when the wallet has a
+/// passkey and this browser can use one (`remote`: only against a backend), then the
+/// password right below it, or why there is no password.
+fn authorization(
+    state: &UseReducerHandle<CheckoutState>,
+    s: &Session,
+    remote: bool,
+    q: &Quote,
+    l: Locale,
+    uid: &AttrValue,
+) -> Html {
+    let d = state.dispatcher();
+    let submitting = state.phase == Phase::Submitting;
+    let passkey = s.passkey && remote && crate::passkey::supported();
+    html! {
+        <>
             if passkey {
-                <button type="button" class="bc-button bc-passkey"
-                    disabled={!state.can_pay_with_passkey() || submitting}
-                    aria-busy={submitting.to_string()} onclick={on_passkey}>
-                    { crate::i18n::fill(t.pay_with_passkey, &[("total", &crate::format::money(l, q.total))]) }
-                </button>
-                <p class="bc-hint">{ t.or_password }</p>
+                { passkey_button(&PasskeyProps {
+                    locale: l,
+                    total: q.total,
+                    enabled: state.can_pay_with_passkey(),
+                    submitting,
+                    on_pay: d.to_callback().reform(|_: MouseEvent| pay(true)),
+                }) }
             }
             if s.password_set {
                 { password_entry(&PasswordProps {
@@ -241,24 +247,33 @@ fn form(
                     value: state.password.clone().into(),
                     notice: state.password_notice,
                     disabled: submitting,
-                    on_input: on_password,
+                    on_input: d.to_callback().reform(Action::PasswordInput),
                 }) }
             } else {
-                <p class="bc-notice" role="alert">{ t.password_not_set }</p>
+                <p class="bc-notice" role="alert">{ l.text().password_not_set }</p>
             }
+        </>
+    }
+}
+
+/// What ended the last attempt: its error, and the second method that did not complete.
+fn attempt_notices(state: &CheckoutState, s: &Session, l: Locale) -> Html {
+    let t = l.text();
+    let error = state
+        .error
+        .as_ref()
+        .map(|e| describe(l, Some(s.cart.currency), e));
+    let canceled = state
+        .canceled
+        .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
+    html! {
+        <>
             if let Some(message) = error {
                 <p class="bc-notice" role="alert" data-testid="pay-error">{ message }</p>
             }
             if let Some(message) = canceled {
                 <p class="bc-notice" role="alert">{ message }</p>
             }
-            { pay_button(&PayProps {
-                locale: l,
-                quote: q,
-                method: state.method_for_quote(),
-                enabled: state.can_pay(),
-                submitting,
-            }) }
-        </form>
+        </>
     }
 }

@@ -2,14 +2,27 @@
 //! details, which `frame.js` relays to the merchant's page. They carry the quote's totals
 //! and the outcome, never the password, the balance or the wallet id.
 
-use checkout_core::Currency;
+use std::rc::Rc;
+
+use checkout_core::{Currency, Quote};
 use wasm_bindgen::JsValue;
 use web_sys::{CustomEvent, CustomEventInit, EventTarget};
 
+use crate::api::ApiError;
 use crate::i18n::Locale;
 use crate::json;
 use crate::messages::describe;
-use crate::state::Emit;
+use crate::session::IntentView;
+
+/// Something to tell the host page, queued in the state's `outbox` by the reducer.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Emit {
+    Ready,
+    Change(Rc<Quote>),
+    Succeeded(Rc<IntentView>),
+    RequiresAction(Rc<IntentView>),
+    Failed(ApiError),
+}
 
 /// The event's name and its detail as JSON.
 #[must_use]

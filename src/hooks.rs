@@ -13,7 +13,7 @@ use yew::prelude::*;
 use checkout_core::ErrorCode;
 
 use crate::api::{self, ApiError, Code};
-use crate::app::{Config, Source};
+use crate::config::{Config, Source};
 use crate::events;
 use crate::fixture;
 use crate::session::IntentView;

@@ -9,6 +9,7 @@
 pub mod api;
 pub mod app;
 pub mod components;
+pub mod config;
 pub mod events;
 pub mod fixture;
 pub mod format;
@@ -17,6 +18,7 @@ pub mod i18n;
 pub mod json;
 pub mod messages;
 pub mod passkey;
+pub mod password;
 pub mod random;
 pub mod session;
 pub mod state;
@@ -29,7 +31,8 @@ use wasm_bindgen::prelude::*;
 use web_sys::{Element, EventTarget};
 use yew::AppHandle;
 
-use crate::app::{Config, Root, RootProps, Source};
+use crate::app::{Root, RootProps};
+use crate::config::{Config, Source};
 use crate::i18n::Locale;
 
 /// The options `frame.js` passes to [`mount`]. There is deliberately no endpoint: the

@@ -33,18 +33,8 @@ fn describe_api(
     let t = locale.text();
     let money = |a| currency.map_or_else(String::new, |c| format::amount(locale, a, c));
     Some(match code {
-        ErrorCode::WrongPassword => {
-            let n = e
-                .attempts_left
-                .map_or_else(|| "?".to_owned(), |n| n.to_string());
-            fill(t.err_wrong_password, &[("n", &n)])
-        }
-        ErrorCode::PasskeyInvalid => {
-            let n = e
-                .attempts_left
-                .map_or_else(|| "?".to_owned(), |n| n.to_string());
-            fill(t.err_passkey_invalid, &[("n", &n)])
-        }
+        ErrorCode::WrongPassword => fill(t.err_wrong_password, &[("n", &attempts_left(e))]),
+        ErrorCode::PasskeyInvalid => fill(t.err_passkey_invalid, &[("n", &attempts_left(e))]),
         ErrorCode::PasskeyExpired => t.err_passkey_expired.to_owned(),
         ErrorCode::PasskeyNotEnrolled => t.err_passkey_not_enrolled.to_owned(),
         ErrorCode::PasswordLocked => {
@@ -95,6 +85,12 @@ fn describe_api(
         | ErrorCode::MethodUnavailable
         | ErrorCode::InternalError => return None,
     })
+}
+
+/// How many attempts are left, or `?` when the backend did not say.
+fn attempts_left(e: &ApiError) -> String {
+    e.attempts_left
+        .map_or_else(|| "?".to_owned(), |n| n.to_string())
 }
 
 /// `2026-11-25T13:20:00Z` → `2026-11-25 13:20 UTC`: enough to know when to come back.

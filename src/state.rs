@@ -1,7 +1,7 @@
 //! The whole checkout as one state machine: [`CheckoutState`] and its [`Action`]s.
 //!
 //! `reduce` is pure: it calls the core for every quote and for the intent, and leaves
-//! fetching, timers, randomness and DOM events to hooks (`app.rs`) and `api.rs`. What the
+//! fetching, timers, randomness and DOM events to hooks (`hooks.rs`) and `api.rs`. What the
 //! host page should hear about is queued in `outbox` for a hook to dispatch.
 
 use std::rc::Rc;
@@ -14,7 +14,11 @@ use checkout_core::{
 use yew::Reducible;
 
 use crate::api::{ApiError, Code};
+use crate::events::Emit;
 use crate::session::{IntentView, Session};
+
+// Re-exported: the state holds the notice, and the tests name it here.
+pub use crate::password::{sanitize_password, PasswordNotice};
 
 /// Where the shopper is in the flow.
 #[derive(Debug, Clone, PartialEq)]
@@ -30,16 +34,6 @@ pub enum Phase {
     Succeeded(Rc<IntentView>),
     /// Nothing more can be paid here (completed, expired, or a payment in progress).
     Closed(ApiError),
-}
-
-/// Something to tell the host page (see `events.rs`).
-#[derive(Debug, Clone, PartialEq)]
-pub enum Emit {
-    Ready,
-    Change(Rc<Quote>),
-    Succeeded(Rc<IntentView>),
-    RequiresAction(Rc<IntentView>),
-    Failed(ApiError),
 }
 
 /// One payment attempt: the request and its `Idempotency-Key`, reused on every retry.
@@ -140,49 +134,6 @@ impl Default for CheckoutState {
             emit_seq: 0,
         }
     }
-}
-
-/// Why the password field left characters out: shown under it, never silence.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum PasswordNotice {
-    /// Letters, spaces or symbols were typed or pasted; only digits count.
-    NotDigits,
-    /// More than six digits; the first six were kept.
-    TooLong,
-}
-
-/// The zeros of the decimal digit sets a phone keyboard or an input method may send, ten
-/// consecutive code points each: ASCII, Arabic-Indic, Extended Arabic-Indic, Devanagari,
-/// Bengali, Gurmukhi, Gujarati, Oriya, Tamil, Telugu, Kannada, Malayalam, Thai, Lao,
-/// Tibetan, Myanmar, Khmer, Mongolian and full-width (Chinese and Japanese IMEs: `１２３`).
-const DIGIT_ZEROS: [u32; 19] = [
-    0x30, 0x660, 0x6F0, 0x966, 0x9E6, 0xA66, 0xAE6, 0xB66, 0xBE6, 0xC66, 0xCE6, 0xD66, 0xE50,
-    0xED0, 0xF20, 0x1040, 0x17E0, 0x1810, 0xFF10,
-];
-
-/// The ASCII digit of any digit of [`DIGIT_ZEROS`]' sets.
-fn ascii_digit(c: char) -> Option<char> {
-    let code = u32::from(c);
-    DIGIT_ZEROS
-        .iter()
-        .find_map(|&zero| code.checked_sub(zero).filter(|d| *d < 10))
-        .and_then(|d| char::from_digit(d, 10))
-}
-
-/// Keeps at most six digits of whatever was typed or pasted, each as its ASCII digit
-/// (`１２３４５６` is `123456`), and says what was left out, if anything.
-#[must_use]
-pub fn sanitize_password(input: &str) -> (String, Option<PasswordNotice>) {
-    let mut digits = String::with_capacity(6);
-    let mut notice = None;
-    for c in input.chars() {
-        match ascii_digit(c) {
-            Some(d) if digits.len() < 6 => digits.push(d),
-            Some(_) => notice = notice.or(Some(PasswordNotice::TooLong)),
-            None => notice = Some(PasswordNotice::NotDigits),
-        }
-    }
-    (digits, notice)
 }
 
 impl CheckoutState {
@@ -311,7 +262,7 @@ impl CheckoutState {
                 self.canceled = None;
                 self.submit_seq = self.submit_seq.wrapping_add(1);
             }
-            Err(e) => self.fail(ApiError::new(ErrorCode::InvalidRequest, e.to_string())),
+            Err(e) => self.fail(ApiError::new(e.code(), e.to_string())),
         }
     }
 

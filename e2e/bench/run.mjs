@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 import path from 'node:path';
 import { startDemoServer } from '../lib/server.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../lib/browser.mjs';
+import { HOST, SEL, frameOf } from '../selectors.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -43,9 +44,12 @@ function quantile(xs, q) {
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
 
+// The selectors `instrument` needs, as strings: an init script's argument is data.
+const INSTRUMENT_SEL = { mountId: SEL.mountId, total: SEL.summary('total'), pay: SEL.pay, password: SEL.password };
+
 // In the page and in the checkout frame before their scripts: remember every WebAssembly
 // memory instantiated (the frame's), and in the frame, find the widget's root.
-function instrument() {
+function instrument(sel) {
   window.__wasmMemories = [];
   const keep = (result) => {
     const instance = result.instance ?? result;
@@ -59,7 +63,7 @@ function instrument() {
   const stream = WebAssembly.instantiateStreaming;
   if (stream) WebAssembly.instantiateStreaming = (...a) => stream.apply(WebAssembly, a).then(keep);
   if (window.top === window) return;
-  window.__bcRoot = () => document.getElementById('bc-root');
+  window.__bcRoot = () => document.getElementById(sel.mountId);
   // Interactive: the quote is shown and the form takes input (Pay stays disabled until a
   // password is typed, by design). Polled every 2 ms from the start of the frame's
   // document; resolves to epoch milliseconds, which the top page's timeOrigin turns into
@@ -67,9 +71,9 @@ function instrument() {
   window.__interactive = new Promise((resolve) => {
     const check = () => {
       const root = window.__bcRoot();
-      const total = root?.querySelector('.bc-summary__total dd');
-      const pay = root?.querySelector('button.bc-pay');
-      const pw = root?.querySelector('input[type="password"]');
+      const total = root?.querySelector(sel.total);
+      const pay = root?.querySelector(sel.pay);
+      const pw = root?.querySelector(sel.password);
       if (total && total.textContent.trim() && pay && (!pw || !pw.disabled)) resolve(performance.timeOrigin + performance.now());
       else setTimeout(check, 2);
     };
@@ -85,7 +89,7 @@ async function coldLoad(browser, url, throttled) {
   // A new context per load: empty HTTP cache, no compiled-wasm cache, no storage.
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   const page = await context.newPage();
-  await page.addInitScript(instrument);
+  await page.addInitScript(instrument, INSTRUMENT_SEL);
   const cdp = await context.newCDPSession(page);
   if (throttled) {
     await cdp.send('Network.enable');
@@ -105,7 +109,7 @@ async function coldLoad(browser, url, throttled) {
 
 // The checkout frame of the shop's widget, once its document (not about:blank) is there.
 async function checkoutFrame(page) {
-  const iframe = await page.waitForSelector('[data-balance-checkout] iframe', { timeout: 120_000, state: 'attached' });
+  const iframe = await page.waitForSelector(frameOf(HOST), { timeout: 120_000, state: 'attached' });
   const frame = await iframe.contentFrame();
   await frame.waitForURL(/\/balance-checkout\/v1\/frame\//, { timeout: 120_000, waitUntil: 'commit' });
   await frame.waitForFunction(() => window.__interactive, null, { timeout: 120_000 });
@@ -175,12 +179,12 @@ async function withLargeCart(page, n) {
 // Toggles "use balance" and waits for the split to change: one recompute (quote in wasm
 // plus the re-render), timed inside the page.
 async function recompute(page, times) {
-  return page.evaluate(async (n) => {
+  return page.evaluate(async ({ n, useBalance, balance }) => {
     const root = window.__bcRoot();
     const out = [];
     for (let i = 0; i < n; i++) {
-      const sw = root.querySelector('input[role="switch"]');
-      const cell = () => root.querySelector('.bc-summary__balance dd')?.textContent;
+      const sw = root.querySelector(useBalance);
+      const cell = () => root.querySelector(balance)?.textContent;
       const before = cell();
       const t0 = performance.now();
       await new Promise((resolve, reject) => {
@@ -192,23 +196,23 @@ async function recompute(page, times) {
       out.push(performance.now() - t0);
     }
     return out;
-  }, times);
+  }, { n: times, useBalance: SEL.useBalance, balance: SEL.summary('balance') });
 }
 
 // Clicks "Show all N items" when the cart has it and waits until every line is listed.
 async function listEveryLine(page, n) {
-  return page.evaluate(async (n) => {
+  return page.evaluate(async ({ n, more: moreSel, lines }) => {
     const root = window.__bcRoot();
-    const more = root.querySelector('.bc-more');
+    const more = root.querySelector(moreSel);
     if (!more) return false;
     more.click();
     const deadline = performance.now() + 60_000;
-    while (root.querySelectorAll('.bc-line').length < n) {
+    while (root.querySelectorAll(lines).length < n) {
       if (performance.now() > deadline) throw new Error(`not every line was listed within 60 s (${n} lines)`);
       await new Promise((resolve) => setTimeout(resolve, 20));
     }
     return true;
-  }, n);
+  }, { n, more: SEL.more, lines: SEL.lines });
 }
 
 const rowLabel = (r) => (r.n === 4 ? 'demo mixed cart (4 lines)' : `${r.n} lines${r.all ? ', all listed' : ''}`);
@@ -228,7 +232,7 @@ async function benchQuoteAndMemory(shop) {
       process.stderr.write(`  recompute/memory: ${n} lines ...\n`);
       const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
       const page = await context.newPage();
-      await page.addInitScript(instrument);
+      await page.addInitScript(instrument, INSTRUMENT_SEL);
       const cdp = await context.newCDPSession(page);
       page.on('crash', () => process.stderr.write(`  the page crashed with ${n} lines\n`));
       page.on('console', (m) => { if (m.type() === 'error') process.stderr.write(`  console: ${m.text()}\n`); });

@@ -10,6 +10,7 @@ import http from 'node:http';
 import { startDemoServer } from '../lib/server.mjs';
 import { startBrowser, eventually, By } from '../lib/webdriver.mjs';
 import { Shopper, SEL, recordEvents } from '../lib/shopper.mjs';
+import { frameOf } from '../selectors.mjs';
 import { hostile } from '../lib/hostile.mjs';
 import { artifactPath } from '../lib/browser.mjs';
 import {
@@ -211,7 +212,7 @@ export async function checkoutFlows(engine) {
 
     flow('a page the merchant did not allow cannot frame the checkout; a frame told another embedder refuses', async ({ base, shop }) => {
       await shopper.openShop(shop, { cart: 'basic' });
-      const src = await shopper.onPage(() => document.querySelector('[data-balance-checkout] iframe').src);
+      const src = await shopper.onPage((iframe) => document.querySelector(iframe).src, frameOf());
       // Another origin embeds the genuine frame URL, naming itself as the embedder.
       const evil = await servePage((origin) => {
         const hash = new URLSearchParams(new URL(src).hash.slice(1));
@@ -225,7 +226,7 @@ export async function checkoutFlows(engine) {
         // The browser enforces frame-ancestors: the wallet's document never runs there (not
         // even frame.js, which would show its refusal).
         const inside = await shopper.inFrame((dr) => dr.executeScript(
-          'return document.getElementById("bc-root") ? "the checkout document" : "another document"'), '#stolen')
+          'return document.getElementById(arguments[0]) ? "the checkout document" : "another document"', SEL.mountId), '#stolen')
           .catch(() => 'unreachable');
         assert.notEqual(inside, 'the checkout document', 'the browser refused to frame the checkout');
       } finally {
@@ -241,7 +242,7 @@ export async function checkoutFlows(engine) {
         el.append(f);
         document.querySelector('main').append(el);
       }, src.replace(encodeURIComponent(shop), encodeURIComponent('http://evil.example')));
-      await shopper.waitInFrame('.bc-refused', { host: '#lying' });
+      await shopper.waitInFrame(SEL.refused, { host: '#lying' });
       assert.equal(await shopper.inFrame(async (dr) => (await dr.findElements(By.css('input'))).length, '#lying'), 0);
       assert.equal(chargedIntents(await ledger(base)).length, 0);
     });
@@ -269,7 +270,7 @@ export async function checkoutFlows(engine) {
       const again = await fits('the frame fitting the collapsed list again');
       assert.ok(Math.abs(again.frame - collapsed.frame) <= 1, `back to ${collapsed.frame} (is ${again.frame})`);
       // And the shop's own checkout kept its height meanwhile.
-      const shopFrame = await shopper.onPage(() => document.querySelector('[data-balance-checkout] iframe').getBoundingClientRect().height);
+      const shopFrame = await shopper.onPage((iframe) => document.querySelector(iframe).getBoundingClientRect().height, frameOf());
       assert.ok(shopFrame > 100, `the shop's checkout frame is ${shopFrame}px`);
     });
   });

@@ -7,6 +7,7 @@ import { mkdtempSync, rmSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { HOST, SEL, frameOf } from '../selectors.mjs';
 
 export const CHROMIUM = process.env.BC_E2E_CHROMIUM ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -62,31 +63,31 @@ export async function newPage(browser) {
 }
 
 /** The checkout frame inside a host element (default: the shop's auto-mounted one). */
-export const frameIn = (page, host = '[data-balance-checkout]') => page.frameLocator(`${host} iframe`);
+export const frameIn = (page, host = HOST) => page.frameLocator(frameOf(host));
 
 const inFrame = (page, selector) => frameIn(page).locator(selector);
 
 export const widget = {
-  root: (page) => page.locator('[data-balance-checkout]'),
-  iframe: (page) => page.locator('[data-balance-checkout] iframe'),
-  pay: (page) => inFrame(page, 'button.bc-pay'),
-  password: (page) => inFrame(page, 'input[type="password"]'),
-  useBalance: (page) => inFrame(page, 'input[role="switch"]'),
-  cap: (page) => inFrame(page, '.bc-balance input.bc-input'),
-  method: (page, code) => inFrame(page, `input[type="radio"][value="${code}"]`),
-  summary: (page, part) => inFrame(page, `.bc-summary__${part} dd`),
-  line: (page, id) => inFrame(page, `li.bc-line[data-line="${id}"]`),
-  topup: (page) => inFrame(page, '.bc-topup'),
-  error: (page) => inFrame(page, '[role="alert"]'),
-  outcome: (page) => inFrame(page, '.bc-outcome'),
-  succeeded: (page) => inFrame(page, '.bc-outcome--ok'),
-  actionLink: (page) => inFrame(page, '.bc-outcome a[href]'),
-  retry: (page) => inFrame(page, '[role="alert"] button'),
+  root: (page) => page.locator(HOST),
+  iframe: (page) => page.locator(frameOf()),
+  pay: (page) => inFrame(page, SEL.pay),
+  password: (page) => inFrame(page, SEL.password),
+  useBalance: (page) => inFrame(page, SEL.useBalance),
+  cap: (page) => inFrame(page, SEL.cap),
+  method: (page, code) => inFrame(page, SEL.method(code)),
+  summary: (page, part) => inFrame(page, SEL.summary(part)),
+  line: (page, id) => inFrame(page, SEL.line(id)),
+  topup: (page) => inFrame(page, SEL.topup),
+  error: (page) => inFrame(page, SEL.error),
+  outcome: (page) => inFrame(page, SEL.outcome),
+  succeeded: (page) => inFrame(page, SEL.succeeded),
+  actionLink: (page) => inFrame(page, SEL.actionLink),
+  retry: (page) => inFrame(page, SEL.retry),
 };
 
 /** The checkout frame's `Frame` (for evaluating inside it), once it is attached. */
-export async function widgetFrame(page, host = '[data-balance-checkout]') {
-  const handle = await page.locator(`${host} iframe`).elementHandle();
+export async function widgetFrame(page, host = HOST) {
+  const handle = await page.locator(frameOf(host)).elementHandle();
   return eventually(async () => handle.contentFrame(), { what: 'the checkout frame' });
 }
 

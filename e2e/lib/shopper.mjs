@@ -2,21 +2,10 @@
 // the checkout's frame (on the wallet's origin) as clicks and keystrokes do, read what it
 // shows, and come back to the merchant's page. Every wait polls for a condition.
 import { By, until, eventually } from './webdriver.mjs';
+import { HOST, SEL, frameOf } from '../selectors.mjs';
 
-const HOST = '[data-balance-checkout]';
-
-/** CSS selectors of the widget inside its frame (the same as the Chromium suite's). */
-export const SEL = {
-  pay: 'button.bc-pay',
-  password: 'input[type="password"]',
-  useBalance: 'input[role="switch"]',
-  method: (code) => `input[type="radio"][value="${code}"]`,
-  summary: (part) => `.bc-summary__${part} dd`,
-  error: '[role="alert"]',
-  succeeded: '.bc-outcome--ok',
-  actionLink: '.bc-outcome a[href]',
-  more: 'button.bc-more',
-};
+/** The widget's selectors (`../selectors.mjs`), as the engines import them from here. */
+export { SEL };
 
 /** "¥1,106.00" -> "1106.00". */
 export function amountText(text) {
@@ -33,7 +22,7 @@ export class Shopper {
   async inFrame(fn, host = HOST) {
     const d = this.driver;
     await d.switchTo().defaultContent();
-    const iframe = await d.wait(until.elementLocated(By.css(`${host} iframe`)), 20_000, `the frame in ${host}`);
+    const iframe = await d.wait(until.elementLocated(By.css(frameOf(host))), 20_000, `the frame in ${host}`);
     await d.switchTo().frame(iframe);
     try {
       return await fn(d);
@@ -85,7 +74,7 @@ export class Shopper {
   async tap(css, host = HOST) {
     const { y, height } = await this.inFrame(async () => (await this.visible(css)).getRect(), host);
     await this.driver.executeScript(`const r = document.querySelector(arguments[0]).getBoundingClientRect();
-      window.scrollBy(0, r.top + arguments[1] - innerHeight / 2)`, `${host} iframe`, y + height / 2);
+      window.scrollBy(0, r.top + arguments[1] - innerHeight / 2)`, frameOf(host), y + height / 2);
     await this.inFrame(async () => (await this.visible(css)).click(), host);
   }
 

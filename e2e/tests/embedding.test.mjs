@@ -7,6 +7,7 @@ import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, widget, frameIn, widgetFrame, expectAmount, eventually } from '../lib/browser.mjs';
 import { raw, MERCHANT_KEY, SHOPPER } from '../lib/api.mjs';
+import { SEL } from '../selectors.mjs';
 
 const SELF = { id: 'self', kind: 'self_operated' };
 // ¥10.00 the balance may pay, ¥50.00 of virtual goods it may not.
@@ -60,12 +61,12 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     }, session);
 
     const second = frameIn(page, '#second');
-    const part = (name) => second.locator(`.bc-summary__${name} dd`);
+    const part = (name) => second.locator(SEL.summary(name));
     await part('total').waitFor();
     await expectAmount(part('total'), '60.00');
     await expectAmount(part('balance'), '10.00');
     await expectAmount(part('other'), '50.00');
-    assert.equal(await second.locator('.bc').getAttribute('lang'), 'zh-CN');
+    assert.equal(await second.locator(SEL.root).getAttribute('lang'), 'zh-CN');
     const frame = await widgetFrame(page, '#second');
     const accent = () => frame.evaluate(() => getComputedStyle(document.documentElement).getPropertyValue('--bc-accent').trim());
     assert.equal(await accent(), '#0a66c2', 'the theme reaches the frame');
@@ -73,27 +74,27 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     // Two widgets, each with its own state and its own events.
     const shopHostChanges = () => page.locator('#bc-events li[data-event="change"]').count();
     const firstChanges = await shopHostChanges();
-    await second.locator('input[role="switch"]').click();
+    await second.locator(SEL.useBalance).click();
     await expectAmount(part('balance'), '0.00');
     await expectAmount(widget.summary(page, 'balance'), '61.00');
-    await second.locator('input[role="switch"]').click();
+    await second.locator(SEL.useBalance).click();
     // Events cross two postMessage hops: wait for them rather than read at once.
     const secondChanges = () => page.evaluate(() => window.__secondEvents.filter((n) => n === 'change').length);
     await eventually(async () => (await secondChanges()) >= 3, { what: 'the second host heard its own changes' });
     assert.equal(await shopHostChanges(), firstChanges, 'the first host did not hear the second widget');
 
     await page.evaluate(() => window.__second.update({ locale: 'en', theme: { accent: '#116611' } }));
-    await eventually(async () => (await second.locator('.bc').getAttribute('lang')) === 'en', { what: 'lang en' });
+    await eventually(async () => (await second.locator(SEL.root).getAttribute('lang')) === 'en', { what: 'lang en' });
     await expectAmount(part('other'), '50.00', 'a new locale keeps the checkout');
     assert.equal(await accent(), '#116611');
 
     // Pay with WeChat Pay: the widget then polls the intent until the method finishes.
     const polls = [];
     page.on('request', (r) => { if (r.method() === 'GET' && /\/v1\/intents\/pi_/.test(r.url())) polls.push(r.url()); });
-    await second.locator('input[type="radio"][value="wechat_pay"]').check();
-    await second.locator('input[type="password"]').fill('123456');
-    await second.locator('button.bc-pay').click();
-    await second.locator('.bc-outcome a[href]').waitFor();
+    await second.locator(SEL.method('wechat_pay')).check();
+    await second.locator(SEL.password).fill('123456');
+    await second.locator(SEL.pay).click();
+    await second.locator(SEL.actionLink).waitFor();
     await eventually(async () => polls.length > 0, { what: 'the intent polled' });
 
     await page.evaluate(() => window.__second.destroy());
@@ -125,12 +126,12 @@ test('mounting inside the merchant\'s own shadow root (a web component) works', 
       await BalanceCheckout.mount(host, { sessionId: id, clientSecret: secret, locale: 'en' }).ready;
     }, session);
     const inner = page.frameLocator('#component .pay-here iframe');
-    await inner.locator('.bc-summary__total dd').waitFor();
-    await expectAmount(inner.locator('.bc-summary__total dd'), '60.00');
-    await inner.locator('input[type="radio"][value="wechat_pay"]').check();
-    await inner.locator('input[type="password"]').fill('123456');
-    await inner.locator('button.bc-pay').click();
-    await inner.locator('.bc-outcome a[href]').waitFor();
+    await inner.locator(SEL.summary('total')).waitFor();
+    await expectAmount(inner.locator(SEL.summary('total')), '60.00');
+    await inner.locator(SEL.method('wechat_pay')).check();
+    await inner.locator(SEL.password).fill('123456');
+    await inner.locator(SEL.pay).click();
+    await inner.locator(SEL.actionLink).waitFor();
   });
 });
 
@@ -152,13 +153,13 @@ test('mount → destroy → mount at once on the same element (React StrictMode)
       window.__strict = c;
     }, session);
     const strict = frameIn(page, '#strict');
-    await strict.locator('.bc-summary__total dd').waitFor();
+    await strict.locator(SEL.summary('total')).waitFor();
     assert.equal(await page.locator('#strict iframe').count(), 1, 'exactly one frame');
     assert.equal(await page.evaluate(() => window.__messageListeners()), baseline + 1, 'one listener for one widget');
-    await strict.locator('input[type="radio"][value="wechat_pay"]').check();
-    await strict.locator('input[type="password"]').fill('123456');
-    await strict.locator('button.bc-pay').click();
-    await strict.locator('.bc-outcome a[href]').waitFor();
+    await strict.locator(SEL.method('wechat_pay')).check();
+    await strict.locator(SEL.password).fill('123456');
+    await strict.locator(SEL.pay).click();
+    await strict.locator(SEL.actionLink).waitFor();
     await page.evaluate(() => window.__strict.destroy());
     assert.equal(await page.evaluate(() => window.__messageListeners()), baseline, 'destroy() removes its listener');
   });
@@ -178,7 +179,7 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
       await BalanceCheckout.mount(el, { sessionId: id, clientSecret: secret, locale: 'en' }).ready;
     }, session);
     const long = frameIn(page, '#long');
-    await long.locator('.bc-summary__total dd').waitFor();
+    await long.locator(SEL.summary('total')).waitFor();
     const frame = await widgetFrame(page, '#long');
     const heights = async () => ({
       frame: await page.evaluate(() => document.querySelector('#long iframe').getBoundingClientRect().height),
@@ -191,10 +192,10 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
       return Math.abs(h.frame - h.content) <= 1 && h;
     }, { what }).catch((e) => { throw new Error(`${e.message} (last heights ${JSON.stringify(last)})`); });
     const collapsed = await fits('the frame fitting the collapsed list');
-    await long.locator('button.bc-more').click();
+    await long.locator(SEL.more).click();
     const expanded = await fits('the frame fitting the expanded list');
     assert.ok(expanded.frame > collapsed.frame + 200, `taller when expanded (${collapsed.frame} → ${expanded.frame})`);
-    await long.locator('button.bc-more').click();
+    await long.locator(SEL.more).click();
     const again = await fits('the frame fitting the collapsed list again');
     assert.ok(Math.abs(again.frame - collapsed.frame) <= 1, `back to ${collapsed.frame} (is ${again.frame})`);
   });

@@ -9,6 +9,7 @@ import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, frameIn } from '../lib/browser.mjs';
 import { wallet, ledger, SHOPPER, PASSWORD, SEEDED_BALANCE } from '../lib/api.mjs';
+import { SEL } from '../selectors.mjs';
 
 async function virtualAuthenticator(page) {
   const cdp = await page.context().newCDPSession(page);
@@ -47,7 +48,7 @@ async function enrol(page, base, name) {
   assert.match(await page.locator('ul.passkeys').innerText(), new RegExp(name));
 }
 
-const passkeyButton = (page) => frameIn(page).locator('button.bc-passkey');
+const passkeyButton = (page) => frameIn(page).locator(SEL.passkey);
 
 test('a passkey added on the wallet page pays on the shop through the frame; the ledger agrees', async (t) => {
   await withCheckout(t, async ({ base, shop, page }) => {

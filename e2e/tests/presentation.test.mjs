@@ -8,6 +8,7 @@ import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, widget, widgetFrame, expectAmount, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
 import { wallet } from '../lib/api.mjs';
+import { SEL } from '../selectors.mjs';
 
 // The shop's CSP: the wallet's origin for the loader and the frame, no 'wasm-unsafe-eval'
 // (the WebAssembly runs in the frame, under the wallet's CSP), no inline code.
@@ -19,7 +20,7 @@ const directives = (csp) => csp.split(';').map((d) => d.trim().replace(/\s+/g, '
 test('ineligible items are explained', async (t) => {
   await withCheckout(t, async ({ base, shop, page }) => {
     await openShop(page, shop, { cart: 'mixed', locale: 'en' });
-    const reason = (id) => widget.line(page, id).locator('.bc-reason');
+    const reason = (id) => widget.line(page, id).locator(SEL.reason);
     assert.match(await reason('L2').innerText(), /virtual/i, 'the game card: category excluded');
     assert.match(await reason('L4').innerText(), /seller/i, 'marketplace seller not accepting balance');
     assert.equal(await reason('L1').count(), 0, 'the kettle is eligible');

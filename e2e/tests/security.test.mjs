@@ -9,6 +9,7 @@ import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, widgetFrame, events, eventually } from '../lib/browser.mjs';
 import { raw, wallet, SEEDED_BALANCE, SHOPPER, PASSWORD } from '../lib/api.mjs';
 import { hostile } from '../lib/hostile.mjs';
+import { SEL } from '../selectors.mjs';
 
 test('a hostile script on the merchant page sees no password, no balance and no wallet id during a payment', async (t) => {
   await withCheckout(t, async ({ base, shop, page }) => {
@@ -55,10 +56,10 @@ test('the frame talks only to its own origin whatever its fragment says', async 
       document.querySelector('main').append(el);
     }, { src, other });
     const tampered = page.frameLocator('#tampered iframe');
-    await tampered.locator('.bc-summary__total dd').waitFor();
-    await tampered.locator('input[type="password"]').fill(PASSWORD);
-    await tampered.locator('button.bc-pay').click();
-    await tampered.locator('.bc-outcome--ok').waitFor();
+    await tampered.locator(SEL.summary('total')).waitFor();
+    await tampered.locator(SEL.password).fill(PASSWORD);
+    await tampered.locator(SEL.pay).click();
+    await tampered.locator(SEL.succeeded).waitFor();
     const elsewhere = requests.filter((u) => !u.startsWith(base) && !u.startsWith(shop));
     assert.deepEqual(elsewhere, [], 'every request went to the wallet (or the shop\'s own files)');
     assert.ok(requests.some((u) => u.startsWith(`${base}/v1/sessions/`)), 'the session came from the wallet');
@@ -98,7 +99,7 @@ test('a page the merchant did not allow cannot frame the checkout', async (t) =>
     await page.goto(evil.origin);
     await eventually(async () => refused.length > 0, { what: 'the browser refusing to frame the checkout' });
     const frame = page.frames().find((f) => f !== page.mainFrame());
-    const rendered = await frame.evaluate(() => document.querySelectorAll('.bc, input').length).catch(() => 0);
+    const rendered = await frame.evaluate((root) => document.querySelectorAll(`${root}, input`).length, SEL.root).catch(() => 0);
     assert.equal(rendered, 0, 'nothing of the checkout rendered');
 
     // And on the shop's own (allowed) page, a frame told another embedder refuses to run.
@@ -112,7 +113,7 @@ test('a page the merchant did not allow cannot frame the checkout', async (t) =>
       document.querySelector('main').append(el);
     }, src.replace(encodeURIComponent(shop), encodeURIComponent('http://evil.example')));
     const lying = page.frameLocator('#lying iframe');
-    await lying.locator('.bc-refused').waitFor();
+    await lying.locator(SEL.refused).waitFor();
     assert.equal(await lying.locator('input').count(), 0);
   });
 });
@@ -135,6 +136,6 @@ test('messages from another window or origin are ignored by the loader', async (
     const frame = await widgetFrame(page);
     await frame.evaluate(() => window.postMessage({ source: 'balance-checkout', type: 'update', locale: 'zh-CN' }, '*'));
     await page.waitForTimeout(300);
-    assert.equal(await frame.evaluate(() => document.querySelector('.bc').lang), 'en');
+    assert.equal(await frame.evaluate((root) => document.querySelector(root).lang, SEL.root), 'en');
   });
 });

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, expectAmount, eventually } from '../lib/browser.mjs';
 import { wallet, ledger, SHOPPER } from '../lib/api.mjs';
+import { HOST, SEL } from '../selectors.mjs';
 
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 
@@ -86,11 +87,11 @@ test('in checkout, the hinted top-up is paid in a new tab and the order is paid 
     const hint = await widget.topup(page).innerText();
     assert.match(hint, /Top up ¥64\.50 to save ¥20\.00/);
     await page.exposeFunction('__change', (total) => changes.push(total));
-    await page.evaluate(() => document.querySelector('[data-balance-checkout]')
-      .addEventListener('balancecheckout:change', (e) => window.__change(e.detail.total)));
+    await page.evaluate((host) => document.querySelector(host)
+      .addEventListener('balancecheckout:change', (e) => window.__change(e.detail.total)), HOST);
 
-    await widget.topup(page).locator('button.bc-topup__go').click();
-    const link = widget.topup(page).locator('a.bc-topup__pay');
+    await widget.topup(page).locator(SEL.topupGo).click();
+    const link = widget.topup(page).locator(SEL.topupPay);
     await link.waitFor();
     assert.equal(await link.getAttribute('target'), '_blank');
     const [tab] = await Promise.all([page.context().waitForEvent('page'), link.click()]);

@@ -8,6 +8,7 @@ pub mod lines;
 pub mod methods;
 pub mod notice;
 pub mod outcome;
+pub mod passkey;
 pub mod password;
 pub mod pay;
 pub mod skeleton;

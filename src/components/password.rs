@@ -7,7 +7,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use crate::i18n::Locale;
-use crate::state::{sanitize_password, PasswordNotice};
+use crate::password::{sanitize_password, PasswordNotice};
 
 pub struct PasswordProps {
     pub locale: Locale,

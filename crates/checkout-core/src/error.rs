@@ -2,7 +2,8 @@
 
 use thiserror::Error;
 
-use crate::money::{Currency, MAX_EXPONENT, MAX_MAJOR_UNITS};
+use crate::currency::{Currency, MAX_EXPONENT, MAX_MAJOR_UNITS};
+use crate::vocabulary::ErrorCode;
 
 /// Why an amount string (or a computed amount) is not valid money.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -103,10 +104,11 @@ impl Error {
         }
     }
 
-    /// The API error code for this error: always `invalid_request`.
+    /// The API error code for this error: always [`ErrorCode::InvalidRequest`]. Its wire
+    /// string is `.code().code()`.
     #[must_use]
-    pub fn code(&self) -> &'static str {
-        "invalid_request"
+    pub fn code(&self) -> ErrorCode {
+        ErrorCode::InvalidRequest
     }
 
     /// The path of the offending field, if any (`""` means the whole document).

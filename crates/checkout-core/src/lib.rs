@@ -4,8 +4,12 @@
 //!
 //! Pure: no IO, no clock, no randomness. Callers pass the time and the nonce in.
 
+// `wire_enum!` names this crate as `checkout_core` (see the macro), here as in its users.
+extern crate self as checkout_core;
+
 pub mod allocation;
 pub mod cart;
+pub mod currency;
 pub mod digest;
 pub mod eligibility;
 pub mod error;
@@ -30,3 +34,9 @@ pub use split::{quote, Choice, Quote, QuoteLine, TopUp};
 pub use vocabulary::{
     CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, RechargeStatus, SessionStatus,
 };
+
+/// What `wire_enum!` expands to in other crates; not part of the API.
+#[doc(hidden)]
+pub mod __private {
+    pub use serde;
+}

@@ -1,4 +1,5 @@
-//! Currencies, amounts and money: strict parsing, exact formatting, checked arithmetic.
+//! Amounts and money: strict parsing, exact formatting, checked arithmetic. The currencies
+//! and the bounds live in `currency.rs` and are re-exported here.
 //!
 //! Two types carry amounts:
 //! - [`Amount`] is what arrives on the wire: a non-negative decimal written as a JSON
@@ -15,70 +16,10 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
 use crate::error::AmountError;
 
-/// The largest amount anything may reach, in major units: 10^13.
-pub const MAX_MAJOR_UNITS: i64 = 10_000_000_000_000;
+pub use crate::currency::{Currency, MAX_EXPONENT, MAX_MAJOR_UNITS};
 
-/// The most minor digits any supported currency has (KWD, BHD).
-pub const MAX_EXPONENT: u32 = 3;
-
-/// ISO 4217 currencies the product supports, each with its number of minor digits.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-pub enum Currency {
-    CNY,
-    USD,
-    EUR,
-    HKD,
-    JPY,
-    KRW,
-    KWD,
-    BHD,
-}
-
-impl Currency {
-    /// Every supported currency, in a stable order.
-    pub const ALL: [Currency; 8] = [
-        Currency::CNY,
-        Currency::USD,
-        Currency::EUR,
-        Currency::HKD,
-        Currency::JPY,
-        Currency::KRW,
-        Currency::KWD,
-        Currency::BHD,
-    ];
-
-    /// Number of digits after the decimal point (the ISO 4217 exponent).
-    #[must_use]
-    pub const fn exponent(self) -> u32 {
-        match self {
-            Currency::CNY | Currency::USD | Currency::EUR | Currency::HKD => 2,
-            Currency::JPY | Currency::KRW => 0,
-            Currency::KWD | Currency::BHD => 3,
-        }
-    }
-
-    /// The ISO 4217 code, e.g. `"CNY"`.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Currency::CNY => "CNY",
-            Currency::USD => "USD",
-            Currency::EUR => "EUR",
-            Currency::HKD => "HKD",
-            Currency::JPY => "JPY",
-            Currency::KRW => "KRW",
-            Currency::KWD => "KWD",
-            Currency::BHD => "BHD",
-        }
-    }
-}
-
-impl fmt::Display for Currency {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.code())
-    }
-}
-
+// Here rather than in `currency.rs`: the error names the currency, so the currency's own
+// module stays free of the errors.
 impl FromStr for Currency {
     type Err = AmountError;
 

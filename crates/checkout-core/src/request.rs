@@ -9,6 +9,7 @@ use crate::error::{from_value, Error};
 use crate::money::Amount;
 use crate::policy::Policy;
 use crate::split::{quote, Choice, Quote};
+use crate::vocabulary::ErrorCode;
 
 /// `{"cart": {...}, "policy": {...}?, "balance": "120.50", "use_balance": true, "balance_cap": null}`
 #[derive(Debug, Deserialize)]
@@ -76,5 +77,6 @@ pub fn answer_line(line: &str) -> String {
 /// `{"error":{"code":"invalid_request","message":...}}`
 #[must_use]
 pub fn error_line(message: &str) -> String {
-    serde_json::json!({"error": {"code": "invalid_request", "message": message}}).to_string()
+    let code = ErrorCode::InvalidRequest.code();
+    serde_json::json!({"error": {"code": code, "message": message}}).to_string()
 }

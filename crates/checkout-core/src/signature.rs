@@ -4,6 +4,8 @@ use hmac::{Hmac, Mac};
 use sha2::Sha256;
 use thiserror::Error;
 
+use crate::vocabulary::ErrorCode;
+
 /// A signature older (or further in the future) than this many seconds is rejected.
 pub const TOLERANCE_SECS: i64 = 300;
 
@@ -19,12 +21,13 @@ pub enum SignatureError {
 }
 
 impl SignatureError {
-    /// The API error code: `signature_expired` for a stale timestamp, else `signature_invalid`.
+    /// The API error code: [`ErrorCode::SignatureExpired`] for a stale timestamp, else
+    /// [`ErrorCode::SignatureInvalid`]. Its wire string is `.code().code()`.
     #[must_use]
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
-            SignatureError::Expired { .. } => "signature_expired",
-            _ => "signature_invalid",
+            SignatureError::Expired { .. } => ErrorCode::SignatureExpired,
+            SignatureError::Malformed(_) | SignatureError::Mismatch => ErrorCode::SignatureInvalid,
         }
     }
 }

@@ -6,15 +6,52 @@
 //! server and the widget match on them exhaustively, so a new code cannot fall through
 //! a catch-all unnoticed.
 
-use serde::{Deserialize, Serialize};
-
-/// Declares a wire enum: variants with their codes, `code()`, `from_code()`, `ALL`, and
-/// `Display` as the code.
+/// Declares a wire enum: variants with their codes, `code()`, `from_code()`, `ALL`, serde
+/// as the code, and `Display` as the code.
+///
+/// Exported so that every crate declares its wire words the same way: the server's own
+/// enums come from it as the core's do. Each variant is `Name = "code",` (the trailing
+/// comma is required); doc comments and other attributes go on the enum and on each
+/// variant; the visibility is the caller's. The enum derives `Debug`, `Clone`, `Copy`,
+/// `PartialEq`, `Eq`, `Hash`, `Serialize` and `Deserialize`; the caller's crate needs no
+/// serde dependency of its own. It must depend on this crate under its own name,
+/// `checkout_core` (serde's derives name the crate by a path written as a string, where
+/// `$crate` cannot reach).
+///
+/// ```
+/// checkout_core::wire_enum! {
+///     /// How a webhook endpoint was made.
+///     pub enum EndpointOrigin {
+///         /// With `POST /v1/webhook_endpoints`.
+///         Api = "api",
+///         /// From the server's configuration file.
+///         Config = "config",
+///     }
+/// }
+///
+/// assert_eq!(EndpointOrigin::Config.code(), "config");
+/// assert_eq!(EndpointOrigin::from_code("api"), Some(EndpointOrigin::Api));
+/// assert_eq!(EndpointOrigin::from_code("other"), None);
+/// assert_eq!(EndpointOrigin::ALL, &[EndpointOrigin::Api, EndpointOrigin::Config]);
+/// assert_eq!(EndpointOrigin::Api.to_string(), "api");
+/// assert_eq!(serde_json::to_string(&EndpointOrigin::Api).unwrap(), r#""api""#);
+/// ```
+#[macro_export]
 macro_rules! wire_enum {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
+    ($(#[$meta:meta])* $vis:vis enum $name:ident { $($(#[$vmeta:meta])* $variant:ident = $code:literal,)+ }) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-        pub enum $name {
+        #[derive(
+            ::core::fmt::Debug,
+            ::core::clone::Clone,
+            ::core::marker::Copy,
+            ::core::cmp::PartialEq,
+            ::core::cmp::Eq,
+            ::core::hash::Hash,
+            $crate::__private::serde::Serialize,
+            $crate::__private::serde::Deserialize,
+        )]
+        #[serde(crate = "checkout_core::__private::serde")]
+        $vis enum $name {
             $($(#[$vmeta])* #[serde(rename = $code)] $variant,)+
         }
 
@@ -32,16 +69,16 @@ macro_rules! wire_enum {
 
             /// The value of a wire string; `None` for a string this version does not know.
             #[must_use]
-            pub fn from_code(code: &str) -> Option<$name> {
+            pub fn from_code(code: &str) -> ::core::option::Option<$name> {
                 match code {
-                    $($code => Some($name::$variant),)+
-                    _ => None,
+                    $($code => ::core::option::Option::Some($name::$variant),)+
+                    _ => ::core::option::Option::None,
                 }
             }
         }
 
-        impl core::fmt::Display for $name {
-            fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
+        impl ::core::fmt::Display for $name {
+            fn fmt(&self, f: &mut ::core::fmt::Formatter<'_>) -> ::core::fmt::Result {
                 f.write_str(self.code())
             }
         }

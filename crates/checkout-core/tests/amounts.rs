@@ -240,7 +240,7 @@ fn it_names_the_path_of_every_amount_field_of_a_cart() {
     let number_fee = with(number_fee, "shipping", json!({"fee": 1}));
     let e = cart_error(&number_fee);
     assert_eq!(e.path(), "shipping.fee");
-    assert_eq!(e.code(), "invalid_request");
+    assert_eq!(e.code().code(), "invalid_request");
 }
 
 #[test]

@@ -92,7 +92,7 @@ fn signature_vectors_sign_and_verify_as_expected() {
             let now = check["now"].as_i64().unwrap();
             let got = match verify(secret, header, body.as_bytes(), now) {
                 Ok(()) => "ok",
-                Err(e) => e.code(),
+                Err(e) => e.code().code(),
             };
             assert_eq!(got, text(check, "result"), "{name} at {now}");
         }
