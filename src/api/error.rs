@@ -51,8 +51,8 @@ impl Code {
             Code::Timeout => "timeout",
             Code::InvalidResponse => "invalid_response",
             Code::MissingSession => "missing_session",
-            Code::AwaitingPayment => "awaiting_payment",
-            Code::Canceled => "canceled",
+            Code::AwaitingPayment => checkout_core::SessionStatus::AwaitingPayment.code(),
+            Code::Canceled => checkout_core::IntentStatus::Canceled.code(),
             Code::PasskeyCanceled => "passkey_canceled",
         }
     }

@@ -1,34 +1,19 @@
 //! Which lines the balance may pay for, and why not.
 
-use serde::{Deserialize, Serialize};
-
 use crate::cart::{Cart, Line, MerchantKind};
 use crate::policy::Policy;
 
-/// Why a line (or shipping) may not be paid with balance. The first matching rule wins.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Reason {
-    /// The line itself says `balance_eligible: false`.
-    ItemExcluded,
-    /// The line's category is in the policy's `excluded_categories`.
-    CategoryExcluded,
-    /// A third-party seller not in the policy's `accepting_third_party`.
-    MerchantNotAccepting,
-    /// The policy says `shipping_eligible: false`.
-    ShippingExcluded,
-}
-
-impl Reason {
-    /// The reason code as on the wire.
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Reason::ItemExcluded => "item_excluded",
-            Reason::CategoryExcluded => "category_excluded",
-            Reason::MerchantNotAccepting => "merchant_not_accepting",
-            Reason::ShippingExcluded => "shipping_excluded",
-        }
+crate::wire_enum! {
+    /// Why a line (or shipping) may not be paid with balance. The first matching rule wins.
+    pub enum Reason {
+        /// The line itself says `balance_eligible: false`.
+        ItemExcluded = "item_excluded",
+        /// The line's category is in the policy's `excluded_categories`.
+        CategoryExcluded = "category_excluded",
+        /// A third-party seller not in the policy's `accepting_third_party`.
+        MerchantNotAccepting = "merchant_not_accepting",
+        /// The policy says `shipping_eligible: false`.
+        ShippingExcluded = "shipping_excluded",
     }
 }
 

@@ -6,39 +6,14 @@ use crate::error::Error;
 use crate::money::{Amount, Currency};
 use crate::split::{Choice, Quote};
 
-/// The second payment method, for whatever the balance does not pay.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Method {
-    BankCard,
-    WechatPay,
-    Alipay,
-    /// Digital RMB (e-CNY).
-    Ecny,
-}
-
-impl Method {
-    pub const ALL: [Method; 4] = [
-        Method::BankCard,
-        Method::WechatPay,
-        Method::Alipay,
-        Method::Ecny,
-    ];
-
-    #[must_use]
-    pub fn code(self) -> &'static str {
-        match self {
-            Method::BankCard => "bank_card",
-            Method::WechatPay => "wechat_pay",
-            Method::Alipay => "alipay",
-            Method::Ecny => "ecny",
-        }
-    }
-
-    /// The method of a wire code; `None` for a code this version does not know.
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Method> {
-        Method::ALL.into_iter().find(|m| m.code() == code)
+crate::wire_enum! {
+    /// The second payment method, for whatever the balance does not pay.
+    pub enum Method {
+        BankCard = "bank_card",
+        WechatPay = "wechat_pay",
+        Alipay = "alipay",
+        /// Digital RMB (e-CNY).
+        Ecny = "ecny",
     }
 }
 

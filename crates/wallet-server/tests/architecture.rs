@@ -41,7 +41,11 @@ fn rust_files(dir: &Path, out: &mut Vec<PathBuf>) {
 
 /// The file's text without its unit-test module.
 fn without_tests(text: &str) -> &str {
-    text.find("#[cfg(test)]").map_or(text, |i| &text[..i])
+    ["#[cfg(test)]", "#[cfg(all(test"]
+        .iter()
+        .filter_map(|marker| text.find(marker))
+        .min()
+        .map_or(text, |i| &text[..i])
 }
 
 fn module_path(rel: &Path) -> Vec<String> {
@@ -438,14 +442,21 @@ fn wire_codes_are_spelled_only_in_the_vocabulary() {
     assert!(codes.contains("\"password_locked\"") && codes.contains("\"requires_action\""));
     let mut found = Vec::new();
     for (_, sources) in crates() {
+        // The vocabulary itself; ISO 4217 currency codes (not a wire enum of ours); and
+        // the demo session, a JSON document as the API sends it.
+        let exempt = ["vocabulary.rs", "currency.rs", "fixture.rs"];
         for source in sources
             .iter()
-            .filter(|s| !s.path.ends_with("vocabulary.rs"))
+            .filter(|s| !exempt.iter().any(|e| s.path.ends_with(e)))
         {
             for (n, line) in without_comments(&source.code).lines().enumerate() {
                 let hand_made = line.contains("fn code(self) -> &'static str")
                     || line.contains("fn code(&self) -> &'static str");
-                if hand_made || codes.iter().any(|c| line.contains(c.as_str())) {
+                // `Variant = "code",`: a variant of a wire_enum! declaration.
+                let declared = line.trim().starts_with(|c: char| c.is_ascii_uppercase())
+                    && line.contains(" = \"");
+                let spelled = !declared && codes.iter().any(|c| line.contains(c.as_str()));
+                if hand_made || spelled {
                     found.push(format!(
                         "{}:{}: {}",
                         source.path.display(),

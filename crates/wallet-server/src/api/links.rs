@@ -31,7 +31,7 @@ pub async fn create(
     let input: CreateLink = parse_json(&headers, &body)?;
     let base = base_url(state.config.public_url.as_deref(), &headers);
     let view =
-        crate::consent::links::create_request(&state.db, &merchant, &input.return_url, &base)
+        crate::consent::requests::create_request(&state.db, &merchant, &input.return_url, &base)
             .await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }

@@ -1,7 +1,7 @@
 //! Shopper consent (DESIGN.md *Shopper consent*): a merchant may open sessions only for a
 //! shopper who linked their wallet to it, once, on the wallet's own page.
 //!
-//! 1. the merchant asks: a link request `lr_…` with its `return_url`;
+//! 1. the merchant asks (`super::requests`): a link request `lr_…` with its `return_url`;
 //! 2. the shopper signs in on the consent page (`consent.rs`) and approves or declines;
 //! 3. an approval gives a single-use code (5 minutes) on the way back to `return_url`;
 //! 4. the merchant exchanges it for a link token `lk_…`, useless to any other merchant;
@@ -11,210 +11,14 @@
 
 use checkout_core::{ErrorCode, EventType};
 
+use super::requests::{load_request, not_found, RequestStatus};
 use crate::config::Merchant;
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339, sha256_hex};
 use crate::views::webhooks::LinkEvent;
-use crate::views::{LinkRequestView, LinkView, RevokedLinkView};
+use crate::views::{LinkView, RevokedLinkView};
 use crate::webhooks::outbox::{self, Owner};
-
-/// How long a link request waits for the shopper, in seconds.
-pub const REQUEST_SECS: i64 = 1800;
-/// How long an approval's code may be exchanged, in seconds (DESIGN.md: 5 minutes).
-pub const CODE_SECS: i64 = 300;
-
-/// Where a link request is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum RequestStatus {
-    Pending,
-    Approved,
-    Declined,
-    Exchanged,
-}
-
-impl RequestStatus {
-    const fn code(self) -> &'static str {
-        match self {
-            RequestStatus::Pending => "pending",
-            RequestStatus::Approved => "approved",
-            RequestStatus::Declined => "declined",
-            RequestStatus::Exchanged => "exchanged",
-        }
-    }
-
-    fn from_code(code: &str) -> Option<RequestStatus> {
-        [
-            RequestStatus::Pending,
-            RequestStatus::Approved,
-            RequestStatus::Declined,
-            RequestStatus::Exchanged,
-        ]
-        .into_iter()
-        .find(|s| s.code() == code)
-    }
-}
-
-/// A link request as the consent page needs it.
-#[derive(Debug, Clone)]
-pub struct LinkRequest {
-    pub id: String,
-    pub merchant_id: String,
-    pub return_url: String,
-    pub status: RequestStatus,
-    /// Unix seconds.
-    pub expires_at: i64,
-}
-
-/// 404 `link_not_found`.
-fn not_found(what: &str) -> ApiError {
-    ApiError::new(
-        ErrorCode::LinkNotFound,
-        format!(
-            "no {what} of this merchant has this id; ask the shopper to link their wallet again"
-        ),
-    )
-}
-
-/// Creates a link request; the shopper is sent to `url` (top-level, not in a frame).
-///
-/// # Errors
-/// 400 `invalid_request` at `return_url` unless it is an http(s) URL.
-pub async fn create_request(
-    db: &Db,
-    merchant: &Merchant,
-    return_url: &str,
-    base: &str,
-) -> Result<LinkRequestView, ServerError> {
-    crate::http::extract::check_return_url(Some(return_url))?;
-    let id = random_id("lr_", 24);
-    let now = now();
-    let expires_at = now + REQUEST_SECS;
-    sqlx::query(
-        "INSERT INTO link_requests (id, merchant_id, livemode, return_url, status, expires_at, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7)",
-    )
-    .bind(&id)
-    .bind(&merchant.id)
-    .bind(i64::from(merchant.livemode))
-    .bind(return_url)
-    .bind(RequestStatus::Pending.code())
-    .bind(expires_at)
-    .bind(now)
-    .execute(&db.pool)
-    .await?;
-    Ok(LinkRequestView {
-        url: format!("{base}/wallet/link/{id}"),
-        id,
-        expires_at: rfc3339(expires_at),
-    })
-}
-
-/// The link request with this id, if any.
-///
-/// # Errors
-/// The database's; internal for a corrupt status.
-pub async fn load_request(db: &Db, id: &str) -> Result<Option<LinkRequest>, ServerError> {
-    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, merchant_id, return_url, status, expires_at FROM link_requests WHERE id = $1",
-    )
-    .bind(id)
-    .fetch_optional(&db.pool)
-    .await?;
-    row.map(|(id, merchant_id, return_url, status, expires_at)| {
-        Ok(LinkRequest {
-            status: RequestStatus::from_code(&status)
-                .ok_or_else(|| ServerError::internal("link request status", status))?,
-            id,
-            merchant_id,
-            return_url,
-            expires_at,
-        })
-    })
-    .transpose()
-}
-
-/// What a query value may carry unencoded (ids and codes are base62 with a `_`).
-const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'-')
-    .remove(b'.');
-
-/// `return_url` with the answer's query parameters added.
-#[must_use]
-pub fn back_to(return_url: &str, params: &[(&str, &str)]) -> String {
-    let mut url = return_url.to_owned();
-    for (i, (k, v)) in params.iter().enumerate() {
-        let sep = if i == 0 && !return_url.contains('?') {
-            '?'
-        } else {
-            '&'
-        };
-        let v = percent_encoding::utf8_percent_encode(v, QUERY_VALUE);
-        url.push_str(&format!("{sep}{k}={v}"));
-    }
-    url
-}
-
-/// Records the shopper's approval (their password already checked); answers the URL to
-/// send the browser back to, with the single-use code.
-///
-/// # Errors
-/// 409 `invalid_request` when the request is no longer pending or has expired.
-pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<String, ServerError> {
-    let code = random_id("lc_", 32);
-    let now = now();
-    let changed = sqlx::query(
-        "UPDATE link_requests SET status = $2, shopper_id = $3, code_digest = $4, code_expires_at = $5 \
-         WHERE id = $1 AND status = $6 AND expires_at > $7",
-    )
-    .bind(&request.id)
-    .bind(RequestStatus::Approved.code())
-    .bind(shopper)
-    .bind(sha256_hex(code.as_bytes()))
-    .bind(now + CODE_SECS)
-    .bind(RequestStatus::Pending.code())
-    .bind(now)
-    .execute(&db.pool)
-    .await?
-    .rows_affected();
-    if changed == 0 {
-        return Err(closed_request().into());
-    }
-    tracing::info!(link_request = %request.id, "link approved");
-    Ok(back_to(
-        &request.return_url,
-        &[("link_request", &request.id), ("code", &code)],
-    ))
-}
-
-/// Records a decline; answers the URL to send the browser back to.
-///
-/// # Errors
-/// As [`approve`].
-pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerError> {
-    let changed = sqlx::query("UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3")
-        .bind(&request.id)
-        .bind(RequestStatus::Declined.code())
-        .bind(RequestStatus::Pending.code())
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
-    if changed == 0 {
-        return Err(closed_request().into());
-    }
-    Ok(back_to(
-        &request.return_url,
-        &[("link_request", &request.id), ("error", "declined")],
-    ))
-}
-
-fn closed_request() -> ApiError {
-    ApiError::field(
-        "link_request",
-        "this link request was already answered or has expired; start again from the shop",
-    )
-}
 
 /// Exchanges an approval's code for a link token, once, within [`CODE_SECS`].
 ///
@@ -452,24 +256,4 @@ pub async fn is_revoked(db: &Db, digest: &str) -> Result<bool, ServerError> {
             .fetch_optional(&db.pool)
             .await?;
     Ok(!matches!(revoked, Some(None)))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::back_to;
-
-    #[test]
-    fn the_answer_is_added_to_the_return_url() {
-        assert_eq!(
-            back_to(
-                "https://shop.example/linked",
-                &[("link_request", "lr_1"), ("code", "lc_2")]
-            ),
-            "https://shop.example/linked?link_request=lr_1&code=lc_2"
-        );
-        assert_eq!(
-            back_to("https://shop.example/l?x=1", &[("error", "declined")]),
-            "https://shop.example/l?x=1&error=declined"
-        );
-    }
 }

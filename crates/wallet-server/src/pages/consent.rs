@@ -13,7 +13,7 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
-use crate::consent::links::{load_request, LinkRequest, RequestStatus};
+use crate::consent::requests::{load_request, LinkRequest, RequestStatus};
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
@@ -197,13 +197,13 @@ async fn answer(
         return Ok(render(&request, lang, None, ""));
     }
     if form.action != "approve" {
-        let url = crate::consent::links::decline(&state.db, &request).await?;
+        let url = crate::consent::requests::decline(&state.db, &request).await?;
         return Ok(Redirect::to(&url).into_response());
     }
     let shopper = form.shopper_id.trim();
     match state.check_password(shopper, &form.password).await {
         Ok(()) => {
-            let url = crate::consent::links::approve(&state.db, &request, shopper).await?;
+            let url = crate::consent::requests::approve(&state.db, &request, shopper).await?;
             Ok(Redirect::to(&url).into_response())
         }
         Err(ServerError::Api(e)) => Ok(render(

@@ -18,88 +18,43 @@ use crate::store::db::Tx;
 
 pub use crate::error::LedgerError;
 
-/// What a ledger transaction records (`ledger_transactions.kind`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Kind {
-    /// Balance paid to the merchant at once (no second method).
-    Payment,
-    /// Balance reserved while the second method runs (available → held).
-    Hold,
-    /// A hold paid to the merchant when the second method succeeded.
-    Capture,
-    /// The second method's leg, from its external account to the merchant.
-    SecondMethod,
-    /// A hold given back (held → available).
-    Release,
-    /// A refund's balance share back to the wallet.
-    Refund,
-    /// A refund's second-method share back to its external account.
-    RefundOther,
-    /// A recharge from a payment method.
-    TopUp,
-    /// Balance given by one wallet to another of the same currency.
-    Transfer,
-    /// Balance credited by the operator as a promotion.
-    Reward,
+checkout_core::wire_enum! {
+    /// What a ledger transaction records (`ledger_transactions.kind`).
+    pub enum Kind {
+        /// Balance paid to the merchant at once (no second method).
+        Payment = "payment",
+        /// Balance reserved while the second method runs (available → held).
+        Hold = "hold",
+        /// A hold paid to the merchant when the second method succeeded.
+        Capture = "capture",
+        /// The second method's leg, from its external account to the merchant.
+        SecondMethod = "second_method",
+        /// A hold given back (held → available).
+        Release = "release",
+        /// A refund's balance share back to the wallet.
+        Refund = "refund",
+        /// A refund's second-method share back to its external account.
+        RefundOther = "refund_other",
+        /// A recharge from a payment method.
+        TopUp = "top_up",
+        /// Balance given by one wallet to another of the same currency.
+        Transfer = "transfer",
+        /// Balance credited by the operator as a promotion.
+        Reward = "reward",
+    }
 }
 
-impl Kind {
-    /// The stored code.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Kind::Payment => "payment",
-            Kind::Hold => "hold",
-            Kind::Capture => "capture",
-            Kind::SecondMethod => "second_method",
-            Kind::Release => "release",
-            Kind::Refund => "refund",
-            Kind::RefundOther => "refund_other",
-            Kind::TopUp => "top_up",
-            Kind::Transfer => "transfer",
-            Kind::Reward => "reward",
-        }
+checkout_core::wire_enum! {
+    /// What an account is (`accounts.kind`).
+    pub enum AccountKind {
+        WalletAvailable = "wallet_available",
+        WalletHeld = "wallet_held",
+        MerchantSettlement = "merchant_settlement",
+        External = "external",
     }
-
-    /// The kind of a stored code; `None` for a code this version does not know.
-    #[must_use]
-    pub fn from_code(code: &str) -> Option<Kind> {
-        Kind::ALL.iter().copied().find(|k| k.code() == code)
-    }
-
-    /// Every kind.
-    pub const ALL: [Kind; 10] = [
-        Kind::Payment,
-        Kind::Hold,
-        Kind::Capture,
-        Kind::SecondMethod,
-        Kind::Release,
-        Kind::Refund,
-        Kind::RefundOther,
-        Kind::TopUp,
-        Kind::Transfer,
-        Kind::Reward,
-    ];
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum AccountKind {
-    WalletAvailable,
-    WalletHeld,
-    MerchantSettlement,
-    External,
 }
 
 impl AccountKind {
-    fn code(self) -> &'static str {
-        match self {
-            AccountKind::WalletAvailable => "wallet_available",
-            AccountKind::WalletHeld => "wallet_held",
-            AccountKind::MerchantSettlement => "merchant_settlement",
-            AccountKind::External => "external",
-        }
-    }
-
     fn may_go_negative(self) -> bool {
         self == AccountKind::External
     }

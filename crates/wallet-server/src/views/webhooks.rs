@@ -14,24 +14,13 @@ pub struct SecretView {
     pub created_at: String,
 }
 
-/// Where an endpoint comes from.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Source {
-    /// `POST /v1/webhook-endpoints`.
-    Api,
-    /// The server's configuration (`[[merchants.webhooks]]`); change it there.
-    Config,
-}
-
-impl Source {
-    /// The stored code.
-    #[must_use]
-    pub const fn code(self) -> &'static str {
-        match self {
-            Source::Api => "api",
-            Source::Config => "config",
-        }
+checkout_core::wire_enum! {
+    /// Where an endpoint comes from.
+    pub enum Source {
+        /// `POST /v1/webhook-endpoints`.
+        Api = "api",
+        /// The server's configuration (`[[merchants.webhooks]]`); change it there.
+        Config = "config",
     }
 }
 

@@ -220,7 +220,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else if e.is_connect() {
         "could not connect"
     } else {
-        "failed"
+        "request failed"
     };
     let mut text = format!("{what}: {e}");
     let mut source = std::error::Error::source(e);

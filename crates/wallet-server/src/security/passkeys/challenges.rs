@@ -10,21 +10,13 @@ use sqlx::Row as _;
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
 
-/// What a challenge is for.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Purpose {
-    /// Adding a passkey on the wallet page.
-    Registration,
-    /// Authorising one intent in the frame.
-    Payment,
-}
-
-impl Purpose {
-    fn code(self) -> &'static str {
-        match self {
-            Purpose::Registration => "registration",
-            Purpose::Payment => "payment",
-        }
+checkout_core::wire_enum! {
+    /// What a challenge is for (`passkey_challenges.purpose`).
+    pub enum Purpose {
+        /// Adding a passkey on the wallet page.
+        Registration = "registration",
+        /// Authorising one intent in the frame.
+        Payment = "payment",
     }
 }
 
