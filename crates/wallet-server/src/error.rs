@@ -57,7 +57,7 @@ impl ApiError {
     /// 400 `invalid_request` from a core error, with `path` when a field is at fault.
     #[must_use]
     pub fn invalid(e: &checkout_core::Error) -> ApiError {
-        let err = ApiError::new(ErrorCode::InvalidRequest, e.to_string());
+        let err = ApiError::new(e.code(), e.to_string());
         if e.path().is_empty() {
             err
         } else {

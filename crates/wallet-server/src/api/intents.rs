@@ -5,10 +5,11 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::ErrorCode;
 
-use crate::checkout::authorized_session;
 use crate::checkout::intents::{submit, verify_signature, Submission};
+use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
-use crate::http::extract::{base_url, is_json, RawBody};
+use crate::http::auth::MerchantKey;
+use crate::http::extract::{base_url, is_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
 use crate::store::db::rows::{load_intent, load_session};
 use crate::views::IntentView;
@@ -17,11 +18,10 @@ use crate::views::IntentView;
 /// the rest of the checks in [`crate::checkout::intents`].
 pub async fn create(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FrameSession(session): FrameSession,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
     let signature = headers
         .get("checkout-signature")
         .and_then(|v| v.to_str().ok());
@@ -52,6 +52,7 @@ fn summary_wanted(query: Option<&str>) -> Result<bool, ApiError> {
 /// `GET /v1/intents/{id}`: with the merchant's key, or the session's client secret.
 pub async fn read(
     State(state): State<AppState>,
+    BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
@@ -77,7 +78,6 @@ pub async fn read(
             .ok_or_else(not_found)?;
         crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
     }
-    let base = base_url(state.config.public_url.as_deref(), &headers);
     let view = IntentView::of(&intent, &base)?;
     let view = if summary { view.summary() } else { view };
     Ok(Reply::json(StatusCode::OK, &view))
@@ -88,11 +88,11 @@ pub async fn read(
 /// (`payments::finish`). Canceling a canceled intent again answers it unchanged.
 pub async fn cancel(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
-    headers: HeaderMap,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let intent = load_intent(&state.db.pool, &id)
         .await?
         .filter(|i| i.merchant_id == merchant.id)
@@ -109,6 +109,5 @@ pub async fn cancel(
         crate::util::now(),
     )
     .await?;
-    let base = base_url(state.config.public_url.as_deref(), &headers);
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
 }

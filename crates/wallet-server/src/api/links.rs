@@ -6,7 +6,8 @@ use axum::http::{HeaderMap, StatusCode};
 use serde::Deserialize;
 
 use crate::error::{Reply, ServerError};
-use crate::http::extract::{base_url, parse_json, RawBody};
+use crate::http::auth::MerchantKey;
+use crate::http::extract::{parse_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
 
 #[derive(Deserialize)]
@@ -24,12 +25,12 @@ struct Exchange {
 /// `POST /v1/links`.
 pub async fn create(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    BaseUrl(base): BaseUrl,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let input: CreateLink = parse_json(&headers, &body)?;
-    let base = base_url(state.config.public_url.as_deref(), &headers);
     let view =
         crate::consent::requests::create_request(&state.db, &merchant, &input.return_url, &base)
             .await?;
@@ -39,11 +40,11 @@ pub async fn create(
 /// `POST /v1/links/{lr}/token`.
 pub async fn token(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(request): Path<String>,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let input: Exchange = parse_json(&headers, &body)?;
     let view = crate::consent::links::exchange(&state.db, &merchant, &request, &input.code).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
@@ -52,10 +53,9 @@ pub async fn token(
 /// `DELETE /v1/links/{lk}`.
 pub async fn revoke(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(link): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = crate::consent::links::revoke(&state.db, &merchant, &link).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }

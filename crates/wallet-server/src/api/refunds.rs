@@ -5,6 +5,7 @@ use axum::http::StatusCode;
 
 use crate::checkout::refunds::{refund, RefundRequest};
 use crate::error::{Reply, ServerError};
+use crate::http::auth::MerchantKey;
 use crate::http::extract::{parse_json, read_body, MAX_SESSION_BODY_BYTES};
 use crate::http::state::AppState;
 
@@ -12,12 +13,12 @@ use crate::http::state::AppState;
 /// which may be as large as the session's (a refund by lines of a 10,000-line cart).
 pub async fn create(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
     req: Request,
 ) -> Result<Reply, ServerError> {
     let (parts, body) = req.into_parts();
     let headers = parts.headers;
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
     let key = crate::http::idempotency::key(&headers, false)?;
     let scope = format!("merchant:{}:refund:{id}", merchant.id);

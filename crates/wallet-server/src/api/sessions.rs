@@ -7,18 +7,22 @@ use axum::http::{HeaderMap, StatusCode};
 use checkout_core::{Amount, Choice, Method};
 use serde::Deserialize;
 
-use crate::checkout::authorized_session;
 use crate::checkout::sessions::{create_session, quote as quote_session, session_answer};
 use crate::checkout::topups;
+use crate::checkout::FrameSession;
 use crate::error::{Reply, ServerError};
-use crate::http::extract::{base_url, parse_json, read_body, RawBody, MAX_SESSION_BODY_BYTES};
+use crate::http::auth::MerchantKey;
+use crate::http::extract::{parse_json, read_body, BaseUrl, RawBody, MAX_SESSION_BODY_BYTES};
 use crate::http::state::AppState;
 
 /// `POST /v1/sessions`: the merchant is authenticated before its (possibly large) cart
 /// is read.
-pub async fn create(State(state): State<AppState>, req: Request) -> Result<Reply, ServerError> {
+pub async fn create(
+    State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    req: Request,
+) -> Result<Reply, ServerError> {
     let (parts, body) = req.into_parts();
-    let merchant = crate::http::auth::merchant(&state.config, &parts.headers)?;
     let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
     let input = parse_json(&parts.headers, &body)?;
     let created = create_session(&state.db, &state.config, &merchant, input).await?;
@@ -28,10 +32,8 @@ pub async fn create(State(state): State<AppState>, req: Request) -> Result<Reply
 /// `GET /v1/sessions/{id}`.
 pub async fn read(
     State(state): State<AppState>,
-    Path(id): Path<String>,
-    headers: HeaderMap,
+    FrameSession(session): FrameSession,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
     let answer = session_answer(&state.db, &session, state.relying_party.is_some()).await?;
     Ok(Reply::json(StatusCode::OK, &answer))
 }
@@ -39,11 +41,10 @@ pub async fn read(
 /// `POST /v1/sessions/{id}/quote`.
 pub async fn quote(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FrameSession(session): FrameSession,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
     let choice: Choice = parse_json(&headers, &body)?;
     let quote = quote_session(&state.db, &session, &choice).await?;
     Ok(Reply::json(StatusCode::OK, &quote))
@@ -60,13 +61,12 @@ struct TopUp {
 /// the method's page).
 pub async fn top_up(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FrameSession(session): FrameSession,
+    BaseUrl(base): BaseUrl,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
     let input: TopUp = parse_json(&headers, &body)?;
-    let base = base_url(state.config.public_url.as_deref(), &headers);
     let view = topups::start(&state, &session, input.amount, input.method, &base).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
@@ -74,11 +74,10 @@ pub async fn top_up(
 /// `GET /v1/sessions/{id}/topups/{topup_id}`.
 pub async fn read_top_up(
     State(state): State<AppState>,
-    Path((id, topup)): Path<(String, String)>,
-    headers: HeaderMap,
+    FrameSession(session): FrameSession,
+    BaseUrl(base): BaseUrl,
+    Path((_, topup)): Path<(String, String)>,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
-    let base = base_url(state.config.public_url.as_deref(), &headers);
     let view = topups::read(&state, &session, &topup, &base).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -93,11 +92,10 @@ struct ChallengeRequest {
 /// `navigator.credentials.get()`, bound to that intent (`crate::security::passkeys::payment`).
 pub async fn passkey_challenge(
     State(state): State<AppState>,
-    Path(id): Path<String>,
+    FrameSession(session): FrameSession,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let session = authorized_session(&state.db, &id, &headers).await?;
     let input: ChallengeRequest = parse_json(&headers, &body)?;
     let options =
         crate::checkout::sessions::passkey_challenge(&state, &session, &input.intent).await?;

@@ -7,6 +7,7 @@ use checkout_core::EventType;
 use serde::Deserialize;
 
 use crate::error::{ApiError, Reply, ServerError};
+use crate::http::auth::MerchantKey;
 use crate::http::extract::{parse_json, RawBody};
 use crate::http::state::AppState;
 use crate::webhooks::events::{Filter, DEFAULT_LIMIT, MAX_LIMIT};
@@ -21,18 +22,20 @@ struct NewEndpoint {
 /// `POST /v1/webhook-endpoints` `{url}`.
 pub async fn create(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let input: NewEndpoint = parse_json(&headers, &body)?;
     let view = endpoints::create(&state.db, &merchant, &input.url).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
 
 /// `GET /v1/webhook-endpoints`.
-pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
+pub async fn list(
+    State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+) -> Result<Reply, ServerError> {
     let view = endpoints::list(&state.db, &merchant).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -40,10 +43,9 @@ pub async fn list(State(state): State<AppState>, headers: HeaderMap) -> Result<R
 /// `GET /v1/webhook-endpoints/{id}`.
 pub async fn read(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = endpoints::read(&state.db, &merchant, &id).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -51,10 +53,9 @@ pub async fn read(
 /// `DELETE /v1/webhook-endpoints/{id}`.
 pub async fn delete(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = endpoints::delete(&state.db, &merchant, &id).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -62,11 +63,10 @@ pub async fn delete(
 /// `POST /v1/webhook-endpoints/{id}/secrets`: one more active secret (rotation); answers it.
 pub async fn add_secret(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = endpoints::add_secret(&state.db, &merchant, &id).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
@@ -74,10 +74,9 @@ pub async fn add_secret(
 /// `DELETE /v1/webhook-endpoints/{id}/secrets/{secret_id}`.
 pub async fn retire_secret(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path((id, secret_id)): Path<(String, String)>,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = endpoints::retire_secret(&state.db, &merchant, &id, &secret_id).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -123,10 +122,9 @@ fn filter(query: Option<&str>) -> Result<Filter, ApiError> {
 /// `GET /v1/events?type=&starting_after=&limit=`.
 pub async fn list_events(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     RawQuery(query): RawQuery,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let filter = filter(query.as_deref())?;
     let view = events::list(&state.db, &merchant, &filter).await?;
     Ok(Reply::json(StatusCode::OK, &view))
@@ -135,10 +133,9 @@ pub async fn list_events(
 /// `GET /v1/events/{id}`.
 pub async fn read_event(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = events::read(&state.db, &merchant, &id).await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }
@@ -146,11 +143,10 @@ pub async fn read_event(
 /// `POST /v1/events/{id}/resend`.
 pub async fn resend(
     State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
     Path(id): Path<String>,
-    headers: HeaderMap,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let merchant = crate::http::auth::merchant(&state.config, &headers)?;
     let view = events::resend(&state.db, &merchant, &id).await?;
     Ok(Reply::json(StatusCode::ACCEPTED, &view))
 }

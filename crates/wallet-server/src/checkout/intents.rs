@@ -40,14 +40,8 @@ pub fn verify_signature(
             "Checkout-Signature header is missing; sign \"<t>.<body>\" with the client secret",
         )
     })?;
-    checkout_core::signature::verify(&session.client_secret, header, body, now()).map_err(|e| {
-        let code = match e {
-            checkout_core::SignatureError::Expired { .. } => ErrorCode::SignatureExpired,
-            checkout_core::SignatureError::Malformed(_)
-            | checkout_core::SignatureError::Mismatch => ErrorCode::SignatureInvalid,
-        };
-        ApiError::new(code, e.to_string())
-    })
+    checkout_core::signature::verify(&session.client_secret, header, body, now())
+        .map_err(|e| ApiError::new(e.code(), e.to_string()))
 }
 
 /// Step 3 and on: runs the payment under its idempotency key, in its own task so that a

@@ -15,6 +15,10 @@ use checkout_core::{
 };
 
 use crate::error::{ApiError, ServerError};
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
+
+use crate::http::state::AppState;
 use crate::store::db::rows::{load_session, SessionRow};
 use crate::store::db::Db;
 use crate::store::ledger;
@@ -104,6 +108,28 @@ pub async fn authorized_session(
         .ok_or_else(session_not_found)?;
     check_client_secret(db, &session, headers).await?;
     Ok(session)
+}
+
+/// The session of the route's `{id}`, authorised by its client secret (`Authorization:
+/// Bearer <client_secret>`; [`authorized_session`]). Rejection: 404 `session_not_found`,
+/// 401 `unauthorized`, 403 `link_revoked`.
+pub struct FrameSession(pub SessionRow);
+
+impl FromRequestParts<AppState> for FrameSession {
+    type Rejection = ServerError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ServerError> {
+        let params = RawPathParams::from_request_parts(parts, state)
+            .await
+            .map_err(|_| session_not_found())?;
+        let id = params
+            .iter()
+            .find_map(|(name, value)| (name == "id").then(|| value.to_owned()))
+            .ok_or_else(session_not_found)?;
+        authorized_session(&state.db, &id, &parts.headers)
+            .await
+            .map(FrameSession)
+    }
 }
 
 /// The stored cart, policy and methods of a session: what its quotes are computed from.

@@ -1,9 +1,17 @@
-//! Bearer credentials: merchant secret keys, the admin key and session client secrets.
+//! Credentials: merchant secret keys, the admin key and session client secrets (bearer
+//! tokens), and the wallet pages' sign-in cookie. A handler that needs one names its
+//! extractor in its arguments: [`MerchantKey`], [`SignedIn`] (and
+//! `crate::checkout::FrameSession` for a session's client secret).
 
 use std::sync::Arc;
 
+use axum::extract::{FromRequestParts, OptionalFromRequestParts};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
+use axum::response::{IntoResponse, Redirect, Response};
 
+use super::lang::{Lang, PageLanguage};
+use super::state::AppState;
 use crate::config::{key_digest, Config, Merchant};
 use crate::error::ApiError;
 
@@ -70,5 +78,65 @@ pub fn client_secret(headers: &HeaderMap, expected: &str) -> Result<(), ApiError
         Err(ApiError::unauthorized(
             "the client secret does not belong to this session; use the client_secret returned when the session was created",
         ))
+    }
+}
+
+/// The merchant whose secret key is presented (`Authorization: Bearer sk_…`), with its
+/// mode (`livemode`). Rejection: 401 `unauthorized`, before any body is read.
+pub struct MerchantKey(pub Arc<Merchant>);
+
+impl FromRequestParts<AppState> for MerchantKey {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        merchant(&state.config, &parts.headers).map(MerchantKey)
+    }
+}
+
+/// A shopper signed in to the wallet pages (their sign-in cookie, the sign-in extended by
+/// 30 minutes), with the page's language. Rejection: back to the sign-in page;
+/// `Option<SignedIn>` is `None` instead.
+pub struct SignedIn {
+    pub shopper: String,
+    pub token: String,
+    pub lang: Lang,
+    /// The `Set-Cookie` remembering a `?locale=` choice.
+    pub set_lang: Option<String>,
+}
+
+impl OptionalFromRequestParts<AppState> for SignedIn {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Option<Self>, Self::Rejection> {
+        let Ok(PageLanguage { lang, set_lang }) =
+            <PageLanguage as FromRequestParts<AppState>>::from_request_parts(parts, state).await;
+        let Some(token) =
+            crate::http::extract::cookie(&parts.headers, crate::security::sessions::COOKIE)
+        else {
+            return Ok(None);
+        };
+        let resumed =
+            crate::security::sessions::resume(&state.db, &token, crate::util::now()).await;
+        Ok(resumed.ok().flatten().map(|shopper| SignedIn {
+            shopper,
+            token,
+            lang,
+            set_lang,
+        }))
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        <SignedIn as OptionalFromRequestParts<AppState>>::from_request_parts(parts, state)
+            .await
+            .ok()
+            .flatten()
+            .ok_or_else(|| Redirect::to("/wallet/").into_response())
     }
 }

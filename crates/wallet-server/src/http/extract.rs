@@ -170,6 +170,23 @@ pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// The base of absolute URLs for this request ([`base_url`]): an extractor.
+pub struct BaseUrl(pub String);
+
+impl axum::extract::FromRequestParts<crate::http::state::AppState> for BaseUrl {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::http::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        Ok(BaseUrl(base_url(
+            state.config.public_url.as_deref(),
+            &parts.headers,
+        )))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_return_url;

@@ -224,12 +224,14 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         .get("attempts_left")
         .and_then(serde_json::Value::as_i64);
     match (e.code, lang) {
-        (ErrorCode::PasswordLocked, Lang::En) => {
-            "Too many wrong passwords: this wallet is locked for 15 minutes.".to_owned()
-        }
-        (ErrorCode::PasswordLocked, Lang::Zh) => {
-            "支付密码错误次数过多，钱包已锁定 15 分钟。".to_owned()
-        }
+        (ErrorCode::PasswordLocked, Lang::En) => format!(
+            "Too many wrong passwords: this wallet is locked for {} more minutes.",
+            locked_minutes(e)
+        ),
+        (ErrorCode::PasswordLocked, Lang::Zh) => format!(
+            "支付密码错误次数过多，钱包已锁定，{} 分钟后可再试。",
+            locked_minutes(e)
+        ),
         (ErrorCode::WrongPassword, Lang::En) => format!(
             "Wallet ID or payment password is wrong; {} attempts left.",
             left.unwrap_or(0)
@@ -241,6 +243,12 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         (_, Lang::En) => "Wallet ID or payment password is wrong.".to_owned(),
         (_, Lang::Zh) => "钱包账号或支付密码错误。".to_owned(),
     }
+}
+
+/// Minutes until the lock of a `password_locked` error lifts (the configured lock time
+/// at most; `crate::security::lock::minutes_left`).
+fn locked_minutes(e: &ApiError) -> i64 {
+    crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
 }
 
 #[cfg(test)]

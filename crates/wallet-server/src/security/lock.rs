@@ -24,6 +24,17 @@ pub fn locked(until: i64) -> ApiError {
     .with("locked_until", rfc3339(until))
 }
 
+/// Whole minutes, rounded up and at least one, until the lock of a 423 `password_locked`
+/// error lifts (read from its `locked_until`); `None` for any other error.
+#[must_use]
+pub fn minutes_left(e: &ApiError, now: i64) -> Option<i64> {
+    let until = e.extra.get("locked_until")?.as_str()?;
+    let until = time::OffsetDateTime::parse(until, &time::format_description::well_known::Rfc3339)
+        .ok()?
+        .unix_timestamp();
+    Some(((until - now + 59) / 60).max(1))
+}
+
 /// Counts one attempt before it is checked. `Ok(Some(count))` with the attempts counted
 /// so far (this one included); `Ok(None)` when the wallet is locked (or has no password).
 async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<i64>, ServerError> {
@@ -103,4 +114,19 @@ pub fn failed(
     }
     let left = MAX_ATTEMPTS - counted;
     wrong(left).with("attempts_left", left).into()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{locked, minutes_left};
+    use crate::error::ApiError;
+
+    #[test]
+    fn the_minutes_left_come_from_the_lock_itself() {
+        let now = 1_700_000_000;
+        assert_eq!(minutes_left(&locked(now + 900), now), Some(15));
+        assert_eq!(minutes_left(&locked(now + 61), now), Some(2));
+        assert_eq!(minutes_left(&locked(now), now), Some(1));
+        assert_eq!(minutes_left(&ApiError::unauthorized("no"), now), None);
+    }
 }

@@ -8,6 +8,7 @@ on_every_backend!(
     a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link,
     a_declined_request_and_a_used_code_give_no_link,
     sign_ins_on_the_consent_page_count_towards_the_lock,
+    the_lock_says_how_long_it_lasts_as_configured,
     a_revoked_link_stops_its_sessions_at_once,
     a_link_is_useless_to_another_merchant,
 );
@@ -192,6 +193,18 @@ async fn sign_ins_on_the_consent_page_count_towards_the_lock(backend: Backend) {
     let (status, page) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
     assert_eq!(status, 200, "the right password is refused while locked");
     assert!(page.contains("locked"), "{page}");
+}
+
+/// The page names the configured lock time (it said "15 minutes" whatever the lock was).
+async fn the_lock_says_how_long_it_lasts_as_configured(backend: Backend) {
+    let server = Server::start_with(backend, &[("BC_LOCKOUT_SECS", "120")]).await;
+    let (url, _) = request_link(&server, MERCHANT_KEY).await;
+    for _ in 0..5 {
+        consent(&url, "approve", NEW_SHOPPER, "000000").await;
+    }
+    let (_, page) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
+    assert!(page.contains("locked for 2 more minutes"), "{page}");
+    assert!(!page.contains("15 minutes"), "{page}");
 }
 
 async fn a_revoked_link_stops_its_sessions_at_once(backend: Backend) {

@@ -10,9 +10,11 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, amount, html, language, layout, session_cookie, sign, signed_in, token};
+use super::{alert, amount, html, layout, session_cookie, sign, token};
 use crate::error::{ApiError, ServerError};
+use crate::http::auth::SignedIn;
 use crate::http::lang::Lang;
+use crate::http::lang::PageLanguage;
 use crate::http::state::AppState;
 use crate::security::sessions;
 use crate::util::{html_escape, now, rfc3339};
@@ -37,15 +39,15 @@ fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str) -> String {
     )
 }
 
-/// `GET /wallet/[?before=<entry>]`.
+/// `GET /wallet/[?before=<entry>]`: the balance and history, or the sign-in form.
 pub async fn page(
     State(state): State<AppState>,
+    PageLanguage { lang, set_lang }: PageLanguage,
+    me: Option<SignedIn>,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> Result<Response, ServerError> {
-    let (lang, set_lang) = language(&query, &headers);
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
+    let Some(me) = me else {
         let body = sign_in_form(t, None, "");
         return Ok(html(
             StatusCode::OK,

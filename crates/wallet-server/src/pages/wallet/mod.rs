@@ -7,8 +7,6 @@
 //! cookie is `SameSite=Strict`, and [`same_origin_only`] refuses a POST whose `Origin` (or,
 //! without one, `Sec-Fetch-Site`) names another site (403 `cross_site_request`).
 
-use std::collections::HashMap;
-
 use axum::extract::Request;
 use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::middleware::{self, Next};
@@ -19,10 +17,10 @@ use checkout_core::{Currency, ErrorCode, Money};
 
 use crate::error::ApiError;
 use crate::http::extract::base_url;
-use crate::http::lang::{self, Lang};
+use crate::http::lang::Lang;
 use crate::http::state::AppState;
-use crate::security::sessions::{self, COOKIE, IDLE_SECS};
-use crate::util::{html_escape, now};
+use crate::security::sessions::{COOKIE, IDLE_SECS};
+use crate::util::html_escape;
 
 mod home;
 mod passkeys;
@@ -100,19 +98,6 @@ async fn same_origin_only(req: Request, next: Next) -> Response {
     }
 }
 
-/// The page's language, and a `Set-Cookie` remembering a `?locale=` choice.
-fn language(query: &HashMap<String, String>, headers: &HeaderMap) -> (Lang, Option<String>) {
-    let lang = Lang::of(query, headers);
-    let remember = query.contains_key("locale").then(|| {
-        format!(
-            "{}={}; Path=/wallet; SameSite=Lax; Max-Age=31536000",
-            lang::COOKIE,
-            lang.tag()
-        )
-    });
-    (lang, remember)
-}
-
 /// The sign-in token of the request's cookie.
 fn token(headers: &HeaderMap) -> Option<String> {
     crate::http::extract::cookie(headers, COOKIE)
@@ -135,24 +120,6 @@ fn session_cookie(state: &AppState, headers: &HeaderMap, token: Option<&str>) ->
         c = c.expires(cookie::time::OffsetDateTime::UNIX_EPOCH);
     }
     c.build().to_string()
-}
-
-/// A signed-in shopper.
-pub struct SignedIn {
-    pub shopper: String,
-    pub token: String,
-}
-
-/// The signed-in shopper, the sign-in extended by 30 minutes; `None` when signed out.
-async fn signed_in(state: &AppState, headers: &HeaderMap) -> Option<SignedIn> {
-    let token = token(headers)?;
-    let shopper = sessions::resume(&state.db, &token, now()).await.ok()??;
-    Some(SignedIn { shopper, token })
-}
-
-/// Back to the sign-in page (a sign-in that ended, or none).
-fn to_sign_in() -> Response {
-    Redirect::to("/wallet/").into_response()
 }
 
 /// `¥106.00`: the currency's sign and the amount with its digits.

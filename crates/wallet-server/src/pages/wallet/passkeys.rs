@@ -4,18 +4,17 @@
 //! has no password field runs `/wallet/passkeys.js` (its own origin only) to call
 //! `navigator.credentials.create()` and posts the answer back as a form.
 
-use std::collections::HashMap;
-
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
+use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
 use super::security::answer_with;
 use super::text::text;
-use super::{html_with, language, layout, signed_in, to_sign_in};
+use super::{html_with, layout};
 use crate::error::ServerError;
+use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
 use crate::security::passkeys::{registration, store};
 use crate::util::now;
@@ -61,14 +60,11 @@ pub struct AddForm {
 /// that asks the device for a passkey.
 pub async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<AddForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let started = async {
         let rp = relying_party(&state)?;
         store::check_name(&form.name)?;
@@ -114,13 +110,10 @@ pub struct FinishForm {
 /// `POST /wallet/security/passkeys`: the device's answer; the passkey is stored.
 pub async fn finish(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<FinishForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
+    let lang = me.lang;
     let done = match relying_party(&state) {
         Ok(rp) => registration::finish(&state.db, rp, &me.shopper, &form.credential, now())
             .await
@@ -139,13 +132,10 @@ pub struct RemoveForm {
 /// `POST /wallet/security/passkeys/remove`: another wallet's passkey id changes nothing.
 pub async fn remove(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
+    let lang = me.lang;
     store::remove(&state.db, &me.shopper, &form.id).await?;
     answer_with(&state, &me, lang, Ok(text(lang).passkey_removed)).await
 }

@@ -5,15 +5,16 @@
 use std::collections::HashMap;
 
 use axum::extract::{Path, Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use checkout_core::{Amount, ErrorCode, Method, RechargeStatus};
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, amount, html, language, layout, sign, signed_in, to_sign_in};
+use super::{alert, amount, html, layout, sign};
 use crate::error::{ApiError, ServerError};
+use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
 use crate::util::html_escape;
 use crate::wallet::accounts::wallet_currency;
@@ -71,14 +72,12 @@ fn form_html(t: &Text, currency_sign: &str, prefill: &str, error: Option<&ApiErr
 /// hint does).
 pub async fn form(
     State(state): State<AppState>,
+    me: SignedIn,
     Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> Result<Response, ServerError> {
-    let (lang, set_lang) = language(&query, &headers);
+    let lang = me.lang;
+    let set_lang = me.set_lang.clone();
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let c = wallet_currency(&state.db, &me.shopper)
         .await?
         .unwrap_or(checkout_core::Currency::CNY);
@@ -104,14 +103,11 @@ pub struct RechargeForm {
 /// `POST /wallet/recharge`: starts the recharge and sends the shopper to the method's page.
 pub async fn start(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<RechargeForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let chosen = if form.custom.trim().is_empty() {
         form.preset.trim()
     } else {
@@ -151,14 +147,12 @@ pub async fn start(
 /// `GET /wallet/recharges/{id}`: where the recharge is (the shopper's own only).
 pub async fn status(
     State(state): State<AppState>,
+    me: SignedIn,
     Path(id): Path<String>,
-    headers: HeaderMap,
 ) -> Result<Response, ServerError> {
-    let (lang, set_lang) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
+    let set_lang = me.set_lang.clone();
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let r = recharges::find(&state.db, &id).await?;
     if r.shopper_id != me.shopper {
         return Err(ApiError::new(

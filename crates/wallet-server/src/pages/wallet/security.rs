@@ -2,18 +2,17 @@
 //! rules apply; other sign-ins end), the passkeys (listed here; added and removed by `super::passkeys`) and the linked
 //! shops, each with unlink.
 
-use std::collections::HashMap;
-
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, html, language, layout, signed_in, to_sign_in, SignedIn};
+use super::{alert, html, layout};
 use crate::consent::shopper;
 use crate::error::{ApiError, ServerError};
+use crate::http::auth::SignedIn;
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::security::passkeys::store;
@@ -164,16 +163,10 @@ async fn passkeys_section(
 }
 
 /// `GET /wallet/security`.
-pub async fn page(
-    State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, ServerError> {
-    let (lang, set_lang) = language(&query, &headers);
+pub async fn page(State(state): State<AppState>, me: SignedIn) -> Result<Response, ServerError> {
+    let lang = me.lang;
+    let set_lang = me.set_lang.clone();
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let body = render(&state, &me, t, None, None).await?;
     Ok(html(
         StatusCode::OK,
@@ -193,14 +186,11 @@ pub struct PasswordForm {
 /// `POST /wallet/security/password`.
 pub async fn change_password(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let changed = crate::wallet::accounts::change_password(
         &state.db,
         &state.passwords,
@@ -225,14 +215,11 @@ pub struct RevokeForm {
 /// `POST /wallet/security/links/revoke`: the shop's sessions stop at once.
 pub async fn revoke_link(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     shopper::revoke(&state.db, &me.shopper, &form.merchant_id, now()).await?;
     answer(&state, &me, lang, Some(t.unlinked), None).await
 }

@@ -288,12 +288,14 @@ pub fn error(t: &Text, e: &ApiError) -> String {
         (ErrorCode::WrongPassword, true) => {
             format!("支付密码错误，还可尝试 {} 次。", n("attempts_left"))
         }
-        (ErrorCode::PasswordLocked, false) => {
-            "Too many wrong passwords: the wallet is locked for 15 minutes.".to_owned()
-        }
-        (ErrorCode::PasswordLocked, true) => {
-            "支付密码错误次数过多，钱包已锁定 15 分钟。".to_owned()
-        }
+        (ErrorCode::PasswordLocked, false) => format!(
+            "Too many wrong passwords: the wallet is locked for {} more minutes.",
+            locked_minutes(e)
+        ),
+        (ErrorCode::PasswordLocked, true) => format!(
+            "支付密码错误次数过多，钱包已锁定，{} 分钟后可再试。",
+            locked_minutes(e)
+        ),
         (ErrorCode::InsufficientBalance, false) => {
             "The amount is more than your available balance.".to_owned()
         }
@@ -343,4 +345,10 @@ fn field_name(path: &str) -> &str {
         "credential" => "Passkey",
         other => other,
     }
+}
+
+/// Minutes until the lock of a `password_locked` error lifts (the configured lock time
+/// at most; `crate::security::lock::minutes_left`).
+fn locked_minutes(e: &ApiError) -> i64 {
+    crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
 }

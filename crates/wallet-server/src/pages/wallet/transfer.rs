@@ -3,18 +3,17 @@
 //! (`crate::wallet::transfers`). The confirmation carries the transfer's id, so submitting it
 //! twice moves the balance once.
 
-use std::collections::HashMap;
-
-use axum::extract::{Query, State};
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::State;
+use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use checkout_core::Amount;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, amount, html, language, layout, signed_in, to_sign_in, SignedIn};
+use super::{alert, amount, html, layout};
 use crate::error::{ApiError, ServerError};
+use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
 use crate::util::{html_escape, random_id};
 use crate::wallet::transfers::{self, masked, Transfer};
@@ -40,16 +39,9 @@ fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> Strin
 }
 
 /// `GET /wallet/transfer`.
-pub async fn form(
-    State(state): State<AppState>,
-    Query(query): Query<HashMap<String, String>>,
-    headers: HeaderMap,
-) -> Result<Response, ServerError> {
-    let (lang, set_lang) = language(&query, &headers);
+pub async fn form(me: SignedIn) -> Result<Response, ServerError> {
+    let (lang, set_lang) = (me.lang, me.set_lang);
     let t = text(lang);
-    if signed_in(&state, &headers).await.is_none() {
-        return Ok(to_sign_in());
-    }
     let body = form_html(t, "", "", None);
     Ok(html(
         StatusCode::OK,
@@ -105,14 +97,11 @@ fn confirm_html(t: &Text, tr: &Transfer, id: &str, error: Option<&ApiError>) -> 
 /// `POST /wallet/transfer`: checks the transfer and asks to confirm it.
 pub async fn review(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<TransferForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let ready = async {
         let tr = checked(&state, &me, &form.to, &form.amount).await?;
         transfers::affordable(&state.db, &tr).await?;
@@ -146,14 +135,11 @@ pub struct ConfirmForm {
 /// the transfer, once.
 pub async fn confirm(
     State(state): State<AppState>,
-    headers: HeaderMap,
+    me: SignedIn,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, ServerError> {
-    let (lang, _) = language(&HashMap::new(), &headers);
+    let lang = me.lang;
     let t = text(lang);
-    let Some(me) = signed_in(&state, &headers).await else {
-        return Ok(to_sign_in());
-    };
     let tr = match checked(&state, &me, &form.to, &form.amount).await {
         Ok(tr) => tr,
         Err(ServerError::Api(e)) => {
