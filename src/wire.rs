@@ -136,7 +136,7 @@ pub fn currency(s: &str) -> Option<Currency> {
 }
 
 pub fn method(s: &str) -> Option<Method> {
-    Method::ALL.into_iter().find(|m| m.code() == s)
+    Method::from_code(s)
 }
 
 /// The wire names of DESIGN.md *Cart* (`category`).
