@@ -1,5 +1,6 @@
-//! The `/v1` API's routes: each handler extracts, calls the domain, and answers a typed
-//! view. The rules live in `checkout`, `refunds`, `wallets` and `payments`.
+//! The `/v1` JSON API: each handler names its credential in its arguments (`MerchantKey`,
+//! `FrameSession`; the admin key is a layer), calls one domain function and answers a
+//! typed view. The rules live in `checkout`, `consent`, `wallet` and `webhooks`.
 
 use std::sync::Arc;
 
