@@ -1,7 +1,7 @@
 //! The whole checkout as one state machine: [`CheckoutState`] and its [`Action`]s.
 //!
 //! `reduce` is pure: it calls the core for every quote and for the intent, and leaves
-//! fetching, timers, randomness and DOM events to hooks (`hooks.rs`) and `api.rs`. What the
+//! fetching, timers, randomness and DOM events to hooks (`hooks.rs`) and `api/`. What the
 //! host page should hear about is queued in `outbox` for a hook to dispatch.
 
 use std::rc::Rc;

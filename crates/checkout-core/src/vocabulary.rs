@@ -22,7 +22,7 @@
 /// checkout_core::wire_enum! {
 ///     /// How a webhook endpoint was made.
 ///     pub enum EndpointOrigin {
-///         /// With `POST /v1/webhook_endpoints`.
+///         /// With `POST /v1/webhook-endpoints`.
 ///         Api = "api",
 ///         /// From the server's configuration file.
 ///         Config = "config",

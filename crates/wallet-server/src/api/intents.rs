@@ -9,7 +9,7 @@ use crate::checkout::intents::{submit, verify_signature, Submission};
 use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::auth::MerchantKey;
-use crate::http::extract::{base_url, is_json, BaseUrl, RawBody};
+use crate::http::extract::{is_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
 use crate::store::db::rows::{load_intent, load_session};
 use crate::views::IntentView;
@@ -19,6 +19,7 @@ use crate::views::IntentView;
 pub async fn create(
     State(state): State<AppState>,
     FrameSession(session): FrameSession,
+    BaseUrl(base): BaseUrl,
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
@@ -30,7 +31,7 @@ pub async fn create(
     let submission = Submission {
         is_json: is_json(&headers),
         key,
-        base: base_url(state.config.public_url.as_deref(), &headers),
+        base,
         body,
     };
     submit(state, session, submission).await
@@ -85,7 +86,7 @@ pub async fn read(
 
 /// `POST /v1/intents/{id}/cancel` (merchant key): cancels an intent still
 /// `requires_action`; the hold is released at once and the session reopens
-/// (`payments::finish`). Canceling a canceled intent again answers it unchanged.
+/// (`crate::checkout::second_leg::finish`). Canceling a canceled intent again answers it unchanged.
 pub async fn cancel(
     State(state): State<AppState>,
     MerchantKey(merchant): MerchantKey,

@@ -1,4 +1,4 @@
-//! Wallet endpoints, admin key only (checked by `routes::admin_only` before the body is
+//! Wallet endpoints, admin key only (checked by `super::admin_only` before the body is
 //! read): create, read, top up ("recharge"), reward (a promotion), ledger entries.
 
 use axum::extract::{Path, State};

@@ -10,14 +10,13 @@
 //!   holds, the merchant's cancel;
 //! - [`refunds`]: refunds, the core's split stored and posted, guarded on the intent row.
 
+use axum::extract::{FromRequestParts, RawPathParams};
+use axum::http::request::Parts;
 use checkout_core::{
     Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
 };
 
 use crate::error::{ApiError, ServerError};
-use axum::extract::{FromRequestParts, RawPathParams};
-use axum::http::request::Parts;
-
 use crate::http::state::AppState;
 use crate::store::db::rows::{load_session, SessionRow};
 use crate::store::db::Db;

@@ -1,7 +1,7 @@
-//! What `serve` refuses to start with, each check on its own: short keys, a weak or
-//! missing pepper, origins that are not origins, the sandbox beside a live key, and a
-//! non-loopback listener without an `https://` public URL (DESIGN.md *Security model*,
-//! *Test and live mode*).
+//! What the server refuses to start with, each check on its own: short keys, a weak or
+//! missing pepper, origins that are not origins, the sandbox beside a live key, a
+//! non-loopback `serve` without an `https://` public URL, and a `demo` with a live key or
+//! off loopback (DESIGN.md *Security model*, *Test and live mode*).
 
 use std::collections::HashMap;
 use std::sync::Arc;
@@ -24,16 +24,6 @@ fn is_loopback(listen: &str) -> bool {
     match listen.parse::<std::net::SocketAddr>() {
         Ok(addr) => addr.ip().is_loopback(),
         Err(_) => listen.starts_with("localhost:"),
-    }
-}
-
-/// The demo shop's address when none is given: `127.0.0.1:8081`, or port 0 on the
-/// wallet's host when the wallet's own port is chosen by the system (tests run many
-/// demos at once).
-pub fn default_shop_listen(wallet_listen: &str) -> String {
-    match wallet_listen.rsplit_once(':') {
-        Some((host, "0")) => format!("{host}:0"),
-        _ => "127.0.0.1:8081".to_owned(),
     }
 }
 
@@ -96,6 +86,45 @@ pub fn public_url(mode: Mode, listen: &str, public_url: Option<&str>) -> Result<
     }
 }
 
+/// `demo` publishes its keys, pepper and passwords: it holds no live key, merchant or
+/// admin (DESIGN.md *Test and live mode*).
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the live key's owner.
+pub fn demo_keys(
+    admin_key: Option<&str>,
+    merchants: &HashMap<[u8; 32], Arc<Merchant>>,
+) -> Result<(), ConfigError> {
+    let refuse = |whose: String| {
+        Err(ConfigError::Invalid(format!(
+            "{whose} has a live key, and the demo publishes its keys, pepper and passwords; run live keys with `wallet-server serve`, or give the demo test keys (sk_test_…, ak_test_…)"
+        )))
+    };
+    if admin_key.is_some_and(|k| k.starts_with("ak_live_")) {
+        return refuse("the admin key (ak_live_…)".to_owned());
+    }
+    match merchants.values().find(|m| m.livemode) {
+        Some(m) => refuse(format!("merchant {:?}", m.id)),
+        None => Ok(()),
+    }
+}
+
+/// `demo` listens on loopback only (its wallet and its shop): anyone who reached it could
+/// sign in with the published passwords.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the address and its flag.
+pub fn demo_listen(listen: &str, shop_listen: &str) -> Result<(), ConfigError> {
+    for (address, flag) in [(listen, "--listen"), (shop_listen, "--shop-listen")] {
+        if !is_loopback(address) {
+            return Err(ConfigError::Invalid(format!(
+                "the demo listens on loopback only ({flag} {address} is not): its passwords are published; use 127.0.0.1:<port>, or `wallet-server serve` behind TLS"
+            )));
+        }
+    }
+    Ok(())
+}
+
 /// The pepper of payment-password hashes: set, and at least [`MIN_KEY_LEN`] characters.
 ///
 /// # Errors
@@ -110,7 +139,7 @@ pub fn pepper(pepper: Option<String>) -> Result<String, ConfigError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{default_shop_listen, is_loopback, is_origin};
+    use super::{is_loopback, is_origin};
 
     #[test]
     fn only_loopback_addresses_may_go_without_https() {
@@ -119,12 +148,6 @@ mod tests {
         assert!(is_loopback("localhost:9000"));
         assert!(!is_loopback("0.0.0.0:8080"));
         assert!(!is_loopback("10.0.0.5:443"));
-    }
-
-    #[test]
-    fn the_demo_shop_listens_next_to_the_wallet() {
-        assert_eq!(default_shop_listen("127.0.0.1:8080"), "127.0.0.1:8081");
-        assert_eq!(default_shop_listen("127.0.0.1:0"), "127.0.0.1:0");
     }
 
     #[test]

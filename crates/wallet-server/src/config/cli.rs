@@ -30,3 +30,25 @@ pub struct Cli {
     #[arg(long, env = "BC_SHOP_LISTEN")]
     pub shop_listen: Option<String>,
 }
+
+/// The demo shop's address when none is given: `127.0.0.1:8081`, or port 0 on the
+/// wallet's host when the wallet's own port is chosen by the system (tests run many
+/// demos at once).
+#[must_use]
+pub fn default_shop_listen(wallet_listen: &str) -> String {
+    match wallet_listen.rsplit_once(':') {
+        Some((host, "0")) => format!("{host}:0"),
+        _ => "127.0.0.1:8081".to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::default_shop_listen;
+
+    #[test]
+    fn the_demo_shop_listens_next_to_the_wallet() {
+        assert_eq!(default_shop_listen("127.0.0.1:8080"), "127.0.0.1:8081");
+        assert_eq!(default_shop_listen("127.0.0.1:0"), "127.0.0.1:0");
+    }
+}

@@ -25,12 +25,18 @@ pub fn layered<T: FromStr>(
     if flag.is_some() {
         return Ok(flag);
     }
+    // A string is taken as written (a pepper's spaces are part of it); a number may be
+    // padded with spaces.
     match env(var) {
-        Some(v) => v.trim().parse().map(Some).map_err(|_| {
-            ConfigError::Invalid(format!(
-                "{var}={v:?} is not valid here; set a whole non-negative number (e.g. 60) or remove it"
-            ))
-        }),
+        Some(v) => v
+            .parse()
+            .or_else(|_| v.trim().parse())
+            .map(Some)
+            .map_err(|_| {
+                ConfigError::Invalid(format!(
+                    "{var}={v:?} is not a whole non-negative number; set it to e.g. 60"
+                ))
+            }),
         None => Ok(file),
     }
 }
@@ -59,7 +65,7 @@ pub fn secs(var: &str, file: Option<u64>, default: u64) -> Result<i64, ConfigErr
 #[must_use]
 pub fn switch(var: &str, file: Option<bool>, default: bool) -> bool {
     match env(var) {
-        Some(v) => matches!(v.trim(), "1" | "true" | "on" | "yes"),
+        Some(v) => matches!(v.as_str(), "1" | "true" | "on" | "yes"),
         None => file.unwrap_or(default),
     }
 }
@@ -76,6 +82,18 @@ pub fn list(var: &str, mut file: Vec<String>) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::layered;
+
+    #[test]
+    fn strings_are_taken_as_written_and_numbers_may_be_padded() {
+        let var = "BC_TEST_LAYER_PADDED_VALUE";
+        std::env::set_var(var, " 60 ");
+        assert_eq!(layered::<u32>(None, var, None).expect("ok"), Some(60));
+        assert_eq!(
+            layered::<String>(None, var, None).expect("ok").as_deref(),
+            Some(" 60 ")
+        );
+        std::env::remove_var(var);
+    }
 
     #[test]
     fn the_flag_wins_then_the_file() {

@@ -97,6 +97,9 @@ impl Credentials {
             min_key_len,
         )?;
         checks::admin_key(admin_key.as_deref(), min_key_len)?;
+        if mode == Mode::Demo {
+            checks::demo_keys(admin_key.as_deref(), &merchants)?;
+        }
         let mut allowed_origins = layer::list("BC_ALLOWED_ORIGINS", allowed_origins);
         allowed_origins.sort();
         allowed_origins.dedup();
@@ -169,24 +172,34 @@ impl Config {
     pub fn load(mode: Mode, cli: &Cli, preset: Option<FileConfig>) -> Result<Config, ConfigError> {
         let mut file = file::resolve(cli.config.as_deref(), preset)?;
         let webhooks = webhooks::settings(&file)?;
-        let limits = Limits::of(&file)?;
         let credentials = Credentials::of(mode, &mut file)?;
-        let listen =
-            (cli.listen.clone().or(file.listen)).unwrap_or_else(|| "127.0.0.1:8080".to_owned());
-        let database_url = layered(cli.database.clone(), "DATABASE_URL", file.database_url)?
-            .unwrap_or_else(|| match mode {
-                Mode::Demo => "sqlite://balance-checkout-demo.db".to_owned(),
-                Mode::Serve => "sqlite://balance-checkout.db".to_owned(),
-            });
+        let listen = (cli.listen.clone().or(file.listen.take()))
+            .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
+        let database_url = layered(
+            cli.database.clone(),
+            "DATABASE_URL",
+            file.database_url.take(),
+        )?
+        .unwrap_or_else(|| match mode {
+            Mode::Demo => "sqlite://balance-checkout-demo.db".to_owned(),
+            Mode::Serve => "sqlite://balance-checkout.db".to_owned(),
+        });
         let sandbox = layer::switch("BC_SANDBOX", file.sandbox, mode == Mode::Demo);
         checks::sandbox(sandbox, &credentials.merchants)?;
-        let public_url = layered(None, "BC_PUBLIC_URL", file.public_url)?
+        let public_url = layered(None, "BC_PUBLIC_URL", file.public_url.take())?
             .map(|u| u.trim_end_matches('/').to_owned());
         checks::public_url(mode, &listen, public_url.as_deref())?;
-        let password_pepper =
-            checks::pepper(layered(None, "BC_PASSWORD_PEPPER", file.password_pepper)?)?;
+        let password_pepper = checks::pepper(layered(
+            None,
+            "BC_PASSWORD_PEPPER",
+            file.password_pepper.take(),
+        )?)?;
+        let limits = Limits::of(&file)?;
         let shop_listen =
-            (cli.shop_listen.clone()).unwrap_or_else(|| checks::default_shop_listen(&listen));
+            (cli.shop_listen.clone()).unwrap_or_else(|| cli::default_shop_listen(&listen));
+        if mode == Mode::Demo {
+            checks::demo_listen(&listen, &shop_listen)?;
+        }
         Ok(Config {
             mode,
             listen,

@@ -2,7 +2,7 @@
 //! shopper who linked their wallet to it, once, on the wallet's own page.
 //!
 //! 1. the merchant asks (`super::requests`): a link request `lr_…` with its `return_url`;
-//! 2. the shopper signs in on the consent page (`consent.rs`) and approves or declines;
+//! 2. the shopper signs in on the consent page (`crate::pages::consent`) and approves or declines;
 //! 3. an approval gives a single-use code (5 minutes) on the way back to `return_url`;
 //! 4. the merchant exchanges it for a link token `lk_…`, useless to any other merchant;
 //! 5. either side revokes; sessions of a revoked link stop at once (403 `link_revoked`).

@@ -94,7 +94,7 @@ pub async fn seed(
 }
 
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.
-pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
+pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
     let _ = writeln!(out, "Demo shop: {shop}/");
@@ -112,7 +112,12 @@ pub fn announce(origin: &str, shop: &str, widget_dir: &Path) {
         out,
         "  shopper:    {NEW_SHOPPER}  (payment password {NEW_PASSWORD}, seeded balance CNY {NEW_BALANCE}, not linked: POST /v1/links)"
     );
-    let _ = writeln!(out, "  sandbox:    on (second-method payments are approved or declined at /v1/sandbox/intents/<id>)");
+    let sandbox = if sandbox {
+        "on (second-method payments are approved or declined at /v1/sandbox/intents/<id>)"
+    } else {
+        "off (sandbox = false: the balance pays alone; split payments answer method_unavailable)"
+    };
+    let _ = writeln!(out, "  sandbox:    {sandbox}");
     if !widget_dir.join("loader.js").is_file() {
         let _ = writeln!(
             out,

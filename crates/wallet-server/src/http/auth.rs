@@ -10,7 +10,7 @@ use axum::http::request::Parts;
 use axum::http::{header, HeaderMap};
 use axum::response::{IntoResponse, Redirect, Response};
 
-use super::lang::{Lang, PageLanguage};
+use super::lang::PageLanguage;
 use super::state::AppState;
 use crate::config::{key_digest, Config, Merchant};
 use crate::error::ApiError;
@@ -99,9 +99,8 @@ impl FromRequestParts<AppState> for MerchantKey {
 pub struct SignedIn {
     pub shopper: String,
     pub token: String,
-    pub lang: Lang,
-    /// The `Set-Cookie` remembering a `?locale=` choice.
-    pub set_lang: Option<String>,
+    /// The page's language.
+    pub page: PageLanguage,
 }
 
 impl OptionalFromRequestParts<AppState> for SignedIn {
@@ -111,7 +110,7 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
         parts: &mut Parts,
         state: &AppState,
     ) -> Result<Option<Self>, Self::Rejection> {
-        let Ok(PageLanguage { lang, set_lang }) =
+        let Ok(page) =
             <PageLanguage as FromRequestParts<AppState>>::from_request_parts(parts, state).await;
         let Some(token) =
             crate::http::extract::cookie(&parts.headers, crate::security::sessions::COOKIE)
@@ -123,8 +122,7 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
         Ok(resumed.ok().flatten().map(|shopper| SignedIn {
             shopper,
             token,
-            lang,
-            set_lang,
+            page,
         }))
     }
 }

@@ -225,12 +225,12 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         .and_then(serde_json::Value::as_i64);
     match (e.code, lang) {
         (ErrorCode::PasswordLocked, Lang::En) => format!(
-            "Too many wrong passwords: this wallet is locked for {} more minutes.",
-            locked_minutes(e)
+            "Too many wrong passwords: this wallet is locked; try again in {} min.",
+            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
         ),
         (ErrorCode::PasswordLocked, Lang::Zh) => format!(
             "支付密码错误次数过多，钱包已锁定，{} 分钟后可再试。",
-            locked_minutes(e)
+            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
         ),
         (ErrorCode::WrongPassword, Lang::En) => format!(
             "Wallet ID or payment password is wrong; {} attempts left.",
@@ -243,12 +243,6 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         (_, Lang::En) => "Wallet ID or payment password is wrong.".to_owned(),
         (_, Lang::Zh) => "钱包账号或支付密码错误。".to_owned(),
     }
-}
-
-/// Minutes until the lock of a `password_locked` error lifts (the configured lock time
-/// at most; `crate::security::lock::minutes_left`).
-fn locked_minutes(e: &ApiError) -> i64 {
-    crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
 }
 
 #[cfg(test)]

@@ -31,11 +31,11 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         tracing::warn!(error = %e, "metrics unavailable: GET /metrics answers without counters");
     }
     let db = open_database(&config).await?;
-    let (listener, addr) = bind(&config.listen, &config.listen).await?;
+    let (listener, addr) = bind(&config.listen).await?;
     let origin = announced_origin(config.mode, addr);
     let shop = bind_shop(&mut config, &origin, addr).await?;
     let origins = config.allowed_origins.clone();
-    let limits = serve::Limits {
+    let limits = serve::ConnectionLimits {
         max_connections: config.limits.max_connections,
         header_timeout_secs: config.limits.header_timeout_secs,
         drain_secs: 30,
@@ -81,10 +81,10 @@ async fn open_database(config: &Config) -> Result<Db, StartError> {
     Ok(db)
 }
 
-/// Binds `address`; `shown` names it in the error.
-async fn bind(address: &str, shown: &str) -> Result<(TcpListener, SocketAddr), StartError> {
+/// Binds `address`.
+async fn bind(address: &str) -> Result<(TcpListener, SocketAddr), StartError> {
     let failed = |source| StartError::Listen {
-        address: shown.to_owned(),
+        address: address.to_owned(),
         source,
     };
     let listener = TcpListener::bind(address).await.map_err(failed)?;
@@ -158,7 +158,12 @@ async fn greet(
         crate::demo::seed(&state.db, &state.passwords, merchant.as_deref())
             .await
             .map_err(StartError::Seed)?;
-        crate::demo::announce(origin, &shop.origin, &state.config.widget_dir);
+        crate::demo::announce(
+            origin,
+            &shop.origin,
+            state.config.sandbox,
+            &state.config.widget_dir,
+        );
     } else {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "Balance Checkout wallet-server: {origin}/");

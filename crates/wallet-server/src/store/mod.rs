@@ -1,5 +1,6 @@
 //! Storage: the pool and its two dialects, the double-entry ledger, transactions run again
-//! after a lost race, and stored values read back as money.
+//! after a lost race, stored values read back as money, and the gauges an operator reads
+//! from the database.
 
 pub mod db;
 pub mod gauges;

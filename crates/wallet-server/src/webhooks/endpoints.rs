@@ -49,7 +49,8 @@ pub fn check_url(url: &str, livemode: bool) -> Result<(), ApiError> {
             "must be http:// or https://"
         }));
     }
-    let host = parsed.host_str().unwrap_or("");
+    // `localhost.` is `localhost`: a trailing dot only roots the name.
+    let host = parsed.host_str().unwrap_or("").trim_end_matches('.');
     if host.is_empty() || !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(bad("needs a host and no user name or password"));
     }
@@ -391,6 +392,17 @@ mod tests {
         assert!(check_url("https://[::1]:8443/hooks", true).is_err());
         assert!(check_url("https://10.0.0.7/hooks", true).is_err());
         assert!(check_url("https://localhost/hooks", true).is_err());
+        for form in [
+            "https://localhost./hooks",
+            "https://app.localhost./hooks",
+            "https://[::127.0.0.1]/hooks",
+            "https://[::ffff:10.0.0.1]/hooks",
+            "https://[64:ff9b::7f00:1]/hooks",
+            "https://[2002:a00:1::1]/hooks",
+            "https://[fec0::1]/hooks",
+        ] {
+            assert!(check_url(form, true).is_err(), "{form}");
+        }
         assert!(check_url("http://127.0.0.1:9000/hooks", false).is_ok());
         assert!(check_url("ftp://shop.example/", false).is_err());
         assert!(check_url("https://user:pw@shop.example/", false).is_err());

@@ -11,8 +11,11 @@ use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
 /// Whether an address is on the public internet: not loopback, private (RFC 1918, unique
-/// local), link-local, carrier-grade NAT, unspecified, broadcast, multicast or
-/// documentation space. Live-mode webhooks go only there (no server-side request forgery).
+/// local), link-local, site-local, carrier-grade NAT, unspecified, broadcast, multicast or
+/// documentation space, and no IPv4 address embedded in IPv6 (mapped, compatible, NAT64
+/// `64:ff9b::/96`, 6to4 `2002::/16`) that is one of those; Teredo `2001::/32` is refused
+/// outright (its IPv4 address is obfuscated). Live-mode webhooks go only there (no
+/// server-side request forgery).
 #[must_use]
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
@@ -31,17 +34,39 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
-            if let Some(v4) = v6.to_ipv4_mapped() {
+            if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let first = v6.segments()[0];
+            let [first, second, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
-                || first == 0x2001 && v6.segments()[1] == 0x0db8)
+                || (first & 0xffc0) == 0xfec0
+                || first == 0x2001 && (second == 0x0db8 || second == 0))
         }
+    }
+}
+
+/// The IPv4 address an IPv6 address carries: IPv4-mapped `::ffff:a.b.c.d`,
+/// IPv4-compatible `::a.b.c.d` (RFC 4291, deprecated; not `::` or `::1`), NAT64
+/// `64:ff9b::a.b.c.d` (RFC 6052) and 6to4 `2002:aabb:ccdd::/48` (RFC 3056).
+fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
+    let s = v6.segments();
+    let v4 = |hi: u16, lo: u16| {
+        let [a, b] = hi.to_be_bytes();
+        let [c, d] = lo.to_be_bytes();
+        std::net::Ipv4Addr::new(a, b, c, d)
+    };
+    if let Some(mapped) = v6.to_ipv4_mapped() {
+        return Some(mapped);
+    }
+    match s {
+        [0, 0, 0, 0, 0, 0, hi, lo] if (hi, lo) != (0, 0) && (hi, lo) != (0, 1) => Some(v4(hi, lo)),
+        [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
+        [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
+        _ => None,
     }
 }
 
@@ -84,7 +109,10 @@ impl Clients {
     /// When the TLS stack cannot be set up.
     pub fn new(timeout: Duration) -> Result<Clients, reqwest::Error> {
         let base = || {
+            // No proxy from the environment: it would connect where the resolver's check
+            // never looks.
             reqwest::Client::builder()
+                .no_proxy()
                 .redirect(Policy::none())
                 .timeout(timeout)
                 .user_agent("BalanceCheckout-Webhooks/1")
@@ -220,7 +248,7 @@ fn describe(e: &reqwest::Error) -> String {
     } else if e.is_connect() {
         "could not connect"
     } else {
-        "request failed"
+        "failed" // prose, not a wire code
     };
     let mut text = format!("{what}: {e}");
     let mut source = std::error::Error::source(e);
@@ -251,11 +279,24 @@ mod tests {
             "fd00::1",
             "fe80::1",
             "::ffff:127.0.0.1",
+            "::127.0.0.1",
+            "64:ff9b::a00:1",
+            "64:ff9b::127.0.0.1",
+            "2002:7f00:1::1",
+            "2002:c0a8:101::1",
+            "fec0::1",
+            "2001:0:4136:e378::1",
         ] {
             let ip: IpAddr = private.parse().expect("ip");
             assert!(!is_public(ip), "{private}");
         }
-        for public in ["93.184.216.34", "1.1.1.1", "2606:4700:4700::1111"] {
+        for public in [
+            "93.184.216.34",
+            "1.1.1.1",
+            "2606:4700:4700::1111",
+            "64:ff9b::101:101",
+            "2002:101:101::1",
+        ] {
             let ip: IpAddr = public.parse().expect("ip");
             assert!(is_public(ip), "{public}");
         }

@@ -43,15 +43,89 @@ fn serve(config: &std::path::Path, env: &[(&str, &str)]) -> Command {
     cmd
 }
 
-/// Runs `serve` expecting it to refuse: exit code 2 and `expected` in its message.
-async fn refuses(config: &std::path::Path, env: &[(&str, &str)], expected: &str) {
-    let out = tokio::time::timeout(Duration::from_secs(30), serve(config, env).output())
+/// `demo` with `args`, and for each of `--listen`, `--shop-listen` and `--database` that
+/// `args` does not give: a free loopback port, an in-memory database.
+fn demo(args: &[&str]) -> Command {
+    let mut cmd = Command::new(env!("CARGO_BIN_EXE_wallet-server"));
+    cmd.arg("demo").args(args);
+    for (flag, value) in [
+        ("--listen", "127.0.0.1:0"),
+        ("--shop-listen", "127.0.0.1:0"),
+        ("--database", "sqlite::memory:"),
+    ] {
+        if !args.contains(&flag) {
+            cmd.args([flag, value]);
+        }
+    }
+    cmd.env_remove("BC_SANDBOX")
+        .env_remove("BC_ADMIN_KEY")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .kill_on_drop(true);
+    cmd
+}
+
+/// Runs the command expecting it to refuse its configuration: exit code 2 and `expected`
+/// in its message.
+async fn refused(mut cmd: Command, expected: &str) {
+    let out = tokio::time::timeout(Duration::from_secs(30), cmd.output())
         .await
         .expect("exits")
         .expect("runs");
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert_eq!(out.status.code(), Some(2), "{stderr}");
     assert!(stderr.contains(expected), "{stderr}");
+}
+
+/// Runs `serve` expecting it to refuse: exit code 2 and `expected` in its message.
+async fn refuses(config: &std::path::Path, env: &[(&str, &str)], expected: &str) {
+    refused(serve(config, env), expected).await;
+}
+
+#[tokio::test]
+async fn demo_refuses_live_keys_and_addresses_off_loopback() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let live = dir.path().join("demo.toml");
+    let text = format!("[[merchants]]\nid = \"shop-1\"\nsecret_key = \"{LIVE_KEY}\"\n");
+    std::fs::write(&live, text).expect("write config");
+    let path = live.to_str().expect("utf-8");
+    refused(
+        demo(&["--config", path]),
+        "merchant \"shop-1\" has a live key",
+    )
+    .await;
+    let mut live_admin = demo(&[]);
+    live_admin.env("BC_ADMIN_KEY", ADMIN_KEY);
+    refused(live_admin, "the admin key (ak_live_…) has a live key").await;
+    refused(demo(&["--listen", "0.0.0.0:0"]), "--listen 0.0.0.0:0").await;
+    refused(
+        demo(&["--shop-listen", "0.0.0.0:0"]),
+        "--shop-listen 0.0.0.0:0",
+    )
+    .await;
+}
+
+#[tokio::test]
+async fn the_demo_banner_says_whether_the_sandbox_is_on() {
+    for (sandbox, said) in [("true", "sandbox:    on"), ("false", "sandbox:    off")] {
+        let mut cmd = demo(&[]);
+        cmd.env("BC_SANDBOX", sandbox);
+        let mut child = cmd.spawn().expect("spawn");
+        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+        let line = loop {
+            let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+                .await
+                .expect("prints its banner")
+                .expect("reads")
+                .expect("a line before exit");
+            if line.contains("sandbox:") {
+                break line;
+            }
+        };
+        assert!(line.contains(said), "BC_SANDBOX={sandbox}: {line}");
+        child.kill().await.expect("stop");
+    }
 }
 
 #[tokio::test]

@@ -217,10 +217,10 @@ pub struct SignInForm {
 /// `POST /wallet/sign-in`: the attempt counts towards the five-attempt lock.
 pub async fn sign_in(
     State(state): State<AppState>,
+    PageLanguage { lang, .. }: PageLanguage,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
-    let lang = Lang::of(&HashMap::new(), &headers);
     let t = text(lang);
     let shopper = form.shopper_id.trim();
     match state.check_password(shopper, &form.password).await {

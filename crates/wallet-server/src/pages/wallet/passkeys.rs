@@ -63,7 +63,7 @@ pub async fn start(
     me: SignedIn,
     Form(form): Form<AddForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     let started = async {
         let rp = relying_party(&state)?;
@@ -113,7 +113,7 @@ pub async fn finish(
     me: SignedIn,
     Form(form): Form<FinishForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let done = match relying_party(&state) {
         Ok(rp) => registration::finish(&state.db, rp, &me.shopper, &form.credential, now())
             .await
@@ -135,7 +135,7 @@ pub async fn remove(
     me: SignedIn,
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     store::remove(&state.db, &me.shopper, &form.id).await?;
     answer_with(&state, &me, lang, Ok(text(lang).passkey_removed)).await
 }

@@ -75,8 +75,8 @@ pub async fn form(
     me: SignedIn,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
-    let set_lang = me.set_lang.clone();
+    let lang = me.page.lang;
+    let set_lang = me.page.set_lang.clone();
     let t = text(lang);
     let c = wallet_currency(&state.db, &me.shopper)
         .await?
@@ -106,7 +106,7 @@ pub async fn start(
     me: SignedIn,
     Form(form): Form<RechargeForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     let chosen = if form.custom.trim().is_empty() {
         form.preset.trim()
@@ -150,8 +150,8 @@ pub async fn status(
     me: SignedIn,
     Path(id): Path<String>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
-    let set_lang = me.set_lang.clone();
+    let lang = me.page.lang;
+    let set_lang = me.page.set_lang.clone();
     let t = text(lang);
     let r = recharges::find(&state.db, &id).await?;
     if r.shopper_id != me.shopper {

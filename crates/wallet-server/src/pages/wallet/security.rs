@@ -164,8 +164,8 @@ async fn passkeys_section(
 
 /// `GET /wallet/security`.
 pub async fn page(State(state): State<AppState>, me: SignedIn) -> Result<Response, ServerError> {
-    let lang = me.lang;
-    let set_lang = me.set_lang.clone();
+    let lang = me.page.lang;
+    let set_lang = me.page.set_lang.clone();
     let t = text(lang);
     let body = render(&state, &me, t, None, None).await?;
     Ok(html(
@@ -189,7 +189,7 @@ pub async fn change_password(
     me: SignedIn,
     Form(form): Form<PasswordForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     let changed = crate::wallet::accounts::change_password(
         &state.db,
@@ -218,7 +218,7 @@ pub async fn revoke_link(
     me: SignedIn,
     Form(form): Form<RevokeForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     shopper::revoke(&state.db, &me.shopper, &form.merchant_id, now()).await?;
     answer(&state, &me, lang, Some(t.unlinked), None).await

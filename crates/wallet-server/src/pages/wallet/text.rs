@@ -289,12 +289,12 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             format!("支付密码错误，还可尝试 {} 次。", n("attempts_left"))
         }
         (ErrorCode::PasswordLocked, false) => format!(
-            "Too many wrong passwords: the wallet is locked for {} more minutes.",
-            locked_minutes(e)
+            "Too many wrong passwords: the wallet is locked; try again in {} min.",
+            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
         ),
         (ErrorCode::PasswordLocked, true) => format!(
             "支付密码错误次数过多，钱包已锁定，{} 分钟后可再试。",
-            locked_minutes(e)
+            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
         ),
         (ErrorCode::InsufficientBalance, false) => {
             "The amount is more than your available balance.".to_owned()
@@ -345,10 +345,4 @@ fn field_name(path: &str) -> &str {
         "credential" => "Passkey",
         other => other,
     }
-}
-
-/// Minutes until the lock of a `password_locked` error lifts (the configured lock time
-/// at most; `crate::security::lock::minutes_left`).
-fn locked_minutes(e: &ApiError) -> i64 {
-    crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
 }

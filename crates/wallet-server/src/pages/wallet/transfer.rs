@@ -40,7 +40,7 @@ fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> Strin
 
 /// `GET /wallet/transfer`.
 pub async fn form(me: SignedIn) -> Result<Response, ServerError> {
-    let (lang, set_lang) = (me.lang, me.set_lang);
+    let (lang, set_lang) = (me.page.lang, me.page.set_lang);
     let t = text(lang);
     let body = form_html(t, "", "", None);
     Ok(html(
@@ -100,7 +100,7 @@ pub async fn review(
     me: SignedIn,
     Form(form): Form<TransferForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     let ready = async {
         let tr = checked(&state, &me, &form.to, &form.amount).await?;
@@ -138,7 +138,7 @@ pub async fn confirm(
     me: SignedIn,
     Form(form): Form<ConfirmForm>,
 ) -> Result<Response, ServerError> {
-    let lang = me.lang;
+    let lang = me.page.lang;
     let t = text(lang);
     let tr = match checked(&state, &me, &form.to, &form.amount).await {
         Ok(tr) => tr,
