@@ -13,7 +13,6 @@ use super::text::{text, Text};
 use super::{alert, amount, html, layout, session_cookie, sign, token};
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
-use crate::http::lang::Lang;
 use crate::http::lang::PageLanguage;
 use crate::http::state::AppState;
 use crate::security::sessions;
