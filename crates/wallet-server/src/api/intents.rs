@@ -11,7 +11,7 @@ use crate::error::{ApiError, Reply, ServerError};
 use crate::http::auth::MerchantKey;
 use crate::http::extract::{is_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
-use crate::store::db::rows::{load_intent, load_session};
+use crate::store::db::rows::{load_intent, load_merchant_intent, load_session};
 use crate::views::IntentView;
 
 /// `POST /v1/sessions/{id}/intents`: client secret, signature and idempotency key here,
@@ -65,20 +65,23 @@ pub async fn read(
             "no payment intent has this id; use the id returned when the intent was created",
         )
     };
-    let intent = load_intent(&state.db.pool, &id)
-        .await?
-        .ok_or_else(not_found)?;
     let token = crate::http::auth::bearer(&headers).unwrap_or("");
-    let by_merchant = state
-        .config
-        .merchant_by_key(token)
-        .is_some_and(|m| m.id == intent.merchant_id);
-    if !by_merchant {
-        let session = load_session(&state.db.pool, &intent.session_id)
+    // A merchant's key reads its own intents of its mode; anything else is a client secret.
+    let intent = match state.config.merchant_by_key(token) {
+        Some(m) => load_merchant_intent(&state.db.pool, &m.id, m.livemode, &id)
             .await?
-            .ok_or_else(not_found)?;
-        crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
-    }
+            .ok_or_else(not_found)?,
+        None => {
+            let intent = load_intent(&state.db.pool, &id)
+                .await?
+                .ok_or_else(not_found)?;
+            let session = load_session(&state.db.pool, &intent.session_id)
+                .await?
+                .ok_or_else(not_found)?;
+            crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
+            intent
+        }
+    };
     let view = IntentView::of(&intent, &base)?;
     let view = if summary { view.summary() } else { view };
     Ok(Reply::json(StatusCode::OK, &view))
@@ -94,9 +97,8 @@ pub async fn cancel(
     Path(id): Path<String>,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let intent = load_intent(&state.db.pool, &id)
+    let intent = load_merchant_intent(&state.db.pool, &merchant.id, merchant.livemode, &id)
         .await?
-        .filter(|i| i.merchant_id == merchant.id)
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::IntentNotFound,

@@ -13,7 +13,7 @@ use serde::Deserialize;
 
 use crate::config::Merchant;
 use crate::error::{ApiError, ServerError};
-use crate::store::db::rows::{load_intent, IntentRow};
+use crate::store::db::rows::{load_merchant_intent, IntentRow};
 use crate::store::db::{Db, Tx};
 use crate::store::ledger::{self, Kind};
 use crate::store::stored::money;
@@ -158,9 +158,8 @@ async fn refundable_intent(
     merchant: &Merchant,
     intent_id: &str,
 ) -> Result<IntentRow, ServerError> {
-    let intent = load_intent(&db.pool, intent_id)
+    let intent = load_merchant_intent(&db.pool, &merchant.id, merchant.livemode, intent_id)
         .await?
-        .filter(|i| i.merchant_id == merchant.id)
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::IntentNotFound,

@@ -54,6 +54,16 @@ pub fn merchants(
                 min_key_len.max(12)
             )));
         }
+        if merchants
+            .values()
+            .any(|known: &Arc<Merchant>| known.id == m.id && known.livemode == livemode)
+        {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?} has two {} keys; a merchant id holds at most one test key (sk_test_…) and one live key (sk_live_…), each in its own [[merchants]] entry",
+                m.id,
+                if livemode { "live" } else { "test" }
+            )));
+        }
         origins.extend(m.allowed_origins.iter().cloned());
         let merchant = Merchant {
             id: m.id,

@@ -229,9 +229,13 @@ impl Config {
         self.merchants.get(&key_digest(key)).cloned()
     }
 
-    /// The merchant with this id.
+    /// The merchant with this id in this mode (a merchant id may hold a test key and a
+    /// live key).
     #[must_use]
-    pub fn merchant_by_id(&self, id: &str) -> Option<Arc<Merchant>> {
-        self.merchants.values().find(|m| m.id == id).cloned()
+    pub fn merchant_by_id(&self, id: &str, livemode: bool) -> Option<Arc<Merchant>> {
+        self.merchants
+            .values()
+            .find(|m| m.id == id && m.livemode == livemode)
+            .cloned()
     }
 }

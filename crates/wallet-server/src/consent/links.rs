@@ -48,7 +48,7 @@ async fn exchange_once(
     let mut tx = db.begin().await?;
     let shopper: Option<Option<String>> = sqlx::query_scalar(
         "UPDATE link_requests SET status = $3 WHERE id = $1 AND merchant_id = $2 AND status = $4 \
-         AND code_digest = $5 AND code_expires_at > $6 RETURNING shopper_id",
+         AND code_digest = $5 AND code_expires_at > $6 AND livemode = $7 RETURNING shopper_id",
     )
     .bind(request_id)
     .bind(&merchant.id)
@@ -56,16 +56,19 @@ async fn exchange_once(
     .bind(RequestStatus::Approved.code())
     .bind(sha256_hex(code.as_bytes()))
     .bind(now)
+    .bind(i64::from(merchant.livemode))
     .fetch_optional(&mut *tx)
     .await?;
     let Some(Some(shopper)) = shopper else {
         tx.rollback().await?;
         return match load_request(db, request_id).await? {
-            Some(r) if r.merchant_id == merchant.id => Err(ApiError::field(
+            Some(r) if r.merchant_id == merchant.id && r.livemode == merchant.livemode => {
+                Err(ApiError::field(
                 "code",
                 "wrong, already used or expired (codes last 5 minutes); send the shopper through the link page again",
             )
-            .into()),
+            .into())
+            }
             _ => Err(not_found("link request").into()),
         };
     };
@@ -164,11 +167,12 @@ async fn revoke_once(
     let mut tx = db.begin().await?;
     let created: Option<i64> = sqlx::query_scalar(
         "UPDATE links SET revoked_at = $3 WHERE token_digest = $1 AND merchant_id = $2 \
-         AND revoked_at IS NULL RETURNING created_at",
+         AND livemode = $4 AND revoked_at IS NULL RETURNING created_at",
     )
     .bind(&digest)
     .bind(&merchant.id)
     .bind(now)
+    .bind(i64::from(merchant.livemode))
     .fetch_optional(&mut *tx)
     .await?;
     if let Some(created) = created {
@@ -190,10 +194,11 @@ async fn revoke_once(
     tx.commit().await?;
     crate::webhooks::wake();
     let revoked: Option<Option<i64>> = sqlx::query_scalar(
-        "SELECT revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2",
+        "SELECT revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2 AND livemode = $3",
     )
     .bind(&digest)
     .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
     .fetch_optional(&db.pool)
     .await?;
     let Some(Some(at)) = revoked else {
@@ -219,10 +224,12 @@ pub async fn resolve(
 ) -> Result<(String, String), ServerError> {
     let digest = sha256_hex(token.as_bytes());
     let row: Option<(String, Option<i64>)> = sqlx::query_as(
-        "SELECT shopper_id, revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2",
+        "SELECT shopper_id, revoked_at FROM links WHERE token_digest = $1 AND merchant_id = $2 \
+         AND livemode = $3",
     )
     .bind(&digest)
     .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
     .fetch_optional(&db.pool)
     .await?;
     match row {

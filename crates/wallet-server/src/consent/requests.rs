@@ -34,6 +34,8 @@ pub struct LinkRequest {
     pub status: RequestStatus,
     /// Unix seconds.
     pub expires_at: i64,
+    /// The mode of the key that asked.
+    pub livemode: bool,
 }
 
 /// 404 `link_not_found`.
@@ -85,22 +87,26 @@ pub async fn create_request(
 /// # Errors
 /// The database's; internal for a corrupt status.
 pub async fn load_request(db: &Db, id: &str) -> Result<Option<LinkRequest>, ServerError> {
-    let row: Option<(String, String, String, String, i64)> = sqlx::query_as(
-        "SELECT id, merchant_id, return_url, status, expires_at FROM link_requests WHERE id = $1",
+    let row: Option<(String, String, String, String, i64, i64)> = sqlx::query_as(
+        "SELECT id, merchant_id, return_url, status, expires_at, livemode FROM link_requests \
+         WHERE id = $1",
     )
     .bind(id)
     .fetch_optional(&db.pool)
     .await?;
-    row.map(|(id, merchant_id, return_url, status, expires_at)| {
-        Ok(LinkRequest {
-            status: RequestStatus::from_code(&status)
-                .ok_or_else(|| ServerError::internal("link request status", status))?,
-            id,
-            merchant_id,
-            return_url,
-            expires_at,
-        })
-    })
+    row.map(
+        |(id, merchant_id, return_url, status, expires_at, livemode)| {
+            Ok(LinkRequest {
+                livemode: livemode != 0,
+                status: RequestStatus::from_code(&status)
+                    .ok_or_else(|| ServerError::internal("link request status", status))?,
+                id,
+                merchant_id,
+                return_url,
+                expires_at,
+            })
+        },
+    )
     .transpose()
 }
 

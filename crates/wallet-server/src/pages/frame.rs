@@ -308,7 +308,7 @@ async fn merchant_origins(
     Ok(row.map(|r| {
         state
             .config
-            .merchant_by_id(&r.merchant_id)
+            .merchant_by_id(&r.merchant_id, r.livemode)
             .map(|m| m.allowed_origins.clone())
             .unwrap_or_default()
     }))

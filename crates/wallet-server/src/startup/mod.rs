@@ -154,7 +154,7 @@ async fn greet(
     addr: SocketAddr,
 ) -> Result<(), StartError> {
     if let Some(shop) = shop {
-        let merchant = state.config.merchant_by_id(crate::demo::MERCHANT_ID);
+        let merchant = state.config.merchant_by_id(crate::demo::MERCHANT_ID, false);
         crate::demo::seed(&state.db, &state.passwords, merchant.as_deref())
             .await
             .map_err(StartError::Seed)?;

@@ -175,10 +175,12 @@ async fn insert_secret(
 /// 404 `webhook_endpoint_not_found` (also for another merchant's or a deleted one).
 pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EndpointView, ServerError> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 AND deleted_at IS NULL"
+        "SELECT {COLUMNS} FROM webhook_endpoints WHERE id = $1 AND merchant_id = $2 \
+         AND livemode = $3 AND deleted_at IS NULL"
     ))
     .bind(id)
     .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
     .fetch_optional(&db.pool)
     .await?
     .ok_or_else(not_found)?;
@@ -191,10 +193,11 @@ pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EndpointView
 /// The database's.
 pub async fn list(db: &Db, merchant: &Merchant) -> Result<EndpointList, ServerError> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM webhook_endpoints WHERE merchant_id = $1 AND deleted_at IS NULL \
-         ORDER BY created_at, id"
+        "SELECT {COLUMNS} FROM webhook_endpoints WHERE merchant_id = $1 AND livemode = $2 \
+         AND deleted_at IS NULL ORDER BY created_at, id"
     ))
     .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
     .fetch_all(&db.pool)
     .await?;
     let mut data = Vec::with_capacity(rows.len());
@@ -320,10 +323,12 @@ async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
             keep.push(sync_endpoint(&mut tx, merchant, hook, now).await?);
         }
         let listed: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 AND deleted_at IS NULL",
+            "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 \
+             AND livemode = $3 AND deleted_at IS NULL",
         )
         .bind(&merchant.id)
         .bind(Source::Config.code())
+        .bind(i64::from(merchant.livemode))
         .fetch_all(&mut *tx)
         .await?;
         for id in listed.iter().filter(|id| !keep.contains(id)) {
@@ -352,11 +357,16 @@ async fn sync_endpoint(
             ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
         })?;
     }
-    let digest = sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes());
+    // Test endpoints keep the ids they always had; a live one's id names its mode too.
+    let digest = if merchant.livemode {
+        sha256_hex(format!("{}\nlive\n{}", merchant.id, hook.url).as_bytes())
+    } else {
+        sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes())
+    };
     let id = format!("we_cfg_{}", &digest[..24]);
     sqlx::query(
         "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL, livemode = $4",
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL",
     )
     .bind(&id)
     .bind(&merchant.id)

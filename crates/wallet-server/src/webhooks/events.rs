@@ -45,12 +45,15 @@ fn parse(payload: &str) -> Result<EventView, ServerError> {
 pub async fn list(db: &Db, merchant: &Merchant, filter: &Filter) -> Result<EventList, ServerError> {
     let before: i64 = match &filter.starting_after {
         None => i64::MAX,
-        Some(id) => sqlx::query_scalar("SELECT seq FROM events WHERE id = $1 AND merchant_id = $2")
-            .bind(id)
-            .bind(&merchant.id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or_else(|| not_found().with("path", "starting_after"))?,
+        Some(id) => sqlx::query_scalar(
+            "SELECT seq FROM events WHERE id = $1 AND merchant_id = $2 AND livemode = $3",
+        )
+        .bind(id)
+        .bind(&merchant.id)
+        .bind(i64::from(merchant.livemode))
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| not_found().with("path", "starting_after"))?,
     };
     let type_clause = if filter.kind.is_some() {
         " AND type = $4"
@@ -59,12 +62,13 @@ pub async fn list(db: &Db, merchant: &Merchant, filter: &Filter) -> Result<Event
     };
     let payloads: Vec<String> = sqlx::query_scalar(&format!(
         "SELECT payload FROM events WHERE merchant_id = $1 AND seq < $2{type_clause} \
-         ORDER BY seq DESC LIMIT $3"
+         AND livemode = $5 ORDER BY seq DESC LIMIT $3"
     ))
     .bind(&merchant.id)
     .bind(before)
     .bind(filter.limit + 1)
     .bind(filter.kind.map_or("", EventType::code))
+    .bind(i64::from(merchant.livemode))
     .fetch_all(&db.pool)
     .await?;
     let has_more = i64::try_from(payloads.len()).unwrap_or(i64::MAX) > filter.limit;
@@ -81,13 +85,15 @@ pub async fn list(db: &Db, merchant: &Merchant, filter: &Filter) -> Result<Event
 /// # Errors
 /// 404 `event_not_found` (also for another merchant's).
 pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EventDetail, ServerError> {
-    let payload: String =
-        sqlx::query_scalar("SELECT payload FROM events WHERE id = $1 AND merchant_id = $2")
-            .bind(id)
-            .bind(&merchant.id)
-            .fetch_optional(&db.pool)
-            .await?
-            .ok_or_else(not_found)?;
+    let payload: String = sqlx::query_scalar(
+        "SELECT payload FROM events WHERE id = $1 AND merchant_id = $2 AND livemode = $3",
+    )
+    .bind(id)
+    .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
+    .fetch_optional(&db.pool)
+    .await?
+    .ok_or_else(not_found)?;
     let rows = sqlx::query(
         "SELECT d.id, d.endpoint_id, e.url, d.status, d.next_attempt_ms, d.delivered_ms \
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
@@ -151,7 +157,11 @@ async fn delivery(db: &Db, row: &crate::store::db::Row) -> Result<DeliveryView, 
 pub async fn resend(db: &Db, merchant: &Merchant, id: &str) -> Result<EventDetail, ServerError> {
     read(db, merchant, id).await?;
     let suffix = format!("_{}", crate::util::random_id("r", 8));
-    super::outbox::fan_out(&db.pool, id, &merchant.id, &suffix, super::now_ms()).await?;
+    let owner = super::outbox::Owner {
+        merchant_id: &merchant.id,
+        livemode: merchant.livemode,
+    };
+    super::outbox::fan_out(&db.pool, id, owner, &suffix, super::now_ms()).await?;
     super::wake();
     read(db, merchant, id).await
 }

@@ -71,7 +71,7 @@ pub async fn record(
     .bind(ms)
     .execute(&mut **tx)
     .await?;
-    fan_out(&mut **tx, &id, owner.merchant_id, "", ms).await?;
+    fan_out(&mut **tx, &id, owner, "", ms).await?;
     Ok(id)
 }
 
@@ -83,7 +83,7 @@ pub async fn record(
 pub async fn fan_out<'e, E>(
     tx: E,
     event_id: &str,
-    merchant_id: &str,
+    owner: Owner<'_>,
     suffix: &str,
     due_ms: i64,
 ) -> Result<u64, sqlx::Error>
@@ -94,13 +94,14 @@ where
         "INSERT INTO webhook_deliveries (id, event_id, endpoint_id, status, attempts, \
          next_attempt_ms, created_ms) \
          SELECT 'wd_' || $1 || '_' || id || $2, $1, id, $3, 0, $4, $4 FROM webhook_endpoints \
-         WHERE merchant_id = $5 AND deleted_at IS NULL",
+         WHERE merchant_id = $5 AND livemode = $6 AND deleted_at IS NULL",
     )
     .bind(event_id)
     .bind(suffix)
     .bind(DeliveryStatus::Pending.code())
     .bind(due_ms)
-    .bind(merchant_id)
+    .bind(owner.merchant_id)
+    .bind(i64::from(owner.livemode))
     .execute(tx)
     .await?;
     Ok(done.rows_affected())

@@ -2,7 +2,7 @@
 //! shopper who linked their wallet to it on the wallet's own page.
 
 use crate::common::*;
-use serde_json::{json, Value};
+use serde_json::json;
 
 on_every_backend!(
     a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link,
@@ -17,69 +17,6 @@ const NEW_SHOPPER: &str = "shopper_new";
 const NEW_PASSWORD: &str = "654321";
 const OTHER_KEY: &str = "sk_test_other_merchant_0123456789";
 
-fn browser() -> reqwest::Client {
-    reqwest::Client::builder()
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .expect("client")
-}
-
-/// `POST /v1/links` with `key`; the consent page's URL and the request id.
-async fn request_link(server: &Server, key: &str) -> (String, String) {
-    let reply = reqwest::Client::new()
-        .post(format!("{}/v1/links", server.url))
-        .bearer_auth(key)
-        .json(&json!({"return_url": "https://shop.example/linked"}))
-        .send()
-        .await
-        .expect("answer");
-    assert_eq!(reply.status(), 201);
-    let body: Value = reply.json().await.expect("json");
-    (
-        body["url"].as_str().expect("url").to_owned(),
-        body["id"].as_str().expect("id").to_owned(),
-    )
-}
-
-/// Submits the consent form; the status and the `Location` (or page) it answers.
-async fn consent(url: &str, action: &str, shopper: &str, password: &str) -> (u16, String) {
-    let reply = browser()
-        .post(format!("{url}?locale=en"))
-        .form(&[
-            ("action", action),
-            ("shopper_id", shopper),
-            ("password", password),
-        ])
-        .send()
-        .await
-        .expect("answer");
-    let status = reply.status().as_u16();
-    let location = reply
-        .headers()
-        .get("location")
-        .map(|v| v.to_str().expect("ascii").to_owned());
-    let text = reply.text().await.expect("body");
-    (status, location.unwrap_or(text))
-}
-
-fn query_param(url: &str, name: &str) -> Option<String> {
-    let query = url.split_once('?')?.1;
-    query.split('&').find_map(|kv| {
-        let (k, v) = kv.split_once('=')?;
-        (k == name).then(|| v.to_owned())
-    })
-}
-
-async fn exchange(server: &Server, key: &str, request: &str, code: &str) -> Reply {
-    Api::new(server)
-        .post(
-            &format!("/v1/links/{request}/token"),
-            Some(key),
-            &json!({"code": code}),
-        )
-        .await
-}
-
 async fn session_with_link(server: &Server, key: &str, link: &str) -> Reply {
     Api::new(server)
         .post(
@@ -92,13 +29,7 @@ async fn session_with_link(server: &Server, key: &str, link: &str) -> Reply {
 
 /// A link of `shopper_new` to the demo shop, through the consent page.
 async fn linked(server: &Server) -> String {
-    let (url, request) = request_link(server, MERCHANT_KEY).await;
-    let (status, location) = consent(&url, "approve", NEW_SHOPPER, NEW_PASSWORD).await;
-    assert_eq!(status, 303, "{location}");
-    let code = query_param(&location, "code").expect("code");
-    let reply = exchange(server, MERCHANT_KEY, &request, &code).await;
-    assert_eq!(reply.status, 201, "{}", reply.body);
-    reply.body["link"].as_str().expect("link").to_owned()
+    link(server, MERCHANT_KEY, NEW_SHOPPER, NEW_PASSWORD).await
 }
 
 async fn a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link(backend: Backend) {

@@ -28,6 +28,7 @@ mod refunds;
 mod replicas;
 mod sessions;
 mod signatures;
+mod test_and_live;
 mod wallet_pages;
 mod wallets;
 mod webhook_api;

@@ -139,6 +139,18 @@ async fn serve_refuses_what_would_make_it_unsafe() {
     refuses(&short, &[("BC_PASSWORD_PEPPER", PEPPER)], "at least 32").await;
     let unprefixed = config(&dir, "0123456789abcdef0123456789abcdef0123", "");
     refuses(&unprefixed, &[("BC_PASSWORD_PEPPER", PEPPER)], "sk_test_").await;
+    let twice = dir.path().join("twice.toml");
+    let text = format!(
+        "admin_key = \"{ADMIN_KEY}\"\n[[merchants]]\nid = \"shop-1\"\nsecret_key = \"{LIVE_KEY}\"\n\
+         [[merchants]]\nid = \"shop-1\"\nsecret_key = \"{LIVE_KEY}x\"\n"
+    );
+    std::fs::write(&twice, text).expect("write config");
+    refuses(
+        &twice,
+        &[("BC_PASSWORD_PEPPER", PEPPER)],
+        "has two live keys",
+    )
+    .await;
     let weak_pepper = config(&dir, LIVE_KEY, "");
     refuses(
         &weak_pepper,

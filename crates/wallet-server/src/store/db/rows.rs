@@ -162,6 +162,33 @@ where
     row.as_ref().map(IntentRow::from_row).transpose()
 }
 
+/// The intent `id` of this merchant in this mode (`livemode`), if any: another merchant's,
+/// or one of the other mode, is no intent at all to the caller (DESIGN.md *Test and live
+/// mode*).
+///
+/// # Errors
+/// The database's.
+pub async fn load_merchant_intent<'e, E>(
+    exec: E,
+    merchant_id: &str,
+    livemode: bool,
+    id: &str,
+) -> Result<Option<IntentRow>, sqlx::Error>
+where
+    E: sqlx::Executor<'e, Database = sqlx::Any>,
+{
+    let sql = format!(
+        "SELECT {INTENT_COLUMNS} FROM intents WHERE id = $1 AND merchant_id = $2 AND livemode = $3"
+    );
+    let row = sqlx::query(&sql)
+        .bind(id)
+        .bind(merchant_id)
+        .bind(i64::from(livemode))
+        .fetch_optional(exec)
+        .await?;
+    row.as_ref().map(IntentRow::from_row).transpose()
+}
+
 /// The intent of a session that waits for its second method, if any.
 ///
 /// # Errors

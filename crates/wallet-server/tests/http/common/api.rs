@@ -225,12 +225,25 @@ impl Api {
 
     /// `POST /v1/sessions` as `demo-shop`; panics unless it succeeds.
     pub async fn create_session(&self, shopper_id: &str, cart: &Value) -> Session {
+        let body = json!({"shopper_id": shopper_id, "cart": cart});
+        self.open_session(body, cart, shopper_id).await
+    }
+
+    /// `POST /v1/sessions` with a link the shopper granted (`shopper_id` is theirs, for
+    /// the caller's checks); panics unless it succeeds.
+    pub async fn create_linked_session(
+        &self,
+        link: &str,
+        shopper_id: &str,
+        cart: &Value,
+    ) -> Session {
+        let body = json!({"link": link, "cart": cart});
+        self.open_session(body, cart, shopper_id).await
+    }
+
+    async fn open_session(&self, request: Value, cart: &Value, shopper_id: &str) -> Session {
         let reply = self
-            .post(
-                "/v1/sessions",
-                Some(&self.merchant_key),
-                &json!({"shopper_id": shopper_id, "cart": cart}),
-            )
+            .post("/v1/sessions", Some(&self.merchant_key), &request)
             .await;
         let body = reply.ok();
         let text = |k: &str| {

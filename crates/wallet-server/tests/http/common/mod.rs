@@ -7,6 +7,7 @@
 #![allow(dead_code, unused_imports, clippy::unwrap_used, clippy::expect_used)]
 
 pub mod api;
+pub mod consent;
 pub mod fixtures;
 pub mod ledger;
 pub mod measure;
@@ -19,6 +20,7 @@ pub mod storage;
 pub mod webhooks;
 
 pub use api::{idempotency_key, nonce, now, prepare_with_balance, Api, Prepared, Reply, Session};
+pub use consent::{browser, consent, exchange, link, query_param, request_link};
 pub use fixtures::*;
 pub use ledger::{check_wallet_ledger, ledger_entries, ledger_flows, Flows};
 pub use server::{postgres_admin_url, Backend, Server};

@@ -87,11 +87,13 @@ impl Drop for PgDatabase {
     }
 }
 
-/// A running `wallet-server demo`, killed (SIGKILL) when dropped.
+/// A running `wallet-server demo` (or `serve`), killed (SIGKILL) when dropped.
 pub struct Server {
     /// `http://127.0.0.1:<port>`, without a trailing slash.
     pub url: String,
     pub backend: Backend,
+    /// The subcommand and its own arguments: `demo`, or `serve --config <file>`.
+    command: Vec<String>,
     database_url: String,
     env: Vec<(String, String)>,
     child: Option<Child>,
@@ -116,7 +118,29 @@ impl Server {
 
     /// A demo server on a fresh database; `env` overrides the default knobs.
     pub async fn start_with(backend: Backend, env: &[(&str, &str)]) -> Server {
+        Server::start_command(backend, None, env).await
+    }
+
+    /// `wallet-server serve` with the configuration file `config` (TOML) on a fresh
+    /// database; `env` overrides the default knobs.
+    pub async fn serve_with(backend: Backend, config: &str, env: &[(&str, &str)]) -> Server {
+        Server::start_command(backend, Some(config), env).await
+    }
+
+    async fn start_command(backend: Backend, config: Option<&str>, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
+        let command = match config {
+            None => vec!["demo".to_owned()],
+            Some(text) => {
+                let path = dir.path().join("server.toml");
+                std::fs::write(&path, text).expect("write the configuration");
+                vec![
+                    "serve".to_owned(),
+                    "--config".to_owned(),
+                    path.display().to_string(),
+                ]
+            }
+        };
         let (database_url, pg) = match backend {
             Backend::Sqlite => (
                 format!("sqlite://{}", dir.path().join("wallet.db").display()),
@@ -139,6 +163,7 @@ impl Server {
         let mut server = Server {
             url: String::new(),
             backend,
+            command,
             database_url,
             env: all,
             child: None,
@@ -163,13 +188,8 @@ impl Server {
             .open(&self.log_path)
             .expect("server log file");
         let mut child = Command::new(server_binary())
-            .args([
-                "demo",
-                "--listen",
-                "127.0.0.1:0",
-                "--database",
-                &self.database_url,
-            ])
+            .args(&self.command)
+            .args(["--listen", "127.0.0.1:0", "--database", &self.database_url])
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
