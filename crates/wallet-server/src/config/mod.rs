@@ -173,7 +173,10 @@ impl Config {
         let mut file = file::resolve(cli.config.as_deref(), preset)?;
         let webhooks = webhooks::settings(&file)?;
         let credentials = Credentials::of(mode, &mut file)?;
-        let listen = (cli.listen.clone().or(file.listen.take()))
+        let listen = cli
+            .listen
+            .clone()
+            .or(file.listen.take())
             .unwrap_or_else(|| "127.0.0.1:8080".to_owned());
         let database_url = layered(
             cli.database.clone(),
@@ -195,8 +198,10 @@ impl Config {
             file.password_pepper.take(),
         )?)?;
         let limits = Limits::of(&file)?;
-        let shop_listen =
-            (cli.shop_listen.clone()).unwrap_or_else(|| cli::default_shop_listen(&listen));
+        let shop_listen = cli
+            .shop_listen
+            .clone()
+            .unwrap_or_else(|| cli::default_shop_listen(&listen));
         if mode == Mode::Demo {
             checks::demo_listen(&listen, &shop_listen)?;
         }
@@ -204,7 +209,10 @@ impl Config {
             mode,
             listen,
             database_url,
-            widget_dir: (cli.widget_dir.clone().or(file.widget_dir))
+            widget_dir: cli
+                .widget_dir
+                .clone()
+                .or(file.widget_dir)
                 .unwrap_or_else(|| PathBuf::from("dist")),
             public_url,
             admin_key_digest: credentials.admin_key_digest,
