@@ -91,11 +91,7 @@ async function coldLoad(browser, url, throttled) {
   const page = await context.newPage();
   await page.addInitScript(instrument, INSTRUMENT_SEL);
   const cdp = await context.newCDPSession(page);
-  if (throttled) {
-    await cdp.send('Network.enable');
-    await cdp.send('Network.emulateNetworkConditions', SLOW_4G);
-    await cdp.send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN });
-  }
+  const frames = throttled ? await throttle(cdp) : null;
   await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
   const frame = await checkoutFrame(page);
   const t = (await frame.evaluate(() => window.__interactive)) - (await page.evaluate(() => performance.timeOrigin));
@@ -104,7 +100,46 @@ async function coldLoad(browser, url, throttled) {
     .reduce((sum, e) => sum + (e.transferSize || 0), 0);
   const transferred = (await page.evaluate(bytes)) + (await frame.evaluate(bytes));
   await context.close();
+  if (frames && frames.count === 0) throw new Error('the checkout frame was never throttled');
   return { t, transferred };
+}
+
+// The throttling a slow phone has, on every renderer the shop's page uses. The checkout
+// frame is on another site, so Chromium runs it in its own renderer (site isolation):
+// conditions set on the page's session leave it untouched. Auto-attach with the new
+// target paused: each out-of-process frame gets the same network and CPU conditions
+// before it loads anything, then resumes. (Non-flattened sessions, because Playwright's
+// CDPSession cannot address a child session; commands go through
+// Target.sendMessageToTarget.) Returns a counter of the frames throttled.
+async function throttle(cdp) {
+  const apply = (send) => Promise.all([
+    send('Network.enable', {}),
+    send('Network.emulateNetworkConditions', SLOW_4G),
+    send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN }),
+  ]);
+  await apply((method, params) => cdp.send(method, params));
+  const frames = { count: 0 };
+  let next = 1;
+  const pending = new Map();
+  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
+    const reply = JSON.parse(message);
+    pending.get(reply.id)?.(reply);
+    pending.delete(reply.id);
+  });
+  cdp.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
+    const send = (method, params) => new Promise((resolve, reject) => {
+      const id = next++;
+      pending.set(id, (r) => (r.error ? reject(new Error(`${method}: ${r.error.message}`)) : resolve(r.result)));
+      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
+    });
+    if (targetInfo.type === 'iframe') {
+      await apply(send);
+      frames.count += 1;
+    }
+    await send('Runtime.runIfWaitingForDebugger', {});
+  });
+  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
+  return frames;
 }
 
 // The checkout frame of the shop's widget, once its document (not about:blank) is there.
