@@ -95,16 +95,16 @@ pub fn demo_keys(
     admin_key: Option<&str>,
     merchants: &HashMap<[u8; 32], Arc<Merchant>>,
 ) -> Result<(), ConfigError> {
-    let refuse = |whose: String| {
+    let refuse = |what: String| {
         Err(ConfigError::Invalid(format!(
-            "{whose} has a live key, and the demo publishes its keys, pepper and passwords; run live keys with `wallet-server serve`, or give the demo test keys (sk_test_…, ak_test_…)"
+            "{what}, and the demo publishes its keys, pepper and passwords; run live keys with `wallet-server serve`, or give the demo test keys (sk_test_…, ak_test_…)"
         )))
     };
     if admin_key.is_some_and(|k| k.starts_with("ak_live_")) {
-        return refuse("the admin key (ak_live_…)".to_owned());
+        return refuse("the admin key is a live key (ak_live_…)".to_owned());
     }
     match merchants.values().find(|m| m.livemode) {
-        Some(m) => refuse(format!("merchant {:?}", m.id)),
+        Some(m) => refuse(format!("merchant {:?} has a live key (sk_live_…)", m.id)),
         None => Ok(()),
     }
 }

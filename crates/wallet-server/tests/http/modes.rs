@@ -97,7 +97,7 @@ async fn demo_refuses_live_keys_and_addresses_off_loopback() {
     .await;
     let mut live_admin = demo(&[]);
     live_admin.env("BC_ADMIN_KEY", ADMIN_KEY);
-    refused(live_admin, "the admin key (ak_live_…) has a live key").await;
+    refused(live_admin, "the admin key is a live key (ak_live_…)").await;
     refused(demo(&["--listen", "0.0.0.0:0"]), "--listen 0.0.0.0:0").await;
     refused(
         demo(&["--shop-listen", "0.0.0.0:0"]),
