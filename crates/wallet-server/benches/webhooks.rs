@@ -57,9 +57,10 @@ async fn setup(
     env: &[(&str, &str)],
     answer: Answer,
 ) -> (Server, Api, Receiver, String) {
-    let server = Server::start_with(backend, env).await;
-    let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
+    let origin = receiver.origin();
+    let server = Server::start_with(backend, &common::webhooks::with_receiver(env, &origin)).await;
+    let api = Api::new(&server);
     receiver.set_default(answer);
     let reply = api
         .post(

@@ -22,9 +22,12 @@ pub mod wallets;
 pub mod webhooks;
 
 /// The admin key, checked before anything of the request is read (its body included).
-async fn admin_only(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+async fn admin_only(State(config): State<Arc<Config>>, mut req: Request, next: Next) -> Response {
     match crate::http::auth::admin(&config, req.headers()) {
-        Ok(()) => next.run(req).await,
+        Ok(key) => {
+            req.extensions_mut().insert(key);
+            next.run(req).await
+        }
         Err(e) => e.into_response(),
     }
 }
@@ -42,6 +45,10 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/wallets", post(wallets::create))
         .route("/v1/wallets/{shopper_id}", get(wallets::read))
         .route("/v1/wallets/{shopper_id}/topups", post(wallets::top_up))
+        .route(
+            "/v1/wallets/{shopper_id}/activation",
+            post(wallets::activate),
+        )
         .route("/v1/wallets/{shopper_id}/rewards", post(wallets::rewards))
         .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
         .route("/metrics", get(metrics))

@@ -27,7 +27,13 @@ pub async fn create(
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
     let input: NewEndpoint = parse_json(&headers, &body)?;
-    let view = endpoints::create(&state.db, &merchant, &input.url).await?;
+    let view = endpoints::create(
+        &state.db,
+        &merchant,
+        &input.url,
+        &state.config.webhooks.private_origins,
+    )
+    .await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
 

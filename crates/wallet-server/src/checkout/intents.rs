@@ -132,7 +132,7 @@ async fn check_quote(
     terms: &SessionTerms,
     req: &IntentRequest,
 ) -> Result<(), ServerError> {
-    let balance = live_balance(&state.db.pool, &session.shopper_id, session.currency, "").await?;
+    let balance = live_balance(&state.db.pool, session.wallet(), session.currency, "").await?;
     let quote = terms.quote(balance, &req.intent.choice())?;
     let diffs = req.intent.mismatches(&quote);
     if !diffs.is_empty() {
@@ -191,7 +191,7 @@ async fn authorize(
     req: &IntentRequest,
     now: i64,
 ) -> Result<(), ServerError> {
-    if crate::wallet::accounts::wallet_currency(&state.db, &session.shopper_id)
+    if crate::wallet::accounts::wallet_currency(&state.db, session.wallet())
         .await?
         .is_none()
     {
@@ -202,7 +202,7 @@ async fn authorize(
             crate::security::password::check(
                 &state.db,
                 &state.passwords,
-                &session.shopper_id,
+                session.wallet(),
                 password,
                 now,
                 state.config.limits.lockout_secs,

@@ -175,13 +175,13 @@ impl SessionTerms {
 /// The database's; internal for a stored balance outside the money bounds.
 pub async fn live_balance<'e, E>(
     exec: E,
-    shopper: &str,
+    wallet: ledger::WalletRef<'_>,
     currency: Currency,
     lock: &str,
 ) -> Result<Money, ServerError>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let minor = ledger::balance(exec, &ledger::wallet_available(shopper), lock).await?;
+    let minor = ledger::balance(exec, &ledger::wallet_available(wallet), lock).await?;
     crate::store::stored::money(minor.min(Money::max_minor(currency)), currency)
 }

@@ -68,7 +68,7 @@ async fn pay_once(
     }
     let balance = live_balance(
         &mut *tx,
-        &session.shopper_id,
+        session.wallet(),
         session.currency,
         db.for_update(),
     )
@@ -175,11 +175,11 @@ async fn post_balance(
     quote: &Quote,
     now: i64,
 ) -> Result<(), LedgerError> {
-    let available = ledger::wallet_available(&session.shopper_id);
+    let available = ledger::wallet_available(session.wallet());
     let (kind, to) = if hold {
-        (Kind::Hold, ledger::wallet_held(&session.shopper_id))
+        (Kind::Hold, ledger::wallet_held(session.wallet()))
     } else {
-        let settlement = ledger::merchant_settlement(&session.merchant_id, session.currency);
+        let settlement = ledger::merchant_settlement(&session.merchant_id, session.currency, session.livemode);
         (Kind::Payment, settlement)
     };
     ledger::transfer(

@@ -286,15 +286,15 @@ async fn refund_once(
     }
     let id = random_id("re_", 24);
     let lines = insert_refund(&mut tx, &id, &intent, &shares, totals, now).await?;
-    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c, intent.livemode);
     let method = intent.other_method.unwrap_or(Method::BankCard);
     let moves = [
         (
             Kind::Refund,
-            ledger::wallet_available(&intent.shopper_id),
+            ledger::wallet_available(intent.wallet()),
             totals.balance,
         ),
-        (Kind::RefundOther, ledger::external(method, c), totals.other),
+        (Kind::RefundOther, ledger::external(method, c, intent.livemode), totals.other),
     ];
     for (kind, to, amount) in moves {
         ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await?;

@@ -135,8 +135,8 @@ async fn end_in(
 /// The hold to the merchant, the second method's leg to the merchant, the session paid.
 async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
     let c = intent.currency;
-    let held = ledger::wallet_held(&intent.shopper_id);
-    let settlement = ledger::merchant_settlement(&intent.merchant_id, c);
+    let held = ledger::wallet_held(intent.wallet());
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c, intent.livemode);
     let balance_part = money(intent.balance_amount, c)?;
     ledger::transfer(
         tx,
@@ -148,7 +148,7 @@ async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
         now,
     )
     .await?;
-    let method = ledger::external(intent.other_method.unwrap_or(Method::BankCard), c);
+    let method = ledger::external(intent.other_method.unwrap_or(Method::BankCard), c, intent.livemode);
     let other = money(intent.other_amount, c)?;
     ledger::transfer(
         tx,
@@ -172,8 +172,8 @@ async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
 /// try again (an expired session stays expired for readers).
 async fn release(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), ServerError> {
     let c = intent.currency;
-    let held = ledger::wallet_held(&intent.shopper_id);
-    let available = ledger::wallet_available(&intent.shopper_id);
+    let held = ledger::wallet_held(intent.wallet());
+    let available = ledger::wallet_available(intent.wallet());
     let balance_part = money(intent.balance_amount, c)?;
     ledger::transfer(
         tx,

@@ -15,6 +15,7 @@ use crate::store::db::rows::SessionRow;
 use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
+use crate::store::ledger::WalletRef;
 use crate::wallet::accounts::{check_shopper_id, wallet_currency};
 
 /// The body of `POST /v1/sessions`.
@@ -77,7 +78,7 @@ pub async fn create_session(
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
     crate::http::extract::check_return_url(input.return_url.as_deref())?;
-    if let Some(currency) = wallet_currency(db, &shopper_id).await? {
+    if let Some(currency) = wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await? {
         if currency != cart.currency {
             return Err(ApiError::field(
                 "cart.currency",
@@ -164,10 +165,10 @@ async fn session_view(
 ) -> Result<SessionView, ServerError> {
     let terms = SessionTerms::of(session)?;
     let currency = terms.cart.currency;
-    let password_set = wallet_currency(db, &session.shopper_id).await?.is_some();
+    let password_set = wallet_currency(db, session.wallet()).await?.is_some();
     let passkey =
-        passkeys_on && crate::security::passkeys::store::any(db, &session.shopper_id).await?;
-    let balance = live_balance(&db.pool, &session.shopper_id, currency, "").await?;
+        passkeys_on && crate::security::passkeys::store::any(db, session.wallet()).await?;
+    let balance = live_balance(&db.pool, session.wallet(), currency, "").await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
     Ok(SessionView {
@@ -201,7 +202,7 @@ pub async fn quote(db: &Db, session: &SessionRow, choice: &Choice) -> Result<Quo
         }
     }
     let terms = SessionTerms::of(session)?;
-    let balance = live_balance(&db.pool, &session.shopper_id, terms.cart.currency, "").await?;
+    let balance = live_balance(&db.pool, session.wallet(), terms.cart.currency, "").await?;
     Ok(terms.quote(balance, choice)?)
 }
 

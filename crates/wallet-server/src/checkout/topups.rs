@@ -39,7 +39,7 @@ pub async fn start(
         )
         .into());
     }
-    let r = recharges::create(&state.db, &session.shopper_id, amount, method).await?;
+    let r = recharges::create(&state.db, session.wallet(), amount, method).await?;
     Ok(RechargeView::of(&r, base))
 }
 
@@ -53,7 +53,7 @@ pub async fn read(
     id: &str,
     base: &str,
 ) -> Result<RechargeView, ServerError> {
-    match recharges::load(&state.db, id).await? {
+    match recharges::load(&state.db, id, session.livemode).await? {
         Some(r) if r.shopper_id == session.shopper_id => Ok(RechargeView::of(&r, base)),
         _ => Err(ApiError::new(
             ErrorCode::RechargeNotFound,

@@ -27,17 +27,34 @@ fn is_loopback(listen: &str) -> bool {
     }
 }
 
-/// The admin key is long enough for the mode (`min_len`: 0 in the demo).
+/// The admin keys by digest with their mode (`true`: live): each `ak_test_…` or
+/// `ak_live_…` and long enough for the server's mode (`min_len`: 0 in the demo).
 ///
 /// # Errors
-/// [`ConfigError::Invalid`] when it is shorter.
-pub fn admin_key(key: Option<&str>, min_len: usize) -> Result<(), ConfigError> {
-    if key.is_some_and(|k| k.len() < min_len) {
-        return Err(ConfigError::Invalid(format!(
-            "admin_key must be at least {MIN_KEY_LEN} random characters"
-        )));
+/// [`ConfigError::Invalid`] for a key without a mode prefix or shorter than `min_len`.
+pub fn admin_keys(
+    keys: &[String],
+    min_len: usize,
+) -> Result<HashMap<[u8; 32], bool>, ConfigError> {
+    let mut by_digest = HashMap::new();
+    for key in keys.iter().filter(|k| !k.is_empty()) {
+        let livemode = match key.get(..8) {
+            Some("ak_live_") => true,
+            Some("ak_test_") => false,
+            _ => {
+                return Err(ConfigError::Invalid(
+                    "an admin key must start with ak_test_ (test wallets) or ak_live_ (live wallets), then random characters, e.g. ak_live_$(openssl rand -hex 24)".to_owned(),
+                ))
+            }
+        };
+        if key.len() < min_len {
+            return Err(ConfigError::Invalid(format!(
+                "admin keys must be at least {MIN_KEY_LEN} random characters"
+            )));
+        }
+        by_digest.insert(super::key_digest(key), livemode);
     }
-    Ok(())
+    Ok(by_digest)
 }
 
 /// Every allowed origin is scheme, host and port only.
@@ -69,6 +86,31 @@ pub fn sandbox(
     Ok(())
 }
 
+/// Webhook endpoints may name private origins only where no live key is configured: a
+/// live instance has no exception to the public-address rule but the demo's shop, and
+/// the demo holds no live key.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the setting, or an entry that is not an origin.
+pub fn private_origins(
+    origins: &[String],
+    admin_keys: &HashMap<[u8; 32], bool>,
+    merchants: &HashMap<[u8; 32], Arc<Merchant>>,
+) -> Result<(), ConfigError> {
+    if let Some(bad) = origins.iter().find(|o| !is_origin(o)) {
+        return Err(ConfigError::Invalid(format!(
+            "webhook_private_origins: {bad:?} is not an origin; write scheme, host and port only, like \"http://127.0.0.1:8123\""
+        )));
+    }
+    let live = admin_keys.values().any(|l| *l) || merchants.values().any(|m| m.livemode);
+    if live && !origins.is_empty() {
+        return Err(ConfigError::Invalid(
+            "webhook_private_origins is set beside a live key: live webhooks go only to public addresses; remove the setting (BC_WEBHOOK_PRIVATE_ORIGINS) or run the test keys on their own instance".to_owned(),
+        ));
+    }
+    Ok(())
+}
+
 /// Off loopback, `serve` needs an `https://` public URL: shoppers type payment passwords
 /// into its pages.
 ///
@@ -92,7 +134,7 @@ pub fn public_url(mode: Mode, listen: &str, public_url: Option<&str>) -> Result<
 /// # Errors
 /// [`ConfigError::Invalid`] naming the live key's owner.
 pub fn demo_keys(
-    admin_key: Option<&str>,
+    admin_keys: &HashMap<[u8; 32], bool>,
     merchants: &HashMap<[u8; 32], Arc<Merchant>>,
 ) -> Result<(), ConfigError> {
     let refuse = |what: String| {
@@ -100,7 +142,7 @@ pub fn demo_keys(
             "{what}, and the demo publishes its keys, pepper and passwords; run live keys with `wallet-server serve`, or give the demo test keys (sk_test_…, ak_test_…)"
         )))
     };
-    if admin_key.is_some_and(|k| k.starts_with("ak_live_")) {
+    if admin_keys.values().any(|live| *live) {
         return refuse("the admin key is a live key (ak_live_…)".to_owned());
     }
     match merchants.values().find(|m| m.livemode) {
@@ -125,16 +167,24 @@ pub fn demo_listen(listen: &str, shop_listen: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
-/// The pepper of payment-password hashes: set, and at least [`MIN_KEY_LEN`] characters.
+/// The pepper of payment-password hashes: set, at least [`MIN_KEY_LEN`] characters, and
+/// for `serve` not the demo's published one.
 ///
 /// # Errors
 /// [`ConfigError::Invalid`] saying how to make one.
-pub fn pepper(pepper: Option<String>) -> Result<String, ConfigError> {
-    pepper.filter(|p| p.len() >= MIN_KEY_LEN).ok_or_else(|| {
+pub fn pepper(mode: Mode, pepper: Option<String>) -> Result<String, ConfigError> {
+    let how = "e.g. `openssl rand -hex 32`; keep it out of the database and its backups";
+    let pepper = pepper.filter(|p| p.len() >= MIN_KEY_LEN).ok_or_else(|| {
         ConfigError::Invalid(format!(
-            "password_pepper (or BC_PASSWORD_PEPPER) must be set to at least {MIN_KEY_LEN} random characters, e.g. `openssl rand -hex 32`; keep it out of the database and its backups"
+            "password_pepper (or BC_PASSWORD_PEPPER) must be set to at least {MIN_KEY_LEN} random characters, {how}"
         ))
-    })
+    })?;
+    if mode == Mode::Serve && pepper == crate::demo::PEPPER {
+        return Err(ConfigError::Invalid(format!(
+            "password_pepper is the demo's, which is published; set your own random one, {how}"
+        )));
+    }
+    Ok(pepper)
 }
 
 #[cfg(test)]

@@ -16,7 +16,12 @@ pub struct FileConfig {
     pub database_url: Option<String>,
     pub widget_dir: Option<PathBuf>,
     pub public_url: Option<String>,
+    /// One admin key, `ak_test_…` or `ak_live_…` (the mode of the wallets it manages).
     pub admin_key: Option<String>,
+    /// More admin keys, e.g. a test key and a live key, or an old and a new one while
+    /// rotating.
+    #[serde(default)]
+    pub admin_keys: Vec<String>,
     /// Keys every payment-password hash; never stored in the database (DESIGN.md
     /// *Security model*). At least 32 characters.
     pub password_pepper: Option<String>,
@@ -48,6 +53,10 @@ pub struct FileConfig {
     pub webhook_timeout_ms: Option<u64>,
     pub webhook_poll_ms: Option<u64>,
     pub webhook_concurrency: Option<usize>,
+    /// Origins on the operator's network that test webhook endpoints may name (refused
+    /// beside live keys).
+    #[serde(default)]
+    pub webhook_private_origins: Vec<String>,
     #[serde(default)]
     pub merchants: Vec<MerchantFile>,
 }
@@ -101,7 +110,9 @@ pub fn resolve(path: Option<&Path>, preset: Option<FileConfig>) -> Result<FileCo
     };
     let mut file = read_file(path)?;
     if let Some(preset) = preset {
-        file.admin_key = file.admin_key.or(preset.admin_key);
+        if file.admin_keys.is_empty() {
+            file.admin_key = file.admin_key.or(preset.admin_key);
+        }
         file.password_pepper = file.password_pepper.or(preset.password_pepper);
         file.sandbox = file.sandbox.or(preset.sandbox);
         for m in preset.merchants {

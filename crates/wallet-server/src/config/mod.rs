@@ -30,8 +30,9 @@ pub struct Config {
     pub widget_dir: PathBuf,
     /// Base of absolute URLs the server hands out (sandbox page); the request's Host when absent.
     pub public_url: Option<String>,
-    /// SHA-256 of the admin key; wallet endpoints answer 401 when there is none.
-    pub admin_key_digest: Option<[u8; 32]>,
+    /// The admin keys' modes by the SHA-256 of the key (`true`: live); wallet endpoints
+    /// answer 401 when there is none.
+    pub admin_keys: HashMap<[u8; 32], bool>,
     /// The current pepper of payment-password hashes, and earlier ones that still verify.
     pub password_pepper: String,
     pub password_previous_peppers: Vec<String>,
@@ -77,7 +78,7 @@ pub struct Limits {
 /// Who may call: the admin key's digest, the merchants by key digest, and the origins
 /// allowed for CORS (the configuration's and every merchant's).
 struct Credentials {
-    admin_key_digest: Option<[u8; 32]>,
+    admin_keys: HashMap<[u8; 32], bool>,
     merchants: HashMap<[u8; 32], Arc<Merchant>>,
     allowed_origins: Vec<String>,
 }
@@ -90,22 +91,24 @@ impl Credentials {
             Mode::Demo => 0,
         };
         let admin_key = layered(None, "BC_ADMIN_KEY", file.admin_key.take())?;
+        let mut admin_keys = layer::list("BC_ADMIN_KEYS", std::mem::take(&mut file.admin_keys));
+        admin_keys.extend(admin_key);
         let mut allowed_origins = std::mem::take(&mut file.allowed_origins);
         let merchants = merchants::merchants(
             std::mem::take(&mut file.merchants),
             &mut allowed_origins,
             min_key_len,
         )?;
-        checks::admin_key(admin_key.as_deref(), min_key_len)?;
+        let admin_keys = checks::admin_keys(&admin_keys, min_key_len)?;
         if mode == Mode::Demo {
-            checks::demo_keys(admin_key.as_deref(), &merchants)?;
+            checks::demo_keys(&admin_keys, &merchants)?;
         }
         let mut allowed_origins = layer::list("BC_ALLOWED_ORIGINS", allowed_origins);
         allowed_origins.sort();
         allowed_origins.dedup();
         checks::origins(&allowed_origins)?;
         Ok(Credentials {
-            admin_key_digest: admin_key.as_deref().map(key_digest),
+            admin_keys,
             merchants,
             allowed_origins,
         })
@@ -173,6 +176,11 @@ impl Config {
         let mut file = file::resolve(cli.config.as_deref(), preset)?;
         let webhooks = webhooks::settings(&file)?;
         let credentials = Credentials::of(mode, &mut file)?;
+        checks::private_origins(
+            &webhooks.private_origins,
+            &credentials.admin_keys,
+            &credentials.merchants,
+        )?;
         let listen = cli
             .listen
             .clone()
@@ -192,11 +200,14 @@ impl Config {
         let public_url = layered(None, "BC_PUBLIC_URL", file.public_url.take())?
             .map(|u| u.trim_end_matches('/').to_owned());
         checks::public_url(mode, &listen, public_url.as_deref())?;
-        let password_pepper = checks::pepper(layered(
+        let password_pepper = checks::pepper(
+            mode,
+            layered(
             None,
             "BC_PASSWORD_PEPPER",
-            file.password_pepper.take(),
-        )?)?;
+                file.password_pepper.take(),
+            )?,
+        )?;
         let limits = Limits::of(&file)?;
         let shop_listen = cli
             .shop_listen
@@ -215,7 +226,7 @@ impl Config {
                 .or(file.widget_dir)
                 .unwrap_or_else(|| PathBuf::from("dist")),
             public_url,
-            admin_key_digest: credentials.admin_key_digest,
+            admin_keys: credentials.admin_keys,
             password_pepper,
             password_previous_peppers: layer::list(
                 "BC_PASSWORD_PREVIOUS_PEPPERS",

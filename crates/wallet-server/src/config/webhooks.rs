@@ -1,5 +1,6 @@
 //! Webhook delivery settings (DESIGN.md *Webhooks*, docs/webhooks.md): the retry
-//! schedule, each attempt's timeout, the poll interval and the concurrency.
+//! schedule, each attempt's timeout, the poll interval, the concurrency, and the origins
+//! on the operator's own network that test endpoints may name.
 
 use super::error::ConfigError;
 use super::file::FileConfig;
@@ -17,6 +18,11 @@ pub struct WebhookSettings {
     pub poll: std::time::Duration,
     /// Deliveries in flight at once, per process.
     pub concurrency: usize,
+    /// Exact origins (`http://127.0.0.1:8123`) that webhook endpoints may name although
+    /// they are not public addresses: the demo's own shop, or a receiver of the operator's
+    /// on a test-only instance (`serve` refuses them beside any live key). Operator
+    /// configuration, never merchant input.
+    pub private_origins: Vec<String>,
 }
 
 /// The default schedule: 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 14 h, 20 h, 20 h — about
@@ -84,6 +90,13 @@ pub fn settings(file: &FileConfig) -> Result<WebhookSettings, ConfigError> {
         concurrency: layered(None, "BC_WEBHOOK_CONCURRENCY", file.webhook_concurrency)?
             .unwrap_or(16)
             .max(1),
+        private_origins: super::layer::list(
+            "BC_WEBHOOK_PRIVATE_ORIGINS",
+            file.webhook_private_origins.clone(),
+        )
+        .into_iter()
+        .filter(|o| !o.is_empty())
+        .collect(),
     })
 }
 

@@ -142,7 +142,8 @@ pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<St
     let now = now();
     let changed = sqlx::query(
         "UPDATE link_requests SET status = $2, shopper_id = $3, code_digest = $4, code_expires_at = $5 \
-         WHERE id = $1 AND status = $6 AND expires_at > $7",
+         WHERE id = $1 AND status = $6 AND expires_at > $7 AND EXISTS (SELECT 1 FROM wallets w \
+         WHERE w.shopper_id = $3 AND w.livemode = link_requests.livemode)",
     )
     .bind(&request.id)
     .bind(RequestStatus::Approved.code())

@@ -7,6 +7,7 @@ use checkout_core::EventType;
 
 use crate::error::ServerError;
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 use crate::util::rfc3339;
 use crate::views::webhooks::LinkEvent;
 use crate::webhooks::outbox::{self, Owner};
@@ -19,16 +20,21 @@ pub struct LinkedShop {
     pub since: i64,
 }
 
-/// The shops `shopper` has active links with, oldest first.
+/// The shops the wallet has active links with, oldest first.
 ///
 /// # Errors
 /// The database's.
-pub async fn linked_shops(db: &Db, shopper: &str) -> Result<Vec<LinkedShop>, ServerError> {
+pub async fn linked_shops(
+    db: &Db,
+    wallet: WalletRef<'_>,
+) -> Result<Vec<LinkedShop>, ServerError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT merchant_id, MIN(created_at) AS since FROM links \
-         WHERE shopper_id = $1 AND revoked_at IS NULL GROUP BY merchant_id ORDER BY since",
+         WHERE shopper_id = $1 AND livemode = $2 AND revoked_at IS NULL \
+         GROUP BY merchant_id ORDER BY since",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
     .fetch_all(&db.pool)
     .await?;
     Ok(rows
@@ -45,28 +51,30 @@ pub async fn linked_shops(db: &Db, shopper: &str) -> Result<Vec<LinkedShop>, Ser
 /// The database's.
 pub async fn revoke(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     merchant: &str,
     now: i64,
 ) -> Result<usize, ServerError> {
-    crate::store::retry::retrying("revoke_links", || revoke_once(db, shopper, merchant, now)).await
+    crate::store::retry::retrying("revoke_links", || revoke_once(db, wallet, merchant, now)).await
 }
 
 /// One attempt of [`revoke`], run again by [`crate::store::retry::retrying`].
 async fn revoke_once(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     merchant: &str,
     now: i64,
 ) -> Result<usize, ServerError> {
     let mut tx = db.begin().await?;
     let revoked: Vec<(String, i64, i64)> = sqlx::query_as(
-        "UPDATE links SET revoked_at = $3 WHERE shopper_id = $1 AND merchant_id = $2 AND revoked_at IS NULL \
+        "UPDATE links SET revoked_at = $3 \
+         WHERE shopper_id = $1 AND merchant_id = $2 AND livemode = $4 AND revoked_at IS NULL \
          RETURNING token_digest, created_at, livemode",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
     .bind(merchant)
     .bind(now)
+    .bind(i64::from(wallet.livemode))
     .fetch_all(&mut *tx)
     .await?;
     for (digest, created, livemode) in &revoked {

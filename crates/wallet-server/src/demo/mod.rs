@@ -10,6 +10,7 @@ use crate::config::{FileConfig, Merchant, MerchantFile};
 use crate::error::ServerError;
 use crate::security::password::Passwords;
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 
 pub mod carts;
 pub mod shop;
@@ -68,7 +69,7 @@ pub async fn seed(
     passwords: &Passwords,
     merchant: Option<&Merchant>,
 ) -> Result<(), ServerError> {
-    if crate::wallet::accounts::wallet_currency(db, SHOPPER)
+    if crate::wallet::accounts::wallet_currency(db, WalletRef::new(SHOPPER, false))
         .await?
         .is_some()
     {
@@ -79,11 +80,19 @@ pub async fn seed(
         (NEW_SHOPPER, NEW_PASSWORD, NEW_BALANCE),
     ];
     for (shopper, password, balance) in shoppers {
-        crate::wallet::accounts::create_wallet(db, passwords, shopper, Currency::CNY, password)
-            .await?;
+        let wallet = WalletRef::new(shopper, false);
+        crate::wallet::accounts::create_wallet(
+            db,
+            passwords,
+            wallet,
+            Currency::CNY,
+            Some(password),
+        )
+        .await?;
         let amount =
             Amount::parse(balance).map_err(|e| ServerError::internal("demo balance", e))?;
-        crate::wallet::accounts::credit(db, shopper, amount, Method::BankCard).await?;
+        let source = crate::wallet::accounts::TopUpSource::Test(Method::BankCard);
+        crate::wallet::accounts::credit(db, wallet, amount, &source).await?;
     }
     // shopper_demo is already linked to the demo shop; shopper_new shows the consent flow.
     if let Some(merchant) = merchant {

@@ -43,21 +43,31 @@ pub fn merchant(config: &Config, headers: &HeaderMap) -> Result<Arc<Merchant>, A
     })
 }
 
-/// Succeeds when the admin key is presented.
+/// An admin key that was presented, and the mode of the wallets it manages (DESIGN.md
+/// *Test and live mode*). The admin routes' layer puts it in the request's extensions
+/// before the body is read; handlers take it as `Extension<AdminKey>`.
+#[derive(Debug, Clone, Copy)]
+pub struct AdminKey {
+    pub livemode: bool,
+}
+
+/// The admin key that is presented.
 ///
 /// # Errors
 /// 401 `unauthorized` when it is missing or wrong, or the server has none.
-pub fn admin(config: &Config, headers: &HeaderMap) -> Result<(), ApiError> {
+pub fn admin(config: &Config, headers: &HeaderMap) -> Result<AdminKey, ApiError> {
     let token = bearer(headers).ok_or_else(|| {
         ApiError::unauthorized("missing admin credentials; send Authorization: Bearer <admin key>")
     })?;
-    match config.admin_key_digest {
-        Some(d) if d == key_digest(token) => Ok(()),
-        Some(_) => Err(ApiError::unauthorized(
-            "wrong admin key; use the admin_key of the server's configuration",
-        )),
-        None => Err(ApiError::unauthorized(
+    if config.admin_keys.is_empty() {
+        return Err(ApiError::unauthorized(
             "wallet endpoints are disabled: this server has no admin key (set admin_key or BC_ADMIN_KEY)",
+        ));
+    }
+    match config.admin_keys.get(&key_digest(token)) {
+        Some(&livemode) => Ok(AdminKey { livemode }),
+        None => Err(ApiError::unauthorized(
+            "wrong admin key; use an admin key of the server's configuration",
         )),
     }
 }
@@ -98,9 +108,19 @@ impl FromRequestParts<AppState> for MerchantKey {
 /// `Option<SignedIn>` is `None` instead.
 pub struct SignedIn {
     pub shopper: String,
+    /// The signed-in wallet's mode.
+    pub livemode: bool,
     pub token: String,
     /// The page's language.
     pub page: PageLanguage,
+}
+
+impl SignedIn {
+    /// The signed-in wallet.
+    #[must_use]
+    pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
+        crate::store::ledger::WalletRef::new(&self.shopper, self.livemode)
+    }
 }
 
 impl OptionalFromRequestParts<AppState> for SignedIn {
@@ -119,8 +139,9 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
         };
         let resumed =
             crate::security::sessions::resume(&state.db, &token, crate::util::now()).await;
-        Ok(resumed.ok().flatten().map(|shopper| SignedIn {
+        Ok(resumed.ok().flatten().map(|(shopper, livemode)| SignedIn {
             shopper,
+            livemode,
             token,
             page,
         }))

@@ -23,18 +23,22 @@ pub struct AppState {
 
 impl AppState {
     /// A payment password typed into one of the wallet's own pages (consent, sign-in,
-    /// transfer): six digits, then checked against `shopper`'s wallet with the attempt
-    /// counted (`password::check`, the lock settings of the configuration).
+    /// transfer): six digits, then checked against the wallet with the attempt counted
+    /// (`password::check`, the lock settings of the configuration).
     ///
     /// # Errors
     /// 400 `invalid_request` unless six digits (not counted); those of `password::check`.
-    pub async fn check_password(&self, shopper: &str, password: &str) -> Result<(), ServerError> {
+    pub async fn check_password(
+        &self,
+        wallet: crate::store::ledger::WalletRef<'_>,
+        password: &str,
+    ) -> Result<(), ServerError> {
         checkout_core::intent::validate_payment_password(password)
             .map_err(|e| ServerError::from(ApiError::invalid(&e)))?;
         crate::security::password::check(
             &self.db,
             &self.passwords,
-            shopper,
+            wallet,
             password,
             crate::util::now(),
             self.config.limits.lockout_secs,

@@ -201,7 +201,9 @@ async fn answer(
         return Ok(Redirect::to(&url).into_response());
     }
     let shopper = form.shopper_id.trim();
-    match state.check_password(shopper, &form.password).await {
+    // The wallet in the request's mode: a wallet of the other mode answers as an unknown id.
+    let wallet = crate::store::ledger::WalletRef::new(shopper, request.livemode);
+    match state.check_password(wallet, &form.password).await {
         Ok(()) => {
             let url = crate::consent::requests::approve(&state.db, &request, shopper).await?;
             Ok(Redirect::to(&url).into_response())

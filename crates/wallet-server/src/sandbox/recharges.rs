@@ -31,7 +31,7 @@ async fn act(
 ) -> Result<Response, ServerError> {
     let result = settle(&state.db, id, outcome).await;
     if super::is_form(headers) {
-        find(&state.db, id).await?;
+        find(&state.db, id, false).await?;
         return Ok(Redirect::to(&format!("/v1/sandbox/recharges/{id}")).into_response());
     }
     let r = result?;
@@ -79,7 +79,7 @@ async fn page(
     State(state): State<AppState>,
     Path(id): Path<String>,
 ) -> Result<Response, ServerError> {
-    let r = find(&state.db, &id).await?;
+    let r = find(&state.db, &id, false).await?;
     let id_html = html_escape(&r.id);
     let actions = if r.status == RechargeStatus::Pending {
         format!(

@@ -8,6 +8,7 @@ use checkout_core::ErrorCode;
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 use crate::util::rfc3339;
 
 /// Failed attempts in a row that lock the wallet.
@@ -37,14 +38,21 @@ pub fn minutes_left(e: &ApiError, now: i64) -> Option<i64> {
 
 /// Counts one attempt before it is checked. `Ok(Some(count))` with the attempts counted
 /// so far (this one included); `Ok(None)` when the wallet is locked (or has no password).
-async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<i64>, ServerError> {
+/// A wallet of the other mode is never touched.
+async fn reserve(
+    db: &Db,
+    wallet: WalletRef<'_>,
+    now: i64,
+    until: i64,
+) -> Result<Option<i64>, ServerError> {
     // A lock that has run out ends: the count starts again.
     sqlx::query(
         "UPDATE wallets SET failed_attempts = 0, locked_until = NULL \
-         WHERE shopper_id = $1 AND locked_until IS NOT NULL AND locked_until <= $2",
+         WHERE shopper_id = $1 AND livemode = $3 AND locked_until IS NOT NULL AND locked_until <= $2",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
     .bind(now)
+    .bind(i64::from(wallet.livemode))
     .execute(&db.pool)
     .await?;
     // One statement: concurrent attempts each see the others' counts, and the one that
@@ -52,12 +60,13 @@ async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<
     let counted: Option<i64> = sqlx::query_scalar(
         "UPDATE wallets SET failed_attempts = failed_attempts + 1, \
          locked_until = CASE WHEN failed_attempts + 1 >= $2 THEN $3 ELSE NULL END \
-         WHERE shopper_id = $1 AND locked_until IS NULL AND failed_attempts < $2 \
+         WHERE shopper_id = $1 AND livemode = $4 AND locked_until IS NULL AND failed_attempts < $2 \
          RETURNING failed_attempts",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
     .bind(MAX_ATTEMPTS)
     .bind(until)
+    .bind(i64::from(wallet.livemode))
     .fetch_optional(&db.pool)
     .await?;
     Ok(counted)
@@ -70,19 +79,21 @@ async fn reserve(db: &Db, shopper: &str, now: i64, until: i64) -> Result<Option<
 /// 423 `password_locked` with `locked_until` while the wallet is locked.
 pub async fn count_attempt(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     now: i64,
     lockout_secs: i64,
 ) -> Result<i64, ServerError> {
-    if let Some(counted) = reserve(db, shopper, now, now + lockout_secs).await? {
+    if let Some(counted) = reserve(db, wallet, now, now + lockout_secs).await? {
         return Ok(counted);
     }
-    let until: Option<i64> =
-        sqlx::query_scalar("SELECT locked_until FROM wallets WHERE shopper_id = $1")
-            .bind(shopper)
-            .fetch_optional(&db.pool)
-            .await?
-            .flatten();
+    let until: Option<i64> = sqlx::query_scalar(
+        "SELECT locked_until FROM wallets WHERE shopper_id = $1 AND livemode = $2",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .fetch_optional(&db.pool)
+    .await?
+    .flatten();
     Err(locked(until.unwrap_or(now + lockout_secs)).into())
 }
 
@@ -90,11 +101,13 @@ pub async fn count_attempt(
 ///
 /// # Errors
 /// The database's.
-pub async fn clear(db: &Db, shopper: &str) -> Result<(), ServerError> {
+pub async fn clear(db: &Db, wallet: WalletRef<'_>) -> Result<(), ServerError> {
     sqlx::query(
-        "UPDATE wallets SET failed_attempts = 0, locked_until = NULL WHERE shopper_id = $1",
+        "UPDATE wallets SET failed_attempts = 0, locked_until = NULL \
+         WHERE shopper_id = $1 AND livemode = $2",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
     .execute(&db.pool)
     .await?;
     Ok(())

@@ -27,6 +27,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 
 /// Wrong passwords in a row that lock the wallet.
 pub use crate::security::lock::MAX_ATTEMPTS;
@@ -268,15 +269,17 @@ fn busy() -> ServerError {
 pub async fn check(
     db: &Db,
     passwords: &Passwords,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     password: &str,
     now: i64,
     lockout_secs: i64,
 ) -> Result<(), ServerError> {
     let row: Option<(String, Option<String>, Option<i64>)> = sqlx::query_as(
-        "SELECT password_hash, pepper_id, locked_until FROM wallets WHERE shopper_id = $1",
+        "SELECT password_hash, pepper_id, locked_until FROM wallets \
+         WHERE shopper_id = $1 AND livemode = $2",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
     .fetch_optional(&db.pool)
     .await?;
     let Some((phc, pepper_id, _)) = row else {
@@ -286,20 +289,29 @@ pub async fn check(
         )
         .into());
     };
+    if phc.is_empty() {
+        // A live wallet its shopper has not activated yet: nothing to check, no attempt.
+        return Err(ApiError::new(
+            ErrorCode::WrongPassword,
+            "this wallet has no payment password yet: its owner sets one when activating the wallet",
+        )
+        .with("attempts_left", crate::security::lock::MAX_ATTEMPTS)
+        .into());
+    }
     let stored = Stored { phc, pepper_id };
     // A missing pepper (a configuration error) and a request turned away for load must
     // not cost the shopper an attempt: both are found before it is counted.
     passwords.pepper_of(&stored)?;
     let worker = passwords.worker().await?;
-    let counted = crate::security::lock::count_attempt(db, shopper, now, lockout_secs).await?;
+    let counted = crate::security::lock::count_attempt(db, wallet, now, lockout_secs).await?;
     let legacy = stored.pepper_id.as_deref() != Some(passwords.pepper_id());
     if passwords
         .verify(worker, stored, password.to_owned())
         .await?
     {
-        crate::security::lock::clear(db, shopper).await?;
+        crate::security::lock::clear(db, wallet).await?;
         if legacy {
-            rehash(db, passwords, shopper, password).await?;
+            rehash(db, passwords, wallet, password).await?;
         }
         return Ok(());
     }
@@ -320,17 +332,20 @@ pub async fn check(
 async fn rehash(
     db: &Db,
     passwords: &Passwords,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     password: &str,
 ) -> Result<(), ServerError> {
     let (phc, pepper_id) = passwords.hash(password.to_owned()).await?;
-    sqlx::query("UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1")
-        .bind(shopper)
-        .bind(phc)
-        .bind(pepper_id)
-        .execute(&db.pool)
-        .await?;
-    tracing::info!(shopper = %shopper, "payment password re-hashed with the current pepper");
+    sqlx::query(
+        "UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1 AND livemode = $4",
+    )
+    .bind(wallet.shopper)
+    .bind(phc)
+    .bind(pepper_id)
+    .bind(i64::from(wallet.livemode))
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(shopper = %wallet.shopper, "payment password re-hashed with the current pepper");
     Ok(())
 }
 

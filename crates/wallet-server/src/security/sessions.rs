@@ -31,12 +31,12 @@ pub async fn start(db: &Db, shopper: &str, now: i64) -> Result<String, ServerErr
     Ok(token)
 }
 
-/// The shopper signed in with `token` at `now`, the sign-in extended by [`IDLE_SECS`];
-/// `None` when unknown or expired.
+/// The shopper signed in with `token` at `now` and the wallet's mode (`true`: live), the
+/// sign-in extended by [`IDLE_SECS`]; `None` when unknown or expired.
 ///
 /// # Errors
 /// The database's.
-pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<String>, ServerError> {
+pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bool)>, ServerError> {
     let shopper: Option<String> = sqlx::query_scalar(
         "UPDATE wallet_sessions SET expires_at = $3 WHERE token_digest = $1 AND expires_at > $2 \
          RETURNING shopper_id",
@@ -46,7 +46,11 @@ pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<String>, Se
     .bind(now + IDLE_SECS)
     .fetch_optional(&db.pool)
     .await?;
-    Ok(shopper)
+    let Some(shopper) = shopper else {
+        return Ok(None);
+    };
+    let mode = crate::wallet::accounts::wallet_mode(db, &shopper).await?;
+    Ok(mode.map(|livemode| (shopper, livemode)))
 }
 
 /// Ends the sign-in with `token` (signing out).

@@ -173,7 +173,7 @@ async fn greet(
     if state.config.merchants.is_empty() {
         tracing::warn!("no merchants configured: POST /v1/sessions answers 401; add [[merchants]] to the configuration file");
     }
-    if state.config.admin_key_digest.is_none() {
+    if state.config.admin_keys.is_empty() {
         tracing::warn!(
             "no admin key configured: wallet endpoints answer 401; set admin_key or BC_ADMIN_KEY"
         );

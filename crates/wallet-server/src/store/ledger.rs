@@ -3,14 +3,21 @@
 //! through an UPDATE that refuses to take a wallet or merchant account below zero (and a
 //! CHECK constraint on the column refuses it again should a query ever forget).
 //!
-//! Accounts:
+//! Every account has a mode (`accounts.livemode`, DESIGN.md *Test and live mode*): a
+//! wallet's accounts that of the wallet, the others the mode in their id. Each query below
+//! names the account by id **and** mode, so a posting of one mode can never touch an
+//! account of the other (it finds no row and is refused).
+//!
+//! Accounts (`<mode>` is `test` or `live`):
 //! - `wallet:<shopper>:available` — what the shopper can spend;
 //! - `wallet:<shopper>:held` — balance reserved while a second method runs;
-//! - `merchant:<id>:<currency>` — the merchant's settlement: what it was paid;
-//! - `external:<method>:<currency>` — money entering or leaving through a payment method
-//!   (top-ups, second-method legs and their refunds); these go negative by design;
-//! - `operator:promotions:<currency>` — what the operator gave as rewards (negative by
-//!   design, like an external account).
+//! - `merchant:<mode>:<id>:<currency>` — the merchant's settlement: what it was paid;
+//! - `external:<mode>:<method>:<currency>` — money entering or leaving through a payment
+//!   method (test top-ups, second-method legs and their refunds); these go negative by design;
+//! - `operator:<mode>:promotions:<currency>` — what the operator gave as rewards (negative
+//!   by design, like an external account);
+//! - `operator:live:funding:<currency>` — what the operator paid into live wallets by hand
+//!   (an admin top-up with a `reason`), negative by design.
 
 use checkout_core::{Currency, Method, Money};
 
@@ -60,51 +67,95 @@ impl AccountKind {
     }
 }
 
-/// An account with its kind.
+/// A wallet as the books know it: the shopper's id (one namespace across both modes) and
+/// the wallet's mode. Every lookup of a wallet goes through one, so a key of one mode
+/// never reaches a wallet of the other.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WalletRef<'a> {
+    pub shopper: &'a str,
+    pub livemode: bool,
+}
+
+impl<'a> WalletRef<'a> {
+    #[must_use]
+    pub fn new(shopper: &'a str, livemode: bool) -> WalletRef<'a> {
+        WalletRef { shopper, livemode }
+    }
+}
+
+/// An account with its kind and mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     pub kind: AccountKind,
+    pub livemode: bool,
+}
+
+/// `test` or `live`, as account ids spell the mode.
+#[must_use]
+pub fn mode_name(livemode: bool) -> &'static str {
+    if livemode {
+        "live"
+    } else {
+        "test"
+    }
 }
 
 #[must_use]
-pub fn wallet_available(shopper: &str) -> Account {
+pub fn wallet_available(wallet: WalletRef<'_>) -> Account {
     Account {
-        id: format!("wallet:{shopper}:available"),
+        id: format!("wallet:{}:available", wallet.shopper),
         kind: AccountKind::WalletAvailable,
+        livemode: wallet.livemode,
     }
 }
 
 #[must_use]
-pub fn wallet_held(shopper: &str) -> Account {
+pub fn wallet_held(wallet: WalletRef<'_>) -> Account {
     Account {
-        id: format!("wallet:{shopper}:held"),
+        id: format!("wallet:{}:held", wallet.shopper),
         kind: AccountKind::WalletHeld,
+        livemode: wallet.livemode,
     }
 }
 
 #[must_use]
-pub fn merchant_settlement(merchant: &str, currency: Currency) -> Account {
+pub fn merchant_settlement(merchant: &str, currency: Currency, livemode: bool) -> Account {
     Account {
-        id: format!("merchant:{merchant}:{currency}"),
+        id: format!("merchant:{}:{merchant}:{currency}", mode_name(livemode)),
         kind: AccountKind::MerchantSettlement,
+        livemode,
     }
 }
 
 #[must_use]
-pub fn external(method: Method, currency: Currency) -> Account {
+pub fn external(method: Method, currency: Currency, livemode: bool) -> Account {
     Account {
-        id: format!("external:{}:{currency}", method.code()),
+        id: format!("external:{}:{}:{currency}", mode_name(livemode), method.code()),
         kind: AccountKind::External,
+        livemode,
     }
 }
 
 /// The operator's promotions account, the source of rewards.
 #[must_use]
-pub fn promotions(currency: Currency) -> Account {
+pub fn promotions(currency: Currency, livemode: bool) -> Account {
     Account {
-        id: format!("operator:promotions:{currency}"),
+        id: format!("operator:{}:promotions:{currency}", mode_name(livemode)),
         kind: AccountKind::External,
+        livemode,
+    }
+}
+
+/// The operator's funding account: the source of a live admin top-up (money the operator
+/// received outside the wallet, e.g. a goodwill credit it pays for). Live only: a test
+/// top-up comes from a method's test external account.
+#[must_use]
+pub fn funding(currency: Currency) -> Account {
+    Account {
+        id: format!("operator:live:funding:{currency}"),
+        kind: AccountKind::External,
+        livemode: true,
     }
 }
 
@@ -134,7 +185,7 @@ pub async fn deposit(
     kind: Kind,
     reference: &str,
     from: &Account,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     amount: Money,
     now: i64,
 ) -> Result<(), LedgerError> {
@@ -143,9 +194,9 @@ pub async fn deposit(
         return Ok(());
     }
     let currency = amount.currency();
-    let held = balance(&mut **tx, &wallet_held(shopper), "").await?;
+    let held = balance(&mut **tx, &wallet_held(wallet), "").await?;
     let ceiling = Money::max_minor(currency).saturating_sub(held);
-    let legs = [(from.clone(), -minor), (wallet_available(shopper), minor)];
+    let legs = [(from.clone(), -minor), (wallet_available(wallet), minor)];
     post_within(tx, kind, reference, currency, &legs, now, ceiling).await
 }
 
@@ -244,14 +295,15 @@ async fn post_leg(
     wallet_ceiling: i64,
 ) -> Result<(), LedgerError> {
     sqlx::query(
-        "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at, livemode) \
+         VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (id) DO NOTHING",
     )
     .bind(&account.id)
     .bind(account.kind.code())
     .bind(currency.code())
     .bind(i64::from(account.kind.may_go_negative()))
     .bind(now)
+    .bind(i64::from(account.livemode))
     .execute(&mut **tx)
     .await?;
     let (floor, ceiling) = match account.kind {
@@ -260,17 +312,19 @@ async fn post_leg(
         AccountKind::WalletAvailable => (0, wallet_ceiling),
         AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
     };
-    // The guard in SQL, not only in code: concurrent postings cannot both pass it.
+    // The guard in SQL, not only in code: concurrent postings cannot both pass it. An
+    // account of the other mode is no row here: the posting is refused.
     let balance_after: Option<i64> = sqlx::query_scalar(
         "UPDATE accounts SET balance = balance + $1 \
          WHERE id = $2 AND currency = $3 AND balance + $1 >= $4 AND balance + $1 <= $5 \
-         RETURNING balance",
+         AND livemode = $6 RETURNING balance",
     )
     .bind(delta)
     .bind(&account.id)
     .bind(currency.code())
     .bind(floor)
     .bind(ceiling)
+    .bind(i64::from(account.livemode))
     .fetch_optional(&mut **tx)
     .await?;
     let Some(balance_after) = balance_after else {
@@ -292,21 +346,23 @@ async fn post_leg(
     Ok(())
 }
 
-/// The balance of an account in minor units (zero when it has never been used).
+/// The balance of an account in minor units (zero when it has never been used, or is an
+/// account of the other mode).
 pub async fn balance<'e, E>(exec: E, account: &Account, lock: &str) -> Result<i64, sqlx::Error>
 where
     E: sqlx::Executor<'e, Database = sqlx::Any>,
 {
-    let sql = format!("SELECT balance FROM accounts WHERE id = $1{lock}");
+    let sql = format!("SELECT balance FROM accounts WHERE id = $1 AND livemode = $2{lock}");
     let b: Option<i64> = sqlx::query_scalar(&sql)
         .bind(&account.id)
+        .bind(i64::from(account.livemode))
         .fetch_optional(exec)
         .await?;
     Ok(b.unwrap_or(0))
 }
 
 /// Checks the books: every account's balance equals the sum of its entries, and the
-/// accounts of each currency sum to zero. Returns what is wrong (empty when consistent).
+/// accounts of each currency and mode sum to zero (no transaction crosses modes). Returns what is wrong (empty when consistent).
 /// A full scan, so it runs once at start, not per request.
 pub async fn audit(pool: &sqlx::AnyPool) -> Result<Vec<String>, sqlx::Error> {
     let mut problems = Vec::new();
@@ -323,15 +379,16 @@ pub async fn audit(pool: &sqlx::AnyPool) -> Result<Vec<String>, sqlx::Error> {
             "account {id}: balance {balance} but its entries sum to {entries}"
         ));
     }
-    let unbalanced: Vec<(String, i64)> = sqlx::query_as(
-        "SELECT currency, CAST(SUM(balance) AS BIGINT) FROM accounts GROUP BY currency \
-         HAVING SUM(balance) <> 0",
+    let unbalanced: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT currency, livemode, CAST(SUM(balance) AS BIGINT) FROM accounts \
+         GROUP BY currency, livemode HAVING SUM(balance) <> 0",
     )
     .fetch_all(pool)
     .await?;
-    for (currency, sum) in unbalanced {
+    for (currency, livemode, sum) in unbalanced {
+        let mode = mode_name(livemode != 0);
         problems.push(format!(
-            "{currency} accounts sum to {sum} minor units instead of 0"
+            "{currency} {mode} accounts sum to {sum} minor units instead of 0"
         ));
     }
     Ok(problems)

@@ -161,11 +161,32 @@ impl Serialize for WalletAmount {
 #[derive(Debug, Clone, Serialize)]
 pub struct WalletView {
     pub shopper_id: String,
+    /// The wallet's mode, set by the admin key that created it.
+    pub livemode: bool,
     pub currency: Currency,
     /// Available balance.
     pub balance: WalletAmount,
     /// Reserved while second methods run.
     pub held: WalletAmount,
+}
+
+/// An activation link: where the shopper sets the wallet's payment password (single use).
+#[derive(Debug, Clone, Serialize)]
+pub struct ActivationView {
+    /// `<public URL>/wallet/activate?token=wa_…`: hand it to the shopper only.
+    pub url: String,
+    /// RFC 3339, 24 hours after it was issued.
+    pub expires_at: String,
+}
+
+/// The answer to `POST /v1/wallets`: the wallet, and its activation link when it was
+/// created without a payment password.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedWallet {
+    #[serde(flatten)]
+    pub wallet: WalletView,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub activation: Option<ActivationView>,
 }
 
 /// The answer to `POST /v1/wallets/{shopper_id}/topups`: the wallet after it, and the top-up.

@@ -9,7 +9,7 @@ use sqlx::Row as _;
 use crate::error::{ApiError, ServerError};
 use crate::security::password::Passwords;
 use crate::store::db::Db;
-use crate::store::ledger::{self, Kind, LedgerError};
+use crate::store::ledger::{self, Kind, LedgerError, WalletRef};
 use crate::store::stored::{money, wallet_balance};
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{
@@ -41,43 +41,81 @@ fn wallet_not_found() -> ApiError {
     )
 }
 
-/// The wallet's currency, or `None` when the shopper has no wallet.
+/// The wallet's currency, or `None` when the shopper has no wallet of this mode (a wallet
+/// of the other mode is no wallet here: DESIGN.md *Test and live mode*).
 ///
 /// # Errors
 /// The database's.
-pub async fn wallet_currency(db: &Db, shopper: &str) -> Result<Option<Currency>, ServerError> {
+pub async fn wallet_currency(
+    db: &Db,
+    wallet: WalletRef<'_>,
+) -> Result<Option<Currency>, ServerError> {
     let code: Option<String> =
-        sqlx::query_scalar("SELECT currency FROM wallets WHERE shopper_id = $1")
-            .bind(shopper)
+        sqlx::query_scalar("SELECT currency FROM wallets WHERE shopper_id = $1 AND livemode = $2")
+            .bind(wallet.shopper)
+            .bind(i64::from(wallet.livemode))
             .fetch_optional(&db.pool)
             .await?;
     code.map(|c| crate::store::stored::currency(&c)).transpose()
 }
 
-/// Creates a wallet with a zero balance and its payment password's Argon2id hash (keyed
-/// with the pepper).
+/// The mode of the shopper's wallet (`true`: live), or `None` without one. For the
+/// shopper's own sign-in only, where the wallet id is the credential's subject; a key's
+/// request names its mode and uses [`wallet_currency`].
 ///
 /// # Errors
-/// 400 `invalid_request` for a bad shopper id or password; 409 `wallet_exists`.
+/// The database's.
+pub async fn wallet_mode(db: &Db, shopper: &str) -> Result<Option<bool>, ServerError> {
+    let mode: Option<i64> =
+        sqlx::query_scalar("SELECT livemode FROM wallets WHERE shopper_id = $1")
+            .bind(shopper)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(mode.map(|m| m != 0))
+}
+
+/// Creates a wallet of the admin key's mode with a zero balance and, when given (test mode
+/// only), its payment password's Argon2id hash (keyed with the pepper). Without one the
+/// hash is empty and its shopper sets it through an activation link (DESIGN.md *Test and
+/// live mode*; `super::activation`).
+///
+/// # Errors
+/// 400 `invalid_request` for a bad shopper id or password, or a live wallet with one; 409
+/// `wallet_exists` when the id is taken in either mode.
 pub async fn create_wallet(
     db: &Db,
     passwords: &Passwords,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     currency: Currency,
-    password: &str,
+    password: Option<&str>,
 ) -> Result<(), ServerError> {
+    let shopper = wallet.shopper;
     check_shopper_id("shopper_id", shopper)?;
-    validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
-    let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+    let (hash, pepper_id) = match (password, wallet.livemode) {
+        (Some(_), true) => {
+            return Err(ApiError::field(
+                "payment_password",
+                "a live admin key may not set payment passwords: leave it out; the shopper sets it",
+            )
+            .into())
+        }
+        (None, _) => (String::new(), None),
+        (Some(password), false) => {
+            validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
+            let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+            (hash, Some(pepper_id))
+        }
+    };
     let inserted = sqlx::query(
-        "INSERT INTO wallets (shopper_id, currency, password_hash, pepper_id, failed_attempts, created_at) \
-         VALUES ($1, $2, $3, $4, 0, $5) ON CONFLICT (shopper_id) DO NOTHING",
+        "INSERT INTO wallets (shopper_id, currency, password_hash, pepper_id, failed_attempts, created_at, livemode) \
+         VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (shopper_id) DO NOTHING",
     )
     .bind(shopper)
     .bind(currency.code())
     .bind(hash)
     .bind(pepper_id)
     .bind(now())
+    .bind(i64::from(wallet.livemode))
     .execute(&db.pool)
     .await?
     .rows_affected();
@@ -95,41 +133,60 @@ pub async fn create_wallet(
 /// The wallet's available and held balance.
 ///
 /// # Errors
-/// 404 `wallet_not_found`.
-pub async fn wallet_view(db: &Db, shopper: &str) -> Result<WalletView, ServerError> {
-    let c = wallet_currency(db, shopper)
+/// 404 `wallet_not_found`, also for a wallet of the other mode.
+pub async fn wallet_view(db: &Db, wallet: WalletRef<'_>) -> Result<WalletView, ServerError> {
+    let c = wallet_currency(db, wallet)
         .await?
         .ok_or_else(wallet_not_found)?;
-    let available = ledger::balance(&db.pool, &ledger::wallet_available(shopper), "").await?;
-    let held = ledger::balance(&db.pool, &ledger::wallet_held(shopper), "").await?;
+    let available = ledger::balance(&db.pool, &ledger::wallet_available(wallet), "").await?;
+    let held = ledger::balance(&db.pool, &ledger::wallet_held(wallet), "").await?;
     Ok(WalletView {
-        shopper_id: shopper.to_owned(),
+        shopper_id: wallet.shopper.to_owned(),
+        livemode: wallet.livemode,
         currency: c,
         balance: WalletAmount(wallet_balance(available, c)?),
         held: WalletAmount(wallet_balance(held, c)?),
     })
 }
 
-/// Recharges the wallet by `amount` (major units, in the wallet's currency) from the
-/// method's external account, as one ledger transaction of kind `top_up`.
+/// Where an admin top-up's money comes from: in test mode a method's test external
+/// account; in live mode the operator's funding account, with the operator's `reason`.
+#[derive(Debug, Clone)]
+pub enum TopUpSource {
+    Test(Method),
+    Live { method: Method, reason: String },
+}
+
+/// Recharges the wallet by `amount` (major units, in the wallet's currency) as one ledger
+/// transaction of kind `top_up`: from the method's test external account, or for a live
+/// wallet from the operator's funding account (`operator:live:funding:<currency>`).
 ///
 /// # Errors
-/// 404 `wallet_not_found`; 400 `invalid_request` at `amount` when it is zero, has more
-/// digits than the currency or would take the available plus held balance past 10^13
-/// major units.
+/// 404 `wallet_not_found` (also for a wallet of the other mode); 400 `invalid_request` at
+/// `amount` when it is zero, has more digits than the currency or would take the available
+/// plus held balance past 10^13 major units.
 pub async fn credit(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     amount: Amount,
-    method: Method,
+    source: &TopUpSource,
 ) -> Result<TopUpView, ServerError> {
-    let (id, amount, at) = deposit(db, shopper, amount, Kind::TopUp, "tu_", |c| {
-        ledger::external(method, c)
+    let method = match source {
+        TopUpSource::Test(method) | TopUpSource::Live { method, .. } => *method,
+    };
+    let (id, amount, at) = deposit(db, wallet, amount, Kind::TopUp, "tu_", |c| match source {
+        TopUpSource::Test(method) => ledger::external(*method, c, false),
+        TopUpSource::Live { .. } => ledger::funding(c),
     })
     .await?;
-    tracing::info!(shopper = %shopper, top_up = %id, "wallet topped up");
+    match source {
+        TopUpSource::Live { reason, .. } => {
+            tracing::info!(shopper = %wallet.shopper, top_up = %id, %reason, "live wallet funded by the operator");
+        }
+        TopUpSource::Test(_) => tracing::info!(shopper = %wallet.shopper, top_up = %id, "wallet topped up"),
+    }
     Ok(TopUpView {
-        wallet: wallet_view(db, shopper).await?,
+        wallet: wallet_view(db, wallet).await?,
         id,
         amount,
         method,
@@ -142,12 +199,18 @@ pub async fn credit(
 ///
 /// # Errors
 /// As [`credit`].
-pub async fn reward(db: &Db, shopper: &str, amount: Amount) -> Result<RewardView, ServerError> {
-    let (id, amount, at) =
-        deposit(db, shopper, amount, Kind::Reward, "rw_", ledger::promotions).await?;
-    tracing::info!(shopper = %shopper, reward = %id, "reward credited");
+pub async fn reward(
+    db: &Db,
+    wallet: WalletRef<'_>,
+    amount: Amount,
+) -> Result<RewardView, ServerError> {
+    let (id, amount, at) = deposit(db, wallet, amount, Kind::Reward, "rw_", |c| {
+        ledger::promotions(c, wallet.livemode)
+    })
+    .await?;
+    tracing::info!(shopper = %wallet.shopper, reward = %id, "reward credited");
     Ok(RewardView {
-        wallet: wallet_view(db, shopper).await?,
+        wallet: wallet_view(db, wallet).await?,
         id,
         amount,
         created_at: rfc3339(at),
@@ -158,13 +221,13 @@ pub async fn reward(db: &Db, shopper: &str, amount: Amount) -> Result<RewardView
 /// id (`prefix…`), the amount in the wallet's currency and when (unix seconds).
 async fn deposit(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     amount: Amount,
     kind: Kind,
     prefix: &str,
     source: impl FnOnce(Currency) -> ledger::Account,
 ) -> Result<(String, Money, i64), ServerError> {
-    let c = wallet_currency(db, shopper)
+    let c = wallet_currency(db, wallet)
         .await?
         .ok_or_else(wallet_not_found)?;
     let amount = amount
@@ -178,7 +241,7 @@ async fn deposit(
     let from = source(c);
     crate::store::retry::retrying("deposit", || async {
         let mut tx = db.begin().await?;
-        match ledger::deposit(&mut tx, kind, &id, &from, shopper, amount, now).await {
+        match ledger::deposit(&mut tx, kind, &id, &from, wallet, amount, now).await {
             Ok(()) => Ok(tx.commit().await?),
             Err(LedgerError::Insufficient { .. }) => {
                 tx.rollback().await?;
@@ -205,22 +268,25 @@ async fn deposit(
 pub async fn change_password(
     db: &Db,
     passwords: &Passwords,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     current: &str,
     new: &str,
     lockout_secs: i64,
 ) -> Result<(), ServerError> {
     validate_payment_password(new)
         .map_err(|_| ApiError::field("new_password", "must be exactly 6 digits"))?;
-    crate::security::password::check(db, passwords, shopper, current, now(), lockout_secs).await?;
+    crate::security::password::check(db, passwords, wallet, current, now(), lockout_secs).await?;
     let (hash, pepper_id) = passwords.hash(new.to_owned()).await?;
-    sqlx::query("UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1")
-        .bind(shopper)
-        .bind(hash)
-        .bind(pepper_id)
-        .execute(&db.pool)
-        .await?;
-    tracing::info!(shopper = %shopper, "payment password changed");
+    sqlx::query(
+        "UPDATE wallets SET password_hash = $2, pepper_id = $3 WHERE shopper_id = $1 AND livemode = $4",
+    )
+    .bind(wallet.shopper)
+    .bind(hash)
+    .bind(pepper_id)
+    .bind(i64::from(wallet.livemode))
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(shopper = %wallet.shopper, "payment password changed");
     Ok(())
 }
 
@@ -228,13 +294,13 @@ pub async fn change_password(
 ///
 /// # Errors
 /// 404 `wallet_not_found`.
-pub async fn ledger_view(db: &Db, shopper: &str) -> Result<LedgerView, ServerError> {
-    let c = wallet_currency(db, shopper)
+pub async fn ledger_view(db: &Db, wallet: WalletRef<'_>) -> Result<LedgerView, ServerError> {
+    let c = wallet_currency(db, wallet)
         .await?
         .ok_or_else(wallet_not_found)?;
     let (available, held) = (
-        ledger::wallet_available(shopper),
-        ledger::wallet_held(shopper),
+        ledger::wallet_available(wallet),
+        ledger::wallet_held(wallet),
     );
     let rows = sqlx::query(
         "SELECT e.id, e.transaction_id, t.kind, t.reference, e.account_id, e.amount, e.balance_after, e.created_at \
@@ -270,7 +336,7 @@ pub async fn ledger_view(db: &Db, shopper: &str) -> Result<LedgerView, ServerErr
         });
     }
     Ok(LedgerView {
-        shopper_id: shopper.to_owned(),
+        shopper_id: wallet.shopper.to_owned(),
         currency: c,
         entries,
     })

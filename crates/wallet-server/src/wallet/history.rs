@@ -90,7 +90,7 @@ struct StoredLine {
 /// The database's; internal for corrupt stored amounts.
 pub async fn page(
     db: &Db,
-    shopper: &str,
+    wallet: ledger::WalletRef<'_>,
     currency: Currency,
     before: Option<i64>,
 ) -> Result<Page, ServerError> {
@@ -102,7 +102,7 @@ pub async fn page(
          FROM ledger_entries e JOIN ledger_transactions t ON t.id = e.transaction_id \
          WHERE e.account_id = $1 AND e.id < $2 ORDER BY e.id DESC LIMIT $3",
     )
-    .bind(ledger::wallet_available(shopper).id)
+    .bind(ledger::wallet_available(wallet).id)
     .bind(before.unwrap_or(i64::MAX))
     .bind(PAGE + 1)
     .fetch_all(&db.pool)
@@ -153,11 +153,11 @@ fn wallet_of(account: Option<&str>) -> String {
         .unwrap_or_default()
 }
 
-/// The method of an `external:<method>:<currency>` account.
+/// The method of an `external:<mode>:<method>:<currency>` account.
 fn method_of(account: Option<&str>) -> Option<Method> {
     account
         .and_then(|a| a.strip_prefix("external:"))
-        .and_then(|a| a.split(':').next())
+        .and_then(|a| a.split(':').nth(1))
         .and_then(Method::from_code)
 }
 
@@ -282,9 +282,14 @@ mod tests {
         );
         assert_eq!(wallet_of(Some("wallet:a:b:available")), "a:b");
         assert_eq!(
-            method_of(Some("external:wechat_pay:CNY")),
+            method_of(Some("external:test:wechat_pay:CNY")),
             Some(Method::WechatPay)
         );
-        assert_eq!(method_of(Some("operator:promotions:CNY")), None);
+        assert_eq!(
+            method_of(Some("external:live:bank_card:CNY")),
+            Some(Method::BankCard)
+        );
+        assert_eq!(method_of(Some("operator:test:promotions:CNY")), None);
+        assert_eq!(method_of(Some("operator:live:funding:CNY")), None);
     }
 }

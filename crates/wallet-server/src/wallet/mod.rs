@@ -3,6 +3,7 @@
 //! words.
 
 pub mod accounts;
+pub mod activation;
 pub mod history;
 pub mod recharges;
 pub mod transfers;

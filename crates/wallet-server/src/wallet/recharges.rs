@@ -13,6 +13,7 @@ use crate::store::db::Db;
 use crate::store::ledger::{self, Kind, LedgerError};
 use crate::store::stored::{currency, money};
 use crate::util::{now, random_id, rfc3339};
+use crate::store::ledger::WalletRef;
 use crate::wallet::accounts::wallet_currency;
 
 /// A recharge as stored.
@@ -21,6 +22,8 @@ pub struct Recharge {
     /// `rc_…`.
     pub id: String,
     pub shopper_id: String,
+    /// The wallet's mode.
+    pub livemode: bool,
     /// What the method pays into the wallet (major units in the wallet's currency).
     pub amount: Money,
     pub method: Method,
@@ -98,11 +101,20 @@ fn not_found() -> ApiError {
 /// digits than the currency, or would take available plus held past 10^13 major units.
 pub async fn create(
     db: &Db,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     amount: Amount,
     method: Method,
 ) -> Result<Recharge, ServerError> {
-    let c = wallet_currency(db, shopper).await?.ok_or_else(|| {
+    let shopper = wallet.shopper;
+    if wallet.livemode {
+        // Only the sandbox settles recharges, and it never touches live money.
+        return Err(ApiError::new(
+            ErrorCode::MethodUnavailable,
+            "this server has no payment provider for recharging live wallets",
+        )
+        .into());
+    }
+    let c = wallet_currency(db, wallet).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::WalletNotFound,
             "no wallet exists for this shopper",
@@ -114,8 +126,8 @@ pub async fn create(
     if amount.is_zero() {
         return Err(ApiError::field("amount", "must be above zero").into());
     }
-    let held = ledger::balance(&db.pool, &ledger::wallet_held(shopper), "").await?;
-    let available = ledger::balance(&db.pool, &ledger::wallet_available(shopper), "").await?;
+    let held = ledger::balance(&db.pool, &ledger::wallet_held(wallet), "").await?;
+    let available = ledger::balance(&db.pool, &ledger::wallet_available(wallet), "").await?;
     if available
         .saturating_add(held)
         .saturating_add(amount.minor())
@@ -130,6 +142,7 @@ pub async fn create(
     let r = Recharge {
         id: random_id("rc_", 24),
         shopper_id: shopper.to_owned(),
+        livemode: wallet.livemode,
         amount,
         method,
         status: RechargeStatus::Pending,
@@ -137,7 +150,7 @@ pub async fn create(
     };
     sqlx::query(
         "INSERT INTO recharges (id, shopper_id, currency, amount, method, status, livemode, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, 0, $7, $7)",
+         VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7)",
     )
     .bind(&r.id)
     .bind(shopper)
@@ -146,22 +159,24 @@ pub async fn create(
     .bind(method.code())
     .bind(r.status.code())
     .bind(r.created_at)
+    .bind(i64::from(r.livemode))
     .execute(&db.pool)
     .await?;
     tracing::info!(recharge = %r.id, "recharge started");
     Ok(r)
 }
 
-/// The recharge with this id.
+/// The recharge of this mode with this id.
 ///
 /// # Errors
 /// The database's; internal for a corrupt row.
-pub async fn load(db: &Db, id: &str) -> Result<Option<Recharge>, ServerError> {
+pub async fn load(db: &Db, id: &str, livemode: bool) -> Result<Option<Recharge>, ServerError> {
     let Some(row) = sqlx::query(
         "SELECT id, shopper_id, currency, amount, method, status, created_at \
-         FROM recharges WHERE id = $1",
+         FROM recharges WHERE id = $1 AND livemode = $2",
     )
     .bind(id)
+    .bind(i64::from(livemode))
     .fetch_optional(&db.pool)
     .await?
     else {
@@ -173,6 +188,7 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Recharge>, ServerError> {
     Ok(Some(Recharge {
         id: row.try_get("id")?,
         shopper_id: row.try_get("shopper_id")?,
+        livemode,
         amount: money(row.try_get("amount")?, c)?,
         method: Method::from_code(&method)
             .ok_or_else(|| ServerError::internal("stored recharge method", method.clone()))?,
@@ -182,31 +198,34 @@ pub async fn load(db: &Db, id: &str) -> Result<Option<Recharge>, ServerError> {
     }))
 }
 
-/// The recharge with this id, or 404 `recharge_not_found`.
+/// The recharge of this mode with this id, or 404 `recharge_not_found`.
 ///
 /// # Errors
 /// 404 `recharge_not_found`; the database's.
-pub async fn find(db: &Db, id: &str) -> Result<Recharge, ServerError> {
-    load(db, id).await?.ok_or_else(|| not_found().into())
+pub async fn find(db: &Db, id: &str, livemode: bool) -> Result<Recharge, ServerError> {
+    load(db, id, livemode)
+        .await?
+        .ok_or_else(|| not_found().into())
 }
 
-/// Settles a pending recharge with the method's outcome; an approval credits the wallet
-/// in the same transaction (ledger kind `top_up` from `external:<method>`).
+/// Settles a pending test recharge with the sandbox method's outcome; an approval credits
+/// the wallet in the same transaction (ledger kind `top_up` from `external:test:<method>`).
 ///
 /// # Errors
-/// 404 `recharge_not_found`; 409 `recharge_not_pending` with `status` when it was
-/// already settled (a retried approval credits nothing more).
+/// 404 `recharge_not_found` (also for a live one); 409 `recharge_not_pending` with
+/// `status` when it was already settled (a retried approval credits nothing more).
 pub async fn settle(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
     crate::store::retry::retrying("recharge_settle", || settle_once(db, id, outcome)).await
 }
 
 /// One attempt of [`settle`], run again by [`crate::store::retry::retrying`].
 async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, ServerError> {
-    let r = find(db, id).await?;
+    let r = find(db, id, false).await?;
     let mut status = outcome.status();
     let mut tx = db.begin().await?;
     let moved = sqlx::query(
-        "UPDATE recharges SET status = $2, updated_at = $3 WHERE id = $1 AND status = $4",
+        "UPDATE recharges SET status = $2, updated_at = $3 \
+         WHERE id = $1 AND status = $4 AND livemode = 0",
     )
     .bind(id)
     .bind(status.code())
@@ -217,7 +236,7 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
     .rows_affected();
     if moved == 0 {
         tx.rollback().await?;
-        let now_status = find(db, id).await?.status;
+        let now_status = find(db, id, false).await?.status;
         return Err(ApiError::new(
             ErrorCode::RechargeNotPending,
             format!("this recharge already ended: {now_status}"),
@@ -226,13 +245,13 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
         .into());
     }
     if status == RechargeStatus::Succeeded {
-        let from = ledger::external(r.method, r.amount.currency());
+        let from = ledger::external(r.method, r.amount.currency(), false);
         let credited = ledger::deposit(
             &mut tx,
             Kind::TopUp,
             id,
             &from,
-            &r.shopper_id,
+            WalletRef::new(&r.shopper_id, false),
             r.amount,
             now(),
         )

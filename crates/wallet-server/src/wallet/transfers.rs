@@ -7,7 +7,7 @@ use checkout_core::{Amount, ErrorCode, Money};
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
-use crate::store::ledger::{self, Kind, LedgerError};
+use crate::store::ledger::{self, Kind, LedgerError, WalletRef};
 use crate::store::stored::money;
 use crate::util::now;
 use crate::wallet::accounts::wallet_currency;
@@ -17,8 +17,18 @@ use crate::wallet::accounts::wallet_currency;
 pub struct Transfer {
     pub from: String,
     pub to: String,
+    /// Both wallets' mode: money never crosses modes.
+    pub livemode: bool,
     /// Major units in the wallets' currency.
     pub amount: Money,
+}
+
+impl Transfer {
+    /// The sender's wallet.
+    #[must_use]
+    pub fn sender(&self) -> WalletRef<'_> {
+        WalletRef::new(&self.from, self.livemode)
+    }
 }
 
 /// The recipient's wallet id as shown back for confirmation: its first two and last two
@@ -47,10 +57,17 @@ pub fn masked(id: &str) -> String {
 /// # Errors
 /// 400 `invalid_request` at `to` (the shopper's own wallet, or a wallet in another
 /// currency) or `amount` (zero, too many digits); 404 `wallet_not_found` for an unknown
-/// recipient. The balance is checked by [`affordable`] and [`execute`].
-pub async fn check(db: &Db, from: &str, to: &str, amount: Amount) -> Result<Transfer, ServerError> {
+/// recipient, also one of the other mode. The balance is checked by [`affordable`] and
+/// [`execute`].
+pub async fn check(
+    db: &Db,
+    from: WalletRef<'_>,
+    to: &str,
+    amount: Amount,
+) -> Result<Transfer, ServerError> {
+    let (livemode, from) = (from.livemode, from.shopper);
     let to = to.trim();
-    let mine = wallet_currency(db, from)
+    let mine = wallet_currency(db, WalletRef::new(from, livemode))
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::WalletNotFound, "no wallet is signed in"))?;
     if to == from {
@@ -58,7 +75,7 @@ pub async fn check(db: &Db, from: &str, to: &str, amount: Amount) -> Result<Tran
             ApiError::field("to", "is your own wallet; enter the recipient's wallet id").into(),
         );
     }
-    let theirs = wallet_currency(db, to).await?.ok_or_else(|| {
+    let theirs = wallet_currency(db, WalletRef::new(to, livemode)).await?.ok_or_else(|| {
         ApiError::new(
             ErrorCode::WalletNotFound,
             "no wallet has this id; check the recipient's wallet id",
@@ -81,6 +98,7 @@ pub async fn check(db: &Db, from: &str, to: &str, amount: Amount) -> Result<Tran
     Ok(Transfer {
         from: from.to_owned(),
         to: to.to_owned(),
+        livemode,
         amount,
     })
 }
@@ -91,7 +109,7 @@ pub async fn check(db: &Db, from: &str, to: &str, amount: Amount) -> Result<Tran
 /// # Errors
 /// 402 `insufficient_balance` with `balance`.
 pub async fn affordable(db: &Db, t: &Transfer) -> Result<(), ServerError> {
-    let available = ledger::balance(&db.pool, &ledger::wallet_available(&t.from), "").await?;
+    let available = ledger::balance(&db.pool, &ledger::wallet_available(t.sender()), "").await?;
     if t.amount.minor() > available {
         return Err(insufficient(money(available, t.amount.currency())?).into());
     }
@@ -124,8 +142,8 @@ async fn execute_once(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerErr
     let c = t.amount.currency();
     let mut tx = db.begin().await?;
     let inserted = sqlx::query(
-        "INSERT INTO transfers (id, from_id, to_id, currency, amount, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO NOTHING",
+        "INSERT INTO transfers (id, from_id, to_id, currency, amount, created_at, livemode) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING",
     )
     .bind(id)
     .bind(&t.from)
@@ -133,16 +151,20 @@ async fn execute_once(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerErr
     .bind(c.code())
     .bind(t.amount.minor())
     .bind(at)
+    .bind(i64::from(t.livemode))
     .execute(&mut *tx)
     .await?
     .rows_affected();
     if inserted == 0 {
         tx.rollback().await?;
         let same: Option<(String, String, i64)> =
-            sqlx::query_as("SELECT from_id, to_id, amount FROM transfers WHERE id = $1")
-                .bind(id)
-                .fetch_optional(&db.pool)
-                .await?;
+            sqlx::query_as(
+                "SELECT from_id, to_id, amount FROM transfers WHERE id = $1 AND livemode = $2",
+            )
+            .bind(id)
+            .bind(i64::from(t.livemode))
+            .fetch_optional(&db.pool)
+            .await?;
         return match same {
             Some((f, to, a)) if f == t.from && to == t.to && a == t.amount.minor() => Ok(false),
             _ => Err(ApiError::new(
@@ -152,8 +174,9 @@ async fn execute_once(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerErr
             .into()),
         };
     }
-    let from = ledger::wallet_available(&t.from);
-    match ledger::deposit(&mut tx, Kind::Transfer, id, &from, &t.to, t.amount, at).await {
+    let from = ledger::wallet_available(t.sender());
+    let to = WalletRef::new(&t.to, t.livemode);
+    match ledger::deposit(&mut tx, Kind::Transfer, id, &from, to, t.amount, at).await {
         Ok(()) => {}
         Err(LedgerError::Insufficient { account }) => {
             tx.rollback().await?;

@@ -38,7 +38,7 @@ fn ms(d: Duration) -> i64 {
 
 /// Runs the worker until the process ends.
 pub async fn run(db: Db, settings: WebhookSettings) {
-    let clients = match Clients::new(settings.timeout) {
+    let clients = match Clients::new(settings.timeout, &settings.private_origins) {
         Ok(c) => c,
         Err(e) => {
             tracing::error!(error = %e, "webhook delivery cannot start: no HTTP client");

@@ -25,12 +25,16 @@ pub fn new_secret() -> String {
     )
 }
 
-/// Checks an endpoint URL: absolute `http(s)`, at most 2048 characters; in live mode
-/// `https` and, for an IP literal or `localhost`, a public address.
+/// Checks an endpoint URL: absolute `http(s)` (`https` in live mode), at most 2048
+/// characters, and in both modes not naming a loopback, private or otherwise non-public
+/// address (an IP literal in any form of `transport::is_public`, `localhost`, `*.localhost`,
+/// with or without a trailing dot) unless its origin is one of `private_origins` (operator
+/// configuration: the demo's shop). Names are checked again on every delivery, on the
+/// addresses the connection then uses (`transport`).
 ///
 /// # Errors
 /// 400 `invalid_request` at `url`, saying what to change.
-pub fn check_url(url: &str, livemode: bool) -> Result<(), ApiError> {
+pub fn check_url(url: &str, livemode: bool, private_origins: &[String]) -> Result<(), ApiError> {
     let bad = |why: &str| ApiError::field("url", why.to_owned());
     if url.len() > 2048 {
         return Err(bad("is longer than 2048 characters"));
@@ -54,6 +58,9 @@ pub fn check_url(url: &str, livemode: bool) -> Result<(), ApiError> {
     if host.is_empty() || !parsed.username().is_empty() || parsed.password().is_some() {
         return Err(bad("needs a host and no user name or password"));
     }
+    if super::transport::is_private_origin(&parsed, private_origins) {
+        return Ok(());
+    }
     let literal: Option<std::net::IpAddr> = host
         .trim_start_matches('[')
         .trim_end_matches(']')
@@ -62,9 +69,9 @@ pub fn check_url(url: &str, livemode: bool) -> Result<(), ApiError> {
     let private = literal.is_some_and(|ip| !super::transport::is_public(ip))
         || host.eq_ignore_ascii_case("localhost")
         || host.to_ascii_lowercase().ends_with(".localhost");
-    if livemode && private {
+    if private {
         return Err(bad(
-            "names a private or loopback address, which live mode refuses; use your server's public https address",
+            "names a loopback, private or otherwise non-public address, which webhooks never go to; use your server's public address",
         ));
     }
     Ok(())
@@ -120,14 +127,28 @@ const COLUMNS: &str = "id, url, livemode, source, created_at";
 /// `POST /v1/webhook-endpoints`: a new endpoint with one new secret.
 ///
 /// # Errors
-/// 400 `invalid_request` at `url`.
-pub async fn create(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
-    crate::store::retry::retrying("endpoint_create", || create_once(db, merchant, url)).await
+/// 400 `invalid_request` at `url` ([`check_url`], with the configuration's
+/// `private_origins`).
+pub async fn create(
+    db: &Db,
+    merchant: &Merchant,
+    url: &str,
+    private_origins: &[String],
+) -> Result<EndpointView, ServerError> {
+    crate::store::retry::retrying("endpoint_create", || {
+        create_once(db, merchant, url, private_origins)
+    })
+    .await
 }
 
 /// One attempt of [`create`], run again by [`crate::store::retry::retrying`].
-async fn create_once(db: &Db, merchant: &Merchant, url: &str) -> Result<EndpointView, ServerError> {
-    check_url(url, merchant.livemode)?;
+async fn create_once(
+    db: &Db,
+    merchant: &Merchant,
+    url: &str,
+    private_origins: &[String],
+) -> Result<EndpointView, ServerError> {
+    check_url(url, merchant.livemode, private_origins)?;
     let id = random_id("we_", 24);
     let now = now();
     let mut tx = db.begin().await?;
@@ -320,7 +341,8 @@ async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
     for merchant in config.merchants.values() {
         let mut keep = Vec::new();
         for hook in &merchant.webhooks {
-            keep.push(sync_endpoint(&mut tx, merchant, hook, now).await?);
+            let private_origins = &config.webhooks.private_origins;
+            keep.push(sync_endpoint(&mut tx, merchant, hook, private_origins, now).await?);
         }
         let listed: Vec<String> = sqlx::query_scalar(
             "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 \
@@ -349,9 +371,10 @@ async fn sync_endpoint(
     tx: &mut crate::store::db::Tx,
     merchant: &Merchant,
     hook: &WebhookFile,
+    private_origins: &[String],
     now: i64,
 ) -> Result<String, ServerError> {
-    check_url(&hook.url, merchant.livemode)?;
+    check_url(&hook.url, merchant.livemode, private_origins)?;
     for secret in &hook.secrets {
         standardwebhooks::Webhook::new(secret).map_err(|e| {
             ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
@@ -395,27 +418,40 @@ mod tests {
     use super::check_url;
 
     #[test]
-    fn live_endpoints_are_https_to_public_hosts_only() {
-        assert!(check_url("https://shop.example/hooks", true).is_ok());
-        assert!(check_url("http://shop.example/hooks", true).is_err());
-        assert!(check_url("https://127.0.0.1/hooks", true).is_err());
-        assert!(check_url("https://[::1]:8443/hooks", true).is_err());
-        assert!(check_url("https://10.0.0.7/hooks", true).is_err());
-        assert!(check_url("https://localhost/hooks", true).is_err());
-        for form in [
-            "https://localhost./hooks",
-            "https://app.localhost./hooks",
-            "https://[::127.0.0.1]/hooks",
-            "https://[::ffff:10.0.0.1]/hooks",
-            "https://[64:ff9b::7f00:1]/hooks",
-            "https://[2002:a00:1::1]/hooks",
-            "https://[fec0::1]/hooks",
-        ] {
-            assert!(check_url(form, true).is_err(), "{form}");
+    fn endpoints_go_to_public_hosts_only_and_live_ones_over_https() {
+        for live in [true, false] {
+            assert!(check_url("https://shop.example/hooks", live, &[]).is_ok());
+            for form in [
+                "https://127.0.0.1/hooks",
+                "https://[::1]:8443/hooks",
+                "https://10.0.0.7/hooks",
+                "https://localhost/hooks",
+                "https://localhost./hooks",
+                "https://app.localhost./hooks",
+                "https://[::127.0.0.1]/hooks",
+                "https://[::ffff:10.0.0.1]/hooks",
+                "https://[64:ff9b::7f00:1]/hooks",
+                "https://[2002:a00:1::1]/hooks",
+                "https://[fec0::1]/hooks",
+                "https://169.254.169.254/latest",
+                "https://[fd00::1]/hooks",
+            ] {
+                assert!(check_url(form, live, &[]).is_err(), "{form} live={live}");
+            }
         }
-        assert!(check_url("http://127.0.0.1:9000/hooks", false).is_ok());
-        assert!(check_url("ftp://shop.example/", false).is_err());
-        assert!(check_url("https://user:pw@shop.example/", false).is_err());
-        assert!(check_url("/hooks", false).is_err());
+        assert!(check_url("http://shop.example/hooks", true, &[]).is_err());
+        assert!(check_url("http://shop.example/hooks", false, &[]).is_ok());
+        assert!(check_url("ftp://shop.example/", false, &[]).is_err());
+        assert!(check_url("https://user:pw@shop.example/", false, &[]).is_err());
+        assert!(check_url("/hooks", false, &[]).is_err());
+    }
+
+    #[test]
+    fn only_the_exact_configured_private_origin_is_exempt() {
+        let shop = ["http://127.0.0.1:9000".to_owned()];
+        assert!(check_url("http://127.0.0.1:9000/webhooks", false, &shop).is_ok());
+        assert!(check_url("http://127.0.0.1:9001/webhooks", false, &shop).is_err());
+        assert!(check_url("https://127.0.0.1:9000/webhooks", false, &shop).is_err());
+        assert!(check_url("http://localhost:9000/webhooks", false, &shop).is_err());
     }
 }

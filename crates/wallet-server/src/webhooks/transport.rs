@@ -1,7 +1,10 @@
 //! Sending one webhook: the Standard Webhooks headers and signature (the `standardwebhooks`
 //! crate, <https://www.standardwebhooks.com/>), and HTTP clients that never follow a
-//! redirect, give up after the configured timeout and, in live mode, speak https only to
-//! public addresses, checked on the addresses the connection then uses.
+//! redirect, use no proxy, give up after the configured timeout and speak only to public
+//! addresses, checked on the addresses the connection then uses (in live mode over https
+//! only). The one exception is an exact origin of the operator's configuration (the demo's
+//! shop). What an attempt records is what a merchant can act on, not which ports of a
+//! host answer.
 
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
@@ -84,10 +87,7 @@ impl Resolve for PublicOnly {
                 .filter(|a| is_public(a.ip()))
                 .collect();
             if found.is_empty() {
-                return Err(format!(
-                    "{host} resolves to no public address (private and loopback destinations are refused in live mode)"
-                )
-                .into());
+                return Err(NoPublicAddress.into());
             }
             let addrs: Addrs = Box::new(found.into_iter());
             Ok(addrs)
@@ -95,19 +95,46 @@ impl Resolve for PublicOnly {
     }
 }
 
-/// The clients of both modes.
+/// The resolver found only addresses webhooks never go to.
+#[derive(Debug)]
+struct NoPublicAddress;
+
+impl std::fmt::Display for NoPublicAddress {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("the host resolves to no public address")
+    }
+}
+
+impl std::error::Error for NoPublicAddress {}
+
+/// Whether the URL's origin is exactly one of `origins` (operator configuration).
+#[must_use]
+pub fn is_private_origin(url: &reqwest::Url, origins: &[String]) -> bool {
+    let origin = url.origin();
+    origins
+        .iter()
+        .filter_map(|o| reqwest::Url::parse(o).ok())
+        .any(|o| o.origin() == origin)
+}
+
+/// The clients: test and live endpoints (public addresses only), and the configuration's
+/// private origins.
 #[derive(Clone)]
 pub struct Clients {
     test: reqwest::Client,
     live: reqwest::Client,
+    private: reqwest::Client,
+    private_origins: Arc<[String]>,
+    timeout: Duration,
 }
 
 impl Clients {
-    /// Clients with this timeout per attempt.
+    /// Clients with this timeout per attempt, and the origins exempt from the public-address
+    /// rule.
     ///
     /// # Errors
     /// When the TLS stack cannot be set up.
-    pub fn new(timeout: Duration) -> Result<Clients, reqwest::Error> {
+    pub fn new(timeout: Duration, private_origins: &[String]) -> Result<Clients, reqwest::Error> {
         let base = || {
             // No proxy from the environment: it would connect where the resolver's check
             // never looks.
@@ -118,11 +145,14 @@ impl Clients {
                 .user_agent("BalanceCheckout-Webhooks/1")
         };
         Ok(Clients {
-            test: base().build()?,
+            test: base().dns_resolver(Arc::new(PublicOnly)).build()?,
             live: base()
                 .https_only(true)
                 .dns_resolver(Arc::new(PublicOnly))
                 .build()?,
+            private: base().build()?,
+            private_origins: private_origins.into(),
+            timeout,
         })
     }
 }
@@ -175,26 +205,32 @@ pub fn signature(
     Ok(parts.join(" "))
 }
 
-/// Live endpoints: an IP literal must be public too (a literal is not resolved).
-fn refused_literal(url: &str) -> Option<String> {
-    let parsed = reqwest::Url::parse(url).ok()?;
-    let host = parsed.host_str()?;
-    let ip: IpAddr = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok()?;
-    (!is_public(ip)).then(|| format!("{ip} is not a public address"))
+/// The client for `url`, or why none may send to it: an IP literal must be public (a
+/// literal is not resolved); names are checked by the clients' resolver.
+fn client_for<'c>(clients: &'c Clients, url: &str, livemode: bool) -> Result<&'c reqwest::Client, String> {
+    let parsed = reqwest::Url::parse(url).map_err(|_| "the URL does not parse".to_owned())?;
+    if is_private_origin(&parsed, &clients.private_origins) {
+        return Ok(&clients.private);
+    }
+    let literal = parsed.host_str().and_then(|host| {
+        host.trim_start_matches('[')
+            .trim_end_matches(']')
+            .parse::<IpAddr>()
+            .ok()
+    });
+    if literal.is_some_and(|ip| !is_public(ip)) {
+        return Err(NoPublicAddress.to_string());
+    }
+    Ok(if livemode { &clients.live } else { &clients.test })
 }
 
 /// Sends `m` once. Never fails: the answer says what happened.
 pub async fn send(clients: &Clients, m: &Message<'_>) -> Answer {
     let start = Instant::now();
     let elapsed = |start: Instant| i64::try_from(start.elapsed().as_millis()).unwrap_or(i64::MAX);
-    let refused = if m.livemode {
-        refused_literal(m.url)
-    } else {
-        None
+    let (client, refused) = match client_for(clients, m.url, m.livemode) {
+        Ok(client) => (Some(client), None),
+        Err(why) => (None, Some(why)),
     };
     let timestamp = crate::util::now();
     let signed = signature(m.secrets, m.event_id, timestamp, m.payload);
@@ -203,17 +239,12 @@ pub async fn send(clients: &Clients, m: &Message<'_>) -> Answer {
         (Err(e), _) => (String::new(), Some(format!("cannot sign: {e}"))),
         (_, Some(r)) => (String::new(), Some(r)),
     };
-    if let Some(error) = refused {
+    let (Some(client), None) = (client, &refused) else {
         return Answer {
             status: None,
-            error: Some(error),
+            error: refused,
             duration_ms: 0,
         };
-    }
-    let client = if m.livemode {
-        &clients.live
-    } else {
-        &clients.test
     };
     let sent = client
         .post(m.url)
@@ -235,29 +266,33 @@ pub async fn send(clients: &Clients, m: &Message<'_>) -> Answer {
         }
         Err(e) => Answer {
             status: None,
-            error: Some(describe(&e)),
+            error: Some(describe(&e, clients.timeout)),
             duration_ms: elapsed(start),
         },
     }
 }
 
-/// A transport error with its causes, on one line.
-fn describe(e: &reqwest::Error) -> String {
-    let what = if e.is_timeout() {
-        "timed out"
-    } else if e.is_connect() {
-        "could not connect"
-    } else {
-        "failed" // prose, not a wire code
-    };
-    let mut text = format!("{what}: {e}");
+/// What a merchant can act on, in one of four sentences: the answer never quotes the
+/// connection's own error (refused, reset, unreachable, which TLS alert), which would
+/// tell a prober which ports of a host are open.
+fn describe(e: &reqwest::Error, timeout: Duration) -> String {
     let mut source = std::error::Error::source(e);
     while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
+        if cause.is::<NoPublicAddress>() {
+            return format!("{NoPublicAddress}; webhooks go only to public addresses");
+        }
         source = cause.source();
     }
-    text
+    if e.is_timeout() {
+        format!(
+            "no answer within {} ms; answer with a 2xx first and do the work afterwards",
+            timeout.as_millis()
+        )
+    } else if e.is_connect() {
+        "could not connect; check that the URL's host resolves to your server and accepts connections (and a valid TLS certificate for https)".to_owned()
+    } else {
+        "the request failed before an answer came; check that your server answers HTTP/1.1 or HTTP/2".to_owned()
+    }
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use crate::common::receiver::{eventually, Receiver};
 use crate::common::webhooks::{
-    endpoint, event_for, paid_intent, secret_of, settled_delivery, FAST,
+    endpoint, event_for, paid_intent, secret_of, settled_delivery, with_receiver, FAST,
 };
 use crate::common::*;
 use serde_json::{json, Value};
@@ -16,9 +16,10 @@ on_every_backend!(
 );
 
 async fn events_are_listed_newest_first_by_type_page_by_page_and_resent(backend: Backend) {
-    let server = Server::start_with(backend, &FAST).await;
-    let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
+    let origin = receiver.origin();
+    let server = Server::start_with(backend, &with_receiver(&FAST, &origin)).await;
+    let api = Api::new(&server);
     endpoint(&api, &receiver.url).await;
     let first = paid_intent(&api, "1.00").await;
     let second = paid_intent(&api, "2.00").await;
@@ -94,9 +95,10 @@ async fn events_are_listed_newest_first_by_type_page_by_page_and_resent(backend:
 }
 
 async fn endpoint_secrets_rotate_and_a_deleted_endpoint_gets_nothing(backend: Backend) {
-    let server = Server::start_with(backend, &FAST).await;
-    let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
+    let origin = receiver.origin();
+    let server = Server::start_with(backend, &with_receiver(&FAST, &origin)).await;
+    let api = Api::new(&server);
     let created = endpoint(&api, &receiver.url).await;
     let id = created["id"].as_str().unwrap().to_owned();
     let old = secret_of(&created);

@@ -11,7 +11,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use crate::common::receiver::{eventually, Answer, Receiver};
-use crate::common::webhooks::{endpoint, FAST};
+use crate::common::webhooks::{endpoint, with_receiver, FAST};
 use crate::common::*;
 use checkout_core::signature::sign;
 use checkout_core::{Choice, Currency, Money};
@@ -57,10 +57,11 @@ async fn delivery_status(api: &Api, event: &str, url: &str) -> Value {
 }
 
 async fn a_kill_with_deliveries_pending_delivers_every_event_after_the_restart(backend: Backend) {
-    let mut server = Server::start_with(backend, &FAST).await;
-    let api = Api::new(&server);
     // The first five deliveries are answered; the rest hang until the kill.
     let receiver = Receiver::start(&[Answer::Ok; 5]).await;
+    let origin = receiver.origin();
+    let mut server = Server::start_with(backend, &with_receiver(&FAST, &origin)).await;
+    let api = Api::new(&server);
     receiver.set_default(Answer::Hang);
     endpoint(&api, &receiver.url).await;
     for n in 0..12 {
@@ -131,9 +132,10 @@ struct Attempt {
 }
 
 async fn a_kill_while_payments_commit_leaves_one_delivered_event_per_payment(backend: Backend) {
-    let mut server = Server::start_with(backend, &FAST).await;
-    let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
+    let origin = receiver.origin();
+    let mut server = Server::start_with(backend, &with_receiver(&FAST, &origin)).await;
+    let api = Api::new(&server);
     endpoint(&api, &receiver.url).await;
     api.create_wallet("crash_hooks", "135790", "500.00").await;
     let start = Money::parse("500.00", Currency::CNY).unwrap();

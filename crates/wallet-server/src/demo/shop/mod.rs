@@ -63,6 +63,8 @@ pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
             merchant.webhooks.push(endpoint.clone());
         }
     }
+    // The one private destination webhooks may go to: the demo's own shop.
+    config.webhooks.private_origins.push(origin.clone());
     config.shop_origin = Some(origin.clone());
     Ok(Shop { listener, origin })
 }

@@ -54,9 +54,9 @@ pub async fn page(
             set_lang,
         ));
     };
-    let wallet = wallet_view(&state.db, &me.shopper).await?;
+    let wallet = wallet_view(&state.db, me.wallet()).await?;
     let before = query.get("before").and_then(|b| b.parse().ok());
-    let page = history::page(&state.db, &me.shopper, wallet.currency, before).await?;
+    let page = history::page(&state.db, me.wallet(), wallet.currency, before).await?;
     let mut body = balance_card(t, &wallet);
     body.push_str(&history_list(t, &page, before));
     body.push_str("</section>");
@@ -222,7 +222,12 @@ pub async fn sign_in(
 ) -> Result<Response, ServerError> {
     let t = text(lang);
     let shopper = form.shopper_id.trim();
-    match state.check_password(shopper, &form.password).await {
+    // The shopper's own wallet, whichever its mode (ids are one namespace).
+    let livemode = crate::wallet::accounts::wallet_mode(&state.db, shopper)
+        .await?
+        .unwrap_or(false);
+    let wallet = crate::store::ledger::WalletRef::new(shopper, livemode);
+    match state.check_password(wallet, &form.password).await {
         Ok(()) => {
             let token = sessions::start(&state.db, shopper, now()).await?;
             let mut r = Redirect::to("/wallet/").into_response();

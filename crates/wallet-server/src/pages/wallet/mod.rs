@@ -22,6 +22,7 @@ use crate::http::state::AppState;
 use crate::security::sessions::{COOKIE, IDLE_SECS};
 use crate::util::html_escape;
 
+mod activate;
 mod home;
 mod passkeys;
 mod recharge;
@@ -46,6 +47,10 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/", get(home::page))
         .route("/wallet/sign-in", post(home::sign_in))
         .route("/wallet/sign-out", post(home::sign_out))
+        .route(
+            "/wallet/activate",
+            get(activate::form_page).post(activate::complete),
+        )
         .route(
             "/wallet/recharge",
             get(recharge::form).post(recharge::start),
@@ -143,6 +148,8 @@ const fn sign(c: Currency) -> &'static str {
 
 /// The page around `body`: header, navigation, the language switch and sign-out.
 fn layout(t: &Text, lang: Lang, title: &str, body: &str, signed: bool, path: &str) -> String {
+    let sep = if path.contains('?') { '&' } else { '?' };
+    let path = html_escape(path);
     let other = match lang {
         Lang::Zh => (Lang::En, "English"),
         Lang::En => (Lang::Zh, "中文"),
@@ -171,7 +178,7 @@ fn layout(t: &Text, lang: Lang, title: &str, body: &str, signed: bool, path: &st
         r#"<!doctype html>
 <html lang="{tag}"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <title>{title} · {wallet}</title><link rel="stylesheet" href="/wallet/wallet.css"></head>
-<body><header><p class="brand">{wallet}</p><a class="lang" href="{path}?locale={other_tag}" lang="{other_tag}">{other_name}</a>{sign_out}</header>
+<body><header><p class="brand">{wallet}</p><a class="lang" href="{path}{sep}locale={other_tag}" lang="{other_tag}">{other_name}</a>{sign_out}</header>
 {nav}
 <main><h1>{title}</h1>
 {body}

@@ -68,8 +68,8 @@ pub async fn start(
     let started = async {
         let rp = relying_party(&state)?;
         store::check_name(&form.name)?;
-        state.check_password(&me.shopper, &form.password).await?;
-        registration::start(&state.db, rp, &me.shopper, &form.name, now()).await
+        state.check_password(me.wallet(), &form.password).await?;
+        registration::start(&state.db, rp, me.wallet(), &form.name, now()).await
     }
     .await;
     let options = match started {
@@ -115,7 +115,7 @@ pub async fn finish(
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
     let done = match relying_party(&state) {
-        Ok(rp) => registration::finish(&state.db, rp, &me.shopper, &form.credential, now())
+        Ok(rp) => registration::finish(&state.db, rp, me.wallet(), &form.credential, now())
             .await
             .map(|_| text(lang).passkey_added),
         Err(e) => Err(e),

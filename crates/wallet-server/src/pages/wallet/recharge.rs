@@ -78,7 +78,7 @@ pub async fn form(
     let lang = me.page.lang;
     let set_lang = me.page.set_lang.clone();
     let t = text(lang);
-    let c = wallet_currency(&state.db, &me.shopper)
+    let c = wallet_currency(&state.db, me.wallet())
         .await?
         .unwrap_or(checkout_core::Currency::CNY);
     let prefill = query.get("amount").map_or("", |a| a.trim());
@@ -125,12 +125,12 @@ pub async fn start(
             .ok_or_else(|| ApiError::field("method", "choose a payment method"))?;
         let value = Amount::parse(chosen.trim_start_matches(['¥', '$', '€']))
             .map_err(|e| ApiError::field("amount", e.to_string()))?;
-        recharges::create(&state.db, &me.shopper, value, method).await
+        recharges::create(&state.db, me.wallet(), value, method).await
     };
     match started.await {
         Ok(r) => Ok(Redirect::to(&recharges::method_page("", &r.id)).into_response()),
         Err(ServerError::Api(e)) => {
-            let c = wallet_currency(&state.db, &me.shopper)
+            let c = wallet_currency(&state.db, me.wallet())
                 .await?
                 .unwrap_or(checkout_core::Currency::CNY);
             let body = form_html(t, sign(c), chosen, Some(&e));
@@ -153,7 +153,7 @@ pub async fn status(
     let lang = me.page.lang;
     let set_lang = me.page.set_lang.clone();
     let t = text(lang);
-    let r = recharges::find(&state.db, &id).await?;
+    let r = recharges::find(&state.db, &id, me.livemode).await?;
     if r.shopper_id != me.shopper {
         return Err(ApiError::new(
             ErrorCode::RechargeNotFound,

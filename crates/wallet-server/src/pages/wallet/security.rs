@@ -25,7 +25,7 @@ async fn render(
     notice: Option<&str>,
     error: Option<&ApiError>,
 ) -> Result<String, ServerError> {
-    let shops = shopper::linked_shops(&state.db, &me.shopper).await?;
+    let shops = shopper::linked_shops(&state.db, me.wallet()).await?;
     let links = if shops.is_empty() {
         format!(r#"<p class="note">{}</p>"#, t.no_links)
     } else {
@@ -119,7 +119,7 @@ async fn passkeys_section(
             t.passkeys, t.passkeys_off
         ));
     }
-    let keys = store::list(&state.db, &me.shopper).await?;
+    let keys = store::list(&state.db, me.wallet()).await?;
     let list = if keys.is_empty() {
         format!(r#"<p class="note">{}</p>"#, t.no_passkeys)
     } else {
@@ -194,7 +194,7 @@ pub async fn change_password(
     let changed = crate::wallet::accounts::change_password(
         &state.db,
         &state.passwords,
-        &me.shopper,
+        me.wallet(),
         &form.current,
         &form.new,
         state.config.limits.lockout_secs,
@@ -220,6 +220,6 @@ pub async fn revoke_link(
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
     let t = text(lang);
-    shopper::revoke(&state.db, &me.shopper, &form.merchant_id, now()).await?;
+    shopper::revoke(&state.db, me.wallet(), &form.merchant_id, now()).await?;
     answer(&state, &me, lang, Some(t.unlinked), None).await
 }

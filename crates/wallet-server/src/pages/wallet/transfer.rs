@@ -66,7 +66,7 @@ async fn checked(
 ) -> Result<Transfer, ServerError> {
     let value = Amount::parse(value.trim().trim_start_matches(['¥', '$', '€']))
         .map_err(|e| ApiError::field("amount", e.to_string()))?;
-    transfers::check(&state.db, &me.shopper, to, value).await
+    transfers::check(&state.db, me.wallet(), to, value).await
 }
 
 fn confirm_html(t: &Text, tr: &Transfer, id: &str, error: Option<&ApiError>) -> String {
@@ -158,7 +158,7 @@ pub async fn confirm(
         random_id("tr_", 24)
     };
     let done = async {
-        state.check_password(&me.shopper, &form.password).await?;
+        state.check_password(me.wallet(), &form.password).await?;
         transfers::execute(&state.db, &id, &tr).await
     };
     let body = match done.await {

@@ -9,6 +9,7 @@ use sqlx::Row as _;
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 
 checkout_core::wire_enum! {
     /// What a challenge is for (`passkey_challenges.purpose`).
@@ -25,7 +26,8 @@ pub struct Issued<'a, S> {
     /// Base64url, as in the options and the signed client data.
     pub challenge: String,
     pub purpose: Purpose,
-    pub shopper: &'a str,
+    /// The wallet it is for; the challenge takes the wallet's mode.
+    pub wallet: WalletRef<'a>,
     pub session_id: Option<&'a str>,
     /// Hex SHA-256 of the intent a payment challenge is bound to.
     pub intent_sha256: Option<&'a str>,
@@ -37,6 +39,7 @@ pub struct Issued<'a, S> {
 #[derive(Debug)]
 pub struct Taken<S> {
     pub shopper: String,
+    pub livemode: bool,
     pub session_id: Option<String>,
     pub intent_sha256: Option<String>,
     pub state: S,
@@ -59,46 +62,51 @@ pub async fn issue<S: Serialize>(
         .await?;
     sqlx::query(
         "INSERT INTO passkey_challenges (challenge, purpose, shopper_id, session_id, \
-         intent_sha256, state, created_at, expires_at) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+         intent_sha256, state, created_at, expires_at, livemode) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
     )
     .bind(&issued.challenge)
     .bind(issued.purpose.code())
-    .bind(issued.shopper)
+    .bind(issued.wallet.shopper)
     .bind(issued.session_id)
     .bind(issued.intent_sha256)
     .bind(state)
     .bind(now)
     .bind(now + super::CHALLENGE_TTL_SECS)
+    .bind(i64::from(issued.wallet.livemode))
     .execute(&db.pool)
     .await?;
     Ok(())
 }
 
-/// Takes the challenge for its one answer at `now`: one statement marks it used, so two
-/// answers racing cannot both take it.
+/// Takes the challenge for its one answer at `now`, in the mode it is answered in: one
+/// statement marks it used, so two answers racing cannot both take it.
 ///
 /// # Errors
-/// 410 `passkey_expired` when it is unknown, used, expired or for another purpose.
+/// 410 `passkey_expired` when it is unknown, used, expired, for another purpose or of
+/// the other mode.
 pub async fn take<S: DeserializeOwned>(
     db: &Db,
     challenge: &str,
-    purpose: Purpose,
+    (purpose, livemode): (Purpose, bool),
     now: i64,
 ) -> Result<Taken<S>, ServerError> {
     let row = sqlx::query(
         "UPDATE passkey_challenges SET used_at = $3 \
          WHERE challenge = $1 AND purpose = $2 AND used_at IS NULL AND expires_at > $3 \
-         RETURNING shopper_id, session_id, intent_sha256, state",
+         AND livemode = $4 RETURNING shopper_id, session_id, intent_sha256, state",
     )
     .bind(challenge)
     .bind(purpose.code())
     .bind(now)
+    .bind(i64::from(livemode))
     .fetch_optional(&db.pool)
     .await?
     .ok_or_else(expired)?;
     let state: String = row.try_get("state")?;
     Ok(Taken {
         shopper: row.try_get("shopper_id")?,
+        livemode,
         session_id: row.try_get("session_id")?,
         intent_sha256: row.try_get("intent_sha256")?,
         state: serde_json::from_str(&state)

@@ -87,7 +87,7 @@ pub async fn challenge(
         )
         .into());
     }
-    let passkeys: Vec<_> = store::list(db, &session.shopper_id)
+    let passkeys: Vec<_> = store::list(db, session.wallet())
         .await?
         .into_iter()
         .map(|p| p.passkey)
@@ -103,7 +103,7 @@ pub async fn challenge(
     let issued = Issued {
         challenge: super::b64url(&options.public_key.challenge),
         purpose: Purpose::Payment,
-        shopper: &session.shopper_id,
+        wallet: session.wallet(),
         session_id: Some(&session.id),
         intent_sha256: Some(&digest),
         state: &authentication,
@@ -143,9 +143,9 @@ pub async fn verify(
     let challenge = super::signed_challenge(&credential.response.client_data_json)
         .ok_or_else(|| ApiError::field("passkey.response.clientDataJSON", "has no challenge"))?;
     let taken: challenges::Taken<PasskeyAuthentication> =
-        challenges::take(db, &challenge, Purpose::Payment, now).await?;
+        challenges::take(db, &challenge, (Purpose::Payment, session.livemode), now).await?;
     let shopper = &session.shopper_id;
-    let counted = crate::security::lock::count_attempt(db, shopper, now, lockout).await?;
+    let counted = crate::security::lock::count_attempt(db, session.wallet(), now, lockout).await?;
     let refuse = |why: String| {
         crate::security::lock::failed(counted, now, lockout, |left| {
             ApiError::new(
@@ -166,7 +166,7 @@ pub async fn verify(
         .webauthn()
         .finish_passkey_authentication(&credential, &taken.state)
         .map_err(|e| refuse(format!("the passkey did not verify ({e})")))?;
-    let mut stored = store::list(db, shopper)
+    let mut stored = store::list(db, session.wallet())
         .await?
         .into_iter()
         .find(|p| p.passkey.cred_id() == result.cred_id())
@@ -175,5 +175,5 @@ pub async fn verify(
         })?;
     stored.passkey.update_credential(&result);
     store::used(db, &stored, now).await?;
-    crate::security::lock::clear(db, shopper).await
+    crate::security::lock::clear(db, session.wallet()).await
 }

@@ -13,6 +13,7 @@ use super::store::{self, StoredPasskey};
 use super::RelyingParty;
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 
 /// What a registration challenge keeps until its answer.
 #[derive(Serialize, Deserialize)]
@@ -30,12 +31,13 @@ struct Pending {
 pub async fn start(
     db: &Db,
     rp: &RelyingParty,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     name: &str,
     now: i64,
 ) -> Result<CreationChallengeResponse, ServerError> {
+    let shopper = wallet.shopper;
     let name = store::check_name(name)?;
-    let existing: Vec<_> = store::list(db, shopper)
+    let existing: Vec<_> = store::list(db, wallet)
         .await?
         .iter()
         .map(|p| p.passkey.cred_id().clone())
@@ -57,7 +59,7 @@ pub async fn start(
     let issued = Issued {
         challenge: super::b64url(&options.public_key.challenge),
         purpose: Purpose::Registration,
-        shopper,
+        wallet,
         session_id: None,
         intent_sha256: None,
         state: &pending,
@@ -76,10 +78,11 @@ pub async fn start(
 pub async fn finish(
     db: &Db,
     rp: &RelyingParty,
-    shopper: &str,
+    wallet: WalletRef<'_>,
     credential: &str,
     now: i64,
 ) -> Result<StoredPasskey, ServerError> {
+    let shopper = wallet.shopper;
     let credential: RegisterPublicKeyCredential =
         serde_json::from_str(credential).map_err(|e| {
             ApiError::field(
@@ -90,7 +93,7 @@ pub async fn finish(
     let challenge = super::signed_challenge(&credential.response.client_data_json)
         .ok_or_else(challenges::expired)?;
     let taken: challenges::Taken<Pending> =
-        challenges::take(db, &challenge, Purpose::Registration, now).await?;
+        challenges::take(db, &challenge, (Purpose::Registration, wallet.livemode), now).await?;
     if taken.shopper != shopper {
         return Err(challenges::expired().into());
     }

@@ -8,6 +8,7 @@ use webauthn_rs::prelude::Passkey;
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 use crate::util::random_id;
 
 /// Longest passkey name, in characters.
@@ -37,16 +38,18 @@ fn parse(row: &crate::store::db::Row) -> Result<StoredPasskey, ServerError> {
     })
 }
 
-/// The wallet's passkeys, oldest first.
+/// The wallet's passkeys, oldest first (none for a wallet of the other mode).
 ///
 /// # Errors
 /// The database's; a stored credential that no longer parses (500).
-pub async fn list(db: &Db, shopper: &str) -> Result<Vec<StoredPasskey>, ServerError> {
+pub async fn list(db: &Db, wallet: WalletRef<'_>) -> Result<Vec<StoredPasskey>, ServerError> {
     let rows = sqlx::query(
-        "SELECT id, name, created_at, last_used_at, credential FROM passkeys \
-         WHERE shopper_id = $1 ORDER BY created_at, id",
+        "SELECT p.id, p.name, p.created_at, p.last_used_at, p.credential FROM passkeys p \
+         JOIN wallets w ON w.shopper_id = p.shopper_id \
+         WHERE p.shopper_id = $1 AND w.livemode = $2 ORDER BY p.created_at, p.id",
     )
-    .bind(shopper)
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
     .fetch_all(&db.pool)
     .await?;
     rows.iter().map(parse).collect()
@@ -56,11 +59,15 @@ pub async fn list(db: &Db, shopper: &str) -> Result<Vec<StoredPasskey>, ServerEr
 ///
 /// # Errors
 /// The database's.
-pub async fn any(db: &Db, shopper: &str) -> Result<bool, ServerError> {
-    let n: i64 = sqlx::query_scalar("SELECT COUNT(*) FROM passkeys WHERE shopper_id = $1")
-        .bind(shopper)
-        .fetch_one(&db.pool)
-        .await?;
+pub async fn any(db: &Db, wallet: WalletRef<'_>) -> Result<bool, ServerError> {
+    let n: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM passkeys p JOIN wallets w ON w.shopper_id = p.shopper_id \
+         WHERE p.shopper_id = $1 AND w.livemode = $2",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .fetch_one(&db.pool)
+    .await?;
     Ok(n > 0)
 }
 

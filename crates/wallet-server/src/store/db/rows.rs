@@ -43,6 +43,12 @@ pub struct SessionRow {
 }
 
 impl SessionRow {
+    /// The session's shopper's wallet, in the session's mode.
+    #[must_use]
+    pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
+        crate::store::ledger::WalletRef::new(&self.shopper_id, self.livemode)
+    }
+
     fn from_row(r: &Row) -> Result<SessionRow, sqlx::Error> {
         let currency: String = r.try_get("currency")?;
         let status: String = r.try_get("status")?;
@@ -119,6 +125,12 @@ pub struct IntentRow {
 }
 
 impl IntentRow {
+    /// The intent's shopper's wallet, in the intent's mode.
+    #[must_use]
+    pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
+        crate::store::ledger::WalletRef::new(&self.shopper_id, self.livemode)
+    }
+
     fn from_row(r: &Row) -> Result<IntentRow, sqlx::Error> {
         let status: String = r.try_get("status")?;
         let currency: String = r.try_get("currency")?;

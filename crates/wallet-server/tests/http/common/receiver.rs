@@ -161,6 +161,12 @@ impl Receiver {
         }
     }
 
+    /// `http://127.0.0.1:<port>`: the origin of [`Receiver::url`].
+    #[must_use]
+    pub fn origin(&self) -> String {
+        format!("http://127.0.0.1:{}", self.port)
+    }
+
     /// How to answer once the script is done.
     pub fn set_default(&self, answer: Answer) {
         self.inner.lock().unwrap().default = Some(answer);

@@ -37,8 +37,11 @@ pub struct Cluster {
 }
 
 fn config(webhook_url: &str) -> String {
+    // The receiver is on loopback: the operator lets this test instance send there.
+    let origin: String = webhook_url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
     format!(
         "sandbox = true\n\
+         webhook_private_origins = [\"{origin}\"]\n\
          admin_key = \"{REPLICA_ADMIN_KEY}\"\n\
          password_pepper = \"replicas-test-pepper-0123456789abcdefghijkl\"\n\
          [[merchants]]\n\

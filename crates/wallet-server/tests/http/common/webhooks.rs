@@ -17,6 +17,17 @@ pub const FAST: [(&str, &str); 3] = [
     ("BC_WEBHOOK_POLL_MS", "50"),
 ];
 
+/// `env` and the origin of a test's own receiver on loopback (`http://127.0.0.1:<port>`),
+/// which the server then lets webhook endpoints name: operator configuration
+/// (`BC_WEBHOOK_PRIVATE_ORIGINS`), as for the demo's shop. Without it, the server refuses
+/// every loopback destination.
+#[must_use]
+pub fn with_receiver<'a>(env: &[(&'a str, &'a str)], origin: &'a str) -> Vec<(&'a str, &'a str)> {
+    let mut env = env.to_vec();
+    env.push(("BC_WEBHOOK_PRIVATE_ORIGINS", origin));
+    env
+}
+
 /// Registers `url` as a webhook endpoint of demo-shop; returns the endpoint.
 pub async fn endpoint(api: &Api, url: &str) -> Value {
     let reply = api

@@ -1,0 +1,164 @@
+//! Activation links (DESIGN.md *Test and live mode*, *The shopper's account*): a wallet
+//! created without a payment password — every live wallet, since a live admin key may not
+//! set one — gets a single-use link, valid [`ACTIVATION_SECS`], where its shopper sets the
+//! password. Only the token's SHA-256 is stored; the token travels in the link's query,
+//! which the access log never records.
+
+use checkout_core::intent::validate_payment_password;
+use checkout_core::ErrorCode;
+
+use crate::error::{ApiError, ServerError};
+use crate::security::password::Passwords;
+use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
+use crate::util::{random_id, sha256_hex};
+
+/// How long an activation link works: 24 hours.
+pub const ACTIVATION_SECS: i64 = 24 * 3600;
+
+/// A link as issued: the token (`wa_…`, shown once) and when it stops working (unix
+/// seconds).
+#[derive(Debug, Clone)]
+pub struct Activation {
+    pub token: String,
+    pub expires_at: i64,
+}
+
+impl Activation {
+    /// The page where the shopper uses it, under `base` (the wallet's public URL).
+    #[must_use]
+    pub fn url(&self, base: &str) -> String {
+        format!("{base}/wallet/activate?token={}", self.token)
+    }
+}
+
+fn already_set() -> ApiError {
+    ApiError::field(
+        "shopper_id",
+        "this wallet's payment password is already set; its shopper changes it on the wallet's security page",
+    )
+}
+
+/// 404 `not_found`: the link is unknown, used or expired.
+#[must_use]
+pub fn invalid_link() -> ApiError {
+    ApiError::new(
+        ErrorCode::NotFound,
+        "this activation link was already used or has expired; ask for a new one",
+    )
+}
+
+/// Issues a link at `now` (unix seconds) for a wallet of this mode that has no payment
+/// password yet.
+///
+/// # Errors
+/// 404 `wallet_not_found` (also for a wallet of the other mode); 400 `invalid_request`
+/// when its password is already set.
+pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activation, ServerError> {
+    let hash: Option<String> = sqlx::query_scalar(
+        "SELECT password_hash FROM wallets WHERE shopper_id = $1 AND livemode = $2",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .fetch_optional(&db.pool)
+    .await?;
+    match hash.map(|h| h.is_empty()) {
+        None => {
+            return Err(ApiError::new(
+                ErrorCode::WalletNotFound,
+                "no wallet exists for this shopper; create it with POST /v1/wallets",
+            )
+            .into())
+        }
+        Some(false) => return Err(already_set().into()),
+        Some(true) => {}
+    }
+    let token = random_id("wa_", 32);
+    let expires_at = now + ACTIVATION_SECS;
+    sqlx::query(
+        "INSERT INTO wallet_activations (token_digest, shopper_id, livemode, created_at, expires_at) \
+         VALUES ($1, $2, $3, $4, $5)",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .bind(now)
+    .bind(expires_at)
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(shopper = %wallet.shopper, "activation link issued");
+    Ok(Activation { token, expires_at })
+}
+
+/// The wallet a link at `now` would activate, or `None` when it is unknown, used or
+/// expired.
+///
+/// # Errors
+/// The database's.
+pub async fn pending(db: &Db, token: &str, now: i64) -> Result<Option<String>, ServerError> {
+    Ok(sqlx::query_scalar(
+        "SELECT shopper_id FROM wallet_activations \
+         WHERE token_digest = $1 AND used_at IS NULL AND expires_at > $2",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(now)
+    .fetch_optional(&db.pool)
+    .await?)
+}
+
+/// Uses the link at `now`: sets the wallet's payment password (typed twice) and spends
+/// the link, in one transaction; answers the wallet's shopper id.
+///
+/// # Errors
+/// 400 `invalid_request` at `password` (not six digits) or `confirm` (differs); 404
+/// `not_found` for an unknown, used or expired link; 400 when the password was set in
+/// the meantime.
+pub async fn complete(
+    db: &Db,
+    passwords: &Passwords,
+    token: &str,
+    (password, confirm): (&str, &str),
+    now: i64,
+) -> Result<String, ServerError> {
+    validate_payment_password(password)
+        .map_err(|_| ApiError::field("password", "must be exactly 6 digits"))?;
+    if password != confirm {
+        return Err(ApiError::field("confirm", "differs from the password typed first").into());
+    }
+    if pending(db, token, now).await?.is_none() {
+        return Err(invalid_link().into());
+    }
+    let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+    let mut tx = db.begin().await?;
+    let taken: Option<(String, i64)> = sqlx::query_as(
+        "UPDATE wallet_activations SET used_at = $2 \
+         WHERE token_digest = $1 AND used_at IS NULL AND expires_at > $2 \
+         RETURNING shopper_id, livemode",
+    )
+    .bind(sha256_hex(token.as_bytes()))
+    .bind(now)
+    .fetch_optional(&mut *tx)
+    .await?;
+    let Some((shopper, livemode)) = taken else {
+        tx.rollback().await?;
+        return Err(invalid_link().into());
+    };
+    let set = sqlx::query(
+        "UPDATE wallets SET password_hash = $3, pepper_id = $4 \
+         WHERE shopper_id = $1 AND livemode = $2 AND password_hash = ''",
+    )
+    .bind(&shopper)
+    .bind(livemode)
+    .bind(hash)
+    .bind(pepper_id)
+    .execute(&mut *tx)
+    .await?
+    .rows_affected();
+    if set == 0 {
+        tx.rollback().await?;
+        return Err(already_set().into());
+    }
+    tx.commit().await?;
+    tracing::info!(shopper = %shopper, "wallet activated");
+    Ok(shopper)
+}
