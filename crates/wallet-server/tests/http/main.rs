@@ -16,6 +16,8 @@ mod idempotency;
 mod invalid_requests;
 mod large_orders;
 mod links;
+mod live_wallets;
+mod mode_isolation;
 mod metrics;
 mod modes;
 mod passkeys;

@@ -1,6 +1,7 @@
 //! Test and live mode, and what `serve` refuses to start with (DESIGN.md *Test and live
-//! mode*, *Security model*): no pepper, the sandbox beside a live key, short or
-//! unprefixed keys. A live key cannot name a shopper directly.
+//! mode*, *Security model*): no pepper or the demo's, the sandbox or a private webhook
+//! destination beside a live key, short or unprefixed keys. A live key cannot name a
+//! shopper directly.
 
 use std::process::Stdio;
 use std::time::Duration;
@@ -156,6 +157,39 @@ async fn serve_refuses_what_would_make_it_unsafe() {
         &weak_pepper,
         &[("BC_PASSWORD_PEPPER", "short")],
         "password_pepper",
+    )
+    .await;
+    // The demo's published pepper is long enough, and still refused.
+    let demo_pepper = config(&dir, LIVE_KEY, "");
+    refuses(
+        &demo_pepper,
+        &[(
+            "BC_PASSWORD_PEPPER",
+            "demo-pepper-not-a-secret-0123456789abcdef",
+        )],
+        "the demo's",
+    )
+    .await;
+    let unprefixed_admin = config(&dir, LIVE_KEY, "");
+    refuses(
+        &unprefixed_admin,
+        &[
+            ("BC_PASSWORD_PEPPER", PEPPER),
+            ("BC_ADMIN_KEY", "0123456789abcdef0123456789abcdef0123"),
+        ],
+        "ak_test_",
+    )
+    .await;
+    // A private webhook destination is never allowed beside a live key.
+    let private = config(
+        &dir,
+        LIVE_KEY,
+        "webhook_private_origins = [\"http://127.0.0.1:9\"]",
+    );
+    refuses(
+        &private,
+        &[("BC_PASSWORD_PEPPER", PEPPER)],
+        "webhook_private_origins",
     )
     .await;
 }

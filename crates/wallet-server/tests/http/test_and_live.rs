@@ -7,17 +7,21 @@ use crate::common::*;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-on_every_backend!(a_key_never_reaches_the_objects_of_the_other_mode);
+on_every_backend!(
+    a_key_never_reaches_the_objects_of_the_other_mode,
+    webhook_endpoints_of_both_modes_refuse_every_private_address,
+);
 
 const TEST_KEY: &str = "sk_test_modes_0123456789abcdefghijklmnopqr";
 const LIVE_KEY: &str = "sk_live_modes_0123456789abcdefghijklmnopqr";
 const ADMIN_KEY: &str = "ak_test_modes_0123456789abcdefghijklmnopqr";
+const LIVE_ADMIN_KEY: &str = "ak_live_modes_0123456789abcdefghijklmnopqr";
 const PASSWORD: &str = "135792";
 
 /// `serve` with one merchant id and both keys; the sandbox is off, as beside a live key.
 fn config() -> String {
     format!(
-        "admin_key = \"{ADMIN_KEY}\"\n\
+        "admin_keys = [\"{ADMIN_KEY}\", \"{LIVE_ADMIN_KEY}\"]\n\
          password_pepper = \"modes-test-pepper-0123456789abcdefghijkl\"\n\
          [[merchants]]\nid = \"shop-1\"\nsecret_key = \"{TEST_KEY}\"\n\
          [[merchants]]\nid = \"shop-1\"\nsecret_key = \"{LIVE_KEY}\"\n"
@@ -41,8 +45,14 @@ fn text(v: &Value) -> String {
 }
 
 async fn make(server: &Server, key: &str, shopper: &str) -> Made {
+    if key == LIVE_KEY {
+        let api = Api::new(server).with_keys(key, LIVE_ADMIN_KEY);
+        create_live_wallet(&api, shopper, PASSWORD, "100.00").await;
+    } else {
+        let api = Api::new(server).with_keys(key, ADMIN_KEY);
+        api.create_wallet(shopper, PASSWORD, "100.00").await;
+    }
     let api = Api::new(server).with_keys(key, ADMIN_KEY);
-    api.create_wallet(shopper, PASSWORD, "100.00").await;
     let endpoint = api
         .post(
             "/v1/webhook-endpoints",
@@ -211,5 +221,42 @@ async fn a_key_never_reaches_the_objects_of_the_other_mode(backend: Backend) {
             .get(&format!("/v1/intents/{}", made.intent), Some(key))
             .await;
         assert_eq!(own.ok()["status"], "succeeded");
+    }
+}
+
+/// Every form of a non-public address, refused for endpoints of both modes (DESIGN.md
+/// *Test and live mode*): webhooks never go to the wallet's own network.
+const PRIVATE_FORMS: [&str; 16] = [
+    "https://127.0.0.1/hooks",
+    "https://127.1.2.3:8443/hooks",
+    "https://localhost/hooks",
+    "https://localhost./hooks",
+    "https://app.localhost/hooks",
+    "https://10.0.0.7/hooks",
+    "https://192.168.1.1/hooks",
+    "https://169.254.169.254/latest/meta-data",
+    "https://[::1]/hooks",
+    "https://[fd00::1]/hooks",
+    "https://[fe80::1]/hooks",
+    "https://[::ffff:127.0.0.1]/hooks",
+    "https://[::127.0.0.1]/hooks",
+    "https://[64:ff9b::a00:1]/hooks",
+    "https://[2002:7f00:1::1]/hooks",
+    "https://[fec0::1]/hooks",
+];
+
+async fn webhook_endpoints_of_both_modes_refuse_every_private_address(backend: Backend) {
+    let server = Server::serve_with(backend, &config(), &[]).await;
+    let api = Api::new(&server);
+    for key in [TEST_KEY, LIVE_KEY] {
+        for url in PRIVATE_FORMS.iter().chain(&["http://127.0.0.1:9/hooks"]) {
+            let reply = api
+                .post("/v1/webhook-endpoints", Some(key), &json!({ "url": url }))
+                .await;
+            let error = reply.error(400, "invalid_request");
+            assert_eq!(error["path"], "url", "{key} {url}: {error}");
+        }
+        let listed = api.get("/v1/webhook-endpoints", Some(key)).await;
+        assert_eq!(listed.ok()["data"], json!([]), "nothing was made");
     }
 }

@@ -123,7 +123,7 @@ pub struct Api {
     /// The merchant's secret key (the demo's unless [`Api::with_keys`]).
     merchant_key: String,
     /// The admin key (the demo's unless [`Api::with_keys`]).
-    admin_key: String,
+    pub admin_key: String,
 }
 
 impl Api {

@@ -17,6 +17,7 @@ pub mod replicas;
 pub mod server;
 pub mod shopper;
 pub mod storage;
+pub mod wallets;
 pub mod webhooks;
 
 pub use api::{idempotency_key, nonce, now, prepare_with_balance, Api, Prepared, Reply, Session};
@@ -25,7 +26,8 @@ pub use fixtures::*;
 pub use ledger::{check_wallet_ledger, ledger_entries, ledger_flows, Flows};
 pub use server::{postgres_admin_url, Backend, Server};
 pub use shopper::{between, Shopper};
-pub use storage::{check_ledger_storage, check_ledger_storage_at};
+pub use storage::{check_ledger_storage, check_ledger_storage_at, live_books};
+pub use wallets::{activate, create_live_wallet};
 
 /// Declares, for each `async fn name(backend: Backend)` of the calling file, the test
 /// `sqlite::name` and the test `postgres::name` (which passes, saying it was skipped, when

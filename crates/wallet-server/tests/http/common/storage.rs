@@ -6,9 +6,9 @@ use sqlx::any::AnyPoolOptions;
 
 use super::server::Server;
 
-/// Every ledger transaction sums to zero over all its entries; every account's balance is
-/// the sum of its entries; no wallet or merchant account is below zero; all the money in
-/// the ledger sums to zero.
+/// Every ledger transaction sums to zero over all its entries and stays within one mode;
+/// every account's balance is the sum of its entries; no wallet or merchant account is
+/// below zero; the accounts of each currency and mode sum to zero.
 pub async fn check_ledger_storage(server: &Server) {
     check_ledger_storage_at(server.database_url()).await;
 }
@@ -41,6 +41,17 @@ pub async fn check_ledger_storage_at(database_url: &str) {
             "SELECT COUNT(*) FROM (SELECT transaction_id FROM ledger_entries \
              GROUP BY transaction_id HAVING COUNT(*) < 2) AS t",
         ),
+        (
+            "ledger transactions that move money between test and live accounts",
+            "SELECT COUNT(*) FROM (SELECT e.transaction_id FROM ledger_entries e \
+             JOIN accounts a ON a.id = e.account_id \
+             GROUP BY e.transaction_id HAVING COUNT(DISTINCT a.livemode) > 1) AS t",
+        ),
+        (
+            "currencies whose test or live accounts do not sum to zero",
+            "SELECT COUNT(*) FROM (SELECT currency, livemode FROM accounts \
+             GROUP BY currency, livemode HAVING SUM(balance) <> 0) AS t",
+        ),
     ];
     for (what, sql) in checks {
         let count: i64 = sqlx::query_scalar(sql)
@@ -55,4 +66,29 @@ pub async fn check_ledger_storage_at(database_url: &str) {
         .expect("count accounts");
     assert!(accounts > 0, "the ledger has accounts");
     pool.close().await;
+}
+
+/// Every live account's balance and every entry on a live account, read from the server's
+/// database: what a test key must never change (DESIGN.md *Test and live mode*).
+pub async fn live_books(server: &Server) -> (Vec<(String, i64)>, Vec<(i64, String, i64)>) {
+    sqlx::any::install_default_drivers();
+    let pool = AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(server.database_url())
+        .await
+        .expect("open the server's database");
+    let balances: Vec<(String, i64)> =
+        sqlx::query_as("SELECT id, balance FROM accounts WHERE livemode = 1 ORDER BY id")
+            .fetch_all(&pool)
+            .await
+            .expect("live accounts");
+    let entries: Vec<(i64, String, i64)> = sqlx::query_as(
+        "SELECT e.id, e.account_id, e.amount FROM ledger_entries e \
+         JOIN accounts a ON a.id = e.account_id WHERE a.livemode = 1 ORDER BY e.id",
+    )
+    .fetch_all(&pool)
+    .await
+    .expect("live entries");
+    pool.close().await;
+    (balances, entries)
 }
