@@ -32,13 +32,12 @@ UPDATE accounts SET livemode = 1 WHERE kind IN ('wallet_available', 'wallet_held
     AND (accounts.id = 'wallet:' || w.shopper_id || ':available'
          OR accounts.id = 'wallet:' || w.shopper_id || ':held'));
 
--- The others get the mode in their id (`merchant:<id>:<cur>` → `merchant:test:<id>:<cur>`;
--- `external:…` and `operator:…` alike: each prefix is eight letters). A merchant's
--- settlement moves whole, to live when any live intent of that merchant was in its
--- currency (a merchant id that had both keys shared one account; its balance is real
--- money). External and operator accounts, which may go negative, are split entry by
--- entry: an entry is live when its transaction moved a live wallet's balance or was for
--- a live intent or refund.
+-- The others get the mode in their id (`merchant:<id>:<cur>` → `merchant:test:<id>:<cur>`
+-- and `merchant:live:<id>:<cur>`; `external:…` and `operator:…` alike: each prefix is eight
+-- letters), their entries split by the mode of their transaction: live when it moved a
+-- live wallet's balance or was for a live intent or refund. A transaction's entries thus
+-- stay in one mode, and each mode's accounts sum to zero; an account left without entries
+-- is dropped.
 CREATE TABLE account_moves (
     old_id   TEXT NOT NULL,
     livemode BIGINT NOT NULL,
@@ -46,20 +45,13 @@ CREATE TABLE account_moves (
     PRIMARY KEY (old_id, livemode)
 );
 INSERT INTO account_moves (old_id, livemode, new_id)
-    SELECT a.id, m.livemode, substr(a.id, 1, 8) || ':' || (CASE WHEN EXISTS (
-        SELECT 1 FROM intents i WHERE i.livemode = 1
-        AND 'merchant:' || i.merchant_id || ':' || i.currency = a.id) THEN 'live' ELSE 'test' END)
-        || substr(a.id, 9)
-    FROM accounts a CROSS JOIN (SELECT 0 AS livemode UNION ALL SELECT 1) m
-    WHERE a.kind = 'merchant_settlement';
-INSERT INTO account_moves (old_id, livemode, new_id)
     SELECT a.id, m.livemode,
         substr(a.id, 1, 8) || ':' || (CASE WHEN m.livemode = 1 THEN 'live' ELSE 'test' END)
         || substr(a.id, 9)
     FROM accounts a CROSS JOIN (SELECT 0 AS livemode UNION ALL SELECT 1) m
-    WHERE a.kind = 'external';
+    WHERE a.kind IN ('merchant_settlement', 'external');
 INSERT INTO accounts (id, kind, currency, may_go_negative, balance, created_at, livemode)
-    SELECT DISTINCT m.new_id, a.kind, a.currency, a.may_go_negative, 0, a.created_at,
+    SELECT m.new_id, a.kind, a.currency, a.may_go_negative, 0, a.created_at,
         CASE WHEN substr(m.new_id, 10, 4) = 'live' THEN 1 ELSE 0 END
     FROM account_moves m JOIN accounts a ON a.id = m.old_id;
 UPDATE ledger_entries SET account_id = (

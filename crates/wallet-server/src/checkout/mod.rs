@@ -51,10 +51,11 @@ async fn closed_at(db: &Db, session: &SessionRow, now: i64) -> Result<Option<i64
         SessionStatus::Expired => Some(session.expires_at),
         SessionStatus::Completed => {
             let paid: Option<i64> = sqlx::query_scalar(
-                "SELECT updated_at FROM intents WHERE session_id = $1 AND status = $2",
+                "SELECT updated_at FROM intents WHERE session_id = $1 AND status = $2 AND livemode = $3",
             )
             .bind(&session.id)
             .bind(IntentStatus::Succeeded.code())
+            .bind(i64::from(session.livemode))
             .fetch_optional(&db.pool)
             .await?;
             Some(paid.unwrap_or(session.expires_at))
@@ -76,7 +77,7 @@ pub async fn check_client_secret(
 ) -> Result<(), ServerError> {
     crate::http::auth::client_secret(headers, &session.client_secret)?;
     if let Some(digest) = &session.link_digest {
-        if crate::consent::links::is_revoked(db, digest).await? {
+        if crate::consent::links::is_revoked(db, digest, session.livemode).await? {
             return Err(crate::consent::links::revoked().into());
         }
     }

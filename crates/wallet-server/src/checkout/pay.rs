@@ -118,12 +118,14 @@ async fn claim_session(
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let claimed = sqlx::query(
-        "UPDATE sessions SET status = $2 WHERE id = $1 AND status = $4 AND expires_at > $3",
+        "UPDATE sessions SET status = $2 \
+         WHERE id = $1 AND status = $4 AND expires_at > $3 AND livemode = $5",
     )
     .bind(&session.id)
     .bind(next.code())
     .bind(now)
     .bind(SessionStatus::Open.code())
+    .bind(i64::from(session.livemode))
     .execute(&mut **tx)
     .await?
     .rows_affected();

@@ -190,13 +190,17 @@ async fn insert_refund(
     now: i64,
 ) -> Result<Vec<RefundLineView>, ServerError> {
     let c = intent.currency;
-    sqlx::query("INSERT INTO refunds (id, intent_id, amount, balance_amount, other_amount, created_at) VALUES ($1, $2, $3, $4, $5, $6)")
+    sqlx::query(
+        "INSERT INTO refunds (id, intent_id, amount, balance_amount, other_amount, created_at, livemode) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7)",
+    )
         .bind(id)
         .bind(&intent.id)
         .bind(totals.total)
         .bind(totals.balance)
         .bind(totals.other)
         .bind(now)
+        .bind(i64::from(intent.livemode))
         .execute(&mut **tx)
         .await?;
     let mut lines = Vec::with_capacity(shares.len());
@@ -239,18 +243,19 @@ pub async fn refund(
 /// would pass what was paid or the intent is no longer `succeeded`.
 async fn add_refunded(
     tx: &mut Tx,
-    intent_id: &str,
+    intent: &IntentRow,
     amount: i64,
     now: i64,
 ) -> Result<bool, sqlx::Error> {
     let guarded = sqlx::query(
         "UPDATE intents SET refunded_amount = refunded_amount + $2, updated_at = $3 \
-         WHERE id = $1 AND status = $4 AND refunded_amount + $2 <= total",
+         WHERE id = $1 AND status = $4 AND refunded_amount + $2 <= total AND livemode = $5",
     )
-    .bind(intent_id)
+    .bind(&intent.id)
     .bind(amount)
     .bind(now)
     .bind(IntentStatus::Succeeded.code())
+    .bind(i64::from(intent.livemode))
     .execute(&mut **tx)
     .await?
     .rows_affected();
@@ -270,17 +275,18 @@ async fn refund_once(
     let mut tx = db.begin().await?;
     // Locks the intent row first (PostgreSQL) so concurrent refunds see each other's lines.
     let sql = format!(
-        "SELECT refunded_amount FROM intents WHERE id = $1{}",
+        "SELECT refunded_amount FROM intents WHERE id = $1 AND livemode = $2{}",
         db.for_update()
     );
     let _: i64 = sqlx::query_scalar(&sql)
         .bind(&intent.id)
+        .bind(i64::from(intent.livemode))
         .fetch_one(&mut *tx)
         .await?;
     let paid = paid_lines(&mut tx, &intent).await?;
     let shares = split(req, &paid, c)?;
     let totals = RefundTotals::of(&shares);
-    if !add_refunded(&mut tx, &intent.id, totals.total, now).await? {
+    if !add_refunded(&mut tx, &intent, totals.total, now).await? {
         tx.rollback().await?;
         return Err(ApiError::field("amount", "the refunds would exceed what was paid").into());
     }

@@ -105,7 +105,7 @@ async fn end_in(
     };
     let sql = format!(
         "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
-         WHERE id = $1 AND status = $5{guard}"
+         WHERE id = $1 AND status = $5 AND livemode = $6{guard}"
     );
     let changed = sqlx::query(&sql)
         .bind(&intent.id)
@@ -113,6 +113,7 @@ async fn end_in(
         .bind(reason.map(CancelReason::code))
         .bind(now)
         .bind(IntentStatus::RequiresAction.code())
+        .bind(i64::from(intent.livemode))
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -160,9 +161,10 @@ async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
         now,
     )
     .await?;
-    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1")
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND livemode = $3")
         .bind(&intent.session_id)
         .bind(SessionStatus::Completed.code())
+        .bind(i64::from(intent.livemode))
         .execute(&mut **tx)
         .await?;
     Ok(())
@@ -185,10 +187,11 @@ async fn release(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
         now,
     )
     .await?;
-    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3")
+    sqlx::query("UPDATE sessions SET status = $2 WHERE id = $1 AND status = $3 AND livemode = $4")
         .bind(&intent.session_id)
         .bind(SessionStatus::Open.code())
         .bind(SessionStatus::AwaitingPayment.code())
+        .bind(i64::from(intent.livemode))
         .execute(&mut **tx)
         .await?;
     Ok(())

@@ -143,12 +143,14 @@ pub async fn session_answer(
             session_view(db, session, passkeys_on).await?,
         ))),
         SessionStatus::Completed | SessionStatus::Expired => {
-            let intent_id: Option<String> =
-                sqlx::query_scalar("SELECT id FROM intents WHERE session_id = $1 AND status = $2")
-                    .bind(&session.id)
-                    .bind(IntentStatus::Succeeded.code())
-                    .fetch_optional(&db.pool)
-                    .await?;
+            let intent_id: Option<String> = sqlx::query_scalar(
+                "SELECT id FROM intents WHERE session_id = $1 AND status = $2 AND livemode = $3",
+            )
+            .bind(&session.id)
+            .bind(IntentStatus::Succeeded.code())
+            .bind(i64::from(session.livemode))
+            .fetch_optional(&db.pool)
+            .await?;
             Ok(SessionAnswer::Closed(SessionOutcome {
                 id: session.id.clone(),
                 status,

@@ -252,15 +252,17 @@ pub fn revoked() -> ApiError {
     )
 }
 
-/// Whether the link with this digest was revoked.
+/// Whether the link of this mode with this digest was revoked (or is unknown).
 ///
 /// # Errors
 /// The database's.
-pub async fn is_revoked(db: &Db, digest: &str) -> Result<bool, ServerError> {
-    let revoked: Option<Option<i64>> =
-        sqlx::query_scalar("SELECT revoked_at FROM links WHERE token_digest = $1")
-            .bind(digest)
-            .fetch_optional(&db.pool)
-            .await?;
+pub async fn is_revoked(db: &Db, digest: &str, livemode: bool) -> Result<bool, ServerError> {
+    let revoked: Option<Option<i64>> = sqlx::query_scalar(
+        "SELECT revoked_at FROM links WHERE token_digest = $1 AND livemode = $2",
+    )
+    .bind(digest)
+    .bind(i64::from(livemode))
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(!matches!(revoked, Some(None)))
 }

@@ -170,10 +170,13 @@ pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<St
 /// # Errors
 /// As [`approve`].
 pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerError> {
-    let changed = sqlx::query("UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3")
+    let changed = sqlx::query(
+        "UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3 AND livemode = $4",
+    )
         .bind(&request.id)
         .bind(RequestStatus::Declined.code())
         .bind(RequestStatus::Pending.code())
+        .bind(i64::from(request.livemode))
         .execute(&db.pool)
         .await?
         .rows_affected();

@@ -264,7 +264,9 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
                 tx.rollback().await?;
                 tx = db.begin().await?;
                 status = RechargeStatus::Failed;
-                sqlx::query("UPDATE recharges SET status = $2 WHERE id = $1 AND status = $3")
+                sqlx::query(
+                    "UPDATE recharges SET status = $2 WHERE id = $1 AND status = $3 AND livemode = 0",
+                )
                     .bind(id)
                     .bind(status.code())
                     .bind(RechargeStatus::Pending.code())

@@ -253,10 +253,13 @@ pub async fn delete(
 ) -> Result<DeletedEndpoint, ServerError> {
     own_api_endpoint(db, merchant, id).await?;
     sqlx::query(
-        "UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND deleted_at IS NULL",
+        "UPDATE webhook_endpoints SET deleted_at = $2 \
+         WHERE id = $1 AND merchant_id = $3 AND livemode = $4 AND deleted_at IS NULL",
     )
     .bind(id)
     .bind(now())
+    .bind(&merchant.id)
+    .bind(i64::from(merchant.livemode))
     .execute(&db.pool)
     .await?;
     Ok(DeletedEndpoint {
@@ -354,9 +357,12 @@ async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
         .fetch_all(&mut *tx)
         .await?;
         for id in listed.iter().filter(|id| !keep.contains(id)) {
-            sqlx::query("UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1")
+            sqlx::query(
+                "UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND livemode = $3",
+            )
                 .bind(id)
                 .bind(now)
+                .bind(i64::from(merchant.livemode))
                 .execute(&mut *tx)
                 .await?;
         }

@@ -97,9 +97,10 @@ pub async fn read(db: &Db, merchant: &Merchant, id: &str) -> Result<EventDetail,
     let rows = sqlx::query(
         "SELECT d.id, d.endpoint_id, e.url, d.status, d.next_attempt_ms, d.delivered_ms \
          FROM webhook_deliveries d JOIN webhook_endpoints e ON e.id = d.endpoint_id \
-         WHERE d.event_id = $1 ORDER BY d.created_ms, d.id",
+         WHERE d.event_id = $1 AND e.livemode = $2 ORDER BY d.created_ms, d.id",
     )
     .bind(id)
+    .bind(i64::from(merchant.livemode))
     .fetch_all(&db.pool)
     .await?;
     let mut deliveries = Vec::with_capacity(rows.len());

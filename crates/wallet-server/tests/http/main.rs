@@ -19,6 +19,7 @@ mod links;
 mod live_wallets;
 mod mode_isolation;
 mod metrics;
+mod migrations;
 mod modes;
 mod passkeys;
 mod password_security;

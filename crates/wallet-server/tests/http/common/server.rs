@@ -127,7 +127,27 @@ impl Server {
         Server::start_command(backend, Some(config), env).await
     }
 
+    /// [`Server::serve_with`], once `prepare` has run on the fresh database (given its
+    /// URL): e.g. to lay down rows as an earlier release left them.
+    pub async fn serve_after(
+        backend: Backend,
+        config: &str,
+        prepare: impl AsyncFnOnce(&str),
+    ) -> Server {
+        let mut server = Server::unstarted(backend, Some(config), &[]);
+        prepare(&server.database_url).await;
+        server.spawn().await;
+        server
+    }
+
     async fn start_command(backend: Backend, config: Option<&str>, env: &[(&str, &str)]) -> Server {
+        let mut server = Server::unstarted(backend, config, env);
+        server.spawn().await;
+        server
+    }
+
+    /// A server on a fresh database (and directory), not running yet.
+    fn unstarted(backend: Backend, config: Option<&str>, env: &[(&str, &str)]) -> Server {
         let dir = tempfile::tempdir().expect("temp dir");
         let command = match config {
             None => vec!["demo".to_owned()],
@@ -160,7 +180,7 @@ impl Server {
             all.retain(|(key, _)| key != k);
             all.push(((*k).to_owned(), (*v).to_owned()));
         }
-        let mut server = Server {
+        Server {
             url: String::new(),
             backend,
             command,
@@ -170,9 +190,7 @@ impl Server {
             log_path: dir.path().join("server.log"),
             _pg: pg,
             _dir: dir,
-        };
-        server.spawn().await;
-        server
+        }
     }
 
     /// The `--database` URL this server runs on.
