@@ -112,8 +112,10 @@ fn mode_tables(sql: &str) -> Vec<&'static str> {
         .into_iter()
         .filter(|t| {
             words.windows(2).any(|w| {
-                matches!(w[0].to_ascii_uppercase().as_str(), "FROM" | "JOIN" | "UPDATE" | "INTO")
-                    && w[1] == *t
+                matches!(
+                    w[0].to_ascii_uppercase().as_str(),
+                    "FROM" | "JOIN" | "UPDATE" | "INTO"
+                ) && w[1] == *t
             })
         })
         .collect()
@@ -127,7 +129,11 @@ fn every_statement_on_an_object_table_names_its_mode() {
     let mut missing = Vec::new();
     let mut used = vec![false; EXEMPT.len()];
     for path in files {
-        let rel = path.strip_prefix(&root).unwrap().to_string_lossy().replace('\\', "/");
+        let rel = path
+            .strip_prefix(&root)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
         let text = std::fs::read_to_string(&path).unwrap();
         let code = text.split("#[cfg(test)]").next().unwrap();
         for (line, sql) in statements(code) {
@@ -135,7 +141,10 @@ fn every_statement_on_an_object_table_names_its_mode() {
             if tables.is_empty() || sql.contains("livemode") {
                 continue;
             }
-            match EXEMPT.iter().position(|(f, frag, _)| *f == rel && sql.contains(frag)) {
+            match EXEMPT
+                .iter()
+                .position(|(f, frag, _)| *f == rel && sql.contains(frag))
+            {
                 Some(i) => used[i] = true,
                 None => missing.push(format!("src/{rel}:{line} ({}): {sql}", tables.join(", "))),
             }
@@ -152,18 +161,29 @@ fn every_statement_on_an_object_table_names_its_mode() {
         .filter(|(_, u)| !u)
         .map(|(e, _)| format!("{}: {}", e.0, e.1))
         .collect();
-    assert!(stale.is_empty(), "exemptions that match nothing any more: {stale:?}");
+    assert!(
+        stale.is_empty(),
+        "exemptions that match nothing any more: {stale:?}"
+    );
 }
 
 #[test]
 fn the_scanner_finds_statements_and_their_tables() {
-    let code = "let a = sqlx::query(\"SELECT id FROM intents \\\n WHERE id = $1\");\nlet b = \"prose\";\n";
+    let code =
+        "let a = sqlx::query(\"SELECT id FROM intents \\\n WHERE id = $1\");\nlet b = \"prose\";\n";
     let found = statements(code);
     assert_eq!(found.len(), 1);
     assert_eq!(found[0].1, "SELECT id FROM intents WHERE id = $1");
     assert_eq!(mode_tables(&found[0].1), ["intents"]);
-    assert!(mode_tables("SELECT 1 FROM ledger_entries e JOIN accounts a ON a.id = e.account_id").contains(&"accounts"));
+    assert!(
+        mode_tables("SELECT 1 FROM ledger_entries e JOIN accounts a ON a.id = e.account_id")
+            .contains(&"accounts")
+    );
     assert!(mode_tables("INSERT INTO webhook_secrets (id) VALUES ($1)").is_empty());
-    let html = "let p = format!(r#\"<a href=\"x\">\"#);\nlet q = \"SELECT 1 FROM links WHERE a = $1\";\n";
-    assert_eq!(statements(html), [(2, "SELECT 1 FROM links WHERE a = $1".to_owned())]);
+    let html =
+        "let p = format!(r#\"<a href=\"x\">\"#);\nlet q = \"SELECT 1 FROM links WHERE a = $1\";\n";
+    assert_eq!(
+        statements(html),
+        [(2, "SELECT 1 FROM links WHERE a = $1".to_owned())]
+    );
 }

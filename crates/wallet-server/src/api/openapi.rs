@@ -35,6 +35,7 @@ mod tests {
             "/wallet/",
             "/wallet/transfer/confirm",
             "/v1/wallets/{shopper_id}/topups",
+            "/v1/wallets/{shopper_id}/activation",
             "/v1/wallets/{shopper_id}/ledger",
             "/v1/sandbox/intents/{id}",
             "/v1/sandbox/intents/{id}/approve",

@@ -7,8 +7,8 @@ use axum::http::{HeaderMap, StatusCode};
 use checkout_core::{Amount, Currency, Method};
 use serde::Deserialize;
 
-use crate::error::{Reply, ServerError};
 use crate::error::ApiError;
+use crate::error::{Reply, ServerError};
 use crate::http::auth::AdminKey;
 use crate::http::extract::{parse_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
@@ -69,7 +69,14 @@ pub async fn create(
     let input: CreateWallet = parse_json(&headers, &body)?;
     let wallet = WalletRef::new(&input.shopper_id, admin.livemode);
     let password = input.payment_password.as_deref();
-    create_wallet(&state.db, &state.passwords, wallet, input.currency, password).await?;
+    create_wallet(
+        &state.db,
+        &state.passwords,
+        wallet,
+        input.currency,
+        password,
+    )
+    .await?;
     let activation = match password {
         Some(_) => None,
         None => Some(activation_view(&state, wallet, &base).await?),

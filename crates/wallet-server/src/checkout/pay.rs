@@ -181,7 +181,8 @@ async fn post_balance(
     let (kind, to) = if hold {
         (Kind::Hold, ledger::wallet_held(session.wallet()))
     } else {
-        let settlement = ledger::merchant_settlement(&session.merchant_id, session.currency, session.livemode);
+        let settlement =
+            ledger::merchant_settlement(&session.merchant_id, session.currency, session.livemode);
         (Kind::Payment, settlement)
     };
     ledger::transfer(

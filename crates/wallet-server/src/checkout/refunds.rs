@@ -300,7 +300,11 @@ async fn refund_once(
             ledger::wallet_available(intent.wallet()),
             totals.balance,
         ),
-        (Kind::RefundOther, ledger::external(method, c, intent.livemode), totals.other),
+        (
+            Kind::RefundOther,
+            ledger::external(method, c, intent.livemode),
+            totals.other,
+        ),
     ];
     for (kind, to, amount) in moves {
         ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await?;

@@ -149,7 +149,11 @@ async fn capture(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
         now,
     )
     .await?;
-    let method = ledger::external(intent.other_method.unwrap_or(Method::BankCard), c, intent.livemode);
+    let method = ledger::external(
+        intent.other_method.unwrap_or(Method::BankCard),
+        c,
+        intent.livemode,
+    );
     let other = money(intent.other_amount, c)?;
     ledger::transfer(
         tx,

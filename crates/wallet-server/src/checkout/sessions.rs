@@ -13,9 +13,9 @@ use crate::error::{ApiError, ServerError};
 use crate::http::state::AppState;
 use crate::store::db::rows::SessionRow;
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
-use crate::store::ledger::WalletRef;
 use crate::wallet::accounts::{check_shopper_id, wallet_currency};
 
 /// The body of `POST /v1/sessions`.
@@ -78,7 +78,9 @@ pub async fn create_session(
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
     crate::http::extract::check_return_url(input.return_url.as_deref())?;
-    if let Some(currency) = wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await? {
+    if let Some(currency) =
+        wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await?
+    {
         if currency != cart.currency {
             return Err(ApiError::field(
                 "cart.currency",

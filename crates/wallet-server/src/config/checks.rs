@@ -32,10 +32,7 @@ fn is_loopback(listen: &str) -> bool {
 ///
 /// # Errors
 /// [`ConfigError::Invalid`] for a key without a mode prefix or shorter than `min_len`.
-pub fn admin_keys(
-    keys: &[String],
-    min_len: usize,
-) -> Result<HashMap<[u8; 32], bool>, ConfigError> {
+pub fn admin_keys(keys: &[String], min_len: usize) -> Result<HashMap<[u8; 32], bool>, ConfigError> {
     let mut by_digest = HashMap::new();
     for key in keys.iter().filter(|k| !k.is_empty()) {
         let livemode = match key.get(..8) {
@@ -167,6 +164,10 @@ pub fn demo_listen(listen: &str, shop_listen: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The demo's payment-password pepper: published (the demo's values are public), so
+/// `serve` refuses it.
+pub const DEMO_PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
+
 /// The pepper of payment-password hashes: set, at least [`MIN_KEY_LEN`] characters, and
 /// for `serve` not the demo's published one.
 ///
@@ -179,7 +180,7 @@ pub fn pepper(mode: Mode, pepper: Option<String>) -> Result<String, ConfigError>
             "password_pepper (or BC_PASSWORD_PEPPER) must be set to at least {MIN_KEY_LEN} random characters, {how}"
         ))
     })?;
-    if mode == Mode::Serve && pepper == crate::demo::PEPPER {
+    if mode == Mode::Serve && pepper == DEMO_PEPPER {
         return Err(ConfigError::Invalid(format!(
             "password_pepper is the demo's, which is published; set your own random one, {how}"
         )));

@@ -202,11 +202,7 @@ impl Config {
         checks::public_url(mode, &listen, public_url.as_deref())?;
         let password_pepper = checks::pepper(
             mode,
-            layered(
-            None,
-            "BC_PASSWORD_PEPPER",
-                file.password_pepper.take(),
-            )?,
+            layered(None, "BC_PASSWORD_PEPPER", file.password_pepper.take())?,
         )?;
         let limits = Limits::of(&file)?;
         let shop_listen = cli

@@ -173,13 +173,13 @@ pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerErr
     let changed = sqlx::query(
         "UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3 AND livemode = $4",
     )
-        .bind(&request.id)
-        .bind(RequestStatus::Declined.code())
-        .bind(RequestStatus::Pending.code())
-        .bind(i64::from(request.livemode))
-        .execute(&db.pool)
-        .await?
-        .rows_affected();
+    .bind(&request.id)
+    .bind(RequestStatus::Declined.code())
+    .bind(RequestStatus::Pending.code())
+    .bind(i64::from(request.livemode))
+    .execute(&db.pool)
+    .await?
+    .rows_affected();
     if changed == 0 {
         return Err(closed_request().into());
     }

@@ -24,10 +24,7 @@ pub struct LinkedShop {
 ///
 /// # Errors
 /// The database's.
-pub async fn linked_shops(
-    db: &Db,
-    wallet: WalletRef<'_>,
-) -> Result<Vec<LinkedShop>, ServerError> {
+pub async fn linked_shops(db: &Db, wallet: WalletRef<'_>) -> Result<Vec<LinkedShop>, ServerError> {
     let rows: Vec<(String, i64)> = sqlx::query_as(
         "SELECT merchant_id, MIN(created_at) AS since FROM links \
          WHERE shopper_id = $1 AND livemode = $2 AND revoked_at IS NULL \

@@ -31,7 +31,7 @@ pub const LINK: &str = "lk_test_demo_shopper_demo";
 /// and base64): public, like every demo value.
 pub const WEBHOOK_SECRET: &str = "whsec_ZGVtby1zaG9wLXdlYmhvb2tzLW5vdC1hLXNlY3JldCE=";
 /// The demo's payment-password pepper: public, like every demo value.
-pub const PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
+pub const PEPPER: &str = crate::config::checks::DEMO_PEPPER;
 
 /// The merchant, origins and keys of DESIGN.md *Demo mode*, as a configuration file
 /// would give them (`Config::load`'s preset).

@@ -49,8 +49,12 @@ pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bo
     let Some(shopper) = shopper else {
         return Ok(None);
     };
-    let mode = crate::wallet::accounts::wallet_mode(db, &shopper).await?;
-    Ok(mode.map(|livemode| (shopper, livemode)))
+    let livemode: Option<i64> =
+        sqlx::query_scalar("SELECT livemode FROM wallets WHERE shopper_id = $1")
+            .bind(&shopper)
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(livemode.map(|mode| (shopper, mode != 0)))
 }
 
 /// Ends the sign-in with `token` (signing out).

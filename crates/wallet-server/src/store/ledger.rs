@@ -23,6 +23,7 @@ use checkout_core::{Currency, Method, Money};
 
 use crate::store::db::Tx;
 
+pub use super::mode::{mode_name, WalletRef};
 pub use crate::error::LedgerError;
 
 checkout_core::wire_enum! {
@@ -67,38 +68,12 @@ impl AccountKind {
     }
 }
 
-/// A wallet as the books know it: the shopper's id (one namespace across both modes) and
-/// the wallet's mode. Every lookup of a wallet goes through one, so a key of one mode
-/// never reaches a wallet of the other.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct WalletRef<'a> {
-    pub shopper: &'a str,
-    pub livemode: bool,
-}
-
-impl<'a> WalletRef<'a> {
-    #[must_use]
-    pub fn new(shopper: &'a str, livemode: bool) -> WalletRef<'a> {
-        WalletRef { shopper, livemode }
-    }
-}
-
 /// An account with its kind and mode.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Account {
     pub id: String,
     pub kind: AccountKind,
     pub livemode: bool,
-}
-
-/// `test` or `live`, as account ids spell the mode.
-#[must_use]
-pub fn mode_name(livemode: bool) -> &'static str {
-    if livemode {
-        "live"
-    } else {
-        "test"
-    }
 }
 
 #[must_use]
@@ -131,7 +106,11 @@ pub fn merchant_settlement(merchant: &str, currency: Currency, livemode: bool) -
 #[must_use]
 pub fn external(method: Method, currency: Currency, livemode: bool) -> Account {
     Account {
-        id: format!("external:{}:{}:{currency}", mode_name(livemode), method.code()),
+        id: format!(
+            "external:{}:{}:{currency}",
+            mode_name(livemode),
+            method.code()
+        ),
         kind: AccountKind::External,
         livemode,
     }

@@ -1,9 +1,10 @@
-//! Storage: the pool and its two dialects, the double-entry ledger, transactions run again
+//! Storage: the pool and its two dialects, the double-entry ledger, the two modes, transactions run again
 //! after a lost race, stored values read back as money, and the gauges an operator reads
 //! from the database.
 
 pub mod db;
 pub mod gauges;
 pub mod ledger;
+pub mod mode;
 pub mod retry;
 pub mod stored;

@@ -91,21 +91,20 @@ pub async fn create_wallet(
 ) -> Result<(), ServerError> {
     let shopper = wallet.shopper;
     check_shopper_id("shopper_id", shopper)?;
-    let (hash, pepper_id) = match (password, wallet.livemode) {
-        (Some(_), true) => {
-            return Err(ApiError::field(
+    let (hash, pepper_id) =
+        match (password, wallet.livemode) {
+            (Some(_), true) => return Err(ApiError::field(
                 "payment_password",
                 "a live admin key may not set payment passwords: leave it out; the shopper sets it",
             )
-            .into())
-        }
-        (None, _) => (String::new(), None),
-        (Some(password), false) => {
-            validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
-            let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
-            (hash, Some(pepper_id))
-        }
-    };
+            .into()),
+            (None, _) => (String::new(), None),
+            (Some(password), false) => {
+                validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
+                let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+                (hash, Some(pepper_id))
+            }
+        };
     let inserted = sqlx::query(
         "INSERT INTO wallets (shopper_id, currency, password_hash, pepper_id, failed_attempts, created_at, livemode) \
          VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (shopper_id) DO NOTHING",
@@ -183,7 +182,9 @@ pub async fn credit(
         TopUpSource::Live { reason, .. } => {
             tracing::info!(shopper = %wallet.shopper, top_up = %id, %reason, "live wallet funded by the operator");
         }
-        TopUpSource::Test(_) => tracing::info!(shopper = %wallet.shopper, top_up = %id, "wallet topped up"),
+        TopUpSource::Test(_) => {
+            tracing::info!(shopper = %wallet.shopper, top_up = %id, "wallet topped up")
+        }
     }
     Ok(TopUpView {
         wallet: wallet_view(db, wallet).await?,

@@ -10,10 +10,10 @@ use sqlx::Row as _;
 
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
+use crate::store::ledger::WalletRef;
 use crate::store::ledger::{self, Kind, LedgerError};
 use crate::store::stored::{currency, money};
 use crate::util::{now, random_id, rfc3339};
-use crate::store::ledger::WalletRef;
 use crate::wallet::accounts::wallet_currency;
 
 /// A recharge as stored.

@@ -75,13 +75,15 @@ pub async fn check(
             ApiError::field("to", "is your own wallet; enter the recipient's wallet id").into(),
         );
     }
-    let theirs = wallet_currency(db, WalletRef::new(to, livemode)).await?.ok_or_else(|| {
-        ApiError::new(
-            ErrorCode::WalletNotFound,
-            "no wallet has this id; check the recipient's wallet id",
-        )
-        .with("path", "to")
-    })?;
+    let theirs = wallet_currency(db, WalletRef::new(to, livemode))
+        .await?
+        .ok_or_else(|| {
+            ApiError::new(
+                ErrorCode::WalletNotFound,
+                "no wallet has this id; check the recipient's wallet id",
+            )
+            .with("path", "to")
+        })?;
     if theirs != mine {
         return Err(ApiError::field(
             "to",
@@ -157,14 +159,13 @@ async fn execute_once(db: &Db, id: &str, t: &Transfer) -> Result<bool, ServerErr
     .rows_affected();
     if inserted == 0 {
         tx.rollback().await?;
-        let same: Option<(String, String, i64)> =
-            sqlx::query_as(
-                "SELECT from_id, to_id, amount FROM transfers WHERE id = $1 AND livemode = $2",
-            )
-            .bind(id)
-            .bind(i64::from(t.livemode))
-            .fetch_optional(&db.pool)
-            .await?;
+        let same: Option<(String, String, i64)> = sqlx::query_as(
+            "SELECT from_id, to_id, amount FROM transfers WHERE id = $1 AND livemode = $2",
+        )
+        .bind(id)
+        .bind(i64::from(t.livemode))
+        .fetch_optional(&db.pool)
+        .await?;
         return match same {
             Some((f, to, a)) if f == t.from && to == t.to && a == t.amount.minor() => Ok(false),
             _ => Err(ApiError::new(

@@ -25,58 +25,6 @@ pub fn new_secret() -> String {
     )
 }
 
-/// Checks an endpoint URL: absolute `http(s)` (`https` in live mode), at most 2048
-/// characters, and in both modes not naming a loopback, private or otherwise non-public
-/// address (an IP literal in any form of `transport::is_public`, `localhost`, `*.localhost`,
-/// with or without a trailing dot) unless its origin is one of `private_origins` (operator
-/// configuration: the demo's shop). Names are checked again on every delivery, on the
-/// addresses the connection then uses (`transport`).
-///
-/// # Errors
-/// 400 `invalid_request` at `url`, saying what to change.
-pub fn check_url(url: &str, livemode: bool, private_origins: &[String]) -> Result<(), ApiError> {
-    let bad = |why: &str| ApiError::field("url", why.to_owned());
-    if url.len() > 2048 {
-        return Err(bad("is longer than 2048 characters"));
-    }
-    let parsed = reqwest::Url::parse(url)
-        .map_err(|_| bad("is not an absolute URL; give e.g. https://shop.example/webhooks"))?;
-    let scheme_ok = match parsed.scheme() {
-        "https" => true,
-        "http" => !livemode,
-        _ => false,
-    };
-    if !scheme_ok {
-        return Err(bad(if livemode {
-            "must be https:// in live mode"
-        } else {
-            "must be http:// or https://"
-        }));
-    }
-    // `localhost.` is `localhost`: a trailing dot only roots the name.
-    let host = parsed.host_str().unwrap_or("").trim_end_matches('.');
-    if host.is_empty() || !parsed.username().is_empty() || parsed.password().is_some() {
-        return Err(bad("needs a host and no user name or password"));
-    }
-    if super::transport::is_private_origin(&parsed, private_origins) {
-        return Ok(());
-    }
-    let literal: Option<std::net::IpAddr> = host
-        .trim_start_matches('[')
-        .trim_end_matches(']')
-        .parse()
-        .ok();
-    let private = literal.is_some_and(|ip| !super::transport::is_public(ip))
-        || host.eq_ignore_ascii_case("localhost")
-        || host.to_ascii_lowercase().ends_with(".localhost");
-    if private {
-        return Err(bad(
-            "names a loopback, private or otherwise non-public address, which webhooks never go to; use your server's public address",
-        ));
-    }
-    Ok(())
-}
-
 fn not_found() -> ApiError {
     ApiError::new(
         ErrorCode::WebhookEndpointNotFound,
@@ -148,7 +96,7 @@ async fn create_once(
     url: &str,
     private_origins: &[String],
 ) -> Result<EndpointView, ServerError> {
-    check_url(url, merchant.livemode, private_origins)?;
+    super::destinations::check_url(url, merchant.livemode, private_origins)?;
     let id = random_id("we_", 24);
     let now = now();
     let mut tx = db.begin().await?;
@@ -360,11 +308,11 @@ async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
             sqlx::query(
                 "UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND livemode = $3",
             )
-                .bind(id)
-                .bind(now)
-                .bind(i64::from(merchant.livemode))
-                .execute(&mut *tx)
-                .await?;
+            .bind(id)
+            .bind(now)
+            .bind(i64::from(merchant.livemode))
+            .execute(&mut *tx)
+            .await?;
         }
     }
     tx.commit().await?;
@@ -380,7 +328,7 @@ async fn sync_endpoint(
     private_origins: &[String],
     now: i64,
 ) -> Result<String, ServerError> {
-    check_url(&hook.url, merchant.livemode, private_origins)?;
+    super::destinations::check_url(&hook.url, merchant.livemode, private_origins)?;
     for secret in &hook.secrets {
         standardwebhooks::Webhook::new(secret).map_err(|e| {
             ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
@@ -417,47 +365,4 @@ async fn sync_endpoint(
         insert_secret(tx, &id, &format!("whs_cfg_{}", &digest[..24]), secret, now).await?;
     }
     Ok(id)
-}
-
-#[cfg(test)]
-mod tests {
-    use super::check_url;
-
-    #[test]
-    fn endpoints_go_to_public_hosts_only_and_live_ones_over_https() {
-        for live in [true, false] {
-            assert!(check_url("https://shop.example/hooks", live, &[]).is_ok());
-            for form in [
-                "https://127.0.0.1/hooks",
-                "https://[::1]:8443/hooks",
-                "https://10.0.0.7/hooks",
-                "https://localhost/hooks",
-                "https://localhost./hooks",
-                "https://app.localhost./hooks",
-                "https://[::127.0.0.1]/hooks",
-                "https://[::ffff:10.0.0.1]/hooks",
-                "https://[64:ff9b::7f00:1]/hooks",
-                "https://[2002:a00:1::1]/hooks",
-                "https://[fec0::1]/hooks",
-                "https://169.254.169.254/latest",
-                "https://[fd00::1]/hooks",
-            ] {
-                assert!(check_url(form, live, &[]).is_err(), "{form} live={live}");
-            }
-        }
-        assert!(check_url("http://shop.example/hooks", true, &[]).is_err());
-        assert!(check_url("http://shop.example/hooks", false, &[]).is_ok());
-        assert!(check_url("ftp://shop.example/", false, &[]).is_err());
-        assert!(check_url("https://user:pw@shop.example/", false, &[]).is_err());
-        assert!(check_url("/hooks", false, &[]).is_err());
-    }
-
-    #[test]
-    fn only_the_exact_configured_private_origin_is_exempt() {
-        let shop = ["http://127.0.0.1:9000".to_owned()];
-        assert!(check_url("http://127.0.0.1:9000/webhooks", false, &shop).is_ok());
-        assert!(check_url("http://127.0.0.1:9001/webhooks", false, &shop).is_err());
-        assert!(check_url("https://127.0.0.1:9000/webhooks", false, &shop).is_err());
-        assert!(check_url("http://localhost:9000/webhooks", false, &shop).is_err());
-    }
 }

@@ -7,8 +7,9 @@
 //! - [`delivery`]: the worker that claims due deliveries row by row (PostgreSQL `FOR
 //!   UPDATE SKIP LOCKED`, so replicas share them), signs them with the Standard Webhooks
 //!   scheme, sends them and records each attempt; retries follow the configured schedule.
-//! - [`transport`]: the HTTP clients (no redirects, a timeout, https and public addresses
-//!   only in live mode) and the signature headers.
+//! - [`transport`]: the HTTP clients (no redirects, no proxy, a timeout, public addresses
+//!   only, https in live mode) and the signature headers.
+//! - [`destinations`]: where webhooks may go: public addresses only, in both modes.
 //! - [`endpoints`]: endpoints and their secrets, from the configuration and the API.
 //! - [`events`]: the events API (list, one event with its attempts, resend).
 
@@ -17,6 +18,7 @@ use std::sync::OnceLock;
 use tokio::sync::Notify;
 
 pub mod delivery;
+pub mod destinations;
 pub mod endpoints;
 pub mod events;
 pub mod outbox;

@@ -13,66 +13,6 @@ use std::time::{Duration, Instant};
 use reqwest::dns::{Addrs, Name, Resolve, Resolving};
 use reqwest::redirect::Policy;
 
-/// Whether an address is on the public internet: not loopback, private (RFC 1918, unique
-/// local), link-local, site-local, carrier-grade NAT, unspecified, broadcast, multicast or
-/// documentation space, and no IPv4 address embedded in IPv6 (mapped, compatible, NAT64
-/// `64:ff9b::/96`, 6to4 `2002::/16`) that is one of those; Teredo `2001::/32` is refused
-/// outright (its IPv4 address is obfuscated). Live-mode webhooks go only there (no
-/// server-side request forgery).
-#[must_use]
-pub fn is_public(ip: IpAddr) -> bool {
-    match ip {
-        IpAddr::V4(v4) => {
-            let [a, b, ..] = v4.octets();
-            !(v4.is_loopback()
-                || v4.is_private()
-                || v4.is_link_local()
-                || v4.is_unspecified()
-                || v4.is_broadcast()
-                || v4.is_multicast()
-                || v4.is_documentation()
-                || a == 0
-                || (a == 100 && (64..128).contains(&b))
-                || (a == 198 && (b == 18 || b == 19))
-                || a >= 240)
-        }
-        IpAddr::V6(v6) => {
-            if let Some(v4) = embedded_ipv4(v6) {
-                return is_public(IpAddr::V4(v4));
-            }
-            let [first, second, ..] = v6.segments();
-            !(v6.is_loopback()
-                || v6.is_unspecified()
-                || v6.is_multicast()
-                || (first & 0xfe00) == 0xfc00
-                || (first & 0xffc0) == 0xfe80
-                || (first & 0xffc0) == 0xfec0
-                || first == 0x2001 && (second == 0x0db8 || second == 0))
-        }
-    }
-}
-
-/// The IPv4 address an IPv6 address carries: IPv4-mapped `::ffff:a.b.c.d`,
-/// IPv4-compatible `::a.b.c.d` (RFC 4291, deprecated; not `::` or `::1`), NAT64
-/// `64:ff9b::a.b.c.d` (RFC 6052) and 6to4 `2002:aabb:ccdd::/48` (RFC 3056).
-fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
-    let s = v6.segments();
-    let v4 = |hi: u16, lo: u16| {
-        let [a, b] = hi.to_be_bytes();
-        let [c, d] = lo.to_be_bytes();
-        std::net::Ipv4Addr::new(a, b, c, d)
-    };
-    if let Some(mapped) = v6.to_ipv4_mapped() {
-        return Some(mapped);
-    }
-    match s {
-        [0, 0, 0, 0, 0, 0, hi, lo] if (hi, lo) != (0, 0) && (hi, lo) != (0, 1) => Some(v4(hi, lo)),
-        [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
-        [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
-        _ => None,
-    }
-}
-
 /// A resolver that keeps only public addresses: the connection is made to what it
 /// returns, so a name cannot resolve to a public address when checked and a private one
 /// when used.
@@ -84,7 +24,7 @@ impl Resolve for PublicOnly {
             let host = name.as_str().to_owned();
             let found: Vec<SocketAddr> = tokio::net::lookup_host((host.as_str(), 0))
                 .await?
-                .filter(|a| is_public(a.ip()))
+                .filter(|a| super::destinations::is_public(a.ip()))
                 .collect();
             if found.is_empty() {
                 return Err(NoPublicAddress.into());
@@ -106,16 +46,6 @@ impl std::fmt::Display for NoPublicAddress {
 }
 
 impl std::error::Error for NoPublicAddress {}
-
-/// Whether the URL's origin is exactly one of `origins` (operator configuration).
-#[must_use]
-pub fn is_private_origin(url: &reqwest::Url, origins: &[String]) -> bool {
-    let origin = url.origin();
-    origins
-        .iter()
-        .filter_map(|o| reqwest::Url::parse(o).ok())
-        .any(|o| o.origin() == origin)
-}
 
 /// The clients: test and live endpoints (public addresses only), and the configuration's
 /// private origins.
@@ -207,9 +137,13 @@ pub fn signature(
 
 /// The client for `url`, or why none may send to it: an IP literal must be public (a
 /// literal is not resolved); names are checked by the clients' resolver.
-fn client_for<'c>(clients: &'c Clients, url: &str, livemode: bool) -> Result<&'c reqwest::Client, String> {
+fn client_for<'c>(
+    clients: &'c Clients,
+    url: &str,
+    livemode: bool,
+) -> Result<&'c reqwest::Client, String> {
     let parsed = reqwest::Url::parse(url).map_err(|_| "the URL does not parse".to_owned())?;
-    if is_private_origin(&parsed, &clients.private_origins) {
+    if super::destinations::is_private_origin(&parsed, &clients.private_origins) {
         return Ok(&clients.private);
     }
     let literal = parsed.host_str().and_then(|host| {
@@ -218,10 +152,14 @@ fn client_for<'c>(clients: &'c Clients, url: &str, livemode: bool) -> Result<&'c
             .parse::<IpAddr>()
             .ok()
     });
-    if literal.is_some_and(|ip| !is_public(ip)) {
+    if literal.is_some_and(|ip| !super::destinations::is_public(ip)) {
         return Err(NoPublicAddress.to_string());
     }
-    Ok(if livemode { &clients.live } else { &clients.test })
+    Ok(if livemode {
+        &clients.live
+    } else {
+        &clients.test
+    })
 }
 
 /// Sends `m` once. Never fails: the answer says what happened.
@@ -297,45 +235,7 @@ fn describe(e: &reqwest::Error, timeout: Duration) -> String {
 
 #[cfg(test)]
 mod tests {
-    use super::{is_public, signature};
-    use std::net::IpAddr;
-
-    #[test]
-    fn only_public_addresses_are_public() {
-        for private in [
-            "127.0.0.1",
-            "10.1.2.3",
-            "172.16.0.1",
-            "192.168.1.1",
-            "169.254.169.254",
-            "100.64.0.1",
-            "0.0.0.0",
-            "::1",
-            "fd00::1",
-            "fe80::1",
-            "::ffff:127.0.0.1",
-            "::127.0.0.1",
-            "64:ff9b::a00:1",
-            "64:ff9b::127.0.0.1",
-            "2002:7f00:1::1",
-            "2002:c0a8:101::1",
-            "fec0::1",
-            "2001:0:4136:e378::1",
-        ] {
-            let ip: IpAddr = private.parse().expect("ip");
-            assert!(!is_public(ip), "{private}");
-        }
-        for public in [
-            "93.184.216.34",
-            "1.1.1.1",
-            "2606:4700:4700::1111",
-            "64:ff9b::101:101",
-            "2002:101:101::1",
-        ] {
-            let ip: IpAddr = public.parse().expect("ip");
-            assert!(is_public(ip), "{public}");
-        }
-    }
+    use super::signature;
 
     #[test]
     fn every_secret_signs_and_the_library_verifies_each() {

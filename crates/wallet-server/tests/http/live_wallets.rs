@@ -47,11 +47,12 @@ async fn same_answer(api: &Api, method: Method, path: &str, key: &str, body: Opt
     for id in [LIVE_SHOPPER, UNKNOWN] {
         let bytes = body.as_ref().map(|b| serde_json::to_vec(b).expect("json"));
         let path = path.replace("{id}", id);
-        answers.push(answer(&api.send(method.clone(), &path, Some(key), &[], bytes).await));
+        answers.push(answer(
+            &api.send(method.clone(), &path, Some(key), &[], bytes).await,
+        ));
     }
     assert_eq!(
-        answers[0],
-        answers[1],
+        answers[0], answers[1],
         "{method} {path} with {key}: a live wallet must read as an unknown id"
     );
 }
@@ -79,8 +80,16 @@ async fn a_test_key_naming_a_live_wallet_answers_as_for_an_unknown_id(backend: B
     for (method, path, body) in [
         (Method::GET, "/v1/wallets/{id}", None),
         (Method::GET, "/v1/wallets/{id}/ledger", None),
-        (Method::POST, "/v1/wallets/{id}/topups", Some(top_up.clone())),
-        (Method::POST, "/v1/wallets/{id}/rewards", Some(json!({"amount": "1.00"}))),
+        (
+            Method::POST,
+            "/v1/wallets/{id}/topups",
+            Some(top_up.clone()),
+        ),
+        (
+            Method::POST,
+            "/v1/wallets/{id}/rewards",
+            Some(json!({"amount": "1.00"})),
+        ),
         (Method::POST, "/v1/wallets/{id}/activation", None),
     ] {
         same_answer(&test, method, path, TEST_ADMIN, body).await;
@@ -99,7 +108,11 @@ async fn a_test_key_naming_a_live_wallet_answers_as_for_an_unknown_id(backend: B
         let b = claim_balance(&test, &on_unknown, password).await;
         assert_eq!(answer(&a), answer(&b), "paying with {password}");
     }
-    assert_eq!(live_books(&server).await, books, "no live balance or entry moved");
+    assert_eq!(
+        live_books(&server).await,
+        books,
+        "no live balance or entry moved"
+    );
 
     // The owner still pays: six tries through the test key locked nothing.
     let link = link(&server, LIVE_KEY, LIVE_SHOPPER, PASSWORD).await;
@@ -131,7 +144,10 @@ async fn a_live_admin_key_sets_no_password_and_funds_only_with_a_reason(backend:
             &json!({"shopper_id": "w_new", "currency": "CNY"}),
         )
         .await;
-    let first = created.ok()["activation"]["url"].as_str().unwrap().to_owned();
+    let first = created.ok()["activation"]["url"]
+        .as_str()
+        .unwrap()
+        .to_owned();
     assert_eq!(created.ok()["livemode"], json!(true));
     let again = api
         .post("/v1/wallets/w_new/activation", Some(LIVE_ADMIN), &json!({}))
@@ -141,9 +157,15 @@ async fn a_live_admin_key_sets_no_password_and_funds_only_with_a_reason(backend:
     let (status, page) = activate(&first, PASSWORD).await;
     assert!(status == 200 && page.contains("password is set"), "{page}");
     let (_, reused) = activate(&first, PASSWORD).await;
-    assert!(reused.contains("already used"), "a link works once: {reused}");
+    assert!(
+        reused.contains("already used"),
+        "a link works once: {reused}"
+    );
     let (_, other) = activate(&second, "111111").await;
-    assert!(!other.contains("password is set"), "the password is set once: {other}");
+    assert!(
+        !other.contains("password is set"),
+        "the password is set once: {other}"
+    );
     let set = api
         .post("/v1/wallets/w_new/activation", Some(LIVE_ADMIN), &json!({}))
         .await;
@@ -151,7 +173,11 @@ async fn a_live_admin_key_sets_no_password_and_funds_only_with_a_reason(backend:
 
     let path = "/v1/wallets/w_new/topups";
     let no_reason = api
-        .post(path, Some(LIVE_ADMIN), &json!({"amount": "5.00", "method": "bank_card"}))
+        .post(
+            path,
+            Some(LIVE_ADMIN),
+            &json!({"amount": "5.00", "method": "bank_card"}),
+        )
         .await;
     assert_eq!(no_reason.error(400, "invalid_request")["path"], "reason");
     let funded = api

@@ -74,14 +74,28 @@ async fn open(url: &str) -> AnyPool {
 /// The database as release 0007 left it.
 async fn at_0007(url: &str) {
     let pool = open(url).await;
-    let dialect = if url.starts_with("sqlite:") { "sqlite" } else { "postgres" };
-    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations").join(dialect);
+    let dialect = if url.starts_with("sqlite:") {
+        "sqlite"
+    } else {
+        "postgres"
+    };
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("migrations")
+        .join(dialect);
     let mut migrator = sqlx::migrate::Migrator::new(dir).await.expect("migrations");
-    let earlier: Vec<_> = migrator.migrations.iter().filter(|m| m.version <= 7).cloned().collect();
+    let earlier: Vec<_> = migrator
+        .migrations
+        .iter()
+        .filter(|m| m.version <= 7)
+        .cloned()
+        .collect();
     migrator.migrations = Cow::Owned(earlier);
     migrator.run(&pool).await.expect("migrate to 0007");
     for sql in BEFORE {
-        sqlx::query(sql).execute(&pool).await.unwrap_or_else(|e| panic!("{sql}: {e}"));
+        sqlx::query(sql)
+            .execute(&pool)
+            .await
+            .unwrap_or_else(|e| panic!("{sql}: {e}"));
     }
     pool.close().await;
 }
@@ -94,7 +108,10 @@ async fn rows_of_an_earlier_release_get_their_mode(backend: Backend) {
             .fetch_all(&pool)
             .await
             .unwrap();
-    assert_eq!(modes, [("w_old_live".to_owned(), 1), ("w_old_test".to_owned(), 0)]);
+    assert_eq!(
+        modes,
+        [("w_old_live".to_owned(), 1), ("w_old_test".to_owned(), 0)]
+    );
     let accounts: Vec<(String, i64, i64)> =
         sqlx::query_as("SELECT id, livemode, balance FROM accounts ORDER BY id")
             .fetch_all(&pool)

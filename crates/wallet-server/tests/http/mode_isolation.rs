@@ -100,7 +100,10 @@ struct World {
 
 impl World {
     fn last_live_intent(&self) -> String {
-        self.live_intents.last().cloned().unwrap_or_else(|| "pi_none".to_owned())
+        self.live_intents
+            .last()
+            .cloned()
+            .unwrap_or_else(|| "pi_none".to_owned())
     }
 
     async fn pay(&self, api: &Api, session: &Session, password: &str) -> Option<String> {
@@ -110,23 +113,39 @@ impl World {
 
     async fn live_event(&self) -> String {
         let events = self.live.get("/v1/events", Some(LIVE_KEY)).await;
-        events.ok()["data"][0]["id"].as_str().unwrap_or("evt_none").to_owned()
+        events.ok()["data"][0]["id"]
+            .as_str()
+            .unwrap_or("evt_none")
+            .to_owned()
     }
 
     /// A test key's request, aimed at a live object; its answer does not matter.
     async fn probe(&self, p: Probe) {
         let pi = self.last_live_intent();
         let (method, path, key, body) = match p {
-            Probe::ReadWallet => (Method::GET, format!("/v1/wallets/{LIVE_SHOPPER}"), TEST_ADMIN, None),
+            Probe::ReadWallet => (
+                Method::GET,
+                format!("/v1/wallets/{LIVE_SHOPPER}"),
+                TEST_ADMIN,
+                None,
+            ),
             Probe::TopUpWallet => (
                 Method::POST,
                 format!("/v1/wallets/{LIVE_SHOPPER}/topups"),
                 TEST_ADMIN,
                 Some(json!({"amount": "7.00", "method": "bank_card"})),
             ),
-            Probe::ReadLedger => (Method::GET, format!("/v1/wallets/{LIVE_SHOPPER}/ledger"), TEST_ADMIN, None),
+            Probe::ReadLedger => (
+                Method::GET,
+                format!("/v1/wallets/{LIVE_SHOPPER}/ledger"),
+                TEST_ADMIN,
+                None,
+            ),
             Probe::SessionOnLiveWallet { right_password } => {
-                let s = self.test.create_session(LIVE_SHOPPER, &one_item_cart("3.00")).await;
+                let s = self
+                    .test
+                    .create_session(LIVE_SHOPPER, &one_item_cart("3.00"))
+                    .await;
                 let password = if right_password { PASSWORD } else { "000000" };
                 // Pay as the frame would with the balance it is shown, or claim one.
                 let reply = if self.test.live_balance(&s).await.is_zero() {
@@ -134,7 +153,11 @@ impl World {
                 } else {
                     self.test.pay(&s, true, None, password).await
                 };
-                assert!(reply.status >= 400, "a test key paid from a live wallet: {}", reply.body);
+                assert!(
+                    reply.status >= 400,
+                    "a test key paid from a live wallet: {}",
+                    reply.body
+                );
                 return;
             }
             Probe::ReadIntent => (Method::GET, format!("/v1/intents/{pi}"), TEST_KEY, None),
@@ -144,15 +167,30 @@ impl World {
                 TEST_KEY,
                 Some(json!({"amount": "1.00"})),
             ),
-            Probe::CancelIntent => (Method::POST, format!("/v1/intents/{pi}/cancel"), TEST_KEY, Some(json!({}))),
-            Probe::RevokeLink => (Method::DELETE, format!("/v1/links/{}", self.link), TEST_KEY, None),
+            Probe::CancelIntent => (
+                Method::POST,
+                format!("/v1/intents/{pi}/cancel"),
+                TEST_KEY,
+                Some(json!({})),
+            ),
+            Probe::RevokeLink => (
+                Method::DELETE,
+                format!("/v1/links/{}", self.link),
+                TEST_KEY,
+                None,
+            ),
             Probe::SessionWithLink => (
                 Method::POST,
                 "/v1/sessions".to_owned(),
                 TEST_KEY,
                 Some(json!({"link": self.link, "cart": one_item_cart("2.00")})),
             ),
-            Probe::ReadEvent => (Method::GET, format!("/v1/events/{}", self.live_event().await), TEST_KEY, None),
+            Probe::ReadEvent => (
+                Method::GET,
+                format!("/v1/events/{}", self.live_event().await),
+                TEST_KEY,
+                None,
+            ),
             Probe::ResendEvent => (
                 Method::POST,
                 format!("/v1/events/{}/resend", self.live_event().await),
@@ -162,8 +200,15 @@ impl World {
         };
         let body = body.map(|b| serde_json::to_vec(&b).expect("json"));
         let headers = [("Idempotency-Key", idempotency_key())];
-        let reply = self.test.send(method, &path, Some(key), &headers, body).await;
-        assert!(reply.status >= 400, "a test key reached a live object: {path} {}", reply.body);
+        let reply = self
+            .test
+            .send(method, &path, Some(key), &headers, body)
+            .await;
+        assert!(
+            reply.status >= 400,
+            "a test key reached a live object: {path} {}",
+            reply.body
+        );
     }
 
     async fn run(&mut self, op: Op) {
@@ -171,7 +216,10 @@ impl World {
         match op {
             Op::TestTopUp(n) => drop(self.test.top_up(TEST_SHOPPER, &yuan(n)).await),
             Op::TestPay(n) => {
-                let s = self.test.create_session(TEST_SHOPPER, &one_item_cart(&yuan(n))).await;
+                let s = self
+                    .test
+                    .create_session(TEST_SHOPPER, &one_item_cart(&yuan(n)))
+                    .await;
                 let paid = self.pay(&self.test, &s, PASSWORD).await;
                 self.test_intents.extend(paid);
             }
@@ -183,7 +231,10 @@ impl World {
             Op::TestProbe(p) => self.probe(p).await,
             Op::LivePay(n) => {
                 let cart = one_item_cart(&yuan(n));
-                let s = self.live.create_linked_session(&self.link, LIVE_SHOPPER, &cart).await;
+                let s = self
+                    .live
+                    .create_linked_session(&self.link, LIVE_SHOPPER, &cart)
+                    .await;
                 let paid = self.pay(&self.live, &s, PASSWORD).await;
                 self.live_intents.extend(paid);
             }
@@ -193,7 +244,8 @@ impl World {
                 }
             }
             Op::LiveTopUp(n) => {
-                let body = json!({"amount": yuan(n), "method": "bank_card", "reason": "property test"});
+                let body =
+                    json!({"amount": yuan(n), "method": "bank_card", "reason": "property test"});
                 let path = format!("/v1/wallets/{LIVE_SHOPPER}/topups");
                 drop(self.live.post(&path, Some(LIVE_ADMIN), &body).await);
             }
@@ -244,11 +296,15 @@ async fn no_test_key_operation_changes_a_live_balance_or_entry(backend: Backend)
     let world = std::sync::Mutex::new(&mut world);
     runner
         .run(&prop::collection::vec(op(), 8..16), |ops| {
-            let mut world = world.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
+            let mut world = world
+                .lock()
+                .unwrap_or_else(std::sync::PoisonError::into_inner);
             tokio::task::block_in_place(|| handle.block_on(interleave(&mut world, ops)));
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
-    let world = world.into_inner().unwrap_or_else(std::sync::PoisonError::into_inner);
+    let world = world
+        .into_inner()
+        .unwrap_or_else(std::sync::PoisonError::into_inner);
     check_ledger_storage(&world.server).await;
 }

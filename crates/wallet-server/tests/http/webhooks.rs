@@ -61,7 +61,10 @@ async fn a_failing_receiver_gets_the_event_once_after_its_failures_signed(backen
         "{delivery}"
     );
     assert!(
-        attempts[2]["error"].as_str().unwrap().contains("no answer within"),
+        attempts[2]["error"]
+            .as_str()
+            .unwrap()
+            .contains("no answer within"),
         "{delivery}"
     );
     assert_eq!(attempts[4]["succeeded"], json!(true));

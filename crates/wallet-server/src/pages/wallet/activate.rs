@@ -70,7 +70,10 @@ pub async fn form_page(
 ) -> Result<Response, ServerError> {
     let t = text(lang);
     let token = well_formed(query.get("token")).unwrap_or("");
-    let open = !token.is_empty() && activation::pending(&state.db, token, now()).await?.is_some();
+    let open = !token.is_empty()
+        && activation::pending(&state.db, token, now())
+            .await?
+            .is_some();
     let body = if open { form(t, token, None) } else { ended(t) };
     Ok(page(t, lang, token, &body, set_lang))
 }

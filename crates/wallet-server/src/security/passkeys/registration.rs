@@ -92,8 +92,13 @@ pub async fn finish(
         })?;
     let challenge = super::signed_challenge(&credential.response.client_data_json)
         .ok_or_else(challenges::expired)?;
-    let taken: challenges::Taken<Pending> =
-        challenges::take(db, &challenge, (Purpose::Registration, wallet.livemode), now).await?;
+    let taken: challenges::Taken<Pending> = challenges::take(
+        db,
+        &challenge,
+        (Purpose::Registration, wallet.livemode),
+        now,
+    )
+    .await?;
     if taken.shopper != shopper {
         return Err(challenges::expired().into());
     }

@@ -45,8 +45,8 @@ pub struct SessionRow {
 impl SessionRow {
     /// The session's shopper's wallet, in the session's mode.
     #[must_use]
-    pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
-        crate::store::ledger::WalletRef::new(&self.shopper_id, self.livemode)
+    pub fn wallet(&self) -> crate::store::mode::WalletRef<'_> {
+        crate::store::mode::WalletRef::new(&self.shopper_id, self.livemode)
     }
 
     fn from_row(r: &Row) -> Result<SessionRow, sqlx::Error> {
@@ -127,8 +127,8 @@ pub struct IntentRow {
 impl IntentRow {
     /// The intent's shopper's wallet, in the intent's mode.
     #[must_use]
-    pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
-        crate::store::ledger::WalletRef::new(&self.shopper_id, self.livemode)
+    pub fn wallet(&self) -> crate::store::mode::WalletRef<'_> {
+        crate::store::mode::WalletRef::new(&self.shopper_id, self.livemode)
     }
 
     fn from_row(r: &Row) -> Result<IntentRow, sqlx::Error> {

@@ -38,7 +38,11 @@ pub struct Cluster {
 
 fn config(webhook_url: &str) -> String {
     // The receiver is on loopback: the operator lets this test instance send there.
-    let origin: String = webhook_url.splitn(4, '/').take(3).collect::<Vec<_>>().join("/");
+    let origin: String = webhook_url
+        .splitn(4, '/')
+        .take(3)
+        .collect::<Vec<_>>()
+        .join("/");
     format!(
         "sandbox = true\n\
          webhook_private_origins = [\"{origin}\"]\n\

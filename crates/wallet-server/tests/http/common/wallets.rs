@@ -42,7 +42,10 @@ pub async fn create_live_wallet(api: &Api, shopper: &str, password: &str, balanc
         .expect("an activation link")
         .to_owned();
     let (status, page) = activate(&url, password).await;
-    assert!(status == 200 && page.contains("password is set"), "{status}: {page}");
+    assert!(
+        status == 200 && page.contains("password is set"),
+        "{status}: {page}"
+    );
     let funded = api
         .post(
             &format!("/v1/wallets/{shopper}/topups"),
