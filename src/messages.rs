@@ -75,6 +75,7 @@ fn describe_api(
         | ErrorCode::IntentNotRefundable
         | ErrorCode::IntentNotPending
         | ErrorCode::WalletExists
+        | ErrorCode::WalletActivated
         | ErrorCode::CrossSiteRequest
         | ErrorCode::RechargeNotFound
         | ErrorCode::RechargeNotPending

@@ -233,6 +233,8 @@ wire_enum! {
         IntentNotPending = "intent_not_pending",
         /// 409: a wallet already exists for this shopper.
         WalletExists = "wallet_exists",
+        /// 409: the wallet's passwords are already set: no activation link for it.
+        WalletActivated = "wallet_activated",
         /// 409: the recharge already ended; `status`.
         RechargeNotPending = "recharge_not_pending",
         /// 409: the wallet has no passkey (or none with this credential id); pay with the
@@ -295,6 +297,7 @@ impl ErrorCode {
             | ErrorCode::IntentNotRefundable
             | ErrorCode::IntentNotPending
             | ErrorCode::WalletExists
+            | ErrorCode::WalletActivated
             | ErrorCode::RechargeNotPending
             | ErrorCode::WebhookEndpointConfigured
             | ErrorCode::WebhookSecretLast

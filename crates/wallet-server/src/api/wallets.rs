@@ -10,7 +10,7 @@ use serde::Deserialize;
 use crate::error::ApiError;
 use crate::error::{Reply, ServerError};
 use crate::http::auth::AdminKey;
-use crate::http::extract::{parse_json, BaseUrl, RawBody};
+use crate::http::extract::{parse_json, present, BaseUrl, RawBody};
 use crate::http::state::AppState;
 use crate::store::ledger::{mode_name, WalletRef};
 use crate::views::{ActivationView, CreatedWallet};
@@ -25,6 +25,7 @@ struct CreateWallet {
     shopper_id: String,
     currency: Currency,
     /// Test wallets only.
+    #[serde(default, deserialize_with = "present")]
     payment_password: Option<String>,
 }
 
@@ -34,22 +35,21 @@ struct TopUp {
     amount: Amount,
     method: Method,
     /// Why the operator funds a live wallet (required in live mode, at most 200 characters).
+    #[serde(default, deserialize_with = "present")]
     reason: Option<String>,
 }
 
 impl TopUp {
     fn source(self, livemode: bool) -> Result<TopUpSource, ApiError> {
+        let fits = |r: &String| !r.trim().is_empty() && r.chars().count() <= 200;
         match (livemode, self.reason) {
-            (false, _) => Ok(TopUpSource::Test(self.method)),
-            (true, Some(reason))
-                if !reason.trim().is_empty() && reason.chars().count() <= 200 =>
-            {
-                Ok(TopUpSource::Live {
-                    method: self.method,
-                    reason,
-                })
-            }
-            (true, _) => Err(ApiError::field(
+            (false, None) => Ok(TopUpSource::Test(self.method)),
+            (false, Some(reason)) if fits(&reason) => Ok(TopUpSource::Test(self.method)),
+            (true, Some(reason)) if fits(&reason) => Ok(TopUpSource::Live {
+                method: self.method,
+                reason,
+            }),
+            (_, _) => Err(ApiError::field(
                 "reason",
                 "a live top-up comes from the operator's funding account and needs a reason of 1 to 200 characters, e.g. \"goodwill credit for order 1234\"",
             )),

@@ -170,6 +170,19 @@ pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
     }
 }
 
+/// For `#[serde(default, deserialize_with = "present")]`: an optional field that may be
+/// left out but is never `null` (the OpenAPI document says its type, not `nullable`).
+///
+/// # Errors
+/// The deserializer's, for `null` too ("invalid type: null").
+pub fn present<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
+}
+
 /// The base of absolute URLs for this request ([`base_url`]): an extractor.
 pub struct BaseUrl(pub String);
 

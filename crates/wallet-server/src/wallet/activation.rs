@@ -33,8 +33,8 @@ impl Activation {
 }
 
 fn already_set() -> ApiError {
-    ApiError::field(
-        "shopper_id",
+    ApiError::new(
+        ErrorCode::WalletActivated,
         "this wallet's payment password is already set; its shopper changes it on the wallet's security page",
     )
 }
@@ -52,7 +52,7 @@ pub fn invalid_link() -> ApiError {
 /// password yet.
 ///
 /// # Errors
-/// 404 `wallet_not_found` (also for a wallet of the other mode); 400 `invalid_request`
+/// 404 `wallet_not_found` (also for a wallet of the other mode); 409 `wallet_activated`
 /// when its password is already set.
 pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activation, ServerError> {
     let hash: Option<String> = sqlx::query_scalar(
@@ -111,8 +111,8 @@ pub async fn pending(db: &Db, token: &str, now: i64) -> Result<Option<String>, S
 ///
 /// # Errors
 /// 400 `invalid_request` at `password` (not six digits) or `confirm` (differs); 404
-/// `not_found` for an unknown, used or expired link; 400 when the password was set in
-/// the meantime.
+/// `not_found` for an unknown, used or expired link; 409 `wallet_activated` when the
+/// password was set in the meantime.
 pub async fn complete(
     db: &Db,
     passwords: &Passwords,

@@ -169,7 +169,7 @@ async fn a_live_admin_key_sets_no_password_and_funds_only_with_a_reason(backend:
     let set = api
         .post("/v1/wallets/w_new/activation", Some(LIVE_ADMIN), &json!({}))
         .await;
-    set.error(400, "invalid_request");
+    set.error(409, "wallet_activated");
 
     let path = "/v1/wallets/w_new/topups";
     let no_reason = api
