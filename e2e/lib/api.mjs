@@ -4,6 +4,9 @@ export const ADMIN_KEY = 'ak_test_demo';
 export const MERCHANT_KEY = 'sk_test_demo';
 export const SHOPPER = 'shopper_demo';
 export const PASSWORD = '123456';
+// The demo shopper's login password: the wallet's sign-in credential (the six-digit payment
+// password signs in nowhere).
+export const LOGIN = 'Lantern-Maple-42';
 export const SEEDED_BALANCE = '120.50';
 
 async function call(base, method, path, { key, body } = {}) {

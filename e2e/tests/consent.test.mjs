@@ -9,6 +9,7 @@ import { wallet, topUp, SEEDED_BALANCE } from '../lib/api.mjs';
 
 const NEW_SHOPPER = 'shopper_new';
 const NEW_PASSWORD = '654321';
+const NEW_LOGIN = 'Violet-Tractor-17';
 
 for (const [locale, heading, approve] of [
   ['zh-CN', '关联钱包', '确认关联'],
@@ -22,7 +23,7 @@ for (const [locale, heading, approve] of [
       assert.equal(await page.locator('h1').textContent(), heading);
       assert.match(await page.locator('.asks').textContent(), /demo-shop/);
       await page.fill('#shopper_id', NEW_SHOPPER);
-      await page.fill('#password', NEW_PASSWORD);
+      await page.fill('#password', NEW_LOGIN);
       await page.getByRole('button', { name: approve }).click();
       await page.waitForURL((url) => url.href.startsWith(`${shop}/`) && url.searchParams.get('linked') === 'yes');
 

@@ -8,7 +8,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, frameIn } from '../lib/browser.mjs';
-import { wallet, ledger, SHOPPER, PASSWORD, SEEDED_BALANCE } from '../lib/api.mjs';
+import { wallet, ledger, SHOPPER, PASSWORD, LOGIN, SEEDED_BALANCE } from '../lib/api.mjs';
 import { SEL } from '../selectors.mjs';
 
 async function virtualAuthenticator(page) {
@@ -34,7 +34,7 @@ async function virtualAuthenticator(page) {
 async function enrol(page, base, name) {
   await page.goto(`${base}/wallet/?locale=en`);
   await page.locator('#shopper_id').fill(SHOPPER);
-  await page.locator('#password').fill(PASSWORD);
+  await page.locator('#password').fill(LOGIN);
   await page.locator('#password').press('Enter');
   await page.locator('[data-available]').waitFor();
   await page.goto(`${base}/wallet/security`);

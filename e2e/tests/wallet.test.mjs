@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, expectAmount, eventually } from '../lib/browser.mjs';
-import { wallet, ledger, SHOPPER } from '../lib/api.mjs';
+import { wallet, ledger, SHOPPER, LOGIN } from '../lib/api.mjs';
 import { HOST, SEL } from '../selectors.mjs';
 
 const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
@@ -35,7 +35,7 @@ for (const locale of ['zh-CN', 'en']) {
       await page.locator('#shopper_id').focus();
       await page.keyboard.type(SHOPPER);
       await page.keyboard.press('Tab');
-      await page.keyboard.type('123456');
+      await page.keyboard.type(LOGIN);
       await page.keyboard.press('Enter');
       await page.locator('[data-available]').waitFor();
       assert.match(await page.locator('[data-available]').innerText(), /120\.50/);

@@ -26,7 +26,7 @@ const MODE_TABLES: [&str; 13] = [
 
 /// Statements that may leave the mode out: (file under `src/`, a fragment of the
 /// statement, why).
-const EXEMPT: [(&str, &str, &str); 12] = [
+const EXEMPT: [(&str, &str, &str); 11] = [
     ("store/db/rows.rs", "FROM sessions WHERE id = $1", "a session is loaded by its id to check the caller's client secret or key against it; the row carries its mode"),
     ("store/db/rows.rs", "FROM intents WHERE id = $1", "loaded for a caller already scoped: merchant routes go through load_merchant_intent, which names the mode"),
     ("store/db/rows.rs", "FROM intents WHERE session_id = $1", "the intents of a session already loaded, which fixed the mode"),
@@ -37,7 +37,6 @@ const EXEMPT: [(&str, &str, &str); 12] = [
     ("wallet/history.rs", "FROM intents i", "reached from the wallet's own ledger entries"),
     ("wallet/history.rs", "FROM intents WHERE id = $1", "reached from the wallet's own ledger entries"),
     ("wallet/history.rs", "FROM refunds WHERE intent_id = $1", "reached from the wallet's own ledger entries"),
-    ("wallet/activation.rs", "FROM wallet_activations", "the link's token is the capability; the row carries its mode, used to set the password"),
     ("security/passkeys/challenges.rs", "DELETE FROM passkey_challenges WHERE expires_at", "housekeeping: expired challenges of both modes"),
 ];
 

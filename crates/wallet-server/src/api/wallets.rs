@@ -27,6 +27,9 @@ struct CreateWallet {
     /// Test wallets only.
     #[serde(default, deserialize_with = "present")]
     payment_password: Option<String>,
+    /// Test wallets only: the sign-in credential (else set through the activation link).
+    #[serde(default, deserialize_with = "present")]
+    login_password: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -69,14 +72,8 @@ pub async fn create(
     let input: CreateWallet = parse_json(&headers, &body)?;
     let wallet = WalletRef::new(&input.shopper_id, admin.livemode);
     let password = input.payment_password.as_deref();
-    create_wallet(
-        &state.db,
-        &state.passwords,
-        wallet,
-        input.currency,
-        password,
-    )
-    .await?;
+    let typed = (password, input.login_password.as_deref());
+    create_wallet(&state.db, &state.passwords, wallet, input.currency, typed).await?;
     let activation = match password {
         Some(_) => None,
         None => Some(activation_view(&state, wallet, &base).await?),

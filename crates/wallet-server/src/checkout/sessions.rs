@@ -51,6 +51,9 @@ async fn shopper_of(
         .into()),
         (None, Some(shopper)) => {
             check_shopper_id("shopper_id", shopper)?;
+            if unlinked_from(db, merchant, shopper).await? {
+                return Err(crate::consent::links::revoked().into());
+            }
             Ok((shopper.clone(), None))
         }
         _ => Err(ApiError::field(
@@ -59,6 +62,22 @@ async fn shopper_of(
         )
         .into()),
     }
+}
+
+/// Whether the shopper revoked a link to this merchant (of this mode) and has no active
+/// one: the test-mode `shopper_id` shortcut must not go round the shopper's decision.
+async fn unlinked_from(db: &Db, merchant: &Merchant, shopper: &str) -> Result<bool, ServerError> {
+    let (revoked, active): (i64, i64) = sqlx::query_as(
+        "SELECT CAST(COALESCE(SUM(CASE WHEN revoked_at IS NULL THEN 0 ELSE 1 END), 0) AS BIGINT), \
+                CAST(COALESCE(SUM(CASE WHEN revoked_at IS NULL THEN 1 ELSE 0 END), 0) AS BIGINT) \
+         FROM links WHERE merchant_id = $1 AND shopper_id = $2 AND livemode = $3",
+    )
+    .bind(&merchant.id)
+    .bind(shopper)
+    .bind(i64::from(merchant.livemode))
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(revoked > 0 && active == 0)
 }
 
 /// Creates a session for a merchant: its cart validated and stored canonically, its

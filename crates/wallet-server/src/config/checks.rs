@@ -108,6 +108,23 @@ pub fn private_origins(
     Ok(())
 }
 
+/// The trusted proxies: IP addresses.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the entry that is not one.
+pub fn trusted_proxies(list: &[String]) -> Result<Vec<std::net::IpAddr>, ConfigError> {
+    list.iter()
+        .filter(|p| !p.trim().is_empty())
+        .map(|p| {
+            p.trim().parse().map_err(|_| {
+                ConfigError::Invalid(format!(
+                    "trusted_proxies: {p:?} is not an IP address; list your TLS proxies' addresses, e.g. [\"127.0.0.1\"]"
+                ))
+            })
+        })
+        .collect()
+}
+
 /// Off loopback, `serve` needs an `https://` public URL: shoppers type payment passwords
 /// into its pages.
 ///

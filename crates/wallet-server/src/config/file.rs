@@ -48,6 +48,9 @@ pub struct FileConfig {
     pub isolation: Option<String>,
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
+    /// Addresses of the operator's TLS proxies: only from them is `X-Forwarded-For` read.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
     /// Waits between webhook attempts ([`DEFAULT_RETRY_SCHEDULE`]).
     pub webhook_retry_schedule: Option<String>,
     pub webhook_timeout_ms: Option<u64>,

@@ -73,6 +73,9 @@ pub struct Limits {
     pub header_timeout_secs: u64,
     /// Seconds to receive a request's body.
     pub body_timeout_secs: u64,
+    /// The operator's proxies: a request from one of them is counted (rate limits, sign-in
+    /// throttling) by the client address its `X-Forwarded-For` names.
+    pub trusted_proxies: Vec<std::net::IpAddr>,
 }
 
 /// Who may call: the admin key's digest, the merchants by key digest, and the origins
@@ -161,6 +164,10 @@ impl Limits {
                 layered(None, "BC_BODY_TIMEOUT_SECS", file.body_timeout_secs)?,
                 30,
             ),
+            trusted_proxies: checks::trusted_proxies(&layer::list(
+                "BC_TRUSTED_PROXIES",
+                file.trusted_proxies.clone(),
+            ))?,
         })
     }
 }

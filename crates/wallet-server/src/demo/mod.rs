@@ -20,10 +20,13 @@ pub const MERCHANT_KEY: &str = "sk_test_demo";
 pub const ADMIN_KEY: &str = "ak_test_demo";
 pub const SHOPPER: &str = "shopper_demo";
 pub const PASSWORD: &str = "123456";
+/// `shopper_demo`'s login password (the sign-in credential; the payment password is not one).
+pub const LOGIN_PASSWORD: &str = "Lantern-Maple-42";
 pub const BALANCE: &str = "120.50";
 /// A second shopper, not linked to the demo shop: the consent flow (DESIGN.md *Demo mode*).
 pub const NEW_SHOPPER: &str = "shopper_new";
 pub const NEW_PASSWORD: &str = "654321";
+pub const NEW_LOGIN_PASSWORD: &str = "Violet-Tractor-17";
 pub const NEW_BALANCE: &str = "50.00";
 /// The link token of `shopper_demo` with `demo-shop` (test mode).
 pub const LINK: &str = "lk_test_demo_shopper_demo";
@@ -73,22 +76,26 @@ pub async fn seed(
         .await?
         .is_some()
     {
+        // A demo database from before login passwords: give its shoppers theirs.
+        for (shopper, login) in [(SHOPPER, LOGIN_PASSWORD), (NEW_SHOPPER, NEW_LOGIN_PASSWORD)] {
+            let wallet = WalletRef::new(shopper, false);
+            if crate::security::login::verify(db, passwords, shopper, login)
+                .await?
+                .is_none()
+            {
+                crate::security::login::set(db, passwords, wallet, login, "login_password").await?;
+            }
+        }
         return Ok(());
     }
     let shoppers = [
-        (SHOPPER, PASSWORD, BALANCE),
-        (NEW_SHOPPER, NEW_PASSWORD, NEW_BALANCE),
+        (SHOPPER, PASSWORD, LOGIN_PASSWORD, BALANCE),
+        (NEW_SHOPPER, NEW_PASSWORD, NEW_LOGIN_PASSWORD, NEW_BALANCE),
     ];
-    for (shopper, password, balance) in shoppers {
+    for (shopper, password, login, balance) in shoppers {
         let wallet = WalletRef::new(shopper, false);
-        crate::wallet::accounts::create_wallet(
-            db,
-            passwords,
-            wallet,
-            Currency::CNY,
-            Some(password),
-        )
-        .await?;
+        let typed = (Some(password), Some(login));
+        crate::wallet::accounts::create_wallet(db, passwords, wallet, Currency::CNY, typed).await?;
         let amount =
             Amount::parse(balance).map_err(|e| ServerError::internal("demo balance", e))?;
         let source = crate::wallet::accounts::TopUpSource::Test(Method::BankCard);
@@ -115,11 +122,11 @@ pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
     let _ = writeln!(out, "  admin key:  {ADMIN_KEY}");
     let _ = writeln!(
         out,
-        "  shopper:    {SHOPPER}  (payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK})"
+        "  shopper:    {SHOPPER}  (password {LOGIN_PASSWORD}, payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK})"
     );
     let _ = writeln!(
         out,
-        "  shopper:    {NEW_SHOPPER}  (payment password {NEW_PASSWORD}, seeded balance CNY {NEW_BALANCE}, not linked: POST /v1/links)"
+        "  shopper:    {NEW_SHOPPER}  (password {NEW_LOGIN_PASSWORD}, payment password {NEW_PASSWORD}, seeded balance CNY {NEW_BALANCE}, not linked: POST /v1/links)"
     );
     let sandbox = if sandbox {
         "on (second-method payments are approved or declined at /v1/sandbox/intents/<id>)"

@@ -183,6 +183,29 @@ where
     T::deserialize(d).map(Some)
 }
 
+/// [`super::client::client_ip`] of a request, as an extractor (the configuration's trusted proxies).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl axum::extract::FromRequestParts<crate::http::state::AppState> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(
+        parts: &mut axum::http::request::Parts,
+        state: &crate::http::state::AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|c| c.0.ip());
+        let trusted = &state.config.limits.trusted_proxies;
+        Ok(ClientAddress(super::client::client_ip(
+            peer,
+            &parts.headers,
+            trusted,
+        )))
+    }
+}
+
 /// The base of absolute URLs for this request ([`base_url`]): an extractor.
 pub struct BaseUrl(pub String);
 
@@ -202,6 +225,7 @@ impl axum::extract::FromRequestParts<crate::http::state::AppState> for BaseUrl {
 
 #[cfg(test)]
 mod tests {
+
     use super::check_return_url;
 
     #[test]

@@ -32,6 +32,8 @@ pub fn per_replica(limit: u32, replicas: u32) -> u32 {
 pub struct RateLimiter {
     ip_per_min: u32,
     session_per_min: u32,
+    /// The operator's proxies (`super::client::client_ip`).
+    trusted: Vec<std::net::IpAddr>,
     windows: Mutex<HashMap<String, (i64, u32)>>,
 }
 
@@ -42,8 +44,17 @@ impl RateLimiter {
         RateLimiter {
             ip_per_min,
             session_per_min,
+            trusted: Vec::new(),
             windows: Mutex::new(HashMap::new()),
         }
+    }
+
+    /// Counts requests that come through one of `trusted` by the client address they
+    /// forward.
+    #[must_use]
+    pub fn behind(mut self, trusted: Vec<std::net::IpAddr>) -> RateLimiter {
+        self.trusted = trusted;
+        self
     }
 
     /// Counts one request for `key`; `Err(seconds to wait)` when over `limit` (0 = no limit).
@@ -96,10 +107,12 @@ pub async fn limit(State(limiter): State<Arc<RateLimiter>>, req: Request, next: 
         return next.run(req).await;
     }
     let now = crate::util::now();
-    let ip = req
+    let peer = req
         .extensions()
         .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip().to_string())
+        .map(|c| c.0.ip());
+    let ip = super::client::client_ip(peer, req.headers(), &limiter.trusted)
+        .map(|ip| ip.to_string())
         .unwrap_or_default();
     if let Err(wait) = limiter.hit(format!("ip:{ip}"), limiter.ip_per_min, now) {
         return limited(wait, "from this address");

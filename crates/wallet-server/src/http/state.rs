@@ -16,6 +16,8 @@ pub struct AppState {
     pub config: Arc<Config>,
     pub limiter: Arc<RateLimiter>,
     pub passwords: Passwords,
+    /// Failed sign-ins, slowed down per id and per client address.
+    pub sign_ins: Arc<crate::security::throttle::SignInThrottle>,
     /// The wallet as a WebAuthn relying party; `None` when its public URL has no domain
     /// name, and passkeys are off (`crate::security::passkeys`).
     pub relying_party: Option<crate::security::passkeys::RelyingParty>,

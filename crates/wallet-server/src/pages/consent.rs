@@ -1,8 +1,9 @@
 //! The consent page (DESIGN.md *Shopper consent*): top-level on the wallet's origin, in
 //! both locales, phone first. It names the merchant and what it will be able to do; the
-//! shopper signs in with the wallet id and payment password (the attempt counts towards
-//! the same five-attempt lock) and approves or declines. Plain HTML forms under a strict
-//! CSP that forbids framing: no script at all.
+//! shopper signs in with the wallet id and the login password — the wallet pages' sign-in,
+//! throttled the same way; the payment password is not a sign-in credential and no
+//! attempt here touches the payment lock — and approves or declines. Plain HTML forms under
+//! a strict CSP that forbids framing: no script at all.
 
 use std::collections::HashMap;
 
@@ -15,6 +16,7 @@ use serde::Deserialize;
 
 use crate::consent::requests::{load_request, LinkRequest, RequestStatus};
 use crate::error::{ApiError, ServerError};
+use crate::http::extract::ClientAddress;
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::util::{html_escape, now};
@@ -48,7 +50,7 @@ const EN: Text = Text {
     asks: "wants to connect to your wallet.",
     can: "It will be able to show your balance at its checkout and ask you to pay with it. Every payment still needs your payment password or fingerprint. You can unlink it at any time.",
     wallet_id: "Wallet ID",
-    password: "6-digit payment password",
+    password: "Password",
     approve: "Link wallet",
     decline: "Not now",
     closed: "This link request was already answered or has expired. Go back to the shop and start again.",
@@ -59,7 +61,7 @@ const ZH: Text = Text {
     asks: "申请关联您的钱包。",
     can: "关联后，该商户可在结算时显示您的余额，并请您用余额付款；每笔付款仍需您的支付密码或指纹确认。您可随时解除关联。",
     wallet_id: "钱包账号",
-    password: "6 位支付密码",
+    password: "登录密码",
     approve: "确认关联",
     decline: "暂不关联",
     closed: "该关联申请已处理或已过期，请返回商户重新发起。",
@@ -89,7 +91,7 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
   <label for="shopper_id">{wallet_id}</label>
   <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="64" value="{shopper}">
   <label for="password">{password}</label>
-  <input id="password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <input id="password" name="password" type="password" autocomplete="current-password" minlength="8" maxlength="128" required>
   <div class="actions">
     <button class="approve" type="submit" name="action" value="approve">{approve}</button>
     <button type="submit" name="action" value="decline" formnovalidate>{decline}</button>
@@ -188,6 +190,7 @@ async fn answer(
     State(state): State<AppState>,
     Path(id): Path<String>,
     Query(query): Query<HashMap<String, String>>,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<Answer>,
 ) -> Result<Response, ServerError> {
@@ -201,9 +204,21 @@ async fn answer(
         return Ok(Redirect::to(&url).into_response());
     }
     let shopper = form.shopper_id.trim();
-    // The wallet in the request's mode: a wallet of the other mode answers as an unknown id.
-    let wallet = crate::store::ledger::WalletRef::new(shopper, request.livemode);
-    match state.check_password(wallet, &form.password).await {
+    let signed_in = crate::security::login::sign_in(
+        (&state.db, &state.passwords, &state.sign_ins),
+        shopper,
+        &form.password,
+        address,
+        now(),
+    )
+    .await
+    // A wallet of the other mode answers as an unknown id.
+    .and_then(|livemode| {
+        (livemode == request.livemode)
+            .then_some(())
+            .ok_or_else(|| crate::security::login::wrong().into())
+    });
+    match signed_in {
         Ok(()) => {
             let url = crate::consent::requests::approve(&state.db, &request, shopper).await?;
             Ok(Redirect::to(&url).into_response())
@@ -220,30 +235,20 @@ async fn answer(
 
 /// What the shopper reads after a failed sign-in: never whether the wallet id exists.
 fn sign_in_error(lang: Lang, e: &ApiError) -> String {
-    use checkout_core::ErrorCode;
-    let left = e
+    let wait = e
         .extra
-        .get("attempts_left")
-        .and_then(serde_json::Value::as_i64);
+        .get("retry_after")
+        .and_then(serde_json::Value::as_i64)
+        .unwrap_or(1);
     match (e.code, lang) {
-        (ErrorCode::PasswordLocked, Lang::En) => format!(
-            "Too many wrong passwords: this wallet is locked; try again in {} min.",
-            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
-        ),
-        (ErrorCode::PasswordLocked, Lang::Zh) => format!(
-            "支付密码错误次数过多，钱包已锁定，{} 分钟后可再试。",
-            crate::security::lock::minutes_left(e, crate::util::now()).unwrap_or(1)
-        ),
-        (ErrorCode::WrongPassword, Lang::En) => format!(
-            "Wallet ID or payment password is wrong; {} attempts left.",
-            left.unwrap_or(0)
-        ),
-        (ErrorCode::WrongPassword, Lang::Zh) => format!(
-            "钱包账号或支付密码错误，还可尝试 {} 次。",
-            left.unwrap_or(0)
-        ),
-        (_, Lang::En) => "Wallet ID or payment password is wrong.".to_owned(),
-        (_, Lang::Zh) => "钱包账号或支付密码错误。".to_owned(),
+        (checkout_core::ErrorCode::RateLimited, Lang::En) => {
+            format!("Too many tries: wait {wait} s, then try again.")
+        }
+        (checkout_core::ErrorCode::RateLimited, Lang::Zh) => {
+            format!("尝试次数过多，请 {wait} 秒后再试。")
+        }
+        (_, Lang::En) => "The wallet ID or the password is wrong.".to_owned(),
+        (_, Lang::Zh) => "钱包账号或登录密码错误。".to_owned(),
     }
 }
 

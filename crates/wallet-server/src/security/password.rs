@@ -73,6 +73,8 @@ pub struct Passwords {
     /// Keys the idempotency body hashes (bodies may carry a password): derived from the
     /// current pepper, so nothing unkeyed derived from a password is stored.
     body_key: Arc<[u8]>,
+    /// [`Passwords::matches`]'s stand-in hash for unknown accounts.
+    dummy: Arc<tokio::sync::OnceCell<String>>,
 }
 
 impl std::fmt::Debug for Passwords {
@@ -134,6 +136,7 @@ impl Passwords {
             workers: Arc::new(Semaphore::new(workers.max(1))),
             jobs: start_threads(workers.max(1)),
             body_key: Arc::from(body_key),
+            dummy: Arc::new(tokio::sync::OnceCell::new()),
         }
     }
 
@@ -205,6 +208,40 @@ impl Passwords {
             })
             .await?;
         Ok((phc, self.current.id.clone()))
+    }
+
+    /// Whether `password` matches `stored` (a PHC string and the id of its pepper). Without
+    /// a stored hash (an unknown account, or none set) a hash of the same cost is checked
+    /// all the same and the answer is `false`, so both take as long.
+    ///
+    /// # Errors
+    /// 503 `server_busy` when no worker is free; internal when the stored hash is corrupt.
+    pub async fn matches(
+        &self,
+        stored: Option<(String, Option<String>)>,
+        password: String,
+    ) -> Result<bool, ServerError> {
+        let (stored, real) = match stored {
+            Some((phc, pepper_id)) if !phc.is_empty() => (Stored { phc, pepper_id }, true),
+            _ => (self.dummy().await?, false),
+        };
+        let worker = self.worker().await?;
+        Ok(self.verify(worker, stored, password).await? && real)
+    }
+
+    /// A hash nobody's password matches, made once with the current pepper.
+    async fn dummy(&self) -> Result<Stored, ServerError> {
+        let phc = self
+            .dummy
+            .get_or_try_init(|| async {
+                let (phc, _) = self.hash(crate::util::random_id("", 32)).await?;
+                Ok::<_, ServerError>(phc)
+            })
+            .await?;
+        Ok(Stored {
+            phc: phc.clone(),
+            pepper_id: Some(self.current.id.clone()),
+        })
     }
 
     /// The configured pepper a stored hash names (`None` for a hash made before peppers).

@@ -1,6 +1,7 @@
 //! The wallet pages' sign-in (DESIGN.md *The shopper's wallet*): a random token in an
 //! `HttpOnly`, `SameSite=Strict` cookie on the wallet's origin (`Secure` over https),
-//! stored as its SHA-256 digest only, ending after 30 minutes without a request.
+//! stored as its SHA-256 digest only, ending after 30 minutes without a request and after
+//! [`MAX_SECS`] whatever the activity.
 
 use crate::error::ServerError;
 use crate::store::db::Db;
@@ -8,6 +9,9 @@ use crate::util::{random_id, sha256_hex};
 
 /// Seconds a sign-in lasts without a request.
 pub const IDLE_SECS: i64 = 30 * 60;
+
+/// Seconds a sign-in lasts at most, in use or not: 12 hours.
+pub const MAX_SECS: i64 = 12 * 3600;
 
 /// The cookie's name.
 pub const COOKIE: &str = "bc_wallet";
@@ -38,12 +42,14 @@ pub async fn start(db: &Db, shopper: &str, now: i64) -> Result<String, ServerErr
 /// The database's.
 pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bool)>, ServerError> {
     let shopper: Option<String> = sqlx::query_scalar(
-        "UPDATE wallet_sessions SET expires_at = $3 WHERE token_digest = $1 AND expires_at > $2 \
+        "UPDATE wallet_sessions SET expires_at = $3 \
+         WHERE token_digest = $1 AND expires_at > $2 AND created_at > $4 \
          RETURNING shopper_id",
     )
     .bind(sha256_hex(token.as_bytes()))
     .bind(now)
     .bind(now + IDLE_SECS)
+    .bind(now - MAX_SECS)
     .fetch_optional(&db.pool)
     .await?;
     let Some(shopper) = shopper else {

@@ -128,10 +128,13 @@ async fn bind_shop(
 /// What every handler gets, from the configuration.
 fn app_state(db: Db, config: Config) -> AppState {
     let share = |limit| crate::http::ratelimit::per_replica(limit, config.limits.replicas);
-    let limiter = Arc::new(RateLimiter::new(
-        share(config.limits.rate_limit_ip_per_min),
-        share(config.limits.rate_limit_session_per_min),
-    ));
+    let limiter = Arc::new(
+        RateLimiter::new(
+            share(config.limits.rate_limit_ip_per_min),
+            share(config.limits.rate_limit_session_per_min),
+        )
+        .behind(config.limits.trusted_proxies.clone()),
+    );
     let passwords = Passwords::new(
         &config.password_pepper,
         &config.password_previous_peppers,
@@ -143,6 +146,7 @@ fn app_state(db: Db, config: Config) -> AppState {
         config: Arc::new(config),
         limiter,
         passwords,
+        sign_ins: Arc::default(),
     }
 }
 

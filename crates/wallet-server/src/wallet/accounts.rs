@@ -75,36 +75,48 @@ pub async fn wallet_mode(db: &Db, shopper: &str) -> Result<Option<bool>, ServerE
 }
 
 /// Creates a wallet of the admin key's mode with a zero balance and, when given (test mode
-/// only), its payment password's Argon2id hash (keyed with the pepper). Without one the
-/// hash is empty and its shopper sets it through an activation link (DESIGN.md *Test and
-/// live mode*; `super::activation`).
+/// only), its payment password's and login password's Argon2id hashes (keyed with the
+/// pepper). Without a payment password the hash is empty and its shopper sets both through
+/// an activation link (DESIGN.md *Test and live mode*; `super::activation`).
 ///
 /// # Errors
-/// 400 `invalid_request` for a bad shopper id or password, or a live wallet with one; 409
-/// `wallet_exists` when the id is taken in either mode.
+/// 400 `invalid_request` for a bad shopper id, a bad payment password or a weak login
+/// password, or a live wallet with either; 409 `wallet_exists` when the id is taken in
+/// either mode.
 pub async fn create_wallet(
     db: &Db,
     passwords: &Passwords,
     wallet: WalletRef<'_>,
     currency: Currency,
-    password: Option<&str>,
+    (password, login): (Option<&str>, Option<&str>),
 ) -> Result<(), ServerError> {
     let shopper = wallet.shopper;
     check_shopper_id("shopper_id", shopper)?;
-    let (hash, pepper_id) =
-        match (password, wallet.livemode) {
-            (Some(_), true) => return Err(ApiError::field(
-                "payment_password",
-                "a live admin key may not set payment passwords: leave it out; the shopper sets it",
-            )
-            .into()),
-            (None, _) => (String::new(), None),
-            (Some(password), false) => {
-                validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
-                let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
-                (hash, Some(pepper_id))
-            }
-        };
+    let refuse = |path: &str| {
+        ApiError::field(
+            path,
+            "a live admin key may not set passwords: leave it out; the shopper sets them",
+        )
+    };
+    if wallet.livemode {
+        if password.is_some() {
+            return Err(refuse("payment_password").into());
+        }
+        if login.is_some() {
+            return Err(refuse("login_password").into());
+        }
+    }
+    if let Some(login) = login {
+        crate::security::login::check_strength(login, shopper, "login_password")?;
+    }
+    let (hash, pepper_id) = match password {
+        None => (String::new(), None),
+        Some(password) => {
+            validate_payment_password(password).map_err(|e| ApiError::invalid(&e))?;
+            let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+            (hash, Some(pepper_id))
+        }
+    };
     let inserted = sqlx::query(
         "INSERT INTO wallets (shopper_id, currency, password_hash, pepper_id, failed_attempts, created_at, livemode) \
          VALUES ($1, $2, $3, $4, 0, $5, $6) ON CONFLICT (shopper_id) DO NOTHING",
@@ -124,6 +136,9 @@ pub async fn create_wallet(
             "this shopper already has a wallet; read it with GET /v1/wallets/{shopper_id}",
         )
         .into());
+    }
+    if let Some(login) = login {
+        crate::security::login::set(db, passwords, wallet, login, "login_password").await?;
     }
     tracing::info!(shopper = %shopper, %currency, "wallet created");
     Ok(())
@@ -260,22 +275,23 @@ async fn deposit(
     Ok((id, amount, now))
 }
 
-/// Changes the payment password: the current one is checked first (the attempt counts
-/// towards the five-attempt lock, as at checkout), then the new one is hashed.
+/// Changes the payment password: the new one (`new`, typed again as `confirm`) is checked
+/// by `security::pin::check_new`, then the current one (the attempt counts towards the
+/// five-attempt lock, as at checkout), then the new one is hashed.
 ///
 /// # Errors
-/// 400 `invalid_request` at `new_password` unless six digits; 403 `wrong_password`, 423
-/// `password_locked`, 503 `server_busy` from the check.
+/// 400 `invalid_request` at `new_password` (not six digits, the current one, trivial for a
+/// live wallet) or `confirm`; 403 `wrong_password`, 423 `password_locked`, 503
+/// `server_busy` from the check.
 pub async fn change_password(
     db: &Db,
     passwords: &Passwords,
     wallet: WalletRef<'_>,
-    current: &str,
-    new: &str,
+    (current, new, confirm): (&str, &str, &str),
     lockout_secs: i64,
 ) -> Result<(), ServerError> {
-    validate_payment_password(new)
-        .map_err(|_| ApiError::field("new_password", "must be exactly 6 digits"))?;
+    let livemode = wallet.livemode;
+    crate::security::pin::check_new(new, confirm, Some(current), livemode, "new_password")?;
     crate::security::password::check(db, passwords, wallet, current, now(), lockout_secs).await?;
     let (hash, pepper_id) = passwords.hash(new.to_owned()).await?;
     sqlx::query(

@@ -1,10 +1,9 @@
 //! Activation links (DESIGN.md *Test and live mode*, *The shopper's account*): a wallet
 //! created without a payment password — every live wallet, since a live admin key may not
 //! set one — gets a single-use link, valid [`ACTIVATION_SECS`], where its shopper sets the
-//! password. Only the token's SHA-256 is stored; the token travels in the link's query,
+//! login password (the sign-in credential) and the payment password. Only the token's SHA-256 is stored; the token travels in the link's query,
 //! which the access log never records.
 
-use checkout_core::intent::validate_payment_password;
 use checkout_core::ErrorCode;
 
 use crate::error::{ApiError, ServerError};
@@ -35,7 +34,7 @@ impl Activation {
 fn already_set() -> ApiError {
     ApiError::new(
         ErrorCode::WalletActivated,
-        "this wallet's payment password is already set; its shopper changes it on the wallet's security page",
+        "this wallet's passwords are already set; its shopper changes them on the wallet's security page",
     )
 }
 
@@ -48,15 +47,16 @@ pub fn invalid_link() -> ApiError {
     )
 }
 
-/// Issues a link at `now` (unix seconds) for a wallet of this mode that has no payment
-/// password yet.
+/// Issues a link at `now` (unix seconds) for a wallet of this mode that has no login
+/// password yet (a new wallet, or one made before login passwords: the link then sets a
+/// new payment password too).
 ///
 /// # Errors
 /// 404 `wallet_not_found` (also for a wallet of the other mode); 409 `wallet_activated`
 /// when its password is already set.
 pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activation, ServerError> {
     let hash: Option<String> = sqlx::query_scalar(
-        "SELECT password_hash FROM wallets WHERE shopper_id = $1 AND livemode = $2",
+        "SELECT login_hash FROM wallets WHERE shopper_id = $1 AND livemode = $2",
     )
     .bind(wallet.shopper)
     .bind(i64::from(wallet.livemode))
@@ -90,45 +90,63 @@ pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activatio
     Ok(Activation { token, expires_at })
 }
 
-/// The wallet a link at `now` would activate, or `None` when it is unknown, used or
-/// expired.
+/// The wallet (shopper id, mode) a link at `now` would activate, or `None` when it is
+/// unknown, used or expired.
 ///
 /// # Errors
 /// The database's.
-pub async fn pending(db: &Db, token: &str, now: i64) -> Result<Option<String>, ServerError> {
-    Ok(sqlx::query_scalar(
-        "SELECT shopper_id FROM wallet_activations \
+pub async fn pending(
+    db: &Db,
+    token: &str,
+    now: i64,
+) -> Result<Option<(String, bool)>, ServerError> {
+    let row: Option<(String, i64)> = sqlx::query_as(
+        "SELECT shopper_id, livemode FROM wallet_activations \
          WHERE token_digest = $1 AND used_at IS NULL AND expires_at > $2",
     )
     .bind(sha256_hex(token.as_bytes()))
     .bind(now)
     .fetch_optional(&db.pool)
-    .await?)
+    .await?;
+    Ok(row.map(|(shopper, mode)| (shopper, mode != 0)))
 }
 
-/// Uses the link at `now`: sets the wallet's payment password (typed twice) and spends
-/// the link, in one transaction; answers the wallet's shopper id.
+/// What the shopper types on the activation page: each password twice.
+#[derive(Debug, Clone, Copy)]
+pub struct Credentials<'a> {
+    pub login: &'a str,
+    pub login_confirm: &'a str,
+    pub pin: &'a str,
+    pub pin_confirm: &'a str,
+}
+
+/// Uses the link at `now`: sets the wallet's login password and payment password and
+/// spends the link, in one transaction; answers the wallet's shopper id.
 ///
 /// # Errors
-/// 400 `invalid_request` at `password` (not six digits) or `confirm` (differs); 404
-/// `not_found` for an unknown, used or expired link; 409 `wallet_activated` when the
-/// password was set in the meantime.
+/// 404 `not_found` for an unknown, used or expired link; 400 `invalid_request` at
+/// `login_password` (weak), `login_confirm` (differs), `password` (not six digits, or
+/// trivial for a live wallet) or `confirm` (differs), or 409
+/// `wallet_activated` when the passwords were set in the meantime.
 pub async fn complete(
     db: &Db,
     passwords: &Passwords,
     token: &str,
-    (password, confirm): (&str, &str),
+    typed: Credentials<'_>,
     now: i64,
 ) -> Result<String, ServerError> {
-    validate_payment_password(password)
-        .map_err(|_| ApiError::field("password", "must be exactly 6 digits"))?;
-    if password != confirm {
-        return Err(ApiError::field("confirm", "differs from the password typed first").into());
-    }
-    if pending(db, token, now).await?.is_none() {
+    let Some((shopper, livemode)) = pending(db, token, now).await? else {
         return Err(invalid_link().into());
+    };
+    crate::security::login::check_strength(typed.login, &shopper, "login_password")?;
+    if typed.login != typed.login_confirm {
+        return Err(
+            ApiError::field("login_confirm", "differs from the password typed first").into(),
+        );
     }
-    let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+    crate::security::pin::check_new(typed.pin, typed.pin_confirm, None, livemode, "password")?;
+    let (hash, pepper_id) = passwords.hash(typed.pin.to_owned()).await?;
+    let (login_hash, login_pepper_id) = passwords.hash(typed.login.to_owned()).await?;
     let mut tx = db.begin().await?;
     let taken: Option<(String, i64)> = sqlx::query_as(
         "UPDATE wallet_activations SET used_at = $2 \
@@ -144,13 +162,15 @@ pub async fn complete(
         return Err(invalid_link().into());
     };
     let set = sqlx::query(
-        "UPDATE wallets SET password_hash = $3, pepper_id = $4 \
-         WHERE shopper_id = $1 AND livemode = $2 AND password_hash = ''",
+        "UPDATE wallets SET password_hash = $3, pepper_id = $4, login_hash = $5, login_pepper_id = $6 \
+         WHERE shopper_id = $1 AND livemode = $2 AND login_hash = ''",
     )
     .bind(&shopper)
     .bind(livemode)
     .bind(hash)
     .bind(pepper_id)
+    .bind(login_hash)
+    .bind(login_pepper_id)
     .execute(&mut *tx)
     .await?
     .rows_affected();

@@ -7,6 +7,7 @@
 #[macro_use]
 mod common;
 
+mod accounts;
 mod ceiling;
 mod concurrency;
 mod crash_recovery;

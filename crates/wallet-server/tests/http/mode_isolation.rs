@@ -272,7 +272,7 @@ async fn no_test_key_operation_changes_a_live_balance_or_entry(backend: Backend)
     let test = Api::new(&server).with_keys(TEST_KEY, TEST_ADMIN);
     create_live_wallet(&live, LIVE_SHOPPER, PASSWORD, "300.00").await;
     test.create_wallet(TEST_SHOPPER, PASSWORD, "300.00").await;
-    let link = link(&server, LIVE_KEY, LIVE_SHOPPER, PASSWORD).await;
+    let link = link(&server, LIVE_KEY, LIVE_SHOPPER).await;
     let mut world = World {
         server,
         test,

@@ -60,7 +60,7 @@ async fn make(server: &Server, key: &str, shopper: &str) -> Made {
             &json!({"url": "https://hooks.example/in"}),
         )
         .await;
-    let link = link(server, key, shopper, PASSWORD).await;
+    let link = link(server, key, shopper).await;
     let (_, request) = request_link(server, key).await;
     let session = api
         .create_linked_session(&link, shopper, &one_item_cart("10.00"))

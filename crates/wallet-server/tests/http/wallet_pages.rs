@@ -46,7 +46,7 @@ async fn a_recharge_is_credited_once_however_many_approvals_race(backend: Backen
     Api::new(&server)
         .create_wallet("alice", "135790", "10.00")
         .await;
-    let alice = Shopper::sign_in(&server, "alice", "135790").await;
+    let alice = Shopper::sign_in(&server, "alice").await;
     let id = alice.recharge("20.00", "wechat_pay").await;
     assert_eq!(
         balance(&server, "alice").await,
@@ -92,7 +92,7 @@ async fn a_recharge_is_credited_once_however_many_approvals_race(backend: Backen
 }
 
 async fn alice_again(server: &Server) -> Shopper {
-    Shopper::sign_in(server, "alice", "135790").await
+    Shopper::sign_in(server, "alice").await
 }
 
 async fn declined_and_abandoned_recharges_credit_nothing(backend: Backend) {
@@ -100,7 +100,7 @@ async fn declined_and_abandoned_recharges_credit_nothing(backend: Backend) {
     Api::new(&server)
         .create_wallet("bob", "246810", "5.00")
         .await;
-    let bob = Shopper::sign_in(&server, "bob", "246810").await;
+    let bob = Shopper::sign_in(&server, "bob").await;
     let declined = bob.recharge("50", "alipay").await;
     let abandoned = bob.recharge("60", "bank_card").await;
     let _left_pending = bob.recharge("70", "ecny").await;
@@ -141,7 +141,7 @@ async fn two_transfers_racing_for_one_balance_never_overdraw(backend: Backend) {
     let api = Api::new(&server);
     api.create_wallet("carol", "112233", "30.00").await;
     api.create_wallet("dave", "445566", "0").await;
-    let carol = Shopper::sign_in(&server, "carol", "112233").await;
+    let carol = Shopper::sign_in(&server, "carol").await;
     let first = carol.review("dave", "20.00").await;
     let second = carol.review("dave", "20.00").await;
     let (a, b) = tokio::join!(
@@ -163,7 +163,7 @@ async fn a_transfer_racing_a_payment_never_overdraws(backend: Backend) {
     let api = Api::new(&server);
     api.create_wallet("erin", "778899", "30.00").await;
     api.create_wallet("frank", "998877", "0").await;
-    let erin = Shopper::sign_in(&server, "erin", "778899").await;
+    let erin = Shopper::sign_in(&server, "erin").await;
     let session = api.create_session("erin", &one_item_cart("25.00")).await;
     let id = erin.review("frank", "25.00").await;
     let (page, paid) = tokio::join!(
@@ -189,7 +189,7 @@ async fn a_transfer_is_refused_clearly_and_a_resubmitted_one_moves_once(backend:
     )
     .await
     .ok();
-    let gina = Shopper::sign_in(&server, "gina", "121212").await;
+    let gina = Shopper::sign_in(&server, "gina").await;
     for (to, amount, words) in [
         ("nobody_here", "1.00", "No wallet has this ID"),
         ("ivan_usd", "1.00", "only the same currency"),
@@ -238,7 +238,7 @@ async fn the_history_is_the_ledger_in_a_shoppers_words(backend: Backend) {
     let api = Api::new(&server);
     api.create_wallet("jane", "101010", "100.00").await;
     api.create_wallet("kurt", "202020", "0").await;
-    let jane = Shopper::sign_in(&server, "jane", "101010").await;
+    let jane = Shopper::sign_in(&server, "jane").await;
     let rc = jane.recharge("20.00", "wechat_pay").await;
     sandbox_recharge(&server, &rc, "approve").await.ok();
     let session = api.create_session("jane", &one_item_cart("12.00")).await;
@@ -302,12 +302,16 @@ async fn after_a_password_change_the_old_password_is_refused(backend: Backend) {
     Api::new(&server)
         .create_wallet("lena", "314159", "1.00")
         .await;
-    let lena = Shopper::sign_in(&server, "lena", "314159").await;
-    let other_tab = Shopper::sign_in(&server, "lena", "314159").await;
+    let lena = Shopper::sign_in(&server, "lena").await;
+    let other_tab = Shopper::sign_in(&server, "lena").await;
     let (_, page) = lena
         .post(
             "/wallet/security/password",
-            &[("current", "000000"), ("new", "271828")],
+            &[
+                ("current", "000000"),
+                ("new", "271828"),
+                ("confirm", "271828"),
+            ],
         )
         .await;
     assert!(
@@ -317,14 +321,44 @@ async fn after_a_password_change_the_old_password_is_refused(backend: Backend) {
     let (_, page) = lena
         .post(
             "/wallet/security/password",
-            &[("current", "314159"), ("new", "27182")],
+            &[
+                ("current", "314159"),
+                ("new", "27182"),
+                ("confirm", "27182"),
+            ],
         )
         .await;
     assert!(page.contains("6 digits"), "{page}");
     let (_, page) = lena
         .post(
             "/wallet/security/password",
-            &[("current", "314159"), ("new", "271828")],
+            &[
+                ("current", "314159"),
+                ("new", "271828"),
+                ("confirm", "271829"),
+            ],
+        )
+        .await;
+    assert!(page.contains("Typed again"), "typed twice: {page}");
+    let (_, page) = lena
+        .post(
+            "/wallet/security/password",
+            &[
+                ("current", "314159"),
+                ("new", "314159"),
+                ("confirm", "314159"),
+            ],
+        )
+        .await;
+    assert!(page.contains("the current one"), "must differ: {page}");
+    let (_, page) = lena
+        .post(
+            "/wallet/security/password",
+            &[
+                ("current", "314159"),
+                ("new", "271828"),
+                ("confirm", "271828"),
+            ],
         )
         .await;
     assert!(page.contains("was changed"), "{page}");
@@ -360,7 +394,7 @@ async fn cross_site_posts_are_refused_before_anything_moves(backend: Backend) {
     let api = Api::new(&server);
     api.create_wallet("mia", "192837", "50.00").await;
     api.create_wallet("ned", "918273", "0").await;
-    let mia = Shopper::sign_in(&server, "mia", "192837").await;
+    let mia = Shopper::sign_in(&server, "mia").await;
     let id = mia.review("ned", "50.00").await;
     let form = [
         ("id", id.as_str()),
@@ -397,7 +431,7 @@ async fn cross_site_posts_are_refused_before_anything_moves(backend: Backend) {
         .expect("client")
         .post(format!("{}/wallet/sign-in", server.url))
         .header("origin", &server.url)
-        .form(&[("shopper_id", "mia"), ("password", "192837")])
+        .form(&[("shopper_id", "mia"), ("password", LOGIN_PASSWORD)])
         .send()
         .await
         .expect("answer");
@@ -437,7 +471,7 @@ async fn unlinking_a_shop_on_the_security_page_stops_its_sessions(backend: Backe
     };
     assert_eq!(read().await.expect("answer").status(), 200);
 
-    let shopper = Shopper::sign_in(&server, "shopper_demo", "123456").await;
+    let shopper = Shopper::sign_in(&server, "shopper_demo").await;
     let page = shopper.page("/wallet/security").await;
     assert!(page.contains("demo-shop"), "{page}");
     let (status, page) = shopper

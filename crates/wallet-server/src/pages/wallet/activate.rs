@@ -1,5 +1,6 @@
-//! `/wallet/activate?token=wa_…`: the shopper sets the payment password of a wallet made
-//! without one, through its single-use activation link (`crate::wallet::activation`).
+//! `/wallet/activate?token=wa_…`: the shopper sets the login password and the payment
+//! password of a wallet made without them, through its single-use activation link
+//! (`crate::wallet::activation`).
 
 use std::collections::HashMap;
 
@@ -31,6 +32,10 @@ fn form(t: &Text, token: &str, error: Option<&ApiError>) -> String {
         r#"{alert}<form method="post" action="/wallet/activate" class="card">
   <p class="note">{intro}</p>
   <input type="hidden" name="token" value="{token}">
+  <label for="login_password">{login}</label>
+  <input id="login_password" name="login_password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
+  <label for="login_confirm">{login_again}</label>
+  <input id="login_confirm" name="login_confirm" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
   <label for="password">{password}</label>
   <input id="password" name="password" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <label for="confirm">{confirm}</label>
@@ -40,6 +45,8 @@ fn form(t: &Text, token: &str, error: Option<&ApiError>) -> String {
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         intro = t.activate_intro,
         token = html_escape(token),
+        login = t.login_password,
+        login_again = t.login_password_again,
         password = t.new_password,
         confirm = t.confirm_password,
         activate = t.activate,
@@ -83,6 +90,10 @@ pub struct ActivateForm {
     #[serde(default)]
     token: String,
     #[serde(default)]
+    login_password: String,
+    #[serde(default)]
+    login_confirm: String,
+    #[serde(default)]
     password: String,
     #[serde(default)]
     confirm: String,
@@ -100,7 +111,12 @@ pub async fn complete(
         &state.db,
         &state.passwords,
         token,
-        (&f.password, &f.confirm),
+        activation::Credentials {
+            login: &f.login_password,
+            login_confirm: &f.login_confirm,
+            pin: &f.password,
+            pin_confirm: &f.confirm,
+        },
         now(),
     )
     .await;

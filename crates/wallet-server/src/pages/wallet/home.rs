@@ -13,6 +13,7 @@ use super::text::{text, Text};
 use super::{alert, amount, html, layout, session_cookie, sign, token};
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
+use crate::http::extract::ClientAddress;
 use crate::http::lang::PageLanguage;
 use crate::http::state::AppState;
 use crate::security::sessions;
@@ -27,12 +28,12 @@ fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str) -> String {
   <label for="shopper_id">{wallet_id}</label>
   <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="64" value="{shopper}">
   <label for="password">{password}</label>
-  <input id="password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <input id="password" name="password" type="password" autocomplete="current-password" minlength="8" maxlength="128" required>
   <button class="primary" type="submit">{sign_in}</button>
 </form>"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         wallet_id = t.wallet_id,
-        password = t.password,
+        password = t.login_password,
         sign_in = t.sign_in,
         shopper = html_escape(shopper),
     )
@@ -82,8 +83,13 @@ fn balance_card(t: &Text, wallet: &WalletView) -> String {
             note = t.held_note
         )
     };
+    let test = if wallet.livemode {
+        String::new()
+    } else {
+        format!(r#"<p class="test-mode" role="note">{}</p>"#, t.test_wallet)
+    };
     format!(
-        r#"<section class="card balance" aria-labelledby="available"><p id="available">{available}</p>
+        r#"{test}<section class="card balance" aria-labelledby="available"><p id="available">{available}</p>
 <p class="big" data-available>{balance}</p>{held}
 <p class="actions"><a class="button primary" href="/wallet/recharge">{recharge}</a><a class="button" href="/wallet/transfer">{transfer}</a></p></section>
 <ul class="faq">{faq}</ul>
@@ -213,22 +219,27 @@ pub struct SignInForm {
     password: String,
 }
 
-/// `POST /wallet/sign-in`: the attempt counts towards the five-attempt lock.
+/// `POST /wallet/sign-in` with the login password (never the payment password, and never
+/// counted towards the payment lock), slowed down per id and per address.
 pub async fn sign_in(
     State(state): State<AppState>,
     PageLanguage { lang, .. }: PageLanguage,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
     let t = text(lang);
     let shopper = form.shopper_id.trim();
-    // The shopper's own wallet, whichever its mode (ids are one namespace).
-    let livemode = crate::wallet::accounts::wallet_mode(&state.db, shopper)
-        .await?
-        .unwrap_or(false);
-    let wallet = crate::store::ledger::WalletRef::new(shopper, livemode);
-    match state.check_password(wallet, &form.password).await {
-        Ok(()) => {
+    let checked = crate::security::login::sign_in(
+        (&state.db, &state.passwords, &state.sign_ins),
+        shopper,
+        &form.password,
+        address,
+        now(),
+    )
+    .await;
+    match checked {
+        Ok(_) => {
             let token = sessions::start(&state.db, shopper, now()).await?;
             let mut r = Redirect::to("/wallet/").into_response();
             let cookie = session_cookie(&state, &headers, Some(&token));
@@ -238,15 +249,6 @@ pub async fn sign_in(
             Ok(r)
         }
         Err(ServerError::Api(e)) => {
-            // Never whether the wallet id exists: a wallet-less id reads as a wrong password.
-            let e = if e.code == checkout_core::ErrorCode::InsufficientBalance {
-                ApiError::new(
-                    checkout_core::ErrorCode::InvalidRequest,
-                    "Wallet ID or payment password is wrong.",
-                )
-            } else {
-                e
-            };
             let body = sign_in_form(t, Some(&e), shopper);
             Ok(html(
                 StatusCode::OK,

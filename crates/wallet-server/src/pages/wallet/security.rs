@@ -51,6 +51,8 @@ async fn render(
   <input id="current" name="current" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <label for="new">{new}</label>
   <input id="new" name="new" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  <label for="confirm">{again}</label>
+  <input id="confirm" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <button class="primary" type="submit">{change}</button>
 </form></section>
 {passkeys}
@@ -62,6 +64,7 @@ async fn render(
         change = t.change_password,
         current = t.current_password,
         new = t.new_password,
+        again = t.confirm_password,
         linked = t.linked_shops,
         passkeys = passkeys_section(state, me, t).await?,
     );
@@ -181,6 +184,8 @@ pub struct PasswordForm {
     current: String,
     #[serde(default)]
     new: String,
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /wallet/security/password`.
@@ -195,8 +200,7 @@ pub async fn change_password(
         &state.db,
         &state.passwords,
         me.wallet(),
-        &form.current,
-        &form.new,
+        (&form.current, &form.new, &form.confirm),
         state.config.limits.lockout_secs,
     )
     .await;

@@ -17,6 +17,8 @@ pub struct Text {
     pub sign_out: &'static str,
     pub wallet_id: &'static str,
     pub password: &'static str,
+    pub login_password: &'static str,
+    pub login_password_again: &'static str,
     pub available: &'static str,
     pub held: &'static str,
     pub held_note: &'static str,
@@ -63,6 +65,7 @@ pub struct Text {
     pub unlink: &'static str,
     pub unlinked: &'static str,
     pub activate: &'static str,
+    pub test_wallet: &'static str,
     pub activate_intro: &'static str,
     pub confirm_password: &'static str,
     pub activated: &'static str,
@@ -97,6 +100,8 @@ pub const EN: Text = Text {
     sign_out: "Sign out",
     wallet_id: "Wallet ID",
     password: "6-digit payment password",
+    login_password: "Password",
+    login_password_again: "Type it again",
     available: "Available",
     held: "Held",
     held_note:
@@ -152,10 +157,11 @@ pub const EN: Text = Text {
     linked_since: "linked since",
     unlink: "Unlink",
     unlinked: "The shop was unlinked; it can no longer ask you to pay with balance.",
-    activate: "Set your payment password",
+    activate: "Set your passwords",
+    test_wallet: "TEST wallet: its balance is not real money.",
     activate_intro: "Choose the 6 digits you will type to pay with your balance. Keep them to yourself.",
     confirm_password: "Type it again",
-    activated: "Your payment password is set. Sign in with your wallet ID and it.",
+    activated: "Your passwords are set. Sign in with your wallet ID and your password.",
     activation_invalid: "This link was already used or has expired. Ask for a new one.",
     passkeys: "Fingerprint payments (passkeys)",
     passkeys_intro: "Pay with your fingerprint or face instead of typing the payment password. The passkey stays on your device; the wallet keeps only its public key.",
@@ -187,6 +193,8 @@ pub const ZH: Text = Text {
     sign_out: "退出",
     wallet_id: "钱包账号",
     password: "6 位支付密码",
+    login_password: "登录密码",
+    login_password_again: "再次输入登录密码",
     available: "可用余额",
     held: "冻结中",
     held_note: "组合支付的另一种方式完成前冻结；该笔付款取消时退回。",
@@ -241,10 +249,11 @@ pub const ZH: Text = Text {
     linked_since: "关联于",
     unlink: "解除关联",
     unlinked: "已解除关联，该商户不能再请您用余额付款。",
-    activate: "设置支付密码",
+    activate: "设置密码",
+    test_wallet: "测试钱包：余额不是真实的钱。",
     activate_intro: "请设置 6 位数字支付密码，用余额付款时输入。请勿告诉他人。",
     confirm_password: "再次输入",
-    activated: "支付密码已设置。请用钱包账号和支付密码登录。",
+    activated: "密码已设置。请用钱包账号和登录密码登录。",
     activation_invalid: "此链接已使用或已过期，请重新获取。",
     passkeys: "指纹支付（通行密钥）",
     passkeys_intro: "用指纹或面容代替输入支付密码。通行密钥保存在您的设备上，钱包只保存其公钥。",
@@ -300,6 +309,15 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             "The payment password is wrong; {} attempts left.",
             n("attempts_left")
         ),
+        (ErrorCode::Unauthorized, false) => "The wallet ID or the password is wrong.".to_owned(),
+        (ErrorCode::Unauthorized, true) => "钱包账号或登录密码错误。".to_owned(),
+        (ErrorCode::RateLimited, false) => format!(
+            "Too many tries: wait {} s, then try again.",
+            n("retry_after").max(1)
+        ),
+        (ErrorCode::RateLimited, true) => {
+            format!("尝试次数过多，请 {} 秒后再试。", n("retry_after").max(1))
+        }
         (ErrorCode::WrongPassword, true) => {
             format!("支付密码错误，还可尝试 {} 次。", n("attempts_left"))
         }
@@ -319,21 +337,11 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             "No wallet has this ID; check the recipient's wallet ID.".to_owned()
         }
         (ErrorCode::WalletNotFound, true) => "没有这个钱包账号，请核对收款人钱包账号。".to_owned(),
-        (ErrorCode::ServerBusy | ErrorCode::RateLimited, false) => {
+        (ErrorCode::ServerBusy, false) => {
             "The wallet is busy; try again in a few seconds.".to_owned()
         }
-        (ErrorCode::ServerBusy | ErrorCode::RateLimited, true) => {
-            "系统繁忙，请稍后几秒再试。".to_owned()
-        }
-        (ErrorCode::InvalidRequest, true) => match path {
-            "amount" => "金额无效：请输入大于 0 的金额，最多两位小数。".to_owned(),
-            "to" => "收款人无效：不能转给自己，且须为同一币种的钱包。".to_owned(),
-            "new_password" | "password" => "支付密码须为 6 位数字。".to_owned(),
-            "confirm" => "两次输入的支付密码不一致。".to_owned(),
-            "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
-            "credential" => "未能添加通行密钥，请重试。".to_owned(),
-            _ => "输入有误，请检查后重试。".to_owned(),
-        },
+        (ErrorCode::ServerBusy, true) => "系统繁忙，请稍后几秒再试。".to_owned(),
+        (ErrorCode::InvalidRequest, true) => invalid_zh(path, &e.message),
         (ErrorCode::MethodUnavailable, true) => "本服务暂不支持充值。".to_owned(),
         (ErrorCode::PasskeyExpired, false) => {
             "The passkey request expired (2 minutes); try again.".to_owned()
@@ -352,12 +360,37 @@ pub fn error(t: &Text, e: &ApiError) -> String {
     }
 }
 
+/// What a field's 400 (`path`, and the server's English `message`) means, in Chinese.
+fn invalid_zh(path: &str, message: &str) -> String {
+    match path {
+        "new_password" | "password" if message.contains("too easy") => {
+            "支付密码太容易被猜到（连号、重复或常见密码），请换一个没有规律的 6 位数字。".to_owned()
+        }
+        "new_password" if message.contains("current one") => {
+            "新支付密码不能与当前支付密码相同。".to_owned()
+        }
+        "amount" => "金额无效：请输入大于 0 的金额，最多两位小数。".to_owned(),
+        "to" => "收款人无效：不能转给自己，且须为同一币种的钱包。".to_owned(),
+        "new_password" | "password" => "支付密码须为 6 位数字。".to_owned(),
+        "login_password" => {
+            "登录密码太容易被猜到：至少 8 个字符，不要用常见密码，例如三个不相关的词。".to_owned()
+        }
+        "login_confirm" => "两次输入的登录密码不一致。".to_owned(),
+        "confirm" => "两次输入的支付密码不一致。".to_owned(),
+        "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
+        "credential" => "未能添加通行密钥，请重试。".to_owned(),
+        _ => "输入有误，请检查后重试。".to_owned(),
+    }
+}
+
 fn field_name(path: &str) -> &str {
     match path {
         "amount" => "Amount",
         "to" => "Recipient",
         "new_password" => "New password",
         "password" => "Payment password",
+        "login_password" => "Password",
+        "login_confirm" => "Password typed again",
         "confirm" => "Typed again",
         "name" => "Name",
         "credential" => "Passkey",

@@ -308,7 +308,8 @@ impl Api {
         self.post(
             "/v1/wallets",
             Some(&self.admin_key),
-            &json!({"shopper_id": shopper_id, "currency": "CNY", "payment_password": password}),
+            &json!({"shopper_id": shopper_id, "currency": "CNY", "payment_password": password,
+                    "login_password": super::fixtures::LOGIN_PASSWORD}),
         )
         .await
         .ok();

@@ -75,8 +75,10 @@ pub async fn exchange(server: &Server, key: &str, request: &str, code: &str) -> 
         .await
 }
 
-/// A link of `shopper` to the merchant of `key`, through the consent page.
-pub async fn link(server: &Server, key: &str, shopper: &str, password: &str) -> String {
+/// A link of `shopper` to the merchant of `key`, through the consent page (signed in with
+/// the wallet's login password, [`super::fixtures::login_of`]).
+pub async fn link(server: &Server, key: &str, shopper: &str) -> String {
+    let password = super::fixtures::login_of(shopper);
     let (url, request) = request_link(server, key).await;
     let (status, location) = consent(&url, "approve", shopper, password).await;
     assert_eq!(status, 303, "{location}");

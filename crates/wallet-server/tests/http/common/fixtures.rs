@@ -12,6 +12,21 @@ pub const ADMIN_KEY: &str = "ak_test_demo";
 pub const DEMO_SHOPPER: &str = "shopper_demo";
 pub const DEMO_PASSWORD: &str = "123456";
 pub const DEMO_BALANCE: &str = "120.50";
+/// The demo shoppers' login passwords (the sign-in credential; `demo::LOGIN_PASSWORD`).
+pub const DEMO_LOGIN: &str = "Lantern-Maple-42";
+pub const NEW_LOGIN: &str = "Violet-Tractor-17";
+/// The login password the harness gives every other wallet it makes.
+pub const LOGIN_PASSWORD: &str = "Harbor-Quill-73";
+
+/// The login password of a wallet the demo seeded or the harness made.
+#[must_use]
+pub fn login_of(shopper: &str) -> &'static str {
+    match shopper {
+        "shopper_demo" => DEMO_LOGIN,
+        "shopper_new" => NEW_LOGIN,
+        _ => LOGIN_PASSWORD,
+    }
+}
 
 /// `demo-shop`'s policy: the default one, accepting the third-party merchant `m-partner`.
 #[must_use]

@@ -19,7 +19,7 @@ fn origin(server: &Server) -> url::Url {
 /// Signs `shopper` in, adds a passkey named `name` on the security page (the payment
 /// password confirms it), and answers the authenticator that holds it.
 pub async fn enrol(server: &Server, shopper: &str, password: &str, name: &str) -> SoftPasskey {
-    let browser = Shopper::sign_in(server, shopper, password).await;
+    let browser = Shopper::sign_in(server, shopper).await;
     let (status, page) = browser
         .post(
             "/wallet/security/passkeys/new",

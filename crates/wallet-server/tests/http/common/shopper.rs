@@ -11,7 +11,9 @@ pub struct Shopper {
 }
 
 impl Shopper {
-    pub async fn sign_in(server: &Server, id: &str, password: &str) -> Shopper {
+    /// Signs in with the wallet's login password ([`super::fixtures::login_of`]).
+    pub async fn sign_in(server: &Server, id: &str) -> Shopper {
+        let password = super::fixtures::login_of(id);
         let s = Shopper {
             http: reqwest::Client::builder()
                 .cookie_store(true)

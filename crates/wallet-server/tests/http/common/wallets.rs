@@ -7,8 +7,8 @@ use serde_json::json;
 use super::api::Api;
 use super::consent::{browser, query_param};
 
-/// Sets the payment password on the activation page at `url`, as the shopper's browser
-/// does; the page's status and text.
+/// Sets the harness's login password and the payment password `password` on the
+/// activation page at `url`, as the shopper's browser does; the page's status and text.
 pub async fn activate(url: &str, password: &str) -> (u16, String) {
     let token = query_param(url, "token").expect("a token in the activation link");
     let base = url.split("/wallet/").next().expect("a wallet URL");
@@ -17,6 +17,8 @@ pub async fn activate(url: &str, password: &str) -> (u16, String) {
         .header("origin", base)
         .form(&[
             ("token", token.as_str()),
+            ("login_password", super::fixtures::LOGIN_PASSWORD),
+            ("login_confirm", super::fixtures::LOGIN_PASSWORD),
             ("password", password),
             ("confirm", password),
         ])
@@ -43,7 +45,7 @@ pub async fn create_live_wallet(api: &Api, shopper: &str, password: &str, balanc
         .to_owned();
     let (status, page) = activate(&url, password).await;
     assert!(
-        status == 200 && page.contains("password is set"),
+        status == 200 && page.contains("passwords are set"),
         "{status}: {page}"
     );
     let funded = api

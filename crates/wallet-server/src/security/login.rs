@@ -1,0 +1,158 @@
+//! The wallet's sign-in credential (DESIGN.md *The shopper's account*): a login password
+//! of at least [`MIN_CHARS`] characters that a maintained strength estimator does not
+//! find guessable (the `zxcvbn` crate, score at least [`MIN_SCORE`] of 4; NIST SP 800-63B
+//! §3.1.1 asks for a check against commonly used passwords), stored like the payment
+//! password: Argon2id keyed with the pepper. The six-digit payment password is never a
+//! sign-in credential, and a failed sign-in never touches the payment lock.
+
+use std::net::IpAddr;
+
+use crate::error::{ApiError, ServerError};
+use crate::security::password::Passwords;
+use crate::security::throttle::SignInThrottle;
+use crate::store::db::Db;
+use crate::store::mode::WalletRef;
+
+/// Fewest characters of a login password.
+pub const MIN_CHARS: usize = 8;
+/// Most characters of a login password (Argon2id takes any length; this bounds the work).
+pub const MAX_CHARS: usize = 128;
+/// Lowest zxcvbn score (0–4) a login password may have: 3 is "safely unguessable".
+pub const MIN_SCORE: u8 = 3;
+
+/// Checks a new login password for `shopper` (whose id zxcvbn also treats as guessable).
+///
+/// # Errors
+/// 400 `invalid_request` at `path`, saying what would make it acceptable.
+pub fn check_strength(password: &str, shopper: &str, path: &str) -> Result<(), ApiError> {
+    let chars = password.chars().count();
+    if !(MIN_CHARS..=MAX_CHARS).contains(&chars) {
+        return Err(ApiError::field(
+            path,
+            format!("must be {MIN_CHARS} to {MAX_CHARS} characters"),
+        ));
+    }
+    let score = u8::from(zxcvbn::zxcvbn(password, &[shopper]).score());
+    if score < MIN_SCORE {
+        return Err(ApiError::field(
+            path,
+            "is too easy to guess; use a longer one that is not a common password, e.g. three unrelated words",
+        ));
+    }
+    Ok(())
+}
+
+/// Stores the wallet's login password (checked by [`check_strength`] first).
+///
+/// # Errors
+/// 400 `invalid_request` at `path` for a weak password; 503 `server_busy`.
+pub async fn set(
+    db: &Db,
+    passwords: &Passwords,
+    wallet: WalletRef<'_>,
+    password: &str,
+    path: &str,
+) -> Result<(), ServerError> {
+    check_strength(password, wallet.shopper, path)?;
+    let (hash, pepper_id) = passwords.hash(password.to_owned()).await?;
+    sqlx::query(
+        "UPDATE wallets SET login_hash = $3, login_pepper_id = $4 \
+         WHERE shopper_id = $1 AND livemode = $2",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .bind(hash)
+    .bind(pepper_id)
+    .execute(&db.pool)
+    .await?;
+    Ok(())
+}
+
+/// Whether `password` is the login password of `shopper`'s wallet: its mode when it is.
+/// An unknown id, or a wallet without a login password, costs the same Argon2id run and
+/// answers `None` like a wrong password: no answer tells which ids exist.
+///
+/// # Errors
+/// 503 `server_busy` when no Argon2id worker is free; the database's.
+pub async fn verify(
+    db: &Db,
+    passwords: &Passwords,
+    shopper: &str,
+    password: &str,
+) -> Result<Option<bool>, ServerError> {
+    let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT login_hash, login_pepper_id, livemode FROM wallets WHERE shopper_id = $1",
+    )
+    .bind(shopper)
+    .fetch_optional(&db.pool)
+    .await?;
+    let (stored, livemode) = match row {
+        Some((hash, pepper, mode)) => (Some((hash, pepper)), mode != 0),
+        None => (None, false),
+    };
+    let right = passwords.matches(stored, password.to_owned()).await?;
+    Ok(right.then_some(livemode))
+}
+
+/// 401 `unauthorized`: the one answer for a wrong password, an unknown id and a wallet
+/// without a login password.
+#[must_use]
+pub fn wrong() -> ApiError {
+    ApiError::unauthorized("the wallet ID or the login password is wrong")
+}
+
+/// A sign-in with the login password, from the client `address` at `now` (unix seconds),
+/// under the throttle: the wallet's mode when it succeeds.
+///
+/// # Errors
+/// 429 `rate_limited` with `retry_after` while the id or the address is slowed down (no
+/// password is checked); 401 `unauthorized` ([`wrong`]); 503 `server_busy`.
+pub async fn sign_in(
+    (db, passwords, throttle): (&Db, &Passwords, &SignInThrottle),
+    shopper: &str,
+    password: &str,
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<bool, ServerError> {
+    throttle.allow(shopper, address, now)?;
+    match verify(db, passwords, shopper, password).await? {
+        Some(livemode) => {
+            throttle.succeeded(shopper);
+            Ok(livemode)
+        }
+        None => {
+            throttle.failed(shopper, address, now);
+            Err(wrong().into())
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::check_strength;
+
+    #[test]
+    fn common_short_and_pin_shaped_passwords_are_refused() {
+        for weak in [
+            "123456",
+            "password",
+            "12345678",
+            "qwertyuiop",
+            "shopper_demo1",
+            "Passw0rd!",
+        ] {
+            assert!(
+                check_strength(weak, "shopper_demo", "login_password").is_err(),
+                "{weak}"
+            );
+        }
+        for strong in ["Lantern-Maple-42", "violet tractor oyster", "kq8#Tz!m2Lw"] {
+            assert!(
+                check_strength(strong, "shopper_demo", "login_password").is_ok(),
+                "{strong}"
+            );
+        }
+        let long = "x".repeat(129);
+        assert!(check_strength(&long, "s", "login_password").is_err());
+    }
+}
