@@ -8,6 +8,9 @@
 //!    wallets topped up, one fresh session per intent (created before the clock starts),
 //!    then intents driven at a fixed concurrency. Prints intents/second and p50/p99.
 //!
+//! Sign-ins with the login password are measured the same way (as many as intents, at the
+//! highest concurrency).
+//!
 //! Knobs: `BENCH_INTENTS` (default 400), `BENCH_CONCURRENCY` (levels, default `2,16`),
 //! `BENCH_WALLETS` (16).
 #![allow(
@@ -21,7 +24,7 @@
 mod common;
 
 use std::sync::Arc;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use argon2::password_hash::{PasswordHash, PasswordVerifier};
 use argon2::Argon2;
@@ -160,6 +163,58 @@ async fn intents_over_http(backend: Backend, intents: usize, concurrency: usize,
     assert_eq!(failures, 0, "every intent should succeed");
 }
 
+/// `sign_ins` sign-ins with the login password (`POST /wallet/sign-in`, right password) at
+/// `concurrency` over `wallets` wallets: one Argon2id check and one session row each, the
+/// same worker pool as the payment password's checks. Prints throughput and p50 / p99.
+async fn sign_ins_over_http(backend: Backend, sign_ins: usize, concurrency: usize, wallets: usize) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    for w in 0..wallets {
+        api.create_wallet(&format!("login_{w}"), "112233", "1.00")
+            .await;
+    }
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let next = Arc::new(std::sync::atomic::AtomicUsize::new(0));
+    let start = Instant::now();
+    let mut workers = tokio::task::JoinSet::new();
+    for _ in 0..concurrency {
+        let (browser, next, base) = (browser.clone(), next.clone(), server.url.clone());
+        workers.spawn(async move {
+            let mut latencies = Vec::new();
+            loop {
+                let n = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                if n >= sign_ins {
+                    break;
+                }
+                let id = format!("login_{}", n % wallets);
+                let sent = Instant::now();
+                let reply = browser
+                    .post(format!("{base}/wallet/sign-in"))
+                    .header("origin", base.as_str())
+                    .form(&[("shopper_id", id.as_str()), ("password", LOGIN_PASSWORD)])
+                    .send()
+                    .await
+                    .unwrap();
+                latencies.push(sent.elapsed());
+                assert_eq!(reply.status(), 303, "signed in");
+            }
+            latencies
+        });
+    }
+    let mut latencies: Vec<Duration> = workers.join_all().await.into_iter().flatten().collect();
+    let elapsed = start.elapsed();
+    latencies.sort();
+    println!(
+        "{backend:?}: {sign_ins} sign-ins (login password) at concurrency {concurrency}: {} p50 {} p99 {}",
+        per_second(sign_ins, elapsed),
+        ms(percentile(&latencies, 50)),
+        ms(percentile(&latencies, 99)),
+    );
+}
+
 /// A kernel figure of the process in KiB (`VmRSS`, `VmHWM`), from `/proc/<pid>/status`.
 fn memory_kib(pid: u32, field: &str) -> Option<u64> {
     let status = std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?;
@@ -238,6 +293,7 @@ fn main() {
         for &level in &levels {
             intents_over_http(Backend::Sqlite, intents, level, wallets).await;
         }
+        sign_ins_over_http(Backend::Sqlite, intents, concurrency, wallets).await;
         if postgres_admin_url().is_some() {
             for &level in &levels {
                 intents_over_http(Backend::Postgres, intents, level, wallets).await;

@@ -127,6 +127,37 @@ pub async fn sign_in(
     }
 }
 
+/// Changes the wallet's login password: the new one (typed twice) is checked first, then
+/// the current one, under the sign-in throttle.
+///
+/// # Errors
+/// 400 `invalid_request` at `new_login` (weak, or the current one), `new_login_confirm`
+/// (differs) or `current_login` (wrong); 429 `rate_limited`; 503 `server_busy`.
+pub async fn change(
+    deps: (&Db, &Passwords, &SignInThrottle),
+    wallet: WalletRef<'_>,
+    (current, new, confirm): (&str, &str, &str),
+    address: Option<IpAddr>,
+    now: i64,
+) -> Result<(), ServerError> {
+    check_strength(new, wallet.shopper, "new_login")?;
+    if new != confirm {
+        return Err(
+            ApiError::field("new_login_confirm", "differs from the password typed first").into(),
+        );
+    }
+    if new == current {
+        return Err(ApiError::field("new_login", "is the current one; choose another").into());
+    }
+    match sign_in(deps, wallet.shopper, current, address, now).await {
+        Err(ServerError::Api(e)) if e.code == checkout_core::ErrorCode::Unauthorized => {
+            return Err(ApiError::field("current_login", "is not the current password").into())
+        }
+        other => other?,
+    };
+    set(deps.0, deps.1, wallet, new, "new_login").await
+}
+
 #[cfg(test)]
 mod tests {
     use super::check_strength;

@@ -13,6 +13,7 @@ on_every_backend!(
     a_sign_in_answers_alike_for_known_and_unknown_ids,
     new_credentials_are_strong_and_live_pins_have_no_pattern,
     a_forwarded_address_counts_only_behind_a_trusted_proxy,
+    a_new_login_password_signs_out_the_other_sign_ins,
 );
 
 const COMMON: [&str; 8] = [
@@ -190,4 +191,48 @@ async fn a_forwarded_address_counts_only_behind_a_trusted_proxy(backend: Backend
         alert.contains("Too many tries"),
         "a written header changes nothing: {alert}"
     );
+}
+
+async fn a_new_login_password_signs_out_the_other_sign_ins(backend: Backend) {
+    let server = Server::start(backend).await;
+    Api::new(&server)
+        .create_wallet("rosa", "402719", "1.00")
+        .await;
+    let rosa = Shopper::sign_in(&server, "rosa").await;
+    let other_tab = Shopper::sign_in(&server, "rosa").await;
+    let change = |current: &'static str, new: &'static str, confirm: &'static str| {
+        let rosa = &rosa;
+        async move {
+            let form = [("current", current), ("new", new), ("confirm", confirm)];
+            let page = rosa.post("/wallet/security/login?locale=en", &form).await.1;
+            between(&page, r#"role="alert">"#, "</p>")
+                .or_else(|| between(&page, r#"role="status">"#, "</p>"))
+                .unwrap_or(page)
+        }
+    };
+    let fresh = "Copper-Heron-Basin-58";
+    assert!(change("Not-It-At-All-1", fresh, fresh)
+        .await
+        .contains("Current password"));
+    assert!(change(LOGIN_PASSWORD, "password1", "password1")
+        .await
+        .contains("New password"));
+    assert!(change(LOGIN_PASSWORD, fresh, "Copper-Heron-Basin-59")
+        .await
+        .contains("typed again"));
+    assert!(change(LOGIN_PASSWORD, fresh, fresh)
+        .await
+        .contains("password was changed"));
+    assert!(
+        other_tab
+            .page("/wallet/")
+            .await
+            .contains(r#"action="/wallet/sign-in""#),
+        "the other sign-in ended"
+    );
+    assert!(rosa.page("/wallet/").await.contains("data-available"));
+    let (status, _) = sign_in(&server, "rosa", LOGIN_PASSWORD).await;
+    assert_eq!(status, 200, "the old password signs in no more");
+    let (status, _) = sign_in(&server, "rosa", fresh).await;
+    assert_eq!(status, 303);
 }

@@ -63,6 +63,7 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/transfer/confirm", post(transfer::confirm))
         .route("/wallet/security", get(security::page))
         .route("/wallet/security/password", post(security::change_password))
+        .route("/wallet/security/login", post(security::change_login))
         .route("/wallet/security/links/revoke", post(security::revoke_link))
         .route("/wallet/security/passkeys", post(passkeys::finish))
         .route("/wallet/security/passkeys/new", post(passkeys::start))

@@ -13,6 +13,7 @@ use super::{alert, html, layout};
 use crate::consent::shopper;
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
+use crate::http::extract::ClientAddress;
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::security::passkeys::store;
@@ -55,6 +56,7 @@ async fn render(
   <input id="confirm" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <button class="primary" type="submit">{change}</button>
 </form></section>
+{login}
 {passkeys}
 <section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>"#,
         notice = notice
@@ -66,9 +68,53 @@ async fn render(
         new = t.new_password,
         again = t.confirm_password,
         linked = t.linked_shops,
+        login = login_section(t),
         passkeys = passkeys_section(state, me, t).await?,
     );
     Ok(body)
+}
+
+/// The form that changes the login password.
+fn login_section(t: &Text) -> String {
+    format!(
+        r#"<section class="card" aria-labelledby="login"><h2 id="login">{change}</h2>
+<form method="post" action="/wallet/security/login">
+  <label for="current_login">{current}</label>
+  <input id="current_login" name="current" type="password" autocomplete="current-password" maxlength="128" required>
+  <label for="new_login">{new}</label>
+  <input id="new_login" name="new" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
+  <label for="new_login_confirm">{again}</label>
+  <input id="new_login_confirm" name="confirm" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
+  <button class="primary" type="submit">{change}</button>
+</form></section>"#,
+        change = t.change_login,
+        current = t.current_login,
+        new = t.new_login,
+        again = t.login_password_again,
+    )
+}
+
+/// `POST /wallet/security/login`: a new login password; the other sign-ins end.
+pub async fn change_login(
+    State(state): State<AppState>,
+    me: SignedIn,
+    ClientAddress(address): ClientAddress,
+    Form(form): Form<PasswordForm>,
+) -> Result<Response, ServerError> {
+    let lang = me.page.lang;
+    let t = text(lang);
+    let changed = crate::security::login::change(
+        (&state.db, &state.passwords, &state.sign_ins),
+        me.wallet(),
+        (&form.current, &form.new, &form.confirm),
+        address,
+        now(),
+    )
+    .await;
+    if changed.is_ok() {
+        crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
+    }
+    answer_with(&state, &me, lang, changed.map(|()| t.login_changed)).await
 }
 
 /// The security page after an action: its `notice`, or the `error` it ended with.

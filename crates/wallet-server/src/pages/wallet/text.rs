@@ -56,6 +56,10 @@ pub struct Text {
     pub transferred: &'static str,
     pub transfer_note: &'static str,
     pub change_password: &'static str,
+    pub change_login: &'static str,
+    pub current_login: &'static str,
+    pub new_login: &'static str,
+    pub login_changed: &'static str,
     pub current_password: &'static str,
     pub new_password: &'static str,
     pub password_changed: &'static str,
@@ -149,6 +153,10 @@ pub const EN: Text = Text {
     transferred: "Transferred.",
     transfer_note: "A transfer cannot be undone. Check the recipient.",
     change_password: "Change payment password",
+    change_login: "Change password",
+    current_login: "Current password",
+    new_login: "New password (8 characters or more)",
+    login_changed: "Your password was changed; your other sign-ins ended.",
     current_password: "Current payment password",
     new_password: "New 6-digit payment password",
     password_changed: "Your payment password was changed.",
@@ -241,6 +249,10 @@ pub const ZH: Text = Text {
     transferred: "转账成功。",
     transfer_note: "转账后无法撤回，请核对收款人。",
     change_password: "修改支付密码",
+    change_login: "修改登录密码",
+    current_login: "当前登录密码",
+    new_login: "新登录密码（至少 8 个字符）",
+    login_changed: "登录密码已修改，其他设备上的登录已退出。",
     current_password: "当前支付密码",
     new_password: "新的 6 位支付密码",
     password_changed: "支付密码已修改。",
@@ -375,7 +387,14 @@ fn invalid_zh(path: &str, message: &str) -> String {
         "login_password" => {
             "登录密码太容易被猜到：至少 8 个字符，不要用常见密码，例如三个不相关的词。".to_owned()
         }
-        "login_confirm" => "两次输入的登录密码不一致。".to_owned(),
+        "login_confirm" | "new_login_confirm" => "两次输入的登录密码不一致。".to_owned(),
+        "new_login" if message.contains("current one") => {
+            "新登录密码不能与当前登录密码相同。".to_owned()
+        }
+        "new_login" => {
+            "新登录密码太容易被猜到：至少 8 个字符，不要用常见密码，例如三个不相关的词。".to_owned()
+        }
+        "current_login" => "当前登录密码不正确。".to_owned(),
         "confirm" => "两次输入的支付密码不一致。".to_owned(),
         "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
         "credential" => "未能添加通行密钥，请重试。".to_owned(),
@@ -391,6 +410,9 @@ fn field_name(path: &str) -> &str {
         "password" => "Payment password",
         "login_password" => "Password",
         "login_confirm" => "Password typed again",
+        "current_login" => "Current password",
+        "new_login" => "New password",
+        "new_login_confirm" => "New password typed again",
         "confirm" => "Typed again",
         "name" => "Name",
         "credential" => "Passkey",
