@@ -94,6 +94,19 @@ async fn a_sign_in_answers_alike_for_known_and_unknown_ids(backend: Backend) {
     assert!(known.1.contains("wrong"), "{known:?}");
     let (status, location) = sign_in(&server, DEMO_SHOPPER, DEMO_LOGIN).await;
     assert_eq!((status, location.as_str()), (303, "/wallet/"));
+    // On a Chinese page the error is Chinese (it was English whatever the page's language).
+    let reply = browser()
+        .post(format!("{}/wallet/sign-in?locale=zh-CN", server.url))
+        .header("origin", server.url.as_str())
+        .form(&[
+            ("shopper_id", "nobody_here_at_all"),
+            ("password", "not-the-password-9"),
+        ])
+        .send()
+        .await
+        .expect("answer");
+    let page = reply.text().await.expect("page");
+    assert!(page.contains("钱包账号或登录密码错误"), "{page}");
 }
 
 async fn new_credentials_are_strong_and_live_pins_have_no_pattern(backend: Backend) {

@@ -23,6 +23,7 @@ use crate::security::sessions::{COOKIE, IDLE_SECS};
 use crate::util::html_escape;
 
 mod activate;
+mod alerts;
 mod home;
 mod passkeys;
 mod recharge;
@@ -226,6 +227,6 @@ fn html_with(
 fn alert(t: &Text, e: &ApiError) -> String {
     format!(
         r#"<p class="error" role="alert">{}</p>"#,
-        html_escape(&text::error(t, e))
+        html_escape(&alerts::error(t, e))
     )
 }
