@@ -4,23 +4,11 @@
 // The ledger is checked through the admin API, axe-core audits every page.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
+import { audit } from '../lib/audit.mjs';
 import { openShop, fillCheckout, widget, expectAmount, eventually } from '../lib/browser.mjs';
 import { wallet, ledger, SHOPPER, LOGIN } from '../lib/api.mjs';
 import { HOST, SEL } from '../selectors.mjs';
-
-const axeSource = () => readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
-
-async function audit(page, label) {
-  await page.evaluate(axeSource());
-  // eslint-disable-next-line no-undef
-  const results = await page.evaluate(async () => axe.run(document, { resultTypes: ['violations'] }));
-  return results.violations
-    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
-    .map((v) => `${label} ${v.impact} ${v.id}: ${v.help} (${v.nodes.map((n) => n.target.join(' ')).slice(0, 3).join('; ')})`);
-}
 
 for (const locale of ['zh-CN', 'en']) {
   test(`wallet at 360 px (${locale}): sign in, recharge 20.00 by WeChat Pay with the keyboard, see it in the history`, async (t) => {
