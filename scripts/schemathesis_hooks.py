@@ -10,7 +10,8 @@ Relational rules: a cart's line ids are unique; a balance price is below its uni
 the cart's total (quantity x unit price, plus shipping) is at most 10^13 major units; a
 refund names each line at most once; a session names a link or a shopper_id, not both; a
 webhook endpoint's URL parses as a URL with a host (the document states its scheme only);
-a login password is not one the zxcvbn estimator finds guessable (a dictionary rule).
+a login password is not one the zxcvbn estimator finds guessable (a dictionary rule), and
+comes with a payment password.
 Rules of stored state: a link is one the shopper granted; a session's cart is in the
 currency of the shopper's wallet; a top-up keeps the wallet within 10^13 major units; an
 amount has at most the digits of the wallet's or the intent's currency.
@@ -96,6 +97,8 @@ RELATIONAL_RULES = (
     "needs a host and no user name",
     # A login password zxcvbn scores below 3: words and patterns, not a schema's grammar.
     "is too easy to guess",
+    # A login password needs the payment password beside it.
+    "is required with login_password",
 )
 
 

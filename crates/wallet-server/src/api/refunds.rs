@@ -21,7 +21,9 @@ pub async fn create(
     let headers = parts.headers;
     let body = read_body(body, MAX_SESSION_BODY_BYTES).await?;
     let key = crate::http::idempotency::key(&headers, false)?;
-    let scope = format!("merchant:{}:refund:{id}", merchant.id);
+    // The mode too: one merchant id may hold a test key and a live key.
+    let mode = crate::store::mode::mode_name(merchant.livemode);
+    let scope = format!("merchant:{}:{mode}:refund:{id}", merchant.id);
     let work = async {
         let run = async {
             let req: RefundRequest = parse_json(&headers, &body)?;

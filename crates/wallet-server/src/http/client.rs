@@ -6,15 +6,17 @@ use axum::http::HeaderMap;
 /// The client's address: the TCP peer, or — when the peer is one of `trusted` (the
 /// operator's TLS proxies) — the rightmost address of `X-Forwarded-For` that is not a
 /// trusted proxy (each proxy appends the address it got the request from; what is left of
-/// it could be written by anyone). `None` when the connection recorded no peer.
+/// it could be written by anyone). IPv4 addresses mapped into IPv6 (a dual-stack listener's
+/// peers) are compared and answered as IPv4. `None` when the connection recorded no peer.
 #[must_use]
 pub fn client_ip(
     peer: Option<std::net::IpAddr>,
     headers: &HeaderMap,
     trusted: &[std::net::IpAddr],
 ) -> Option<std::net::IpAddr> {
-    let peer = peer?;
-    if !trusted.contains(&peer) {
+    let peer = peer?.to_canonical();
+    let trusted_one = |a: &std::net::IpAddr| trusted.iter().any(|t| t.to_canonical() == *a);
+    if !trusted_one(&peer) {
         return Some(peer);
     }
     let forwarded = headers
@@ -23,12 +25,13 @@ pub fn client_ip(
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .filter_map(|a| a.trim().parse::<std::net::IpAddr>().ok())
+        .map(|a| a.to_canonical())
         .collect::<Vec<_>>();
     Some(
         forwarded
             .into_iter()
             .rev()
-            .find(|a| !trusted.contains(a))
+            .find(|a| !trusted_one(a))
             .unwrap_or(peer),
     )
 }
@@ -46,6 +49,11 @@ mod tests {
             super::client_ip(Some(peer.parse().unwrap()), &headers, trusted).map(|a| a.to_string())
         };
         assert_eq!(ip("10.0.0.2", &[proxy]).as_deref(), Some("203.0.113.7"));
+        assert_eq!(
+            ip("::ffff:10.0.0.2", &[proxy]).as_deref(),
+            Some("203.0.113.7"),
+            "a proxy seen through a dual-stack socket is still the proxy"
+        );
         assert_eq!(
             ip("10.0.0.2", &[]).as_deref(),
             Some("10.0.0.2"),

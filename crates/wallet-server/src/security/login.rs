@@ -106,7 +106,7 @@ pub fn wrong() -> ApiError {
 ///
 /// # Errors
 /// 429 `rate_limited` with `retry_after` while the id or the address is slowed down (no
-/// password is checked); 401 `unauthorized` ([`wrong`]); 503 `server_busy`.
+/// password is checked; `throttle` counts the try before it is checked); 401 `unauthorized` ([`wrong`]); 503 `server_busy`.
 pub async fn sign_in(
     (db, passwords, throttle): (&Db, &Passwords, &SignInThrottle),
     shopper: &str,
@@ -114,14 +114,14 @@ pub async fn sign_in(
     address: Option<IpAddr>,
     now: i64,
 ) -> Result<bool, ServerError> {
-    throttle.allow(shopper, address, now)?;
+    throttle.reserve(shopper, address, now)?;
     match verify(db, passwords, shopper, password).await? {
         Some(livemode) => {
-            throttle.succeeded(shopper);
+            throttle.succeeded(shopper, address);
             Ok(livemode)
         }
         None => {
-            throttle.failed(shopper, address, now);
+            throttle.failed(address, now);
             Err(wrong().into())
         }
     }

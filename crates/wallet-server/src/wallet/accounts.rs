@@ -106,6 +106,14 @@ pub async fn create_wallet(
             return Err(refuse("login_password").into());
         }
     }
+    if login.is_some() && password.is_none() {
+        // The activation link would be refused (the login is set): the PIN could never be.
+        return Err(ApiError::field(
+            "payment_password",
+            "is required with login_password; or leave both out for an activation link",
+        )
+        .into());
+    }
     if let Some(login) = login {
         crate::security::login::check_strength(login, shopper, "login_password")?;
     }

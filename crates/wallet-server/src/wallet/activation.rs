@@ -49,7 +49,8 @@ pub fn invalid_link() -> ApiError {
 
 /// Issues a link at `now` (unix seconds) for a wallet of this mode that has no login
 /// password yet (a new wallet, or one made before login passwords: the link then sets a
-/// new payment password too).
+/// new payment password too). The wallet's earlier links stop working: only the newest
+/// one can activate it.
 ///
 /// # Errors
 /// 404 `wallet_not_found` (also for a wallet of the other mode); 409 `wallet_activated`
@@ -75,6 +76,16 @@ pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activatio
     }
     let token = random_id("wa_", 32);
     let expires_at = now + ACTIVATION_SECS;
+    let mut tx = db.begin().await?;
+    sqlx::query(
+        "UPDATE wallet_activations SET used_at = $3 \
+         WHERE shopper_id = $1 AND livemode = $2 AND used_at IS NULL",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .bind(now)
+    .execute(&mut *tx)
+    .await?;
     sqlx::query(
         "INSERT INTO wallet_activations (token_digest, shopper_id, livemode, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5)",
@@ -84,8 +95,9 @@ pub async fn issue(db: &Db, wallet: WalletRef<'_>, now: i64) -> Result<Activatio
     .bind(i64::from(wallet.livemode))
     .bind(now)
     .bind(expires_at)
-    .execute(&db.pool)
+    .execute(&mut *tx)
     .await?;
+    tx.commit().await?;
     tracing::info!(shopper = %wallet.shopper, "activation link issued");
     Ok(Activation { token, expires_at })
 }
@@ -178,6 +190,11 @@ pub async fn complete(
         tx.rollback().await?;
         return Err(already_set().into());
     }
+    // Whoever was signed in before (a wallet from before login passwords) is not any more.
+    sqlx::query("DELETE FROM wallet_sessions WHERE shopper_id = $1")
+        .bind(&shopper)
+        .execute(&mut *tx)
+        .await?;
     tx.commit().await?;
     tracing::info!(shopper = %shopper, "wallet activated");
     Ok(shopper)

@@ -8,11 +8,12 @@ use std::net::IpAddr;
 use crate::error::ApiError;
 
 /// Whether an address is on the public internet: not loopback, private (RFC 1918, unique
-/// local), link-local, site-local, carrier-grade NAT, unspecified, broadcast, multicast or
-/// documentation space, and no IPv4 address embedded in IPv6 (mapped, compatible, NAT64
-/// `64:ff9b::/96`, 6to4 `2002::/16`) that is one of those; Teredo `2001::/32` is refused
-/// outright (its IPv4 address is obfuscated). Live-mode webhooks go only there (no
-/// server-side request forgery).
+/// local), link-local, site-local, carrier-grade NAT, unspecified, broadcast, multicast,
+/// documentation or IETF protocol space (`192.0.0.0/24`), and no IPv4 address embedded in
+/// IPv6 (mapped, translated, compatible, NAT64 `64:ff9b::/96`, 6to4 `2002::/16`) that is
+/// one of those; Teredo `2001::/32` and NAT64's local-use `64:ff9b:1::/48` are refused
+/// outright (what they carry is hidden or local). Webhooks go only there (no server-side
+/// request forgery).
 #[must_use]
 pub fn is_public(ip: IpAddr) -> bool {
     match ip {
@@ -28,20 +29,23 @@ pub fn is_public(ip: IpAddr) -> bool {
                 || a == 0
                 || (a == 100 && (64..128).contains(&b))
                 || (a == 198 && (b == 18 || b == 19))
+                || (a == 192 && b == 0 && v4.octets()[2] == 0)
                 || a >= 240)
         }
         IpAddr::V6(v6) => {
             if let Some(v4) = embedded_ipv4(v6) {
                 return is_public(IpAddr::V4(v4));
             }
-            let [first, second, ..] = v6.segments();
+            let [first, second, third, ..] = v6.segments();
             !(v6.is_loopback()
                 || v6.is_unspecified()
                 || v6.is_multicast()
                 || (first & 0xfe00) == 0xfc00
                 || (first & 0xffc0) == 0xfe80
                 || (first & 0xffc0) == 0xfec0
-                || first == 0x2001 && (second == 0x0db8 || second == 0))
+                || first == 0x2001 && (second == 0x0db8 || second == 0)
+                // NAT64's local-use prefix (RFC 8215): it may translate to anything inside.
+                || (first, second, third) == (0x0064, 0xff9b, 0x0001))
         }
     }
 }
@@ -62,6 +66,8 @@ fn embedded_ipv4(v6: std::net::Ipv6Addr) -> Option<std::net::Ipv4Addr> {
     match s {
         [0, 0, 0, 0, 0, 0, hi, lo] if (hi, lo) != (0, 0) && (hi, lo) != (0, 1) => Some(v4(hi, lo)),
         [0x0064, 0xff9b, 0, 0, 0, 0, hi, lo] => Some(v4(hi, lo)),
+        // IPv4-translated (RFC 2765).
+        [0, 0, 0, 0, 0xffff, 0, hi, lo] => Some(v4(hi, lo)),
         [0x2002, hi, lo, ..] => Some(v4(hi, lo)),
         _ => None,
     }
@@ -192,6 +198,9 @@ mod tests {
             "2002:c0a8:101::1",
             "fec0::1",
             "2001:0:4136:e378::1",
+            "::ffff:0:a00:1",
+            "64:ff9b:1::a00:1",
+            "192.0.0.8",
         ] {
             let ip: IpAddr = private.parse().expect("ip");
             assert!(!is_public(ip), "{private}");

@@ -124,6 +124,17 @@ async fn failed_consent_sign_ins_slow_down_and_never_lock_payments(backend: Back
             "{page}"
         );
     }
+    // Each further failure doubles the wait: within a few tries this address waits for
+    // seconds, with the right password too.
+    let mut slowed = false;
+    for _ in 0..5 {
+        let (_, page) = consent(&url, "approve", NEW_SHOPPER, "wrong-password-1").await;
+        if page.contains("Too many tries: wait") {
+            slowed = true;
+            break;
+        }
+    }
+    assert!(slowed, "failures slow the address down");
     let (_, page) = consent(&url, "approve", NEW_SHOPPER, NEW_LOGIN).await;
     assert!(
         page.contains("Too many tries: wait"),
