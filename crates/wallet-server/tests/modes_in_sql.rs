@@ -8,7 +8,7 @@
 use std::path::{Path, PathBuf};
 
 /// The tables whose rows carry their mode (migration 0008 and earlier).
-const MODE_TABLES: [&str; 13] = [
+const MODE_TABLES: [&str; 14] = [
     "wallets",
     "accounts",
     "sessions",
@@ -22,6 +22,7 @@ const MODE_TABLES: [&str; 13] = [
     "events",
     "passkey_challenges",
     "wallet_activations",
+    "one_time_codes",
 ];
 
 /// Statements that may leave the mode out: (file under `src/`, a fragment of the

@@ -30,6 +30,10 @@ struct CreateWallet {
     /// Test wallets only: the sign-in credential (else set through the activation link).
     #[serde(default, deserialize_with = "present")]
     login_password: Option<String>,
+    /// The shopper's e-mail address or phone number, verified by the operator: where
+    /// one-time codes go.
+    #[serde(default, deserialize_with = "present")]
+    contact: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -73,7 +77,13 @@ pub async fn create(
     let wallet = WalletRef::new(&input.shopper_id, admin.livemode);
     let password = input.payment_password.as_deref();
     let typed = (password, input.login_password.as_deref());
+    if let Some(contact) = &input.contact {
+        crate::security::codes::check_contact(contact)?;
+    }
     create_wallet(&state.db, &state.passwords, wallet, input.currency, typed).await?;
+    if let Some(contact) = &input.contact {
+        crate::security::codes::set_contact(&state.db, wallet, contact).await?;
+    }
     let activation = match password {
         Some(_) => None,
         None => Some(activation_view(&state, wallet, &base).await?),

@@ -48,6 +48,9 @@ pub struct FileConfig {
     pub isolation: Option<String>,
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
+    /// The operator's gateway for live wallets' one-time codes, and its `whsec_` secret.
+    pub message_gateway_url: Option<String>,
+    pub message_gateway_secret: Option<String>,
     /// Addresses of the operator's TLS proxies: only from them is `X-Forwarded-For` read.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,

@@ -45,8 +45,34 @@ pub struct Config {
     pub shop_origin: Option<String>,
     /// Webhook delivery.
     pub webhooks: WebhookSettings,
+    /// Where live wallets' one-time codes go.
+    pub message_gateway: MessageGateway,
     /// Lifetimes, timeouts, rate limits and pool sizes.
     pub limits: Limits,
+}
+
+/// Where a live wallet's one-time codes go (`message_gateway_url`,
+/// `message_gateway_secret`): the operator's SMS and e-mail gateway, which takes a
+/// Standard Webhooks-signed POST of `{id, to, text}`. Operator configuration, not
+/// filtered like merchants' webhook URLs. Test wallets' codes go to the sandbox inbox.
+#[derive(Debug, Clone, Default)]
+pub struct MessageGateway {
+    pub url: Option<String>,
+    /// `whsec_…`.
+    pub secret: Option<String>,
+}
+
+impl MessageGateway {
+    fn of(file: &mut FileConfig) -> Result<MessageGateway, ConfigError> {
+        Ok(MessageGateway {
+            url: layered(None, "BC_MESSAGE_GATEWAY_URL", file.message_gateway_url.take())?,
+            secret: layered(
+                None,
+                "BC_MESSAGE_GATEWAY_SECRET",
+                file.message_gateway_secret.take(),
+            )?,
+        })
+    }
 }
 
 /// Lifetimes, timeouts, rate limits and pool sizes (seconds unless named otherwise).
@@ -212,6 +238,7 @@ impl Config {
             layered(None, "BC_PASSWORD_PEPPER", file.password_pepper.take())?,
         )?;
         let limits = Limits::of(&file)?;
+        let message_gateway = MessageGateway::of(&mut file)?;
         let shop_listen = cli
             .shop_listen
             .clone()
@@ -241,6 +268,7 @@ impl Config {
             shop_listen,
             shop_origin: None,
             webhooks,
+            message_gateway,
             limits,
         })
     }

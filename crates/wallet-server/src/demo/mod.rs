@@ -27,6 +27,8 @@ pub const BALANCE: &str = "120.50";
 pub const NEW_SHOPPER: &str = "shopper_new";
 pub const NEW_PASSWORD: &str = "654321";
 pub const NEW_LOGIN_PASSWORD: &str = "Violet-Tractor-17";
+/// `shopper_demo`'s verified contact: its one-time codes land in the sandbox inbox.
+pub const CONTACT: &str = "+8613800000000";
 pub const NEW_BALANCE: &str = "50.00";
 /// The link token of `shopper_demo` with `demo-shop` (test mode).
 pub const LINK: &str = "lk_test_demo_shopper_demo";
@@ -76,7 +78,9 @@ pub async fn seed(
         .await?
         .is_some()
     {
-        // A demo database from before login passwords: give its shoppers theirs.
+        // A demo database from before login passwords and contacts: give its shoppers theirs.
+        let wallet = WalletRef::new(SHOPPER, false);
+        crate::security::codes::set_contact(db, wallet, CONTACT).await?;
         for (shopper, login) in [(SHOPPER, LOGIN_PASSWORD), (NEW_SHOPPER, NEW_LOGIN_PASSWORD)] {
             let wallet = WalletRef::new(shopper, false);
             if crate::security::login::verify(db, passwords, shopper, login)
@@ -101,6 +105,7 @@ pub async fn seed(
         let source = crate::wallet::accounts::TopUpSource::Test(Method::BankCard);
         crate::wallet::accounts::credit(db, wallet, amount, &source).await?;
     }
+    crate::security::codes::set_contact(db, WalletRef::new(SHOPPER, false), CONTACT).await?;
     // shopper_demo is already linked to the demo shop; shopper_new shows the consent flow.
     if let Some(merchant) = merchant {
         crate::consent::links::insert_link(db, merchant, SHOPPER, LINK).await?;
@@ -122,7 +127,7 @@ pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
     let _ = writeln!(out, "  admin key:  {ADMIN_KEY}");
     let _ = writeln!(
         out,
-        "  shopper:    {SHOPPER}  (password {LOGIN_PASSWORD}, payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK})"
+        "  shopper:    {SHOPPER}  (password {LOGIN_PASSWORD}, payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK}, contact {CONTACT}: codes at /v1/sandbox/messages)"
     );
     let _ = writeln!(
         out,

@@ -19,6 +19,7 @@ use crate::store::stored::money;
 use crate::util::{html_escape, now, STRICT_CSP};
 use crate::views::IntentView;
 
+mod messages;
 mod recharges;
 
 const CSS: &str = include_str!("../assets/sandbox.css");
@@ -31,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sandbox/intents/{id}/decline", post(decline))
         .route("/v1/sandbox/intents/{id}/abandon", post(abandon))
         .merge(recharges::routes())
+        .merge(messages::routes())
 }
 
 async fn css() -> Response {

@@ -3,6 +3,7 @@
 //! and the rules for a new one (`pin`), the wallet's lock (attempts counted before they
 //! are checked), passkeys, and the wallet pages' sign-in sessions.
 
+pub mod codes;
 pub mod lock;
 pub mod login;
 pub mod passkeys;

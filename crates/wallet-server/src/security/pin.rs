@@ -61,6 +61,32 @@ pub fn check_new(
     Ok(())
 }
 
+/// Sets a new payment password after a step-up (a one-time code to the wallet's contact)
+/// and lifts the lock: the forgotten-password reset.
+///
+/// # Errors
+/// 503 `server_busy` when no Argon2id worker is free; the database's.
+pub async fn reset(
+    db: &crate::store::db::Db,
+    passwords: &crate::security::password::Passwords,
+    wallet: crate::store::mode::WalletRef<'_>,
+    pin: &str,
+) -> Result<(), crate::error::ServerError> {
+    let (hash, pepper_id) = passwords.hash(pin.to_owned()).await?;
+    sqlx::query(
+        "UPDATE wallets SET password_hash = $3, pepper_id = $4, failed_attempts = 0, \
+         locked_until = NULL WHERE shopper_id = $1 AND livemode = $2",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .bind(hash)
+    .bind(pepper_id)
+    .execute(&db.pool)
+    .await?;
+    tracing::info!(shopper = %wallet.shopper, "payment password reset; the lock is lifted");
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::{check_new, is_trivial};

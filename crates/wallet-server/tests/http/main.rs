@@ -29,6 +29,7 @@ mod payments;
 mod races;
 mod rate_limits;
 mod refunds;
+mod reset;
 mod replicas;
 mod sessions;
 mod signatures;

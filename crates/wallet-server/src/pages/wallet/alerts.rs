@@ -60,6 +60,9 @@ pub fn error(t: &Text, e: &ApiError) -> String {
         }
         (ErrorCode::ServerBusy, true) => "系统繁忙，请稍后几秒再试。".to_owned(),
         (ErrorCode::InvalidRequest, true) => invalid_zh(path, &e.message),
+        (ErrorCode::MethodUnavailable, true) if e.message.contains("code could not be sent") => {
+            "验证码发送失败，请稍后再试。".to_owned()
+        }
         (ErrorCode::MethodUnavailable, true) => "本服务暂不支持充值。".to_owned(),
         (ErrorCode::PasskeyExpired, false) => {
             "The passkey request expired (2 minutes); try again.".to_owned()
@@ -101,6 +104,9 @@ fn invalid_zh(path: &str, message: &str) -> String {
             "新登录密码太容易被猜到：至少 8 个字符，不要用常见密码，例如三个不相关的词。".to_owned()
         }
         "current_login" => "当前登录密码不正确。".to_owned(),
+        "code" if message.contains("tries left") => "验证码不正确，请核对后重试。".to_owned(),
+        "code" => "验证码已过期或已用完，请重新获取。".to_owned(),
+        "contact" => "钱包没有已验证的联系方式，无法发送验证码，请联系钱包运营方。".to_owned(),
         "confirm" => "两次输入的支付密码不一致。".to_owned(),
         "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
         "credential" => "未能添加通行密钥，请重试。".to_owned(),
@@ -119,6 +125,8 @@ fn field_name(path: &str) -> &str {
         "current_login" => "Current password",
         "new_login" => "New password",
         "new_login_confirm" => "New password typed again",
+        "code" => "Code",
+        "contact" => "Contact",
         "confirm" => "Typed again",
         "name" => "Name",
         "credential" => "Passkey",

@@ -27,6 +27,7 @@ mod alerts;
 mod home;
 mod passkeys;
 mod recharge;
+mod reset;
 mod security;
 mod text;
 mod transfer;
@@ -65,6 +66,8 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/security", get(security::page))
         .route("/wallet/security/password", post(security::change_password))
         .route("/wallet/security/login", post(security::change_login))
+        .route("/wallet/security/reset/send", post(reset::send))
+        .route("/wallet/security/reset", post(reset::reset))
         .route("/wallet/security/links/revoke", post(security::revoke_link))
         .route("/wallet/security/passkeys", post(passkeys::finish))
         .route("/wallet/security/passkeys/new", post(passkeys::start))

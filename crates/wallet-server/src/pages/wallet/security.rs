@@ -57,6 +57,7 @@ async fn render(
   <button class="primary" type="submit">{change}</button>
 </form></section>
 {login}
+{reset}
 {passkeys}
 <section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>"#,
         notice = notice
@@ -69,6 +70,7 @@ async fn render(
         again = t.confirm_password,
         linked = t.linked_shops,
         login = login_section(t),
+        reset = super::reset::section(t),
         passkeys = passkeys_section(state, me, t).await?,
     );
     Ok(body)
