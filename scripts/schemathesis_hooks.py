@@ -99,6 +99,8 @@ RELATIONAL_RULES = (
     "is too easy to guess",
     # A login password needs the payment password beside it.
     "is required with login_password",
+    # A contact: the document's pattern says it; regex dialects differ at the edges.
+    "must be an e-mail address or a phone number",
 )
 
 

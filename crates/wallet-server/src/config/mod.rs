@@ -65,7 +65,11 @@ pub struct MessageGateway {
 impl MessageGateway {
     fn of(file: &mut FileConfig) -> Result<MessageGateway, ConfigError> {
         Ok(MessageGateway {
-            url: layered(None, "BC_MESSAGE_GATEWAY_URL", file.message_gateway_url.take())?,
+            url: layered(
+                None,
+                "BC_MESSAGE_GATEWAY_URL",
+                file.message_gateway_url.take(),
+            )?,
             secret: layered(
                 None,
                 "BC_MESSAGE_GATEWAY_SECRET",

@@ -30,7 +30,6 @@ checkout_core::wire_enum! {
     }
 }
 
-
 /// The wallet's verified contact, shown masked (`sh•••@example.com`, `+86•••••0000`).
 #[must_use]
 pub fn masked(contact: &str) -> String {
@@ -55,9 +54,9 @@ pub fn masked(contact: &str) -> String {
 /// 400 `invalid_request` at `contact`.
 pub fn check_contact(contact: &str) -> Result<(), ApiError> {
     let email = contact.len() <= 254
-        && contact
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.starts_with('.'))
+        && contact.split_once('@').is_some_and(|(user, host)| {
+            !user.is_empty() && host.contains('.') && !host.starts_with('.')
+        })
         && !contact.contains(char::is_whitespace);
     let digits = contact.strip_prefix('+').unwrap_or("");
     let phone = (8..=15).contains(&digits.len()) && digits.chars().all(|c| c.is_ascii_digit());
@@ -90,6 +89,34 @@ fn digest(passwords: &Passwords, id: &str, code: &str) -> String {
     passwords.body_hash(format!("one-time code {id}:{code}").as_bytes())
 }
 
+/// 429 `rate_limited` when a code for this purpose went to the wallet less than
+/// [`RESEND_SECS`] ago: no flood of messages to the shopper's phone.
+async fn too_soon(
+    db: &Db,
+    wallet: WalletRef<'_>,
+    purpose: Purpose,
+    now: i64,
+) -> Result<(), ServerError> {
+    let last: Option<i64> = sqlx::query_scalar(
+        "SELECT MAX(created_at) FROM one_time_codes \
+         WHERE shopper_id = $1 AND livemode = $2 AND purpose = $3",
+    )
+    .bind(wallet.shopper)
+    .bind(i64::from(wallet.livemode))
+    .bind(purpose.code())
+    .fetch_one(&db.pool)
+    .await?;
+    if let Some(wait) = last.map(|at| at + RESEND_SECS - now).filter(|w| *w > 0) {
+        return Err(ApiError::new(
+            ErrorCode::RateLimited,
+            format!("a code was sent less than a minute ago; wait {wait} s before asking again"),
+        )
+        .with("retry_after", wait)
+        .into());
+    }
+    Ok(())
+}
+
 /// Sends a new code for `purpose` to the wallet's contact at `now`; answers the contact,
 /// masked.
 ///
@@ -116,24 +143,7 @@ pub async fn send(
         )
         .into());
     };
-    // One code a minute: no flood of messages to the shopper's phone.
-    let last: Option<i64> = sqlx::query_scalar(
-        "SELECT MAX(created_at) FROM one_time_codes \
-         WHERE shopper_id = $1 AND livemode = $2 AND purpose = $3",
-    )
-    .bind(wallet.shopper)
-    .bind(i64::from(wallet.livemode))
-    .bind(purpose.code())
-    .fetch_one(&db.pool)
-    .await?;
-    if let Some(wait) = last.map(|at| at + RESEND_SECS - now).filter(|w| *w > 0) {
-        return Err(ApiError::new(
-            ErrorCode::RateLimited,
-            format!("a code was sent less than a minute ago; wait {wait} s before asking again"),
-        )
-        .with("retry_after", wait)
-        .into());
-    }
+    too_soon(db, wallet, purpose, now).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let id = random_id("oc_", 24);
     let text = format!(
@@ -195,9 +205,13 @@ async fn deliver(gateway: &Gateway, id: &str, to: &str, text: &str) -> Result<()
     };
     let payload = serde_json::json!({"id": id, "to": to, "text": text}).to_string();
     let timestamp = crate::util::now();
-    let signature =
-        crate::webhooks::transport::signature(std::slice::from_ref(secret), id, timestamp, &payload)
-            .map_err(|e| ServerError::internal("message gateway secret", e))?;
+    let signature = crate::webhooks::transport::signature(
+        std::slice::from_ref(secret),
+        id,
+        timestamp,
+        &payload,
+    )
+    .map_err(|e| ServerError::internal("message gateway secret", e))?;
     let client = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
@@ -251,9 +265,12 @@ pub async fn redeem(
     };
     if !secrets_equal(&stored, &digest(passwords, &id, code.trim())) {
         let left = MAX_TRIES - attempts;
-        return Err(ApiError::field("code", format!("is not the code we sent; {left} tries left"))
-            .with("tries_left", left)
-            .into());
+        return Err(ApiError::field(
+            "code",
+            format!("is not the code we sent; {left} tries left"),
+        )
+        .with("tries_left", left)
+        .into());
     }
     let spent = sqlx::query(
         "UPDATE one_time_codes SET used_at = $2 WHERE id = $1 AND used_at IS NULL AND livemode = $3",
@@ -279,7 +296,14 @@ mod tests {
         for good in ["shopper@example.com", "+8613800000000", "+12025550123"] {
             assert!(check_contact(good).is_ok(), "{good}");
         }
-        for bad in ["13800000000", "no-at-sign", "a@b", "+12", "x @example.com", "@example.com"] {
+        for bad in [
+            "13800000000",
+            "no-at-sign",
+            "a@b",
+            "+12",
+            "x @example.com",
+            "@example.com",
+        ] {
             assert!(check_contact(bad).is_err(), "{bad}");
         }
         assert_eq!(masked("shopper@example.com"), "sho••••@example.com");

@@ -60,10 +60,7 @@ pub fn error(t: &Text, e: &ApiError) -> String {
         }
         (ErrorCode::ServerBusy, true) => "系统繁忙，请稍后几秒再试。".to_owned(),
         (ErrorCode::InvalidRequest, true) => invalid_zh(path, &e.message),
-        (ErrorCode::MethodUnavailable, true) if e.message.contains("code could not be sent") => {
-            "验证码发送失败，请稍后再试。".to_owned()
-        }
-        (ErrorCode::MethodUnavailable, true) => "本服务暂不支持充值。".to_owned(),
+        (ErrorCode::MethodUnavailable, true) => unavailable_zh(&e.message).to_owned(),
         (ErrorCode::PasskeyExpired, false) => {
             "The passkey request expired (2 minutes); try again.".to_owned()
         }
@@ -78,6 +75,15 @@ pub fn error(t: &Text, e: &ApiError) -> String {
                 format!("{}: {m}", field_name(path))
             }
         }
+    }
+}
+
+/// What a 422 `method_unavailable` means, in Chinese: a recharge or a code that cannot go.
+fn unavailable_zh(message: &str) -> &'static str {
+    if message.contains("code could not be sent") {
+        "验证码发送失败，请稍后再试。"
+    } else {
+        "本服务暂不支持充值。"
     }
 }
 

@@ -18,21 +18,14 @@ use crate::http::state::AppState;
 use crate::security::codes::{self, Purpose};
 use crate::util::now;
 
-/// The security page's part that starts a reset.
-pub fn section(t: &Text) -> String {
-    format!(
-        r#"<section class="card" aria-labelledby="forgot"><h2 id="forgot">{title}</h2>
-<p class="note">{intro}</p>
-<form method="post" action="/wallet/security/reset/send"><button type="submit">{send}</button></form></section>"#,
-        title = t.forgot_pin,
-        intro = t.forgot_pin_intro,
-        send = t.send_code,
-    )
-}
-
 fn form(t: &Text, sent_to: Option<&str>, error: Option<&ApiError>) -> String {
     let notice = sent_to
-        .map(|to| format!(r#"<p class="notice" role="status">{} {to}</p>"#, t.code_sent))
+        .map(|to| {
+            format!(
+                r#"<p class="notice" role="status">{} {to}</p>"#,
+                t.code_sent
+            )
+        })
         .unwrap_or_default();
     format!(
         r#"{notice}{alert}<form method="post" action="/wallet/security/reset" class="card">
@@ -55,7 +48,14 @@ fn form(t: &Text, sent_to: Option<&str>, error: Option<&ApiError>) -> String {
 fn page(t: &Text, me: &SignedIn, body: &str) -> Response {
     html(
         StatusCode::OK,
-        layout(t, me.page.lang, t.forgot_pin, body, true, "/wallet/security"),
+        layout(
+            t,
+            me.page.lang,
+            t.forgot_pin,
+            body,
+            true,
+            "/wallet/security",
+        ),
         None,
     )
 }
@@ -90,8 +90,14 @@ pub async fn reset(
     let wallet = me.wallet();
     let done = async {
         crate::security::pin::check_new(&f.new, &f.confirm, None, wallet.livemode, "new_password")?;
-        codes::redeem(&state.db, &state.passwords, wallet, (Purpose::PinReset, &f.code), now())
-            .await?;
+        codes::redeem(
+            &state.db,
+            &state.passwords,
+            wallet,
+            (Purpose::PinReset, &f.code),
+            now(),
+        )
+        .await?;
         crate::security::pin::reset(&state.db, &state.passwords, wallet, &f.new).await?;
         crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await
     };

@@ -70,10 +70,22 @@ async fn render(
         again = t.confirm_password,
         linked = t.linked_shops,
         login = login_section(t),
-        reset = super::reset::section(t),
+        reset = reset_section(t),
         passkeys = passkeys_section(state, me, t).await?,
     );
     Ok(body)
+}
+
+/// The part that starts a forgotten payment password's reset (`super::reset`).
+fn reset_section(t: &Text) -> String {
+    format!(
+        r#"<section class="card" aria-labelledby="forgot"><h2 id="forgot">{title}</h2>
+<p class="note">{intro}</p>
+<form method="post" action="/wallet/security/reset/send"><button type="submit">{send}</button></form></section>"#,
+        title = t.forgot_pin,
+        intro = t.forgot_pin_intro,
+        send = t.send_code,
+    )
 }
 
 /// The form that changes the login password.

@@ -267,7 +267,8 @@ pub const ZH: Text = Text {
     change_password: "修改支付密码",
     change_login: "修改登录密码",
     forgot_pin: "忘记支付密码？",
-    forgot_pin_intro: "我们会向您已验证的邮箱或手机发送验证码，凭验证码设置新的支付密码，已锁定的钱包也会解锁。",
+    forgot_pin_intro:
+        "我们会向您已验证的邮箱或手机发送验证码，凭验证码设置新的支付密码，已锁定的钱包也会解锁。",
     send_code: "发送验证码",
     code_sent: "验证码已发送至",
     code: "验证码（6 位数字）",
