@@ -21,6 +21,8 @@ pub struct Transfer {
     pub livemode: bool,
     /// Major units in the wallets' currency.
     pub amount: Money,
+    /// The name the recipient shows to payers, when they set one.
+    pub payee_name: Option<String>,
 }
 
 impl Transfer {
@@ -97,12 +99,54 @@ pub async fn check(
     if amount.is_zero() {
         return Err(ApiError::field("amount", "must be above zero").into());
     }
+    let payee_name: Option<Option<String>> = sqlx::query_scalar(
+        "SELECT display_name FROM wallets WHERE shopper_id = $1 AND livemode = $2",
+    )
+    .bind(to)
+    .bind(i64::from(livemode))
+    .fetch_optional(&db.pool)
+    .await?;
     Ok(Transfer {
         from: from.to_owned(),
         to: to.to_owned(),
         livemode,
         amount,
+        payee_name: payee_name.flatten(),
     })
+}
+
+/// A name as payers see it before confirming: its first character, the rest as `*`
+/// (`张三丰` → `张**`, `Mia Wong` → `M*******`).
+#[must_use]
+pub fn masked_name(name: &str) -> String {
+    name.chars()
+        .enumerate()
+        .map(|(i, c)| if i == 0 { c } else { '*' })
+        .collect()
+}
+
+/// Sets the name the wallet's owner shows to payers: 1 to 20 characters after trimming,
+/// no control characters.
+///
+/// # Errors
+/// 400 `invalid_request` at `display_name`; the database's.
+pub async fn set_display_name(
+    db: &Db,
+    wallet: WalletRef<'_>,
+    name: &str,
+) -> Result<(), ServerError> {
+    let name = name.trim();
+    let n = name.chars().count();
+    if !(1..=20).contains(&n) || name.chars().any(char::is_control) {
+        return Err(ApiError::field("display_name", "must be 1 to 20 characters").into());
+    }
+    sqlx::query("UPDATE wallets SET display_name = $3 WHERE shopper_id = $1 AND livemode = $2")
+        .bind(wallet.shopper)
+        .bind(i64::from(wallet.livemode))
+        .bind(name)
+        .execute(&db.pool)
+        .await?;
+    Ok(())
 }
 
 /// Whether the sender's available balance covers the transfer now (shown before the

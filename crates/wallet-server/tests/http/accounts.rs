@@ -14,6 +14,7 @@ on_every_backend!(
     new_credentials_are_strong_and_live_pins_have_no_pattern,
     a_forwarded_address_counts_only_behind_a_trusted_proxy,
     a_new_login_password_signs_out_the_other_sign_ins,
+    a_payer_sees_the_name_the_payee_chose_masked,
 );
 
 const COMMON: [&str; 8] = [
@@ -248,4 +249,32 @@ async fn a_new_login_password_signs_out_the_other_sign_ins(backend: Backend) {
     assert_eq!(status, 200, "the old password signs in no more");
     let (status, _) = sign_in(&server, "rosa", fresh).await;
     assert_eq!(status, 303);
+}
+
+/// Before confirming a transfer the payer sees the name the payee chose, masked, beside the
+/// masked wallet id: enough to tell a mistyped id, not enough to learn the name.
+async fn a_payer_sees_the_name_the_payee_chose_masked(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet("payer_one", "402719", "20.00").await;
+    api.create_wallet("payee_one", "402719", "0.00").await;
+    let recipient = |page: &str| between(page, "data-recipient>", "</dd>").unwrap_or_default();
+    let payer = Shopper::sign_in(&server, "payer_one").await;
+    let form = [("to", "payee_one"), ("amount", "1.00")];
+    let (_, before) = payer.post("/wallet/transfer?locale=en", &form).await;
+    assert_eq!(recipient(&before), "pa•••••ne");
+    let payee = Shopper::sign_in(&server, "payee_one").await;
+    let (_, page) = payee
+        .post(
+            "/wallet/security/name?locale=en",
+            &[("display_name", " 张三丰 ")],
+        )
+        .await;
+    assert!(page.contains("was saved"), "{page}");
+    let (_, page) = payee
+        .post("/wallet/security/name?locale=en", &[("display_name", "")])
+        .await;
+    assert!(page.contains("1 to 20 characters"), "{page}");
+    let (_, after) = payer.post("/wallet/transfer?locale=en", &form).await;
+    assert_eq!(recipient(&after), "张** (pa•••••ne)");
 }

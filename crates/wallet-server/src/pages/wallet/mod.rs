@@ -66,6 +66,7 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/security", get(security::page))
         .route("/wallet/security/password", post(security::change_password))
         .route("/wallet/security/login", post(security::change_login))
+        .route("/wallet/security/name", post(security::set_name))
         .route("/wallet/security/reset/send", post(reset::send))
         .route("/wallet/security/reset", post(reset::reset))
         .route("/wallet/security/links/revoke", post(security::revoke_link))

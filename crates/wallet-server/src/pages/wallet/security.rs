@@ -57,6 +57,7 @@ async fn render(
   <button class="primary" type="submit">{change}</button>
 </form></section>
 {login}
+{name}
 {reset}
 {passkeys}
 <section class="card" aria-labelledby="shops"><h2 id="shops">{linked}</h2>{links}</section>"#,
@@ -71,6 +72,7 @@ async fn render(
         linked = t.linked_shops,
         login = login_section(t),
         reset = reset_section(t),
+        name = name_section(t),
         passkeys = passkeys_section(state, me, t).await?,
     );
     Ok(body)
@@ -86,6 +88,47 @@ fn reset_section(t: &Text) -> String {
         intro = t.forgot_pin_intro,
         send = t.send_code,
     )
+}
+
+/// The form that sets the name payers see (`crate::wallet::transfers::masked_name`).
+fn name_section(t: &Text) -> String {
+    format!(
+        r#"<section class="card" aria-labelledby="name"><h2 id="name">{title}</h2>
+<form method="post" action="/wallet/security/name">
+  <label for="display_name">{title}</label>
+  <input id="display_name" name="display_name" maxlength="20" required>
+  <p class="note">{hint}</p>
+  <button type="submit">{save}</button>
+</form></section>"#,
+        title = t.display_name,
+        hint = t.display_name_hint,
+        save = t.save,
+    )
+}
+
+#[derive(Deserialize)]
+pub struct NameForm {
+    #[serde(default)]
+    display_name: String,
+}
+
+/// `POST /wallet/security/name`.
+pub async fn set_name(
+    State(state): State<AppState>,
+    me: SignedIn,
+    Form(form): Form<NameForm>,
+) -> Result<Response, ServerError> {
+    let t = text(me.page.lang);
+    let saved =
+        crate::wallet::transfers::set_display_name(&state.db, me.wallet(), &form.display_name)
+            .await;
+    answer_with(
+        &state,
+        &me,
+        me.page.lang,
+        saved.map(|()| t.display_name_saved),
+    )
+    .await
 }
 
 /// The form that changes the login password.

@@ -81,7 +81,10 @@ fn confirm_html(t: &Text, tr: &Transfer, id: &str, error: Option<&ApiError>) -> 
 </form>"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         recipient = t.recipient,
-        masked = html_escape(&masked(&tr.to)),
+        masked = html_escape(&match &tr.payee_name {
+            Some(name) => format!("{} ({})", transfers::masked_name(name), masked(&tr.to)),
+            None => masked(&tr.to),
+        }),
         amount_label = t.amount,
         amount = amount(tr.amount),
         note = t.transfer_note,
