@@ -24,8 +24,8 @@ pub struct AppState {
 }
 
 impl AppState {
-    /// A payment password typed into one of the wallet's own pages (consent, sign-in,
-    /// transfer): six digits, then checked against the wallet with the attempt counted
+    /// A payment password typed into one of the wallet's own pages (a transfer, adding a
+    /// passkey): six digits, then checked against the wallet with the attempt counted
     /// (`password::check`, the lock settings of the configuration).
     ///
     /// # Errors

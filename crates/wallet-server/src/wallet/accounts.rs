@@ -59,21 +59,6 @@ pub async fn wallet_currency(
     code.map(|c| crate::store::stored::currency(&c)).transpose()
 }
 
-/// The mode of the shopper's wallet (`true`: live), or `None` without one. For the
-/// shopper's own sign-in only, where the wallet id is the credential's subject; a key's
-/// request names its mode and uses [`wallet_currency`].
-///
-/// # Errors
-/// The database's.
-pub async fn wallet_mode(db: &Db, shopper: &str) -> Result<Option<bool>, ServerError> {
-    let mode: Option<i64> =
-        sqlx::query_scalar("SELECT livemode FROM wallets WHERE shopper_id = $1")
-            .bind(shopper)
-            .fetch_optional(&db.pool)
-            .await?;
-    Ok(mode.map(|m| m != 0))
-}
-
 /// Creates a wallet of the admin key's mode with a zero balance and, when given (test mode
 /// only), its payment password's and login password's Argon2id hashes (keyed with the
 /// pepper). Without a payment password the hash is empty and its shopper sets both through

@@ -11,7 +11,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, html, layout};
+use super::{alert, html, layout, new_pin_fields};
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::{Lang, PageLanguage};
 use crate::http::state::AppState;
@@ -36,10 +36,7 @@ fn form(t: &Text, token: &str, error: Option<&ApiError>) -> String {
   <input id="login_password" name="login_password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
   <label for="login_confirm">{login_again}</label>
   <input id="login_confirm" name="login_confirm" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
-  <label for="password">{password}</label>
-  <input id="password" name="password" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="confirm">{confirm}</label>
-  <input id="confirm" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  {pin}
   <button class="primary" type="submit">{activate}</button>
 </form>"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
@@ -47,8 +44,7 @@ fn form(t: &Text, token: &str, error: Option<&ApiError>) -> String {
         token = html_escape(token),
         login = t.login_password,
         login_again = t.login_password_again,
-        password = t.new_password,
-        confirm = t.confirm_password,
+        pin = new_pin_fields(t, "password"),
         activate = t.activate,
     )
 }

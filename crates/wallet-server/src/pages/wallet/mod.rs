@@ -227,6 +227,20 @@ fn html_with(
     r
 }
 
+/// A new payment password's two fields: `name` (the form's field for the new one) and
+/// `confirm`, six digits each.
+fn new_pin_fields(t: &Text, name: &str) -> String {
+    let digits = r#"type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{6}" maxlength="6" required"#;
+    format!(
+        r#"<label for="{name}">{new}</label>
+  <input id="{name}" name="{name}" {digits}>
+  <label for="confirm">{again}</label>
+  <input id="confirm" name="confirm" {digits}>"#,
+        new = t.new_password,
+        again = t.confirm_password,
+    )
+}
+
 /// An alert paragraph for an error, in the page's language.
 fn alert(t: &Text, e: &ApiError) -> String {
     format!(

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::security::answer_with;
 use super::text::{text, Text};
-use super::{alert, html, layout};
+use super::{alert, html, layout, new_pin_fields};
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
@@ -31,16 +31,12 @@ fn form(t: &Text, sent_to: Option<&str>, error: Option<&ApiError>) -> String {
         r#"{notice}{alert}<form method="post" action="/wallet/security/reset" class="card">
   <label for="code">{code}</label>
   <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="new">{new}</label>
-  <input id="new" name="new" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="confirm">{again}</label>
-  <input id="confirm" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  {pin}
   <button class="primary" type="submit">{reset}</button>
 </form>"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         code = t.code,
-        new = t.new_password,
-        again = t.confirm_password,
+        pin = new_pin_fields(t, "new"),
         reset = t.reset_pin,
     )
 }

@@ -9,7 +9,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, html, layout};
+use super::{alert, html, layout, new_pin_fields};
 use crate::consent::shopper;
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
@@ -50,10 +50,7 @@ async fn render(
 <form method="post" action="/wallet/security/password">
   <label for="current">{current}</label>
   <input id="current" name="current" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="new">{new}</label>
-  <input id="new" name="new" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="confirm">{again}</label>
-  <input id="confirm" name="confirm" type="password" inputmode="numeric" autocomplete="new-password" pattern="[0-9]{{6}}" maxlength="6" required>
+  {pin}
   <button class="primary" type="submit">{change}</button>
 </form></section>
 {login}
@@ -67,8 +64,7 @@ async fn render(
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         change = t.change_password,
         current = t.current_password,
-        new = t.new_password,
-        again = t.confirm_password,
+        pin = new_pin_fields(t, "new"),
         linked = t.linked_shops,
         login = login_section(t),
         reset = reset_section(t),

@@ -124,10 +124,23 @@ async fn elsewhere(State(inner): State<Arc<Mutex<Inner>>>) -> StatusCode {
 }
 
 /// A free loopback port, closed again: connections to it are refused until a receiver
-/// listens there.
+/// listens there. It is taken below Linux's ephemeral range (32768–60999), so that no
+/// server started meanwhile (with its port 0) is given it before the receiver binds it.
 pub async fn free_port() -> u16 {
-    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    l.local_addr().unwrap().port()
+    let nanos = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.subsec_nanos());
+    let start = (std::process::id() ^ nanos) % 12_000;
+    for step in 0..12_000 {
+        let port = 20_000 + u16::try_from((start + step * 7919) % 12_000).unwrap();
+        if tokio::net::TcpListener::bind(("127.0.0.1", port))
+            .await
+            .is_ok()
+        {
+            return port;
+        }
+    }
+    panic!("no free loopback port between 20000 and 32000");
 }
 
 impl Receiver {
