@@ -76,6 +76,8 @@ fn describe_api(
         | ErrorCode::IntentNotPending
         | ErrorCode::WalletExists
         | ErrorCode::WalletActivated
+        | ErrorCode::ContactTaken
+        | ErrorCode::StepUpRequired
         | ErrorCode::CrossSiteRequest
         | ErrorCode::RechargeNotFound
         | ErrorCode::RechargeNotPending

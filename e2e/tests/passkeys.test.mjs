@@ -8,7 +8,8 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, frameIn } from '../lib/browser.mjs';
-import { wallet, ledger, SHOPPER, PASSWORD, LOGIN, SEEDED_BALANCE } from '../lib/api.mjs';
+import { wallet, ledger, SEEDED_BALANCE } from '../lib/api.mjs';
+import { signIn, stepUpWithCode } from '../lib/wallet.mjs';
 import { SEL } from '../selectors.mjs';
 
 async function virtualAuthenticator(page) {
@@ -30,17 +31,17 @@ async function virtualAuthenticator(page) {
   };
 }
 
-/** Signs in on the wallet and adds a passkey named `name` on the security page. */
+/**
+ * Signs in on the wallet, confirms it is the shopper with a code (a passkey is added only
+ * after a step-up), and adds a passkey named `name` on the security page.
+ */
 async function enrol(page, base, name) {
-  await page.goto(`${base}/wallet/?locale=en`);
-  await page.locator('#shopper_id').fill(SHOPPER);
-  await page.locator('#password').fill(LOGIN);
-  await page.locator('#password').press('Enter');
-  await page.locator('[data-available]').waitFor();
+  await signIn(page, base);
   await page.goto(`${base}/wallet/security`);
+  await stepUpWithCode(page, base);
+  await page.locator('[data-stepped-up]').waitFor();
   await page.locator('#pk-name').fill(name);
-  await page.locator('#pk-password').fill(PASSWORD);
-  await page.locator('#pk-password').press('Enter');
+  await page.locator('#pk-name').press('Enter');
   // The page without a password field, where the script asks the device.
   await page.locator('#bc-passkey-continue').click();
   await page.locator('p.notice').waitFor();

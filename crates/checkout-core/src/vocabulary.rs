@@ -198,6 +198,9 @@ wire_enum! {
         /// user verification, counter, or its challenge was made for another intent);
         /// counted like a wrong password: `attempts_left`.
         PasskeyInvalid = "passkey_invalid",
+        /// 403: a change that needs the shopper to confirm it is them first (a passkey or
+        /// a one-time code to the verified contact, DESIGN.md *The shopper's account*).
+        StepUpRequired = "step_up_required",
         /// 404: no such checkout session.
         SessionNotFound = "session_not_found",
         /// 404: no such payment intent (for this caller).
@@ -235,6 +238,8 @@ wire_enum! {
         WalletExists = "wallet_exists",
         /// 409: the wallet's passwords are already set: no activation link for it.
         WalletActivated = "wallet_activated",
+        /// 409: the contact (e-mail or phone) already belongs to another wallet.
+        ContactTaken = "contact_taken",
         /// 409: the recharge already ended; `status`.
         RechargeNotPending = "recharge_not_pending",
         /// 409: the wallet has no passkey (or none with this credential id); pay with the
@@ -279,7 +284,8 @@ impl ErrorCode {
             ErrorCode::WrongPassword
             | ErrorCode::LinkRevoked
             | ErrorCode::CrossSiteRequest
-            | ErrorCode::PasskeyInvalid => 403,
+            | ErrorCode::PasskeyInvalid
+            | ErrorCode::StepUpRequired => 403,
             ErrorCode::SessionNotFound
             | ErrorCode::IntentNotFound
             | ErrorCode::WalletNotFound
@@ -298,6 +304,7 @@ impl ErrorCode {
             | ErrorCode::IntentNotPending
             | ErrorCode::WalletExists
             | ErrorCode::WalletActivated
+            | ErrorCode::ContactTaken
             | ErrorCode::RechargeNotPending
             | ErrorCode::WebhookEndpointConfigured
             | ErrorCode::WebhookSecretLast

@@ -101,7 +101,7 @@ async fn compare(backend: Backend, intents: usize, concurrency: usize) {
     for w in 0..concurrency {
         let wallet = format!("bench_pk_{w}");
         api.create_wallet(&wallet, PASSWORD, "1000000.00").await;
-        keys.push(enrol(&server, &wallet, PASSWORD, "Bench phone").await);
+        keys.push(enrol(&server, &wallet, "Bench phone").await);
         by_password.push((sessions(&api, &wallet, per_wallet).await, None));
         by_passkey.push((sessions(&api, &wallet, per_wallet).await, None));
     }

@@ -79,6 +79,12 @@ pub async fn create(
     let typed = (password, input.login_password.as_deref());
     if let Some(contact) = &input.contact {
         crate::security::codes::check_contact(contact)?;
+        if crate::security::codes::wallet_with_contact(&state.db, contact)
+            .await?
+            .is_some()
+        {
+            return Err(crate::security::codes::contact_taken().into());
+        }
     }
     create_wallet(&state.db, &state.passwords, wallet, input.currency, typed).await?;
     if let Some(contact) = &input.contact {

@@ -1,8 +1,10 @@
-// Adds a passkey to the wallet (DESIGN.md *Passkeys*, "Enrolment"). The page embeds the
-// server's options for navigator.credentials.create() (W3C WebAuthn Level 3 §5.4) as
-// JSON with binary fields in base64url; this script turns those into bytes, asks the
-// device, and posts the answer (PublicKeyCredential JSON, §5.1) back as a form field.
-// No password field is on this page, and it runs no other script.
+// The wallet pages' passkey ceremonies (DESIGN.md *Passkeys*, *The shopper's account*):
+// adding a passkey (navigator.credentials.create(), W3C WebAuthn Level 3 §5.4) and
+// confirming it is the shopper with one (navigator.credentials.get(), §5.5), as the
+// button's data-ceremony says. The page embeds the server's options as JSON with binary
+// fields in base64url; this script turns those into bytes, asks the device, and posts
+// the answer (PublicKeyCredential JSON, §5.1) back as a form field. No password field is
+// on the page, and it runs no other script.
 (function () {
   'use strict';
   var button = document.getElementById('bc-passkey-continue');
@@ -34,24 +36,49 @@
     button.disabled = true;
     return;
   }
+  function created(cred) {
+    return {
+      id: cred.id,
+      rawId: encode(cred.rawId),
+      type: cred.type,
+      response: {
+        attestationObject: encode(cred.response.attestationObject),
+        clientDataJSON: encode(cred.response.clientDataJSON),
+      },
+      extensions: {},
+    };
+  }
+  function asserted(cred) {
+    var r = cred.response;
+    return {
+      id: cred.id,
+      rawId: encode(cred.rawId),
+      type: cred.type,
+      response: {
+        authenticatorData: encode(r.authenticatorData),
+        clientDataJSON: encode(r.clientDataJSON),
+        signature: encode(r.signature),
+        userHandle: r.userHandle ? encode(r.userHandle) : null,
+      },
+      extensions: {},
+    };
+  }
   button.addEventListener('click', function () {
     button.disabled = true;
     status.hidden = true;
     var options = JSON.parse(document.getElementById('bc-passkey-options').textContent).publicKey;
     options.challenge = decode(options.challenge);
-    options.user.id = decode(options.user.id);
-    (options.excludeCredentials || []).forEach(function (c) { c.id = decode(c.id); });
-    navigator.credentials.create({ publicKey: options }).then(function (cred) {
-      form.elements.credential.value = JSON.stringify({
-        id: cred.id,
-        rawId: encode(cred.rawId),
-        type: cred.type,
-        response: {
-          attestationObject: encode(cred.response.attestationObject),
-          clientDataJSON: encode(cred.response.clientDataJSON),
-        },
-        extensions: {},
-      });
+    var asked;
+    if (button.dataset.ceremony === 'get') {
+      (options.allowCredentials || []).forEach(function (c) { c.id = decode(c.id); });
+      asked = navigator.credentials.get({ publicKey: options }).then(asserted);
+    } else {
+      options.user.id = decode(options.user.id);
+      (options.excludeCredentials || []).forEach(function (c) { c.id = decode(c.id); });
+      asked = navigator.credentials.create({ publicKey: options }).then(created);
+    }
+    asked.then(function (answer) {
+      form.elements.credential.value = JSON.stringify(answer);
       form.submit();
     }, function () {
       fail(button.dataset.failed);

@@ -51,6 +51,11 @@ pub struct FileConfig {
     /// The operator's gateway for live wallets' one-time codes, and its `whsec_` secret.
     pub message_gateway_url: Option<String>,
     pub message_gateway_secret: Option<String>,
+    /// `/wallet/sign-up`: `off`, `test` or `live` (`crate::config::AccountSettings`).
+    pub signup: Option<String>,
+    pub signup_currency: Option<String>,
+    /// A transfer above this amount (major units) asks for a step-up.
+    pub transfer_step_up_above: Option<String>,
     /// Addresses of the operator's TLS proxies: only from them is `X-Forwarded-For` read.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,

@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::path::PathBuf;
 use std::sync::Arc;
 
+pub mod accounts;
 pub mod checks;
 pub mod cli;
 pub mod error;
@@ -14,6 +15,7 @@ pub mod layer;
 pub mod merchants;
 pub mod webhooks;
 
+pub use accounts::AccountSettings;
 pub use cli::{Cli, Mode};
 pub use error::ConfigError;
 pub use file::{FileConfig, MerchantFile, WebhookFile};
@@ -47,6 +49,8 @@ pub struct Config {
     pub webhooks: WebhookSettings,
     /// Where live wallets' one-time codes go.
     pub message_gateway: MessageGateway,
+    /// Sign-up and step-up settings.
+    pub accounts: AccountSettings,
     /// Lifetimes, timeouts, rate limits and pool sizes.
     pub limits: Limits,
 }
@@ -243,6 +247,8 @@ impl Config {
         )?;
         let limits = Limits::of(&file)?;
         let message_gateway = MessageGateway::of(&mut file)?;
+        let gateway = message_gateway.url.is_some() && message_gateway.secret.is_some();
+        let accounts = AccountSettings::of(mode, &mut file, gateway)?;
         let shop_listen = cli
             .shop_listen
             .clone()
@@ -273,6 +279,7 @@ impl Config {
             shop_origin: None,
             webhooks,
             message_gateway,
+            accounts,
             limits,
         })
     }

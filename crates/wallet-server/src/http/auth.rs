@@ -111,6 +111,8 @@ pub struct SignedIn {
     /// The signed-in wallet's mode.
     pub livemode: bool,
     pub token: String,
+    /// When the shopper last stepped up in this sign-in (unix seconds).
+    pub stepped_up_at: Option<i64>,
     /// The page's language.
     pub page: PageLanguage,
 }
@@ -120,6 +122,13 @@ impl SignedIn {
     #[must_use]
     pub fn wallet(&self) -> crate::store::ledger::WalletRef<'_> {
         crate::store::ledger::WalletRef::new(&self.shopper, self.livemode)
+    }
+
+    /// Whether the shopper stepped up in this sign-in less than
+    /// [`crate::security::step_up::STEP_UP_SECS`] before `now`.
+    #[must_use]
+    pub fn stepped_up(&self, now: i64) -> bool {
+        crate::security::step_up::fresh(self.stepped_up_at, now)
     }
 }
 
@@ -139,10 +148,11 @@ impl OptionalFromRequestParts<AppState> for SignedIn {
         };
         let resumed =
             crate::security::sessions::resume(&state.db, &token, crate::util::now()).await;
-        Ok(resumed.ok().flatten().map(|(shopper, livemode)| SignedIn {
-            shopper,
-            livemode,
+        Ok(resumed.ok().flatten().map(|r| SignedIn {
+            shopper: r.shopper,
+            livemode: r.livemode,
             token,
+            stepped_up_at: r.stepped_up_at,
             page,
         }))
     }

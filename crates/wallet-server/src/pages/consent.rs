@@ -213,14 +213,14 @@ async fn answer(
     )
     .await
     // A wallet of the other mode answers as an unknown id.
-    .and_then(|livemode| {
+    .and_then(|(id, livemode)| {
         (livemode == request.livemode)
-            .then_some(())
+            .then_some(id)
             .ok_or_else(|| crate::security::login::wrong().into())
     });
     match signed_in {
-        Ok(()) => {
-            let url = crate::consent::requests::approve(&state.db, &request, shopper).await?;
+        Ok(id) => {
+            let url = crate::consent::requests::approve(&state.db, &request, &id).await?;
             Ok(Redirect::to(&url).into_response())
         }
         Err(ServerError::Api(e)) => Ok(render(

@@ -27,6 +27,27 @@ checkout_core::wire_enum! {
     pub enum Purpose {
         /// Setting a new payment password without the old one.
         PinReset = "pin_reset",
+        /// Confirming it is the shopper before a sensitive change (`security::step_up`).
+        StepUp = "step_up",
+        /// Verifying the contact a new wallet signs up with (`wallet::signup`).
+        SignUp = "sign_up",
+    }
+}
+
+/// Whom a code is for (`one_time_codes.subject`): a wallet, by its id, or at sign-up the
+/// contact being verified, before there is a wallet. Either way in one mode.
+#[derive(Clone, Copy, Debug)]
+pub struct Subject<'a> {
+    pub id: &'a str,
+    pub livemode: bool,
+}
+
+impl<'a> From<WalletRef<'a>> for Subject<'a> {
+    fn from(wallet: WalletRef<'a>) -> Self {
+        Subject {
+            id: wallet.shopper,
+            livemode: wallet.livemode,
+        }
     }
 }
 
@@ -70,19 +91,47 @@ pub fn check_contact(contact: &str) -> Result<(), ApiError> {
     }
 }
 
+/// 409 `contact_taken`: a contact belongs to one wallet at most (it signs in with it).
+#[must_use]
+pub fn contact_taken() -> ApiError {
+    ApiError::new(
+        ErrorCode::ContactTaken,
+        "this e-mail address or phone number belongs to another wallet; sign in to that one, or use another",
+    )
+}
+
+/// The id of the wallet whose verified contact is `contact`, in either mode.
+///
+/// # Errors
+/// The database's.
+pub async fn wallet_with_contact(db: &Db, contact: &str) -> Result<Option<String>, ServerError> {
+    // Contacts are unique across both modes (`wallets_by_contact`): no mode to name.
+    Ok(
+        sqlx::query_scalar("SELECT shopper_id FROM wallets WHERE contact = $1")
+            .bind(contact)
+            .fetch_optional(&db.pool)
+            .await?,
+    )
+}
+
 /// Records the wallet's verified contact (checked by [`check_contact`] first).
 ///
 /// # Errors
-/// 400 `invalid_request` at `contact`; the database's.
+/// 400 `invalid_request` at `contact`; 409 `contact_taken` when another wallet has it; the
+/// database's.
 pub async fn set_contact(db: &Db, wallet: WalletRef<'_>, contact: &str) -> Result<(), ServerError> {
     check_contact(contact)?;
-    sqlx::query("UPDATE wallets SET contact = $3 WHERE shopper_id = $1 AND livemode = $2")
-        .bind(wallet.shopper)
-        .bind(i64::from(wallet.livemode))
-        .bind(contact)
-        .execute(&db.pool)
-        .await?;
-    Ok(())
+    let updated =
+        sqlx::query("UPDATE wallets SET contact = $3 WHERE shopper_id = $1 AND livemode = $2")
+            .bind(wallet.shopper)
+            .bind(i64::from(wallet.livemode))
+            .bind(contact)
+            .execute(&db.pool)
+            .await;
+    match updated {
+        Err(sqlx::Error::Database(e)) if e.is_unique_violation() => Err(contact_taken().into()),
+        other => other.map(|_| ()).map_err(Into::into),
+    }
 }
 
 fn digest(passwords: &Passwords, id: &str, code: &str) -> String {
@@ -93,16 +142,16 @@ fn digest(passwords: &Passwords, id: &str, code: &str) -> String {
 /// [`RESEND_SECS`] ago: no flood of messages to the shopper's phone.
 async fn too_soon(
     db: &Db,
-    wallet: WalletRef<'_>,
+    subject: Subject<'_>,
     purpose: Purpose,
     now: i64,
 ) -> Result<(), ServerError> {
     let last: Option<i64> = sqlx::query_scalar(
         "SELECT MAX(created_at) FROM one_time_codes \
-         WHERE shopper_id = $1 AND livemode = $2 AND purpose = $3",
+         WHERE subject = $1 AND livemode = $2 AND purpose = $3",
     )
-    .bind(wallet.shopper)
-    .bind(i64::from(wallet.livemode))
+    .bind(subject.id)
+    .bind(i64::from(subject.livemode))
     .bind(purpose.code())
     .fetch_one(&db.pool)
     .await?;
@@ -121,29 +170,55 @@ async fn too_soon(
 /// masked.
 ///
 /// # Errors
-/// 400 `invalid_request` at `contact` when the wallet has none; 422 `method_unavailable`
-/// for a live wallet without a gateway, or when the gateway does not take the message.
+/// 400 `invalid_request` at `contact` when the wallet has none; those of [`send_to`].
 pub async fn send(
     db: &Db,
-    (passwords, gateway): (&Passwords, &Gateway),
+    deps: (&Passwords, &Gateway),
     wallet: WalletRef<'_>,
     purpose: Purpose,
     now: i64,
 ) -> Result<String, ServerError> {
-    let contact: Option<Option<String>> =
-        sqlx::query_scalar("SELECT contact FROM wallets WHERE shopper_id = $1 AND livemode = $2")
-            .bind(wallet.shopper)
-            .bind(i64::from(wallet.livemode))
-            .fetch_optional(&db.pool)
-            .await?;
-    let Some(contact) = contact.flatten() else {
+    let Some(contact) = contact_of(db, wallet).await? else {
         return Err(ApiError::field(
             "contact",
             "this wallet has no verified contact to send a code to; ask the wallet's operator",
         )
         .into());
     };
-    too_soon(db, wallet, purpose, now).await?;
+    send_to(db, deps, (wallet.into(), &contact), purpose, now).await?;
+    Ok(masked(&contact))
+}
+
+/// The wallet's verified contact, unmasked; `None` when it has none (or is unknown).
+///
+/// # Errors
+/// The database's.
+pub async fn contact_of(db: &Db, wallet: WalletRef<'_>) -> Result<Option<String>, ServerError> {
+    let contact: Option<Option<String>> =
+        sqlx::query_scalar("SELECT contact FROM wallets WHERE shopper_id = $1 AND livemode = $2")
+            .bind(wallet.shopper)
+            .bind(i64::from(wallet.livemode))
+            .fetch_optional(&db.pool)
+            .await?;
+    Ok(contact.flatten())
+}
+
+/// Sends a new code for `purpose` about `subject` to `contact` at `now`: to the sandbox
+/// inbox in test mode, to the operator's gateway in live mode. The subject's earlier
+/// codes for the purpose stop working.
+///
+/// # Errors
+/// 429 `rate_limited` with `retry_after` within [`RESEND_SECS`] of the last code; 422
+/// `method_unavailable` in live mode without a gateway, or when the gateway does not
+/// take the message.
+pub async fn send_to(
+    db: &Db,
+    (passwords, gateway): (&Passwords, &Gateway),
+    (subject, contact): (Subject<'_>, &str),
+    purpose: Purpose,
+    now: i64,
+) -> Result<(), ServerError> {
+    too_soon(db, subject, purpose, now).await?;
     let code = format!("{:06}", rand::thread_rng().gen_range(0..1_000_000));
     let id = random_id("oc_", 24);
     let text = format!(
@@ -152,44 +227,44 @@ pub async fn send(
     let mut tx = db.begin().await?;
     sqlx::query(
         "UPDATE one_time_codes SET used_at = $4 \
-         WHERE shopper_id = $1 AND livemode = $2 AND purpose = $3 AND used_at IS NULL",
+         WHERE subject = $1 AND livemode = $2 AND purpose = $3 AND used_at IS NULL",
     )
-    .bind(wallet.shopper)
-    .bind(i64::from(wallet.livemode))
+    .bind(subject.id)
+    .bind(i64::from(subject.livemode))
     .bind(purpose.code())
     .bind(now)
     .execute(&mut *tx)
     .await?;
     sqlx::query(
-        "INSERT INTO one_time_codes (id, shopper_id, livemode, purpose, code_digest, created_at, expires_at) \
+        "INSERT INTO one_time_codes (id, subject, livemode, purpose, code_digest, created_at, expires_at) \
          VALUES ($1, $2, $3, $4, $5, $6, $7)",
     )
     .bind(&id)
-    .bind(wallet.shopper)
-    .bind(i64::from(wallet.livemode))
+    .bind(subject.id)
+    .bind(i64::from(subject.livemode))
     .bind(purpose.code())
     .bind(digest(passwords, &id, &code))
     .bind(now)
     .bind(now + CODE_SECS)
     .execute(&mut *tx)
     .await?;
-    if wallet.livemode {
+    if subject.livemode {
         tx.commit().await?;
-        deliver(gateway, &id, &contact, &text).await?;
+        deliver(gateway, &id, contact, &text).await?;
     } else {
         sqlx::query(
             "INSERT INTO sandbox_messages (id, recipient, body, created_at) VALUES ($1, $2, $3, $4)",
         )
         .bind(&id)
-        .bind(&contact)
+        .bind(contact)
         .bind(&text)
         .bind(now)
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
     }
-    tracing::info!(shopper = %wallet.shopper, code = %id, "one-time code sent");
-    Ok(masked(&contact))
+    tracing::info!(purpose = purpose.code(), code = %id, "one-time code sent");
+    Ok(())
 }
 
 /// A live wallet's message to the operator's gateway: one signed POST, 10 s at most.
@@ -233,7 +308,7 @@ async fn deliver(gateway: &Gateway, id: &str, to: &str, text: &str) -> Result<()
     }
 }
 
-/// Uses the wallet's newest code for `purpose` at `now`: the try is counted first, and a
+/// Uses the subject's newest code for `purpose` at `now`: the try is counted first, and a
 /// right code is spent.
 ///
 /// # Errors
@@ -242,19 +317,20 @@ async fn deliver(gateway: &Gateway, id: &str, to: &str, text: &str) -> Result<()
 pub async fn redeem(
     db: &Db,
     passwords: &Passwords,
-    wallet: WalletRef<'_>,
+    subject: impl Into<Subject<'_>>,
     (purpose, code): (Purpose, &str),
     now: i64,
 ) -> Result<(), ServerError> {
+    let subject = subject.into();
     let counted: Option<(String, String, i64)> = sqlx::query_as(
         "UPDATE one_time_codes SET attempts = attempts + 1 WHERE id = (\
-           SELECT id FROM one_time_codes WHERE shopper_id = $1 AND livemode = $2 AND purpose = $3 \
+           SELECT id FROM one_time_codes WHERE subject = $1 AND livemode = $2 AND purpose = $3 \
            AND used_at IS NULL AND expires_at > $4 AND attempts < $5 \
            ORDER BY created_at DESC LIMIT 1) \
          RETURNING id, code_digest, attempts",
     )
-    .bind(wallet.shopper)
-    .bind(i64::from(wallet.livemode))
+    .bind(subject.id)
+    .bind(i64::from(subject.livemode))
     .bind(purpose.code())
     .bind(now)
     .bind(MAX_TRIES)
@@ -277,7 +353,7 @@ pub async fn redeem(
     )
     .bind(&id)
     .bind(now)
-    .bind(i64::from(wallet.livemode))
+    .bind(i64::from(subject.livemode))
     .execute(&db.pool)
     .await?
     .rows_affected();

@@ -68,57 +68,62 @@ pub async fn set(
     Ok(())
 }
 
-/// Whether `password` is the login password of `shopper`'s wallet: its mode when it is.
-/// An unknown id, or a wallet without a login password, costs the same Argon2id run and
-/// answers `None` like a wrong password: no answer tells which ids exist.
+/// Whether `password` is the login password of the wallet named by `account` (its id, or
+/// its verified contact when no wallet has that id): the wallet's id and mode when it is.
+/// An unknown account, or a wallet without a login password, costs the same Argon2id run
+/// and answers `None` like a wrong password: no answer tells which accounts exist.
 ///
 /// # Errors
 /// 503 `server_busy` when no Argon2id worker is free; the database's.
 pub async fn verify(
     db: &Db,
     passwords: &Passwords,
-    shopper: &str,
+    account: &str,
     password: &str,
-) -> Result<Option<bool>, ServerError> {
-    let row: Option<(String, Option<String>, i64)> = sqlx::query_as(
-        "SELECT login_hash, login_pepper_id, livemode FROM wallets WHERE shopper_id = $1",
+) -> Result<Option<(String, bool)>, ServerError> {
+    // Ids and contacts are each unique across both modes; an id wins over a contact.
+    let row: Option<(String, String, Option<String>, i64)> = sqlx::query_as(
+        "SELECT shopper_id, login_hash, login_pepper_id, livemode FROM wallets \
+         WHERE shopper_id = $1 OR contact = $1 \
+         ORDER BY CASE WHEN shopper_id = $1 THEN 0 ELSE 1 END LIMIT 1",
     )
-    .bind(shopper)
+    .bind(account)
     .fetch_optional(&db.pool)
     .await?;
-    let (stored, livemode) = match row {
-        Some((hash, pepper, mode)) => (Some((hash, pepper)), mode != 0),
-        None => (None, false),
+    let (stored, wallet) = match row {
+        Some((id, hash, pepper, mode)) => (Some((hash, pepper)), Some((id, mode != 0))),
+        None => (None, None),
     };
     let right = passwords.matches(stored, password.to_owned()).await?;
-    Ok(right.then_some(livemode))
+    Ok(wallet.filter(|_| right))
 }
 
 /// 401 `unauthorized`: the one answer for a wrong password, an unknown id and a wallet
 /// without a login password.
 #[must_use]
 pub fn wrong() -> ApiError {
-    ApiError::unauthorized("the wallet ID or the login password is wrong")
+    ApiError::unauthorized("the wallet ID, phone, e-mail or the login password is wrong")
 }
 
-/// A sign-in with the login password, from the client `address` at `now` (unix seconds),
-/// under the throttle: the wallet's mode when it succeeds.
+/// A sign-in to `account` (a wallet id or a verified contact) with the login password,
+/// from the client `address` at `now` (unix seconds), under the throttle: the wallet's id
+/// and mode when it succeeds.
 ///
 /// # Errors
 /// 429 `rate_limited` with `retry_after` while the id or the address is slowed down (no
 /// password is checked; `throttle` counts the try before it is checked); 401 `unauthorized` ([`wrong`]); 503 `server_busy`.
 pub async fn sign_in(
     (db, passwords, throttle): (&Db, &Passwords, &SignInThrottle),
-    shopper: &str,
+    account: &str,
     password: &str,
     address: Option<IpAddr>,
     now: i64,
-) -> Result<bool, ServerError> {
-    throttle.reserve(shopper, address, now)?;
-    match verify(db, passwords, shopper, password).await? {
-        Some(livemode) => {
-            throttle.succeeded(shopper, address);
-            Ok(livemode)
+) -> Result<(String, bool), ServerError> {
+    throttle.reserve(account, address, now)?;
+    match verify(db, passwords, account, password).await? {
+        Some(wallet) => {
+            throttle.succeeded(account, address);
+            Ok(wallet)
         }
         None => {
             throttle.failed(address, now);

@@ -10,4 +10,5 @@ pub mod passkeys;
 pub mod password;
 pub mod pin;
 pub mod sessions;
+pub mod step_up;
 pub mod throttle;

@@ -35,16 +35,27 @@ pub async fn start(db: &Db, shopper: &str, now: i64) -> Result<String, ServerErr
     Ok(token)
 }
 
-/// The shopper signed in with `token` at `now` and the wallet's mode (`true`: live), the
-/// sign-in extended by [`IDLE_SECS`]; `None` when unknown or expired.
+/// A sign-in resumed by its cookie.
+#[derive(Debug, Clone)]
+pub struct Resumed {
+    pub shopper: String,
+    /// The wallet's mode.
+    pub livemode: bool,
+    /// When the shopper last confirmed it was them in this sign-in (unix seconds;
+    /// `crate::security::step_up`).
+    pub stepped_up_at: Option<i64>,
+}
+
+/// The sign-in with `token` at `now`, extended by [`IDLE_SECS`]; `None` when unknown or
+/// expired.
 ///
 /// # Errors
 /// The database's.
-pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bool)>, ServerError> {
-    let shopper: Option<String> = sqlx::query_scalar(
+pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<Resumed>, ServerError> {
+    let row: Option<(String, Option<i64>)> = sqlx::query_as(
         "UPDATE wallet_sessions SET expires_at = $3 \
          WHERE token_digest = $1 AND expires_at > $2 AND created_at > $4 \
-         RETURNING shopper_id",
+         RETURNING shopper_id, stepped_up_at",
     )
     .bind(sha256_hex(token.as_bytes()))
     .bind(now)
@@ -52,7 +63,7 @@ pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bo
     .bind(now - MAX_SECS)
     .fetch_optional(&db.pool)
     .await?;
-    let Some(shopper) = shopper else {
+    let Some((shopper, stepped_up_at)) = row else {
         return Ok(None);
     };
     let livemode: Option<i64> =
@@ -60,7 +71,11 @@ pub async fn resume(db: &Db, token: &str, now: i64) -> Result<Option<(String, bo
             .bind(&shopper)
             .fetch_optional(&db.pool)
             .await?;
-    Ok(livemode.map(|mode| (shopper, mode != 0)))
+    Ok(livemode.map(|mode| Resumed {
+        shopper,
+        livemode: mode != 0,
+        stepped_up_at,
+    }))
 }
 
 /// Ends the sign-in with `token` (signing out).

@@ -132,6 +132,25 @@ pub struct Credentials<'a> {
     pub pin_confirm: &'a str,
 }
 
+impl Credentials<'_> {
+    /// Checks both passwords for `shopper`'s wallet of mode `livemode`, before anything is
+    /// spent.
+    ///
+    /// # Errors
+    /// 400 `invalid_request` at `login_password` (weak), `login_confirm` (differs),
+    /// `password` (not six digits, or trivial for a live wallet) or `confirm` (differs).
+    pub fn check(&self, shopper: &str, livemode: bool) -> Result<(), ApiError> {
+        crate::security::login::check_strength(self.login, shopper, "login_password")?;
+        if self.login != self.login_confirm {
+            return Err(ApiError::field(
+                "login_confirm",
+                "differs from the password typed first",
+            ));
+        }
+        crate::security::pin::check_new(self.pin, self.pin_confirm, None, livemode, "password")
+    }
+}
+
 /// Uses the link at `now`: sets the wallet's login password and payment password and
 /// spends the link, in one transaction; answers the wallet's shopper id.
 ///
@@ -150,13 +169,7 @@ pub async fn complete(
     let Some((shopper, livemode)) = pending(db, token, now).await? else {
         return Err(invalid_link().into());
     };
-    crate::security::login::check_strength(typed.login, &shopper, "login_password")?;
-    if typed.login != typed.login_confirm {
-        return Err(
-            ApiError::field("login_confirm", "differs from the password typed first").into(),
-        );
-    }
-    crate::security::pin::check_new(typed.pin, typed.pin_confirm, None, livemode, "password")?;
+    typed.check(&shopper, livemode)?;
     let (hash, pepper_id) = passwords.hash(typed.pin.to_owned()).await?;
     let (login_hash, login_pepper_id) = passwords.hash(typed.login.to_owned()).await?;
     let mut tx = db.begin().await?;

@@ -6,4 +6,5 @@ pub mod accounts;
 pub mod activation;
 pub mod history;
 pub mod recharges;
+pub mod signup;
 pub mod transfers;

@@ -115,6 +115,26 @@ pub async fn check(
     })
 }
 
+/// Whether confirming `tr` asks for a step-up (DESIGN.md *The shopper's account*): the
+/// sender never paid this payee before, or it is more than `above` (major units).
+///
+/// # Errors
+/// The database's.
+pub async fn needs_step_up(db: &Db, tr: &Transfer, above: Amount) -> Result<bool, ServerError> {
+    if Amount::from(tr.amount) > above {
+        return Ok(true);
+    }
+    let paid_before: i64 = sqlx::query_scalar(
+        "SELECT COUNT(*) FROM transfers WHERE from_id = $1 AND to_id = $2 AND livemode = $3",
+    )
+    .bind(&tr.from)
+    .bind(&tr.to)
+    .bind(i64::from(tr.livemode))
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(paid_before == 0)
+}
+
 /// A name as payers see it before confirming: its first character, the rest as `*`
 /// (`张三丰` → `张**`, `Mia Wong` → `M*******`).
 #[must_use]

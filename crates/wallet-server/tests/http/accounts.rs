@@ -214,6 +214,7 @@ async fn a_new_login_password_signs_out_the_other_sign_ins(backend: Backend) {
         .await;
     let rosa = Shopper::sign_in(&server, "rosa").await;
     let other_tab = Shopper::sign_in(&server, "rosa").await;
+    rosa.step_up().await;
     let change = |current: &'static str, new: &'static str, confirm: &'static str| {
         let rosa = &rosa;
         async move {
@@ -260,6 +261,7 @@ async fn a_payer_sees_the_name_the_payee_chose_masked(backend: Backend) {
     api.create_wallet("payee_one", "402719", "0.00").await;
     let recipient = |page: &str| between(page, "data-recipient>", "</dd>").unwrap_or_default();
     let payer = Shopper::sign_in(&server, "payer_one").await;
+    payer.step_up().await;
     let form = [("to", "payee_one"), ("amount", "1.00")];
     let (_, before) = payer.post("/wallet/transfer?locale=en", &form).await;
     assert_eq!(recipient(&before), "pa•••••ne");

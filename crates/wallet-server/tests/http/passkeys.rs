@@ -27,7 +27,7 @@ fn balance_only() -> Choice {
 async fn a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
         .await;
@@ -60,7 +60,7 @@ async fn a_passkey_added_on_the_wallet_page_pays_and_the_ledger_agrees(backend: 
 async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("50.00"))
         .await;
@@ -111,7 +111,7 @@ async fn an_assertion_for_one_intent_does_not_authorise_another_amount(backend: 
 async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, "My phone").await;
     let first = api
         .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
         .await;
@@ -154,7 +154,7 @@ async fn a_replayed_assertion_is_refused_and_moves_nothing(backend: Backend) {
 async fn an_expired_challenge_is_refused(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let mut key = enrol(&server, DEMO_SHOPPER, DEMO_PASSWORD, "My phone").await;
+    let mut key = enrol(&server, DEMO_SHOPPER, "My phone").await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("10.00"))
         .await;

@@ -142,6 +142,7 @@ async fn two_transfers_racing_for_one_balance_never_overdraw(backend: Backend) {
     api.create_wallet("carol", "112233", "30.00").await;
     api.create_wallet("dave", "445566", "0").await;
     let carol = Shopper::sign_in(&server, "carol").await;
+    carol.step_up().await;
     let first = carol.review("dave", "20.00").await;
     let second = carol.review("dave", "20.00").await;
     let (a, b) = tokio::join!(
@@ -164,6 +165,7 @@ async fn a_transfer_racing_a_payment_never_overdraws(backend: Backend) {
     api.create_wallet("erin", "778899", "30.00").await;
     api.create_wallet("frank", "998877", "0").await;
     let erin = Shopper::sign_in(&server, "erin").await;
+    erin.step_up().await;
     let session = api.create_session("erin", &one_item_cart("25.00")).await;
     let id = erin.review("frank", "25.00").await;
     let (page, paid) = tokio::join!(
@@ -190,6 +192,7 @@ async fn a_transfer_is_refused_clearly_and_a_resubmitted_one_moves_once(backend:
     .await
     .ok();
     let gina = Shopper::sign_in(&server, "gina").await;
+    gina.step_up().await;
     for (to, amount, words) in [
         ("nobody_here", "1.00", "No wallet has this ID"),
         ("ivan_usd", "1.00", "only the same currency"),
@@ -239,6 +242,7 @@ async fn the_history_is_the_ledger_in_a_shoppers_words(backend: Backend) {
     api.create_wallet("jane", "101010", "100.00").await;
     api.create_wallet("kurt", "202020", "0").await;
     let jane = Shopper::sign_in(&server, "jane").await;
+    jane.step_up().await;
     let rc = jane.recharge("20.00", "wechat_pay").await;
     sandbox_recharge(&server, &rc, "approve").await.ok();
     let session = api.create_session("jane", &one_item_cart("12.00")).await;
@@ -304,6 +308,17 @@ async fn after_a_password_change_the_old_password_is_refused(backend: Backend) {
         .await;
     let lena = Shopper::sign_in(&server, "lena").await;
     let other_tab = Shopper::sign_in(&server, "lena").await;
+    let change = [
+        ("current", "314159"),
+        ("new", "271828"),
+        ("confirm", "271828"),
+    ];
+    let (_, page) = lena.post("/wallet/security/password", &change).await;
+    assert!(
+        page.contains("you first (a passkey or a code"),
+        "a credential change asks for a step-up: {page}"
+    );
+    lena.step_up().await;
     let (_, page) = lena
         .post(
             "/wallet/security/password",
@@ -395,6 +410,7 @@ async fn cross_site_posts_are_refused_before_anything_moves(backend: Backend) {
     api.create_wallet("mia", "192837", "50.00").await;
     api.create_wallet("ned", "918273", "0").await;
     let mia = Shopper::sign_in(&server, "mia").await;
+    mia.step_up().await;
     let id = mia.review("ned", "50.00").await;
     let form = [
         ("id", id.as_str()),

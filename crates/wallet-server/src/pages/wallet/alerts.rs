@@ -65,6 +65,16 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             "The passkey request expired (2 minutes); try again.".to_owned()
         }
         (ErrorCode::PasskeyExpired, true) => "通行密钥请求已过期（2 分钟），请重试。".to_owned(),
+        (ErrorCode::StepUpRequired, false) => {
+            "Confirm it's you first (a passkey or a code to your phone or e-mail), then try again."
+                .to_owned()
+        }
+        (ErrorCode::StepUpRequired, true) => {
+            "请先验证身份（通行密钥，或发到手机、邮箱的验证码），再重试。".to_owned()
+        }
+        (ErrorCode::ContactTaken, true) => {
+            "该手机号或邮箱已绑定其他钱包，请直接登录，或换一个。".to_owned()
+        }
         (_, true) => "操作未完成，请稍后重试。".to_owned(),
         (_, false) => {
             let prefix = format!("{path}: ");
@@ -99,6 +109,9 @@ fn invalid_zh(path: &str, message: &str) -> String {
         "amount" => "金额无效：请输入大于 0 的金额，最多两位小数。".to_owned(),
         "to" => "收款人无效：不能转给自己，且须为同一币种的钱包。".to_owned(),
         "new_password" | "password" => "支付密码须为 6 位数字。".to_owned(),
+        "login_password" if message.contains("not your login password") => {
+            "登录密码不正确。".to_owned()
+        }
         "login_password" => {
             "登录密码太容易被猜到：至少 8 个字符，不要用常见密码，例如三个不相关的词。".to_owned()
         }
@@ -112,11 +125,14 @@ fn invalid_zh(path: &str, message: &str) -> String {
         "current_login" => "当前登录密码不正确。".to_owned(),
         "code" if message.contains("tries left") => "验证码不正确，请核对后重试。".to_owned(),
         "code" => "验证码已过期或已用完，请重新获取。".to_owned(),
-        "contact" => "钱包没有已验证的联系方式，无法发送验证码，请联系钱包运营方。".to_owned(),
+        "contact" if message.contains("no verified contact") => {
+            "钱包没有已验证的联系方式，无法发送验证码，请联系钱包运营方。".to_owned()
+        }
+        "contact" => "请输入带国家区号的手机号（如 +8613800000000）或电子邮箱。".to_owned(),
         "display_name" => "名字须为 1 至 20 个字符。".to_owned(),
         "confirm" => "两次输入的支付密码不一致。".to_owned(),
         "name" => "请为通行密钥起一个 1 至 40 个字符的名称。".to_owned(),
-        "credential" => "未能添加通行密钥，请重试。".to_owned(),
+        "credential" => "通行密钥未能完成验证，请重试。".to_owned(),
         _ => "输入有误，请检查后重试。".to_owned(),
     }
 }

@@ -22,17 +22,28 @@ use crate::views::WalletView;
 use crate::wallet::accounts::wallet_view;
 use crate::wallet::history::{self, Activity, Item};
 
-fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str) -> String {
+/// The sign-in form: the account (a wallet id, phone or e-mail) and the login password;
+/// the way to sign up when `signup` is open.
+fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str, signup: bool) -> String {
+    let a = super::account_text::account_text(t.lang);
+    let sign_up = if signup {
+        format!(
+            r#"<p><a href="/wallet/sign-up">{}</a></p>"#,
+            a.no_wallet_yet
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"{alert}<form method="post" action="/wallet/sign-in" class="card">
   <label for="shopper_id">{wallet_id}</label>
-  <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="64" value="{shopper}">
+  <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="254" value="{shopper}">
   <label for="password">{password}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" minlength="8" maxlength="128" required>
   <button class="primary" type="submit">{sign_in}</button>
-</form>"#,
+</form>{sign_up}"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
-        wallet_id = t.wallet_id,
+        wallet_id = a.account,
         password = t.login_password,
         sign_in = t.sign_in,
         shopper = html_escape(shopper),
@@ -48,7 +59,7 @@ pub async fn page(
 ) -> Result<Response, ServerError> {
     let t = text(lang);
     let Some(me) = me else {
-        let body = sign_in_form(t, None, "");
+        let body = sign_in_form(t, None, "", state.config.accounts.signup.is_some());
         return Ok(html(
             StatusCode::OK,
             layout(t, lang, t.sign_in, &body, false, "/wallet/"),
@@ -239,8 +250,8 @@ pub async fn sign_in(
     )
     .await;
     match checked {
-        Ok(_) => {
-            let token = sessions::start(&state.db, shopper, now()).await?;
+        Ok((id, _)) => {
+            let token = sessions::start(&state.db, &id, now()).await?;
             let mut r = Redirect::to("/wallet/").into_response();
             let cookie = session_cookie(&state, &headers, Some(&token));
             if let Ok(v) = HeaderValue::from_str(&cookie) {
@@ -249,7 +260,7 @@ pub async fn sign_in(
             Ok(r)
         }
         Err(ServerError::Api(e)) => {
-            let body = sign_in_form(t, Some(&e), shopper);
+            let body = sign_in_form(t, Some(&e), shopper, state.config.accounts.signup.is_some());
             Ok(html(
                 StatusCode::OK,
                 layout(t, lang, t.sign_in, &body, false, "/wallet/"),

@@ -22,6 +22,7 @@ use crate::http::state::AppState;
 use crate::security::sessions::{COOKIE, IDLE_SECS};
 use crate::util::html_escape;
 
+mod account_text;
 mod activate;
 mod alerts;
 mod home;
@@ -29,6 +30,8 @@ mod passkeys;
 mod recharge;
 mod reset;
 mod security;
+mod sign_up;
+mod step_up;
 mod text;
 mod transfer;
 
@@ -74,6 +77,14 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/security/passkeys/new", post(passkeys::start))
         .route("/wallet/security/passkeys/remove", post(passkeys::remove))
         .route("/wallet/passkeys.js", get(passkeys::script))
+        .route("/wallet/step-up", get(step_up::page))
+        .route("/wallet/step-up/code/send", post(step_up::send_code))
+        .route("/wallet/step-up/code", post(step_up::with_code))
+        .route("/wallet/step-up/login", post(step_up::with_login))
+        .route("/wallet/step-up/passkey/new", post(step_up::passkey_start))
+        .route("/wallet/step-up/passkey", post(step_up::with_passkey))
+        .route("/wallet/sign-up", get(sign_up::form).post(sign_up::send))
+        .route("/wallet/sign-up/complete", post(sign_up::complete))
         .route_layer(middleware::from_fn(same_origin_only))
 }
 

@@ -1,8 +1,8 @@
 //! Passkeys on the security page (DESIGN.md *Passkeys*, "Enrolment"): the list with
-//! remove, and adding one. Adding is the one ceremony that needs a script: the shopper
-//! confirms with the payment password on the script-free security page, then a page that
-//! has no password field runs `/wallet/passkeys.js` (its own origin only) to call
-//! `navigator.credentials.create()` and posts the answer back as a form.
+//! remove, and adding one, both after a step-up (`super::step_up`). Adding is a ceremony
+//! that needs a script: a page that has no password field runs `/wallet/passkeys.js` (its
+//! own origin only) to call `navigator.credentials.create()` and posts the answer back as
+//! a form; [`ceremony`] makes that page, for the step-up's `get()` too.
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -52,12 +52,10 @@ pub async fn script() -> Response {
 pub struct AddForm {
     #[serde(default)]
     name: String,
-    #[serde(default)]
-    password: String,
 }
 
-/// `POST /wallet/security/passkeys/new`: the payment password (counted), then the page
-/// that asks the device for a passkey.
+/// `POST /wallet/security/passkeys/new`: after a step-up, the page that asks the device
+/// for a passkey.
 pub async fn start(
     State(state): State<AppState>,
     me: SignedIn,
@@ -67,8 +65,8 @@ pub async fn start(
     let t = text(lang);
     let started = async {
         let rp = relying_party(&state)?;
+        super::step_up::guard(&me)?;
         store::check_name(&form.name)?;
-        state.check_password(me.wallet(), &form.password).await?;
         registration::start(&state.db, rp, me.wallet(), &form.name, now()).await
     }
     .await;
@@ -76,16 +74,46 @@ pub async fn start(
         Ok(options) => options,
         Err(e) => return answer_with(&state, &me, lang, Err(e)).await,
     };
-    let json = serde_json::to_string(&options)
-        .map_err(|e| ServerError::internal("passkey options", e))?
+    Ok(ceremony(
+        lang,
+        t.passkey_confirm,
+        &options,
+        ("create", "/wallet/security/passkeys", &[]),
+        "/wallet/security",
+    ))
+}
+
+/// The page that runs one passkey ceremony (`ceremony`: `create` or `get`) with the
+/// server's `options`, then posts the device's answer as `credential`, with `hidden`
+/// fields, to `action`.
+pub(super) fn ceremony(
+    lang: crate::http::lang::Lang,
+    title: &str,
+    options: &impl serde::Serialize,
+    (ceremony, action, hidden): (&str, &str, &[(&str, &str)]),
+    cancel_href: &str,
+) -> Response {
+    let t = text(lang);
+    // Inside a <script> element only `<` could end it early.
+    let json = serde_json::to_string(options)
+        .unwrap_or_default()
         .replace('<', "\\u003c");
+    let hidden: String = hidden
+        .iter()
+        .map(|(name, value)| {
+            format!(
+                r#"<input type="hidden" name="{name}" value="{}">"#,
+                crate::util::html_escape(value)
+            )
+        })
+        .collect();
     let body = format!(
         r#"<section class="card"><p>{lead}</p>
 <script type="application/json" id="bc-passkey-options">{json}</script>
 <p class="error" role="alert" id="bc-passkey-status" hidden></p>
-<button class="primary" type="button" id="bc-passkey-continue" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
-<form method="post" action="/wallet/security/passkeys" id="bc-passkey-finish"><input type="hidden" name="credential"></form>
-<p><a href="/wallet/security">{cancel}</a></p></section>
+<button class="primary" type="button" id="bc-passkey-continue" data-ceremony="{ceremony}" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
+<form method="post" action="{action}" id="bc-passkey-finish"><input type="hidden" name="credential">{hidden}</form>
+<p><a href="{cancel_href}">{cancel}</a></p></section>
 <script src="/wallet/passkeys.js"></script>"#,
         lead = t.passkey_confirm_lead,
         failed = t.passkey_failed,
@@ -93,12 +121,12 @@ pub async fn start(
         go = t.continue_,
         cancel = t.cancel,
     );
-    Ok(html_with(
+    html_with(
         StatusCode::OK,
-        layout(t, lang, t.passkey_confirm, &body, true, "/wallet/security"),
+        layout(t, lang, title, &body, true, cancel_href),
         None,
         CEREMONY_CSP,
-    ))
+    )
 }
 
 #[derive(Deserialize)]
@@ -120,6 +148,9 @@ pub async fn finish(
             .map(|_| text(lang).passkey_added),
         Err(e) => Err(e),
     };
+    if done.is_ok() {
+        crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
+    }
     answer_with(&state, &me, lang, done).await
 }
 
@@ -136,6 +167,10 @@ pub async fn remove(
     Form(form): Form<RemoveForm>,
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
+    if let Err(e) = super::step_up::guard(&me) {
+        return answer_with(&state, &me, lang, Err(e)).await;
+    }
     store::remove(&state.db, &me.shopper, &form.id).await?;
+    crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
     answer_with(&state, &me, lang, Ok(text(lang).passkey_removed)).await
 }

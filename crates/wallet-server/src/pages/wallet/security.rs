@@ -1,6 +1,7 @@
 //! `/wallet/security`: change the payment password (the current one required, the lock
-//! rules apply; other sign-ins end), the passkeys (listed here; added and removed by `super::passkeys`) and the linked
-//! shops, each with unlink.
+//! rules apply) and the login password, after a step-up (`super::step_up`), which ends the
+//! other sign-ins; the passkeys (listed here; added and removed by `super::passkeys`); the
+//! name payers see; and the linked shops, each with unlink.
 
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -46,7 +47,7 @@ async fn render(
         format!(r#"<ul class="links">{items}</ul>"#)
     };
     let body = format!(
-        r#"{notice}{alert}<section class="card" aria-labelledby="pw"><h2 id="pw">{change}</h2>
+        r#"{notice}{alert}{step_up}<section class="card" aria-labelledby="pw"><h2 id="pw">{change}</h2>
 <form method="post" action="/wallet/security/password">
   <label for="current">{current}</label>
   <input id="current" name="current" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
@@ -62,6 +63,7 @@ async fn render(
             .map(|n| format!(r#"<p class="notice" role="status">{n}</p>"#))
             .unwrap_or_default(),
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
+        step_up = super::step_up::card(me, "/wallet/security", None),
         change = t.change_password,
         current = t.current_password,
         pin = new_pin_fields(t, "new"),
@@ -156,14 +158,19 @@ pub async fn change_login(
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
     let t = text(lang);
-    let changed = crate::security::login::change(
-        (&state.db, &state.passwords, &state.sign_ins),
-        me.wallet(),
-        (&form.current, &form.new, &form.confirm),
-        address,
-        now(),
-    )
-    .await;
+    let changed = match super::step_up::guard(&me) {
+        Ok(()) => {
+            crate::security::login::change(
+                (&state.db, &state.passwords, &state.sign_ins),
+                me.wallet(),
+                (&form.current, &form.new, &form.confirm),
+                address,
+                now(),
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     if changed.is_ok() {
         crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
     }
@@ -250,8 +257,6 @@ async fn passkeys_section(
 <form method="post" action="/wallet/security/passkeys/new">
   <label for="pk-name">{name}</label>
   <input id="pk-name" name="name" type="text" maxlength="{max}" value="{default}" required>
-  <label for="pk-password">{password}</label>
-  <input id="pk-password" name="password" type="password" inputmode="numeric" autocomplete="current-password" pattern="[0-9]{{6}}" maxlength="6" required>
   <button class="primary" type="submit">{add}</button>
 </form></section>"#,
         title = t.passkeys,
@@ -259,7 +264,6 @@ async fn passkeys_section(
         name = t.passkey_name,
         max = store::MAX_NAME_CHARS,
         default = t.passkey_default_name,
-        password = t.password,
         add = t.add_passkey,
     ))
 }
@@ -295,14 +299,19 @@ pub async fn change_password(
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
     let t = text(lang);
-    let changed = crate::wallet::accounts::change_password(
-        &state.db,
-        &state.passwords,
-        me.wallet(),
-        (&form.current, &form.new, &form.confirm),
-        state.config.limits.lockout_secs,
-    )
-    .await;
+    let changed = match super::step_up::guard(&me) {
+        Ok(()) => {
+            crate::wallet::accounts::change_password(
+                &state.db,
+                &state.passwords,
+                me.wallet(),
+                (&form.current, &form.new, &form.confirm),
+                state.config.limits.lockout_secs,
+            )
+            .await
+        }
+        Err(e) => Err(e),
+    };
     if changed.is_ok() {
         crate::security::sessions::end_others(&state.db, &me.shopper, &me.token).await?;
     }

@@ -3,7 +3,9 @@
 //! (`crate::wallet::transfers`). The confirmation carries the transfer's id, so submitting it
 //! twice moves the balance once.
 
-use axum::extract::State;
+use std::collections::HashMap;
+
+use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
@@ -15,7 +17,7 @@ use super::{alert, amount, html, layout};
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
-use crate::util::{html_escape, random_id};
+use crate::util::{html_escape, now, random_id};
 use crate::wallet::transfers::{self, masked, Transfer};
 
 fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> String {
@@ -38,11 +40,16 @@ fn form_html(t: &Text, to: &str, value: &str, error: Option<&ApiError>) -> Strin
     )
 }
 
-/// `GET /wallet/transfer`.
-pub async fn form(me: SignedIn) -> Result<Response, ServerError> {
+/// `GET /wallet/transfer[?to=…&amount=…]`: the form, filled in when coming back from a
+/// step-up.
+pub async fn form(
+    me: SignedIn,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, ServerError> {
     let (lang, set_lang) = (me.page.lang, me.page.set_lang);
     let t = text(lang);
-    let body = form_html(t, "", "", None);
+    let field = |name: &str| query.get(name).map_or("", String::as_str);
+    let body = form_html(t, field("to"), field("amount"), None);
     Ok(html(
         StatusCode::OK,
         layout(t, lang, t.transfer, &body, true, "/wallet/transfer"),
@@ -97,7 +104,20 @@ fn confirm_html(t: &Text, tr: &Transfer, id: &str, error: Option<&ApiError>) -> 
     )
 }
 
-/// `POST /wallet/transfer`: checks the transfer and asks to confirm it.
+/// Instead of the confirmation, when the transfer needs a step-up first: why, and the way
+/// back to this transfer's form once stepped up.
+fn step_up_html(me: &SignedIn, tr: &Transfer) -> String {
+    let a = super::account_text::account_text(me.page.lang);
+    let next = format!(
+        "/wallet/transfer?to={}&amount={}",
+        url::form_urlencoded::byte_serialize(tr.to.as_bytes()).collect::<String>(),
+        tr.amount
+    );
+    super::step_up::card(me, &next, Some(a.transfer_step_up))
+}
+
+/// `POST /wallet/transfer`: checks the transfer and asks to confirm it (after a step-up
+/// for a payee not paid before or a large amount).
 pub async fn review(
     State(state): State<AppState>,
     me: SignedIn,
@@ -108,10 +128,18 @@ pub async fn review(
     let ready = async {
         let tr = checked(&state, &me, &form.to, &form.amount).await?;
         transfers::affordable(&state.db, &tr).await?;
-        Ok::<_, ServerError>(tr)
+        let step_up = !me.stepped_up(now())
+            && transfers::needs_step_up(
+                &state.db,
+                &tr,
+                state.config.accounts.transfer_step_up_above,
+            )
+            .await?;
+        Ok::<_, ServerError>((tr, step_up))
     };
     let body = match ready.await {
-        Ok(tr) => confirm_html(t, &tr, &random_id("tr_", 24), None),
+        Ok((tr, true)) => step_up_html(&me, &tr),
+        Ok((tr, false)) => confirm_html(t, &tr, &random_id("tr_", 24), None),
         Err(ServerError::Api(e)) => form_html(t, &form.to, &form.amount, Some(&e)),
         Err(other) => return Err(other),
     };
@@ -161,6 +189,10 @@ pub async fn confirm(
         random_id("tr_", 24)
     };
     let done = async {
+        let above = state.config.accounts.transfer_step_up_above;
+        if !me.stepped_up(now()) && transfers::needs_step_up(&state.db, &tr, above).await? {
+            return Err(crate::security::step_up::required().into());
+        }
         state.check_password(me.wallet(), &form.password).await?;
         transfers::execute(&state.db, &id, &tr).await
     };

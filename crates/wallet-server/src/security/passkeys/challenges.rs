@@ -18,6 +18,8 @@ checkout_core::wire_enum! {
         Registration = "registration",
         /// Authorising one intent in the frame.
         Payment = "payment",
+        /// Confirming it is the shopper in one wallet sign-in (`super::step_up`).
+        StepUp = "step_up",
     }
 }
 

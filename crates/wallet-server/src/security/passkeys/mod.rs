@@ -6,8 +6,8 @@
 //! Verification is `webauthn-rs`'s: origin and relying-party id, user verification, the
 //! signature and its counter. This module adds what is ours: where credentials and
 //! challenges are stored ([`store`], [`challenges`]), the relying party of this wallet
-//! ([`RelyingParty`]), enrolment ([`registration`]) and the payment's challenge bound to
-//! one intent ([`payment`]).
+//! ([`RelyingParty`]), enrolment ([`registration`]), the payment's challenge bound to
+//! one intent ([`payment`]) and the step-up bound to one sign-in ([`step_up`]).
 
 use std::sync::Arc;
 
@@ -22,6 +22,7 @@ use crate::error::ApiError;
 pub mod challenges;
 pub mod payment;
 pub mod registration;
+pub mod step_up;
 pub mod store;
 
 /// How long a challenge may be answered: two minutes (DESIGN.md *Passkeys*).

@@ -16,15 +16,13 @@ fn origin(server: &Server) -> url::Url {
     url::Url::parse(&server.url).expect("the server's URL")
 }
 
-/// Signs `shopper` in, adds a passkey named `name` on the security page (the payment
-/// password confirms it), and answers the authenticator that holds it.
-pub async fn enrol(server: &Server, shopper: &str, password: &str, name: &str) -> SoftPasskey {
+/// Signs `shopper` in, steps up, adds a passkey named `name` on the security page, and
+/// answers the authenticator that holds it.
+pub async fn enrol(server: &Server, shopper: &str, name: &str) -> SoftPasskey {
     let browser = Shopper::sign_in(server, shopper).await;
+    browser.step_up().await;
     let (status, page) = browser
-        .post(
-            "/wallet/security/passkeys/new",
-            &[("name", name), ("password", password)],
-        )
+        .post("/wallet/security/passkeys/new", &[("name", name)])
         .await;
     assert_eq!(status, 200, "{page}");
     let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
@@ -100,4 +98,31 @@ pub async fn confirm(
     let options = challenge(&Api::new(server), s, request).await;
     assert_eq!(options.status, 200, "{}", options.body);
     with_assertion(server, key, request, options.ok())
+}
+
+/// Confirms it is the shopper of `browser` ("step-up") with `key`: the wallet's ceremony
+/// page, the software key's assertion over its options, posted back as the page's script
+/// does; the answer's status and `Location` (or page).
+pub async fn step_up(server: &Server, browser: &Shopper, key: &mut SoftPasskey) -> (u16, String) {
+    let (status, page) = browser
+        .post(
+            "/wallet/step-up/passkey/new?locale=en",
+            &[("next", "/wallet/security")],
+        )
+        .await;
+    assert_eq!(status, 200, "{page}");
+    assert!(page.contains(r#"data-ceremony="get""#), "{page}");
+    let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
+        .unwrap_or_else(|| panic!("no options on the page: {page}"));
+    let options: RequestChallengeResponse = serde_json::from_str(&json).expect("options");
+    let assertion = key
+        .do_authentication(origin(server), options)
+        .expect("the software passkey asserts");
+    let credential = serde_json::to_string(&assertion).expect("assertion JSON");
+    browser
+        .post(
+            "/wallet/step-up/passkey",
+            &[("credential", &credential), ("next", "/wallet/security")],
+        )
+        .await
 }

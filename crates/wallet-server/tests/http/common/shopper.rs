@@ -8,24 +8,36 @@ use super::Server;
 pub struct Shopper {
     pub http: reqwest::Client,
     pub base: String,
+    /// The wallet signed in.
+    pub id: String,
 }
 
 impl Shopper {
     /// Signs in with the wallet's login password ([`super::fixtures::login_of`]).
     pub async fn sign_in(server: &Server, id: &str) -> Shopper {
-        let password = super::fixtures::login_of(id);
-        let s = Shopper {
+        Self::sign_in_with(server, id, super::fixtures::login_of(id)).await
+    }
+
+    /// A browser that has signed in nowhere yet.
+    pub fn browser(server: &Server, id: &str) -> Shopper {
+        Shopper {
             http: reqwest::Client::builder()
                 .cookie_store(true)
                 .redirect(reqwest::redirect::Policy::none())
                 .build()
                 .expect("client"),
             base: server.url.clone(),
-        };
+            id: id.to_owned(),
+        }
+    }
+
+    /// Signs in to `account` (a wallet id, or its contact) with `password`.
+    pub async fn sign_in_with(server: &Server, account: &str, password: &str) -> Shopper {
+        let s = Self::browser(server, account);
         let (status, location) = s
             .post(
                 "/wallet/sign-in",
-                &[("shopper_id", id), ("password", password)],
+                &[("shopper_id", account), ("password", password)],
             )
             .await;
         assert_eq!((status, location.as_str()), (303, "/wallet/"), "signed in");
@@ -49,6 +61,51 @@ impl Shopper {
             .map(|v| v.to_str().expect("ascii").to_owned());
         let text = reply.text().await.expect("body");
         (status, location.unwrap_or(text))
+    }
+
+    /// Confirms it is the shopper ("step-up", 10 minutes): with a code from the sandbox
+    /// inbox when the wallet has a contact, else with the login password again.
+    pub async fn step_up(&self) {
+        let page = self.page("/wallet/step-up?locale=en").await;
+        let (status, location) = if page.contains(r#"action="/wallet/step-up/login""#) {
+            let password = super::fixtures::login_of(&self.id);
+            self.post("/wallet/step-up/login", &[("login_password", password)])
+                .await
+        } else {
+            let (status, page) = self.post("/wallet/step-up/code/send", &[]).await;
+            assert_eq!(status, 200, "{page}");
+            let code = self.newest_code().await;
+            self.post("/wallet/step-up/code", &[("code", &code)]).await
+        };
+        assert_eq!(
+            (status, location.as_str()),
+            (303, "/wallet/security"),
+            "stepped up"
+        );
+    }
+
+    /// The newest code in the sandbox inbox.
+    pub async fn newest_code(&self) -> String {
+        self.newest_code_to("").await
+    }
+
+    /// The newest code in the sandbox inbox for `to` (any recipient when empty).
+    pub async fn newest_code_to(&self, to: &str) -> String {
+        let inbox: serde_json::Value = self
+            .http
+            .get(format!("{}/v1/sandbox/messages", self.base))
+            .query(&[("to", to)])
+            .send()
+            .await
+            .expect("inbox")
+            .json()
+            .await
+            .expect("inbox JSON");
+        let text = inbox["data"][0]["text"].as_str().unwrap_or("").to_owned();
+        text.split(|c: char| !c.is_ascii_digit())
+            .find(|w| w.len() == 6)
+            .unwrap_or_else(|| panic!("no code in {inbox}"))
+            .to_owned()
     }
 
     pub async fn page(&self, path: &str) -> String {
