@@ -63,24 +63,47 @@
       extensions: {},
     };
   }
+  function options() {
+    var o = JSON.parse(document.getElementById('bc-passkey-options').textContent).publicKey;
+    o.challenge = decode(o.challenge);
+    return o;
+  }
+  function get(mediation, signal) {
+    var o = options();
+    (o.allowCredentials || []).forEach(function (c) { c.id = decode(c.id); });
+    var request = { publicKey: o, signal: signal };
+    if (mediation) request.mediation = mediation;
+    return navigator.credentials.get(request).then(asserted);
+  }
+  function create() {
+    var o = options();
+    o.user.id = decode(o.user.id);
+    (o.excludeCredentials || []).forEach(function (c) { c.id = decode(c.id); });
+    return navigator.credentials.create({ publicKey: o }).then(created);
+  }
+  function post(answer) {
+    form.elements.credential.value = JSON.stringify(answer);
+    form.submit();
+  }
+
+  // The sign-in page: the browser offers the device's passkeys in the account field's
+  // autofill (conditional mediation, where it has it) until the button asks outright.
+  var waiting = null;
+  if (button.dataset.conditional && window.AbortController &&
+      PublicKeyCredential.isConditionalMediationAvailable) {
+    PublicKeyCredential.isConditionalMediationAvailable().then(function (available) {
+      if (!available) return;
+      waiting = new AbortController();
+      get('conditional', waiting.signal).then(post, function () { /* aborted or dismissed */ });
+    });
+  }
   button.addEventListener('click', function () {
     button.disabled = true;
     status.hidden = true;
-    var options = JSON.parse(document.getElementById('bc-passkey-options').textContent).publicKey;
-    options.challenge = decode(options.challenge);
-    var asked;
-    if (button.dataset.ceremony === 'get') {
-      (options.allowCredentials || []).forEach(function (c) { c.id = decode(c.id); });
-      asked = navigator.credentials.get({ publicKey: options }).then(asserted);
-    } else {
-      options.user.id = decode(options.user.id);
-      (options.excludeCredentials || []).forEach(function (c) { c.id = decode(c.id); });
-      asked = navigator.credentials.create({ publicKey: options }).then(created);
-    }
-    asked.then(function (answer) {
-      form.elements.credential.value = JSON.stringify(answer);
-      form.submit();
-    }, function () {
+    if (waiting) waiting.abort();
+    waiting = null;
+    var asked = button.dataset.ceremony === 'get' ? get() : create();
+    asked.then(post, function () {
       fail(button.dataset.failed);
     });
   });

@@ -4,7 +4,9 @@
 //! authorises only the intent its challenge was made for, once, within two minutes; a
 //! failure counts against the wallet's lock like a wrong password.
 
-use crate::common::passkey::{challenge, confirm, enrol, with_assertion};
+use crate::common::passkey::{
+    challenge, confirm, enrol, enrol_with_id, sign_in_answer, with_assertion,
+};
 use crate::common::*;
 use checkout_core::{Choice, IntentRequest};
 use serde_json::json;
@@ -15,7 +17,70 @@ on_every_backend!(
     a_replayed_assertion_is_refused_and_moves_nothing,
     an_expired_challenge_is_refused,
     a_wallet_without_a_passkey_is_told_to_use_its_password,
+    a_discoverable_passkey_signs_in_without_an_id_once_and_only_as_its_own_wallet,
 );
+
+/// The user handle of `shopper`'s passkeys, base64url: 16 bytes of a SHA-256 of the id.
+fn user_handle(shopper: &str) -> String {
+    use base64::Engine as _;
+    use sha2::Digest as _;
+    let digest =
+        sha2::Sha256::digest([b"balance-checkout passkey user:", shopper.as_bytes()].concat());
+    base64::engine::general_purpose::URL_SAFE_NO_PAD.encode(&digest[..16])
+}
+
+async fn a_discoverable_passkey_signs_in_without_an_id_once_and_only_as_its_own_wallet(
+    backend: Backend,
+) {
+    let server = Server::start(backend).await;
+    let (mut key, id) = enrol_with_id(&server, DEMO_SHOPPER, "My phone").await;
+    let browser = Shopper::browser(&server, DEMO_SHOPPER);
+    let answer = sign_in_answer(
+        &server,
+        &browser,
+        &mut key,
+        (&id, &user_handle(DEMO_SHOPPER)),
+    )
+    .await;
+    let (status, location) = browser
+        .post("/wallet/sign-in/passkey", &[("credential", &answer)])
+        .await;
+    assert_eq!((status, location.as_str()), (303, "/wallet/"));
+    assert!(browser
+        .page("/wallet/?locale=en")
+        .await
+        .contains("data-available"));
+
+    // The same answer again signs in no one.
+    let stranger = Shopper::browser(&server, "nobody");
+    let (status, page) = stranger
+        .post(
+            "/wallet/sign-in/passkey?locale=en",
+            &[("credential", &answer)],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("expired"), "{page}");
+    // A user handle naming another wallet does not sign in to it.
+    let forged = sign_in_answer(
+        &server,
+        &stranger,
+        &mut key,
+        (&id, &user_handle("shopper_new")),
+    )
+    .await;
+    let (_, page) = stranger
+        .post(
+            "/wallet/sign-in/passkey?locale=en",
+            &[("credential", &forged)],
+        )
+        .await;
+    assert!(page.contains("did not sign in"), "{page}");
+    assert!(!stranger
+        .page("/wallet/?locale=en")
+        .await
+        .contains("data-available"));
+}
 
 fn balance_only() -> Choice {
     Choice {

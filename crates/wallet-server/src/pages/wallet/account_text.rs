@@ -24,6 +24,9 @@ pub struct AccountText {
     pub no_wallet_yet: &'static str,
     pub have_wallet: &'static str,
     pub account: &'static str,
+    pub sign_in_passkey: &'static str,
+    pub passkey_get_failed: &'static str,
+    pub passkey_get_unsupported: &'static str,
 }
 
 const EN: AccountText = AccountText {
@@ -46,6 +49,9 @@ const EN: AccountText = AccountText {
     no_wallet_yet: "No wallet yet? Create one",
     have_wallet: "Have a wallet? Sign in",
     account: "Wallet ID, phone or e-mail",
+    sign_in_passkey: "Sign in with a passkey",
+    passkey_get_failed: "The passkey did not confirm (canceled, or this device cannot verify you). Try again, or use your password.",
+    passkey_get_unsupported: "This browser cannot use passkeys; use your password.",
 };
 
 const ZH: AccountText = AccountText {
@@ -69,6 +75,9 @@ const ZH: AccountText = AccountText {
     no_wallet_yet: "还没有钱包？立即注册",
     have_wallet: "已有钱包？去登录",
     account: "钱包 ID、手机号或邮箱",
+    sign_in_passkey: "使用通行密钥登录",
+    passkey_get_failed: "通行密钥未完成验证（已取消，或本设备无法验证）。请重试，或使用密码。",
+    passkey_get_unsupported: "此浏览器无法使用通行密钥，请使用密码。",
 };
 
 /// The account pages' words in `lang`.

@@ -1,54 +1,22 @@
-//! `/wallet/`: the sign-in form, or the balance, what shoppers ask most, and the history.
+//! `/wallet/`: the sign-in page (`super::sign_in`), or the balance, what shoppers ask most, and the history.
 
 use std::collections::HashMap;
 use std::fmt::Write as _;
 
 use axum::extract::{Query, State};
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
-use axum::Form;
-use serde::Deserialize;
+use axum::http::StatusCode;
+use axum::response::Response;
 
 use super::text::{text, Text};
-use super::{alert, amount, html, layout, session_cookie, sign, token};
-use crate::error::{ApiError, ServerError};
+use super::{amount, html, layout, sign};
+use crate::error::ServerError;
 use crate::http::auth::SignedIn;
-use crate::http::extract::ClientAddress;
 use crate::http::lang::PageLanguage;
 use crate::http::state::AppState;
-use crate::security::sessions;
-use crate::util::{html_escape, now, rfc3339};
+use crate::util::{html_escape, rfc3339};
 use crate::views::WalletView;
 use crate::wallet::accounts::wallet_view;
 use crate::wallet::history::{self, Activity, Item};
-
-/// The sign-in form: the account (a wallet id, phone or e-mail) and the login password;
-/// the way to sign up when `signup` is open.
-fn sign_in_form(t: &Text, error: Option<&ApiError>, shopper: &str, signup: bool) -> String {
-    let a = super::account_text::account_text(t.lang);
-    let sign_up = if signup {
-        format!(
-            r#"<p><a href="/wallet/sign-up">{}</a></p>"#,
-            a.no_wallet_yet
-        )
-    } else {
-        String::new()
-    };
-    format!(
-        r#"{alert}<form method="post" action="/wallet/sign-in" class="card">
-  <label for="shopper_id">{wallet_id}</label>
-  <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="254" value="{shopper}">
-  <label for="password">{password}</label>
-  <input id="password" name="password" type="password" autocomplete="current-password" minlength="8" maxlength="128" required>
-  <button class="primary" type="submit">{sign_in}</button>
-</form>{sign_up}"#,
-        alert = error.map(|e| alert(t, e)).unwrap_or_default(),
-        wallet_id = a.account,
-        password = t.login_password,
-        sign_in = t.sign_in,
-        shopper = html_escape(shopper),
-    )
-}
 
 /// `GET /wallet/[?before=<entry>]`: the balance and history, or the sign-in form.
 pub async fn page(
@@ -59,12 +27,7 @@ pub async fn page(
 ) -> Result<Response, ServerError> {
     let t = text(lang);
     let Some(me) = me else {
-        let body = sign_in_form(t, None, "", state.config.accounts.signup.is_some());
-        return Ok(html(
-            StatusCode::OK,
-            layout(t, lang, t.sign_in, &body, false, "/wallet/"),
-            set_lang,
-        ));
+        return super::sign_in::page(&state, lang, (None, ""), set_lang).await;
     };
     let wallet = wallet_view(&state.db, me.wallet()).await?;
     let before = query.get("before").and_then(|b| b.parse().ok());
@@ -220,68 +183,4 @@ fn item_html(t: &Text, item: &Item) -> String {
         amount = amount(item.amount),
         day = when.get(..16).unwrap_or(&when).replace('T', " "),
     )
-}
-
-#[derive(Deserialize)]
-pub struct SignInForm {
-    #[serde(default)]
-    shopper_id: String,
-    #[serde(default)]
-    password: String,
-}
-
-/// `POST /wallet/sign-in` with the login password (never the payment password, and never
-/// counted towards the payment lock), slowed down per id and per address.
-pub async fn sign_in(
-    State(state): State<AppState>,
-    PageLanguage { lang, .. }: PageLanguage,
-    ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
-    Form(form): Form<SignInForm>,
-) -> Result<Response, ServerError> {
-    let t = text(lang);
-    let shopper = form.shopper_id.trim();
-    let checked = crate::security::login::sign_in(
-        (&state.db, &state.passwords, &state.sign_ins),
-        shopper,
-        &form.password,
-        address,
-        now(),
-    )
-    .await;
-    match checked {
-        Ok((id, _)) => {
-            let token = sessions::start(&state.db, &id, now()).await?;
-            let mut r = Redirect::to("/wallet/").into_response();
-            let cookie = session_cookie(&state, &headers, Some(&token));
-            if let Ok(v) = HeaderValue::from_str(&cookie) {
-                r.headers_mut().append(header::SET_COOKIE, v);
-            }
-            Ok(r)
-        }
-        Err(ServerError::Api(e)) => {
-            let body = sign_in_form(t, Some(&e), shopper, state.config.accounts.signup.is_some());
-            Ok(html(
-                StatusCode::OK,
-                layout(t, lang, t.sign_in, &body, false, "/wallet/"),
-                None,
-            ))
-        }
-        Err(other) => Err(other),
-    }
-}
-
-/// `POST /wallet/sign-out`.
-pub async fn sign_out(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> Result<Response, ServerError> {
-    if let Some(token) = token(&headers) {
-        sessions::end(&state.db, &token).await?;
-    }
-    let mut r = Redirect::to("/wallet/").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, &headers, None)) {
-        r.headers_mut().append(header::SET_COOKIE, v);
-    }
-    Ok(r)
 }

@@ -30,6 +30,7 @@ mod passkeys;
 mod recharge;
 mod reset;
 mod security;
+mod sign_in;
 mod sign_up;
 mod step_up;
 mod text;
@@ -50,8 +51,9 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/wallet.css", get(css))
         .route("/wallet", get(|| async { Redirect::permanent("/wallet/") }))
         .route("/wallet/", get(home::page))
-        .route("/wallet/sign-in", post(home::sign_in))
-        .route("/wallet/sign-out", post(home::sign_out))
+        .route("/wallet/sign-in", post(sign_in::with_password))
+        .route("/wallet/sign-in/passkey", post(sign_in::with_passkey))
+        .route("/wallet/sign-out", post(sign_in::sign_out))
         .route(
             "/wallet/activate",
             get(activate::form_page).post(activate::complete),

@@ -22,7 +22,7 @@ use crate::util::now;
 const SCRIPT: &str = include_str!("../../assets/passkeys.js");
 
 /// The ceremony page runs only the wallet's own script, and posts only to itself.
-const CEREMONY_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
+pub(super) const CEREMONY_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
      img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'self'; \
      frame-ancestors 'none'";
 
@@ -107,6 +107,12 @@ pub(super) fn ceremony(
             )
         })
         .collect();
+    let (failed, unsupported) = if ceremony == "get" {
+        let a = super::account_text::account_text(lang);
+        (a.passkey_get_failed, a.passkey_get_unsupported)
+    } else {
+        (t.passkey_failed, t.passkey_unsupported)
+    };
     let body = format!(
         r#"<section class="card"><p>{lead}</p>
 <script type="application/json" id="bc-passkey-options">{json}</script>
@@ -116,8 +122,6 @@ pub(super) fn ceremony(
 <p><a href="{cancel_href}">{cancel}</a></p></section>
 <script src="/wallet/passkeys.js"></script>"#,
         lead = t.passkey_confirm_lead,
-        failed = t.passkey_failed,
-        unsupported = t.passkey_unsupported,
         go = t.continue_,
         cancel = t.cancel,
     );

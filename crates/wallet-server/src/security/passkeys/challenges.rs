@@ -20,6 +20,8 @@ checkout_core::wire_enum! {
         Payment = "payment",
         /// Confirming it is the shopper in one wallet sign-in (`super::step_up`).
         StepUp = "step_up",
+        /// Signing in with a discoverable passkey (`super::sign_in`): no wallet yet.
+        SignIn = "sign_in",
     }
 }
 

@@ -7,7 +7,8 @@
 //! signature and its counter. This module adds what is ours: where credentials and
 //! challenges are stored ([`store`], [`challenges`]), the relying party of this wallet
 //! ([`RelyingParty`]), enrolment ([`registration`]), the payment's challenge bound to
-//! one intent ([`payment`]) and the step-up bound to one sign-in ([`step_up`]).
+//! one intent ([`payment`]), the step-up bound to one sign-in ([`step_up`]) and signing in
+//! with a discoverable passkey ([`sign_in`]).
 
 use std::sync::Arc;
 
@@ -22,6 +23,7 @@ use crate::error::ApiError;
 pub mod challenges;
 pub mod payment;
 pub mod registration;
+pub mod sign_in;
 pub mod step_up;
 pub mod store;
 

@@ -7,6 +7,7 @@ use webauthn_rs::prelude::{
     AuthenticatorAttachment, CreationChallengeResponse, PasskeyRegistration,
     RegisterPublicKeyCredential,
 };
+use webauthn_rs_proto::ResidentKeyRequirement;
 
 use super::challenges::{self, Issued, Purpose};
 use super::store::{self, StoredPasskey};
@@ -52,8 +53,12 @@ pub async fn start(
         )
         .map_err(|e| ServerError::internal("passkey registration options", e))?;
     // "Pay with fingerprint": the phone's own authenticator (DESIGN.md *Passkeys*).
+    // A discoverable credential where the device can make one, so that it also signs in
+    // without a typed id (`super::sign_in`); "preferred", not "required": a phone that
+    // cannot still pays with it.
     if let Some(selection) = options.public_key.authenticator_selection.as_mut() {
         selection.authenticator_attachment = Some(AuthenticatorAttachment::Platform);
+        selection.resident_key = Some(ResidentKeyRequirement::Preferred);
     }
     let pending = Pending { name, registration };
     let issued = Issued {

@@ -133,6 +133,35 @@ pub async fn add(
     })
 }
 
+/// The passkey with credential id `credential_id` (base64url), of any wallet, with its
+/// wallet's id and mode; `None` when no wallet has it.
+///
+/// # Errors
+/// The database's; a stored credential that no longer parses (500).
+pub async fn by_credential_id(
+    db: &Db,
+    credential_id: &str,
+) -> Result<Option<(StoredPasskey, String, bool)>, ServerError> {
+    // A credential id is unique across both modes; the wallet's mode comes with it.
+    let row = sqlx::query(
+        "SELECT p.id, p.name, p.created_at, p.last_used_at, p.credential, p.shopper_id, \
+         w.livemode FROM passkeys p JOIN wallets w ON w.shopper_id = p.shopper_id \
+         WHERE p.credential_id = $1",
+    )
+    .bind(credential_id)
+    .fetch_optional(&db.pool)
+    .await?;
+    let Some(row) = row else {
+        return Ok(None);
+    };
+    let livemode: i64 = row.try_get("livemode")?;
+    Ok(Some((
+        parse(&row)?,
+        row.try_get("shopper_id")?,
+        livemode != 0,
+    )))
+}
+
 /// Removes one of the wallet's passkeys; answers whether it was there.
 ///
 /// # Errors

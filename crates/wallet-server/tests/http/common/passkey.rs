@@ -19,6 +19,11 @@ fn origin(server: &Server) -> url::Url {
 /// Signs `shopper` in, steps up, adds a passkey named `name` on the security page, and
 /// answers the authenticator that holds it.
 pub async fn enrol(server: &Server, shopper: &str, name: &str) -> SoftPasskey {
+    enrol_with_id(server, shopper, name).await.0
+}
+
+/// [`enrol`], with the credential's id (base64url).
+pub async fn enrol_with_id(server: &Server, shopper: &str, name: &str) -> (SoftPasskey, String) {
     let browser = Shopper::sign_in(server, shopper).await;
     browser.step_up().await;
     let (status, page) = browser
@@ -44,6 +49,10 @@ pub async fn enrol(server: &Server, shopper: &str, name: &str) -> SoftPasskey {
     let credential = key
         .do_registration(origin(server), options)
         .expect("the software passkey registers");
+    let id = serde_json::to_value(&credential).expect("credential JSON")["id"]
+        .as_str()
+        .expect("a credential id")
+        .to_owned();
     let credential = serde_json::to_string(&credential).expect("credential JSON");
     let (status, page) = browser
         .post("/wallet/security/passkeys", &[("credential", &credential)])
@@ -51,7 +60,39 @@ pub async fn enrol(server: &Server, shopper: &str, name: &str) -> SoftPasskey {
     assert_eq!(status, 200);
     assert!(page.contains("Passkey added"), "{page}");
     assert!(page.contains(name), "the list names it: {page}");
-    key
+    (key, id)
+}
+
+/// The sign-in page's passkey answer as a phone with a discoverable credential gives it:
+/// the options of the page at `path`, `key`'s assertion with credential `id` (the software
+/// key needs it named; a phone finds it itself), and the user handle `user` (base64url)
+/// that a discoverable credential returns.
+pub async fn sign_in_answer(
+    server: &Server,
+    browser: &Shopper,
+    key: &mut SoftPasskey,
+    (id, user): (&str, &str),
+) -> String {
+    let page = browser.page("/wallet/?locale=en").await;
+    assert!(
+        page.contains(r#"autocomplete="username webauthn""#),
+        "{page}"
+    );
+    let json = between(&page, r#"id="bc-passkey-options">"#, "</script>")
+        .unwrap_or_else(|| panic!("no passkey options on the sign-in page: {page}"));
+    let mut options: Value = serde_json::from_str(&json).expect("options");
+    assert_eq!(options["mediation"], json!("conditional"), "{options}");
+    assert!(options["publicKey"]["allowCredentials"]
+        .as_array()
+        .is_none_or(Vec::is_empty));
+    options["publicKey"]["allowCredentials"] = json!([{"type": "public-key", "id": id}]);
+    let options: RequestChallengeResponse = serde_json::from_value(options).expect("options");
+    let assertion = key
+        .do_authentication(origin(server), options)
+        .expect("the software passkey asserts");
+    let mut answer = serde_json::to_value(&assertion).expect("assertion JSON");
+    answer["response"]["userHandle"] = json!(user);
+    answer.to_string()
 }
 
 /// `POST /v1/sessions/{id}/passkey-challenge` for `request`'s intent.
