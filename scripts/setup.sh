@@ -141,10 +141,10 @@ fi
 step "geckodriver (Firefox tests)"
 wait_for_running_install geckodriver
 if command -v geckodriver >/dev/null && geckodriver --version >/dev/null 2>&1; then
-  ok "$(geckodriver --version | head -n1) (already installed)"
+  ok "$(geckodriver --version 2>/dev/null | sed -n 1p) (already installed)"
 else
   cargo_install geckodriver "" --locked
-  ok "$(geckodriver --version | head -n1) installed"
+  ok "$(geckodriver --version 2>/dev/null | sed -n 1p) installed"
 fi
 
 # ---------------------------------------------------------------------------------------

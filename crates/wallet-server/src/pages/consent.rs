@@ -1,9 +1,10 @@
 //! The consent page (DESIGN.md *Shopper consent*): top-level on the wallet's origin, in
 //! both locales, phone first. It names the merchant and what it will be able to do; the
-//! shopper signs in with the wallet id and the login password — the wallet pages' sign-in,
+//! shopper signs in as on the wallet pages — with a passkey (autofill or a button; the one
+//! script, the wallet's own `/wallet/passkeys.js`) or the account and the login password,
 //! throttled the same way; the payment password is not a sign-in credential and no
-//! attempt here touches the payment lock — and approves or declines. Plain HTML forms under
-//! a strict CSP that forbids framing: no script at all.
+//! attempt here touches the payment lock — and approves or declines. HTML forms under a
+//! strict CSP that forbids framing.
 
 use std::collections::HashMap;
 
@@ -43,28 +44,37 @@ struct Text {
     approve: &'static str,
     decline: &'static str,
     closed: &'static str,
+    passkey: &'static str,
+    passkey_failed: &'static str,
+    passkey_unsupported: &'static str,
 }
 
 const EN: Text = Text {
     title: "Link your wallet",
     asks: "wants to connect to your wallet.",
     can: "It will be able to show your balance at its checkout and ask you to pay with it. Every payment still needs your payment password or fingerprint. You can unlink it at any time.",
-    wallet_id: "Wallet ID",
+    wallet_id: "Wallet ID, phone or e-mail",
     password: "Password",
     approve: "Link wallet",
     decline: "Not now",
     closed: "This link request was already answered or has expired. Go back to the shop and start again.",
+    passkey: "Link with a passkey",
+    passkey_failed: "The passkey did not confirm (canceled, or this device cannot verify you). Try again, or use your password.",
+    passkey_unsupported: "This browser cannot use passkeys; use your password.",
 };
 
 const ZH: Text = Text {
     title: "关联钱包",
     asks: "申请关联您的钱包。",
     can: "关联后，该商户可在结算时显示您的余额，并请您用余额付款；每笔付款仍需您的支付密码或指纹确认。您可随时解除关联。",
-    wallet_id: "钱包账号",
+    wallet_id: "钱包 ID、手机号或邮箱",
     password: "登录密码",
     approve: "确认关联",
     decline: "暂不关联",
     closed: "该关联申请已处理或已过期，请返回商户重新发起。",
+    passkey: "使用通行密钥关联",
+    passkey_failed: "通行密钥未完成验证（已取消，或本设备无法验证）。请重试，或使用密码。",
+    passkey_unsupported: "此浏览器无法使用通行密钥，请使用密码。",
 };
 
 fn text(lang: Lang) -> &'static Text {
@@ -74,7 +84,29 @@ fn text(lang: Lang) -> &'static Text {
     }
 }
 
-fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str) -> Response {
+/// The passkey's part of the page: the sign-in challenge (`options`, JSON), the button,
+/// and the form the script posts the device's answer with, as an approval.
+fn passkey_part(t: &Text, request: &LinkRequest, locale: &str, options: &str) -> String {
+    format!(
+        r#"<section class="passkey"><script type="application/json" id="bc-passkey-options">{json}</script>
+<p class="error" role="alert" id="bc-passkey-status" hidden></p>
+<button class="approve" type="button" id="bc-passkey-continue" data-ceremony="get" data-conditional="true" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
+<form method="post" action="/wallet/link/{id}?locale={locale}" id="bc-passkey-finish"><input type="hidden" name="credential"><input type="hidden" name="action" value="approve"></form></section>
+<script src="/wallet/passkeys.js"></script>"#,
+        json = options.replace('<', "\\u003c"),
+        failed = t.passkey_failed,
+        unsupported = t.passkey_unsupported,
+        go = t.passkey,
+        id = html_escape(&request.id),
+    )
+}
+
+fn render(
+    request: &LinkRequest,
+    lang: Lang,
+    (error, shopper): (Option<&str>, &str),
+    passkey: Option<&str>,
+) -> Response {
     let t = text(lang);
     let html_lang = lang.tag();
     let locale = lang.tag();
@@ -86,10 +118,10 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
         format!(
             r#"<p class="asks"><strong>{merchant}</strong> {asks}</p>
 <p class="note">{can}</p>
-{alert}
+{alert}{passkey}
 <form method="post" action="/wallet/link/{id}?locale={locale}">
   <label for="shopper_id">{wallet_id}</label>
-  <input id="shopper_id" name="shopper_id" autocomplete="username" required maxlength="64" value="{shopper}">
+  <input id="shopper_id" name="shopper_id" autocomplete="{autocomplete}" required maxlength="254" value="{shopper}">
   <label for="password">{password}</label>
   <input id="password" name="password" type="password" autocomplete="current-password" minlength="8" maxlength="128" required>
   <div class="actions">
@@ -106,6 +138,14 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
             approve = t.approve,
             decline = t.decline,
             shopper = html_escape(shopper),
+            passkey = passkey
+                .map(|o| passkey_part(t, request, locale, o))
+                .unwrap_or_default(),
+            autocomplete = if passkey.is_some() {
+                "username webauthn"
+            } else {
+                "username"
+            },
         )
     } else {
         format!(r#"<p class="note" role="alert">{}</p>"#, t.closed)
@@ -123,7 +163,7 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
         [
             (
                 header::CONTENT_SECURITY_POLICY,
-                consent_csp(&request.return_url),
+                consent_csp(&request.return_url, passkey.is_some()),
             ),
             (header::CACHE_CONTROL, "no-store".to_owned()),
             (header::REFERRER_POLICY, "no-referrer".to_owned()),
@@ -133,9 +173,10 @@ fn render(request: &LinkRequest, lang: Lang, error: Option<&str>, shopper: &str)
         .into_response()
 }
 
-/// No script at all, never framed; the form may post here and be redirected back to the
+/// No script but the wallet's own passkey script (`script`: when the page offers a
+/// passkey), never framed; the form may post here and be redirected back to the
 /// merchant's `return_url` (browsers apply `form-action` to that redirect too).
-fn consent_csp(return_url: &str) -> String {
+fn consent_csp(return_url: &str, script: bool) -> String {
     let back = return_url
         .find("://")
         .map(|i| {
@@ -150,8 +191,9 @@ fn consent_csp(return_url: &str) -> String {
                 .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b':' | b'[' | b']'))
         })
         .unwrap_or("'none'");
+    let script = if script { "'self'" } else { "'none'" };
     format!(
-        "default-src 'self'; script-src 'none'; style-src 'self'; img-src 'self' data:; \
+        "default-src 'self'; script-src {script}; style-src 'self'; img-src 'self' data:; \
          connect-src 'none'; base-uri 'none'; form-action 'self' {back}; frame-ancestors 'none'"
     )
 }
@@ -173,7 +215,29 @@ async fn page(
     headers: HeaderMap,
 ) -> Result<Response, ServerError> {
     let request = request_or_404(&state, &id).await?;
-    Ok(render(&request, Lang::of(&query, &headers), None, ""))
+    show(&state, &request, Lang::of(&query, &headers), (None, "")).await
+}
+
+/// The page, with a fresh passkey challenge when it is open and passkeys are on.
+async fn show(
+    state: &AppState,
+    request: &LinkRequest,
+    lang: Lang,
+    failed: (Option<&str>, &str),
+) -> Result<Response, ServerError> {
+    let open = request.status == RequestStatus::Pending && request.expires_at > now();
+    let options = match state.relying_party.as_ref().filter(|_| open) {
+        Some(rp) => {
+            let options =
+                crate::security::passkeys::sign_in::challenge(&state.db, rp, now()).await?;
+            Some(
+                serde_json::to_string(&options)
+                    .map_err(|e| ServerError::internal("passkey options", e))?,
+            )
+        }
+        None => None,
+    };
+    Ok(render(request, lang, failed, options.as_deref()))
 }
 
 /// The consent form.
@@ -184,6 +248,9 @@ struct Answer {
     shopper_id: String,
     #[serde(default)]
     password: String,
+    /// A passkey's answer to the page's challenge, instead of the account and password.
+    #[serde(default)]
+    credential: String,
 }
 
 async fn answer(
@@ -197,21 +264,28 @@ async fn answer(
     let request = request_or_404(&state, &id).await?;
     let lang = Lang::of(&query, &headers);
     if request.status != RequestStatus::Pending || request.expires_at <= now() {
-        return Ok(render(&request, lang, None, ""));
+        return show(&state, &request, lang, (None, "")).await;
     }
     if form.action != "approve" {
         let url = crate::consent::requests::decline(&state.db, &request).await?;
         return Ok(Redirect::to(&url).into_response());
     }
     let shopper = form.shopper_id.trim();
-    let signed_in = crate::security::login::sign_in(
-        (&state.db, &state.passwords, &state.sign_ins),
-        shopper,
-        &form.password,
-        address,
-        now(),
-    )
-    .await
+    let signed_in = match state.relying_party.as_ref() {
+        Some(rp) if !form.credential.is_empty() => {
+            crate::security::passkeys::sign_in::verify(&state.db, rp, &form.credential, now()).await
+        }
+        _ => {
+            crate::security::login::sign_in(
+                (&state.db, &state.passwords, &state.sign_ins),
+                shopper,
+                &form.password,
+                address,
+                now(),
+            )
+            .await
+        }
+    }
     // A wallet of the other mode answers as an unknown id.
     .and_then(|(id, livemode)| {
         (livemode == request.livemode)
@@ -223,12 +297,15 @@ async fn answer(
             let url = crate::consent::requests::approve(&state.db, &request, &id).await?;
             Ok(Redirect::to(&url).into_response())
         }
-        Err(ServerError::Api(e)) => Ok(render(
-            &request,
-            lang,
-            Some(&sign_in_error(lang, &e)),
-            shopper,
-        )),
+        Err(ServerError::Api(e)) => {
+            show(
+                &state,
+                &request,
+                lang,
+                (Some(&sign_in_error(lang, &e)), shopper),
+            )
+            .await
+        }
         Err(other) => Err(other),
     }
 }
@@ -240,6 +317,11 @@ fn sign_in_error(lang: Lang, e: &ApiError) -> String {
         .get("retry_after")
         .and_then(serde_json::Value::as_i64)
         .unwrap_or(1);
+    let passkey = e.code == checkout_core::ErrorCode::PasskeyExpired
+        || e.extra.get("path").and_then(serde_json::Value::as_str) == Some("credential");
+    if passkey {
+        return text(lang).passkey_failed.to_owned();
+    }
     match (e.code, lang) {
         (checkout_core::ErrorCode::RateLimited, Lang::En) => {
             format!("Too many tries: wait {wait} s, then try again.")
@@ -258,13 +340,13 @@ mod tests {
 
     #[test]
     fn the_form_may_go_back_to_the_merchant_only() {
-        let csp = consent_csp("https://shop.example:8443/linked?x=1");
+        let csp = consent_csp("https://shop.example:8443/linked?x=1", false);
         assert!(
             csp.contains("form-action 'self' https://shop.example:8443;"),
             "{csp}"
         );
         assert!(csp.contains("script-src 'none'") && csp.contains("frame-ancestors 'none'"));
-        let hostile = consent_csp("https://a;script-src *;/x");
+        let hostile = consent_csp("https://a;script-src *;/x", true);
         assert!(hostile.contains("form-action 'self' 'none';"), "{hostile}");
     }
 }

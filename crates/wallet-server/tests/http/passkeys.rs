@@ -18,7 +18,30 @@ on_every_backend!(
     an_expired_challenge_is_refused,
     a_wallet_without_a_passkey_is_told_to_use_its_password,
     a_discoverable_passkey_signs_in_without_an_id_once_and_only_as_its_own_wallet,
+    a_passkey_links_a_shop_on_the_consent_page_without_a_password,
 );
+
+async fn a_passkey_links_a_shop_on_the_consent_page_without_a_password(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (mut key, id) = enrol_with_id(&server, DEMO_SHOPPER, "My phone").await;
+    let (url, request) = request_link(&server, MERCHANT_KEY).await;
+    let path = url
+        .strip_prefix(&server.url)
+        .expect("on the wallet")
+        .to_owned();
+    let browser = Shopper::browser(&server, DEMO_SHOPPER);
+    let handle = user_handle(DEMO_SHOPPER);
+    let answer = sign_in_answer(&server, &browser, &mut key, &path, (&id, &handle)).await;
+    let (status, location) = browser
+        .post(
+            &format!("{path}?locale=en"),
+            &[("action", "approve"), ("credential", &answer)],
+        )
+        .await;
+    assert_eq!(status, 303, "{location}");
+    let code = query_param(&location, "code").expect("a code for the shop");
+    exchange(&server, MERCHANT_KEY, &request, &code).await.ok();
+}
 
 /// The user handle of `shopper`'s passkeys, base64url: 16 bytes of a SHA-256 of the id.
 fn user_handle(shopper: &str) -> String {
@@ -39,6 +62,7 @@ async fn a_discoverable_passkey_signs_in_without_an_id_once_and_only_as_its_own_
         &server,
         &browser,
         &mut key,
+        "/wallet/?locale=en",
         (&id, &user_handle(DEMO_SHOPPER)),
     )
     .await;
@@ -66,6 +90,7 @@ async fn a_discoverable_passkey_signs_in_without_an_id_once_and_only_as_its_own_
         &server,
         &stranger,
         &mut key,
+        "/wallet/?locale=en",
         (&id, &user_handle("shopper_new")),
     )
     .await;

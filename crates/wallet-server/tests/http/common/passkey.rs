@@ -63,17 +63,19 @@ pub async fn enrol_with_id(server: &Server, shopper: &str, name: &str) -> (SoftP
     (key, id)
 }
 
-/// The sign-in page's passkey answer as a phone with a discoverable credential gives it:
-/// the options of the page at `path`, `key`'s assertion with credential `id` (the software
+/// The sign-in page's (or the consent page's, at `path`) passkey answer as a phone with a
+/// discoverable credential gives it: the options of the page, `key`'s assertion with
+/// credential `id` (the software
 /// key needs it named; a phone finds it itself), and the user handle `user` (base64url)
 /// that a discoverable credential returns.
 pub async fn sign_in_answer(
     server: &Server,
     browser: &Shopper,
     key: &mut SoftPasskey,
+    path: &str,
     (id, user): (&str, &str),
 ) -> String {
-    let page = browser.page("/wallet/?locale=en").await;
+    let page = browser.page(path).await;
     assert!(
         page.contains(r#"autocomplete="username webauthn""#),
         "{page}"
