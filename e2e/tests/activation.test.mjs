@@ -49,7 +49,7 @@ for (const [locale, weak, banner] of [
       // The payment password signs in nowhere; the login password does.
       await page.goto(`${base}/wallet/?locale=${locale}`);
       // The field asks for 8 characters; let the six digits through to hear the server.
-      await page.$eval('form', (f) => f.setAttribute('novalidate', ''));
+      await page.$eval('form[action="/wallet/sign-in"]', (f) => f.setAttribute('novalidate', ''));
       await page.fill('#shopper_id', id);
       await page.fill('#password', PIN);
       await page.locator('form button.primary').click();

@@ -9,27 +9,8 @@ import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget, frameIn } from '../lib/browser.mjs';
 import { wallet, ledger, SEEDED_BALANCE } from '../lib/api.mjs';
-import { signIn, stepUpWithCode } from '../lib/wallet.mjs';
+import { signIn, stepUpWithCode, virtualAuthenticator, addPasskey } from '../lib/wallet.mjs';
 import { SEL } from '../selectors.mjs';
-
-async function virtualAuthenticator(page) {
-  const cdp = await page.context().newCDPSession(page);
-  await cdp.send('WebAuthn.enable', { enableUI: false });
-  const { authenticatorId } = await cdp.send('WebAuthn.addVirtualAuthenticator', {
-    options: {
-      protocol: 'ctap2',
-      transport: 'internal',
-      hasResidentKey: true,
-      hasUserVerification: true,
-      isUserVerified: true,
-      automaticPresenceSimulation: true,
-    },
-  });
-  return {
-    credentials: async () => (await cdp.send('WebAuthn.getCredentials', { authenticatorId })).credentials,
-    verifies: (on) => cdp.send('WebAuthn.setUserVerified', { authenticatorId, isUserVerified: on }),
-  };
-}
 
 /**
  * Signs in on the wallet, confirms it is the shopper with a code (a passkey is added only
@@ -39,12 +20,7 @@ async function enrol(page, base, name) {
   await signIn(page, base);
   await page.goto(`${base}/wallet/security`);
   await stepUpWithCode(page, base);
-  await page.locator('[data-stepped-up]').waitFor();
-  await page.locator('#pk-name').fill(name);
-  await page.locator('#pk-name').press('Enter');
-  // The page without a password field, where the script asks the device.
-  await page.locator('#bc-passkey-continue').click();
-  await page.locator('p.notice').waitFor();
+  await addPasskey(page, name);
   assert.match(await page.locator('p.notice').innerText(), /Passkey added/);
   assert.match(await page.locator('ul.passkeys').innerText(), new RegExp(name));
 }

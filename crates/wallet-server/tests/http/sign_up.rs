@@ -47,6 +47,20 @@ async fn a_shopper_signs_up_with_a_phone_signs_in_with_it_and_pays(backend: Back
     assert_eq!(status, 200);
     assert!(page.contains("We sent a code to"), "{page}");
     let code = browser.newest_code().await;
+    // A tester reads the same inbox as a page.
+    let page = browser
+        .http
+        .get(format!("{}/v1/sandbox/messages", server.url))
+        .header("accept", "text/html")
+        .send()
+        .await
+        .expect("inbox page");
+    assert!(page.headers()["content-security-policy"]
+        .to_str()
+        .unwrap()
+        .contains("default-src 'none'"));
+    let page = page.text().await.expect("body");
+    assert!(page.contains(PHONE) && page.contains(&code), "{page}");
     // A weak login password is refused before the code is spent.
     let (_, page) = browser
         .post(

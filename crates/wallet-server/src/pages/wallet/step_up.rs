@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
-use super::account_text::account_text;
-use super::text::text;
+use super::account_text::{account_text, AccountText};
+use super::text::{text, Text};
 use super::{alert, html, layout};
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
@@ -53,10 +53,7 @@ pub fn guard(me: &SignedIn) -> Result<(), ServerError> {
 pub fn card(me: &SignedIn, next: &str, why: Option<&str>) -> String {
     let a = account_text(me.page.lang);
     if me.stepped_up(now()) {
-        return format!(
-            r#"<p class="notice" role="status" data-stepped-up>{}</p>"#,
-            a.step_up_held
-        );
+        return format!(r#"<p class="note" data-stepped-up>{}</p>"#, a.step_up_held);
     }
     format!(
         r#"<section class="card" aria-labelledby="step-up" data-step-up-required><h2 id="step-up">{title}</h2><p class="note">{needed}</p>
@@ -71,19 +68,8 @@ fn url_encode(s: &str) -> String {
     url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
 }
 
-/// The step-up page: the ways this wallet has, each a form that carries `next`.
-async fn ways_page(
-    state: &AppState,
-    me: &SignedIn,
-    next: &str,
-    (notice, error): (Option<&str>, Option<&ApiError>),
-) -> Result<Response, ServerError> {
-    let (t, a) = (text(me.page.lang), account_text(me.page.lang));
-    let ways = step_up::ways(&state.db, state.relying_party.as_ref(), me.wallet()).await?;
-    let next_field = format!(
-        r#"<input type="hidden" name="next" value="{}">"#,
-        html_escape(next)
-    );
+/// One form per way this wallet can step up, each carrying `next_field`.
+fn ways_forms(a: &AccountText, ways: &step_up::Ways, next_field: &str) -> String {
     let mut forms = String::new();
     if ways.passkey {
         forms.push_str(&format!(
@@ -108,46 +94,61 @@ async fn ways_page(
             confirm = a.step_up_confirm,
         ));
     }
-    let body = format!(
-        r#"{notice}{alert}<p class="note">{intro}</p>{forms}<p><a href="{back}">{cancel}</a></p>"#,
-        notice = notice
-            .map(|n| format!(
-                r#"<p class="notice" role="status">{} {}</p>"#,
-                t.code_sent,
-                html_escape(n)
-            ))
-            .unwrap_or_default(),
-        alert = error.map(|e| alert(t, e)).unwrap_or_default(),
-        intro = a.step_up_intro,
-        back = html_escape(next),
-        cancel = t.cancel,
-    );
-    let code_form = if notice.is_some() || error.is_some_and(|e| e.extra.contains_key("tries_left"))
-    {
-        format!(
-            r#"<form method="post" action="/wallet/step-up/code" class="card">{next_field}
+    forms
+}
+
+/// The field for a code just sent.
+fn code_form(t: &Text, a: &AccountText, next_field: &str) -> String {
+    format!(
+        r#"<form method="post" action="/wallet/step-up/code" class="card">{next_field}
   <label for="code">{code}</label>
-  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required autofocus>
+  <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required>
   <button class="primary" type="submit">{confirm}</button></form>"#,
-            code = t.code,
-            confirm = a.step_up_confirm,
-        )
+        code = t.code,
+        confirm = a.step_up_confirm,
+    )
+}
+
+/// The step-up page: the ways this wallet has, after the code's field when one was just
+/// sent (`sent_to`, masked) or a wrong code was typed.
+async fn ways_page(
+    state: &AppState,
+    me: &SignedIn,
+    next: &str,
+    (sent_to, error): (Option<&str>, Option<&ApiError>),
+) -> Result<Response, ServerError> {
+    let (t, a) = (text(me.page.lang), account_text(me.page.lang));
+    let ways = step_up::ways(&state.db, state.relying_party.as_ref(), me.wallet()).await?;
+    let next_field = format!(
+        r#"<input type="hidden" name="next" value="{}">"#,
+        html_escape(next)
+    );
+    let notice = sent_to
+        .map(|to| {
+            let to = html_escape(to);
+            format!(
+                r#"<p class="notice" role="status">{} {to}</p>"#,
+                t.code_sent
+            )
+        })
+        .unwrap_or_default();
+    let retry = error.is_some_and(|e| e.extra.contains_key("tries_left"));
+    let code = if sent_to.is_some() || retry {
+        code_form(t, a, &next_field)
     } else {
         String::new()
     };
+    let body = format!(
+        r#"{notice}{alert}{code}<p class="note">{intro}</p>{forms}<p><a href="{back}">{cancel}</a></p>"#,
+        alert = error.map(|e| alert(t, e)).unwrap_or_default(),
+        intro = a.step_up_intro,
+        forms = ways_forms(a, &ways, &next_field),
+        back = html_escape(next),
+        cancel = t.cancel,
+    );
     let path = format!("/wallet/step-up?next={}", url_encode(next));
-    Ok(html(
-        StatusCode::OK,
-        layout(
-            t,
-            me.page.lang,
-            a.step_up,
-            &format!("{code_form}{body}"),
-            true,
-            &path,
-        ),
-        me.page.set_lang.clone(),
-    ))
+    let page = layout(t, me.page.lang, a.step_up, &body, true, &path);
+    Ok(html(StatusCode::OK, page, me.page.set_lang.clone()))
 }
 
 /// Back to `next` once stepped up, or the step-up page with what went wrong.
