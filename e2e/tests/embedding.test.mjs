@@ -128,6 +128,8 @@ test('mounting inside the merchant\'s own shadow root (a web component) works', 
     const inner = page.frameLocator('#component .pay-here iframe');
     await inner.locator(SEL.summary('total')).waitFor();
     await expectAmount(inner.locator(SEL.summary('total')), '60.00');
+    // Interactive as widgetInteractive() has it: the total and the Pay button shown.
+    await inner.locator(SEL.pay).waitFor();
     await inner.locator(SEL.method('wechat_pay')).check();
     await inner.locator(SEL.password).fill('123456');
     await inner.locator(SEL.pay).click();
