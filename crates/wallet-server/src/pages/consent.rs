@@ -15,6 +15,9 @@ use axum::routing::get;
 use axum::{Form, Router};
 use serde::Deserialize;
 
+use webauthn_rs::prelude::RequestChallengeResponse;
+
+use super::passkey_button::{self, Ceremony, Words};
 use crate::consent::requests::{load_request, LinkRequest, RequestStatus};
 use crate::error::{ApiError, ServerError};
 use crate::http::extract::ClientAddress;
@@ -84,28 +87,34 @@ fn text(lang: Lang) -> &'static Text {
     }
 }
 
-/// The passkey's part of the page: the sign-in challenge (`options`, JSON), the button,
-/// and the form the script posts the device's answer with, as an approval.
-fn passkey_part(t: &Text, request: &LinkRequest, locale: &str, options: &str) -> String {
-    format!(
-        r#"<section class="passkey"><script type="application/json" id="bc-passkey-options">{json}</script>
-<p class="error" role="alert" id="bc-passkey-status" hidden></p>
-<button class="approve" type="button" id="bc-passkey-continue" data-ceremony="get" data-conditional="true" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
-<form method="post" action="/wallet/link/{id}?locale={locale}" id="bc-passkey-finish"><input type="hidden" name="credential"><input type="hidden" name="action" value="approve"></form></section>
-<script src="/wallet/passkeys.js"></script>"#,
-        json = options.replace('<', "\\u003c"),
-        failed = t.passkey_failed,
-        unsupported = t.passkey_unsupported,
-        go = t.passkey,
-        id = html_escape(&request.id),
-    )
+/// The passkey's part of the page: the sign-in challenge, the button, and the form the
+/// script posts the device's answer with, as an approval.
+fn passkey_part(
+    t: &Text,
+    request: &LinkRequest,
+    locale: &str,
+    options: &RequestChallengeResponse,
+) -> String {
+    let words = Words {
+        label: t.passkey,
+        failed: t.passkey_failed,
+        unsupported: t.passkey_unsupported,
+    };
+    let action = format!("/wallet/link/{}?locale={locale}", request.id);
+    let section = passkey_button::section(
+        options,
+        Ceremony::Get { conditional: true },
+        &words,
+        (&action, &[("action", "approve")]),
+    );
+    format!(r#"<section class="passkey">{section}</section>"#)
 }
 
 fn render(
     request: &LinkRequest,
     lang: Lang,
     (error, shopper): (Option<&str>, &str),
-    passkey: Option<&str>,
+    passkey: Option<&RequestChallengeResponse>,
 ) -> Response {
     let t = text(lang);
     let html_lang = lang.tag();
@@ -227,17 +236,10 @@ async fn show(
 ) -> Result<Response, ServerError> {
     let open = request.status == RequestStatus::Pending && request.expires_at > now();
     let options = match state.relying_party.as_ref().filter(|_| open) {
-        Some(rp) => {
-            let options =
-                crate::security::passkeys::sign_in::challenge(&state.db, rp, now()).await?;
-            Some(
-                serde_json::to_string(&options)
-                    .map_err(|e| ServerError::internal("passkey options", e))?,
-            )
-        }
+        Some(rp) => Some(crate::security::passkeys::sign_in::challenge(&state.db, rp, now()).await?),
         None => None,
     };
-    Ok(render(request, lang, failed, options.as_deref()))
+    Ok(render(request, lang, failed, options.as_ref()))
 }
 
 /// The consent form.

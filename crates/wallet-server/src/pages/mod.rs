@@ -3,4 +3,5 @@
 
 pub mod consent;
 pub mod frame;
+pub mod passkey_button;
 pub mod wallet;

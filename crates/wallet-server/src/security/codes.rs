@@ -267,7 +267,12 @@ pub async fn send_to(
     Ok(())
 }
 
-/// A live wallet's message to the operator's gateway: one signed POST, 10 s at most.
+/// Pauses before the gateway's second and third tries.
+const GATEWAY_RETRIES_MS: [u64; 2] = [500, 1500];
+
+/// A live wallet's message to the operator's gateway: a signed POST, 5 s at most, tried
+/// again twice (after [`GATEWAY_RETRIES_MS`]) when it could not connect or answered 429
+/// or 5xx, with the same `webhook-id` so that the gateway sends one message.
 async fn deliver(gateway: &Gateway, id: &str, to: &str, text: &str) -> Result<(), ServerError> {
     let unavailable = |why: &str| {
         ServerError::from(ApiError::new(
@@ -290,22 +295,27 @@ async fn deliver(gateway: &Gateway, id: &str, to: &str, text: &str) -> Result<()
     let client = reqwest::Client::builder()
         .no_proxy()
         .redirect(reqwest::redirect::Policy::none())
-        .timeout(std::time::Duration::from_secs(10))
+        .timeout(std::time::Duration::from_secs(5))
         .build()
         .map_err(|e| ServerError::internal("message gateway client", e))?;
-    let sent = client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .header(standardwebhooks::HEADER_WEBHOOK_ID, id)
-        .header(standardwebhooks::HEADER_WEBHOOK_TIMESTAMP, timestamp)
-        .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, signature)
-        .body(payload)
-        .send()
-        .await;
-    match sent {
-        Ok(reply) if reply.status().is_success() => Ok(()),
-        _ => Err(unavailable("the message gateway did not take it")),
+    for pause in std::iter::once(0).chain(GATEWAY_RETRIES_MS) {
+        tokio::time::sleep(std::time::Duration::from_millis(pause)).await;
+        let sent = client
+            .post(url)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .header(standardwebhooks::HEADER_WEBHOOK_ID, id)
+            .header(standardwebhooks::HEADER_WEBHOOK_TIMESTAMP, timestamp)
+            .header(standardwebhooks::HEADER_WEBHOOK_SIGNATURE, &signature)
+            .body(payload.clone())
+            .send()
+            .await;
+        match sent {
+            Ok(reply) if reply.status().is_success() => return Ok(()),
+            Ok(reply) if !(reply.status().is_server_error() || reply.status() == 429) => break,
+            _ => {}
+        }
     }
+    Err(unavailable("the message gateway did not take it"))
 }
 
 /// Uses the subject's newest code for `purpose` at `now`: the try is counted first, and a

@@ -119,10 +119,11 @@ async fn a_wallet_without_a_contact_gets_no_code(backend: Backend) {
 
 /// A live wallet's code goes to the operator's gateway, signed, and never to an inbox.
 async fn a_live_wallets_code_goes_to_the_operators_gateway_signed(backend: Backend) {
-    use crate::common::receiver::{eventually, Receiver};
+    use crate::common::receiver::{eventually, Answer, Receiver};
     use crate::live_wallets::{config, LIVE_ADMIN};
     const SECRET: &str = "whsec_Z2F0ZXdheS1zZWNyZXQtZm9yLXRoZS10ZXN0cyE=";
-    let gateway = Receiver::start(&[]).await;
+    // The gateway fails the first try; the code goes again, under the same id.
+    let gateway = Receiver::start(&[Answer::Status(503)]).await;
     let env = [
         ("BC_MESSAGE_GATEWAY_URL", gateway.url.as_str()),
         ("BC_MESSAGE_GATEWAY_SECRET", SECRET),
@@ -145,9 +146,10 @@ async fn a_live_wallets_code_goes_to_the_operators_gateway_signed(backend: Backe
         .await;
     assert!(alert(&page).contains("liv"), "{page}");
     let message = eventually("the gateway's message", || async {
-        gateway.received().first().cloned()
+        gateway.received().get(1).cloned()
     })
     .await;
+    assert_eq!(gateway.received()[0].id(), message.id(), "one message, tried twice");
     assert!(
         message.verifies_with(SECRET),
         "signed with the gateway's secret"

@@ -11,7 +11,7 @@ use axum::Form;
 use serde::Deserialize;
 
 use super::text::{text, Text};
-use super::{alert, html, layout, new_pin_fields};
+use super::{alert, html, layout, new_login_fields, new_pin_fields};
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::{Lang, PageLanguage};
 use crate::http::state::AppState;
@@ -32,18 +32,14 @@ fn form(t: &Text, token: &str, error: Option<&ApiError>) -> String {
         r#"{alert}<form method="post" action="/wallet/activate" class="card">
   <p class="note">{intro}</p>
   <input type="hidden" name="token" value="{token}">
-  <label for="login_password">{login}</label>
-  <input id="login_password" name="login_password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
-  <label for="login_confirm">{login_again}</label>
-  <input id="login_confirm" name="login_confirm" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
+  {login}
   {pin}
   <button class="primary" type="submit">{activate}</button>
 </form>"#,
         alert = error.map(|e| alert(t, e)).unwrap_or_default(),
         intro = t.activate_intro,
         token = html_escape(token),
-        login = t.login_password,
-        login_again = t.login_password_again,
+        login = new_login_fields(t),
         pin = new_pin_fields(t, "password"),
         activate = t.activate,
     )

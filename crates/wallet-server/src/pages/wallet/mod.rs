@@ -254,6 +254,19 @@ fn new_pin_fields(t: &Text, name: &str) -> String {
     )
 }
 
+/// A new login password's two fields, `login_password` and `login_confirm`.
+fn new_login_fields(t: &Text) -> String {
+    let field = r#"type="password" autocomplete="new-password" minlength="8" maxlength="128" required"#;
+    format!(
+        r#"<label for="login_password">{login}</label>
+  <input id="login_password" name="login_password" {field}>
+  <label for="login_confirm">{again}</label>
+  <input id="login_confirm" name="login_confirm" {field}>"#,
+        login = t.login_password,
+        again = t.login_password_again,
+    )
+}
+
 /// An alert paragraph for an error, in the page's language.
 fn alert(t: &Text, e: &ApiError) -> String {
     format!(

@@ -16,6 +16,8 @@ use super::{html_with, layout};
 use crate::error::ServerError;
 use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
+pub(super) use crate::pages::passkey_button::Ceremony;
+use crate::pages::passkey_button::{self, Words};
 use crate::security::passkeys::{registration, store};
 use crate::util::now;
 
@@ -78,51 +80,37 @@ pub async fn start(
         lang,
         t.passkey_confirm,
         &options,
-        ("create", "/wallet/security/passkeys", &[]),
+        (Ceremony::Create, "/wallet/security/passkeys", &[]),
         "/wallet/security",
     ))
 }
 
-/// The page that runs one passkey ceremony (`ceremony`: `create` or `get`) with the
-/// server's `options`, then posts the device's answer as `credential`, with `hidden`
-/// fields, to `action`.
+/// The page that runs one passkey ceremony with the server's `options`, then posts the
+/// device's answer as `credential`, with `hidden` fields, to `action`.
 pub(super) fn ceremony(
     lang: crate::http::lang::Lang,
     title: &str,
     options: &impl serde::Serialize,
-    (ceremony, action, hidden): (&str, &str, &[(&str, &str)]),
+    (ceremony, action, hidden): (Ceremony, &str, &[(&str, &str)]),
     cancel_href: &str,
 ) -> Response {
     let t = text(lang);
-    // Inside a <script> element only `<` could end it early.
-    let json = serde_json::to_string(options)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
-    let hidden: String = hidden
-        .iter()
-        .map(|(name, value)| {
-            format!(
-                r#"<input type="hidden" name="{name}" value="{}">"#,
-                crate::util::html_escape(value)
-            )
-        })
-        .collect();
-    let (failed, unsupported) = if ceremony == "get" {
-        let a = super::account_text::account_text(lang);
-        (a.passkey_get_failed, a.passkey_get_unsupported)
-    } else {
-        (t.passkey_failed, t.passkey_unsupported)
+    let a = super::account_text::account_text(lang);
+    let (failed, unsupported) = match ceremony {
+        Ceremony::Get { .. } => (a.passkey_get_failed, a.passkey_get_unsupported),
+        Ceremony::Create => (t.passkey_failed, t.passkey_unsupported),
+    };
+    let words = Words {
+        label: t.continue_,
+        failed,
+        unsupported,
     };
     let body = format!(
         r#"<section class="card"><p>{lead}</p>
-<script type="application/json" id="bc-passkey-options">{json}</script>
-<p class="error" role="alert" id="bc-passkey-status" hidden></p>
-<button class="primary" type="button" id="bc-passkey-continue" data-ceremony="{ceremony}" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
-<form method="post" action="{action}" id="bc-passkey-finish"><input type="hidden" name="credential">{hidden}</form>
-<p><a href="{cancel_href}">{cancel}</a></p></section>
-<script src="/wallet/passkeys.js"></script>"#,
+{section}
+<p><a href="{cancel_href}">{cancel}</a></p></section>"#,
         lead = t.passkey_confirm_lead,
-        go = t.continue_,
+        section = passkey_button::section(options, ceremony, &words, (action, hidden)),
         cancel = t.cancel,
     );
     html_with(

@@ -9,6 +9,8 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
 
+use webauthn_rs::prelude::RequestChallengeResponse;
+
 use super::account_text::account_text;
 use super::text::{text, Text};
 use super::{alert, html, html_with, layout, session_cookie, token};
@@ -16,6 +18,7 @@ use crate::error::{ApiError, ServerError};
 use crate::http::extract::ClientAddress;
 use crate::http::lang::{Lang, PageLanguage};
 use crate::http::state::AppState;
+use crate::pages::passkey_button::{self, Ceremony, Words};
 use crate::security::sessions;
 use crate::util::{html_escape, now};
 
@@ -53,20 +56,20 @@ fn password_form(t: &Text, shopper: &str, signup: bool, passkey: bool) -> String
 
 /// The passkey's part of the sign-in page: a fresh challenge, the button, and the form the
 /// page's script posts the device's answer with.
-fn passkey_part(t: &Text, options: &impl serde::Serialize) -> String {
-    let json = serde_json::to_string(options)
-        .unwrap_or_default()
-        .replace('<', "\\u003c");
-    format!(
-        r#"<section class="card"><script type="application/json" id="bc-passkey-options">{json}</script>
-<p class="error" role="alert" id="bc-passkey-status" hidden></p>
-<button class="primary" type="button" id="bc-passkey-continue" data-ceremony="get" data-conditional="true" data-failed="{failed}" data-unsupported="{unsupported}">{go}</button>
-<form method="post" action="/wallet/sign-in/passkey" id="bc-passkey-finish"><input type="hidden" name="credential"></form></section>
-<script src="/wallet/passkeys.js"></script>"#,
-        failed = account_text(t.lang).passkey_get_failed,
-        unsupported = account_text(t.lang).passkey_get_unsupported,
-        go = account_text(t.lang).sign_in_passkey,
-    )
+fn passkey_part(t: &Text, options: &RequestChallengeResponse) -> String {
+    let a = account_text(t.lang);
+    let words = Words {
+        label: a.sign_in_passkey,
+        failed: a.passkey_get_failed,
+        unsupported: a.passkey_get_unsupported,
+    };
+    let section = passkey_button::section(
+        options,
+        Ceremony::Get { conditional: true },
+        &words,
+        ("/wallet/sign-in/passkey", &[]),
+    );
+    format!(r#"<section class="card">{section}</section>"#)
 }
 
 /// The sign-in page, with what went wrong and the account typed, when it did.

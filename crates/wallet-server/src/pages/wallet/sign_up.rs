@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::account_text::{account_text, AccountText};
 use super::text::{text, Text};
-use super::{alert, html, layout, new_pin_fields, session_cookie};
+use super::{alert, html, layout, new_login_fields, new_pin_fields, session_cookie};
 use crate::error::{ApiError, ServerError};
 use crate::http::lang::{Lang, PageLanguage};
 use crate::http::state::AppState;
@@ -55,18 +55,14 @@ fn completion_form(t: &Text, a: &AccountText, contact: &str, error: Option<&ApiE
   <input type="hidden" name="contact" value="{contact}">
   <label for="code">{code}</label>
   <input id="code" name="code" inputmode="numeric" autocomplete="one-time-code" pattern="[0-9]{{6}}" maxlength="6" required>
-  <label for="login_password">{login}</label>
-  <input id="login_password" name="login_password" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
-  <label for="login_confirm">{login_again}</label>
-  <input id="login_confirm" name="login_confirm" type="password" autocomplete="new-password" minlength="8" maxlength="128" required>
+  {login}
   {pin}
   <button class="primary" type="submit">{create}</button>
 </form>"#,
         intro = a.sign_up_code_intro,
         contact = html_escape(contact),
         code = t.code,
-        login = t.login_password,
-        login_again = t.login_password_again,
+        login = new_login_fields(t),
         pin = new_pin_fields(t, "password"),
         create = a.create_wallet,
     )

@@ -263,7 +263,11 @@ pub async fn passkey_start(
             me.page.lang,
             account_text(me.page.lang).step_up,
             &options,
-            ("get", "/wallet/step-up/passkey", &[("next", &next)]),
+            (
+                super::passkeys::Ceremony::Get { conditional: false },
+                "/wallet/step-up/passkey",
+                &[("next", &next)],
+            ),
             &next,
         )),
         Err(e) => done(&state, &me, &next, Err(e)).await,

@@ -84,6 +84,35 @@ pub fn unavailable() -> ApiError {
     )
 }
 
+/// Starts an authentication with any of the wallet's passkeys: the options for
+/// `navigator.credentials.get()` and webauthn-rs's ceremony state.
+///
+/// # Errors
+/// 409 `passkey_not_enrolled` when the wallet has none; the database's.
+pub async fn start_authentication(
+    db: &crate::store::db::Db,
+    rp: &RelyingParty,
+    wallet: crate::store::ledger::WalletRef<'_>,
+) -> Result<
+    (
+        webauthn_rs::prelude::RequestChallengeResponse,
+        webauthn_rs::prelude::PasskeyAuthentication,
+    ),
+    crate::error::ServerError,
+> {
+    let passkeys: Vec<_> = store::list(db, wallet)
+        .await?
+        .into_iter()
+        .map(|p| p.passkey)
+        .collect();
+    if passkeys.is_empty() {
+        return Err(store::not_enrolled().into());
+    }
+    rp.webauthn()
+        .start_passkey_authentication(&passkeys)
+        .map_err(|e| crate::error::ServerError::internal("passkey challenge", e))
+}
+
 /// The WebAuthn user handle of a wallet: 16 bytes of a SHA-256 of the shopper id, so the
 /// authenticator never stores the id itself.
 #[must_use]

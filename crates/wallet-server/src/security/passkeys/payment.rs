@@ -87,18 +87,7 @@ pub async fn challenge(
         )
         .into());
     }
-    let passkeys: Vec<_> = store::list(db, session.wallet())
-        .await?
-        .into_iter()
-        .map(|p| p.passkey)
-        .collect();
-    if passkeys.is_empty() {
-        return Err(store::not_enrolled().into());
-    }
-    let (options, authentication) = rp
-        .webauthn()
-        .start_passkey_authentication(&passkeys)
-        .map_err(|e| ServerError::internal("passkey challenge", e))?;
+    let (options, authentication) = super::start_authentication(db, rp, session.wallet()).await?;
     let digest = intent_sha256(intent)?;
     let issued = Issued {
         challenge: super::b64url(&options.public_key.challenge),

@@ -23,18 +23,7 @@ pub async fn challenge(
     (wallet, token): (WalletRef<'_>, &str),
     now: i64,
 ) -> Result<RequestChallengeResponse, ServerError> {
-    let passkeys: Vec<_> = store::list(db, wallet)
-        .await?
-        .into_iter()
-        .map(|p| p.passkey)
-        .collect();
-    if passkeys.is_empty() {
-        return Err(store::not_enrolled().into());
-    }
-    let (options, authentication) = rp
-        .webauthn()
-        .start_passkey_authentication(&passkeys)
-        .map_err(|e| ServerError::internal("passkey challenge", e))?;
+    let (options, authentication) = super::start_authentication(db, rp, wallet).await?;
     let sign_in = sha256_hex(token.as_bytes());
     let issued = Issued {
         challenge: super::b64url(&options.public_key.challenge),
