@@ -77,14 +77,19 @@ fn page(lang: Lang, body: &str, set_lang: Option<String>) -> Response {
     )
 }
 
-/// The mode of the wallets sign-up opens, or the answer that it is closed here.
-fn open(state: &AppState) -> Result<bool, ServerError> {
+/// The mode of the wallets sign-up opens, or the page (404) that says it is closed here.
+fn open(state: &AppState, lang: Lang) -> Result<bool, Response> {
     state.config.accounts.signup.ok_or_else(|| {
-        ApiError::new(
-            checkout_core::ErrorCode::NotFound,
-            "this wallet does not open accounts here; ask its operator for an activation link",
+        let (t, a) = (text(lang), account_text(lang));
+        let body = format!(
+            r#"<p class="notice" role="status">{}</p><p><a href="/wallet/">{}</a></p>"#,
+            a.sign_up_closed, a.have_wallet
+        );
+        html(
+            StatusCode::NOT_FOUND,
+            layout(t, lang, a.sign_up, &body, false, "/wallet/sign-up"),
+            None,
         )
-        .into()
     })
 }
 
@@ -93,7 +98,9 @@ pub async fn form(
     State(state): State<AppState>,
     PageLanguage { lang, set_lang }: PageLanguage,
 ) -> Result<Response, ServerError> {
-    open(&state)?;
+    if let Err(closed) = open(&state, lang) {
+        return Ok(closed);
+    }
     let body = contact_form(text(lang), account_text(lang), "", None);
     Ok(page(lang, &body, set_lang))
 }
@@ -120,7 +127,10 @@ pub async fn send(
     PageLanguage { lang, .. }: PageLanguage,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, ServerError> {
-    let livemode = open(&state)?;
+    let livemode = match open(&state, lang) {
+        Ok(livemode) => livemode,
+        Err(closed) => return Ok(closed),
+    };
     let (t, a) = (text(lang), account_text(lang));
     let contact = f.contact.trim();
     let deps = (&state.passwords, &state.config.message_gateway);
@@ -139,7 +149,10 @@ pub async fn complete(
     headers: HeaderMap,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, ServerError> {
-    let livemode = open(&state)?;
+    let livemode = match open(&state, lang) {
+        Ok(livemode) => livemode,
+        Err(closed) => return Ok(closed),
+    };
     let (t, a) = (text(lang), account_text(lang));
     let contact = f.contact.trim();
     let typed = Credentials {
