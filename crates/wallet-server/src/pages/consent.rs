@@ -110,22 +110,19 @@ fn passkey_part(
     format!(r#"<section class="passkey">{section}</section>"#)
 }
 
-fn render(
+/// The open request's form: the passkey first when `passkey` carries its challenge, then
+/// the account and the login password, with approve and decline.
+fn open_form(
+    t: &Text,
     request: &LinkRequest,
-    lang: Lang,
-    (error, shopper): (Option<&str>, &str),
+    (locale, error, shopper): (&str, Option<&str>, &str),
     passkey: Option<&RequestChallengeResponse>,
-) -> Response {
-    let t = text(lang);
-    let html_lang = lang.tag();
-    let locale = lang.tag();
-    let open = request.status == RequestStatus::Pending && request.expires_at > now();
-    let body = if open {
-        let alert = error.map_or_else(String::new, |e| {
-            format!(r#"<p class="error" role="alert">{}</p>"#, html_escape(e))
-        });
-        format!(
-            r#"<p class="asks"><strong>{merchant}</strong> {asks}</p>
+) -> String {
+    let alert = error.map_or_else(String::new, |e| {
+        format!(r#"<p class="error" role="alert">{}</p>"#, html_escape(e))
+    });
+    format!(
+        r#"<p class="asks"><strong>{merchant}</strong> {asks}</p>
 <p class="note">{can}</p>
 {alert}{passkey}
 <form method="post" action="/wallet/link/{id}?locale={locale}">
@@ -138,24 +135,37 @@ fn render(
     <button type="submit" name="action" value="decline" formnovalidate>{decline}</button>
   </div>
 </form>"#,
-            merchant = html_escape(&request.merchant_id),
-            asks = t.asks,
-            can = t.can,
-            id = html_escape(&request.id),
-            wallet_id = t.wallet_id,
-            password = t.password,
-            approve = t.approve,
-            decline = t.decline,
-            shopper = html_escape(shopper),
-            passkey = passkey
-                .map(|o| passkey_part(t, request, locale, o))
-                .unwrap_or_default(),
-            autocomplete = if passkey.is_some() {
-                "username webauthn"
-            } else {
-                "username"
-            },
-        )
+        merchant = html_escape(&request.merchant_id),
+        asks = t.asks,
+        can = t.can,
+        id = html_escape(&request.id),
+        wallet_id = t.wallet_id,
+        password = t.password,
+        approve = t.approve,
+        decline = t.decline,
+        shopper = html_escape(shopper),
+        passkey = passkey
+            .map(|o| passkey_part(t, request, locale, o))
+            .unwrap_or_default(),
+        autocomplete = if passkey.is_some() {
+            "username webauthn"
+        } else {
+            "username"
+        },
+    )
+}
+
+fn render(
+    request: &LinkRequest,
+    lang: Lang,
+    (error, shopper): (Option<&str>, &str),
+    passkey: Option<&RequestChallengeResponse>,
+) -> Response {
+    let t = text(lang);
+    let html_lang = lang.tag();
+    let open = request.status == RequestStatus::Pending && request.expires_at > now();
+    let body = if open {
+        open_form(t, request, (lang.tag(), error, shopper), passkey)
     } else {
         format!(r#"<p class="note" role="alert">{}</p>"#, t.closed)
     };

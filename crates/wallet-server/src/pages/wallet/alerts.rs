@@ -11,6 +11,9 @@ use crate::error::ApiError;
 #[must_use]
 pub fn error(t: &Text, e: &ApiError) -> String {
     let zh = t.is_zh();
+    if let Some(said) = account(e.code, zh) {
+        return said.to_owned();
+    }
     let n = |key: &str| {
         e.extra
             .get(key)
@@ -65,16 +68,6 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             "The passkey request expired (2 minutes); try again.".to_owned()
         }
         (ErrorCode::PasskeyExpired, true) => "通行密钥请求已过期（2 分钟），请重试。".to_owned(),
-        (ErrorCode::StepUpRequired, false) => {
-            "Confirm it's you first (a passkey or a code to your phone or e-mail), then try again."
-                .to_owned()
-        }
-        (ErrorCode::StepUpRequired, true) => {
-            "请先验证身份（通行密钥，或发到手机、邮箱的验证码），再重试。".to_owned()
-        }
-        (ErrorCode::ContactTaken, true) => {
-            "该手机号或邮箱已绑定其他钱包，请直接登录，或换一个。".to_owned()
-        }
         (_, true) => "操作未完成，请稍后重试。".to_owned(),
         (_, false) => {
             let prefix = format!("{path}: ");
@@ -86,6 +79,21 @@ pub fn error(t: &Text, e: &ApiError) -> String {
             }
         }
     }
+}
+
+/// What the account's own refusals mean (step-up, a contact taken), in the page's
+/// language; `None` for the others.
+fn account(code: ErrorCode, zh: bool) -> Option<&'static str> {
+    Some(match (code, zh) {
+        (ErrorCode::StepUpRequired, false) => {
+            "Confirm it's you first (a passkey or a code to your phone or e-mail), then try again."
+        }
+        (ErrorCode::StepUpRequired, true) => {
+            "请先验证身份（通行密钥，或发到手机、邮箱的验证码），再重试。"
+        }
+        (ErrorCode::ContactTaken, true) => "该手机号或邮箱已绑定其他钱包，请直接登录，或换一个。",
+        _ => return None,
+    })
 }
 
 /// What a 422 `method_unavailable` means, in Chinese: a recharge or a code that cannot go.

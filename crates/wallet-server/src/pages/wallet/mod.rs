@@ -25,6 +25,7 @@ use crate::util::html_escape;
 mod account_text;
 mod activate;
 mod alerts;
+mod ceremony;
 mod home;
 mod passkeys;
 mod recharge;

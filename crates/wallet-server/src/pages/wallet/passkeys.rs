@@ -2,7 +2,7 @@
 //! remove, and adding one, both after a step-up (`super::step_up`). Adding is a ceremony
 //! that needs a script: a page that has no password field runs `/wallet/passkeys.js` (its
 //! own origin only) to call `navigator.credentials.create()` and posts the answer back as
-//! a form; [`ceremony`] makes that page, for the step-up's `get()` too.
+//! a form (the page: `super::ceremony`).
 
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -12,21 +12,14 @@ use serde::Deserialize;
 
 use super::security::answer_with;
 use super::text::text;
-use super::{html_with, layout};
 use crate::error::ServerError;
 use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
-pub(super) use crate::pages::passkey_button::Ceremony;
-use crate::pages::passkey_button::{self, Words};
+use super::ceremony::{ceremony, Ceremony};
 use crate::security::passkeys::{registration, store};
 use crate::util::now;
 
 const SCRIPT: &str = include_str!("../../assets/passkeys.js");
-
-/// The ceremony page runs only the wallet's own script, and posts only to itself.
-pub(super) const CEREMONY_CSP: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; connect-src 'none'; base-uri 'none'; form-action 'self'; \
-     frame-ancestors 'none'";
 
 /// The wallet's relying party, or why passkeys are off.
 fn relying_party(
@@ -83,42 +76,6 @@ pub async fn start(
         (Ceremony::Create, "/wallet/security/passkeys", &[]),
         "/wallet/security",
     ))
-}
-
-/// The page that runs one passkey ceremony with the server's `options`, then posts the
-/// device's answer as `credential`, with `hidden` fields, to `action`.
-pub(super) fn ceremony(
-    lang: crate::http::lang::Lang,
-    title: &str,
-    options: &impl serde::Serialize,
-    (ceremony, action, hidden): (Ceremony, &str, &[(&str, &str)]),
-    cancel_href: &str,
-) -> Response {
-    let t = text(lang);
-    let a = super::account_text::account_text(lang);
-    let (failed, unsupported) = match ceremony {
-        Ceremony::Get { .. } => (a.passkey_get_failed, a.passkey_get_unsupported),
-        Ceremony::Create => (t.passkey_failed, t.passkey_unsupported),
-    };
-    let words = Words {
-        label: t.continue_,
-        failed,
-        unsupported,
-    };
-    let body = format!(
-        r#"<section class="card"><p>{lead}</p>
-{section}
-<p><a href="{cancel_href}">{cancel}</a></p></section>"#,
-        lead = t.passkey_confirm_lead,
-        section = passkey_button::section(options, ceremony, &words, (action, hidden)),
-        cancel = t.cancel,
-    );
-    html_with(
-        StatusCode::OK,
-        layout(t, lang, title, &body, true, cancel_href),
-        None,
-        CEREMONY_CSP,
-    )
 }
 
 #[derive(Deserialize)]

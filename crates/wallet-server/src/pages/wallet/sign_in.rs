@@ -101,7 +101,7 @@ pub async fn page(
         StatusCode::OK,
         page,
         set_lang,
-        super::passkeys::CEREMONY_CSP,
+        super::ceremony::CEREMONY_CSP,
     ))
 }
 

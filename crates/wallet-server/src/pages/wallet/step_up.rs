@@ -259,12 +259,12 @@ pub async fn passkey_start(
     )
     .await;
     match challenge {
-        Ok(options) => Ok(super::passkeys::ceremony(
+        Ok(options) => Ok(super::ceremony::ceremony(
             me.page.lang,
             account_text(me.page.lang).step_up,
             &options,
             (
-                super::passkeys::Ceremony::Get { conditional: false },
+                super::ceremony::Ceremony::Get { conditional: false },
                 "/wallet/step-up/passkey",
                 &[("next", &next)],
             ),
