@@ -53,7 +53,7 @@ for (const [locale, weak, banner] of [
       await page.fill('#shopper_id', id);
       await page.fill('#password', PIN);
       await page.locator('form button.primary').click();
-      await page.locator('[role="alert"]').waitFor();
+      await page.locator('[role="alert"]:not(#bc-passkey-status)').waitFor();
       await page.fill('#password', LOGIN);
       await page.locator('form button.primary').click();
       await page.locator('[data-available]').waitFor();
