@@ -246,7 +246,9 @@ async fn show(
 ) -> Result<Response, ServerError> {
     let open = request.status == RequestStatus::Pending && request.expires_at > now();
     let options = match state.relying_party.as_ref().filter(|_| open) {
-        Some(rp) => Some(crate::security::passkeys::sign_in::challenge(&state.db, rp, now()).await?),
+        Some(rp) => {
+            Some(crate::security::passkeys::sign_in::challenge(&state.db, rp, now()).await?)
+        }
         None => None,
     };
     Ok(render(request, lang, failed, options.as_ref()))

@@ -149,7 +149,11 @@ async fn a_live_wallets_code_goes_to_the_operators_gateway_signed(backend: Backe
         gateway.received().get(1).cloned()
     })
     .await;
-    assert_eq!(gateway.received()[0].id(), message.id(), "one message, tried twice");
+    assert_eq!(
+        gateway.received()[0].id(),
+        message.id(),
+        "one message, tried twice"
+    );
     assert!(
         message.verifies_with(SECRET),
         "signed with the gateway's secret"

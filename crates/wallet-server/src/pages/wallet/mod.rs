@@ -257,7 +257,8 @@ fn new_pin_fields(t: &Text, name: &str) -> String {
 
 /// A new login password's two fields, `login_password` and `login_confirm`.
 fn new_login_fields(t: &Text) -> String {
-    let field = r#"type="password" autocomplete="new-password" minlength="8" maxlength="128" required"#;
+    let field =
+        r#"type="password" autocomplete="new-password" minlength="8" maxlength="128" required"#;
     format!(
         r#"<label for="login_password">{login}</label>
   <input id="login_password" name="login_password" {field}>

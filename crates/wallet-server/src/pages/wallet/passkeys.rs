@@ -5,17 +5,17 @@
 //! a form (the page: `super::ceremony`).
 
 use axum::extract::State;
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
 
+use super::ceremony::{ceremony, Ceremony};
 use super::security::answer_with;
 use super::text::text;
 use crate::error::ServerError;
 use crate::http::auth::SignedIn;
 use crate::http::state::AppState;
-use super::ceremony::{ceremony, Ceremony};
 use crate::security::passkeys::{registration, store};
 use crate::util::now;
 

@@ -77,20 +77,18 @@ fn page(lang: Lang, body: &str, set_lang: Option<String>) -> Response {
     )
 }
 
-/// The mode of the wallets sign-up opens, or the page (404) that says it is closed here.
-fn open(state: &AppState, lang: Lang) -> Result<bool, Response> {
-    state.config.accounts.signup.ok_or_else(|| {
-        let (t, a) = (text(lang), account_text(lang));
-        let body = format!(
-            r#"<p class="notice" role="status">{}</p><p><a href="/wallet/">{}</a></p>"#,
-            a.sign_up_closed, a.have_wallet
-        );
-        html(
-            StatusCode::NOT_FOUND,
-            layout(t, lang, a.sign_up, &body, false, "/wallet/sign-up"),
-            None,
-        )
-    })
+/// The page (404) that says sign-up is closed here (`signup = "off"`).
+fn closed(lang: Lang) -> Response {
+    let (t, a) = (text(lang), account_text(lang));
+    let body = format!(
+        r#"<p class="notice" role="status">{}</p><p><a href="/wallet/">{}</a></p>"#,
+        a.sign_up_closed, a.have_wallet
+    );
+    html(
+        StatusCode::NOT_FOUND,
+        layout(t, lang, a.sign_up, &body, false, "/wallet/sign-up"),
+        None,
+    )
 }
 
 /// `GET /wallet/sign-up`.
@@ -98,8 +96,8 @@ pub async fn form(
     State(state): State<AppState>,
     PageLanguage { lang, set_lang }: PageLanguage,
 ) -> Result<Response, ServerError> {
-    if let Err(closed) = open(&state, lang) {
-        return Ok(closed);
+    if state.config.accounts.signup.is_none() {
+        return Ok(closed(lang));
     }
     let body = contact_form(text(lang), account_text(lang), "", None);
     Ok(page(lang, &body, set_lang))
@@ -127,9 +125,8 @@ pub async fn send(
     PageLanguage { lang, .. }: PageLanguage,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, ServerError> {
-    let livemode = match open(&state, lang) {
-        Ok(livemode) => livemode,
-        Err(closed) => return Ok(closed),
+    let Some(livemode) = state.config.accounts.signup else {
+        return Ok(closed(lang));
     };
     let (t, a) = (text(lang), account_text(lang));
     let contact = f.contact.trim();
@@ -149,9 +146,8 @@ pub async fn complete(
     headers: HeaderMap,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, ServerError> {
-    let livemode = match open(&state, lang) {
-        Ok(livemode) => livemode,
-        Err(closed) => return Ok(closed),
+    let Some(livemode) = state.config.accounts.signup else {
+        return Ok(closed(lang));
     };
     let (t, a) = (text(lang), account_text(lang));
     let contact = f.contact.trim();
