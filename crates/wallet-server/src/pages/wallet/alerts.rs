@@ -11,7 +11,7 @@ use crate::error::ApiError;
 #[must_use]
 pub fn error(t: &Text, e: &ApiError) -> String {
     let zh = t.is_zh();
-    if let Some(said) = account(e.code, zh) {
+    if let Some(said) = fixed(e.code, zh) {
         return said.to_owned();
     }
     let n = |key: &str| {
@@ -64,10 +64,6 @@ pub fn error(t: &Text, e: &ApiError) -> String {
         (ErrorCode::ServerBusy, true) => "系统繁忙，请稍后几秒再试。".to_owned(),
         (ErrorCode::InvalidRequest, true) => invalid_zh(path, &e.message),
         (ErrorCode::MethodUnavailable, true) => unavailable_zh(&e.message).to_owned(),
-        (ErrorCode::PasskeyExpired, false) => {
-            "The passkey request expired (2 minutes); try again.".to_owned()
-        }
-        (ErrorCode::PasskeyExpired, true) => "通行密钥请求已过期（2 分钟），请重试。".to_owned(),
         (_, true) => "操作未完成，请稍后重试。".to_owned(),
         (_, false) => {
             let prefix = format!("{path}: ");
@@ -81,10 +77,12 @@ pub fn error(t: &Text, e: &ApiError) -> String {
     }
 }
 
-/// What the account's own refusals mean (step-up, a contact taken), in the page's
-/// language; `None` for the others.
-fn account(code: ErrorCode, zh: bool) -> Option<&'static str> {
+/// The refusals said in one fixed sentence (step-up, a contact taken, an expired passkey
+/// request), in the page's language; `None` for the others.
+fn fixed(code: ErrorCode, zh: bool) -> Option<&'static str> {
     Some(match (code, zh) {
+        (ErrorCode::PasskeyExpired, false) => "The passkey request expired (2 minutes); try again.",
+        (ErrorCode::PasskeyExpired, true) => "通行密钥请求已过期（2 分钟），请重试。",
         (ErrorCode::StepUpRequired, false) => {
             "Confirm it's you first (a passkey or a code to your phone or e-mail), then try again."
         }
