@@ -21,8 +21,12 @@ use crate::http::extract::MAX_BODY_BYTES;
 use crate::http::state::AppState;
 use crate::views::Health;
 
+/// `GET /healthz`: ok when the database answers with its schema (a database that lost its
+/// tables, as an in-memory one did when its last connection closed, is not healthy).
 async fn healthz(State(state): State<AppState>) -> Result<Reply, ServerError> {
-    sqlx::query("SELECT 1").execute(&state.db.pool).await?;
+    sqlx::query("SELECT version FROM _sqlx_migrations WHERE version = 0")
+        .execute(&state.db.pool)
+        .await?;
     Ok(Reply::json(StatusCode::OK, &Health { status: "ok" }))
 }
 

@@ -18,6 +18,7 @@ mod invalid_requests;
 mod large_orders;
 mod links;
 mod live_wallets;
+mod memory;
 mod metrics;
 mod migrations;
 mod mode_isolation;

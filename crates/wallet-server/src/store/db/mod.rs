@@ -51,6 +51,11 @@ pub struct Db {
     pub pool: AnyPool,
     pub dialect: Dialect,
     pub isolation: Isolation,
+    /// For `sqlite::memory:`: a connection held, never used, for as long as the server
+    /// runs. A shared-cache in-memory database lives while one connection to it is open;
+    /// the pool's own connection is closed when a client hangs up mid-query, and without
+    /// this one every table went with it.
+    _keeper: Option<std::sync::Arc<std::sync::Mutex<sqlx::AnyConnection>>>,
 }
 
 pub type Tx = Transaction<'static, Any>;
@@ -74,9 +79,14 @@ pub type Row = AnyRow;
 static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
 static POSTGRES_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/postgres");
 
-/// A SQLite URL with `mode=rwc`, so that a new file is created rather than refused.
-fn sqlite_url(url: &str) -> String {
-    if url.contains(":memory:") || url.contains("mode=") {
+/// A SQLite URL with `mode=rwc`, so that a new file is created rather than refused;
+/// `sqlite::memory:` as a shared-cache in-memory database of its own name (`memory_name`),
+/// which every connection of the pool opens (sqlx would give each new connection of an
+/// `Any` pool a new, empty one).
+fn sqlite_url(url: &str, memory_name: &str) -> String {
+    if url.contains(":memory:") {
+        format!("sqlite:file:{memory_name}?mode=memory&cache=shared")
+    } else if url.contains("mode=") {
         url.to_owned()
     } else if url.contains('?') {
         format!("{url}&mode=rwc")
@@ -94,8 +104,10 @@ impl Db {
     /// be opened (the URL in the error has its password hidden).
     pub async fn connect(url: &str, isolation: Isolation) -> Result<Db, DbError> {
         sqlx::any::install_default_drivers();
+        let memory = url.starts_with("sqlite:") && url.contains(":memory:");
         let (dialect, url) = if url.starts_with("sqlite:") {
-            (Dialect::Sqlite, sqlite_url(url))
+            let name = crate::util::random_id("balance-checkout-memory-", 16);
+            (Dialect::Sqlite, sqlite_url(url, &name))
         } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
             (Dialect::Postgres, url.to_owned())
         } else {
@@ -103,7 +115,6 @@ impl Db {
         };
         let options = match dialect {
             Dialect::Sqlite => {
-                let memory = url.contains(":memory:");
                 // An in-memory database lives in one connection; a file takes a few
                 // readers while writers queue on SQLite's own lock (BEGIN IMMEDIATE).
                 AnyPoolOptions::new()
@@ -140,10 +151,22 @@ impl Db {
                 url: redact(&url),
                 source,
             })?;
+        // Detached from the pool, it keeps the in-memory database and leaves the pool its
+        // one connection for the work.
+        let keeper = if memory {
+            let held = pool.acquire().await.map_err(|source| DbError::Connect {
+                url: redact(&url),
+                source,
+            })?;
+            Some(std::sync::Arc::new(std::sync::Mutex::new(held.detach())))
+        } else {
+            None
+        };
         Ok(Db {
             pool,
             dialect,
             isolation,
+            _keeper: keeper,
         })
     }
 
@@ -225,8 +248,14 @@ mod tests {
 
     #[test]
     fn it_lets_sqlite_create_a_missing_file() {
-        assert_eq!(sqlite_url("sqlite://x.db"), "sqlite://x.db?mode=rwc");
-        assert_eq!(sqlite_url("sqlite::memory:"), "sqlite::memory:");
-        assert_eq!(sqlite_url("sqlite://x.db?mode=ro"), "sqlite://x.db?mode=ro");
+        assert_eq!(sqlite_url("sqlite://x.db", "m"), "sqlite://x.db?mode=rwc");
+        assert_eq!(
+            sqlite_url("sqlite::memory:", "m"),
+            "sqlite:file:m?mode=memory&cache=shared"
+        );
+        assert_eq!(
+            sqlite_url("sqlite://x.db?mode=ro", "m"),
+            "sqlite://x.db?mode=ro"
+        );
     }
 }

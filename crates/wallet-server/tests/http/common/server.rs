@@ -140,6 +140,14 @@ impl Server {
         server
     }
 
+    /// A demo server on `sqlite::memory:`, as the end-to-end tests run it.
+    pub async fn start_in_memory() -> Server {
+        let mut server = Server::unstarted(Backend::Sqlite, None, &[]);
+        server.database_url = "sqlite::memory:".to_owned();
+        server.spawn().await;
+        server
+    }
+
     async fn start_command(backend: Backend, config: Option<&str>, env: &[(&str, &str)]) -> Server {
         let mut server = Server::unstarted(backend, config, env);
         server.spawn().await;
