@@ -14,7 +14,80 @@ crate::wire_enum! {
         Alipay = "alipay",
         /// Digital RMB (e-CNY).
         Ecny = "ecny",
+        /// The merchant collects the remainder with its own payment provider, then captures
+        /// the hold (DESIGN.md *The second leg*). Never a recharge method.
+        Merchant = "merchant",
     }
+}
+
+impl Method {
+    /// The payment instruments a shopper picks in the frame or on the recharge page: every
+    /// method but [`Method::Merchant`], which is a way to settle, not an instrument.
+    pub const INSTRUMENTS: &'static [Method] = &[
+        Method::BankCard,
+        Method::WechatPay,
+        Method::Alipay,
+        Method::Ecny,
+    ];
+
+    /// Whether the shopper can pick it (see [`Method::INSTRUMENTS`]).
+    #[must_use]
+    pub fn is_instrument(self) -> bool {
+        self != Method::Merchant
+    }
+}
+
+crate::wire_enum! {
+    /// Who settles the part the balance does not pay (DESIGN.md *The second leg*):
+    /// `second_leg` of `POST /v1/sessions` and of a merchant's configuration.
+    pub enum SecondLeg {
+        /// The wallet's sandbox page approves or declines; test mode only.
+        Sandbox = "sandbox",
+        /// The merchant's own provider collects it; the merchant's server then captures.
+        Merchant = "merchant",
+    }
+}
+
+crate::wire_enum! {
+    /// The provider a merchant collected the remainder with (`second_leg.provider` of
+    /// `POST /v1/intents/{id}/capture`), a fixed list (DESIGN.md *The second leg*).
+    pub enum Provider {
+        Stripe = "stripe",
+        Adyen = "adyen",
+        WechatPay = "wechat_pay",
+        Alipay = "alipay",
+        Unionpay = "unionpay",
+        /// Digital RMB (e-CNY).
+        Ecny = "ecny",
+        /// A card acquirer not named above.
+        Card = "card",
+        Other = "other",
+    }
+}
+
+/// The longest `second_leg.reference`, in characters (DESIGN.md *The second leg*).
+pub const MAX_REFERENCE_LEN: usize = 64;
+
+/// Checks the merchant's reference of the other payment: 1 to [`MAX_REFERENCE_LEN`]
+/// printable ASCII characters (`' '`..=`'~'`), as DESIGN.md *The second leg* gives.
+///
+/// # Errors
+/// `second_leg.reference` naming what is wrong.
+pub fn validate_reference(reference: &str) -> Result<(), Error> {
+    let path = "second_leg.reference";
+    if reference.is_empty() || reference.len() > MAX_REFERENCE_LEN {
+        return Err(Error::rule(
+            path,
+            format!("must be 1 to {MAX_REFERENCE_LEN} characters: your provider's id of the payment"),
+        ));
+    }
+    if !reference.bytes().all(|b| (b' '..=b'~').contains(&b)) {
+        return Err(Error::rule(
+            path,
+            "must be printable ASCII only (letters, digits, punctuation and spaces)",
+        ));
+    }
+    Ok(())
 }
 
 /// What the shopper agreed to pay, bound to a session and a cart by digest.

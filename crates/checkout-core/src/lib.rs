@@ -26,7 +26,9 @@ pub use cart::{Cart, CartInput, Category, Line, Merchant, MerchantKind, Shipping
 pub use digest::{canonical_json, cart_digest};
 pub use eligibility::Reason;
 pub use error::{AmountError, Error};
-pub use intent::{Authorization, Intent, IntentRequest, Method};
+pub use intent::{
+    validate_reference, Authorization, Intent, IntentRequest, Method, Provider, SecondLeg,
+};
 pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
 pub use signature::SignatureError;

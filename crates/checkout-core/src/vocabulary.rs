@@ -180,6 +180,9 @@ wire_enum! {
     pub enum ErrorCode {
         /// 400 (415 for a body that is not JSON): the request is malformed; `path` names the field.
         InvalidRequest = "invalid_request",
+        /// 400: a refund would return more of a line than was paid for it; `line` and
+        /// `left` (DESIGN.md *Sessions* §6).
+        RefundExceedsPaid = "refund_exceeds_paid",
         /// 401: missing or wrong credentials.
         Unauthorized = "unauthorized",
         /// 401: `Checkout-Signature` missing, malformed or not matching the body.
@@ -234,6 +237,13 @@ wire_enum! {
         IntentNotRefundable = "intent_not_refundable",
         /// 409: the intent no longer waits for its second method; `status`.
         IntentNotPending = "intent_not_pending",
+        /// 409: the intent was canceled; its hold went back to the wallet.
+        IntentCanceled = "intent_canceled",
+        /// 409: the intent's hold expired (`next_action.expires_at` passed); void the
+        /// other payment with your provider.
+        HoldExpired = "hold_expired",
+        /// 409: the intent already succeeded.
+        IntentSucceeded = "intent_succeeded",
         /// 409: a wallet already exists for this shopper.
         WalletExists = "wallet_exists",
         /// 409: the wallet's passwords are already set: no activation link for it.
@@ -260,6 +270,8 @@ wire_enum! {
         IdempotencyConflict = "idempotency_conflict",
         /// 422: no provider for a second method on this server.
         MethodUnavailable = "method_unavailable",
+        /// 422: a capture's `second_leg.amount` is not the intent's remainder; `expected`.
+        AmountMismatch = "amount_mismatch",
         /// 423: too many wrong passwords; `locked_until`.
         PasswordLocked = "password_locked",
         /// 429: too many requests; `retry_after` (and the `Retry-After` header).
@@ -276,7 +288,7 @@ impl ErrorCode {
     #[must_use]
     pub const fn http_status(self) -> u16 {
         match self {
-            ErrorCode::InvalidRequest => 400,
+            ErrorCode::InvalidRequest | ErrorCode::RefundExceedsPaid => 400,
             ErrorCode::Unauthorized | ErrorCode::SignatureInvalid | ErrorCode::SignatureExpired => {
                 401
             }
@@ -302,6 +314,9 @@ impl ErrorCode {
             | ErrorCode::CartChanged
             | ErrorCode::IntentNotRefundable
             | ErrorCode::IntentNotPending
+            | ErrorCode::IntentCanceled
+            | ErrorCode::HoldExpired
+            | ErrorCode::IntentSucceeded
             | ErrorCode::WalletExists
             | ErrorCode::WalletActivated
             | ErrorCode::ContactTaken
@@ -311,7 +326,9 @@ impl ErrorCode {
             | ErrorCode::PasskeyNotEnrolled => 409,
             ErrorCode::SessionExpired | ErrorCode::PasskeyExpired => 410,
             ErrorCode::PayloadTooLarge => 413,
-            ErrorCode::IdempotencyConflict | ErrorCode::MethodUnavailable => 422,
+            ErrorCode::IdempotencyConflict
+            | ErrorCode::MethodUnavailable
+            | ErrorCode::AmountMismatch => 422,
             ErrorCode::PasswordLocked => 423,
             ErrorCode::RateLimited => 429,
             ErrorCode::InternalError => 500,

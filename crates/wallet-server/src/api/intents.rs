@@ -1,15 +1,16 @@
-//! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant)
-//! and `POST /v1/intents/{id}/cancel` (merchant).
+//! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant),
+//! `POST /v1/intents/{id}/cancel` and `POST /v1/intents/{id}/capture` (merchant).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::ErrorCode;
 
+use crate::checkout::capture::CaptureRequest;
 use crate::checkout::intents::{submit, verify_signature, Submission};
 use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::auth::MerchantKey;
-use crate::http::extract::{is_json, BaseUrl, RawBody};
+use crate::http::extract::{is_json, parse_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
 use crate::store::db::rows::{load_intent, load_merchant_intent, load_session};
 use crate::views::IntentView;
@@ -113,4 +114,31 @@ pub async fn cancel(
     )
     .await?;
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
+}
+
+/// `POST /v1/intents/{id}/capture` (merchant key, `Idempotency-Key` required): the
+/// remainder of a `merchant` leg was collected; capture the hold
+/// ([`crate::checkout::capture`]). The same key with the same body answers the same reply.
+pub async fn capture(
+    State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    BaseUrl(base): BaseUrl,
+    Path(id): Path<String>,
+    headers: HeaderMap,
+    RawBody(body): RawBody,
+) -> Result<Reply, ServerError> {
+    let key = crate::http::idempotency::key(&headers, true)?;
+    let mode = crate::store::mode::mode_name(merchant.livemode);
+    let scope = format!("merchant:{}:{mode}:capture:{id}", merchant.id);
+    let work = async {
+        let run = async {
+            let req: CaptureRequest = parse_json(&headers, &body)?;
+            let now = crate::util::now();
+            let row = crate::checkout::capture::capture(&state.db, &merchant, &id, &req, now)
+                .await?;
+            Ok::<_, ServerError>(Reply::json(StatusCode::OK, &IntentView::of(&row, &base)?))
+        };
+        run.await.unwrap_or_else(Reply::from)
+    };
+    crate::http::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
 }

@@ -71,6 +71,7 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
         .route("/v1/intents/{id}/cancel", post(intents::cancel))
+        .route("/v1/intents/{id}/capture", post(intents::capture))
         .route("/v1/links", post(links::create))
         .route("/v1/links/{id}/token", post(links::token))
         .route("/v1/links/{id}", delete(links::revoke))

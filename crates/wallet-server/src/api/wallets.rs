@@ -48,6 +48,7 @@ struct TopUp {
 
 impl TopUp {
     fn source(self, livemode: bool) -> Result<TopUpSource, ApiError> {
+        crate::wallet::recharges::instrument("method", self.method)?;
         let fits = |r: &String| !r.trim().is_empty() && r.chars().count() <= 200;
         match (livemode, self.reason) {
             (false, None) => Ok(TopUpSource::Test(self.method)),

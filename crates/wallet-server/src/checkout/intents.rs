@@ -3,7 +3,7 @@
 //! quote, the payment password — then [`super::pay`].
 
 use axum::body::Bytes;
-use checkout_core::{Authorization, ErrorCode, IntentRequest, SessionStatus};
+use checkout_core::{Authorization, ErrorCode, IntentRequest, SecondLeg, SessionStatus};
 
 use super::refusals::{quote_mismatch, session_error};
 use super::{live_balance, SessionTerms};
@@ -141,20 +141,35 @@ async fn check_quote(
     let Some(method) = req.intent.other_method else {
         return Ok(());
     };
+    second_method_runs(state, terms, method)?;
+    Ok(())
+}
+
+/// The intent's second method is one this session offers, and something here settles it
+/// (DESIGN.md *The second leg*).
+fn second_method_runs(
+    state: &AppState,
+    terms: &SessionTerms,
+    method: checkout_core::Method,
+) -> Result<(), ApiError> {
+    let Some(leg) = terms.second_leg() else {
+        return Err(ApiError::new(
+            ErrorCode::MethodUnavailable,
+            "only the wallet balance can pay at this shop here: it has no second payment method; pay the whole order with balance",
+        ));
+    };
     if !terms.methods.contains(&method) {
         let accepted: Vec<_> = terms.methods.iter().map(|m| m.code()).collect();
         return Err(ApiError::field(
             "intent.other_method",
-            format!("this merchant accepts {}", accepted.join(", ")),
-        )
-        .into());
+            format!("this session accepts {}", accepted.join(", ")),
+        ));
     }
-    if !state.config.sandbox {
+    if leg == SecondLeg::Sandbox && !state.config.sandbox {
         return Err(ApiError::new(
             ErrorCode::MethodUnavailable,
             "this server has no provider for a second method (sandbox mode is off); pay the whole order with balance",
-        )
-        .into());
+        ));
     }
     Ok(())
 }

@@ -8,12 +8,14 @@
 //! - [`topups`]: recharging the session's wallet without leaving the checkout;
 //! - [`second_leg`]: the part the balance does not pay: capture or release a hold, expire
 //!   holds, the merchant's cancel;
+//! - [`capture`]: the merchant's capture of a remainder it collected itself;
 //! - [`refunds`]: refunds, the core's split stored and posted, guarded on the intent row.
 
 use axum::extract::{FromRequestParts, RawPathParams};
 use axum::http::request::Parts;
 use checkout_core::{
-    Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SessionStatus,
+    Cart, Choice, Currency, ErrorCode, IntentStatus, Method, Money, Policy, Quote, SecondLeg,
+    SessionStatus,
 };
 
 use crate::error::{ApiError, ServerError};
@@ -22,6 +24,7 @@ use crate::store::db::rows::{load_session, SessionRow};
 use crate::store::db::Db;
 use crate::store::ledger;
 
+pub mod capture;
 pub mod intents;
 pub mod pay;
 pub mod refunds;
@@ -153,6 +156,20 @@ impl SessionTerms {
             methods: serde_json::from_str(&session.methods)
                 .map_err(|e| ServerError::internal("stored methods", e))?,
         })
+    }
+
+    /// Who settles what the balance does not pay, read off the methods the session was
+    /// given (`sessions::session_methods`): `merchant` alone, the sandbox's instruments,
+    /// or none.
+    #[must_use]
+    pub fn second_leg(&self) -> Option<SecondLeg> {
+        if self.methods.contains(&Method::Merchant) {
+            Some(SecondLeg::Merchant)
+        } else if self.methods.is_empty() {
+            None
+        } else {
+            Some(SecondLeg::Sandbox)
+        }
     }
 
     /// The core's quote at `balance`.

@@ -117,14 +117,11 @@ fn split(
 }
 
 fn refund_error(req: &RefundRequest, e: RefundError, c: Currency) -> ServerError {
-    let left = |minor: i64| money(minor, c).map(|m| m.to_string());
+    let left = |minor: i64| money(minor, c);
+    let asked_above_zero = |amount: Option<Amount>| amount.is_some_and(|a| a.value() > Default::default());
     let err = match e {
         RefundError::UnknownLine { index } => {
-            let id = req
-                .lines
-                .as_deref()
-                .and_then(|l| l.get(index))
-                .map_or("", |l| l.id.as_str());
+            let id = line_id(req, index);
             ApiError::field(
                 &format!("lines[{index}].id"),
                 format!("{id:?} is not a line of this payment"),
@@ -134,22 +131,54 @@ fn refund_error(req: &RefundRequest, e: RefundError, c: Currency) -> ServerError
             &format!("lines[{index}].id"),
             "appears twice; refund a line once per request",
         ),
-        RefundError::LineAmount { index, left: l } => match left(l) {
-            Ok(l) => ApiError::field(
-                &format!("lines[{index}].amount"),
-                format!("must be above zero and at most {l} (what is left to refund on this line)"),
-            ),
-            Err(e) => return e,
-        },
-        RefundError::Amount { left: l } => match left(l) {
-            Ok(l) => ApiError::field(
-                "amount",
-                format!("must be above zero and at most {l} (what is left to refund)"),
-            ),
-            Err(e) => return e,
-        },
+        RefundError::LineAmount { index, left: l } => {
+            let l = match left(l) {
+                Ok(l) => l,
+                Err(e) => return e,
+            };
+            let asked = req.lines.as_deref().and_then(|ls| ls.get(index)).map(|l| l.amount);
+            if asked_above_zero(asked) {
+                exceeds_paid(&format!("lines[{index}].amount"), Some(line_id(req, index)), l)
+            } else {
+                ApiError::field(&format!("lines[{index}].amount"), "must be above zero")
+            }
+        }
+        RefundError::Amount { left: l } => {
+            let l = match left(l) {
+                Ok(l) => l,
+                Err(e) => return e,
+            };
+            if asked_above_zero(req.amount) {
+                exceeds_paid("amount", None, l)
+            } else {
+                ApiError::field("amount", "must be above zero")
+            }
+        }
     };
     err.into()
+}
+
+fn line_id(req: &RefundRequest, index: usize) -> &str {
+    req.lines
+        .as_deref()
+        .and_then(|l| l.get(index))
+        .map_or("", |l| l.id.as_str())
+}
+
+/// 400 `refund_exceeds_paid`: per line (or in all), what is refunded — to the wallet and
+/// as `other_refund_due` — never passes what was paid (DESIGN.md *Sessions* §6).
+fn exceeds_paid(path: &str, line: Option<&str>, left: Money) -> ApiError {
+    let whose = line.map_or_else(|| "this payment".to_owned(), |id| format!("line {id:?}"));
+    let mut e = ApiError::new(
+        ErrorCode::RefundExceedsPaid,
+        format!("{path}: the refunds would return more than was paid for {whose}; at most {left} is left to refund"),
+    )
+    .with("path", path)
+    .with("left", left);
+    if let Some(id) = line {
+        e = e.with("line", id);
+    }
+    e
 }
 
 /// The merchant's succeeded intent with this id.
@@ -262,6 +291,34 @@ async fn add_refunded(
     Ok(guarded == 1)
 }
 
+/// Posts a refund: the balance shares back to the wallet; the other shares back to the
+/// second method's external account when the wallet's sandbox collected them. A
+/// remainder the merchant collected itself never entered the wallet's books: its shares
+/// are the merchant's to return through its provider. Answers that amount
+/// (`other_refund_due`, minor units).
+async fn post_refund(
+    tx: &mut Tx,
+    intent: &IntentRow,
+    id: &str,
+    totals: RefundTotals,
+    now: i64,
+) -> Result<i64, ServerError> {
+    let c = intent.currency;
+    let settlement = ledger::merchant_settlement(&intent.merchant_id, c, intent.livemode);
+    let available = ledger::wallet_available(intent.wallet());
+    ledger::transfer(tx, Kind::Refund, id, &settlement, &available, money(totals.balance, c)?, now)
+        .await?;
+    match intent.other_method {
+        Some(Method::Merchant) => Ok(totals.other),
+        method => {
+            let to = ledger::external(method.unwrap_or(Method::BankCard), c, intent.livemode);
+            ledger::transfer(tx, Kind::RefundOther, id, &settlement, &to, money(totals.other, c)?, now)
+                .await?;
+            Ok(0)
+        }
+    }
+}
+
 /// One attempt of [`refund`], run again by [`crate::store::retry::retrying`].
 async fn refund_once(
     db: &Db,
@@ -288,27 +345,15 @@ async fn refund_once(
     let totals = RefundTotals::of(&shares);
     if !add_refunded(&mut tx, &intent, totals.total, now).await? {
         tx.rollback().await?;
-        return Err(ApiError::field("amount", "the refunds would exceed what was paid").into());
+        return Err(ApiError::new(
+            ErrorCode::RefundExceedsPaid,
+            "the refunds would return more than was paid; read the intent's amount_refunded and refund at most what is left",
+        )
+        .into());
     }
     let id = random_id("re_", 24);
     let lines = insert_refund(&mut tx, &id, &intent, &shares, totals, now).await?;
-    let settlement = ledger::merchant_settlement(&intent.merchant_id, c, intent.livemode);
-    let method = intent.other_method.unwrap_or(Method::BankCard);
-    let moves = [
-        (
-            Kind::Refund,
-            ledger::wallet_available(intent.wallet()),
-            totals.balance,
-        ),
-        (
-            Kind::RefundOther,
-            ledger::external(method, c, intent.livemode),
-            totals.other,
-        ),
-    ];
-    for (kind, to, amount) in moves {
-        ledger::transfer(&mut tx, kind, &id, &settlement, &to, money(amount, c)?, now).await?;
-    }
+    let other_refund_due = post_refund(&mut tx, &intent, &id, totals, now).await?;
     let view = RefundView {
         id,
         intent_id: intent.id,
@@ -316,6 +361,7 @@ async fn refund_once(
         amount: money(totals.total, c)?,
         balance_amount: money(totals.balance, c)?,
         other_amount: money(totals.other, c)?,
+        other_refund_due: money(other_refund_due, c)?,
         lines,
         created_at: rfc3339(now),
     };

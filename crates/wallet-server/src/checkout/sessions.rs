@@ -2,7 +2,7 @@
 //! the frame with the client secret.
 
 use checkout_core::error::from_value;
-use checkout_core::{CartInput, Choice, IntentStatus, Quote, SessionStatus};
+use checkout_core::{CartInput, Choice, IntentStatus, Method, Quote, SecondLeg, SessionStatus};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -31,6 +31,43 @@ pub struct CreateSession {
     pub cart: Value,
     #[serde(default)]
     pub return_url: Option<String>,
+    /// Who settles what the balance does not pay; the merchant's configured one when
+    /// absent (DESIGN.md *The second leg*).
+    #[serde(default)]
+    pub second_leg: Option<SecondLeg>,
+}
+
+/// The second methods a new session offers, which also say its second leg
+/// ([`SessionTerms::second_leg`]): the sandbox's instruments, `[merchant]`, or none when
+/// nothing can settle a remainder here. The session's `second_leg` wins over the
+/// merchant's configured one; without either, a test key on a server with the sandbox
+/// on gets the sandbox and anything else none (the balance pays alone).
+///
+/// # Errors
+/// 400 `invalid_request` at `second_leg` for the sandbox asked with a live key or on a
+/// server whose sandbox is off.
+fn session_methods(
+    config: &Config,
+    merchant: &Merchant,
+    asked: Option<SecondLeg>,
+) -> Result<Vec<Method>, ApiError> {
+    let sandbox_runs = config.sandbox && !merchant.livemode;
+    let leg = asked
+        .or(merchant.second_leg)
+        .or(sandbox_runs.then_some(SecondLeg::Sandbox));
+    match leg {
+        Some(SecondLeg::Sandbox) if !sandbox_runs => Err(ApiError::field(
+            "second_leg",
+            if merchant.livemode {
+                "the sandbox settles test-mode sessions only; with a live key send second_leg \"merchant\": your server collects the rest with your provider, then captures"
+            } else {
+                "this server's sandbox is off; send second_leg \"merchant\" (your server collects the rest, then captures) or leave it out"
+            },
+        )),
+        Some(SecondLeg::Sandbox) => Ok(merchant.methods.clone()),
+        Some(SecondLeg::Merchant) => Ok(vec![Method::Merchant]),
+        None => Ok(Vec::new()),
+    }
 }
 
 /// The shopper of a new session: from its link, or (test keys only) named directly.
@@ -97,6 +134,7 @@ pub async fn create_session(
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
     crate::http::extract::check_return_url(input.return_url.as_deref())?;
+    let methods = session_methods(config, merchant, input.second_leg)?;
     if let Some(currency) =
         wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await?
     {
@@ -115,8 +153,8 @@ pub async fn create_session(
     let expires_at = now + config.limits.session_ttl_secs;
     let policy =
         serde_json::to_string(&merchant.policy).map_err(|e| ServerError::internal("policy", e))?;
-    let methods = serde_json::to_string(&merchant.methods)
-        .map_err(|e| ServerError::internal("methods", e))?;
+    let methods =
+        serde_json::to_string(&methods).map_err(|e| ServerError::internal("methods", e))?;
     sqlx::query(
         "INSERT INTO sessions (id, client_secret, merchant_id, shopper_id, currency, cart, cart_digest, \
          policy, methods, return_url, status, expires_at, created_at, livemode, link_digest) \
@@ -194,6 +232,7 @@ async fn session_view(
     let balance = live_balance(&db.pool, session.wallet(), currency, "").await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
+    let second_leg = terms.second_leg();
     Ok(SessionView {
         id: session.id.clone(),
         status: session.effective_status(now()),
@@ -206,6 +245,7 @@ async fn session_view(
             password_set,
             passkey,
         },
+        second_leg,
         methods: terms.methods,
         expires_at: rfc3339(session.expires_at),
         return_url: session.return_url.clone(),

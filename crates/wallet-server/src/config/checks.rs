@@ -6,6 +6,8 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
+use checkout_core::SecondLeg;
+
 use super::cli::Mode;
 use super::error::ConfigError;
 use super::merchants::{Merchant, MIN_KEY_LEN};
@@ -68,9 +70,10 @@ pub fn origins(origins: &[String]) -> Result<(), ConfigError> {
 }
 
 /// The sandbox never runs beside a live key: it would settle second legs nobody paid.
+/// A merchant whose `second_leg` is `sandbox` needs it on.
 ///
 /// # Errors
-/// [`ConfigError::Invalid`] when both are configured.
+/// [`ConfigError::Invalid`] when both are configured, or naming the merchant.
 pub fn sandbox(
     sandbox: bool,
     merchants: &HashMap<[u8; 32], Arc<Merchant>>,
@@ -79,6 +82,15 @@ pub fn sandbox(
         return Err(ConfigError::Invalid(
             "the sandbox is on and a merchant has a live key (sk_live_…): the sandbox would settle second legs nobody paid; turn the sandbox off (sandbox = false, BC_SANDBOX unset) or use test keys".to_owned(),
         ));
+    }
+    let needs_sandbox = merchants
+        .values()
+        .find(|m| m.second_leg == Some(SecondLeg::Sandbox));
+    if let (false, Some(m)) = (sandbox, needs_sandbox) {
+        return Err(ConfigError::Invalid(format!(
+            "merchant {:?} has second_leg = \"sandbox\" but the sandbox is off; set second_leg = \"merchant\" (your server collects the rest and captures) or turn the sandbox on (test keys only)",
+            m.id
+        )));
     }
     Ok(())
 }

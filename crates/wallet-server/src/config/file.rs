@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use checkout_core::{Method, Policy};
+use checkout_core::{SecondLeg, Method, Policy};
 use serde::Deserialize;
 
 use super::error::ConfigError;
@@ -80,8 +80,14 @@ pub struct MerchantFile {
     pub secret_key: String,
     #[serde(default)]
     pub policy: Option<Policy>,
+    /// The sandbox's second methods (`bank_card`, `wechat_pay`, `alipay`, `ecny`).
     #[serde(default)]
     pub methods: Option<Vec<Method>>,
+    /// Who settles what the balance does not pay when a session does not say
+    /// (DESIGN.md *The second leg*): `sandbox` (test keys on a server with the sandbox
+    /// on; the default there) or `merchant`. Unset elsewhere: the balance pays alone.
+    #[serde(default)]
+    pub second_leg: Option<SecondLeg>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
     /// `[[merchants.webhooks]]`: endpoints that receive this merchant's events.

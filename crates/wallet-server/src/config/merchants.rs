@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::sync::Arc;
 
-use checkout_core::{Method, Policy};
+use checkout_core::{Method, Policy, SecondLeg};
 use sha2::{Digest, Sha256};
 
 use super::error::ConfigError;
@@ -26,7 +26,11 @@ pub struct Merchant {
     /// A live key (`sk_live_…`): its objects are live; the sandbox never acts on them.
     pub livemode: bool,
     pub policy: Policy,
+    /// The sandbox's second methods: payment instruments only ([`Method::INSTRUMENTS`]).
     pub methods: Vec<Method>,
+    /// Who settles what the balance does not pay, when a session does not say
+    /// (DESIGN.md *The second leg*; resolved by `crate::checkout::legs`).
+    pub second_leg: Option<SecondLeg>,
     pub allowed_origins: Vec<String>,
     /// Webhook endpoints of the configuration (synced into the database at start).
     pub webhooks: Vec<WebhookFile>,
@@ -64,12 +68,21 @@ pub fn merchants(
                 if livemode { "live" } else { "test" }
             )));
         }
+        if let Some(bad) = m.methods.iter().flatten().find(|m| !m.is_instrument()) {
+            return Err(ConfigError::Invalid(format!(
+                "merchant {:?}: methods lists {bad}, which is not a payment instrument; for a remainder your server collects, set second_leg = \"merchant\"",
+                m.id
+            )));
+        }
         origins.extend(m.allowed_origins.iter().cloned());
         let merchant = Merchant {
             id: m.id,
             livemode,
             policy: m.policy.unwrap_or_default(),
-            methods: m.methods.unwrap_or_else(|| Method::ALL.to_vec()),
+            methods: m
+                .methods
+                .unwrap_or_else(|| Method::INSTRUMENTS.to_vec()),
+            second_leg: m.second_leg,
             allowed_origins: m.allowed_origins,
             webhooks: m.webhooks,
         };

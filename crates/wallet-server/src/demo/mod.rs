@@ -56,6 +56,9 @@ pub fn preset() -> FileConfig {
             secret_key: MERCHANT_KEY.to_owned(),
             policy: Some(policy),
             methods: None,
+            // The sandbox, on in the demo; the shop's own-provider checkout asks for
+            // `merchant` per session.
+            second_leg: None,
             // The demo shop's origin, known once it listens (`demo::shop::bind`).
             allowed_origins: Vec::new(),
             // The demo shop's endpoint, known once it listens (`demo::shop::bind`).

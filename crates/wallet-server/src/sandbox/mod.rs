@@ -39,12 +39,13 @@ async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
 }
 
-/// The test-mode intent with this id: the sandbox never sees a live one (404, as for an
-/// unknown id: DESIGN.md *Test and live mode*).
+/// The test-mode intent with this id whose remainder the sandbox settles: it never sees a
+/// live one (404, as for an unknown id: DESIGN.md *Test and live mode*), nor one the
+/// merchant collects itself, whose money it may already hold (DESIGN.md *The second leg*).
 async fn test_intent(state: &AppState, id: &str) -> Result<IntentRow, ServerError> {
     load_intent(&state.db.pool, id)
         .await?
-        .filter(|row| !row.livemode)
+        .filter(|row| !row.livemode && row.other_method != Some(checkout_core::Method::Merchant))
         .ok_or_else(|| {
             ApiError::new(
                 ErrorCode::IntentNotFound,

@@ -4,7 +4,7 @@
 
 pub mod webhooks;
 
-use checkout_core::{Currency, IntentStatus, Method, Money, Policy, SessionStatus};
+use checkout_core::{Currency, IntentStatus, Method, Money, Policy, Provider, SecondLeg, SessionStatus};
 use serde::Serialize;
 use serde_json::value::RawValue;
 
@@ -13,14 +13,29 @@ use crate::store::db::rows::IntentRow;
 use crate::store::stored::money;
 use crate::util::rfc3339;
 
-/// `next_action` of an intent that waits for its second method.
+/// `next_action` of an intent that waits for its second method (DESIGN.md *The second
+/// leg*), tagged by `type`.
 #[derive(Debug, Clone, Serialize)]
-pub struct NextAction {
-    /// Always `redirect`.
-    #[serde(rename = "type")]
-    pub kind: &'static str,
-    /// The second method's page (the sandbox provider's in test mode).
-    pub url: String,
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum NextAction {
+    /// Send the shopper to the second method's page (the sandbox's, in test mode).
+    Redirect { url: String },
+    /// The merchant collects `amount` with its own provider before `expires_at`, then
+    /// captures (`POST /v1/intents/{id}/capture`).
+    MerchantCollect {
+        amount: Money,
+        currency: Currency,
+        /// RFC 3339: the hold's end; a capture after it is 409 `hold_expired`.
+        expires_at: String,
+    },
+}
+
+/// `second_leg` of a captured intent: the merchant's record of the other payment.
+#[derive(Debug, Clone, Serialize)]
+pub struct SecondLegView {
+    pub amount: Money,
+    pub provider: Provider,
+    pub reference: String,
 }
 
 /// A payment intent: the 2xx answer of `POST …/intents`, `GET /v1/intents/{id}` and the
@@ -36,6 +51,8 @@ pub struct IntentView {
     pub other_method: Option<Method>,
     pub other_amount: Money,
     pub next_action: Option<NextAction>,
+    /// What the merchant recorded when it captured a `merchant` leg; `null` otherwise.
+    pub second_leg: Option<SecondLegView>,
     /// The quote the intent was paid at, as stored; left out of the summary view
     /// (`GET /v1/intents/{id}?view=summary`).
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -59,10 +76,28 @@ impl IntentView {
         let c = row.currency;
         let quote = RawValue::from_string(row.quote.clone())
             .map_err(|e| ServerError::internal("stored quote", e))?;
-        let next_action = (row.status == IntentStatus::RequiresAction).then(|| NextAction {
-            kind: "redirect",
-            url: sandbox_url(base, &row.id),
+        let other_amount = money(row.other_amount, c)?;
+        let next_action = (row.status == IntentStatus::RequiresAction).then(|| {
+            if row.other_method == Some(Method::Merchant) {
+                NextAction::MerchantCollect {
+                    amount: other_amount,
+                    currency: c,
+                    expires_at: rfc3339(row.hold_expires_at.unwrap_or(row.created_at)),
+                }
+            } else {
+                NextAction::Redirect {
+                    url: sandbox_url(base, &row.id),
+                }
+            }
         });
+        let second_leg = row
+            .second_leg
+            .as_ref()
+            .map(|(provider, reference)| SecondLegView {
+                amount: other_amount,
+                provider: *provider,
+                reference: reference.clone(),
+            });
         Ok(IntentView {
             id: row.id.clone(),
             session_id: row.session_id.clone(),
@@ -71,8 +106,9 @@ impl IntentView {
             total: money(row.total, c)?,
             balance_amount: money(row.balance_amount, c)?,
             other_method: row.other_method,
-            other_amount: money(row.other_amount, c)?,
+            other_amount,
             next_action,
+            second_leg,
             quote: Some(quote),
             created_at: rfc3339(row.created_at),
             amount_refunded: money(row.refunded_amount, c)?,
@@ -122,6 +158,9 @@ pub struct SessionView {
     pub cart_digest: String,
     pub policy: Policy,
     pub wallet: SessionWallet,
+    /// Who settles what the balance does not pay (`sandbox`, `merchant`), or `null` when
+    /// nothing can here: the frame then says only the balance can pay.
+    pub second_leg: Option<SecondLeg>,
     pub methods: Vec<Method>,
     pub expires_at: String,
     pub return_url: Option<String>,
@@ -267,7 +306,12 @@ pub struct RefundView {
     pub currency: Currency,
     pub amount: Money,
     pub balance_amount: Money,
+    /// What returns through the second method, in all.
     pub other_amount: Money,
+    /// The part of `other_amount` the merchant returns itself through its own provider:
+    /// all of it for a remainder it collected (`other_method` `merchant`), zero when the
+    /// wallet's sandbox collected it and returns it.
+    pub other_refund_due: Money,
     pub lines: Vec<RefundLineView>,
     pub created_at: String,
 }
@@ -334,6 +378,7 @@ mod tests {
             cancel_reason: None,
             created_at: 0,
             livemode: false,
+            second_leg: None,
         }
     }
 

@@ -3,7 +3,7 @@
 //! what it was ("Paid Demo Shop", "Refund from Demo Shop", "Recharge via WeChat Pay"),
 //! with a payment's order lines and the refunds made against it.
 
-use checkout_core::{Currency, IntentStatus, Method, Money};
+use checkout_core::{Currency, IntentStatus, Method, Money, Provider};
 use serde::Deserialize;
 use sqlx::Row as _;
 
@@ -24,6 +24,8 @@ pub enum Activity {
         merchant: String,
         with: Option<Method>,
         status: IntentStatus,
+        /// Both parts of a split payment; `None` when the balance paid it all.
+        split: Option<Split>,
     },
     /// A held payment to `merchant` was canceled; the hold came back.
     Returned { merchant: String },
@@ -39,6 +41,20 @@ pub enum Activity {
     Reward,
     /// A movement this version does not name.
     Other,
+}
+
+/// The parts of a payment the balance paid only in part ("Paid Demo Shop ¥154.90: balance
+/// ¥100.00 + card via the shop ¥54.90").
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Split {
+    pub total: Money,
+    pub balance: Money,
+    pub other: Money,
+    /// The merchant's provider, once it captured a remainder it collected itself.
+    pub provider: Option<Provider>,
+    /// That provider's id of the payment, as the merchant sent it (shown escaped, on the
+    /// entry's details only).
+    pub reference: Option<String>,
 }
 
 /// One order line of a payment.
@@ -179,6 +195,7 @@ async fn describe(
                 merchant: intent.merchant,
                 with: intent.method,
                 status: intent.status,
+                split: intent.split,
             }
         }
         Some(Kind::Release) => Activity::Returned {
@@ -214,11 +231,33 @@ struct IntentFacts {
     method: Option<Method>,
     status: IntentStatus,
     lines: Vec<Line>,
+    split: Option<Split>,
+}
+
+/// The split of an intent row's amounts (minor units), when a second method paid a part.
+fn split_of(row: &sqlx::any::AnyRow) -> Result<Option<Split>, ServerError> {
+    let other: i64 = row.try_get("other_amount")?;
+    if other == 0 {
+        return Ok(None);
+    }
+    let currency: String = row.try_get("currency")?;
+    let c: Currency = currency
+        .parse()
+        .map_err(|_| ServerError::internal("intent currency", currency))?;
+    let provider: Option<String> = row.try_get("second_leg_provider")?;
+    Ok(Some(Split {
+        total: money(row.try_get("total")?, c)?,
+        balance: money(row.try_get("balance_amount")?, c)?,
+        other: money(other, c)?,
+        provider: provider.as_deref().and_then(Provider::from_code),
+        reference: row.try_get("second_leg_reference")?,
+    }))
 }
 
 async fn intent(db: &Db, id: &str) -> Result<Option<IntentFacts>, ServerError> {
     let row = sqlx::query(
-        "SELECT i.merchant_id, i.other_method, i.status, s.cart FROM intents i \
+        "SELECT i.merchant_id, i.other_method, i.status, i.currency, i.total, i.balance_amount, \
+         i.other_amount, i.second_leg_provider, i.second_leg_reference, s.cart FROM intents i \
          JOIN sessions s ON s.id = i.session_id WHERE i.id = $1",
     )
     .bind(id)
@@ -244,6 +283,7 @@ async fn intent(db: &Db, id: &str) -> Result<Option<IntentFacts>, ServerError> {
         method: method.as_deref().and_then(Method::from_code),
         status: IntentStatus::from_code(&status).unwrap_or(IntentStatus::Succeeded),
         lines,
+        split: split_of(&row)?,
     }))
 }
 

@@ -94,11 +94,28 @@ fn not_found() -> ApiError {
     )
 }
 
+/// 400 `invalid_request` at `path` unless `method` is a payment instrument (a recharge is
+/// paid with one; `merchant` settles a checkout's remainder).
+///
+/// # Errors
+/// As above.
+pub fn instrument(path: &str, method: Method) -> Result<(), ApiError> {
+    if method.is_instrument() {
+        return Ok(());
+    }
+    let names: Vec<_> = Method::INSTRUMENTS.iter().map(|m| m.code()).collect();
+    Err(ApiError::field(
+        path,
+        format!("choose one of {}", names.join(", ")),
+    ))
+}
+
 /// Starts a recharge of `amount` (major units, the wallet's currency digits) by `method`.
 ///
 /// # Errors
 /// 404 `wallet_not_found`; 400 `invalid_request` at `amount` when it is zero, has more
-/// digits than the currency, or would take available plus held past 10^13 major units.
+/// digits than the currency, or would take available plus held past 10^13 major units;
+/// at `method` for `merchant`, which settles a checkout's remainder and recharges nothing.
 pub async fn create(
     db: &Db,
     wallet: WalletRef<'_>,
@@ -106,6 +123,7 @@ pub async fn create(
     method: Method,
 ) -> Result<Recharge, ServerError> {
     let shopper = wallet.shopper;
+    instrument("method", method)?;
     if wallet.livemode {
         // Only the sandbox settles recharges, and it never touches live money.
         return Err(ApiError::new(

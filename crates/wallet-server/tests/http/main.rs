@@ -19,6 +19,7 @@ mod large_orders;
 mod links;
 mod live_wallets;
 mod memory;
+mod merchant_leg;
 mod metrics;
 mod migrations;
 mod mode_isolation;

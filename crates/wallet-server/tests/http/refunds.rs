@@ -145,14 +145,14 @@ async fn a_refund_beyond_what_was_paid_is_refused(backend: Backend) {
         &json!({"lines": [{"id": "L1", "amount": format!("{too_much:.2}")}]}),
     )
     .await
-    .error(400, "invalid_request");
+    .error(400, "refund_exceeds_paid");
     api.refund(&id, &json!({"lines": [{"id": "L9", "amount": "1.00"}]}))
         .await
         .error(400, "invalid_request");
     let over = quote.total.value() + Decimal::ONE;
     api.refund(&id, &json!({"amount": format!("{over:.2}")}))
         .await
-        .error(400, "invalid_request");
+        .error(400, "refund_exceeds_paid");
     api.refund(&id, &json!({"amount": 5}))
         .await
         .error(400, "invalid_request");

@@ -112,30 +112,45 @@ fn history_list(t: &Text, page: &history::Page, before: Option<i64>) -> String {
 
 /// What a movement was, in the shopper's words.
 fn title(t: &Text, a: &Activity) -> String {
-    let method = |m: checkout_core::Method| {
-        let i = checkout_core::Method::ALL
-            .iter()
-            .position(|x| *x == m)
-            .unwrap_or(0);
-        t.methods[i]
-    };
     match a {
         Activity::Paid {
             merchant,
             with,
             status,
+            split,
         } => {
             let mut s = format!("{} {}", t.paid, html_escape(merchant));
-            if let Some(m) = with {
-                let waiting = *status == checkout_core::IntentStatus::RequiresAction;
-                let word = if waiting { t.awaiting } else { t.paid_with };
-                let _ = write!(s, " · {word} {}", method(*m));
+            let waiting = *status == checkout_core::IntentStatus::RequiresAction;
+            match (with, split) {
+                (Some(m), Some(split)) => {
+                    let other = match split.provider {
+                        Some(p) => t.provider_via_shop(p),
+                        None if waiting => format!("{} {}", t.awaiting, t.method_name(*m)),
+                        None => t.method_name(*m).to_owned(),
+                    };
+                    let colon = if t.is_zh() { "：" } else { ": " };
+                    let _ = write!(
+                        s,
+                        " {}{colon}{} {} + {other} {}",
+                        amount(split.total),
+                        t.balance_part,
+                        amount(split.balance),
+                        amount(split.other),
+                    );
+                }
+                (Some(m), None) => {
+                    let word = if waiting { t.awaiting } else { t.paid_with };
+                    let _ = write!(s, " · {word} {}", t.method_name(*m));
+                }
+                (None, _) => {}
             }
             s
         }
         Activity::Returned { merchant } => format!("{} {}", t.returned, html_escape(merchant)),
         Activity::Refund { merchant } => format!("{} {}", t.refund_from, html_escape(merchant)),
-        Activity::Recharge { method: Some(m) } => format!("{} {}", t.recharge_via, method(*m)),
+        Activity::Recharge { method: Some(m) } => {
+            format!("{} {}", t.recharge_via, t.method_name(*m))
+        }
         Activity::Recharge { method: None } => t.recharge_item.to_owned(),
         Activity::TransferOut { to } => format!("{} {}", t.transfer_to, html_escape(to)),
         Activity::TransferIn { from } => format!("{} {}", t.transfer_from, html_escape(from)),
@@ -167,8 +182,16 @@ fn item_html(t: &Text, item: &Item) -> String {
                 )
             })
             .collect();
+        let reference = match &item.activity {
+            Activity::Paid {
+                split: Some(split), ..
+            } => split.reference.as_deref().map_or(String::new(), |r| {
+                format!("<p>{}: <code>{}</code></p>", t.reference, html_escape(r))
+            }),
+            _ => String::new(),
+        };
         details = format!(
-            r#"<details><summary>{order}</summary><ul>{lines}</ul>{refunds}</details>"#,
+            r#"<details><summary>{order}</summary><ul>{lines}</ul>{refunds}{reference}</details>"#,
             order = t.order,
             refunds = if refunds.is_empty() {
                 String::new()

@@ -39,7 +39,7 @@ fn form_html(t: &Text, currency_sign: &str, prefill: &str, error: Option<&ApiErr
             )
         })
         .collect();
-    let methods: String = Method::ALL
+    let methods: String = Method::INSTRUMENTS
         .iter()
         .enumerate()
         .map(|(i, m)| {

@@ -42,7 +42,18 @@ pub struct Text {
     pub amount: &'static str,
     pub amount_hint: &'static str,
     pub method: &'static str,
+    /// The names of [`checkout_core::Method::INSTRUMENTS`], in their order.
     pub methods: [&'static str; 4],
+    /// A remainder the shop collects itself, before it captured ("the shop's payment").
+    pub shop_payment: &'static str,
+    /// After a provider's name: the shop collected it ("card via the shop").
+    pub via_shop: &'static str,
+    /// The names of [`checkout_core::Provider::ALL`], in their order.
+    pub providers: [&'static str; 8],
+    /// The balance's part of a split payment.
+    pub balance_part: &'static str,
+    /// The label of the provider's id of the other payment.
+    pub reference: &'static str,
     pub continue_to_pay: &'static str,
     pub recharge_status: [&'static str; 4],
     pub back_to_wallet: &'static str,
@@ -146,6 +157,11 @@ pub const EN: Text = Text {
     amount_hint: "Choose an amount or enter your own.",
     method: "Pay with",
     methods: ["Bank card", "WeChat Pay", "Alipay", "Digital RMB"],
+    shop_payment: "the shop's payment",
+    via_shop: "via the shop",
+    providers: ["Stripe", "Adyen", "WeChat Pay", "Alipay", "UnionPay", "Digital RMB", "card", "another method"],
+    balance_part: "balance",
+    reference: "Payment reference",
     continue_to_pay: "Continue to pay",
     recharge_status: [
         "Waiting for the payment.",
@@ -253,6 +269,11 @@ pub const ZH: Text = Text {
     amount_hint: "选择金额或自行输入。",
     method: "支付方式",
     methods: ["银行卡", "微信支付", "支付宝", "数字人民币"],
+    shop_payment: "商家收款",
+    via_shop: "（经商家）",
+    providers: ["Stripe", "Adyen", "微信支付", "支付宝", "银联", "数字人民币", "银行卡", "其他方式"],
+    balance_part: "余额",
+    reference: "支付单号",
     continue_to_pay: "去支付",
     recharge_status: [
         "等待支付。",
@@ -329,6 +350,26 @@ pub fn text(lang: Lang) -> &'static Text {
 }
 
 impl Text {
+    /// A second method's name: an instrument's, or the shop's own payment.
+    #[must_use]
+    pub fn method_name(&self, m: checkout_core::Method) -> &'static str {
+        checkout_core::Method::INSTRUMENTS
+            .iter()
+            .position(|x| *x == m)
+            .map_or(self.shop_payment, |i| self.methods[i])
+    }
+
+    /// A provider's name, followed by "via the shop".
+    #[must_use]
+    pub fn provider_via_shop(&self, p: checkout_core::Provider) -> String {
+        let i = checkout_core::Provider::ALL
+            .iter()
+            .position(|x| *x == p)
+            .unwrap_or(0);
+        let space = if self.is_zh() { "" } else { " " };
+        format!("{}{space}{}", self.providers[i], self.via_shop)
+    }
+
     /// Whether these are the Chinese sentences. (It compared the address of a `const`,
     /// which each use copies: every error on a Chinese page read in English.)
     #[must_use]

@@ -2,7 +2,7 @@
 //! methods are the core's enums, so a corrupt stored value fails the read instead of
 //! flowing on as a string.
 
-use checkout_core::{CancelReason, Currency, IntentStatus, Method, SessionStatus};
+use checkout_core::{CancelReason, Currency, IntentStatus, Method, Provider, SessionStatus};
 use sqlx::Row as _;
 
 use super::{Db, Row};
@@ -98,7 +98,7 @@ where
 
 const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, currency, total, \
      balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
-     cancel_reason, created_at, livemode";
+     cancel_reason, created_at, livemode, second_leg_provider, second_leg_reference";
 
 /// A payment intent as stored; amounts in minor units, `quote` the paid quote's JSON.
 #[derive(Debug, Clone)]
@@ -122,6 +122,9 @@ pub struct IntentRow {
     pub created_at: i64,
     /// Paid in a live session; the sandbox never acts on it.
     pub livemode: bool,
+    /// The merchant's record of the other payment, once it captured a `merchant` leg:
+    /// its provider and its reference (DESIGN.md *The second leg*).
+    pub second_leg: Option<(Provider, String)>,
 }
 
 impl IntentRow {
@@ -136,6 +139,14 @@ impl IntentRow {
         let currency: String = r.try_get("currency")?;
         let method: Option<String> = r.try_get("other_method")?;
         let reason: Option<String> = r.try_get("cancel_reason")?;
+        let provider: Option<String> = r.try_get("second_leg_provider")?;
+        let reference: Option<String> = r.try_get("second_leg_reference")?;
+        let second_leg = match (provider, reference) {
+            (Some(p), Some(reference)) => {
+                Some((decode("second_leg_provider", &p, Provider::from_code)?, reference))
+            }
+            _ => None,
+        };
         Ok(IntentRow {
             id: r.try_get("id")?,
             session_id: r.try_get("session_id")?,
@@ -157,6 +168,7 @@ impl IntentRow {
                 .transpose()?,
             created_at: r.try_get("created_at")?,
             livemode: r.try_get::<i64, _>("livemode")? != 0,
+            second_leg,
         })
     }
 }

@@ -121,7 +121,7 @@ pub struct Api {
     pub base: String,
     http: reqwest::Client,
     /// The merchant's secret key (the demo's unless [`Api::with_keys`]).
-    merchant_key: String,
+    pub merchant_key: String,
     /// The admin key (the demo's unless [`Api::with_keys`]).
     pub admin_key: String,
 }
@@ -241,7 +241,9 @@ impl Api {
         self.open_session(body, cart, shopper_id).await
     }
 
-    async fn open_session(&self, request: Value, cart: &Value, shopper_id: &str) -> Session {
+    /// `POST /v1/sessions` with this body (its `cart` is `cart`, its shopper
+    /// `shopper_id`); panics unless it succeeds.
+    pub async fn open_session(&self, request: Value, cart: &Value, shopper_id: &str) -> Session {
         let reply = self
             .post("/v1/sessions", Some(&self.merchant_key), &request)
             .await;
@@ -288,6 +290,19 @@ impl Api {
             &format!("/v1/intents/{intent_id}/refunds"),
             Some(&self.merchant_key),
             body,
+        )
+        .await
+    }
+
+    /// `POST /v1/intents/{id}/capture` with the merchant's key under `key`.
+    pub async fn capture(&self, intent_id: &str, key: &str, body: &Value) -> Reply {
+        let bytes = serde_json::to_vec(body).expect("json");
+        self.send(
+            reqwest::Method::POST,
+            &format!("/v1/intents/{intent_id}/capture"),
+            Some(&self.merchant_key),
+            &[("Idempotency-Key", key.to_owned())],
+            Some(bytes),
         )
         .await
     }
