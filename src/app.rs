@@ -187,7 +187,7 @@ fn choices(
             { summary(&SummaryProps { locale: l, quote: q.clone() }) }
             if q.topup_to_unlock.is_some() {
                 <TopUp locale={l} quote={q.clone()} endpoint={endpoint.cloned()}
-                    method={state.method.unwrap_or(Method::WechatPay)}
+                    method={state.method.filter(|m| m.is_instrument()).unwrap_or(Method::WechatPay)}
                     on_done={d.to_callback().reform(Action::ToppedUp)} />
             }
             if q.needs_other_method() {

@@ -90,9 +90,16 @@ pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
         return Err(e);
     }
     WRONG_TRIES.with(|t| t.set(0));
-    if req.intent.other_method.is_some() {
-        let action = r#"{"type":"redirect","url":"about:blank"}"#;
-        Ok(intent_view(req, IntentStatus::RequiresAction, action))
+    if let Some(method) = req.intent.other_method {
+        let action = if method == checkout_core::Method::Merchant {
+            format!(
+                r#"{{"type":"merchant_collect","amount":"{}","currency":"{}","expires_at":"2099-01-01T00:00:00Z"}}"#,
+                req.intent.other_amount, req.intent.currency
+            )
+        } else {
+            r#"{"type":"redirect","url":"about:blank"}"#.to_owned()
+        };
+        Ok(intent_view(req, IntentStatus::RequiresAction, &action))
     } else {
         Ok(intent_view(req, IntentStatus::Succeeded, "null"))
     }

@@ -111,6 +111,16 @@ pub struct Text {
     pub wechat_pay: &'static str,
     pub alipay: &'static str,
     pub ecny: &'static str,
+    /// The remainder the shop collects itself ([`Method::Merchant`]), as the Pay button
+    /// names it.
+    pub merchant: &'static str,
+    /// Instead of a method list when the shop collects the remainder itself.
+    pub merchant_next_step: &'static str,
+    pub merchant_next_hint: &'static str,
+    /// When nothing here can pay a remainder: only the balance can pay, and why.
+    pub balance_only: &'static str,
+    /// After Pay, while the shop's page collects the remainder.
+    pub merchant_waiting: &'static str,
     pub password_label: &'static str,
     pub password_hint: &'static str,
     /// The password field left out letters, spaces or symbols.
@@ -173,6 +183,7 @@ impl Text {
             Method::WechatPay => self.wechat_pay,
             Method::Alipay => self.alipay,
             Method::Ecny => self.ecny,
+            Method::Merchant => self.merchant,
         }
     }
 }
@@ -217,6 +228,11 @@ pub static EN: Text = Text {
     wechat_pay: "WeChat Pay",
     alipay: "Alipay",
     ecny: "Digital RMB",
+    merchant: "on the shop's next step",
+    merchant_next_step: "Pay the remaining {amount} on the next step",
+    merchant_next_hint: "The shop asks for it after you confirm here. Your balance part is held, not charged, until the shop confirms.",
+    balance_only: "Only your balance can pay at this shop: it takes no second payment method here. Top up your balance or remove an item to pay the remaining {amount}.",
+    merchant_waiting: "Finish paying on the shop's page. Your balance part is held, not charged yet.",
     password_label: "Payment password (6 digits)",
     password_hint: "Digits only. Paste works.",
     password_not_digits: "Only the digits 0–9 count: letters, spaces and symbols were left out.",
@@ -295,6 +311,11 @@ pub static ZH: Text = Text {
     wechat_pay: "微信支付",
     alipay: "支付宝",
     ecny: "数字人民币",
+    merchant: "由商家下一步收取",
+    merchant_next_step: "剩余 {amount} 请在下一步支付",
+    merchant_next_hint: "在此确认后，商家会请你支付剩余部分。商家确认前，余额部分只冻结、不扣款。",
+    balance_only: "此商家这里只支持余额支付，没有其他支付方式。请充值余额或移除部分商品，以支付剩余的 {amount}。",
+    merchant_waiting: "请在商家页面完成支付。余额部分已冻结，尚未扣款。",
     password_label: "支付密码（6 位数字）",
     password_hint: "仅限数字，可粘贴。",
     password_not_digits: "只能输入数字 0–9，字母、空格和符号已略去。",

@@ -86,6 +86,11 @@ fn describe_api(
         | ErrorCode::PayloadTooLarge
         | ErrorCode::IdempotencyConflict
         | ErrorCode::MethodUnavailable
+        | ErrorCode::AmountMismatch
+        | ErrorCode::IntentCanceled
+        | ErrorCode::HoldExpired
+        | ErrorCode::IntentSucceeded
+        | ErrorCode::RefundExceedsPaid
         | ErrorCode::InternalError => return None,
     })
 }

@@ -108,7 +108,7 @@ impl Session {
         let status = wire::string(&v, "status")?;
         let methods = match wire::opt_array(&v, "methods")? {
             Some(items) => wire::list_of(&items, "methods", wire::method)?,
-            None => Method::ALL.to_vec(),
+            None => Method::INSTRUMENTS.to_vec(),
         };
         Ok(Session {
             id: wire::string(&v, "id")?,
@@ -132,9 +132,10 @@ impl Session {
 /// `next_action` of an intent waiting for its second method.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct NextAction {
-    /// `type` on the wire; `redirect` so far.
+    /// `type` on the wire: `redirect` (to `url`) or `merchant_collect` (the shop's page
+    /// collects the remainder; no URL).
     pub kind: String,
-    pub url: String,
+    pub url: Option<String>,
 }
 
 /// An intent as the backend reports it; `json` is the body as received, handed to the
@@ -159,7 +160,7 @@ impl IntentView {
         let next_action = if next.is_object() {
             Some(NextAction {
                 kind: wire::string(&next, "type")?,
-                url: wire::string(&next, "url")?,
+                url: wire::opt_string(&next, "url")?,
             })
         } else {
             None

@@ -377,6 +377,46 @@ async fn a_remainder_requires_the_second_method() {
     assert!(w.text(".bc-outcome").contains("Paid ¥255.70"));
 }
 
+const INSTRUMENTS: &str = "[\"bank_card\", \"wechat_pay\", \"alipay\", \"ecny\"]";
+
+#[wasm_bindgen_test]
+async fn a_remainder_the_shop_collects_is_paid_on_its_next_step() {
+    let merchant = session_json(&[(INSTRUMENTS, "[\"merchant\"]")]);
+    let w = mount(&merchant, Locale::En).await;
+    assert_eq!(w.count(".bc-methods input[type=radio]"), 0);
+    assert_eq!(
+        w.text(".bc-merchant-leg h3"),
+        "Pay the remaining ¥155.70 on the next step"
+    );
+    w.type_into("input[type=password]", "123456").await;
+    w.click(".bc-pay").await;
+    settle().await;
+    let intent = w.last_event("balancecheckout:requires-action").unwrap();
+    assert_eq!(intent["other_method"], "merchant");
+    assert_eq!(intent["next_action"]["type"], "merchant_collect");
+    assert_eq!(intent["next_action"]["amount"], "155.70");
+    assert!(w.find(".bc-outcome a").is_none(), "no link: the shop's page collects it");
+    assert!(w.text(".bc-outcome").contains("on the next step"));
+
+    let w = mount(&merchant, Locale::Zh).await;
+    assert_eq!(w.text(".bc-merchant-leg h3"), "剩余 ¥155.70 请在下一步支付");
+}
+
+#[wasm_bindgen_test]
+async fn without_a_second_leg_only_the_balance_can_pay_and_it_says_why() {
+    let none = session_json(&[(INSTRUMENTS, "[]")]);
+    let w = mount(&none, Locale::En).await;
+    assert_eq!(w.count(".bc-methods input[type=radio]"), 0);
+    let why = w.text(".bc-balance-only");
+    assert!(why.contains("Only your balance can pay") && why.contains("¥155.70"), "{why}");
+    w.type_into("input[type=password]", "123456").await;
+    assert!(w.get(".bc-pay").has_attribute("disabled"), "nothing can pay the rest");
+
+    let w = mount(&all_eligible_rich().replace(INSTRUMENTS, "[]"), Locale::En).await;
+    assert!(w.find(".bc-balance-only").is_none(), "the balance pays it all");
+    assert_eq!(w.text(".bc-pay"), "Pay ¥245.90");
+}
+
 fn ready_state(json: &str) -> Rc<CheckoutState> {
     let s = Rc::new(parse_fixture(json));
     let state = Rc::new(CheckoutState::default()).reduce(Action::Loaded(s));

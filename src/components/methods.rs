@@ -1,4 +1,7 @@
-//! The second method for what the balance does not pay; only the session's methods.
+//! The second method for what the balance does not pay; only the session's methods. When
+//! the shop collects the remainder itself the frame says so instead of a list, and when
+//! nothing here can take a remainder it says only the balance can pay, and why
+//! (DESIGN.md *The second leg*).
 
 use checkout_core::{Method, Money};
 use yew::prelude::*;
@@ -18,6 +21,22 @@ pub struct MethodsProps {
 
 pub fn method_picker(props: &MethodsProps) -> Html {
     let t = props.locale.text();
+    let remaining = money(props.locale, props.remaining);
+    if props.methods.is_empty() {
+        return html! {
+            <p class="bc-section bc-notice bc-balance-only" role="note">
+                { fill(t.balance_only, &[("amount", &remaining)]) }
+            </p>
+        };
+    }
+    if props.methods == [Method::Merchant] {
+        return html! {
+            <section class="bc-section bc-methods bc-merchant-leg">
+                <h3 class="bc-heading">{ fill(t.merchant_next_step, &[("amount", &remaining)]) }</h3>
+                <p class="bc-hint">{ t.merchant_next_hint }</p>
+            </section>
+        };
+    }
     let legend = fill(
         t.method_legend,
         &[("amount", &money(props.locale, props.remaining))],

@@ -2,7 +2,7 @@
 
 use std::rc::Rc;
 
-use checkout_core::{Currency, IntentStatus};
+use checkout_core::{Currency, IntentStatus, Method};
 use yew::prelude::*;
 
 use crate::format::amount;
@@ -27,16 +27,28 @@ pub fn outcome(props: &OutcomeProps) -> Html {
             </div>
         };
     }
+    if i.other_method == Some(Method::Merchant) {
+        // The shop's page collects the rest (it got `requires-action`); its server captures.
+        return html! {
+            <div class="bc-outcome" role="status">
+                <h3 class="bc-heading">
+                    { fill(t.merchant_next_step, &[("amount", &show(i.other_amount))]) }
+                </h3>
+                <p class="bc-hint">{ t.merchant_waiting }</p>
+            </div>
+        };
+    }
     let title = fill(
         t.action_title,
         &[("other", &show(i.other_amount)), ("method", method)],
     );
+    let url = i.next_action.as_ref().and_then(|n| n.url.clone());
     html! {
         <div class="bc-outcome" role="status">
             <h3 class="bc-heading">{ title }</h3>
-            if let Some(next) = &i.next_action {
+            if let Some(url) = url {
                 // A link, not window.open: no pop-up blocker, and keyboard users get it too.
-                <a class="bc-button bc-pay" href={next.url.clone()} target="_blank"
+                <a class="bc-button bc-pay" href={url} target="_blank"
                     rel="noopener noreferrer">
                     { fill(t.action_link, &[("method", method)]) }
                 </a>

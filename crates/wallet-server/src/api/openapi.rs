@@ -41,6 +41,7 @@ mod tests {
             "/v1/sandbox/intents/{id}/approve",
             "/v1/sandbox/intents/{id}/decline",
             "/v1/intents/{id}/cancel",
+            "/v1/intents/{id}/capture",
             "/v1/webhook-endpoints",
             "/v1/webhook-endpoints/{id}",
             "/v1/webhook-endpoints/{id}/secrets",
