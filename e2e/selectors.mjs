@@ -40,6 +40,8 @@ export const SEL = {
   outcome: '.bc-outcome',
   succeeded: '.bc-outcome--ok',
   actionLink: '.bc-outcome a[href]',
+  /** "Pay the remaining … on the next step": the shop collects the rest itself. */
+  merchantLeg: '.bc-merchant-leg',
   /** What a frame shows when it was embedded where it may not be. */
   refused: '.bc-refused',
 };

@@ -395,10 +395,13 @@ async fn a_remainder_the_shop_collects_is_paid_on_its_next_step() {
     assert_eq!(intent["other_method"], "merchant");
     assert_eq!(intent["next_action"]["type"], "merchant_collect");
     assert_eq!(intent["next_action"]["amount"], "155.70");
-    assert!(w.find(".bc-outcome a").is_none(), "no link: the shop's page collects it");
+    assert!(
+        w.find(".bc-outcome a").is_none(),
+        "no link: the shop's page collects it"
+    );
     assert!(w.text(".bc-outcome").contains("on the next step"));
 
-    let w = mount(&merchant, Locale::Zh).await;
+    let w = mount(&merchant, Locale::ZhCn).await;
     assert_eq!(w.text(".bc-merchant-leg h3"), "剩余 ¥155.70 请在下一步支付");
 }
 
@@ -408,12 +411,21 @@ async fn without_a_second_leg_only_the_balance_can_pay_and_it_says_why() {
     let w = mount(&none, Locale::En).await;
     assert_eq!(w.count(".bc-methods input[type=radio]"), 0);
     let why = w.text(".bc-balance-only");
-    assert!(why.contains("Only your balance can pay") && why.contains("¥155.70"), "{why}");
+    assert!(
+        why.contains("Only your balance can pay") && why.contains("¥155.70"),
+        "{why}"
+    );
     w.type_into("input[type=password]", "123456").await;
-    assert!(w.get(".bc-pay").has_attribute("disabled"), "nothing can pay the rest");
+    assert!(
+        w.get(".bc-pay").has_attribute("disabled"),
+        "nothing can pay the rest"
+    );
 
     let w = mount(&all_eligible_rich().replace(INSTRUMENTS, "[]"), Locale::En).await;
-    assert!(w.find(".bc-balance-only").is_none(), "the balance pays it all");
+    assert!(
+        w.find(".bc-balance-only").is_none(),
+        "the balance pays it all"
+    );
     assert_eq!(w.text(".bc-pay"), "Pay ¥245.90");
 }
 

@@ -82,6 +82,7 @@ export const widget = {
   outcome: (page) => inFrame(page, SEL.outcome),
   succeeded: (page) => inFrame(page, SEL.succeeded),
   actionLink: (page) => inFrame(page, SEL.actionLink),
+  merchantLeg: (page) => inFrame(page, SEL.merchantLeg),
   retry: (page) => inFrame(page, SEL.retry),
 };
 
@@ -92,8 +93,8 @@ export async function widgetFrame(page, host = HOST) {
 }
 
 /** Opens the demo shop and waits until the widget is interactive (quote shown, Pay present). */
-export async function openShop(page, shop, { cart = 'mixed', locale = 'en' } = {}) {
-  const response = await page.goto(`${shop}/?cart=${cart}&locale=${locale}`);
+export async function openShop(page, shop, { cart = 'mixed', locale = 'en', rest = 'sandbox' } = {}) {
+  const response = await page.goto(`${shop}/?cart=${cart}&locale=${locale}&rest=${rest}`);
   await widgetInteractive(page);
   return response;
 }

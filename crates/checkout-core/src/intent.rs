@@ -78,7 +78,9 @@ pub fn validate_reference(reference: &str) -> Result<(), Error> {
     if reference.is_empty() || reference.len() > MAX_REFERENCE_LEN {
         return Err(Error::rule(
             path,
-            format!("must be 1 to {MAX_REFERENCE_LEN} characters: your provider's id of the payment"),
+            format!(
+                "must be 1 to {MAX_REFERENCE_LEN} characters: your provider's id of the payment"
+            ),
         ));
     }
     if !reference.bytes().all(|b| (b' '..=b'~').contains(&b)) {

@@ -229,7 +229,14 @@ fn it_writes_method_codes_as_on_the_wire() {
         assert_eq!(serde_json::to_value(m).unwrap(), json!(m.code()));
     }
     let codes: Vec<_> = Method::ALL.iter().map(|m| m.code()).collect();
-    assert_eq!(codes, vec!["bank_card", "wechat_pay", "alipay", "ecny"]);
+    assert_eq!(
+        codes,
+        vec!["bank_card", "wechat_pay", "alipay", "ecny", "merchant"]
+    );
+    // The shop's own collection settles a remainder; it is no instrument to pick.
+    assert!(Method::INSTRUMENTS.iter().all(|m| m.is_instrument()));
+    assert!(!Method::Merchant.is_instrument());
+    assert_eq!(Method::INSTRUMENTS.len() + 1, Method::ALL.len());
 }
 
 #[test]

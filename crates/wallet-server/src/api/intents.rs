@@ -134,8 +134,8 @@ pub async fn capture(
         let run = async {
             let req: CaptureRequest = parse_json(&headers, &body)?;
             let now = crate::util::now();
-            let row = crate::checkout::capture::capture(&state.db, &merchant, &id, &req, now)
-                .await?;
+            let row =
+                crate::checkout::capture::capture(&state.db, &merchant, &id, &req, now).await?;
             Ok::<_, ServerError>(Reply::json(StatusCode::OK, &IntentView::of(&row, &base)?))
         };
         run.await.unwrap_or_else(Reply::from)

@@ -5,9 +5,7 @@
 //! transaction guarded by the intent's status and its hold's time, so a capture happens
 //! once and never after the hold expired, whether or not the sweeper has run.
 
-use checkout_core::{
-    Amount, CancelReason, ErrorCode, IntentStatus, Method, Money, Provider,
-};
+use checkout_core::{Amount, CancelReason, ErrorCode, IntentStatus, Method, Money, Provider};
 use serde::Deserialize;
 
 use super::second_leg::{end_in, Outcome};
@@ -103,14 +101,10 @@ async fn capture_once(
     let Some(captured) = end_in(&mut tx, intent, Outcome::Approved, now).await? else {
         tx.rollback().await?;
         // Another request ended it first, or its hold ran out meanwhile.
-        let current = load_merchant_intent(
-            &db.pool,
-            &intent.merchant_id,
-            intent.livemode,
-            &intent.id,
-        )
-        .await?
-        .unwrap_or_else(|| intent.clone());
+        let current =
+            load_merchant_intent(&db.pool, &intent.merchant_id, intent.livemode, &intent.id)
+                .await?
+                .unwrap_or_else(|| intent.clone());
         let refusal = refusal(&current, now).unwrap_or_else(|| hold_expired(&current));
         return Err(refusal.into());
     };

@@ -3,7 +3,7 @@
 
 use std::path::{Path, PathBuf};
 
-use checkout_core::{SecondLeg, Method, Policy};
+use checkout_core::{Method, Policy, SecondLeg};
 use serde::Deserialize;
 
 use super::error::ConfigError;

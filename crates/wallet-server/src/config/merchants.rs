@@ -79,9 +79,7 @@ pub fn merchants(
             id: m.id,
             livemode,
             policy: m.policy.unwrap_or_default(),
-            methods: m
-                .methods
-                .unwrap_or_else(|| Method::INSTRUMENTS.to_vec()),
+            methods: m.methods.unwrap_or_else(|| Method::INSTRUMENTS.to_vec()),
             second_leg: m.second_leg,
             allowed_origins: m.allowed_origins,
             webhooks: m.webhooks,

@@ -4,7 +4,9 @@
 
 pub mod webhooks;
 
-use checkout_core::{Currency, IntentStatus, Method, Money, Policy, Provider, SecondLeg, SessionStatus};
+use checkout_core::{
+    Currency, IntentStatus, Method, Money, Policy, Provider, SecondLeg, SessionStatus,
+};
 use serde::Serialize;
 use serde_json::value::RawValue;
 

@@ -58,21 +58,34 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     assert_eq!(intent["other_method"], json!("merchant"));
     let next = &intent["next_action"];
     assert_eq!(next["type"], json!("merchant_collect"));
-    assert_eq!((&next["amount"], &next["currency"]), (&json!(rest), &json!("CNY")));
-    assert!(next["expires_at"].as_str().is_some_and(|t| t.ends_with('Z')));
+    assert_eq!(
+        (&next["amount"], &next["currency"]),
+        (&json!(rest), &json!("CNY"))
+    );
+    assert!(next["expires_at"]
+        .as_str()
+        .is_some_and(|t| t.ends_with('Z')));
     let held = api.wallet(SHOPPER).await;
     assert_eq!((held.balance, held.held), (Decimal::ZERO, d("30.00")));
 
     // The sandbox never settles what the merchant collects.
-    api.sandbox(id, "approve").await.error(404, "intent_not_found");
+    api.sandbox(id, "approve")
+        .await
+        .error(404, "intent_not_found");
     // A wrong amount, a bad reference, no key: refused, and nothing moves.
-    let wrong = api.capture(id, &idempotency_key(), &collected("1.00", "pi_3Q")).await;
+    let wrong = api
+        .capture(id, &idempotency_key(), &collected("1.00", "pi_3Q"))
+        .await;
     assert_eq!(wrong.error(422, "amount_mismatch")["expected"], json!(rest));
     api.capture(id, &idempotency_key(), &collected(&rest, "支付"))
         .await
         .error(400, "invalid_request");
     let no_key = api
-        .post(&format!("/v1/intents/{id}/capture"), Some(&api.merchant_key), &collected(&rest, "x"))
+        .post(
+            &format!("/v1/intents/{id}/capture"),
+            Some(&api.merchant_key),
+            &collected(&rest, "x"),
+        )
         .await;
     no_key.error(400, "invalid_request");
     assert_eq!(api.wallet(SHOPPER).await.held, d("30.00"));
@@ -94,7 +107,10 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     let after = api.wallet(SHOPPER).await;
     assert_eq!((after.balance, after.held), (Decimal::ZERO, Decimal::ZERO));
     let events = api
-        .get("/v1/events?type=payment_intent.succeeded", Some(&api.merchant_key))
+        .get(
+            "/v1/events?type=payment_intent.succeeded",
+            Some(&api.merchant_key),
+        )
         .await;
     let object = &events.ok()["data"][0]["data"]["object"];
     assert_eq!(object["id"], json!(id));
@@ -104,24 +120,37 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     // The wallet's history shows both parts, in either language, and the reference.
     let shopper = Shopper::sign_in(&server, SHOPPER).await;
     let page = shopper.page("/wallet/?locale=en").await;
-    let both = format!("Paid demo-shop ¥{}: balance ¥30.00 + Stripe via the shop ¥{rest}", quote.total);
+    let both = format!(
+        "Paid demo-shop ¥{}: balance ¥30.00 + Stripe via the shop ¥{rest}",
+        quote.total
+    );
     assert!(page.contains(&both), "{both} in {page}");
     assert!(page.contains("<code>pi_3QxYz 0001</code>"), "{page}");
     let page = shopper.page("/wallet/?locale=zh").await;
-    let both = format!("付款给 demo-shop ¥{}：余额 ¥30.00 + Stripe（经商家） ¥{rest}", quote.total);
+    let both = format!(
+        "付款给 demo-shop ¥{}：余额 ¥30.00 + Stripe（经商家） ¥{rest}",
+        quote.total
+    );
     assert!(page.contains(&both), "{both} in {page}");
 }
 
 async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: Backend) {
     // The sweeper waits an hour: only the clock stands between the hold and a capture.
-    let env = [("BC_HOLD_TTL_SECS", "1"), ("BC_SWEEP_INTERVAL_SECS", "3600")];
+    let env = [
+        ("BC_HOLD_TTL_SECS", "1"),
+        ("BC_SWEEP_INTERVAL_SECS", "3600"),
+    ];
     let server = Server::start_with(backend, &env).await;
     let api = Api::new(&server);
     let (intent, quote) = held_intent(&api).await;
     let rest = quote.other_amount.to_string();
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let late = api
-        .capture(intent["id"].as_str().unwrap(), &idempotency_key(), &collected(&rest, "late"))
+        .capture(
+            intent["id"].as_str().unwrap(),
+            &idempotency_key(),
+            &collected(&rest, "late"),
+        )
         .await;
     assert!(late.error(409, "hold_expired")["expired_at"].is_string());
     assert_eq!(api.wallet(SHOPPER).await.held, d("30.00"), "not captured");
@@ -138,9 +167,14 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
     })
     .await;
     let body = collected(&rest, "late");
-    api.capture(id, &idempotency_key(), &body).await.error(409, "hold_expired");
+    api.capture(id, &idempotency_key(), &body)
+        .await
+        .error(409, "hold_expired");
     let canceled = api
-        .get("/v1/events?type=payment_intent.canceled", Some(&api.merchant_key))
+        .get(
+            "/v1/events?type=payment_intent.canceled",
+            Some(&api.merchant_key),
+        )
         .await;
     let ours: Vec<&Value> = canceled.ok()["data"]
         .as_array()
@@ -160,7 +194,11 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
     let paid = api.submit(&session, &prepared.body()).await;
     let id = paid.ok()["id"].as_str().unwrap().to_owned();
     let cancel = api
-        .post(&format!("/v1/intents/{id}/cancel"), Some(&api.merchant_key), &json!({}))
+        .post(
+            &format!("/v1/intents/{id}/cancel"),
+            Some(&api.merchant_key),
+            &json!({}),
+        )
         .await;
     assert_eq!(cancel.ok()["status"], json!("canceled"));
     api.capture(&id, &idempotency_key(), &collected(&rest, "after"))
@@ -180,7 +218,15 @@ async fn refunds_of_a_merchant_leg_name_what_the_merchant_returns(backend: Backe
         .await
         .ok();
     let lines = serde_json::to_value(&quote.lines).unwrap();
-    let line = |id: &str| lines.as_array().unwrap().iter().find(|l| l["id"] == json!(id)).cloned().unwrap();
+    let line = |id: &str| {
+        lines
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|l| l["id"] == json!(id))
+            .cloned()
+            .unwrap()
+    };
     let l1 = line("L1");
     let (l1_balance, l1_other) = (dec(&l1["balance"]), dec(&l1["other"]));
     assert!(l1_balance > Decimal::ZERO && l1_other > Decimal::ZERO);
@@ -188,7 +234,10 @@ async fn refunds_of_a_merchant_leg_name_what_the_merchant_returns(backend: Backe
     // All of L1: its balance share to the wallet, its other share the merchant's to return.
     let paid = l1_balance + l1_other;
     let refund = api
-        .refund(id, &json!({"lines": [{"id": "L1", "amount": paid.to_string()}]}))
+        .refund(
+            id,
+            &json!({"lines": [{"id": "L1", "amount": paid.to_string()}]}),
+        )
         .await;
     let body = refund.ok();
     assert_eq!(dec(&body["balance_amount"]), l1_balance);
@@ -207,11 +256,18 @@ async fn refunds_of_a_merchant_leg_name_what_the_merchant_returns(backend: Backe
     let over = api
         .refund(id, &json!({"amount": (left + d("0.01")).to_string()}))
         .await;
-    assert_eq!(over.error(400, "refund_exceeds_paid")["left"], json!(left.to_string()));
+    assert_eq!(
+        over.error(400, "refund_exceeds_paid")["left"],
+        json!(left.to_string())
+    );
     let rest_refund = api.refund(id, &json!({"amount": left.to_string()})).await;
     let body = rest_refund.ok();
     assert_eq!(dec(&body["other_refund_due"]), dec(&body["other_amount"]));
-    assert_eq!(api.wallet(SHOPPER).await.balance, d("30.00"), "every balance cent back");
+    assert_eq!(
+        api.wallet(SHOPPER).await.balance,
+        d("30.00"),
+        "every balance cent back"
+    );
     let refunds = api
         .get("/v1/events?type=refund.succeeded", Some(&api.merchant_key))
         .await;
@@ -221,7 +277,11 @@ async fn refunds_of_a_merchant_leg_name_what_the_merchant_returns(backend: Backe
         .iter()
         .map(|e| dec(&e["data"]["object"]["other_refund_due"]))
         .sum();
-    assert_eq!(due.to_string(), rest, "the merchant returns exactly what it collected");
+    assert_eq!(
+        due.to_string(),
+        rest,
+        "the merchant returns exactly what it collected"
+    );
     check_ledger_storage(&server).await;
 }
 
@@ -251,7 +311,10 @@ async fn a_live_merchant_pays_a_cart_larger_than_the_balance(backend: Backend) {
     sandbox.error(400, "invalid_request");
 
     let session = live.create_linked_session(&link, shopper, &cart).await;
-    assert_eq!(live.get_session(&session).await.ok()["second_leg"], json!("merchant"));
+    assert_eq!(
+        live.get_session(&session).await.ok()["second_leg"],
+        json!("merchant")
+    );
     let paid = live
         .pay(&session, true, Some(Method::Merchant), "864213")
         .await;
@@ -263,6 +326,9 @@ async fn a_live_merchant_pays_a_cart_larger_than_the_balance(backend: Backend) {
         .await;
     assert_eq!(captured.ok()["status"], json!("succeeded"));
     let wallet = live.wallet(shopper).await;
-    assert_eq!((wallet.balance, wallet.held), (Decimal::ZERO, Decimal::ZERO));
+    assert_eq!(
+        (wallet.balance, wallet.held),
+        (Decimal::ZERO, Decimal::ZERO)
+    );
     check_ledger_storage(&server).await;
 }

@@ -164,7 +164,7 @@ async fn a_refund_beyond_what_was_paid_is_refused(backend: Backend) {
         .ok();
     api.refund(&id, &json!({"amount": "0.01"}))
         .await
-        .error(400, "invalid_request");
+        .error(400, "refund_exceeds_paid");
     assert_eq!(
         api.wallet(SHOPPER).await.balance,
         quote.balance_amount.value()

@@ -25,6 +25,7 @@ use orders::SharedOrders;
 use page::{render, shop_csp, PageData};
 use state::{wallet_failed, ShopState};
 
+mod collect;
 mod link;
 mod orders;
 mod page;
@@ -84,6 +85,7 @@ impl Shop {
             .route("/linked", get(link::linked))
             .route("/unlink", get(link::unlink))
             .route("/webhooks", post(orders::receive))
+            .route("/collect", post(collect::collect))
             .route("/orders/{session_id}", get(orders::page))
             .route(
                 "/assets/shop.css",
@@ -132,17 +134,22 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// `POST /v1/sessions` on the wallet with the shop's key, as a merchant's server does:
-/// for the shopper who linked their wallet, or (test mode) `shopper_demo`.
+/// for the shopper who linked their wallet, or (test mode) `shopper_demo`; the rest paid
+/// in the wallet's sandbox, or (`shop_collects`) collected by the shop itself.
 async fn create_session(
     s: &ShopState,
     cart: &Value,
     return_url: String,
     link: Option<&str>,
+    shop_collects: bool,
 ) -> Result<Value, String> {
-    let body = match link {
+    let mut body = match link {
         Some(link) => json!({"link": link, "cart": cart, "return_url": return_url}),
         None => json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}),
     };
+    if shop_collects {
+        body["second_leg"] = json!("merchant");
+    }
     state::call(s, reqwest::Method::POST, "/v1/sessions", Some(body)).await
 }
 
@@ -164,12 +171,16 @@ async fn page(
         Some("en") => "en",
         _ => "zh-CN",
     };
+    let rest = match q.get("rest").map(String::as_str) {
+        Some("shop") => "shop",
+        _ => "sandbox",
+    };
     // Back to this page (the shop's own origin) after the second method.
     let origin = crate::http::extract::request_origin(&headers);
-    let return_url = format!("{origin}/?cart={cart_name}&locale={locale}");
+    let return_url = format!("{origin}/?cart={cart_name}&locale={locale}&rest={rest}");
     let link = link::link_of(&headers);
     let (session, integrity) = tokio::join!(
-        create_session(&s, &cart, return_url, link.as_deref()),
+        create_session(&s, &cart, return_url, link.as_deref(), rest == "shop"),
         loader_integrity(&s)
     );
     let session = match session {
@@ -180,6 +191,7 @@ async fn page(
         cart_name,
         cart: &cart,
         locale,
+        rest,
         wallet: &s.wallet,
         session_id: session["id"].as_str().unwrap_or(""),
         client_secret: session["client_secret"].as_str().unwrap_or(""),

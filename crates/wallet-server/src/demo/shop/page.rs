@@ -10,6 +10,9 @@ pub struct PageData<'a> {
     pub cart_name: &'a str,
     pub cart: &'a Value,
     pub locale: &'a str,
+    /// Who collects what the balance does not pay: `sandbox` (the wallet's) or `shop`
+    /// (the shop's own card page, then a capture from its server).
+    pub rest: &'a str,
     pub wallet: &'a str,
     pub session_id: &'a str,
     pub client_secret: &'a str,
@@ -80,18 +83,32 @@ fn line_html(line: &Value) -> String {
     )
 }
 
-fn nav(p: &PageData<'_>, key: &str, value: &str, label: &str) -> String {
-    let (c, l, current) = if key == "cart" {
-        (value, p.locale, p.cart_name)
-    } else {
-        (p.cart_name, value, p.locale)
+/// A link to this page with one of `cart`, `locale` or `rest` changed.
+fn nav<'a>(p: &PageData<'a>, key: &str, value: &'a str, label: &str) -> String {
+    let pick = |k: &str, current: &'a str| -> &'a str {
+        if k == key {
+            value
+        } else {
+            current
+        }
+    };
+    let href = format!(
+        "/?cart={}&amp;locale={}&amp;rest={}",
+        pick("cart", p.cart_name),
+        pick("locale", p.locale),
+        pick("rest", p.rest)
+    );
+    let current = match key {
+        "cart" => p.cart_name,
+        "locale" => p.locale,
+        _ => p.rest,
     };
     let class = if value == current {
         " class=\"current\""
     } else {
         ""
     };
-    format!(r#"<a{class} href="/?cart={c}&amp;locale={l}">{label}</a>"#)
+    format!(r#"<a{class} href="{href}">{label}</a>"#)
 }
 
 /// The `<script>` tag a merchant copies: the wallet's loader, pinned by its hash.
@@ -112,6 +129,24 @@ fn widget_note(p: &PageData<'_>) -> &'static str {
     } else {
         r#"<div class="notice" role="status"><strong>The checkout widget is not built yet.</strong> Build it from the repository root with <code>trunk build --release</code>, restart the demo and reload this page.</div>"#
     }
+}
+
+/// The shop's own card page for the rest (`rest=shop`), shown by `shop.js` when the
+/// checkout emits `requires-action` with `merchant_collect`: a stand-in for the card
+/// provider a real shop already has.
+fn collect_form(p: &PageData<'_>) -> &'static str {
+    if p.rest != "shop" {
+        return "";
+    }
+    r#"<form id="collect" class="collect" hidden>
+<h3>Demo card provider</h3>
+<p>Pay the remaining <strong>¥<span id="collect-amount"></span></strong> by card. The wallet holds your balance part until the shop's server captures it.</p>
+<label for="collect-card">Card number</label>
+<input id="collect-card" name="card" inputmode="numeric" autocomplete="cc-number" value="4242 4242 4242 4242">
+<p class="hint">4242 4242 4242 4242 pays; 4000 0000 0000 0002 is declined.</p>
+<button id="collect-pay" type="submit">Pay by card</button>
+<p id="collect-result" role="status"></p>
+</form>"#
 }
 
 /// The whole page.
@@ -135,7 +170,8 @@ pub fn render(p: &PageData<'_>) -> String {
 </head><body>
 <header class="top"><div class="brand">Demo Shop</div>
 <nav aria-label="Preset carts">{n1}{n2}{n3}</nav>
-<nav aria-label="Language">{l1}{l2}</nav></header>
+<nav aria-label="Language">{l1}{l2}</nav>
+<nav aria-label="Who collects the rest">{r1}{r2}</nav></header>
 <main class="layout">
 <section class="cart" aria-labelledby="cart-title"><h2 id="cart-title">Your order</h2>
 <ul class="products">{products}</ul>
@@ -148,6 +184,7 @@ pub fn render(p: &PageData<'_>) -> String {
 <div data-balance-checkout
      data-session="{session_id}" data-client-secret="{client_secret}"
      data-locale="{locale}"></div>
+{collect}
 <h3>Widget events</h3>
 <ol id="bc-events" class="events" aria-live="polite"></ol>
 <p class="session">Session <code id="bc-session">{session_id}</code></p>
@@ -162,6 +199,9 @@ pub fn render(p: &PageData<'_>) -> String {
         n3 = nav(p, "cart", "topup", "Top-up cart"),
         l1 = nav(p, "locale", "zh-CN", "中文"),
         l2 = nav(p, "locale", "en", "English"),
+        r1 = nav(p, "rest", "sandbox", "Rest: wallet sandbox"),
+        r2 = nav(p, "rest", "shop", "Rest: the shop's card page"),
+        collect = collect_form(p),
         note = widget_note(p),
         account = account(p),
         password = super::super::PASSWORD,

@@ -48,10 +48,24 @@ pub async fn call(
     path: &str,
     body: Option<Value>,
 ) -> Result<Value, String> {
+    call_with_key(s, method, path, body, None).await
+}
+
+/// [`call`] under an `Idempotency-Key`, for the calls that move money.
+pub async fn call_with_key(
+    s: &ShopState,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    idempotency_key: Option<&str>,
+) -> Result<Value, String> {
     let mut request = s
         .http
         .request(method, format!("{}{path}", s.wallet))
         .bearer_auth(super::super::MERCHANT_KEY);
+    if let Some(key) = idempotency_key {
+        request = request.header("idempotency-key", key);
+    }
     if let Some(body) = body {
         request = request.json(&body);
     }

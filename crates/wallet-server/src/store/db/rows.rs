@@ -142,9 +142,10 @@ impl IntentRow {
         let provider: Option<String> = r.try_get("second_leg_provider")?;
         let reference: Option<String> = r.try_get("second_leg_reference")?;
         let second_leg = match (provider, reference) {
-            (Some(p), Some(reference)) => {
-                Some((decode("second_leg_provider", &p, Provider::from_code)?, reference))
-            }
+            (Some(p), Some(reference)) => Some((
+                decode("second_leg_provider", &p, Provider::from_code)?,
+                reference,
+            )),
             _ => None,
         };
         Ok(IntentRow {
