@@ -263,9 +263,10 @@ fn attempt_notices(state: &CheckoutState, s: &Session, l: Locale) -> Html {
         .error
         .as_ref()
         .map(|e| describe(l, Some(s.cart.currency), e));
-    let canceled = state
-        .canceled
-        .map(|m| crate::i18n::fill(t.canceled, &[("method", t.method(m))]));
+    let canceled = state.canceled.map(|m| match m {
+        Method::Merchant => t.merchant_canceled.to_owned(),
+        m => crate::i18n::fill(t.canceled, &[("method", t.method(m))]),
+    });
     html! {
         <>
             if let Some(message) = error {

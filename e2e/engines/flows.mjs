@@ -151,6 +151,28 @@ export async function checkoutFlows(engine) {
       await shopper.waitInFrame(SEL.pay);
     });
 
+    flow('the shop collects the rest on its own page, its server captures: the hold is captured once', async ({ base, shop }) => {
+      await shopper.openShop(shop, { cart: 'mixed', rest: 'shop' });
+      assert.deepEqual(await shopper.summary(['balance', 'other']), { balance: '106.00', other: '119.90' });
+      await shopper.waitInFrame(SEL.merchantLeg, { text: /Pay the remaining ¥119\.90 on the next step/ });
+      await shopper.pay();
+      await eventually(() => shopper.onPage(() => !document.getElementById('collect').hidden),
+        { what: "the shop's card form, shown on requires-action" });
+      const held = await wallet(base);
+      assert.deepEqual([held.balance, held.held], ['14.50', '106.00'], 'the balance part is held');
+      await shopper.onPage(() => document.getElementById('collect-pay').click());
+      await eventually(async () => (await shopper.onPage(() => document.getElementById('collect-result').dataset.outcome)) === 'paid',
+        { what: 'the shop paid by card and captured' });
+      await shopper.waitInFrame(SEL.succeeded, { timeout: 30_000 }); // the widget polls every 2 s
+      const w = await wallet(base);
+      assert.deepEqual([w.balance, w.held], ['14.50', '0.00']);
+      const entries = await ledger(base);
+      const [id] = chargedIntents(entries);
+      assert.equal(chargedIntents(entries).length, 1, 'exactly one charge');
+      assert.ok(entries.some((e) => e.kind === 'capture' && e.reference === id), 'hold captured');
+      assert.equal((await intent(base, id)).second_leg.provider, 'card');
+    });
+
     flow('the wasm and the session are downloaded once each', async ({ shop }) => {
       // WebKit gave the wasm's <link rel=preload as=fetch> to no fetch() and downloaded it
       // twice (docs/DESIGN-NOTES.md, *Engines*): the frame's Resource Timing counts them.

@@ -39,8 +39,8 @@ export class Shopper {
   }
 
   /** Opens the demo shop and waits until its checkout is interactive. */
-  async openShop(shop, { cart = 'mixed', locale = 'en' } = {}) {
-    await this.driver.get(`${shop}/?cart=${cart}&locale=${locale}`);
+  async openShop(shop, { cart = 'mixed', locale = 'en', rest = 'sandbox' } = {}) {
+    await this.driver.get(`${shop}/?cart=${cart}&locale=${locale}&rest=${rest}`);
     await this.interactive();
   }
 

@@ -3,9 +3,9 @@
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use checkout_core::ErrorCode;
+use checkout_core::{CancelReason, ErrorCode};
 
-use crate::checkout::capture::CaptureRequest;
+use crate::checkout::capture::{Answer, CaptureRequest};
 use crate::checkout::intents::{submit, verify_signature, Submission};
 use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
@@ -90,7 +90,10 @@ pub async fn read(
 
 /// `POST /v1/intents/{id}/cancel` (merchant key): cancels an intent still
 /// `requires_action`; the hold is released at once and the session reopens
-/// (`crate::checkout::second_leg::finish`). Canceling a canceled intent again answers it unchanged.
+/// (`crate::checkout::second_leg::finish`). Canceling again what the merchant canceled
+/// answers it unchanged; otherwise an intent that stopped waiting answers 409
+/// `intent_succeeded`, `intent_canceled` or `hold_expired` (by the clock, whether or not
+/// the sweeper has run), as DESIGN.md *Sessions* §5 gives.
 pub async fn cancel(
     State(state): State<AppState>,
     MerchantKey(merchant): MerchantKey,
@@ -106,11 +109,21 @@ pub async fn cancel(
                 "no payment intent of yours has this id",
             )
         })?;
+    let now = crate::util::now();
+    if intent.cancel_reason == Some(CancelReason::RequestedByMerchant) {
+        return Ok(Reply::json(
+            StatusCode::OK,
+            &IntentView::of(&intent, &base)?,
+        ));
+    }
+    if let Some(refusal) = crate::checkout::capture::refusal(&intent, now) {
+        return Err(refusal.into());
+    }
     let ended = crate::checkout::second_leg::finish(
         &state.db,
         &intent.id,
         crate::checkout::second_leg::Outcome::CanceledByMerchant,
-        crate::util::now(),
+        now,
     )
     .await?;
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
@@ -118,7 +131,9 @@ pub async fn cancel(
 
 /// `POST /v1/intents/{id}/capture` (merchant key, `Idempotency-Key` required): the
 /// remainder of a `merchant` leg was collected; capture the hold
-/// ([`crate::checkout::capture`]). The same key with the same body answers the same reply.
+/// ([`crate::checkout::capture`]). The same key with the same body answers the same reply;
+/// a body that is not JSON of the right shape is refused before the key is claimed, so a
+/// corrected retry under the same key runs.
 pub async fn capture(
     State(state): State<AppState>,
     MerchantKey(merchant): MerchantKey,
@@ -127,18 +142,19 @@ pub async fn capture(
     headers: HeaderMap,
     RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
-    let key = crate::http::idempotency::key(&headers, true)?;
+    let key = crate::http::idempotency::key(&headers, true)?.unwrap_or_default();
+    let req: CaptureRequest = parse_json(&headers, &body)?;
     let mode = crate::store::mode::mode_name(merchant.livemode);
     let scope = format!("merchant:{}:{mode}:capture:{id}", merchant.id);
-    let work = async {
-        let run = async {
-            let req: CaptureRequest = parse_json(&headers, &body)?;
-            let now = crate::util::now();
-            let row =
-                crate::checkout::capture::capture(&state.db, &merchant, &id, &req, now).await?;
-            Ok::<_, ServerError>(Reply::json(StatusCode::OK, &IntentView::of(&row, &base)?))
-        };
-        run.await.unwrap_or_else(Reply::from)
+    let answer = Answer {
+        scope: &scope,
+        key: &key,
+        base: &base,
     };
-    crate::http::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
+    let work = async {
+        crate::checkout::capture::capture(&state.db, &merchant, &id, &req, &answer)
+            .await
+            .unwrap_or_else(Reply::from)
+    };
+    crate::http::idempotency::run(&state, &scope, Some(&key), &body, work).await
 }

@@ -10,10 +10,12 @@ use serde::Deserialize;
 
 use super::second_leg::{end_in, Outcome};
 use crate::config::Merchant;
-use crate::error::{ApiError, ServerError};
+use crate::error::{ApiError, Reply, ServerError};
 use crate::store::db::rows::{load_merchant_intent, IntentRow};
 use crate::store::db::Db;
 use crate::store::stored::money;
+use crate::views::IntentView;
+use axum::http::StatusCode;
 
 /// The body of `POST /v1/intents/{id}/capture`.
 #[derive(Debug, Deserialize)]
@@ -32,7 +34,8 @@ pub struct CollectedLeg {
     pub reference: String,
 }
 
-/// Captures a merchant's `merchant`-leg intent. Answers the succeeded intent.
+/// Captures a merchant's `merchant`-leg intent. Answers the succeeded intent (200), also
+/// stored under the idempotency key in the capture's own transaction.
 ///
 /// # Errors
 /// 404 `intent_not_found` (another merchant's, another mode's, or unknown); 400
@@ -45,8 +48,9 @@ pub async fn capture(
     merchant: &Merchant,
     intent_id: &str,
     req: &CaptureRequest,
-    now: i64,
-) -> Result<IntentRow, ServerError> {
+    answer: &Answer<'_>,
+) -> Result<Reply, ServerError> {
+    let now = crate::util::now();
     let leg = &req.second_leg;
     checkout_core::validate_reference(&leg.reference).map_err(|e| ApiError::invalid(&e))?;
     let intent = load_merchant_intent(&db.pool, &merchant.id, merchant.livemode, intent_id)
@@ -75,16 +79,26 @@ pub async fn capture(
     if amount != expected {
         return Err(mismatch(amount, expected).into());
     }
-    crate::store::retry::retrying("capture", || capture_once(db, &intent, leg, now)).await
+    crate::store::retry::retrying("capture", || capture_once(db, &intent, leg, answer)).await
 }
 
-/// One attempt of [`capture`], run again by [`crate::store::retry::retrying`].
+/// Where the capture's answer is stored, in its own transaction, so that a retry after a
+/// crash replays it: the idempotency scope and key, and the origin of absolute URLs.
+pub struct Answer<'a> {
+    pub scope: &'a str,
+    pub key: &'a str,
+    pub base: &'a str,
+}
+
+/// One attempt of [`capture`], run again by [`crate::store::retry::retrying`], at its
+/// own time.
 async fn capture_once(
     db: &Db,
     intent: &IntentRow,
     leg: &CollectedLeg,
-    now: i64,
-) -> Result<IntentRow, ServerError> {
+    answer: &Answer<'_>,
+) -> Result<Reply, ServerError> {
+    let now = crate::util::now();
     let mut tx = db.begin().await?;
     // The record first, so that the event written with the capture carries it.
     sqlx::query(
@@ -108,14 +122,18 @@ async fn capture_once(
         let refusal = refusal(&current, now).unwrap_or_else(|| hold_expired(&current));
         return Err(refusal.into());
     };
+    let reply = Reply::json(StatusCode::OK, &IntentView::of(&captured, answer.base)?);
+    crate::http::idempotency::store(&mut *tx, answer.scope, answer.key, &reply).await?;
     tx.commit().await?;
     crate::webhooks::wake();
     tracing::info!(intent = %intent.id, provider = %leg.provider, "merchant leg captured");
-    Ok(captured)
+    Ok(reply)
 }
 
-/// Why an intent can no longer be captured at `now`, if it cannot.
-fn refusal(intent: &IntentRow, now: i64) -> Option<ApiError> {
+/// Why an intent can no longer be captured, or canceled by its merchant, at `now`, if it
+/// cannot (DESIGN.md *Sessions* §5: 409 `intent_succeeded`, `intent_canceled`,
+/// `hold_expired`).
+pub fn refusal(intent: &IntentRow, now: i64) -> Option<ApiError> {
     match (intent.status, intent.cancel_reason) {
         (IntentStatus::Succeeded, _) => Some(
             ApiError::new(

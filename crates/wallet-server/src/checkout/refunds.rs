@@ -246,10 +246,12 @@ async fn refund_once(
     let totals = RefundTotals::of(&shares);
     if !add_refunded(&mut tx, &intent, totals.total, now).await? {
         tx.rollback().await?;
+        // Another refund got there first (the split above saw the lines before it).
         return Err(ApiError::new(
             ErrorCode::RefundExceedsPaid,
             "the refunds would return more than was paid; read the intent's amount_refunded and refund at most what is left",
         )
+        .with("path", "amount")
         .into());
     }
     let id = random_id("re_", 24);

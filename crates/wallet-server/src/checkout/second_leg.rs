@@ -63,6 +63,16 @@ async fn finish_once(
     let intent = load_intent(&db.pool, intent_id)
         .await?
         .ok_or_else(|| ApiError::new(ErrorCode::IntentNotFound, "no payment intent has this id"))?;
+    // Only the merchant's capture and cancel, and the hold's expiry, end a remainder the
+    // merchant collects: it may already hold the other money (DESIGN.md *The second leg*).
+    let settles_merchant_leg = matches!(outcome, Outcome::CanceledByMerchant | Outcome::Expired);
+    if intent.other_method == Some(Method::Merchant) && !settles_merchant_leg {
+        return Err(ApiError::new(
+            ErrorCode::IntentNotFound,
+            "no payment intent with a second method to settle here has this id",
+        )
+        .into());
+    }
     let mut tx = db.begin().await?;
     let Some(ended) = end_in(&mut tx, &intent, outcome, now).await? else {
         tx.rollback().await?;

@@ -29,7 +29,7 @@ pub struct Merchant {
     /// The sandbox's second methods: payment instruments only ([`Method::INSTRUMENTS`]).
     pub methods: Vec<Method>,
     /// Who settles what the balance does not pay, when a session does not say
-    /// (DESIGN.md *The second leg*; resolved by `crate::checkout::legs`).
+    /// (DESIGN.md *The second leg*; resolved by `crate::checkout::sessions`).
     pub second_leg: Option<SecondLeg>,
     pub allowed_origins: Vec<String>,
     /// Webhook endpoints of the configuration (synced into the database at start).

@@ -154,6 +154,15 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
         .await;
     assert!(late.error(409, "hold_expired")["expired_at"].is_string());
     assert_eq!(api.wallet(SHOPPER).await.held, d("30.00"), "not captured");
+    // Nor canceled by the merchant: its time is up, the sweeper releases it.
+    let id = intent["id"].as_str().unwrap();
+    api.post(
+        &format!("/v1/intents/{id}/cancel"),
+        Some(&api.merchant_key),
+        &json!({}),
+    )
+    .await
+    .error(409, "hold_expired");
     drop(server);
 
     // With the sweeper: the hold is released once, with one event; then a capture is late.

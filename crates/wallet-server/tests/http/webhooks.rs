@@ -208,7 +208,7 @@ async fn an_expired_hold_and_a_merchant_cancel_emit_payment_intent_canceled(back
     settled_delivery(&api, &event, &receiver.url).await;
     assert_eq!(receiver.delivered(&event).len(), 1);
     let paid = paid_intent(&api, "5.00").await;
-    cancel(paid).await.error(409, "intent_not_pending");
+    cancel(paid).await.error(409, "intent_succeeded");
     cancel("pi_unknown".into())
         .await
         .error(404, "intent_not_found");

@@ -6,7 +6,7 @@
 //! `POST /collect` `{intent, card}` (from `shop.js`): the shop's server reads the intent
 //! from the wallet (it must be `merchant_collect`), "authorises" the card (16 digits;
 //! `4000 0000 0000 0002` declines, as test cards do), then captures exactly the remainder
-//! with `Idempotency-Key: demo-collect-<intent>` — or cancels the intent when the card is
+//! with `Idempotency-Key: demo-collect-<intent>-<last four>` — or cancels the intent when the card is
 //! declined, so the hold goes back to the shopper at once.
 
 use axum::extract::State;
@@ -82,7 +82,8 @@ async fn capture(s: &ShopState, id: &str, amount: &Value, card: &str) -> Respons
         "reference": format!("demo_card_{}_{}", &card[12..], id.trim_start_matches("pi_")),
     }});
     let path = format!("/v1/intents/{id}/capture");
-    let key = format!("demo-collect-{id}");
+    // One capture per intent and card: another card is another attempt.
+    let key = format!("demo-collect-{id}-{}", &card[12..]);
     match call_with_key(s, reqwest::Method::POST, &path, Some(body), Some(&key)).await {
         Ok(_) => answer(
             StatusCode::OK,
