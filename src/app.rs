@@ -91,6 +91,9 @@ fn Checkout(props: &RootProps) -> Html {
             locale: l,
             currency: s.cart.currency,
             intent: i.clone(),
+            on_cancel: matches!(state.phase, Phase::AwaitingAction(_))
+                .then(|| crate::hooks::cancel_pending(&config.source, &state, i))
+                .flatten(),
         }),
         (_, Some(s)) => {
             let endpoint = match &config.source {
@@ -177,6 +180,7 @@ fn choices(
                 locale: l,
                 uid: uid.clone(),
                 balance: s.balance,
+                held: s.held,
                 use_balance: state.use_balance,
                 cap_input: state.cap_input.clone().into(),
                 cap_error: state.cap_error.clone(),

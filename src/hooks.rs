@@ -191,3 +191,30 @@ pub fn use_host_events(config: &Config, state: &UseReducerHandle<CheckoutState>)
         }
     });
 }
+
+/// "Cancel this payment" on a payment waiting for the sandbox's page (`None` for the
+/// built-in demo, and for a rest the shop collects, which only the shop cancels): the
+/// hold goes back at once and the canceled intent ends the wait. A cancel that fails
+/// leaves the wait as it was; the next poll tells what happened.
+#[must_use]
+pub fn cancel_pending(
+    source: &Source,
+    state: &UseReducerHandle<CheckoutState>,
+    intent: &IntentView,
+) -> Option<Callback<MouseEvent>> {
+    let Source::Remote(endpoint) = source else {
+        return None;
+    };
+    if intent.other_method == Some(checkout_core::Method::Merchant) {
+        return None;
+    }
+    let (endpoint, id, dispatcher) = (endpoint.clone(), intent.id.clone(), state.dispatcher());
+    Some(Callback::from(move |_: MouseEvent| {
+        let (endpoint, id, dispatcher) = (endpoint.clone(), id.clone(), dispatcher.clone());
+        spawn_local(async move {
+            if let Ok(i) = api::cancel_intent(&endpoint, &id).await {
+                dispatcher.dispatch(Action::IntentUpdated(Rc::new(i)));
+            }
+        });
+    }))
+}

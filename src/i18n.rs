@@ -123,6 +123,10 @@ pub struct Text {
     pub merchant_waiting: &'static str,
     /// The shop canceled a payment whose remainder it was collecting.
     pub merchant_canceled: &'static str,
+    /// Cancels a payment waiting for its second method; the hold goes back.
+    pub cancel_payment: &'static str,
+    /// Money held for unfinished payments, under the balance.
+    pub held_note: &'static str,
     pub password_label: &'static str,
     pub password_hint: &'static str,
     /// The password field left out letters, spaces or symbols.
@@ -235,6 +239,8 @@ pub static EN: Text = Text {
     merchant_next_hint: "The shop asks for it after you confirm here. Your balance part is held, not charged, until the shop confirms.",
     balance_only: "Only your balance can pay at this shop: it takes no second payment method here. Top up your balance or remove an item to pay the remaining {amount}.",
     merchant_waiting: "Finish paying on the shop's page. Your balance part is held, not charged yet.",
+    cancel_payment: "Cancel this payment",
+    held_note: "{amount} is held for an unfinished payment: it is not spent, and it comes back if that payment is not completed within 15 minutes.",
     merchant_canceled: "The shop did not complete the rest of this payment. Nothing was charged and your balance is released. You can pay again.",
     password_label: "Payment password (6 digits)",
     password_hint: "Digits only. Paste works.",
@@ -319,6 +325,8 @@ pub static ZH: Text = Text {
     merchant_next_hint: "在此确认后，商家会请你支付剩余部分。商家确认前，余额部分只冻结、不扣款。",
     balance_only: "此商家这里只支持余额支付，没有其他支付方式。请充值余额或移除部分商品，以支付剩余的 {amount}。",
     merchant_waiting: "请在商家页面完成支付。余额部分已冻结，尚未扣款。",
+    cancel_payment: "取消这笔支付",
+    held_note: "另有 {amount} 因一笔未完成的支付被冻结：尚未扣款，若该支付 15 分钟内未完成将退回余额。",
     merchant_canceled: "商家未完成剩余部分的收款，未扣款，余额已释放，可重新支付。",
     password_label: "支付密码（6 位数字）",
     password_hint: "仅限数字，可粘贴。",

@@ -91,6 +91,7 @@ fn describe_api(
         | ErrorCode::HoldExpired
         | ErrorCode::IntentSucceeded
         | ErrorCode::RefundExceedsPaid
+        | ErrorCode::SecondLegPending
         | ErrorCode::InternalError => return None,
     })
 }

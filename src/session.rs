@@ -84,6 +84,22 @@ pub struct Session {
     pub passkey: bool,
     pub methods: Vec<Method>,
     pub expires_at: Option<String>,
+    /// Held for payments that wait for their second method (this one or another shop's).
+    pub held: Money,
+    /// While `awaiting_payment`: the intent waiting for its second method, so a reloaded
+    /// frame continues or cancels it instead of stranding the shopper.
+    pub pending: Option<std::rc::Rc<IntentView>>,
+}
+
+/// `pending_intent` of a session, when it is there.
+fn read_pending(v: &JsValue) -> wire::Result<Option<std::rc::Rc<IntentView>>> {
+    let p = field(v, "pending_intent");
+    if !p.is_object() {
+        return Ok(None);
+    }
+    let json = wire::stringify(&p)?;
+    let intent = IntentView::from_json(&json).map_err(|e| format!("pending_intent.{e}"))?;
+    Ok(Some(std::rc::Rc::new(intent)))
 }
 
 impl Session {
@@ -105,6 +121,12 @@ impl Session {
             .map_err(|e| format!("wallet.{e}"))?
             .in_currency(currency)
             .map_err(|e| format!("wallet.balance: {e}"))?;
+        let held = match wire::opt_amount(&wallet, "held").map_err(|e| format!("wallet.{e}"))? {
+            Some(a) => a
+                .in_currency(currency)
+                .map_err(|e| format!("wallet.held: {e}"))?,
+            None => Money::zero(currency),
+        };
         let status = wire::string(&v, "status")?;
         let methods = match wire::opt_array(&v, "methods")? {
             Some(items) => wire::list_of(&items, "methods", wire::method)?,
@@ -125,6 +147,8 @@ impl Session {
                 .unwrap_or(false),
             methods,
             expires_at: wire::opt_string(&v, "expires_at")?,
+            held,
+            pending: read_pending(&v)?,
         })
     }
 }

@@ -321,13 +321,23 @@ impl Reducible for CheckoutState {
                     SessionStatus::Open => Phase::Ready,
                     SessionStatus::Completed => closed(ErrorCode::SessionCompleted.into()),
                     SessionStatus::Expired => closed(ErrorCode::SessionExpired.into()),
-                    SessionStatus::AwaitingPayment => closed(Code::AwaitingPayment),
+                    // A reload while the second method runs: resume that payment.
+                    SessionStatus::AwaitingPayment => match &s.pending {
+                        Some(i) => Phase::AwaitingAction(i.clone()),
+                        None => closed(Code::AwaitingPayment),
+                    },
                 };
-                // `ready` goes out before the first `change`.
+                // `ready` goes out before the first `change`; a resumed payment tells the
+                // page again what it waits for (a shop collecting the rest shows its form).
                 match &next.phase {
                     Phase::Closed(e) => {
                         let e = e.clone();
                         next.emit(Emit::Failed(e));
+                    }
+                    Phase::AwaitingAction(i) => {
+                        let i = i.clone();
+                        next.emit(Emit::Ready);
+                        next.emit(Emit::RequiresAction(i));
                     }
                     _ => next.emit(Emit::Ready),
                 }

@@ -18,6 +18,14 @@ pub fn parse(json: &str) -> Result<JsValue> {
     JSON::parse(json).map_err(|_| "the answer is not valid JSON".to_owned())
 }
 
+/// `v` as JSON text again (a part of an answer kept as the backend sent it).
+pub fn stringify(v: &JsValue) -> Result<String> {
+    JSON::stringify(v)
+        .ok()
+        .and_then(|s| s.as_string())
+        .ok_or_else(|| "a part of the answer is not JSON".to_owned())
+}
+
 /// `v[key]`, `undefined` when `v` is not an object or has no such key.
 #[must_use]
 pub fn field(v: &JsValue, key: &str) -> JsValue {

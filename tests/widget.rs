@@ -429,6 +429,40 @@ async fn without_a_second_leg_only_the_balance_can_pay_and_it_says_why() {
     assert_eq!(w.text(".bc-pay"), "Pay ¥245.90");
 }
 
+#[wasm_bindgen_test]
+async fn a_reloaded_frame_resumes_the_payment_waiting_for_its_second_method() {
+    let pending = r#""status": "awaiting_payment", "pending_intent": {"status": "requires_action",
+        "id": "pi_wait", "session_id": "cs_demo", "currency": "CNY", "total": "255.70",
+        "balance_amount": "100.00", "other_method": "alipay", "other_amount": "155.70",
+        "next_action": {"type": "redirect", "url": "about:blank"},
+        "created_at": "2026-01-01T00:00:00Z"},"#;
+    let json = session_json(&[
+        ("\"status\": \"open\",", pending),
+        (
+            "\"password_set\": true",
+            "\"held\": \"100.00\", \"password_set\": true",
+        ),
+    ]);
+    let w = mount(&json, Locale::En).await;
+    // Not "a payment is waiting, retry": the payment itself, to continue.
+    let link = w.get(".bc-outcome a");
+    assert_eq!(link.text_content().as_deref(), Some("Continue to Alipay"));
+    let again = w.last_event("balancecheckout:requires-action").unwrap();
+    assert_eq!(again["id"], "pi_wait");
+
+    // Held money is said to be held, not gone.
+    let open = session_json(&[(
+        "\"password_set\": true",
+        "\"held\": \"100.00\", \"password_set\": true",
+    )]);
+    let w = mount(&open, Locale::ZhCn).await;
+    assert!(
+        w.text(".bc-held").contains("¥100.00"),
+        "{}",
+        w.text(".bc-held")
+    );
+}
+
 fn ready_state(json: &str) -> Rc<CheckoutState> {
     let s = Rc::new(parse_fixture(json));
     let state = Rc::new(CheckoutState::default()).reduce(Action::Loaded(s));

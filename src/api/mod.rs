@@ -97,6 +97,19 @@ pub async fn submit(
     IntentView::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
 }
 
+/// `POST /v1/intents/{id}/cancel` with the client secret, once: the shopper cancels a
+/// payment waiting for the sandbox's page (never one the shop collects: 409
+/// `second_leg_pending`). Answers the canceled intent.
+pub async fn cancel_intent(endpoint: &Endpoint, intent_id: &str) -> Result<IntentView, ApiError> {
+    let url = endpoint.url(&format!("/v1/intents/{intent_id}/cancel"));
+    let headers = [
+        ("Authorization", endpoint.authorization()),
+        ("Content-Type", "application/json".to_owned()),
+    ];
+    let body = into_result(fetch("POST", &url, &headers, Some("{}"), RETRY.timeout_ms).await)?;
+    IntentView::from_json(&body).map_err(|e| ApiError::new(Code::InvalidResponse, e))
+}
+
 /// `GET /v1/intents/{id}?view=summary`, once: the caller polls.
 pub async fn get_intent(endpoint: &Endpoint, intent_id: &str) -> Result<IntentView, ApiError> {
     let url = endpoint.intent_url(intent_id);

@@ -11,6 +11,9 @@ pub struct BalanceProps {
     pub locale: Locale,
     pub uid: AttrValue,
     pub balance: Money,
+    /// Held for unfinished payments: said under the balance, so a lower balance is not a
+    /// mystery.
+    pub held: Money,
     pub use_balance: bool,
     pub cap_input: AttrValue,
     pub cap_error: Option<AmountError>,
@@ -63,6 +66,11 @@ pub fn balance_panel(props: &BalanceProps) -> Html {
                 <span>{ t.balance_available }</span>
                 <span class="bc-amount" data-testid="balance">{ money(props.locale, props.balance) }</span>
             </div>
+            if !props.held.is_zero() {
+                <p class="bc-hint bc-held">
+                    { crate::i18n::fill(t.held_note, &[("amount", &money(props.locale, props.held))]) }
+                </p>
+            }
             <div class="bc-switch">
                 <input id={switch_id.clone()} type="checkbox" role="switch"
                     checked={props.use_balance} disabled={props.disabled} onchange={on_toggle} />

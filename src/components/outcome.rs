@@ -13,6 +13,8 @@ pub struct OutcomeProps {
     pub locale: Locale,
     pub currency: Currency,
     pub intent: Rc<IntentView>,
+    /// "Cancel this payment", while it waits for the sandbox's page.
+    pub on_cancel: Option<Callback<MouseEvent>>,
 }
 
 pub fn outcome(props: &OutcomeProps) -> Html {
@@ -54,6 +56,9 @@ pub fn outcome(props: &OutcomeProps) -> Html {
                 </a>
             }
             <p class="bc-hint">{ fill(t.action_waiting, &[("method", method)]) }</p>
+            if let Some(onclick) = props.on_cancel.clone() {
+                <button type="button" class="bc-button bc-cancel" {onclick}>{ t.cancel_payment }</button>
+            }
         </div>
     }
 }

@@ -122,6 +122,9 @@ wire_enum! {
         Expired = "expired",
         /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
         RequestedByMerchant = "requested_by_merchant",
+        /// The shopper canceled it from the frame (`POST /v1/intents/{id}/cancel` with the
+        /// client secret); never a remainder the merchant collects.
+        RequestedByShopper = "requested_by_shopper",
     }
 }
 
@@ -250,6 +253,9 @@ wire_enum! {
         WalletActivated = "wallet_activated",
         /// 409: the contact (e-mail or phone) already belongs to another wallet.
         ContactTaken = "contact_taken",
+        /// 409: the merchant collects the rest of this payment, and may already hold that
+        /// money: only the merchant's server cancels it (DESIGN.md *The second leg*).
+        SecondLegPending = "second_leg_pending",
         /// 409: the recharge already ended; `status`.
         RechargeNotPending = "recharge_not_pending",
         /// 409: the wallet has no passkey (or none with this credential id); pay with the
@@ -317,6 +323,7 @@ impl ErrorCode {
             | ErrorCode::IntentCanceled
             | ErrorCode::HoldExpired
             | ErrorCode::IntentSucceeded
+            | ErrorCode::SecondLegPending
             | ErrorCode::WalletExists
             | ErrorCode::WalletActivated
             | ErrorCode::ContactTaken

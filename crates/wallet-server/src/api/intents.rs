@@ -1,5 +1,6 @@
 //! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant),
-//! `POST /v1/intents/{id}/cancel` and `POST /v1/intents/{id}/capture` (merchant).
+//! `POST /v1/intents/{id}/cancel` (merchant or frame) and `POST /v1/intents/{id}/capture`
+//! (merchant).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -7,12 +8,13 @@ use checkout_core::{CancelReason, ErrorCode};
 
 use crate::checkout::capture::{Answer, CaptureRequest};
 use crate::checkout::intents::{submit, verify_signature, Submission};
+use crate::checkout::second_leg::Outcome;
 use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::auth::MerchantKey;
 use crate::http::extract::{is_json, parse_json, BaseUrl, RawBody};
 use crate::http::state::AppState;
-use crate::store::db::rows::{load_intent, load_merchant_intent, load_session};
+use crate::store::db::rows::{load_intent, load_merchant_intent, load_session, IntentRow};
 use crate::views::IntentView;
 
 /// `POST /v1/sessions/{id}/intents`: client secret, signature and idempotency key here,
@@ -51,6 +53,47 @@ fn summary_wanted(query: Option<&str>) -> Result<bool, ApiError> {
     }
 }
 
+/// Who asks about an intent: its merchant (key), or the frame (its session's client secret).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Caller {
+    Merchant,
+    Frame,
+}
+
+/// The intent `id` as its caller may see it: a merchant's key reads its own intents of its
+/// mode; any other bearer token must be the client secret of the intent's session.
+///
+/// # Errors
+/// 404 `intent_not_found`; 401 `unauthorized` (a wrong or expired client secret); 403
+/// `link_revoked`.
+async fn intent_for(
+    state: &AppState,
+    id: &str,
+    headers: &HeaderMap,
+) -> Result<(IntentRow, Caller), ServerError> {
+    let not_found = || {
+        ApiError::new(
+            ErrorCode::IntentNotFound,
+            "no payment intent has this id; use the id returned when the intent was created",
+        )
+    };
+    let token = crate::http::auth::bearer(headers).unwrap_or("");
+    if let Some(m) = state.config.merchant_by_key(token) {
+        let intent = load_merchant_intent(&state.db.pool, &m.id, m.livemode, id)
+            .await?
+            .ok_or_else(not_found)?;
+        return Ok((intent, Caller::Merchant));
+    }
+    let intent = load_intent(&state.db.pool, id)
+        .await?
+        .ok_or_else(not_found)?;
+    let session = load_session(&state.db.pool, &intent.session_id)
+        .await?
+        .ok_or_else(not_found)?;
+    crate::checkout::check_client_secret(&state.db, &session, headers).await?;
+    Ok((intent, Caller::Frame))
+}
+
 /// `GET /v1/intents/{id}`: with the merchant's key, or the session's client secret.
 pub async fn read(
     State(state): State<AppState>,
@@ -60,72 +103,49 @@ pub async fn read(
     headers: HeaderMap,
 ) -> Result<Reply, ServerError> {
     let summary = summary_wanted(query.as_deref())?;
-    let not_found = || {
-        ApiError::new(
-            ErrorCode::IntentNotFound,
-            "no payment intent has this id; use the id returned when the intent was created",
-        )
-    };
-    let token = crate::http::auth::bearer(&headers).unwrap_or("");
-    // A merchant's key reads its own intents of its mode; anything else is a client secret.
-    let intent = match state.config.merchant_by_key(token) {
-        Some(m) => load_merchant_intent(&state.db.pool, &m.id, m.livemode, &id)
-            .await?
-            .ok_or_else(not_found)?,
-        None => {
-            let intent = load_intent(&state.db.pool, &id)
-                .await?
-                .ok_or_else(not_found)?;
-            let session = load_session(&state.db.pool, &intent.session_id)
-                .await?
-                .ok_or_else(not_found)?;
-            crate::checkout::check_client_secret(&state.db, &session, &headers).await?;
-            intent
-        }
-    };
+    let (intent, _) = intent_for(&state, &id, &headers).await?;
     let view = IntentView::of(&intent, &base)?;
     let view = if summary { view.summary() } else { view };
     Ok(Reply::json(StatusCode::OK, &view))
 }
 
-/// `POST /v1/intents/{id}/cancel` (merchant key): cancels an intent still
-/// `requires_action`; the hold is released at once and the session reopens
-/// (`crate::checkout::second_leg::finish`). Canceling again what the merchant canceled
-/// answers it unchanged; otherwise an intent that stopped waiting answers 409
-/// `intent_succeeded`, `intent_canceled` or `hold_expired` (by the clock, whether or not
-/// the sweeper has run), as DESIGN.md *Sessions* §5 gives.
+/// `POST /v1/intents/{id}/cancel`: cancels an intent still `requires_action`; the hold is
+/// released at once and the session reopens (`crate::checkout::second_leg::finish`).
+/// With the merchant's key; or with the client secret from the frame, but never a
+/// remainder the merchant collects (409 `second_leg_pending`: it may already hold that
+/// money). Canceling again what the same caller canceled answers it unchanged; otherwise
+/// an intent that stopped waiting answers 409 `intent_succeeded`, `intent_canceled` or
+/// `hold_expired` (by the clock, whether or not the sweeper has run), as DESIGN.md
+/// *Sessions* §5 gives.
 pub async fn cancel(
     State(state): State<AppState>,
-    MerchantKey(merchant): MerchantKey,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
+    headers: HeaderMap,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let intent = load_merchant_intent(&state.db.pool, &merchant.id, merchant.livemode, &id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::new(
-                ErrorCode::IntentNotFound,
-                "no payment intent of yours has this id",
-            )
-        })?;
-    let now = crate::util::now();
-    if intent.cancel_reason == Some(CancelReason::RequestedByMerchant) {
+    let (intent, caller) = intent_for(&state, &id, &headers).await?;
+    let (outcome, reason) = match caller {
+        Caller::Merchant => (
+            Outcome::CanceledByMerchant,
+            CancelReason::RequestedByMerchant,
+        ),
+        Caller::Frame => (Outcome::CanceledByShopper, CancelReason::RequestedByShopper),
+    };
+    if intent.cancel_reason == Some(reason) {
         return Ok(Reply::json(
             StatusCode::OK,
             &IntentView::of(&intent, &base)?,
         ));
     }
+    let now = crate::util::now();
     if let Some(refusal) = crate::checkout::capture::refusal(&intent, now) {
         return Err(refusal.into());
     }
-    let ended = crate::checkout::second_leg::finish(
-        &state.db,
-        &intent.id,
-        crate::checkout::second_leg::Outcome::CanceledByMerchant,
-        now,
-    )
-    .await?;
+    if caller == Caller::Frame && intent.other_method == Some(checkout_core::Method::Merchant) {
+        return Err(crate::checkout::second_leg::merchant_collects().into());
+    }
+    let ended = crate::checkout::second_leg::finish(&state.db, &intent.id, outcome, now).await?;
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
 }
 

@@ -33,8 +33,10 @@ pub async fn create(
 pub async fn read(
     State(state): State<AppState>,
     FrameSession(session): FrameSession,
+    BaseUrl(base): BaseUrl,
 ) -> Result<Reply, ServerError> {
-    let answer = session_answer(&state.db, &session, state.relying_party.is_some()).await?;
+    let passkeys = state.relying_party.is_some();
+    let answer = session_answer(&state.db, &session, passkeys, &base).await?;
     Ok(Reply::json(StatusCode::OK, &answer))
 }
 

@@ -19,6 +19,8 @@ pub enum Outcome {
     Expired,
     /// The merchant canceled it (`POST /v1/intents/{id}/cancel`).
     CanceledByMerchant,
+    /// The shopper canceled it from the frame (the client secret).
+    CanceledByShopper,
 }
 
 impl Outcome {
@@ -32,6 +34,10 @@ impl Outcome {
             Outcome::CanceledByMerchant => (
                 IntentStatus::Canceled,
                 Some(CancelReason::RequestedByMerchant),
+            ),
+            Outcome::CanceledByShopper => (
+                IntentStatus::Canceled,
+                Some(CancelReason::RequestedByShopper),
             ),
         }
     }
@@ -66,6 +72,9 @@ async fn finish_once(
     // Only the merchant's capture and cancel, and the hold's expiry, end a remainder the
     // merchant collects: it may already hold the other money (DESIGN.md *The second leg*).
     let settles_merchant_leg = matches!(outcome, Outcome::CanceledByMerchant | Outcome::Expired);
+    if intent.other_method == Some(Method::Merchant) && outcome == Outcome::CanceledByShopper {
+        return Err(merchant_collects().into());
+    }
     if intent.other_method == Some(Method::Merchant) && !settles_merchant_leg {
         return Err(ApiError::new(
             ErrorCode::IntentNotFound,
@@ -111,7 +120,10 @@ pub(super) async fn end_in(
         // An approval after the hold expired must not capture: the sweeper releases it.
         Outcome::Approved => " AND hold_expires_at > $4",
         Outcome::Expired => " AND hold_expires_at <= $4",
-        Outcome::Declined | Outcome::Abandoned | Outcome::CanceledByMerchant => " AND $4 = $4",
+        Outcome::Declined
+        | Outcome::Abandoned
+        | Outcome::CanceledByMerchant
+        | Outcome::CanceledByShopper => " AND $4 = $4",
     };
     let sql = format!(
         "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
@@ -212,6 +224,16 @@ async fn release(tx: &mut Tx, intent: &IntentRow, now: i64) -> Result<(), Server
         .execute(&mut **tx)
         .await?;
     Ok(())
+}
+
+/// 409 `second_leg_pending`: the shopper (or anyone but the merchant) may not cancel a
+/// remainder the merchant collects.
+#[must_use]
+pub fn merchant_collects() -> ApiError {
+    ApiError::new(
+        ErrorCode::SecondLegPending,
+        "the shop is collecting the rest of this payment and may already hold it: finish or cancel it on the shop's page",
+    )
 }
 
 pub(super) fn not_pending(status: IntentStatus, why: &str) -> ServerError {

@@ -186,8 +186,24 @@ pub async fn create_session(
     })
 }
 
+/// The intent of `session` waiting for its second method, as the frame resumes it.
+async fn pending_intent(
+    db: &Db,
+    session: &SessionRow,
+    base: &str,
+) -> Result<Option<crate::views::IntentView>, ServerError> {
+    let Some(id) = crate::store::db::rows::pending_intent_of(db, &session.id).await? else {
+        return Ok(None);
+    };
+    let Some(row) = crate::store::db::rows::load_intent(&db.pool, &id).await? else {
+        return Ok(None);
+    };
+    Ok(Some(crate::views::IntentView::of(&row, base)?.summary()))
+}
+
 /// What the frame loads: the cart, the policy, the live balance and the methods while
-/// the session can be paid; only the outcome once it is closed.
+/// the session can be paid (and, while its payment waits for the second method, that
+/// intent, so a reloaded frame resumes it); only the outcome once it is closed.
 ///
 /// # Errors
 /// The database's; internal for corrupt stored data.
@@ -195,12 +211,17 @@ pub async fn session_answer(
     db: &Db,
     session: &SessionRow,
     passkeys_on: bool,
+    base: &str,
 ) -> Result<SessionAnswer, ServerError> {
     let status = session.effective_status(now());
     match status {
-        SessionStatus::Open | SessionStatus::AwaitingPayment => Ok(SessionAnswer::Open(Box::new(
-            session_view(db, session, passkeys_on).await?,
-        ))),
+        SessionStatus::Open | SessionStatus::AwaitingPayment => {
+            let mut view = session_view(db, session, passkeys_on).await?;
+            if status == SessionStatus::AwaitingPayment {
+                view.pending_intent = pending_intent(db, session, base).await?;
+            }
+            Ok(SessionAnswer::Open(Box::new(view)))
+        }
         SessionStatus::Completed | SessionStatus::Expired => {
             let intent_id: Option<String> = sqlx::query_scalar(
                 "SELECT id FROM intents WHERE session_id = $1 AND status = $2 AND livemode = $3",
@@ -230,6 +251,12 @@ async fn session_view(
     let passkey =
         passkeys_on && crate::security::passkeys::store::any(db, session.wallet()).await?;
     let balance = live_balance(&db.pool, session.wallet(), currency, "").await?;
+    let held = crate::store::ledger::balance(
+        &db.pool,
+        &crate::store::ledger::wallet_held(session.wallet()),
+        "",
+    )
+    .await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
     let second_leg = terms.second_leg();
@@ -242,6 +269,7 @@ async fn session_view(
         wallet: SessionWallet {
             currency,
             balance,
+            held: crate::store::stored::money(held, currency)?,
             password_set,
             passkey,
         },
@@ -249,6 +277,7 @@ async fn session_view(
         methods: terms.methods,
         expires_at: rfc3339(session.expires_at),
         return_url: session.return_url.clone(),
+        pending_intent: None,
     })
 }
 

@@ -119,6 +119,9 @@ fn status_text(row: &IntentRow) -> &'static str {
         (IntentStatus::Canceled, Some(CancelReason::RequestedByMerchant)) => {
             "Canceled by the shop: nothing was charged and the balance was returned to the wallet."
         }
+        (IntentStatus::Canceled, Some(CancelReason::RequestedByShopper)) => {
+            "Canceled at the checkout: nothing was charged and the balance was returned to the wallet."
+        }
         (IntentStatus::Canceled, Some(CancelReason::Declined) | None) => {
             "Declined: nothing was charged and the balance was returned to the wallet."
         }

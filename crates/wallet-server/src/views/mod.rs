@@ -144,6 +144,9 @@ pub struct CreatedSession {
 pub struct SessionWallet {
     pub currency: Currency,
     pub balance: Money,
+    /// Held for payments waiting for their second method (of any shop): not available,
+    /// not spent; it comes back if they do not complete.
+    pub held: Money,
     pub password_set: bool,
     /// The wallet has a passkey and this server verifies passkeys: the frame offers "Pay
     /// with fingerprint" first (DESIGN.md *Passkeys*).
@@ -166,6 +169,10 @@ pub struct SessionView {
     pub methods: Vec<Method>,
     pub expires_at: String,
     pub return_url: Option<String>,
+    /// While `awaiting_payment`: the intent waiting for its second method (summary view),
+    /// so a reloaded frame can continue or cancel it; absent otherwise.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pending_intent: Option<IntentView>,
 }
 
 /// `GET /v1/sessions/{id}` of a closed session: its outcome only, never the balance.

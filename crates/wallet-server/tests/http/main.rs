@@ -33,6 +33,7 @@ mod rate_limits;
 mod refunds;
 mod replicas;
 mod reset;
+mod resume;
 mod sessions;
 mod sign_up;
 mod signatures;

@@ -1,0 +1,122 @@
+//! A payment waiting for its second method is never a dead end (DESIGN.md *Sessions*
+//! §5): the session, read again by a reloaded frame, carries the pending intent with its
+//! `next_action`; the frame may cancel it with the client secret (the hold comes back at
+//! once, the merchant hears `payment_intent.canceled`), but never a rest the merchant
+//! collects; and another session of the same shopper shows the held money as held.
+
+use crate::common::*;
+use checkout_core::{Choice, Method};
+use rust_decimal::Decimal;
+use serde_json::json;
+
+on_every_backend!(
+    a_reloaded_frame_finds_the_pending_payment_and_may_cancel_it,
+    the_frame_cannot_cancel_a_rest_the_merchant_collects,
+);
+
+const SHOPPER: &str = "shopper_resume";
+
+async fn pending(api: &Api, body: serde_json::Value, method: Method) -> (Session, String) {
+    let cart = refund_cart();
+    let mut body = body;
+    body["shopper_id"] = json!(SHOPPER);
+    body["cart"] = cart.clone();
+    let session = api.open_session(body, &cart, SHOPPER).await;
+    let choice = Choice {
+        use_balance: true,
+        balance_cap: None,
+    };
+    let prepared = api.prepare(&session, choice, Some(method), "654321").await;
+    let paid = api.submit(&session, &prepared.body()).await;
+    let id = paid.ok()["id"].as_str().unwrap().to_owned();
+    (session, id)
+}
+
+async fn cancel(api: &Api, id: &str, bearer: &str) -> Reply {
+    api.post(
+        &format!("/v1/intents/{id}/cancel"),
+        Some(bearer),
+        &json!({}),
+    )
+    .await
+}
+
+async fn a_reloaded_frame_finds_the_pending_payment_and_may_cancel_it(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (session, id) = pending(&api, json!({}), Method::WechatPay).await;
+
+    let view = api.get_session(&session).await;
+    let view = view.ok();
+    assert_eq!(view["status"], json!("awaiting_payment"));
+    assert_eq!(view["pending_intent"]["id"], json!(id));
+    assert_eq!(
+        view["pending_intent"]["next_action"]["type"],
+        json!("redirect")
+    );
+    assert!(
+        view["pending_intent"]["quote"].is_null(),
+        "the summary view"
+    );
+    assert_eq!(view["wallet"]["held"], json!("30.00"));
+    // Another session of the same shopper says where the money is: held, not gone.
+    let other = api.create_session(SHOPPER, &one_item_cart("5.00")).await;
+    let other = api.get_session(&other).await;
+    assert_eq!(
+        (
+            &other.ok()["wallet"]["balance"],
+            &other.ok()["wallet"]["held"]
+        ),
+        (&json!("0.00"), &json!("30.00"))
+    );
+    assert!(other.ok()["pending_intent"].is_null());
+
+    // The frame cancels with its client secret: the hold is back at once.
+    let canceled = cancel(&api, &id, &session.client_secret).await;
+    assert_eq!(canceled.ok()["status"], json!("canceled"));
+    let wallet = api.wallet(SHOPPER).await;
+    assert_eq!((wallet.balance, wallet.held), (d("30.00"), Decimal::ZERO));
+    let again = cancel(&api, &id, &session.client_secret).await;
+    assert_eq!(
+        again.ok()["status"],
+        json!("canceled"),
+        "a repeated cancel answers it"
+    );
+    assert_eq!(
+        api.get_session(&session).await.ok()["status"],
+        json!("open")
+    );
+    let events = api
+        .get(
+            "/v1/events?type=payment_intent.canceled",
+            Some(&api.merchant_key),
+        )
+        .await;
+    assert_eq!(events.ok()["data"][0]["data"]["object"]["id"], json!(id));
+    // Another session's secret is no key to this intent.
+    let stranger = api.create_session(SHOPPER, &one_item_cart("5.00")).await;
+    cancel(&api, &id, &stranger.client_secret)
+        .await
+        .error(401, "unauthorized");
+    check_ledger_storage(&server).await;
+}
+
+async fn the_frame_cannot_cancel_a_rest_the_merchant_collects(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (session, id) = pending(&api, json!({"second_leg": "merchant"}), Method::Merchant).await;
+    let view = api.get_session(&session).await;
+    assert_eq!(
+        view.ok()["pending_intent"]["next_action"]["type"],
+        json!("merchant_collect")
+    );
+    cancel(&api, &id, &session.client_secret)
+        .await
+        .error(409, "second_leg_pending");
+    assert_eq!(api.wallet(SHOPPER).await.held, d("30.00"), "still held");
+    let by_merchant = cancel(&api, &id, &api.merchant_key).await;
+    assert_eq!(by_merchant.ok()["status"], json!("canceled"));
+    assert_eq!(api.wallet(SHOPPER).await.balance, d("30.00"));
+}
