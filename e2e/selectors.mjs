@@ -42,6 +42,8 @@ export const SEL = {
   actionLink: '.bc-outcome a[href]',
   /** "Pay the remaining … on the next step": the shop collects the rest itself. */
   merchantLeg: '.bc-merchant-leg',
+  /** "Cancel this payment", while it waits for the sandbox's page. */
+  cancel: 'button.bc-cancel',
   /** What a frame shows when it was embedded where it may not be. */
   refused: '.bc-refused',
 };

@@ -83,6 +83,7 @@ export const widget = {
   succeeded: (page) => inFrame(page, SEL.succeeded),
   actionLink: (page) => inFrame(page, SEL.actionLink),
   merchantLeg: (page) => inFrame(page, SEL.merchantLeg),
+  cancel: (page) => inFrame(page, SEL.cancel),
   retry: (page) => inFrame(page, SEL.retry),
 };
 
