@@ -253,7 +253,7 @@ pub const ZH: Text = Text {
         "部分商品不支持余额支付：虚拟商品、礼品卡和充值类商品。",
     ],
     paid: "付款给",
-    paid_with: "组合",
+    paid_with: "组合支付 ·",
     awaiting: "等待",
     returned: "付款已取消，退回自",
     refund_from: "退款自",
