@@ -232,6 +232,10 @@ fn authorization(
 ) -> Html {
     let d = state.dispatcher();
     let submitting = state.phase == Phase::Submitting;
+    if q.balance_amount.is_zero() {
+        // Nothing from the balance: no password, and a locked wallet does not block it.
+        return html! {};
+    }
     let passkey = s.passkey && remote && crate::passkey::supported();
     html! {
         <>

@@ -78,9 +78,11 @@ fn intent_view(req: &IntentRequest, status: IntentStatus, next_action: &str) -> 
     IntentView::from_json(&json).unwrap_or_else(|e| unreachable!("demo intent: {e}"))
 }
 
-/// What the backend's demo would answer: the demo password pays, others count down.
+/// What the backend's demo would answer: the demo password pays, others count down; an
+/// intent that takes nothing from the balance needs no password.
 pub fn submit(req: &IntentRequest) -> Result<IntentView, ApiError> {
-    if req.payment_password.as_deref() != Some(DEMO_PASSWORD) {
+    let moves_balance = !req.intent.balance_amount.value().is_zero();
+    if moves_balance && req.payment_password.as_deref() != Some(DEMO_PASSWORD) {
         let tries = WRONG_TRIES.with(|t| {
             t.set(t.get().saturating_add(1));
             t.get()

@@ -6,6 +6,7 @@
 //! it was served from. Everything about money comes from `checkout-core`, so the widget
 //! shows exactly what the backend will charge.
 
+pub mod actions;
 pub mod api;
 pub mod app;
 pub mod components;

@@ -19,64 +19,8 @@ use crate::session::{IntentView, Session};
 
 // Re-exported: the state holds the notice, and the tests name it here.
 pub use crate::password::{sanitize_password, PasswordNotice};
-
-/// Where the shopper is in the flow.
-#[derive(Debug, Clone, PartialEq)]
-pub enum Phase {
-    Loading,
-    LoadFailed(ApiError),
-    /// Choosing and entering the password.
-    Ready,
-    /// A payment attempt is in flight; Pay is ignored until it ends.
-    Submitting,
-    /// The balance is held; the second method must finish.
-    AwaitingAction(Rc<IntentView>),
-    Succeeded(Rc<IntentView>),
-    /// Nothing more can be paid here (completed, expired, or a payment in progress).
-    Closed(ApiError),
-}
-
-/// One payment attempt: the request and its `Idempotency-Key`, reused on every retry.
-/// No `Debug` here, in `Action` or in `CheckoutState`: they hold the payment password,
-/// which must never reach a log.
-#[derive(Clone, PartialEq)]
-pub struct Submission {
-    pub request: IntentRequest,
-    pub idempotency_key: String,
-    /// Authorised with a passkey (asked for when the attempt is sent), not the password.
-    pub by_passkey: bool,
-}
-
-#[derive(Clone, PartialEq)]
-pub enum Action {
-    Loaded(Rc<Session>),
-    LoadFailed(ApiError),
-    Reload,
-    ToggleBalance(bool),
-    CapInput(String),
-    ChooseMethod(Method),
-    /// Show every line of a long cart (`true`) or only the first ones.
-    ShowAllLines(bool),
-    /// The password field's whole new value as typed; digits are kept as ASCII digits,
-    /// anything else is dropped with a notice.
-    PasswordInput(String),
-    /// Pay, with the randomness the reducer may not make itself; with the password, or
-    /// with a passkey ("Pay with fingerprint").
-    Pay {
-        idempotency_key: String,
-        nonce: String,
-        passkey: bool,
-    },
-    PayFailed(ApiError),
-    /// The backend's quote differed (`quote_mismatch`); the session was loaded again.
-    BalanceChanged {
-        session: Rc<Session>,
-        error: ApiError,
-    },
-    IntentUpdated(Rc<IntentView>),
-    /// A top-up was credited; the session (with its new balance) was loaded again.
-    ToppedUp(Rc<Session>),
-}
+// Re-exported: what the state machine is in and what it is told, beside it.
+pub use crate::actions::{Action, Phase, Submission};
 
 /// Kept in the outbox so a hook that runs late still sees every event once.
 const OUTBOX_LEN: usize = 8;
@@ -158,12 +102,23 @@ impl CheckoutState {
         self.needs_method().then_some(self.method).flatten()
     }
 
-    /// Everything is in place for Pay with the password.
+    /// Whether the quote takes anything from the balance: only then is the password (or
+    /// a passkey) asked for; paying everything with the second method needs neither.
+    #[must_use]
+    pub fn needs_authorization(&self) -> bool {
+        self.quote
+            .as_ref()
+            .is_some_and(|q| !q.balance_amount.is_zero())
+    }
+
+    /// Everything is in place for Pay with the password (or without one, when the
+    /// balance pays nothing).
     #[must_use]
     pub fn can_pay(&self) -> bool {
         self.choices_complete()
-            && self.session.as_ref().is_some_and(|s| s.password_set)
-            && validate_payment_password(&self.password).is_ok()
+            && (!self.needs_authorization()
+                || (self.session.as_ref().is_some_and(|s| s.password_set)
+                    && validate_payment_password(&self.password).is_ok()))
     }
 
     /// Everything is in place for Pay with a passkey (the wallet has one).
@@ -251,7 +206,8 @@ impl CheckoutState {
                 self.submission = Some(Rc::new(Submission {
                     request: IntentRequest {
                         intent,
-                        payment_password: (!by_passkey).then(|| self.password.clone()),
+                        payment_password: (self.needs_authorization() && !by_passkey)
+                            .then(|| self.password.clone()),
                         passkey: None,
                     },
                     idempotency_key,

@@ -63,6 +63,24 @@ async fn toggling_the_balance_changes_the_split() {
 }
 
 #[wasm_bindgen_test]
+async fn with_the_balance_off_no_password_is_asked() {
+    let w = mount(DEMO_SESSION, Locale::En).await;
+    assert_eq!(w.count("input[type=password]"), 1);
+    w.click("input[role=switch]").await;
+    assert_eq!(
+        w.count("input[type=password]"),
+        0,
+        "nothing from the balance"
+    );
+    w.click("input[value=alipay]").await;
+    assert!(!w.get(".bc-pay").has_attribute("disabled"));
+    w.click(".bc-pay").await;
+    settle().await;
+    let intent = w.last_event("balancecheckout:requires-action").unwrap();
+    assert_eq!(intent["balance_amount"], "0.00");
+}
+
+#[wasm_bindgen_test]
 async fn the_cap_limits_the_balance_and_explains_bad_amounts() {
     let w = mount(DEMO_SESSION, Locale::En).await;
     let cap = ".bc-balance .bc-input";

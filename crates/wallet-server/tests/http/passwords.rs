@@ -3,7 +3,7 @@
 use std::time::Duration;
 
 use crate::common::*;
-use checkout_core::Choice;
+use checkout_core::{Choice, Method};
 use serde_json::json;
 
 on_every_backend!(
@@ -58,6 +58,22 @@ async fn wrong_passwords_count_down_then_lock_the_wallet(backend: Backend) {
     attempt(&api, &other, DEMO_PASSWORD)
         .await
         .error(423, "password_locked");
+
+    // Paying everything with the second method takes nothing from the balance: no
+    // password is asked for or checked, so the lock does not block the sale.
+    let off = Choice {
+        use_balance: false,
+        balance_cap: None,
+    };
+    let mut without = api.prepare(&other, off, Some(Method::WechatPay), "").await;
+    without.request.payment_password = None;
+    let paid = api.submit(&other, &without.body()).await;
+    assert_eq!(paid.status, 201, "{}", paid.body);
+    assert_eq!(
+        (&paid.body["balance_amount"], &paid.body["status"]),
+        (&json!("0.00"), &json!("requires_action"))
+    );
+    assert_eq!(api.wallet(DEMO_SHOPPER).await.balance, d(DEMO_BALANCE));
 }
 
 async fn the_lock_lifts_after_the_lockout_period(backend: Backend) {
