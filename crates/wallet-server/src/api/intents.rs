@@ -139,7 +139,7 @@ pub async fn cancel(
         ));
     }
     let now = crate::util::now();
-    if let Some(refusal) = crate::checkout::capture::refusal(&intent, now) {
+    if let Some(refusal) = crate::checkout::refusals::after_the_fact(&intent, now) {
         return Err(refusal.into());
     }
     if caller == Caller::Frame && intent.other_method == Some(checkout_core::Method::Merchant) {
@@ -166,15 +166,21 @@ pub async fn capture(
     let req: CaptureRequest = parse_json(&headers, &body)?;
     let mode = crate::store::mode::mode_name(merchant.livemode);
     let scope = format!("merchant:{}:{mode}:capture:{id}", merchant.id);
-    let answer = Answer {
-        scope: &scope,
-        key: &key,
-        base: &base,
-    };
-    let work = async {
-        crate::checkout::capture::capture(&state.db, &merchant, &id, &req, &answer)
-            .await
-            .unwrap_or_else(Reply::from)
-    };
-    crate::http::idempotency::run(&state, &scope, Some(&key), &body, work).await
+    // Its own task: a merchant that hangs up before the commit does not leave the key
+    // running, so its retry replays the answer instead of waiting for a takeover.
+    let task = tokio::spawn(async move {
+        let answer = Answer {
+            scope: &scope,
+            key: &key,
+            base: &base,
+        };
+        let work = async {
+            crate::checkout::capture::capture(&state.db, &merchant, &id, &req, &answer)
+                .await
+                .unwrap_or_else(Reply::from)
+        };
+        crate::http::idempotency::run(&state, &scope, Some(&key), &body, work).await
+    });
+    task.await
+        .map_err(|e| ServerError::internal("capture task", e))?
 }

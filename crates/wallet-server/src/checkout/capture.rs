@@ -5,9 +5,10 @@
 //! transaction guarded by the intent's status and its hold's time, so a capture happens
 //! once and never after the hold expired, whether or not the sweeper has run.
 
-use checkout_core::{Amount, CancelReason, ErrorCode, IntentStatus, Method, Money, Provider};
+use checkout_core::{Amount, ErrorCode, IntentStatus, Method, Money, Provider};
 use serde::Deserialize;
 
+use super::refusals::{after_the_fact, hold_expired};
 use super::second_leg::{end_in, Outcome};
 use crate::config::Merchant;
 use crate::error::{ApiError, Reply, ServerError};
@@ -61,7 +62,7 @@ pub async fn capture(
                 "no payment intent of yours has this id; use the id of the requires-action event",
             )
         })?;
-    if let Some(refusal) = refusal(&intent, now) {
+    if let Some(refusal) = after_the_fact(&intent, now) {
         return Err(refusal.into());
     }
     if intent.other_method != Some(Method::Merchant) {
@@ -119,7 +120,7 @@ async fn capture_once(
             load_merchant_intent(&db.pool, &intent.merchant_id, intent.livemode, &intent.id)
                 .await?
                 .unwrap_or_else(|| intent.clone());
-        let refusal = refusal(&current, now).unwrap_or_else(|| hold_expired(&current));
+        let refusal = after_the_fact(&current, now).unwrap_or_else(|| hold_expired(&current));
         return Err(refusal.into());
     };
     let reply = Reply::json(StatusCode::OK, &IntentView::of(&captured, answer.base)?);
@@ -128,46 +129,6 @@ async fn capture_once(
     crate::webhooks::wake();
     tracing::info!(intent = %intent.id, provider = %leg.provider, "merchant leg captured");
     Ok(reply)
-}
-
-/// Why an intent can no longer be captured, or canceled by its merchant, at `now`, if it
-/// cannot (DESIGN.md *Sessions* §5: 409 `intent_succeeded`, `intent_canceled`,
-/// `hold_expired`).
-pub fn refusal(intent: &IntentRow, now: i64) -> Option<ApiError> {
-    match (intent.status, intent.cancel_reason) {
-        (IntentStatus::Succeeded, _) => Some(
-            ApiError::new(
-                ErrorCode::IntentSucceeded,
-                "this intent already succeeded: its hold was captured; nothing more to do",
-            )
-            .with("status", intent.status),
-        ),
-        (IntentStatus::Canceled, Some(CancelReason::Expired)) => Some(hold_expired(intent)),
-        (IntentStatus::Canceled, _) => Some(
-            ApiError::new(
-                ErrorCode::IntentCanceled,
-                "this intent was canceled and its hold went back to the wallet; void the payment you collected with your provider",
-            )
-            .with("status", intent.status),
-        ),
-        (IntentStatus::RequiresAction, _)
-            if intent.hold_expires_at.is_some_and(|end| end <= now) =>
-        {
-            Some(hold_expired(intent))
-        }
-        (IntentStatus::RequiresAction, _) => None,
-    }
-}
-
-fn hold_expired(intent: &IntentRow) -> ApiError {
-    let mut e = ApiError::new(
-        ErrorCode::HoldExpired,
-        "the hold on the wallet balance expired before this capture; void the payment you collected with your provider and start a new checkout",
-    );
-    if let Some(end) = intent.hold_expires_at {
-        e = e.with("expired_at", crate::util::rfc3339(end));
-    }
-    e
 }
 
 fn mismatch(amount: Money, expected: Money) -> ApiError {

@@ -1,12 +1,13 @@
 //! Why a session refuses a payment: not open (paid, waiting for its second method,
-//! expired), or the intent's amounts differ from the backend's quote.
+//! expired), or the intent's amounts differ from the backend's quote; and why an intent
+//! can no longer be captured or canceled.
 
 use checkout_core::intent::Mismatch;
-use checkout_core::{ErrorCode, Quote, SessionStatus};
+use checkout_core::{CancelReason, ErrorCode, IntentStatus, Quote, SessionStatus};
 
 use crate::error::{ApiError, ServerError};
 use crate::http::state::AppState;
-use crate::store::db::rows::{load_session, pending_intent_of, SessionRow};
+use crate::store::db::rows::{load_session, pending_intent_of, IntentRow, SessionRow};
 use crate::util::now;
 use crate::views::MismatchView;
 
@@ -86,4 +87,44 @@ mod tests {
         let waiting = not_open(SessionStatus::AwaitingPayment, Some("pi_1".into()));
         assert_eq!(waiting.extra["intent_id"], "pi_1");
     }
+}
+
+/// Why an intent can no longer be captured or canceled, at `now`, if it
+/// cannot (DESIGN.md *Sessions* §5: 409 `intent_succeeded`, `intent_canceled`,
+/// `hold_expired`).
+pub fn after_the_fact(intent: &IntentRow, now: i64) -> Option<ApiError> {
+    match (intent.status, intent.cancel_reason) {
+        (IntentStatus::Succeeded, _) => Some(
+            ApiError::new(
+                ErrorCode::IntentSucceeded,
+                "this intent already succeeded: its hold was captured; nothing more to do",
+            )
+            .with("status", intent.status),
+        ),
+        (IntentStatus::Canceled, Some(CancelReason::Expired)) => Some(hold_expired(intent)),
+        (IntentStatus::Canceled, _) => Some(
+            ApiError::new(
+                ErrorCode::IntentCanceled,
+                "this intent was canceled and its hold went back to the wallet; void the payment you collected with your provider",
+            )
+            .with("status", intent.status),
+        ),
+        (IntentStatus::RequiresAction, _)
+            if intent.hold_expires_at.is_some_and(|end| end <= now) =>
+        {
+            Some(hold_expired(intent))
+        }
+        (IntentStatus::RequiresAction, _) => None,
+    }
+}
+
+pub fn hold_expired(intent: &IntentRow) -> ApiError {
+    let mut e = ApiError::new(
+        ErrorCode::HoldExpired,
+        "the hold on the wallet balance expired before this capture; void the payment you collected with your provider and start a new checkout",
+    );
+    if let Some(end) = intent.hold_expires_at {
+        e = e.with("expired_at", crate::util::rfc3339(end));
+    }
+    e
 }

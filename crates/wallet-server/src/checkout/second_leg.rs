@@ -86,24 +86,43 @@ async fn finish_once(
     let Some(ended) = end_in(&mut tx, &intent, outcome, now).await? else {
         tx.rollback().await?;
         let current = load_intent(&db.pool, intent_id).await?.unwrap_or(intent);
-        let (status, _) = outcome.ends_in();
-        return match current.status {
-            // Ended the same way before: a retried approval or decline is harmless.
-            s if s == status => Ok(current),
-            IntentStatus::RequiresAction => Err(not_pending(
-                current.status,
-                "its hold has expired and is being released",
-            )),
-            IntentStatus::Succeeded | IntentStatus::Canceled => Err(not_pending(
-                current.status,
-                &format!("it is already {}", current.status),
-            )),
-        };
+        return already_ended(&current, outcome, now);
     };
     tx.commit().await?;
     crate::webhooks::wake();
     tracing::info!(intent = %intent.id, ?outcome, "second method finished");
     Ok(ended)
+}
+
+/// What an intent that someone else ended first answers to `outcome`: the intent
+/// unchanged when it ended the same way (a retried approval or cancel is harmless), a
+/// cancel's 409 after the fact (`intent_succeeded`, `intent_canceled`, `hold_expired`),
+/// else 409 `intent_not_pending`.
+fn already_ended(
+    current: &IntentRow,
+    outcome: Outcome,
+    now: i64,
+) -> Result<IntentRow, ServerError> {
+    let (status, reason) = outcome.ends_in();
+    if current.status == status && current.cancel_reason == reason {
+        return Ok(current.clone());
+    }
+    if matches!(
+        outcome,
+        Outcome::CanceledByMerchant | Outcome::CanceledByShopper
+    ) {
+        if let Some(refusal) = super::refusals::after_the_fact(current, now) {
+            return Err(refusal.into());
+        }
+    }
+    Err(match current.status {
+        IntentStatus::RequiresAction => {
+            not_pending(current.status, "its hold has expired and is being released")
+        }
+        IntentStatus::Succeeded | IntentStatus::Canceled => {
+            not_pending(current.status, &format!("it is already {}", current.status))
+        }
+    })
 }
 
 /// Inside `tx`: moves the intent from `requires_action` to where `outcome` ends it,
@@ -117,13 +136,13 @@ pub(super) async fn end_in(
 ) -> Result<Option<IntentRow>, ServerError> {
     let (status, reason) = outcome.ends_in();
     let guard = match outcome {
-        // An approval after the hold expired must not capture: the sweeper releases it.
-        Outcome::Approved => " AND hold_expires_at > $4",
+        // An approval after the hold expired must not capture, nor a cancel release it
+        // under another name: the sweeper releases it as expired.
+        Outcome::Approved | Outcome::CanceledByMerchant | Outcome::CanceledByShopper => {
+            " AND hold_expires_at > $4"
+        }
         Outcome::Expired => " AND hold_expires_at <= $4",
-        Outcome::Declined
-        | Outcome::Abandoned
-        | Outcome::CanceledByMerchant
-        | Outcome::CanceledByShopper => " AND $4 = $4",
+        Outcome::Declined | Outcome::Abandoned => " AND $4 = $4",
     };
     let sql = format!(
         "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \

@@ -186,6 +186,23 @@ pub async fn create_session(
     })
 }
 
+/// What the shopper's unfinished payments at this session's merchant (in its mode) hold,
+/// in minor units: the frame says it is held, not gone. Holds at other shops are theirs
+/// to tell; the merchant that holds this client secret learns nothing of them.
+async fn held_here(db: &Db, session: &SessionRow) -> Result<i64, ServerError> {
+    let held: i64 = sqlx::query_scalar(
+        "SELECT CAST(COALESCE(SUM(balance_amount), 0) AS BIGINT) FROM intents \
+         WHERE shopper_id = $1 AND merchant_id = $2 AND livemode = $3 AND status = $4",
+    )
+    .bind(&session.shopper_id)
+    .bind(&session.merchant_id)
+    .bind(i64::from(session.livemode))
+    .bind(IntentStatus::RequiresAction.code())
+    .fetch_one(&db.pool)
+    .await?;
+    Ok(held)
+}
+
 /// The intent of `session` waiting for its second method, as the frame resumes it.
 async fn pending_intent(
     db: &Db,
@@ -251,12 +268,7 @@ async fn session_view(
     let passkey =
         passkeys_on && crate::security::passkeys::store::any(db, session.wallet()).await?;
     let balance = live_balance(&db.pool, session.wallet(), currency, "").await?;
-    let held = crate::store::ledger::balance(
-        &db.pool,
-        &crate::store::ledger::wallet_held(session.wallet()),
-        "",
-    )
-    .await?;
+    let held = held_here(db, session).await?;
     let cart = RawValue::from_string(session.cart.clone())
         .map_err(|e| ServerError::internal("stored cart", e))?;
     let second_leg = terms.second_leg();

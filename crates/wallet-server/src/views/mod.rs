@@ -144,8 +144,8 @@ pub struct CreatedSession {
 pub struct SessionWallet {
     pub currency: Currency,
     pub balance: Money,
-    /// Held for payments waiting for their second method (of any shop): not available,
-    /// not spent; it comes back if they do not complete.
+    /// Held for this shopper's payments at this merchant that wait for their second
+    /// method: not available, not spent; it comes back if they do not complete.
     pub held: Money,
     pub password_set: bool,
     /// The wallet has a passkey and this server verifies passkeys: the frame offers "Pay

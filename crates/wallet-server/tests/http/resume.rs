@@ -12,6 +12,8 @@ use serde_json::json;
 on_every_backend!(
     a_reloaded_frame_finds_the_pending_payment_and_may_cancel_it,
     the_frame_cannot_cancel_a_rest_the_merchant_collects,
+    a_cancel_after_the_hold_expired_is_refused,
+    another_shop_does_not_learn_of_a_hold,
 );
 
 const SHOPPER: &str = "shopper_resume";
@@ -119,4 +121,58 @@ async fn the_frame_cannot_cancel_a_rest_the_merchant_collects(backend: Backend) 
     let by_merchant = cancel(&api, &id, &api.merchant_key).await;
     assert_eq!(by_merchant.ok()["status"], json!("canceled"));
     assert_eq!(api.wallet(SHOPPER).await.balance, d("30.00"));
+}
+
+async fn a_cancel_after_the_hold_expired_is_refused(backend: Backend) {
+    // The sweeper waits an hour: only the clock says the hold is over.
+    let env = [
+        ("BC_HOLD_TTL_SECS", "1"),
+        ("BC_SWEEP_INTERVAL_SECS", "3600"),
+    ];
+    let server = Server::start_with(backend, &env).await;
+    let api = Api::new(&server);
+    api.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (session, id) = pending(&api, json!({}), Method::WechatPay).await;
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
+    cancel(&api, &id, &session.client_secret)
+        .await
+        .error(409, "hold_expired");
+    cancel(&api, &id, &api.merchant_key)
+        .await
+        .error(409, "hold_expired");
+    assert_eq!(
+        api.wallet(SHOPPER).await.held,
+        d("30.00"),
+        "the sweeper's to release"
+    );
+}
+
+/// Two test merchants on one server: a hold at one is not told to the other.
+async fn another_shop_does_not_learn_of_a_hold(backend: Backend) {
+    let (a, b) = (
+        "sk_test_shop_a_0123456789abcdefghijklmnop",
+        "sk_test_shop_b_0123456789abcdefghijklmnop",
+    );
+    let admin = "ak_test_shops_0123456789abcdefghijklmnop";
+    let config = format!(
+        "admin_keys = [\"{admin}\"]\npassword_pepper = \"shops-test-pepper-0123456789abcdefghijkl\"\n\
+         [[merchants]]\nid = \"shop-a\"\nsecret_key = \"{a}\"\nsecond_leg = \"merchant\"\n\
+         [[merchants]]\nid = \"shop-b\"\nsecret_key = \"{b}\"\n"
+    );
+    let server = Server::serve_with(backend, &config, &[]).await;
+    let shop_a = Api::new(&server).with_keys(a, admin);
+    let shop_b = Api::new(&server).with_keys(b, admin);
+    shop_a.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (session, _) = pending(&shop_a, json!({}), Method::Merchant).await;
+    let here = shop_a.get_session(&session).await;
+    assert_eq!(here.ok()["wallet"]["held"], json!("30.00"));
+    let elsewhere = shop_b.create_session(SHOPPER, &one_item_cart("5.00")).await;
+    let elsewhere = shop_b.get_session(&elsewhere).await;
+    assert_eq!(
+        (
+            &elsewhere.ok()["wallet"]["balance"],
+            &elsewhere.ok()["wallet"]["held"]
+        ),
+        (&json!("0.00"), &json!("0.00"))
+    );
 }
