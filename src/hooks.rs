@@ -194,8 +194,8 @@ pub fn use_host_events(config: &Config, state: &UseReducerHandle<CheckoutState>)
 
 /// "Cancel this payment" on a payment waiting for the sandbox's page (`None` for the
 /// built-in demo, and for a rest the shop collects, which only the shop cancels): the
-/// hold goes back at once and the canceled intent ends the wait. A cancel that fails
-/// leaves the wait as it was; the next poll tells what happened.
+/// hold goes back at once and the canceled intent ends the wait. A cancel that is refused
+/// shows the intent as it is now; one that cannot reach the wallet says why.
 #[must_use]
 pub fn cancel_pending(
     source: &Source,
@@ -212,9 +212,16 @@ pub fn cancel_pending(
     Some(Callback::from(move |_: MouseEvent| {
         let (endpoint, id, dispatcher) = (endpoint.clone(), id.clone(), dispatcher.clone());
         spawn_local(async move {
-            if let Ok(i) = api::cancel_intent(&endpoint, &id).await {
-                dispatcher.dispatch(Action::IntentUpdated(Rc::new(i)));
-            }
+            // Refused (it ended meanwhile, its hold expired): the intent as it is now says
+            // what happened; when even that cannot be read, say why.
+            let ended = match api::cancel_intent(&endpoint, &id).await {
+                Ok(i) => Ok(i),
+                Err(_) => api::get_intent(&endpoint, &id).await,
+            };
+            dispatcher.dispatch(match ended {
+                Ok(i) => Action::IntentUpdated(Rc::new(i)),
+                Err(e) => Action::LoadFailed(e),
+            });
         });
     }))
 }

@@ -31,7 +31,6 @@ fn describe_api(
     e: &ApiError,
 ) -> Option<String> {
     let t = locale.text();
-    let money = |a| currency.map_or_else(String::new, |c| format::amount(locale, a, c));
     Some(match code {
         ErrorCode::WrongPassword => fill(t.err_wrong_password, &[("n", &attempts_left(e))]),
         ErrorCode::PasskeyInvalid => fill(t.err_passkey_invalid, &[("n", &attempts_left(e))]),
@@ -41,16 +40,9 @@ fn describe_api(
             let time = e.locked_until.as_deref().map_or("", short_time);
             fill(t.err_locked, &[("time", time)])
         }
-        ErrorCode::QuoteMismatch | ErrorCode::InsufficientBalance => match &e.quote {
-            Some(q) => fill(
-                t.err_quote_changed,
-                &[
-                    ("balance", &money(q.balance_amount)),
-                    ("other", &money(q.other_amount)),
-                ],
-            ),
-            None => fill(t.err_quote_changed, &[("balance", "—"), ("other", "—")]),
-        },
+        ErrorCode::QuoteMismatch | ErrorCode::InsufficientBalance => {
+            quote_changed(locale, currency, e)
+        }
         ErrorCode::SessionCompleted => t.err_completed.to_owned(),
         ErrorCode::SessionExpired => t.err_expired.to_owned(),
         ErrorCode::SessionNotFound => t.err_not_found.to_owned(),
@@ -94,6 +86,20 @@ fn describe_api(
         | ErrorCode::SecondLegPending
         | ErrorCode::InternalError => return None,
     })
+}
+
+/// The backend's new split, for the shopper to confirm.
+fn quote_changed(locale: Locale, currency: Option<Currency>, e: &ApiError) -> String {
+    let money = |a| currency.map_or_else(String::new, |c| format::amount(locale, a, c));
+    let (balance, other) = e.quote.as_ref().map_or_else(
+        || ("—".to_owned(), "—".to_owned()),
+        |q| (money(q.balance_amount), money(q.other_amount)),
+    );
+    let t = locale.text();
+    fill(
+        t.err_quote_changed,
+        &[("balance", &balance), ("other", &other)],
+    )
 }
 
 /// How many attempts are left, or `?` when the backend did not say.

@@ -254,13 +254,49 @@ impl CheckoutState {
             }
             IntentStatus::Canceled => {
                 self.canceled = intent.other_method;
-                self.phase = Phase::Ready;
                 self.emit(Emit::Failed(ApiError::new(
                     Code::Canceled,
                     "the second payment method did not complete",
                 )));
+                // The hold came back: load the session again for the balance as it is now
+                // (a frame that resumed this payment had the balance without the hold).
+                self.phase = Phase::Loading;
+                self.load_seq = self.load_seq.wrapping_add(1);
             }
         }
+    }
+
+    /// The session arrived (first load or a reload).
+    fn loaded(&mut self, s: Rc<Session>) {
+        let closed = |code: Code| Phase::Closed(ApiError::new(code, ""));
+        self.phase = match s.status {
+            SessionStatus::Open => Phase::Ready,
+            SessionStatus::Completed => closed(ErrorCode::SessionCompleted.into()),
+            SessionStatus::Expired => closed(ErrorCode::SessionExpired.into()),
+            // A reload while the second method runs: resume that payment.
+            SessionStatus::AwaitingPayment => match &s.pending {
+                Some(i) => Phase::AwaitingAction(i.clone()),
+                None => closed(Code::AwaitingPayment),
+            },
+        };
+        // `ready` goes out before the first `change`. A resumed payment tells the page again
+        // what it waits for (a shop collecting the rest shows its form again), and no
+        // `change`: a quote on the balance without the hold would name another remainder.
+        match &self.phase {
+            Phase::Closed(e) => {
+                let e = e.clone();
+                self.emit(Emit::Failed(e));
+            }
+            Phase::AwaitingAction(i) => {
+                let i = i.clone();
+                self.emit(Emit::Ready);
+                self.emit(Emit::RequiresAction(i));
+                self.session = Some(s);
+                return;
+            }
+            _ => self.emit(Emit::Ready),
+        }
+        self.set_session(s);
     }
 }
 
@@ -271,34 +307,7 @@ impl Reducible for CheckoutState {
         let mut next = (*self).clone();
         let editable = next.phase == Phase::Ready;
         match action {
-            Action::Loaded(s) => {
-                let closed = |code: Code| Phase::Closed(ApiError::new(code, ""));
-                next.phase = match s.status {
-                    SessionStatus::Open => Phase::Ready,
-                    SessionStatus::Completed => closed(ErrorCode::SessionCompleted.into()),
-                    SessionStatus::Expired => closed(ErrorCode::SessionExpired.into()),
-                    // A reload while the second method runs: resume that payment.
-                    SessionStatus::AwaitingPayment => match &s.pending {
-                        Some(i) => Phase::AwaitingAction(i.clone()),
-                        None => closed(Code::AwaitingPayment),
-                    },
-                };
-                // `ready` goes out before the first `change`; a resumed payment tells the
-                // page again what it waits for (a shop collecting the rest shows its form).
-                match &next.phase {
-                    Phase::Closed(e) => {
-                        let e = e.clone();
-                        next.emit(Emit::Failed(e));
-                    }
-                    Phase::AwaitingAction(i) => {
-                        let i = i.clone();
-                        next.emit(Emit::Ready);
-                        next.emit(Emit::RequiresAction(i));
-                    }
-                    _ => next.emit(Emit::Ready),
-                }
-                next.set_session(s);
-            }
+            Action::Loaded(s) => next.loaded(s),
             Action::LoadFailed(e) => {
                 next.phase = if closes_the_session(&e.code) {
                     Phase::Closed(e.clone())
