@@ -64,31 +64,6 @@ pub(super) fn quote_mismatch(quote: &Quote, diffs: Vec<Mismatch>) -> ApiError {
     .with("mismatches", fields)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::not_open;
-    use checkout_core::{ErrorCode, SessionStatus};
-
-    #[test]
-    fn a_session_that_is_not_open_says_why_with_the_contract_code() {
-        let cases = [
-            (SessionStatus::Completed, ErrorCode::SessionCompleted, 409),
-            (
-                SessionStatus::AwaitingPayment,
-                ErrorCode::RequestInProgress,
-                409,
-            ),
-            (SessionStatus::Expired, ErrorCode::SessionExpired, 410),
-        ];
-        for (status, code, http) in cases {
-            let e = not_open(status, Some("pi_1".into()));
-            assert_eq!((e.code, e.status.as_u16()), (code, http), "{status}");
-        }
-        let waiting = not_open(SessionStatus::AwaitingPayment, Some("pi_1".into()));
-        assert_eq!(waiting.extra["intent_id"], "pi_1");
-    }
-}
-
 /// Why an intent can no longer be captured or canceled, at `now`, if it
 /// cannot (DESIGN.md *Sessions* §5: 409 `intent_succeeded`, `intent_canceled`,
 /// `hold_expired`).
@@ -127,4 +102,29 @@ pub fn hold_expired(intent: &IntentRow) -> ApiError {
         e = e.with("expired_at", crate::util::rfc3339(end));
     }
     e
+}
+
+#[cfg(test)]
+mod tests {
+    use super::not_open;
+    use checkout_core::{ErrorCode, SessionStatus};
+
+    #[test]
+    fn a_session_that_is_not_open_says_why_with_the_contract_code() {
+        let cases = [
+            (SessionStatus::Completed, ErrorCode::SessionCompleted, 409),
+            (
+                SessionStatus::AwaitingPayment,
+                ErrorCode::RequestInProgress,
+                409,
+            ),
+            (SessionStatus::Expired, ErrorCode::SessionExpired, 410),
+        ];
+        for (status, code, http) in cases {
+            let e = not_open(status, Some("pi_1".into()));
+            assert_eq!((e.code, e.status.as_u16()), (code, http), "{status}");
+        }
+        let waiting = not_open(SessionStatus::AwaitingPayment, Some("pi_1".into()));
+        assert_eq!(waiting.extra["intent_id"], "pi_1");
+    }
 }
