@@ -271,6 +271,10 @@ fn attempt_notices(state: &CheckoutState, s: &Session, l: Locale) -> Html {
         .error
         .as_ref()
         .map(|e| describe(l, Some(s.cart.currency), e));
+    let locked = state
+        .error
+        .as_ref()
+        .is_some_and(|e| e.code == Code::Api(checkout_core::ErrorCode::PasswordLocked));
     let canceled = state.canceled.map(|m| match m {
         Method::Merchant => t.merchant_canceled.to_owned(),
         m => crate::i18n::fill(t.canceled, &[("method", t.method(m))]),
@@ -279,6 +283,11 @@ fn attempt_notices(state: &CheckoutState, s: &Session, l: Locale) -> Html {
         <>
             if let Some(message) = error {
                 <p class="bc-notice" role="alert" data-testid="pay-error">{ message }</p>
+            }
+            if locked {
+                // The wallet's own page, on this frame's origin, in a new tab.
+                <p class="bc-hint"><a class="bc-forgot" href="/wallet/security#forgot"
+                    target="_blank" rel="noopener">{ t.forgot_password }</a></p>
             }
             if let Some(message) = canceled {
                 <p class="bc-notice" role="alert">{ message }</p>

@@ -64,6 +64,38 @@ pub fn amount(locale: Locale, a: Amount, currency: Currency) -> String {
     }
 }
 
+/// An RFC 3339 time as the shopper reads it: their browser's time zone, in their
+/// language (`Intl` through `Date.toLocaleString`), e.g. "12/2 12:56" in Chinese or
+/// "Dec 2, 12:56 PM" in English. Outside a browser (host tests), and for text that is not
+/// a time, the text up to the minute.
+#[must_use]
+pub fn local_time(locale: Locale, rfc3339: &str) -> String {
+    let fallback = || rfc3339.get(..16).unwrap_or(rfc3339).replace('T', " ");
+    #[cfg(target_arch = "wasm32")]
+    {
+        use wasm_bindgen::JsValue;
+        let date = js_sys::Date::new(&JsValue::from_str(rfc3339));
+        if date.get_time().is_nan() {
+            return fallback();
+        }
+        let options = js_sys::Object::new();
+        for (key, value) in [
+            ("month", "short"),
+            ("day", "numeric"),
+            ("hour", "2-digit"),
+            ("minute", "2-digit"),
+        ] {
+            let _ = js_sys::Reflect::set(&options, &key.into(), &value.into());
+        }
+        String::from(date.to_locale_string(locale.tag(), &options))
+    }
+    #[cfg(not(target_arch = "wasm32"))]
+    {
+        let _ = locale;
+        fallback()
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

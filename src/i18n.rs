@@ -123,6 +123,8 @@ pub struct Text {
     pub merchant_waiting: &'static str,
     /// The shop canceled a payment whose remainder it was collecting.
     pub merchant_canceled: &'static str,
+    /// Under the lock's message: where a forgotten payment password is reset.
+    pub forgot_password: &'static str,
     /// Cancels a payment waiting for its second method; the hold goes back.
     pub cancel_payment: &'static str,
     /// Money held for unfinished payments, under the balance.
@@ -239,6 +241,7 @@ pub static EN: Text = Text {
     merchant_next_hint: "The shop asks for it after you confirm here. Your balance part is held, not charged, until the shop confirms.",
     balance_only: "Only your balance can pay at this shop: it takes no second payment method here. Top up your balance or remove an item to pay the remaining {amount}.",
     merchant_waiting: "Finish paying on the shop's page. Your balance part is held, not charged yet.",
+    forgot_password: "Forgot your payment password? Reset it in your wallet",
     cancel_payment: "Cancel this payment",
     held_note: "{amount} is held for an unfinished payment: it is not spent, and it comes back if that payment is not completed within 15 minutes.",
     merchant_canceled: "The shop did not complete the rest of this payment. Nothing was charged and your balance is released. You can pay again.",
@@ -264,7 +267,7 @@ pub static EN: Text = Text {
     err_passkey_expired: "The fingerprint request timed out. Try again.",
     err_passkey_not_enrolled: "Fingerprint payment isn't set up for this wallet. Enter your payment password.",
     err_passkey_canceled: "Fingerprint not confirmed. Try again, or enter your payment password.",
-    err_locked: "Too many wrong passwords. Paying with balance is locked until {time}.",
+    err_locked: "Too many wrong passwords. Paying with balance is locked until {time}. You can still switch the balance off and pay another way.",
     err_quote_changed: "Your balance changed. New split: {balance} from balance, {other} remaining. Check it and pay again.",
     err_completed: "This order is already paid. Return to the shop.",
     err_expired: "This checkout has expired. Return to the shop to start again.",
@@ -325,6 +328,7 @@ pub static ZH: Text = Text {
     merchant_next_hint: "在此确认后，商家会请你支付剩余部分。商家确认前，余额部分只冻结、不扣款。",
     balance_only: "此商家这里只支持余额支付，没有其他支付方式。请充值余额或移除部分商品，以支付剩余的 {amount}。",
     merchant_waiting: "请在商家页面完成支付。余额部分已冻结，尚未扣款。",
+    forgot_password: "忘记支付密码？去钱包重设",
     cancel_payment: "取消这笔支付",
     held_note: "另有 {amount} 因一笔未完成的支付被冻结：尚未扣款，若该支付 15 分钟内未完成将退回余额。",
     merchant_canceled: "商家未完成剩余部分的收款，未扣款，余额已释放，可重新支付。",
@@ -350,7 +354,7 @@ pub static ZH: Text = Text {
     err_passkey_expired: "指纹验证已超时，请重试。",
     err_passkey_not_enrolled: "此钱包未开通指纹支付，请输入支付密码。",
     err_passkey_canceled: "指纹未验证，请重试或输入支付密码。",
-    err_locked: "密码错误次数过多，余额支付已锁定至 {time}。",
+    err_locked: "密码错误次数过多，余额支付已锁定至 {time}。你仍可关闭余额支付，改用其他方式付款。",
     err_quote_changed: "余额已变动。新的拆分：余额 {balance}，还需支付 {other}。请确认后重新支付。",
     err_completed: "该订单已支付，请返回商店。",
     err_expired: "支付已过期，请返回商店重新下单。",

@@ -37,8 +37,11 @@ fn describe_api(
         ErrorCode::PasskeyExpired => t.err_passkey_expired.to_owned(),
         ErrorCode::PasskeyNotEnrolled => t.err_passkey_not_enrolled.to_owned(),
         ErrorCode::PasswordLocked => {
-            let time = e.locked_until.as_deref().map_or("", short_time);
-            fill(t.err_locked, &[("time", time)])
+            let time = e
+                .locked_until
+                .as_deref()
+                .map_or_else(String::new, |u| format::local_time(locale, u));
+            fill(t.err_locked, &[("time", &time)])
         }
         ErrorCode::QuoteMismatch | ErrorCode::InsufficientBalance => {
             quote_changed(locale, currency, e)
@@ -106,9 +109,4 @@ fn quote_changed(locale: Locale, currency: Option<Currency>, e: &ApiError) -> St
 fn attempts_left(e: &ApiError) -> String {
     e.attempts_left
         .map_or_else(|| "?".to_owned(), |n| n.to_string())
-}
-
-/// `2026-11-25T13:20:00Z` → `2026-11-25 13:20 UTC`: enough to know when to come back.
-fn short_time(rfc3339: &str) -> &str {
-    rfc3339.get(..16).unwrap_or(rfc3339)
 }

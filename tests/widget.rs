@@ -564,3 +564,17 @@ async fn the_exported_mount_renders_and_destroy_leaves_nothing() {
     assert_eq!(root.child_element_count(), 0);
     host.remove();
 }
+
+#[wasm_bindgen_test]
+fn the_lock_says_its_time_in_the_shoppers_words_not_iso() {
+    use balance_checkout::api::ApiError;
+    use checkout_core::{Currency, ErrorCode};
+    let mut e = ApiError::new(ErrorCode::PasswordLocked, "locked");
+    e.locked_until = Some("2026-12-02T05:11:00Z".to_owned());
+    for locale in [Locale::En, Locale::ZhCn] {
+        let said = balance_checkout::messages::describe(locale, Some(Currency::CNY), &e);
+        assert!(!said.contains("2026-12-02T"), "{said}");
+        assert!(said.contains(":11"), "the minute is there: {said}");
+        assert!(said.contains("balance off") || said.contains("关闭余额支付"), "{said}");
+    }
+}
