@@ -62,6 +62,8 @@ pub enum Action {
         error: ApiError,
     },
     IntentUpdated(Rc<IntentView>),
+    /// Done on the receipt of a succeeded payment.
+    Done,
     /// A top-up was credited; the session (with its new balance) was loaded again.
     ToppedUp(Rc<Session>),
 }

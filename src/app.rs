@@ -94,6 +94,12 @@ fn Checkout(props: &RootProps) -> Html {
             on_cancel: matches!(state.phase, Phase::AwaitingAction(_))
                 .then(|| crate::hooks::cancel_pending(&config.source, &state, i))
                 .flatten(),
+            on_done: matches!(state.phase, Phase::Succeeded(_)).then(|| {
+                state
+                    .dispatcher()
+                    .to_callback()
+                    .reform(|_: MouseEvent| Action::Done)
+            }),
         }),
         (_, Some(s)) => {
             let endpoint = match &config.source {

@@ -22,6 +22,8 @@ pub enum Emit {
     Succeeded(Rc<IntentView>),
     RequiresAction(Rc<IntentView>),
     Failed(ApiError),
+    /// The shopper pressed Done on the receipt: `{id}` of the succeeded intent.
+    Done(Rc<IntentView>),
 }
 
 /// The event's name and its detail as JSON.
@@ -32,6 +34,12 @@ pub fn payload(emit: &Emit, locale: Locale, currency: Option<Currency>) -> (&'st
         Emit::Change(q) => ("balancecheckout:change", crate::json::quote_totals(q)),
         Emit::Succeeded(i) => ("balancecheckout:succeeded", i.json.clone()),
         Emit::RequiresAction(i) => ("balancecheckout:requires-action", i.json.clone()),
+        Emit::Done(i) => {
+            let mut detail = String::from("{\"id\":");
+            json::push_str(&mut detail, &i.id);
+            detail.push('}');
+            ("balancecheckout:done", detail)
+        }
         Emit::Failed(e) => (
             "balancecheckout:failed",
             failed_detail(e.code.as_str(), &describe(locale, currency, e)),

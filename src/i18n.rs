@@ -123,6 +123,13 @@ pub struct Text {
     pub merchant_waiting: &'static str,
     /// The shop canceled a payment whose remainder it was collecting.
     pub merchant_canceled: &'static str,
+    /// The receipt after a payment: what the balance left, the transaction and its time,
+    /// the rest paid to a shop that collected it, and Done.
+    pub balance_left: &'static str,
+    pub transaction_no: &'static str,
+    pub paid_at: &'static str,
+    pub paid_at_shop: &'static str,
+    pub done: &'static str,
     /// Under the lock's message: where a forgotten payment password is reset.
     pub forgot_password: &'static str,
     /// Cancels a payment waiting for its second method; the hold goes back.
@@ -242,6 +249,11 @@ pub static EN: Text = Text {
     balance_only: "Only your balance can pay at this shop: it takes no second payment method here. Top up your balance or remove an item to pay the remaining {amount}.",
     merchant_waiting: "Finish paying on the shop's page. Your balance part is held, not charged yet.",
     forgot_password: "Forgot your payment password? Reset it in your wallet",
+    balance_left: "Balance left",
+    transaction_no: "Transaction no.",
+    paid_at: "Time",
+    paid_at_shop: "Paid to the shop",
+    done: "Done",
     cancel_payment: "Cancel this payment",
     held_note: "{amount} is held for an unfinished payment: it is not spent, and it comes back if that payment is not completed within 15 minutes.",
     merchant_canceled: "The shop did not complete the rest of this payment. Nothing was charged and your balance is released. You can pay again.",
@@ -329,6 +341,11 @@ pub static ZH: Text = Text {
     balance_only: "此商家这里只支持余额支付，没有其他支付方式。请充值余额或移除部分商品，以支付剩余的 {amount}。",
     merchant_waiting: "请在商家页面完成支付。余额部分已冻结，尚未扣款。",
     forgot_password: "忘记支付密码？去钱包重设",
+    balance_left: "余额剩余",
+    transaction_no: "交易单号",
+    paid_at: "支付时间",
+    paid_at_shop: "商家收款",
+    done: "完成",
     cancel_payment: "取消这笔支付",
     held_note: "另有 {amount} 因一笔未完成的支付被冻结：尚未扣款，若该支付 15 分钟内未完成将退回余额。",
     merchant_canceled: "商家未完成剩余部分的收款，未扣款，余额已释放，可重新支付。",

@@ -173,6 +173,11 @@ pub struct IntentView {
     pub other_method: Option<Method>,
     pub other_amount: Amount,
     pub next_action: Option<NextAction>,
+    /// RFC 3339.
+    pub created_at: Option<String>,
+    /// The wallet's balance after the payment: only in the answer to the frame's own
+    /// payment (never relayed to the page), for the result view.
+    pub balance_left: Option<Amount>,
     pub json: String,
 }
 
@@ -202,6 +207,8 @@ impl IntentView {
             other_method,
             other_amount: wire::amount(&v, "other_amount")?,
             next_action,
+            created_at: wire::opt_string(&v, "created_at")?,
+            balance_left: wire::opt_amount(&v, "balance_left")?,
             json: json.to_owned(),
         })
     }

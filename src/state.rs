@@ -242,6 +242,15 @@ impl CheckoutState {
         self.password_notice = None;
         match intent.status {
             IntentStatus::Succeeded => {
+                // A poll's answer has no balance left; the payment's own answer had it.
+                let intent = match (&self.phase, intent.balance_left) {
+                    (Phase::AwaitingAction(held), None) if held.balance_left.is_some() => {
+                        let mut done = (*intent).clone();
+                        done.balance_left = held.balance_left;
+                        Rc::new(done)
+                    }
+                    _ => intent,
+                };
                 self.phase = Phase::Succeeded(intent.clone());
                 self.emit(Emit::Succeeded(intent));
             }
@@ -349,6 +358,13 @@ impl Reducible for CheckoutState {
             {
                 next.intent_updated(intent);
             }
+            Action::Done => match &next.phase {
+                Phase::Succeeded(i) => {
+                    let i = i.clone();
+                    next.emit(Emit::Done(i));
+                }
+                _ => return self,
+            },
             // Edits while not editable, and answers to an attempt that already ended.
             _ => return self,
         }

@@ -113,6 +113,8 @@ export interface BalanceCheckoutEventMap {
   "balancecheckout:succeeded": CustomEvent<Intent>;
   "balancecheckout:requires-action": CustomEvent<Intent>;
   "balancecheckout:failed": CustomEvent<BalanceCheckoutFailure>;
+  /** The shopper pressed Done on the receipt of a succeeded payment. */
+  "balancecheckout:done": CustomEvent<{ id: string }>;
 }
 
 declare global {

@@ -86,7 +86,7 @@
      outcome; never the password, the balance or the wallet id. */
   var CHANGE = ["currency", "total", "standard_total", "savings", "balance_prices_applied", "balance_amount", "other_amount"];
   var INTENT = ["id", "session_id", "status", "currency", "total", "balance_amount", "other_method", "other_amount", "next_action", "created_at"];
-  var RELAYED = { ready: [], change: CHANGE, succeeded: INTENT, "requires-action": INTENT, failed: ["code", "message"] };
+  var RELAYED = { ready: [], change: CHANGE, succeeded: INTENT, "requires-action": INTENT, failed: ["code", "message"], done: ["id"] };
   function pick(detail, keys) {
     var out = {};
     keys.forEach(function (k) {

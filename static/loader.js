@@ -25,7 +25,7 @@
   var SOURCE = "balance-checkout";
   var WALLET = new URL(script.src).origin;
   var FRAME = new URL("frame/", script.src).href;
-  var EVENTS = { ready: "string", change: "total", succeeded: "id", "requires-action": "id", failed: "code" };
+  var EVENTS = { ready: "string", change: "total", succeeded: "id", "requires-action": "id", failed: "code", done: "id" };
   // Room reserved until the checkout has loaded (a typical checkout's height), so the page
   // does not jump while the frame shows its loading skeleton.
   var INITIAL_HEIGHT = 600;

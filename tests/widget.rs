@@ -575,6 +575,27 @@ fn the_lock_says_its_time_in_the_shoppers_words_not_iso() {
         let said = balance_checkout::messages::describe(locale, Some(Currency::CNY), &e);
         assert!(!said.contains("2026-12-02T"), "{said}");
         assert!(said.contains(":11"), "the minute is there: {said}");
-        assert!(said.contains("balance off") || said.contains("关闭余额支付"), "{said}");
+        assert!(
+            said.contains("balance off") || said.contains("关闭余额支付"),
+            "{said}"
+        );
     }
+}
+
+#[wasm_bindgen_test]
+async fn a_paid_order_shows_its_receipt_and_done_tells_the_page() {
+    let w = mount(&all_eligible_rich(), Locale::En).await;
+    w.type_into("input[type=password]", "123456").await;
+    w.click(".bc-pay").await;
+    settle().await;
+    assert_eq!(w.text(".bc-receipt__balance dd"), "¥245.90");
+    assert_eq!(w.text(".bc-receipt__id dd"), "pi_demo");
+    assert!(w.find(".bc-receipt__time dd").is_some());
+    assert!(
+        w.find(".bc-receipt__other").is_none(),
+        "nothing from another method"
+    );
+    w.click(".bc-done").await;
+    let done = w.last_event("balancecheckout:done").unwrap();
+    assert_eq!(done["id"], "pi_demo");
 }

@@ -5,7 +5,7 @@ use std::rc::Rc;
 use checkout_core::{Currency, IntentStatus, Method};
 use yew::prelude::*;
 
-use crate::format::amount;
+use crate::format::{amount, local_time};
 use crate::i18n::{fill, Locale};
 use crate::session::IntentView;
 
@@ -15,6 +15,47 @@ pub struct OutcomeProps {
     pub intent: Rc<IntentView>,
     /// "Cancel this payment", while it waits for the sandbox's page.
     pub on_cancel: Option<Callback<MouseEvent>>,
+    /// "Done", once it succeeded: tells the page (`balancecheckout:done`).
+    pub on_done: Option<Callback<MouseEvent>>,
+}
+
+/// After a payment succeeded: the split, the balance left, the transaction number and
+/// time, and Done (which tells the page).
+fn receipt(props: &OutcomeProps) -> Html {
+    let (l, t, i) = (props.locale, props.locale.text(), &props.intent);
+    let show = |a| amount(l, a, props.currency);
+    let row = |label: &str, value: String, class: &'static str| {
+        html! { <div class={class}><dt>{ label.to_owned() }</dt><dd>{ value }</dd></div> }
+    };
+    let other = match i.other_method {
+        Some(Method::Merchant) => t.paid_at_shop,
+        Some(m) => t.method(m),
+        None => "",
+    };
+    html! {
+        <div class="bc-outcome bc-outcome--ok" role="status">
+            <h3 class="bc-heading">{ t.succeeded }</h3>
+            <p>{ fill(t.paid, &[("total", &show(i.total))]) }</p>
+            <dl class="bc-receipt">
+                if !i.balance_amount.value().is_zero() {
+                    { row(t.from_balance, show(i.balance_amount), "bc-row bc-receipt__balance") }
+                }
+                if !i.other_amount.value().is_zero() {
+                    { row(other, show(i.other_amount), "bc-row bc-receipt__other") }
+                }
+                if let Some(left) = i.balance_left {
+                    { row(t.balance_left, show(left), "bc-row bc-receipt__left") }
+                }
+                { row(t.transaction_no, i.id.clone(), "bc-row bc-receipt__id") }
+                if let Some(at) = &i.created_at {
+                    { row(t.paid_at, local_time(l, at), "bc-row bc-receipt__time") }
+                }
+            </dl>
+            if let Some(onclick) = props.on_done.clone() {
+                <button type="button" class="bc-button bc-done" {onclick}>{ t.done }</button>
+            }
+        </div>
+    }
 }
 
 pub fn outcome(props: &OutcomeProps) -> Html {
@@ -22,12 +63,7 @@ pub fn outcome(props: &OutcomeProps) -> Html {
     let show = |a| amount(l, a, props.currency);
     let method = i.other_method.map_or("", |m| t.method(m));
     if i.status == IntentStatus::Succeeded {
-        return html! {
-            <div class="bc-outcome bc-outcome--ok" role="status">
-                <h3 class="bc-heading">{ t.succeeded }</h3>
-                <p>{ fill(t.paid, &[("total", &show(i.total))]) }</p>
-            </div>
-        };
+        return receipt(props);
     }
     if i.other_method == Some(Method::Merchant) {
         // The shop's page collects the rest (it got `requires-action`); its server captures.

@@ -16,6 +16,15 @@ use crate::store::ledger::{self, Kind, LedgerError};
 use crate::util::random_id;
 use crate::views::IntentView;
 
+/// The answer to `POST /v1/sessions/{id}/intents`: the intent, and the wallet's available
+/// balance after it (major units).
+#[derive(serde::Serialize)]
+struct PaidIntent {
+    #[serde(flatten)]
+    intent: IntentView,
+    balance_left: Money,
+}
+
 /// What is being paid: the session, its terms, the checked request, the time (unix
 /// seconds) and the origin of absolute URLs in the answer.
 pub struct Order<'a> {
@@ -98,9 +107,16 @@ async fn pay_once(
     let row = load_intent(&mut *tx, &id)
         .await?
         .ok_or_else(|| ServerError::internal("intent", "not found right after its insert"))?;
+    // What the wallet holds after this payment: for the frame's result view only (this
+    // answer goes to the frame alone; `frame.js` relays none of it to the page, and
+    // neither `GET /v1/intents/{id}` nor the events carry it).
+    let balance_left = live_balance(&mut *tx, session.wallet(), session.currency, "").await?;
     let reply = Reply::json(
         axum::http::StatusCode::CREATED,
-        &IntentView::of(&row, base)?,
+        &PaidIntent {
+            intent: IntentView::of(&row, base)?,
+            balance_left,
+        },
     );
     crate::http::idempotency::store(&mut *tx, scope, key, &reply).await?;
     crate::webhooks::outbox::intent_event(&mut tx, &row, base, now).await?;

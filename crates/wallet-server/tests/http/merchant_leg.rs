@@ -45,6 +45,8 @@ async fn held_intent(api: &Api) -> (Value, checkout_core::Quote) {
         .await;
     let reply = api.submit(&session, &prepared.body()).await;
     assert_eq!(reply.status, 201, "{}", reply.body);
+    // The balance after it, for the frame's receipt: in this answer only.
+    assert_eq!(reply.body["balance_left"], json!("0.00"));
     (reply.body, prepared.quote)
 }
 
@@ -115,6 +117,12 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     let object = &events.ok()["data"][0]["data"]["object"];
     assert_eq!(object["id"], json!(id));
     assert_eq!(object["second_leg"]["reference"], json!("pi_3QxYz 0001"));
+    assert!(
+        object.get("balance_left").is_none(),
+        "no balance in an event"
+    );
+    let read = api.get_intent(id).await;
+    assert!(read.ok().get("balance_left").is_none(), "nor in the intent");
     check_ledger_storage(&server).await;
 
     // The wallet's history shows both parts, in either language, and the reference.
