@@ -35,10 +35,17 @@ test('reloaded mid-payment: continue goes back to the sandbox and pays (en, 360 
   await withCheckout(t, async ({ base, shop, page }) => {
     const { id } = await holdThenReload(page, base, shop, 'en');
     await page.screenshot({ path: artifactPath('resume-en-360.png') });
-    const [popup] = await Promise.all([page.context().waitForEvent('page'), widget.actionLink(page).click()]);
-    await popup.waitForLoadState();
-    await popup.locator('button.approve').click();
-    await popup.close();
+    // "Continue": the link the resumed frame shows, opened as its new tab would be.
+    const href = await widget.actionLink(page).getAttribute('href', { timeout: 20_000 });
+    assert.match(href, new RegExp(`/${id}$`), 'continue goes to this payment\'s page');
+    const tab = await page.context().newPage();
+    try {
+      await tab.goto(href, { timeout: 20_000 });
+      await tab.locator('button.approve').click({ timeout: 20_000 });
+      await tab.waitForLoadState('load', { timeout: 20_000 });
+    } finally {
+      await tab.close();
+    }
     await widget.succeeded(page).waitFor({ timeout: 20_000 });
     assert.equal((await intent(base, id)).status, 'succeeded');
     const w = await wallet(base);
