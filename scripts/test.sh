@@ -266,7 +266,7 @@ stage_e2e() {
   cd "$REPO_ROOT/e2e"
   local rc=0
   BC_E2E_SERVER_BIN="$REPO_ROOT/target/release/wallet-server" BC_E2E_WIDGET_DIR="$REPO_ROOT/dist" \
-    node --test --test-concurrency=1 tests/ 2>&1 | tee "$WORK_DIR/e2e.log" || rc=$?
+    node --test --test-concurrency=1 --test-timeout=240000 tests/ 2>&1 | tee "$WORK_DIR/e2e.log" || rc=$?
   ((rc == 0)) || failed_tests "$WORK_DIR/e2e.log"
   return "$rc"
 }
