@@ -112,7 +112,9 @@ fn Checkout(props: &RootProps) -> Html {
     };
     html! {
         <section class="bc" lang={l.tag()} aria-labelledby={format!("{uid}-title")}>
-            <h2 id={format!("{uid}-title")} class="bc-title">{ t.title }</h2>
+            <h2 id={format!("{uid}-title")} class="bc-title">
+                { if state.use_balance { t.title } else { t.title_without_balance } }
+            </h2>
             if matches!(config.source, Source::Fixture(_)) {
                 <p class="bc-hint bc-demo">{ t.demo }</p>
             }

@@ -165,8 +165,12 @@ impl CheckoutState {
     }
 
     fn set_session(&mut self, s: Rc<Session>) {
+        // Nothing is chosen for the shopper, unless there is nothing to choose from.
         if !self.method.is_some_and(|m| s.methods.contains(&m)) {
-            self.method = s.methods.first().copied();
+            self.method = match s.methods.as_slice() {
+                [only] => Some(*only),
+                _ => None,
+            };
         }
         self.session = Some(s);
         self.requote();

@@ -328,6 +328,9 @@ async fn it_speaks_chinese() {
     );
     assert_eq!(w.text(".bc-topup"), "充值 ¥16.00 可省 ¥9.80");
     assert_eq!(w.get(".bc").get_attribute("lang").as_deref(), Some("zh-CN"));
+    // No method is chosen for the shopper: the button says what is missing.
+    assert_eq!(w.text(".bc-pay"), "请选择剩余 ¥155.70 的付款方式");
+    w.click("input[value=wechat_pay]").await;
     assert!(w.text(".bc-pay").starts_with("支付 ¥255.70"));
     w.type_into(".bc-balance .bc-input", "1.234").await;
     assert_eq!(w.text(".bc-field-error"), "CNY 金额最多 2 位小数");

@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, widgetFrame, expectAmount, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
+import { openShop, widget, widgetFrame, frameIn, expectAmount, cspViolations, artifactPath, eventually } from '../lib/browser.mjs';
 import { wallet } from '../lib/api.mjs';
 import { SEL } from '../selectors.mjs';
 
@@ -173,5 +173,27 @@ test('keyboard only: switch, cap, method, password and Pay, with the focus alway
     await widget.actionLink(page).waitFor();
     const w = await wallet(base);
     assert.deepEqual([w.balance, w.held], ['14.50', '106.00'], 'the balance part is held');
+  });
+});
+
+test('the method choice in plain sight at 360 px: nothing chosen for the shopper, each whole row a tap target of 44 px or more', async (t) => {
+  await withCheckout(t, async ({ page, shop }) => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await openShop(page, shop, { cart: 'mixed', locale: 'zh-CN' });
+    const rows = frameIn(page).locator('.bc-method');
+    assert.equal(await rows.count(), 4);
+    for (let i = 0; i < 4; i += 1) {
+      const box = await rows.nth(i).boundingBox();
+      assert.ok(box.height >= 44 && box.width >= 44, `row ${i}: ${box.width} × ${box.height} px`);
+      assert.equal(await rows.nth(i).locator('input').isChecked(), false, 'nothing preselected');
+    }
+    assert.match(await widget.pay(page).innerText(), /请选择剩余 ¥119\.90 的付款方式/);
+    assert.ok(await widget.pay(page).isDisabled(), 'Pay waits for a method');
+    // A tap at the row's far end (not on the radio or its word) chooses it.
+    const row = rows.nth(1);
+    const box = await row.boundingBox();
+    await page.mouse.click(box.x + box.width - 6, box.y + box.height / 2);
+    assert.ok(await widget.method(page, 'wechat_pay').isChecked());
+    await page.screenshot({ path: artifactPath('methods-zh-360.png') });
   });
 });

@@ -41,16 +41,17 @@ pub fn method_picker(props: &MethodsProps) -> Html {
         t.method_legend,
         &[("amount", &money(props.locale, props.remaining))],
     );
+    // The whole row is the label, so the whole row (at least 44 px tall) takes the tap.
     let options = props.methods.iter().map(|&m| {
         let id = format!("{}-m-{}", props.uid, m.code());
         let onchange = props.on_choose.reform(move |_: Event| m);
         html! {
-            <div class="bc-method" key={m.code()}>
-                <input type="radio" id={id.clone()} name={format!("{}-method", props.uid)}
+            <label class="bc-method" for={id.clone()} key={m.code()}>
+                <input type="radio" id={id} name={format!("{}-method", props.uid)}
                     value={m.code()} checked={props.selected == Some(m)}
                     disabled={props.disabled} {onchange} />
-                <label for={id}>{ t.method(m) }</label>
-            </div>
+                <span>{ t.method(m) }</span>
+            </label>
         }
     });
     html! {

@@ -35,6 +35,10 @@ pub fn pay_label(locale: Locale, quote: &Quote, method: Option<Method>) -> Strin
         Some(m) if quote.needs_other_method() => {
             format!("{} · {}", fill(t.pay, &[("total", &total)]), t.method(m))
         }
+        None if quote.needs_other_method() => fill(
+            t.choose_method,
+            &[("amount", &money(locale, quote.other_amount))],
+        ),
         _ => fill(t.pay, &[("total", &total)]),
     }
 }

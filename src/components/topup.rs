@@ -87,7 +87,7 @@ pub fn TopUp(props: &TopUpProps) -> Html {
                 if props.endpoint.is_some() {
                     <button type="button" class="bc-button bc-topup__go" onclick={start}
                         disabled={*other == Step::Starting}>
-                        { fill(t.topup_action, &[("amount", &amount)]) }
+                        { fill(t.topup_action, &[("amount", &amount), ("method", t.method(props.method))]) }
                     </button>
                 }
                 if let Step::Failed(message) = other {
