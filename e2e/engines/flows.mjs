@@ -105,6 +105,16 @@ export async function checkoutFlows(engine) {
         return ['ready', 'change', 'succeeded'].every((n) => names.includes(n)) && names;
       }, { what: 'the shop listing ready, change and succeeded' });
       assert.ok(heard.indexOf('ready') < heard.indexOf('change'), `ready before change: ${heard}`);
+      // The receipt: the split, the transaction number; Done tells the page.
+      const number = await shopper.waitInFrame('.bc-receipt__id dd');
+      assert.equal(number, ev.detail.id);
+      await shopper.tap('.bc-done');
+      const [done] = await eventually(async () => {
+        const seen = await shopper.onPage(() => window.__bc.events.filter((e) => e.name === 'done'));
+        return seen.length > 0 && seen;
+      }, { what: 'balancecheckout:done on the page' });
+      assert.equal(done.detail.id, ev.detail.id);
+      assert.equal(done.detail.balance_left, undefined, 'the balance stays in the frame');
     });
 
     async function payMixedWithWeChat(base, shop) {
@@ -171,6 +181,25 @@ export async function checkoutFlows(engine) {
       assert.equal(chargedIntents(entries).length, 1, 'exactly one charge');
       assert.ok(entries.some((e) => e.kind === 'capture' && e.reference === id), 'hold captured');
       assert.equal((await intent(base, id)).second_leg.provider, 'card');
+    });
+
+    flow('reloaded while the second method runs: the payment is shown again and cancel releases the hold', async ({ base, shop }) => {
+      const id = await payMixedWithWeChat(base, shop);
+      const session = await shopper.onPage(() => ({
+        id: document.getElementById('bc-session').textContent.trim(),
+        secret: document.querySelector('[data-balance-checkout]').dataset.clientSecret,
+      }));
+      await d.navigate().refresh();
+      await shopper.onPage((s) => {
+        const host = document.querySelector('[data-balance-checkout]');
+        window.BalanceCheckout.mount(host, { sessionId: s.id, clientSecret: s.secret, locale: 'en' });
+      }, session);
+      await shopper.waitInFrame(SEL.actionLink, { timeout: 30_000 });
+      await shopper.tap(SEL.cancel);
+      await shopper.waitInFrame(SEL.pay, { timeout: 30_000 });
+      assert.equal((await intent(base, id)).status, 'canceled');
+      const w = await wallet(base);
+      assert.deepEqual([w.balance, w.held], [SEEDED_BALANCE, '0.00']);
     });
 
     flow('the wasm and the session are downloaded once each', async ({ shop }) => {

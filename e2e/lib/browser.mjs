@@ -39,7 +39,7 @@ export async function launch() {
 // window, so they are seen whether or not they bubble) and CSP violations.
 function recorder() {
   window.__bc = { events: [], csp: [] };
-  for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed']) {
+  for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed', 'done']) {
     window.addEventListener(`balancecheckout:${name}`, (e) => {
       let detail = null;
       try { detail = JSON.parse(JSON.stringify(e.detail)); } catch { detail = String(e.detail); }

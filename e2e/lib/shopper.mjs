@@ -153,7 +153,7 @@ export class Shopper {
 export function recordEvents() {
   if (window.__bc) return;
   window.__bc = { events: [] };
-  for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed']) {
+  for (const name of ['ready', 'change', 'succeeded', 'requires-action', 'failed', 'done']) {
     window.addEventListener(`balancecheckout:${name}`, (e) => {
       window.__bc.events.push({ name, detail: JSON.parse(JSON.stringify(e.detail)) });
     }, true);
