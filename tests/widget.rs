@@ -141,6 +141,11 @@ async fn the_password_takes_six_digits_typed_or_pasted() {
     assert_eq!(w.count(".bc-pin__dot--on"), 5);
     assert!(w.get(".bc-pay").has_attribute("disabled"));
     w.type_into(pw, "987654").await;
+    assert!(
+        w.get(".bc-pay").has_attribute("disabled"),
+        "no method chosen yet"
+    );
+    w.click("input[value=alipay]").await;
     assert!(!w.get(".bc-pay").has_attribute("disabled"));
 }
 
@@ -150,6 +155,7 @@ async fn full_width_digits_count_and_anything_else_gets_a_hint() {
     // stayed disabled with no word why.
     let w = mount(DEMO_SESSION, Locale::ZhCn).await;
     let pw = "input[type=password]";
+    w.click("input[value=alipay]").await;
     w.type_into(pw, "１２３４５６").await;
     assert_eq!(w.input(pw).value(), "123456");
     assert_eq!(w.count(".bc-pin__dot--on"), 6);
@@ -200,6 +206,7 @@ fn the_reducer_keeps_any_keyboards_digits_as_ascii() {
 #[wasm_bindgen_test]
 async fn a_wrong_password_is_cleared_and_says_what_is_left() {
     let w = mount(DEMO_SESSION, Locale::En).await;
+    w.click("input[value=alipay]").await;
     w.type_into("input[type=password]", "000000").await;
     w.click(".bc-pay").await;
     settle().await;
@@ -487,6 +494,8 @@ async fn a_reloaded_frame_resumes_the_payment_waiting_for_its_second_method() {
 fn ready_state(json: &str) -> Rc<CheckoutState> {
     let s = Rc::new(parse_fixture(json));
     let state = Rc::new(CheckoutState::default()).reduce(Action::Loaded(s));
+    // Nothing is chosen for the shopper: choose as they would.
+    let state = state.reduce(Action::ChooseMethod(checkout_core::Method::BankCard));
     state.reduce(Action::PasswordInput("123456".into()))
 }
 

@@ -37,6 +37,7 @@ const EVENTS: [&str; 5] = [
     "balancecheckout:succeeded",
     "balancecheckout:requires-action",
     "balancecheckout:failed",
+    "balancecheckout:done",
 ];
 
 /// The demo session with some fields replaced, e.g. `("\"balance\": \"100.00\"", "\"balance\": \"500.00\"")`.

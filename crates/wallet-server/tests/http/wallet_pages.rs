@@ -490,10 +490,24 @@ async fn unlinking_a_shop_on_the_security_page_stops_its_sessions(backend: Backe
     let shopper = Shopper::sign_in(&server, "shopper_demo").await;
     let page = shopper.page("/wallet/security").await;
     assert!(page.contains("demo-shop"), "{page}");
+    // One tap asks first; only the confirmation unlinks.
+    assert!(
+        page.contains("Unlink it?") && page.contains("Yes, unlink"),
+        "{page}"
+    );
     let (status, page) = shopper
         .post(
             "/wallet/security/links/revoke",
             &[("merchant_id", "demo-shop")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    assert!(page.contains("Nothing was unlinked"), "{page}");
+    assert_eq!(read().await.expect("answer").status(), 200, "still linked");
+    let (status, page) = shopper
+        .post(
+            "/wallet/security/links/revoke",
+            &[("merchant_id", "demo-shop"), ("confirm", "yes")],
         )
         .await;
     assert_eq!(status, 200);

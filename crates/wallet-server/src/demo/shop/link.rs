@@ -7,7 +7,8 @@
 //!   it in an `HttpOnly` cookie of the shop (a real shop keeps it with the account);
 //! - `GET /unlink` revokes the link and forgets it.
 //!
-//! Without a link cookie the shop pays as `shopper_demo` (test mode allows `shopper_id`).
+//! Without a link cookie the shop pays through `shopper_demo`'s seeded link, so an unlink
+//! in the wallet shows in the shop as it would in a live one.
 
 use std::collections::HashMap;
 

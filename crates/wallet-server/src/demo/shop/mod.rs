@@ -134,7 +134,8 @@ fn asset(content_type: &'static str, body: &'static str) -> Response {
 }
 
 /// `POST /v1/sessions` on the wallet with the shop's key, as a merchant's server does:
-/// for the shopper who linked their wallet, or (test mode) `shopper_demo`; the rest paid
+/// through the link of the shopper who linked their wallet here, or `shopper_demo`'s
+/// seeded one; the rest paid
 /// in the wallet's sandbox, or (`shop_collects`) collected by the shop itself.
 async fn create_session(
     s: &ShopState,
@@ -143,10 +144,10 @@ async fn create_session(
     link: Option<&str>,
     shop_collects: bool,
 ) -> Result<Value, String> {
-    let mut body = match link {
-        Some(link) => json!({"link": link, "cart": cart, "return_url": return_url}),
-        None => json!({"shopper_id": super::SHOPPER, "cart": cart, "return_url": return_url}),
-    };
+    // Through the shopper's link, as a live shop must: the demo shopper's seeded one
+    // unless this browser linked another wallet. So an unlink in the wallet shows here.
+    let link = link.unwrap_or(super::LINK);
+    let mut body = json!({"link": link, "cart": cart, "return_url": return_url});
     if shop_collects {
         body["second_leg"] = json!("merchant");
     }
@@ -185,6 +186,8 @@ async fn page(
     );
     let session = match session {
         Ok(v) => v,
+        // The shopper unlinked this shop in their wallet: no checkout until they link again.
+        Err(e) if e.contains("link_revoked") => json!({}),
         Err(e) => return wallet_failed("create a checkout session", e),
     };
     let html = render(&PageData {

@@ -181,9 +181,7 @@ pub fn render(p: &PageData<'_>) -> String {
 <section class="checkout" aria-labelledby="pay-title"><h2 id="pay-title">Checkout</h2>
 {account}
 {note}
-<div data-balance-checkout
-     data-session="{session_id}" data-client-secret="{client_secret}"
-     data-locale="{locale}"></div>
+{checkout}
 {collect}
 <h3>Widget events</h3>
 <ol id="bc-events" class="events" aria-live="polite"></ol>
@@ -212,7 +210,26 @@ pub fn render(p: &PageData<'_>) -> String {
         } else {
             "查看订单（以商店服务器收到的通知为准）"
         },
+        checkout = checkout(p),
+    )
+}
+
+/// The embedded checkout, or, when the shopper unlinked this shop in their wallet (no
+/// session could be made), why there is none and the way to link again.
+fn checkout(p: &PageData<'_>) -> String {
+    if p.session_id.is_empty() {
+        return format!(
+            r#"<div class="notice" role="status" id="unlinked"><strong>This wallet is no longer linked to Demo Shop.</strong> It was unlinked in the wallet, so the shop cannot ask it to pay. <a href="/link?locale={locale}">Link a wallet</a> to pay.</div>"#,
+            locale = html_escape(p.locale)
+        );
+    }
+    format!(
+        r#"<div data-balance-checkout
+     data-session="{session_id}" data-client-secret="{client_secret}"
+     data-locale="{locale}"></div>"#,
+        session_id = html_escape(p.session_id),
         client_secret = html_escape(p.client_secret),
+        locale = p.locale,
     )
 }
 

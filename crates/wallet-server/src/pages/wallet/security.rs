@@ -37,10 +37,13 @@ async fn render(
                 let m = html_escape(&s.merchant_id);
                 format!(
                     r#"<li class="row"><span><strong>{m}</strong> <small>{since} {day}</small></span>
-<form method="post" action="/wallet/security/links/revoke"><input type="hidden" name="merchant_id" value="{m}"><button type="submit" aria-label="{unlink} {m}">{unlink}</button></form></li>"#,
+<details class="confirm"><summary aria-label="{unlink} {m}">{unlink}</summary><p>{ask}</p>
+<form method="post" action="/wallet/security/links/revoke"><input type="hidden" name="merchant_id" value="{m}"><input type="hidden" name="confirm" value="yes"><button type="submit" class="danger">{yes}</button></form></details></li>"#,
                     since = t.linked_since,
                     day = &rfc3339(s.since)[..10],
                     unlink = t.unlink,
+                    ask = t.unlink_confirm.replace("{shop}", &m),
+                    yes = t.unlink_yes,
                 )
             })
             .collect();
@@ -322,6 +325,9 @@ pub async fn change_password(
 pub struct RevokeForm {
     #[serde(default)]
     merchant_id: String,
+    /// `yes` from the confirmation under "Unlink": one tap never unlinks a shop.
+    #[serde(default)]
+    confirm: String,
 }
 
 /// `POST /wallet/security/links/revoke`: the shop's sessions stop at once.
@@ -332,6 +338,9 @@ pub async fn revoke_link(
 ) -> Result<Response, ServerError> {
     let lang = me.page.lang;
     let t = text(lang);
+    if form.confirm != "yes" {
+        return answer(&state, &me, lang, Some(t.unlink_unconfirmed), None).await;
+    }
     shopper::revoke(&state.db, me.wallet(), &form.merchant_id, now()).await?;
     answer(&state, &me, lang, Some(t.unlinked), None).await
 }
