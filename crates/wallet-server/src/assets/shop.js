@@ -2,7 +2,7 @@
 // test) can see them. A file, not an inline script: the page's CSP forbids inline code.
 (function () {
   "use strict";
-  var NAMES = ["ready", "change", "succeeded", "requires-action", "failed"];
+  var NAMES = ["ready", "change", "succeeded", "requires-action", "failed", "done"];
 
   function summary(name, detail) {
     if (!detail) return "";
