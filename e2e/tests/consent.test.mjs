@@ -6,6 +6,7 @@ import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
 import { openShop, fillCheckout, widget } from '../lib/browser.mjs';
 import { wallet, topUp, SEEDED_BALANCE } from '../lib/api.mjs';
+import { signIn } from '../lib/wallet.mjs';
 
 const NEW_SHOPPER = 'shopper_new';
 const NEW_PASSWORD = '654321';
@@ -40,3 +41,22 @@ for (const [locale, heading, approve] of [
     });
   });
 }
+
+test('unlinking a shop in the wallet asks first, then the shop can no longer ask the wallet to pay (zh-CN)', async (t) => {
+  await withCheckout(t, async ({ base, shop, page }) => {
+    await signIn(page, base, { locale: 'zh-CN' });
+    await page.goto(`${base}/wallet/security?locale=zh-CN`);
+    const confirm = page.locator('details.confirm');
+    await confirm.locator('summary').click();
+    assert.match(await confirm.innerText(), /确定解除关联吗/);
+    await confirm.locator('button.danger').click();
+    await page.locator('p.notice[role="status"]').waitFor();
+    assert.match(await page.locator('p.notice[role="status"]').innerText(), /已解除关联/);
+    // The shop pays through the shopper's link: it shows why there is no checkout now.
+    await page.goto(`${shop}/?cart=basic&locale=zh-CN`);
+    await page.locator('#unlinked').waitFor();
+    assert.equal(await page.locator('[data-balance-checkout]').count(), 0);
+    const w = await wallet(base);
+    assert.equal(w.balance, SEEDED_BALANCE);
+  });
+});
