@@ -31,7 +31,7 @@ impl Drop for Mounted {
     }
 }
 
-const EVENTS: [&str; 5] = [
+const EVENTS: [&str; 6] = [
     "balancecheckout:ready",
     "balancecheckout:change",
     "balancecheckout:succeeded",
