@@ -197,3 +197,29 @@ test('the method choice in plain sight at 360 px: nothing chosen for the shopper
     await page.screenshot({ path: artifactPath('methods-zh-360.png') });
   });
 });
+
+/** WCAG relative luminance of an `rgb(r, g, b)` colour. */
+function luminance(rgb) {
+  const [r, g, b] = rgb.match(/\d+(\.\d+)?/g).slice(0, 3).map(Number).map((c) => {
+    const s = c / 255;
+    return s <= 0.03928 ? s / 12.92 : ((s + 0.055) / 1.055) ** 2.4;
+  });
+  return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+}
+
+test('dark mode: the checkout follows the system setting, with text readable on its surface (zh-CN, 360 px)', async (t) => {
+  await withCheckout(t, async ({ page, shop }) => {
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.setViewportSize({ width: 360, height: 780 });
+    await openShop(page, shop, { cart: 'mixed', locale: 'zh-CN' });
+    const colours = await frameIn(page).locator('.bc').evaluate((el) => {
+      const s = getComputedStyle(el);
+      return { text: getComputedStyle(document.body).color, surface: s.backgroundColor };
+    });
+    const [a, b] = [luminance(colours.text), luminance(colours.surface)];
+    const contrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
+    assert.ok(b < 0.1, `a dark surface: ${colours.surface}`);
+    assert.ok(contrast >= 4.5, `text ${colours.text} on ${colours.surface}: ${contrast.toFixed(2)}:1`);
+    await page.screenshot({ path: artifactPath('dark-zh-360.png') });
+  });
+});
