@@ -32,6 +32,24 @@ pub fn rfc3339(unix: i64) -> String {
         .unwrap_or_else(|| unix.to_string())
 }
 
+/// `unix` seconds as a shopper reads them at `offset`: `2026-12-02 12:56`, to be shown
+/// with [`offset_label`] beside it.
+#[must_use]
+pub fn local_minute(unix: i64, offset: time::UtcOffset) -> String {
+    let format = time::macros::format_description!("[year]-[month]-[day] [hour]:[minute]");
+    OffsetDateTime::from_unix_timestamp(unix)
+        .ok()
+        .and_then(|t| t.to_offset(offset).format(&format).ok())
+        .unwrap_or_else(|| unix.to_string())
+}
+
+/// The label of an offset: `UTC+08:00`.
+#[must_use]
+pub fn offset_label(offset: time::UtcOffset) -> String {
+    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    format!("UTC{}", offset.format(&format).unwrap_or_default())
+}
+
 /// Hex SHA-256 of bytes.
 #[must_use]
 pub fn sha256_hex(bytes: &[u8]) -> String {

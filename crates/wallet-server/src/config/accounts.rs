@@ -21,6 +21,10 @@ pub struct AccountSettings {
     /// `transfer_step_up_above`, 1000 by default) asks for a step-up, like a transfer to
     /// a payee not paid before.
     pub transfer_step_up_above: Amount,
+    /// The UTC offset the wallet pages show times in, labelled (`display_utc_offset`,
+    /// e.g. `+08:00` for Beijing time): `+08:00` in the demo, `+00:00` in `serve` unless
+    /// set.
+    pub display_offset: time::UtcOffset,
 }
 
 impl AccountSettings {
@@ -64,10 +68,24 @@ impl AccountSettings {
                     "transfer_step_up_above: {e}; give an amount in major units, e.g. \"1000.00\""
                 ))
             })?;
+        let offset = layered(None, "BC_DISPLAY_UTC_OFFSET", file.display_utc_offset.take())?;
+        let default = if mode == Mode::Demo { "+08:00" } else { "+00:00" };
+        let display_offset = parse_offset(offset.as_deref().unwrap_or(default))?;
         Ok(AccountSettings {
             signup,
             signup_currency,
             transfer_step_up_above,
+            display_offset,
         })
     }
+}
+
+/// `+08:00`, `-05:30`, `+00:00`.
+fn parse_offset(text: &str) -> Result<time::UtcOffset, ConfigError> {
+    let format = time::macros::format_description!("[offset_hour sign:mandatory]:[offset_minute]");
+    time::UtcOffset::parse(text, &format).map_err(|_| {
+        ConfigError::Invalid(format!(
+            "display_utc_offset: {text:?} is not an offset like \"+08:00\" (Beijing time) or \"+00:00\""
+        ))
+    })
 }

@@ -54,6 +54,9 @@ pub struct FileConfig {
     /// `/wallet/sign-up`: `off`, `test` or `live` (`crate::config::AccountSettings`).
     pub signup: Option<String>,
     pub signup_currency: Option<String>,
+    /// The UTC offset of the times on the wallet pages (`+08:00`).
+    #[serde(default)]
+    pub display_utc_offset: Option<String>,
     /// A transfer above this amount (major units) asks for a step-up.
     pub transfer_step_up_above: Option<String>,
     /// Addresses of the operator's TLS proxies: only from them is `X-Forwarded-For` read.

@@ -299,6 +299,24 @@ async fn the_history_is_the_ledger_in_a_shoppers_words(backend: Backend) {
         zh.contains("充值 · 微信支付") && zh.contains("余额永久有效"),
         "{zh}"
     );
+    // Times in the operator's zone (the demo's: Beijing time), and labelled so.
+    assert!(zh.contains("时间均为 UTC+08:00"), "{zh}");
+    let entry = &ledger["entries"][0];
+    let at = time::OffsetDateTime::parse(
+        entry["created_at"].as_str().unwrap(),
+        &time::format_description::well_known::Rfc3339,
+    )
+    .unwrap()
+    .to_offset(time::macros::offset!(+8));
+    let shown = format!(
+        "{:04}-{:02}-{:02} {:02}:{:02}",
+        at.year(),
+        u8::from(at.month()),
+        at.day(),
+        at.hour(),
+        at.minute()
+    );
+    assert!(page.contains(&shown), "{shown} (Beijing time) in {page}");
 }
 
 async fn after_a_password_change_the_old_password_is_refused(backend: Backend) {

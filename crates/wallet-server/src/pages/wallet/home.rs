@@ -32,8 +32,15 @@ pub async fn page(
     let wallet = wallet_view(&state.db, me.wallet()).await?;
     let before = query.get("before").and_then(|b| b.parse().ok());
     let page = history::page(&state.db, me.wallet(), wallet.currency, before).await?;
+    let offset = state.config.accounts.display_offset;
     let mut body = balance_card(t, &wallet);
-    body.push_str(&history_list(t, &page, before));
+    let _ = write!(
+        body,
+        r#"<p class="note" data-time-zone>{} {}</p>"#,
+        t.times_in,
+        crate::util::offset_label(offset)
+    );
+    body.push_str(&history_list(t, &page, before, offset));
     body.push_str("</section>");
     Ok(html(
         StatusCode::OK,
@@ -82,14 +89,19 @@ fn balance_card(t: &Text, wallet: &WalletView) -> String {
 }
 
 /// One page of the history, newest first, and the links to older and newest entries.
-fn history_list(t: &Text, page: &history::Page, before: Option<i64>) -> String {
+fn history_list(
+    t: &Text,
+    page: &history::Page,
+    before: Option<i64>,
+    offset: time::UtcOffset,
+) -> String {
     let mut body = String::new();
     if page.items.is_empty() && before.is_none() {
         let _ = write!(body, r#"<p class="note">{}</p>"#, t.no_history);
     } else {
         body.push_str(r#"<ol class="history">"#);
         for item in &page.items {
-            body.push_str(&item_html(t, item));
+            body.push_str(&item_html(t, item, offset));
         }
         body.push_str("</ol>");
     }
@@ -159,7 +171,7 @@ fn title(t: &Text, a: &Activity) -> String {
     }
 }
 
-fn item_html(t: &Text, item: &Item) -> String {
+fn item_html(t: &Text, item: &Item, offset: time::UtcOffset) -> String {
     let sign = if item.credit { "+" } else { "−" };
     let class = if item.credit { "credit" } else { "debit" };
     let when = rfc3339(item.at);
@@ -178,7 +190,7 @@ fn item_html(t: &Text, item: &Item) -> String {
                     "<li>{} {} · {}</li>",
                     t.refunded,
                     amount(*m),
-                    &rfc3339(*at)[..10]
+                    &crate::util::local_minute(*at, offset)[..10]
                 )
             })
             .collect();
@@ -204,6 +216,6 @@ fn item_html(t: &Text, item: &Item) -> String {
         r#"<li class="item"><div class="row"><span class="what">{what}</span><span class="amount {class}">{sign}{amount}</span></div><time datetime="{when}">{day}</time>{details}</li>"#,
         what = title(t, &item.activity),
         amount = amount(item.amount),
-        day = when.get(..16).unwrap_or(&when).replace('T', " "),
+        day = crate::util::local_minute(item.at, offset),
     )
 }

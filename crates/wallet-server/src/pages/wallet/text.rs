@@ -22,6 +22,8 @@ pub struct Text {
     pub held: &'static str,
     pub held_note: &'static str,
     pub history: &'static str,
+    /// Before the offset the history's times are in ("Times in UTC+08:00").
+    pub times_in: &'static str,
     pub no_history: &'static str,
     pub older: &'static str,
     pub newest: &'static str,
@@ -137,6 +139,7 @@ pub const EN: Text = Text {
     held_note:
         "Held while a payment's second method finishes; it comes back if that payment is canceled.",
     history: "History",
+    times_in: "Times in",
     no_history: "Nothing yet. Recharge to start.",
     older: "Older",
     newest: "Newest",
@@ -252,6 +255,7 @@ pub const ZH: Text = Text {
     held: "冻结中",
     held_note: "组合支付的另一种方式完成前冻结；该笔付款取消时退回。",
     history: "收支明细",
+    times_in: "时间均为",
     no_history: "暂无记录。充值后即可使用余额。",
     older: "更早",
     newest: "最新",
