@@ -50,10 +50,19 @@ fn chinese_texts_avoid_what_the_glossary_says_to_avoid() {
             for (phrase, instead) in &avoid {
                 let hit = phrase.split('/').any(|p| line.contains(p));
                 if hit {
-                    found.push(format!("{}:{}: {phrase:?} (use {instead}): {}", file.display(), n + 1, line.trim()));
+                    found.push(format!(
+                        "{}:{}: {phrase:?} (use {instead}): {}",
+                        file.display(),
+                        n + 1,
+                        line.trim()
+                    ));
                 }
             }
         }
     }
-    assert!(found.is_empty(), "texts the glossary says to avoid:\n{}", found.join("\n"));
+    assert!(
+        found.is_empty(),
+        "texts the glossary says to avoid:\n{}",
+        found.join("\n")
+    );
 }

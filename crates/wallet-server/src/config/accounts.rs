@@ -68,8 +68,16 @@ impl AccountSettings {
                     "transfer_step_up_above: {e}; give an amount in major units, e.g. \"1000.00\""
                 ))
             })?;
-        let offset = layered(None, "BC_DISPLAY_UTC_OFFSET", file.display_utc_offset.take())?;
-        let default = if mode == Mode::Demo { "+08:00" } else { "+00:00" };
+        let offset = layered(
+            None,
+            "BC_DISPLAY_UTC_OFFSET",
+            file.display_utc_offset.take(),
+        )?;
+        let default = if mode == Mode::Demo {
+            "+08:00"
+        } else {
+            "+00:00"
+        };
         let display_offset = parse_offset(offset.as_deref().unwrap_or(default))?;
         Ok(AccountSettings {
             signup,
