@@ -107,22 +107,31 @@ async fn pay_once(
     let row = load_intent(&mut *tx, &id)
         .await?
         .ok_or_else(|| ServerError::internal("intent", "not found right after its insert"))?;
-    // What the wallet holds after this payment: for the frame's result view only (this
-    // answer goes to the frame alone; `frame.js` relays none of it to the page, and
-    // neither `GET /v1/intents/{id}` nor the events carry it).
-    let balance_left = live_balance(&mut *tx, session.wallet(), session.currency, "").await?;
-    let reply = Reply::json(
-        axum::http::StatusCode::CREATED,
-        &PaidIntent {
-            intent: IntentView::of(&row, base)?,
-            balance_left,
-        },
-    );
+    let reply = paid_reply(&mut tx, session, &row, base).await?;
     crate::http::idempotency::store(&mut *tx, scope, key, &reply).await?;
     crate::webhooks::outbox::intent_event(&mut tx, &row, base, now).await?;
     tx.commit().await?;
     crate::webhooks::wake();
     Ok((row, reply))
+}
+
+/// The 201 answer: the intent and what the wallet holds after it — for the frame's
+/// receipt only (this answer goes to the frame alone; `frame.js` relays none of it to the
+/// page, and neither `GET /v1/intents/{id}` nor the events carry it).
+async fn paid_reply(
+    tx: &mut Tx,
+    session: &SessionRow,
+    row: &IntentRow,
+    base: &str,
+) -> Result<Reply, ServerError> {
+    let balance_left = live_balance(&mut **tx, session.wallet(), session.currency, "").await?;
+    Ok(Reply::json(
+        axum::http::StatusCode::CREATED,
+        &PaidIntent {
+            intent: IntentView::of(row, base)?,
+            balance_left,
+        },
+    ))
 }
 
 /// Moves the session from open to `next`, unless it stopped being open or expired.

@@ -25,7 +25,11 @@ use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::util::{html_escape, now};
 
-const CSS: &str = include_str!("../assets/consent.css");
+// The page's styles, then dark mode (shared by the wallet's pages).
+const CSS: &str = concat!(
+    include_str!("../assets/consent.css"),
+    include_str!("../assets/dark.css")
+);
 
 /// `GET` and `POST /wallet/link/{lr}`, and its stylesheet.
 pub fn routes() -> Router<AppState> {

@@ -22,7 +22,11 @@ use crate::views::IntentView;
 mod messages;
 mod recharges;
 
-const CSS: &str = include_str!("../assets/sandbox.css");
+// The page's styles, then dark mode (shared by the wallet's pages).
+const CSS: &str = concat!(
+    include_str!("../assets/sandbox.css"),
+    include_str!("../assets/dark.css")
+);
 
 pub fn routes() -> Router<AppState> {
     Router::new()

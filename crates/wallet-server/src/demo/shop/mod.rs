@@ -187,7 +187,7 @@ async fn page(
     let session = match session {
         Ok(v) => v,
         // The shopper unlinked this shop in their wallet: no checkout until they link again.
-        Err(e) if e.contains("link_revoked") => json!({}),
+        Err(e) if e.contains(checkout_core::ErrorCode::LinkRevoked.code()) => json!({}),
         Err(e) => return wallet_failed("create a checkout session", e),
     };
     let html = render(&PageData {

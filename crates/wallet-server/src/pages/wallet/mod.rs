@@ -27,6 +27,7 @@ mod activate;
 mod alerts;
 mod ceremony;
 mod home;
+mod names;
 mod passkeys;
 mod recharge;
 mod reset;
@@ -39,7 +40,11 @@ mod transfer;
 
 use text::Text;
 
-const CSS: &str = include_str!("../../assets/wallet.css");
+// The page's styles, then dark mode (shared by the wallet's pages).
+const CSS: &str = concat!(
+    include_str!("../../assets/wallet.css"),
+    include_str!("../../assets/dark.css")
+);
 
 /// No script, no framing; forms post only to the wallet itself (the sandbox provider's
 /// page is on this origin too).

@@ -374,26 +374,6 @@ pub fn text(lang: Lang) -> &'static Text {
 }
 
 impl Text {
-    /// A second method's name: an instrument's, or the shop's own payment.
-    #[must_use]
-    pub fn method_name(&self, m: checkout_core::Method) -> &'static str {
-        checkout_core::Method::INSTRUMENTS
-            .iter()
-            .position(|x| *x == m)
-            .map_or(self.shop_payment, |i| self.methods[i])
-    }
-
-    /// A provider's name, followed by "via the shop".
-    #[must_use]
-    pub fn provider_via_shop(&self, p: checkout_core::Provider) -> String {
-        let i = checkout_core::Provider::ALL
-            .iter()
-            .position(|x| *x == p)
-            .unwrap_or(0);
-        let space = if self.is_zh() { "" } else { " " };
-        format!("{}{space}{}", self.providers[i], self.via_shop)
-    }
-
     /// Whether these are the Chinese sentences. (It compared the address of a `const`,
     /// which each use copies: every error on a Chinese page read in English.)
     #[must_use]
