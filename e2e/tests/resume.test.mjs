@@ -37,7 +37,7 @@ test('reloaded mid-payment: continue goes back to the sandbox and pays (en, 360 
     await page.screenshot({ path: artifactPath('resume-en-360.png') });
     // "Continue": the link the resumed frame shows, opened as its new tab would be.
     const href = await widget.actionLink(page).getAttribute('href', { timeout: 20_000 });
-    assert.match(href, new RegExp(`/${id}$`), 'continue goes to this payment\'s page');
+    assert.match(href, new RegExp(`/${id}\\?locale=en$`), 'continue goes to this payment\'s page, in the checkout\'s language');
     const tab = await page.context().newPage();
     try {
       await tab.goto(href, { timeout: 20_000 });

@@ -80,7 +80,15 @@ pub fn outcome(props: &OutcomeProps) -> Html {
         t.action_title,
         &[("other", &show(i.other_amount)), ("method", method)],
     );
-    let url = i.next_action.as_ref().and_then(|n| n.url.clone());
+    // The sandbox's page speaks the checkout's language.
+    let url = i
+        .next_action
+        .as_ref()
+        .and_then(|n| n.url.as_ref())
+        .map(|u| {
+            let sep = if u.contains('?') { '&' } else { '?' };
+            format!("{u}{sep}locale={}", l.tag())
+        });
     html! {
         <div class="bc-outcome" role="status">
             <h3 class="bc-heading">{ title }</h3>

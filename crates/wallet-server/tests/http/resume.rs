@@ -14,6 +14,7 @@ on_every_backend!(
     the_frame_cannot_cancel_a_rest_the_merchant_collects,
     a_cancel_after_the_hold_expired_is_refused,
     another_shop_does_not_learn_of_a_hold,
+    the_sandbox_page_speaks_chinese,
 );
 
 const SHOPPER: &str = "shopper_resume";
@@ -175,4 +176,56 @@ async fn another_shop_does_not_learn_of_a_hold(backend: Backend) {
         ),
         (&json!("0.00"), &json!("0.00"))
     );
+}
+
+/// The sandbox's page speaks the shopper's language and keeps it across its buttons.
+async fn the_sandbox_page_speaks_chinese(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (_, id) = pending(&api, json!({}), Method::WechatPay).await;
+    let browser = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    let url = format!("{}/v1/sandbox/intents/{id}?locale=zh-CN", server.url);
+    let page = browser
+        .get(&url)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    for words in [
+        "第二种支付方式",
+        "微信支付",
+        "确认付款",
+        "等待你确认或拒绝这笔付款",
+        "lang=\"zh-CN\"",
+    ] {
+        assert!(page.contains(words), "{words}: {page}");
+    }
+    let approved = browser
+        .post(format!(
+            "{}/v1/sandbox/intents/{id}/approve?locale=zh-CN",
+            server.url
+        ))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body("")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(approved.status(), 303);
+    let back = approved.headers()["location"].to_str().unwrap().to_owned();
+    assert!(back.ends_with("?locale=zh-CN"), "{back}");
+    let page = browser
+        .get(format!("{}{back}", server.url))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("已确认：付款成功"), "{page}");
 }
