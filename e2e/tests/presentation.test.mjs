@@ -191,9 +191,8 @@ test('the method choice in plain sight at 360 px: nothing chosen for the shopper
     assert.ok(await widget.pay(page).isDisabled(), 'Pay waits for a method');
     // A tap at the row's far end (not on the radio or its word) chooses it.
     const row = rows.nth(1);
-    await row.scrollIntoViewIfNeeded();
     const box = await row.boundingBox();
-    await page.mouse.click(box.x + box.width - 6, box.y + box.height / 2);
+    await row.click({ position: { x: box.width - 6, y: box.height / 2 } });
     assert.ok(await widget.method(page, 'wechat_pay').isChecked());
     await page.screenshot({ path: artifactPath('methods-zh-360.png') });
   });
