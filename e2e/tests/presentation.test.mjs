@@ -220,6 +220,8 @@ test('dark mode: the checkout follows the system setting, with text readable on 
     const contrast = (Math.max(a, b) + 0.05) / (Math.min(a, b) + 0.05);
     assert.ok(b < 0.1, `a dark surface: ${colours.surface}`);
     assert.ok(contrast >= 4.5, `text ${colours.text} on ${colours.surface}: ${contrast.toFixed(2)}:1`);
+    await widget.iframe(page).scrollIntoViewIfNeeded();
+    await page.waitForTimeout(500); // the frame's own renderer paints after the scroll
     await page.screenshot({ path: artifactPath('dark-zh-360.png') });
   });
 });
