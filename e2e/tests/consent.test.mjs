@@ -22,7 +22,7 @@ for (const [locale, heading, approve] of [
       await page.click('#link-wallet');
       await page.waitForURL((url) => url.href.startsWith(`${base}/wallet/link/lr_`));
       assert.equal(await page.locator('h1').textContent(), heading);
-      assert.match(await page.locator('.asks').textContent(), /demo-shop/);
+      assert.match(await page.locator('.asks').textContent(), /Demo Shop/, 'the shop by its name, not its id');
       await page.fill('#shopper_id', NEW_SHOPPER);
       await page.fill('#password', NEW_LOGIN);
       await page.getByRole('button', { name: approve }).click();

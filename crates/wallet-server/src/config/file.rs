@@ -80,6 +80,10 @@ pub struct FileConfig {
 #[serde(deny_unknown_fields)]
 pub struct MerchantFile {
     pub id: String,
+    /// The name shoppers read (the wallet's history, its linked shops, the consent page);
+    /// the id when absent.
+    #[serde(default)]
+    pub name: Option<String>,
     pub secret_key: String,
     #[serde(default)]
     pub policy: Option<Policy>,

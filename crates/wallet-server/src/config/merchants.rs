@@ -23,6 +23,8 @@ pub fn key_digest(key: &str) -> [u8; 32] {
 #[derive(Debug, Clone)]
 pub struct Merchant {
     pub id: String,
+    /// The name shoppers read; the id when `None`.
+    pub name: Option<String>,
     /// A live key (`sk_live_…`): its objects are live; the sandbox never acts on them.
     pub livemode: bool,
     pub policy: Policy,
@@ -76,6 +78,7 @@ pub fn merchants(
         }
         origins.extend(m.allowed_origins.iter().cloned());
         let merchant = Merchant {
+            name: m.name.filter(|n| !n.trim().is_empty()),
             id: m.id,
             livemode,
             policy: m.policy.unwrap_or_default(),

@@ -290,6 +290,16 @@ impl Config {
         self.merchants.get(&key_digest(key)).cloned()
     }
 
+    /// The name shoppers read for the merchant with this id: its configured `name`, else
+    /// the id itself.
+    #[must_use]
+    pub fn merchant_name<'a>(&'a self, id: &'a str) -> &'a str {
+        self.merchants
+            .values()
+            .find_map(|m| (m.id == id).then_some(m.name.as_deref()).flatten())
+            .unwrap_or(id)
+    }
+
     /// The merchant with this id in this mode (a merchant id may hold a test key and a
     /// live key).
     #[must_use]

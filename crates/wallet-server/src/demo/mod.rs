@@ -53,6 +53,7 @@ pub fn preset() -> FileConfig {
         sandbox: Some(true),
         merchants: vec![MerchantFile {
             id: MERCHANT_ID.to_owned(),
+            name: Some("Demo Shop".to_owned()),
             secret_key: MERCHANT_KEY.to_owned(),
             policy: Some(policy),
             methods: None,

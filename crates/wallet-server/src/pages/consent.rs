@@ -118,7 +118,7 @@ fn passkey_part(
 /// the account and the login password, with approve and decline.
 fn open_form(
     t: &Text,
-    request: &LinkRequest,
+    (request, merchant): (&LinkRequest, &str),
     (locale, error, shopper): (&str, Option<&str>, &str),
     passkey: Option<&RequestChallengeResponse>,
 ) -> String {
@@ -139,7 +139,7 @@ fn open_form(
     <button type="submit" name="action" value="decline" formnovalidate>{decline}</button>
   </div>
 </form>"#,
-        merchant = html_escape(&request.merchant_id),
+        merchant = html_escape(merchant),
         asks = t.asks,
         can = t.can,
         id = html_escape(&request.id),
@@ -160,7 +160,7 @@ fn open_form(
 }
 
 fn render(
-    request: &LinkRequest,
+    (request, merchant): (&LinkRequest, &str),
     lang: Lang,
     (error, shopper): (Option<&str>, &str),
     passkey: Option<&RequestChallengeResponse>,
@@ -169,7 +169,12 @@ fn render(
     let html_lang = lang.tag();
     let open = request.status == RequestStatus::Pending && request.expires_at > now();
     let body = if open {
-        open_form(t, request, (lang.tag(), error, shopper), passkey)
+        open_form(
+            t,
+            (request, merchant),
+            (lang.tag(), error, shopper),
+            passkey,
+        )
     } else {
         format!(r#"<p class="note" role="alert">{}</p>"#, t.closed)
     };
@@ -255,7 +260,9 @@ async fn show(
         }
         None => None,
     };
-    Ok(render(request, lang, failed, options.as_ref()))
+    // The shop by the name shoppers read, not its id.
+    let merchant = state.config.merchant_name(&request.merchant_id);
+    Ok(render((request, merchant), lang, failed, options.as_ref()))
 }
 
 /// The consent form.

@@ -49,7 +49,7 @@ async fn a_shopper_links_a_wallet_and_the_merchant_opens_a_session_with_the_link
     assert!(csp.contains("frame-ancestors 'none'"), "{csp}");
     let html = page.text().await.unwrap();
     assert!(
-        html.contains("demo-shop") && html.contains("关联钱包"),
+        html.contains("Demo Shop") && html.contains("关联钱包"),
         "{html}"
     );
 

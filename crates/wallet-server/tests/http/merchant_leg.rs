@@ -129,14 +129,14 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     let shopper = Shopper::sign_in(&server, SHOPPER).await;
     let page = shopper.page("/wallet/?locale=en").await;
     let both = format!(
-        "Paid demo-shop ¥{}: balance ¥30.00 + Stripe via the shop ¥{rest}",
+        "Paid Demo Shop ¥{}: balance ¥30.00 + Stripe via the shop ¥{rest}",
         quote.total
     );
     assert!(page.contains(&both), "{both} in {page}");
     assert!(page.contains("<code>pi_3QxYz 0001</code>"), "{page}");
     let page = shopper.page("/wallet/?locale=zh").await;
     let both = format!(
-        "付款给 demo-shop ¥{}：余额 ¥30.00 + Stripe（经商家） ¥{rest}",
+        "付款给 Demo Shop ¥{}：余额 ¥30.00 + Stripe（经商家） ¥{rest}",
         quote.total
     );
     assert!(page.contains(&both), "{both} in {page}");

@@ -264,8 +264,8 @@ async fn the_history_is_the_ledger_in_a_shoppers_words(backend: Backend) {
     let page = jane.page("/wallet/?locale=en").await;
     for words in [
         "Recharge via WeChat Pay",
-        "Paid demo-shop",
-        "Refund from demo-shop",
+        "Paid Demo Shop",
+        "Refund from Demo Shop",
         "Transfer to kurt",
         "Reward",
         "Recharge via Bank card",
@@ -507,7 +507,10 @@ async fn unlinking_a_shop_on_the_security_page_stops_its_sessions(backend: Backe
 
     let shopper = Shopper::sign_in(&server, "shopper_demo").await;
     let page = shopper.page("/wallet/security").await;
-    assert!(page.contains("demo-shop"), "{page}");
+    assert!(
+        page.contains("<strong>Demo Shop</strong>"),
+        "by its name: {page}"
+    );
     // One tap asks first; only the confirmation unlinks.
     assert!(
         page.contains("Unlink it?") && page.contains("Yes, unlink"),

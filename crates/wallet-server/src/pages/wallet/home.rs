@@ -31,7 +31,8 @@ pub async fn page(
     };
     let wallet = wallet_view(&state.db, me.wallet()).await?;
     let before = query.get("before").and_then(|b| b.parse().ok());
-    let page = history::page(&state.db, me.wallet(), wallet.currency, before).await?;
+    let mut page = history::page(&state.db, me.wallet(), wallet.currency, before).await?;
+    name_merchants(&mut page, &state.config);
     let offset = state.config.accounts.display_offset;
     let mut body = balance_card(t, &wallet);
     let _ = write!(
@@ -120,6 +121,18 @@ fn history_list(
         let _ = write!(body, r#"<nav class="pager">{pager}</nav>"#);
     }
     body
+}
+
+/// Each merchant by the name shoppers read (`[[merchants]] name`), not its id.
+fn name_merchants(page: &mut history::Page, config: &crate::config::Config) {
+    for item in &mut page.items {
+        if let Activity::Paid { merchant, .. }
+        | Activity::Returned { merchant }
+        | Activity::Refund { merchant } = &mut item.activity
+        {
+            *merchant = config.merchant_name(merchant).to_owned();
+        }
+    }
 }
 
 /// What a movement was, in the shopper's words.

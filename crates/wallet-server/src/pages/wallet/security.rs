@@ -35,14 +35,15 @@ async fn render(
             .iter()
             .map(|s| {
                 let m = html_escape(&s.merchant_id);
+                let name = html_escape(state.config.merchant_name(&s.merchant_id));
                 format!(
-                    r#"<li class="row"><span><strong>{m}</strong> <small>{since} {day}</small></span>
-<details class="confirm"><summary aria-label="{unlink} {m}">{unlink}</summary><p>{ask}</p>
+                    r#"<li class="row"><span><strong>{name}</strong> <small>{since} {day}</small></span>
+<details class="confirm"><summary aria-label="{unlink} {name}">{unlink}</summary><p>{ask}</p>
 <form method="post" action="/wallet/security/links/revoke"><input type="hidden" name="merchant_id" value="{m}"><input type="hidden" name="confirm" value="yes"><button type="submit" class="danger">{yes}</button></form></details></li>"#,
                     since = t.linked_since,
                     day = &rfc3339(s.since)[..10],
                     unlink = t.unlink,
-                    ask = t.unlink_confirm.replace("{shop}", &m),
+                    ask = t.unlink_confirm.replace("{shop}", &name),
                     yes = t.unlink_yes,
                 )
             })
