@@ -79,6 +79,8 @@ pub struct Item {
     pub lines: Vec<Line>,
     /// Refunds made against a payment: (amount, unix seconds).
     pub refunds: Vec<(Money, i64)>,
+    /// What the movement belongs to: the payment intent, refund, recharge or transfer id.
+    pub reference: String,
 }
 
 /// A page of history, newest first; `older` is the cursor of the next page.
@@ -141,6 +143,7 @@ pub async fn page(
             at: r.try_get("created_at")?,
             lines: Vec::new(),
             refunds: Vec::new(),
+            reference: reference.clone(),
         };
         describe(
             db,
@@ -158,6 +161,23 @@ pub async fn page(
         None
     };
     Ok(Page { items, older })
+}
+
+/// One movement of `shopper`'s available balance, by its ledger entry id; `None` when the
+/// entry is not one of this wallet's (another wallet's, or no such entry).
+///
+/// # Errors
+/// Those of [`page`].
+pub async fn entry(
+    db: &Db,
+    wallet: ledger::WalletRef<'_>,
+    currency: Currency,
+    id: i64,
+) -> Result<Option<Item>, ServerError> {
+    // The page of entries up to this one, newest first: it leads with this one if it is
+    // the wallet's.
+    let page = page(db, wallet, currency, Some(id.saturating_add(1))).await?;
+    Ok(page.items.into_iter().next().filter(|i| i.entry == id))
 }
 
 /// The wallet id of a `wallet:<id>:available` account.

@@ -134,6 +134,31 @@ async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     );
     assert!(page.contains(&both), "{both} in {page}");
     assert!(page.contains("<code>pi_3QxYz 0001</code>"), "{page}");
+    // The entry's own page: both parts, the reference and the payment's id.
+    let href = page
+        .split("href=\"/wallet/entries/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a link to the entry's page")
+        .to_owned();
+    let entry = shopper
+        .page(&format!("/wallet/entries/{href}?locale=en"))
+        .await;
+    for words in [
+        id,
+        "pi_3QxYz 0001",
+        "Paid another way",
+        "Order total",
+        "Item L1 × 2",
+    ] {
+        assert!(entry.contains(words), "{words} in {entry}");
+    }
+    // Nobody else's entry: another wallet's sign-in finds no such movement.
+    api.create_wallet("shopper_other_leg", "654321", "1.00")
+        .await;
+    let other = Shopper::sign_in(&server, "shopper_other_leg").await;
+    let (status, _) = other.get(&format!("/wallet/entries/{href}")).await;
+    assert_eq!(status, 404);
     let page = shopper.page("/wallet/?locale=zh").await;
     let both = format!(
         "付款给 Demo Shop ¥{}：余额 ¥30.00 + Stripe（经商家） ¥{rest}",

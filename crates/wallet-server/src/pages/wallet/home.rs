@@ -124,7 +124,7 @@ fn history_list(
 }
 
 /// Each merchant by the name shoppers read (`[[merchants]] name`), not its id.
-fn name_merchants(page: &mut history::Page, config: &crate::config::Config) {
+pub(super) fn name_merchants(page: &mut history::Page, config: &crate::config::Config) {
     for item in &mut page.items {
         if let Activity::Paid { merchant, .. }
         | Activity::Returned { merchant }
@@ -136,7 +136,7 @@ fn name_merchants(page: &mut history::Page, config: &crate::config::Config) {
 }
 
 /// What a movement was, in the shopper's words.
-fn title(t: &Text, a: &Activity) -> String {
+pub(super) fn title(t: &Text, a: &Activity) -> String {
     match a {
         Activity::Paid {
             merchant,
@@ -226,8 +226,9 @@ fn item_html(t: &Text, item: &Item, offset: time::UtcOffset) -> String {
         );
     }
     format!(
-        r#"<li class="item"><div class="row"><span class="what">{what}</span><span class="amount {class}">{sign}{amount}</span></div><time datetime="{when}">{day}</time>{details}</li>"#,
+        r#"<li class="item"><div class="row"><a class="what" href="/wallet/entries/{entry}">{what}</a><span class="amount {class}">{sign}{amount}</span></div><time datetime="{when}">{day}</time>{details}</li>"#,
         what = title(t, &item.activity),
+        entry = item.entry,
         amount = amount(item.amount),
         day = crate::util::local_minute(item.at, offset),
     )

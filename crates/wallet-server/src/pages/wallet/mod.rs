@@ -26,6 +26,7 @@ mod account_text;
 mod activate;
 mod alerts;
 mod ceremony;
+mod entry;
 mod home;
 mod names;
 mod passkeys;
@@ -57,6 +58,7 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/wallet.css", get(css))
         .route("/wallet", get(|| async { Redirect::permanent("/wallet/") }))
         .route("/wallet/", get(home::page))
+        .route("/wallet/entries/{entry}", get(entry::page))
         .route("/wallet/sign-in", post(sign_in::with_password))
         .route("/wallet/sign-in/passkey", post(sign_in::with_passkey))
         .route("/wallet/sign-out", post(sign_in::sign_out))

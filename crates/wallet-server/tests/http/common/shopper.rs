@@ -108,6 +108,17 @@ impl Shopper {
             .to_owned()
     }
 
+    /// `GET path`: the status and the body, whatever the status.
+    pub async fn get(&self, path: &str) -> (u16, String) {
+        let reply = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .send()
+            .await
+            .expect("answer");
+        (reply.status().as_u16(), reply.text().await.expect("body"))
+    }
+
     pub async fn page(&self, path: &str) -> String {
         let reply = self
             .http
