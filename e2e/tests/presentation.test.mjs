@@ -176,10 +176,11 @@ test('keyboard only: switch, cap, method, password and Pay, with the focus alway
   });
 });
 
-test('the method choice in plain sight at 360 px: nothing chosen for the shopper, each whole row a tap target of 44 px or more', async (t) => {
+for (const [locale, choose] of [['zh-CN', /请选择剩余 ¥119\.90 的付款方式/], ['en', /Choose how to pay the remaining ¥119\.90/]]) {
+test(`the method choice in plain sight at 360 px (${locale}): nothing chosen for the shopper, each whole row a tap target of 44 px or more`, async (t) => {
   await withCheckout(t, async ({ page, shop }) => {
     await page.setViewportSize({ width: 360, height: 780 });
-    await openShop(page, shop, { cart: 'mixed', locale: 'zh-CN' });
+    await openShop(page, shop, { cart: 'mixed', locale });
     const rows = frameIn(page).locator('.bc-method');
     assert.equal(await rows.count(), 4);
     for (let i = 0; i < 4; i += 1) {
@@ -187,16 +188,17 @@ test('the method choice in plain sight at 360 px: nothing chosen for the shopper
       assert.ok(box.height >= 44 && box.width >= 44, `row ${i}: ${box.width} × ${box.height} px`);
       assert.equal(await rows.nth(i).locator('input').isChecked(), false, 'nothing preselected');
     }
-    assert.match(await widget.pay(page).innerText(), /请选择剩余 ¥119\.90 的付款方式/);
+    assert.match(await widget.pay(page).innerText(), choose);
     assert.ok(await widget.pay(page).isDisabled(), 'Pay waits for a method');
     // A tap at the row's far end (not on the radio or its word) chooses it.
     const row = rows.nth(1);
     const box = await row.boundingBox();
     await row.click({ position: { x: box.width - 6, y: box.height / 2 } });
     assert.ok(await widget.method(page, 'wechat_pay').isChecked());
-    await page.screenshot({ path: artifactPath('methods-zh-360.png') });
+    await page.screenshot({ path: artifactPath(`methods-${locale}-360.png`) });
   });
 });
+}
 
 /** WCAG relative luminance of an `rgb(r, g, b)` colour. */
 function luminance(rgb) {
@@ -207,11 +209,12 @@ function luminance(rgb) {
   return 0.2126 * r + 0.7152 * g + 0.0722 * b;
 }
 
-test('dark mode: the checkout follows the system setting, with text readable on its surface (zh-CN, 360 px)', async (t) => {
+for (const locale of ['zh-CN', 'en']) {
+test(`dark mode: the checkout follows the system setting, with text readable on its surface (${locale}, 360 px)`, async (t) => {
   await withCheckout(t, async ({ page, shop }) => {
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.setViewportSize({ width: 360, height: 780 });
-    await openShop(page, shop, { cart: 'mixed', locale: 'zh-CN' });
+    await openShop(page, shop, { cart: 'mixed', locale });
     const colours = await frameIn(page).locator('.bc').evaluate((el) => {
       const s = getComputedStyle(el);
       return { text: getComputedStyle(document.body).color, surface: s.backgroundColor };
@@ -222,6 +225,7 @@ test('dark mode: the checkout follows the system setting, with text readable on 
     assert.ok(contrast >= 4.5, `text ${colours.text} on ${colours.surface}: ${contrast.toFixed(2)}:1`);
     await widget.iframe(page).scrollIntoViewIfNeeded();
     await page.waitForTimeout(500); // the frame's own renderer paints after the scroll
-    await page.screenshot({ path: artifactPath('dark-zh-360.png') });
+    await page.screenshot({ path: artifactPath(`dark-${locale}-360.png`) });
   });
 });
+}
