@@ -52,3 +52,19 @@ for (const [locale, lockedWords, receiptWords] of [
     });
   });
 }
+
+test('the wallet speaks Chinese when something goes wrong (zh-CN, 360 px)', async (t) => {
+  await withCheckout(t, async ({ base, page }) => {
+    await page.setViewportSize({ width: 360, height: 780 });
+    await page.goto(`${base}/wallet/?locale=zh-CN`);
+    await page.locator('#shopper_id').fill('shopper_demo');
+    await page.locator('#password').fill('Not-The-Password-1');
+    await page.locator('#password').press('Enter');
+    const alert = page.locator('[role="alert"]').first();
+    await alert.waitFor();
+    const said = await alert.innerText();
+    assert.match(said, /[\u4e00-\u9fff]/, `Chinese: ${said}`);
+    assert.doesNotMatch(said, /[A-Za-z]{4,}/, `no English sentence: ${said}`);
+    await page.screenshot({ path: artifactPath('wallet-error-zh-CN-360.png') });
+  });
+});
