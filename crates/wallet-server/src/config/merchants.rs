@@ -38,10 +38,12 @@ pub struct Merchant {
     pub webhooks: Vec<WebhookFile>,
 }
 
-/// The merchants by key digest; their origins are added to `origins`.
+/// The merchants by key digest. Their `allowed_origins` may frame their checkout
+/// (`frame-ancestors`); they get no CORS on the API: the frame is on the wallet's origin,
+/// and a script on the merchant's page that copied a client secret must not read the
+/// session (its balance) with it (DESIGN.md *Embedding*: no CORS for pages).
 pub fn merchants(
     list: Vec<MerchantFile>,
-    origins: &mut Vec<String>,
     min_key_len: usize,
 ) -> Result<HashMap<[u8; 32], Arc<Merchant>>, ConfigError> {
     let mut merchants = HashMap::new();
@@ -76,7 +78,6 @@ pub fn merchants(
                 m.id
             )));
         }
-        origins.extend(m.allowed_origins.iter().cloned());
         let merchant = Merchant {
             name: m.name.filter(|n| !n.trim().is_empty()),
             id: m.id,

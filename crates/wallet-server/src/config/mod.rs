@@ -113,7 +113,8 @@ pub struct Limits {
 }
 
 /// Who may call: the admin key's digest, the merchants by key digest, and the origins
-/// allowed for CORS (the configuration's and every merchant's).
+/// allowed for CORS (the configuration's own `allowed_origins` only: a development page
+/// such as a test runner's; never a merchant's).
 struct Credentials {
     admin_keys: HashMap<[u8; 32], bool>,
     merchants: HashMap<[u8; 32], Arc<Merchant>>,
@@ -130,12 +131,8 @@ impl Credentials {
         let admin_key = layered(None, "BC_ADMIN_KEY", file.admin_key.take())?;
         let mut admin_keys = layer::list("BC_ADMIN_KEYS", std::mem::take(&mut file.admin_keys));
         admin_keys.extend(admin_key);
-        let mut allowed_origins = std::mem::take(&mut file.allowed_origins);
-        let merchants = merchants::merchants(
-            std::mem::take(&mut file.merchants),
-            &mut allowed_origins,
-            min_key_len,
-        )?;
+        let allowed_origins = std::mem::take(&mut file.allowed_origins);
+        let merchants = merchants::merchants(std::mem::take(&mut file.merchants), min_key_len)?;
         let admin_keys = checks::admin_keys(&admin_keys, min_key_len)?;
         if mode == Mode::Demo {
             checks::demo_keys(&admin_keys, &merchants)?;

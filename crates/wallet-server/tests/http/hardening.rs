@@ -12,6 +12,7 @@ on_every_backend!(
     slow_headers_and_slow_bodies_are_cut_off_while_others_are_served,
     the_admin_key_is_checked_before_the_body_is_read,
     api_answers_are_not_cached_or_sniffed,
+    a_merchants_page_gets_no_cors_on_the_api,
 );
 
 const LIMITS: &[(&str, &str)] = &[
@@ -95,4 +96,45 @@ async fn api_answers_are_not_cached_or_sniffed(backend: Backend) {
     let headers = reply.headers();
     assert_eq!(headers["cache-control"], "no-store");
     assert_eq!(headers["x-content-type-options"], "nosniff");
+}
+
+/// Issue 26: CORS answered the merchants' origins on the API, so a script on the
+/// merchant's page that copied the client secret could read the session and its balance,
+/// which the frame never relays. Their origins may frame the checkout, nothing more; an
+/// origin the operator lists itself (a test runner's page) still gets CORS.
+async fn a_merchants_page_gets_no_cors_on_the_api(backend: Backend) {
+    let (shop, runner) = ("https://shop.example", "http://127.0.0.1:9");
+    let config = format!(
+        "admin_keys = [\"ak_test_cors_0123456789abcdefghijklmnop\"]\n\
+         password_pepper = \"cors-test-pepper-0123456789abcdefghijkl\"\n\
+         allowed_origins = [\"{runner}\"]\n\
+         [[merchants]]\nid = \"shop-c\"\nsecret_key = \"sk_test_cors_0123456789abcdefghijklmnop\"\n\
+         allowed_origins = [\"{shop}\"]\n"
+    );
+    let server = Server::serve_with(backend, &config, &[]).await;
+    let http = reqwest::Client::new();
+    for (origin, allowed) in [(shop, false), (runner, true)] {
+        let preflight = http
+            .request(
+                reqwest::Method::OPTIONS,
+                format!("{}/v1/sessions/cs_x", server.url),
+            )
+            .header("origin", origin)
+            .header("access-control-request-method", "GET")
+            .header("access-control-request-headers", "authorization")
+            .send()
+            .await
+            .expect("answer");
+        let read = http
+            .get(format!("{}/v1/sessions/cs_x", server.url))
+            .header("origin", origin)
+            .bearer_auth("cs_secret_x")
+            .send()
+            .await
+            .expect("answer");
+        for reply in [&preflight, &read] {
+            let acao = reply.headers().get("access-control-allow-origin");
+            assert_eq!(acao.is_some(), allowed, "{origin}: {:?}", reply.headers());
+        }
+    }
 }
