@@ -18,8 +18,8 @@ use crate::wallet::recharges::{self, RechargeView};
 /// Starts a top-up of the session's wallet; `base` is the origin of the method's page.
 ///
 /// # Errors
-/// 409 `session_completed` / `request_in_progress`, 410 `session_expired` unless the
-/// session is open; 422 `method_unavailable` without a provider for recharges (only the
+/// 409 `session_completed`, 409 `second_leg_pending` while its payment waits for the
+/// second method, 410 `session_expired`; 422 `method_unavailable` without a provider for recharges (only the
 /// sandbox, for test-mode sessions); those of [`recharges::create`].
 pub async fn start(
     state: &AppState,
@@ -29,6 +29,14 @@ pub async fn start(
     base: &str,
 ) -> Result<RechargeView, ServerError> {
     let status = session.effective_status(now());
+    if status == SessionStatus::AwaitingPayment {
+        // Its own code, not the idempotency one: the payment's second leg is still running.
+        return Err(ApiError::new(
+            ErrorCode::SecondLegPending,
+            "this session's payment is waiting for its second method; finish or cancel it before topping up",
+        )
+        .into());
+    }
     if status != SessionStatus::Open {
         return Err(not_open(status, None).into());
     }

@@ -75,6 +75,16 @@ async fn a_reloaded_frame_finds_the_pending_payment_and_may_cancel_it(backend: B
     );
     assert!(other.ok()["pending_intent"].is_null());
 
+    // A top-up meanwhile says why it waits, with its own code (not the idempotency one).
+    let top_up = api
+        .post(
+            &format!("/v1/sessions/{}/topups", session.id),
+            Some(&session.client_secret),
+            &json!({"amount": "10.00", "method": "wechat_pay"}),
+        )
+        .await;
+    top_up.error(409, "second_leg_pending");
+
     // The frame cancels with its client secret: the hold is back at once.
     let canceled = cancel(&api, &id, &session.client_secret).await;
     assert_eq!(canceled.ok()["status"], json!("canceled"));
