@@ -57,5 +57,14 @@ pub async fn revoke(
     Path(link): Path<String>,
 ) -> Result<Reply, ServerError> {
     let view = crate::consent::links::revoke(&state.db, &merchant, &link).await?;
+    // Payments waiting for the sandbox's page through this link end with it.
+    let digest = crate::util::sha256_hex(link.as_bytes());
+    crate::checkout::second_leg::cancel_for_links(
+        &state.db,
+        (&[digest], merchant.livemode),
+        crate::checkout::second_leg::Outcome::CanceledByMerchant,
+        crate::util::now(),
+    )
+    .await?;
     Ok(Reply::json(StatusCode::OK, &view))
 }

@@ -264,6 +264,46 @@ pub(super) fn not_pending(status: IntentStatus, why: &str) -> ServerError {
     .into()
 }
 
+/// Cancels the payments of sessions opened with these links (token digests, in one mode)
+/// that wait for the sandbox's page: a revoked link takes back the shop's right to the
+/// balance, so their holds come back at once, each with its `payment_intent.canceled`.
+/// A remainder the merchant collects is left to the merchant, who may already hold that
+/// money and still captures or cancels it (DESIGN.md *The second leg*). Returns how many
+/// were canceled; one that ended meanwhile is skipped.
+///
+/// # Errors
+/// The database's.
+pub async fn cancel_for_links(
+    db: &Db,
+    (digests, livemode): (&[String], bool),
+    outcome: Outcome,
+    now: i64,
+) -> Result<usize, ServerError> {
+    let mut canceled = 0;
+    for digest in digests {
+        let ids: Vec<String> = sqlx::query_scalar(
+            "SELECT i.id FROM intents i JOIN sessions s ON s.id = i.session_id \
+             WHERE s.link_digest = $1 AND s.livemode = $2 AND i.livemode = $2 AND i.status = $3 \
+             AND (i.other_method IS NULL OR i.other_method <> $4)",
+        )
+        .bind(digest)
+        .bind(i64::from(livemode))
+        .bind(IntentStatus::RequiresAction.code())
+        .bind(Method::Merchant.code())
+        .fetch_all(&db.pool)
+        .await?;
+        for id in ids {
+            match finish(db, &id, outcome, now).await {
+                Ok(_) => canceled += 1,
+                // It ended meanwhile (approved, expired): nothing to cancel.
+                Err(ServerError::Api(_)) => {}
+                Err(e) => return Err(e),
+            }
+        }
+    }
+    Ok(canceled)
+}
+
 /// Releases every hold whose time is up at `now` (unix seconds), one transaction per
 /// hold. Each hold is claimed with `FOR UPDATE SKIP LOCKED` (DESIGN.md *Several
 /// replicas*): replicas sweeping at once release different holds, never one twice.

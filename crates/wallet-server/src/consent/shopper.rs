@@ -42,7 +42,7 @@ pub async fn linked_shops(db: &Db, wallet: WalletRef<'_>) -> Result<Vec<LinkedSh
 
 /// Revokes every active link of `shopper` with `merchant` at `now`, recording a
 /// `link.revoked` event for each in the same transaction (DESIGN.md *Webhooks*); returns
-/// how many.
+/// the revoked links' token digests.
 ///
 /// # Errors
 /// The database's.
@@ -51,7 +51,7 @@ pub async fn revoke(
     wallet: WalletRef<'_>,
     merchant: &str,
     now: i64,
-) -> Result<usize, ServerError> {
+) -> Result<Vec<String>, ServerError> {
     crate::store::retry::retrying("revoke_links", || revoke_once(db, wallet, merchant, now)).await
 }
 
@@ -61,7 +61,7 @@ async fn revoke_once(
     wallet: WalletRef<'_>,
     merchant: &str,
     now: i64,
-) -> Result<usize, ServerError> {
+) -> Result<Vec<String>, ServerError> {
     let mut tx = db.begin().await?;
     let revoked: Vec<(String, i64, i64)> = sqlx::query_as(
         "UPDATE links SET revoked_at = $3 \
@@ -90,5 +90,5 @@ async fn revoke_once(
     tx.commit().await?;
     crate::webhooks::wake();
     tracing::info!(merchant = %merchant, links = revoked.len(), "links revoked by the shopper");
-    Ok(revoked.len())
+    Ok(revoked.into_iter().map(|(digest, _, _)| digest).collect())
 }

@@ -15,6 +15,7 @@ on_every_backend!(
     a_cancel_after_the_hold_expired_is_refused,
     another_shop_does_not_learn_of_a_hold,
     the_sandbox_page_speaks_chinese,
+    revoking_a_link_cancels_its_waiting_payments_but_not_a_merchants_rest,
 );
 
 const SHOPPER: &str = "shopper_resume";
@@ -238,4 +239,70 @@ async fn the_sandbox_page_speaks_chinese(backend: Backend) {
         .await
         .unwrap();
     assert!(page.contains("已确认：付款成功"), "{page}");
+}
+
+/// Issue 26: a revoked link did not stop the payments taken through it. Revoking it now
+/// cancels those that wait for the sandbox's page (holds back, events sent), but not a
+/// rest the merchant collects: the merchant may hold that money and ends it itself.
+async fn revoking_a_link_cancels_its_waiting_payments_but_not_a_merchants_rest(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let link = "lk_test_demo_shopper_demo";
+    let mut ids = Vec::new();
+    for (leg, method) in [
+        (None, Method::WechatPay),
+        (Some("merchant"), Method::Merchant),
+    ] {
+        let cart = refund_cart();
+        let mut body = json!({"link": link, "cart": cart});
+        if let Some(leg) = leg {
+            body["second_leg"] = json!(leg);
+        }
+        let session = api.open_session(body, &cart, DEMO_SHOPPER).await;
+        let choice = Choice {
+            use_balance: true,
+            balance_cap: None,
+        };
+        let prepared = api
+            .prepare(&session, choice, Some(method), DEMO_PASSWORD)
+            .await;
+        let paid = api.submit(&session, &prepared.body()).await;
+        assert_eq!(paid.ok()["status"], json!("requires_action"));
+        ids.push(paid.body["id"].as_str().unwrap().to_owned());
+    }
+    let shopper = Shopper::sign_in(&server, DEMO_SHOPPER).await;
+    let (status, _) = shopper
+        .post(
+            "/wallet/security/links/revoke",
+            &[("merchant_id", "demo-shop"), ("confirm", "yes")],
+        )
+        .await;
+    assert_eq!(status, 200);
+    let status_of = |id: String| {
+        let api = &api;
+        async move { api.get_intent(&id).await.ok()["status"].clone() }
+    };
+    assert_eq!(
+        status_of(ids[0].clone()).await,
+        json!("canceled"),
+        "the sandbox's payment"
+    );
+    assert_eq!(
+        status_of(ids[1].clone()).await,
+        json!("requires_action"),
+        "the merchant's rest"
+    );
+    let wallet = api.wallet(DEMO_SHOPPER).await;
+    assert_eq!(wallet.held, d("55.00"), "only the merchant's hold is left");
+    let events = api
+        .get(
+            "/v1/events?type=payment_intent.canceled",
+            Some(&api.merchant_key),
+        )
+        .await;
+    assert_eq!(
+        events.ok()["data"][0]["data"]["object"]["id"],
+        json!(ids[0])
+    );
+    check_ledger_storage(&server).await;
 }

@@ -11,6 +11,7 @@ use serde::Deserialize;
 
 use super::text::{text, Text};
 use super::{alert, html, layout, new_pin_fields};
+use crate::checkout::second_leg::Outcome;
 use crate::consent::shopper;
 use crate::error::{ApiError, ServerError};
 use crate::http::auth::SignedIn;
@@ -342,6 +343,15 @@ pub async fn revoke_link(
     if form.confirm != "yes" {
         return answer(&state, &me, lang, Some(t.unlink_unconfirmed), None).await;
     }
-    shopper::revoke(&state.db, me.wallet(), &form.merchant_id, now()).await?;
+    let now = now();
+    let revoked = shopper::revoke(&state.db, me.wallet(), &form.merchant_id, now).await?;
+    let links = (revoked.as_slice(), me.livemode);
+    crate::checkout::second_leg::cancel_for_links(
+        &state.db,
+        links,
+        Outcome::CanceledByShopper,
+        now,
+    )
+    .await?;
     answer(&state, &me, lang, Some(t.unlinked), None).await
 }
