@@ -142,9 +142,6 @@ pub async fn cancel(
     if let Some(refusal) = crate::checkout::refusals::after_the_fact(&intent, now) {
         return Err(refusal.into());
     }
-    if caller == Caller::Frame && intent.other_method == Some(checkout_core::Method::Merchant) {
-        return Err(crate::checkout::second_leg::merchant_collects().into());
-    }
     let ended = crate::checkout::second_leg::finish(&state.db, &intent.id, outcome, now).await?;
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
 }

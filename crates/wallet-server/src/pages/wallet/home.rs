@@ -188,45 +188,8 @@ fn item_html(t: &Text, item: &Item, offset: time::UtcOffset) -> String {
     let sign = if item.credit { "+" } else { "−" };
     let class = if item.credit { "credit" } else { "debit" };
     let when = rfc3339(item.at);
-    let mut details = String::new();
-    if !item.lines.is_empty() {
-        let lines: String = item
-            .lines
-            .iter()
-            .map(|l| format!("<li>{} × {}</li>", html_escape(&l.name), l.quantity))
-            .collect();
-        let refunds: String = item
-            .refunds
-            .iter()
-            .map(|(m, at)| {
-                format!(
-                    "<li>{} {} · {}</li>",
-                    t.refunded,
-                    amount(*m),
-                    &crate::util::local_minute(*at, offset)[..10]
-                )
-            })
-            .collect();
-        let reference = match &item.activity {
-            Activity::Paid {
-                split: Some(split), ..
-            } => split.reference.as_deref().map_or(String::new(), |r| {
-                format!("<p>{}: <code>{}</code></p>", t.reference, html_escape(r))
-            }),
-            _ => String::new(),
-        };
-        details = format!(
-            r#"<details><summary>{order}</summary><ul>{lines}</ul>{refunds}{reference}</details>"#,
-            order = t.order,
-            refunds = if refunds.is_empty() {
-                String::new()
-            } else {
-                format!("<ul class=\"refunds\">{refunds}</ul>")
-            },
-        );
-    }
     format!(
-        r#"<li class="item"><div class="row"><a class="what" href="/wallet/entries/{entry}">{what}</a><span class="amount {class}">{sign}{amount}</span></div><time datetime="{when}">{day}</time>{details}</li>"#,
+        r#"<li class="item"><div class="row"><a class="what" href="/wallet/entries/{entry}">{what}</a><span class="amount {class}">{sign}{amount}</span></div><time datetime="{when}">{day}</time></li>"#,
         what = title(t, &item.activity),
         entry = item.entry,
         amount = amount(item.amount),
