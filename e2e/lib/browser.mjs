@@ -87,6 +87,19 @@ export const widget = {
   retry: (page) => inFrame(page, SEL.retry),
 };
 
+/**
+ * Clicks an element inside a cross-origin frame that may lie below the fold. Chromium
+ * hit-tests a click into an out-of-process frame from the compositor's last frame: a
+ * click sent right after Playwright scrolls the page can land on the `<iframe>` element
+ * of the host page instead, and the widget never hears it. Scrolling first and waiting
+ * two of the page's animation frames is what a shopper's thumb does anyway.
+ */
+export async function clickInFrame(page, locator) {
+  await locator.scrollIntoViewIfNeeded();
+  await page.evaluate(() => new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r))));
+  await locator.click();
+}
+
 /** The checkout frame's `Frame` (for evaluating inside it), once it is attached. */
 export async function widgetFrame(page, host = HOST) {
   const handle = await page.locator(frameOf(host)).elementHandle();

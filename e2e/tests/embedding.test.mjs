@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, frameIn, widgetFrame, expectAmount, eventually } from '../lib/browser.mjs';
+import { openShop, widget, frameIn, widgetFrame, clickInFrame, expectAmount, eventually } from '../lib/browser.mjs';
 import { raw, MERCHANT_KEY, SHOPPER } from '../lib/api.mjs';
 import { SEL } from '../selectors.mjs';
 
@@ -93,7 +93,7 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     page.on('request', (r) => { if (r.method() === 'GET' && /\/v1\/intents\/pi_/.test(r.url())) polls.push(r.url()); });
     await second.locator(SEL.method('wechat_pay')).check();
     await second.locator(SEL.password).fill('123456');
-    await second.locator(SEL.pay).click();
+    await clickInFrame(page, second.locator(SEL.pay)); // the frame reaches below the fold
     await second.locator(SEL.actionLink).waitFor();
     await eventually(async () => polls.length > 0, { what: 'the intent polled' });
 
@@ -132,7 +132,7 @@ test('mounting inside the merchant\'s own shadow root (a web component) works', 
     await inner.locator(SEL.pay).waitFor();
     await inner.locator(SEL.method('wechat_pay')).check();
     await inner.locator(SEL.password).fill('123456');
-    await inner.locator(SEL.pay).click();
+    await clickInFrame(page, inner.locator(SEL.pay));
     await inner.locator(SEL.actionLink).waitFor();
   });
 });
@@ -160,7 +160,7 @@ test('mount → destroy → mount at once on the same element (React StrictMode)
     assert.equal(await page.evaluate(() => window.__messageListeners()), baseline + 1, 'one listener for one widget');
     await strict.locator(SEL.method('wechat_pay')).check();
     await strict.locator(SEL.password).fill('123456');
-    await strict.locator(SEL.pay).click();
+    await clickInFrame(page, strict.locator(SEL.pay));
     await strict.locator(SEL.actionLink).waitFor();
     await page.evaluate(() => window.__strict.destroy());
     assert.equal(await page.evaluate(() => window.__messageListeners()), baseline, 'destroy() removes its listener');

@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import http from 'node:http';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, fillCheckout, widget, widgetFrame, events, eventually } from '../lib/browser.mjs';
+import { openShop, fillCheckout, widget, widgetFrame, clickInFrame, events, eventually } from '../lib/browser.mjs';
 import { raw, wallet, SEEDED_BALANCE, SHOPPER, PASSWORD } from '../lib/api.mjs';
 import { hostile } from '../lib/hostile.mjs';
 import { SEL } from '../selectors.mjs';
@@ -58,7 +58,7 @@ test('the frame talks only to its own origin whatever its fragment says', async 
     const tampered = page.frameLocator('#tampered iframe');
     await tampered.locator(SEL.summary('total')).waitFor();
     await tampered.locator(SEL.password).fill(PASSWORD);
-    await tampered.locator(SEL.pay).click();
+    await clickInFrame(page, tampered.locator(SEL.pay));
     await tampered.locator(SEL.succeeded).waitFor();
     const elsewhere = requests.filter((u) => !u.startsWith(base) && !u.startsWith(shop));
     assert.deepEqual(elsewhere, [], 'every request went to the wallet (or the shop\'s own files)');
