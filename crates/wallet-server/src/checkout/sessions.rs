@@ -10,6 +10,7 @@ use serde_json::Value;
 use super::{live_balance, SessionTerms};
 use crate::config::{Config, Merchant};
 use crate::error::{ApiError, ServerError};
+use crate::http::return_url;
 use crate::http::state::AppState;
 use crate::store::db::rows::SessionRow;
 use crate::store::db::Db;
@@ -133,7 +134,12 @@ pub async fn create_session(
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
         .map_err(|e| ApiError::invalid(&e.under("cart")))?;
-    crate::http::extract::check_return_url(input.return_url.as_deref())?;
+    let return_url = input
+        .return_url
+        .as_deref()
+        .map(|u| return_url::parse(u, merchant.livemode, &merchant.return_origins))
+        .transpose()?
+        .map(String::from);
     let methods = session_methods(config, merchant, input.second_leg)?;
     if let Some(currency) =
         wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await?
@@ -169,7 +175,7 @@ pub async fn create_session(
     .bind(&digest)
     .bind(policy)
     .bind(methods)
-    .bind(&input.return_url)
+    .bind(&return_url)
     .bind(SessionStatus::Open.code())
     .bind(expires_at)
     .bind(now)

@@ -137,20 +137,25 @@ pub fn trusted_proxies(list: &[String]) -> Result<Vec<std::net::IpAddr>, ConfigE
         .collect()
 }
 
-/// Off loopback, `serve` needs an `https://` public URL: shoppers type payment passwords
-/// into its pages.
+/// `serve` needs a public URL: every absolute URL it hands out is built from it, never
+/// from a request's `Host`. Off loopback it must be `https://`: shoppers type payment
+/// passwords into its pages. The demo's is its own address unless given.
 ///
 /// # Errors
-/// [`ConfigError::Invalid`] naming the listen address.
+/// [`ConfigError::Invalid`] naming what is missing or wrong.
 pub fn public_url(mode: Mode, listen: &str, public_url: Option<&str>) -> Result<(), ConfigError> {
-    if mode != Mode::Serve || is_loopback(listen) {
-        return Ok(());
-    }
-    match public_url {
-        Some(url) if url.starts_with("https://") => Ok(()),
-        _ => Err(ConfigError::Invalid(format!(
+    let parsed = public_url
+        .map(crate::http::origin::PublicUrl::parse)
+        .transpose()
+        .map_err(ConfigError::Invalid)?;
+    match (mode, parsed) {
+        (Mode::Serve, None) => Err(ConfigError::Invalid(
+            "serve needs public_url (or BC_PUBLIC_URL): the address shoppers and merchants reach this server at, like \"https://wallet.example\" behind a TLS proxy, or \"http://127.0.0.1:8080\" on a developer's machine; the server never builds its URLs from a request's Host header".to_owned(),
+        )),
+        (Mode::Serve, Some(p)) if !p.secure() && !is_loopback(listen) => Err(ConfigError::Invalid(format!(
             "listening on {listen} (not loopback) needs public_url = \"https://…\": shoppers type payment passwords into this server's pages; put it behind TLS and give its https address"
         ))),
+        _ => Ok(()),
     }
 }
 

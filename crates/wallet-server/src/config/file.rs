@@ -97,6 +97,10 @@ pub struct MerchantFile {
     pub second_leg: Option<SecondLeg>,
     #[serde(default)]
     pub allowed_origins: Vec<String>,
+    /// Origins a `return_url` of this merchant may name (`https://shop.example`); empty:
+    /// any `https` URL.
+    #[serde(default)]
+    pub return_origins: Vec<String>,
     /// `[[merchants.webhooks]]`: endpoints that receive this merchant's events.
     #[serde(default)]
     pub webhooks: Vec<WebhookFile>,

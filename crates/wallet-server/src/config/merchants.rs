@@ -34,6 +34,9 @@ pub struct Merchant {
     /// (DESIGN.md *The second leg*; resolved by `crate::checkout::sessions`).
     pub second_leg: Option<SecondLeg>,
     pub allowed_origins: Vec<String>,
+    /// The origins its `return_url`s may name; empty: any
+    /// (`crate::http::return_url::parse`).
+    pub return_origins: Vec<String>,
     /// Webhook endpoints of the configuration (synced into the database at start).
     pub webhooks: Vec<WebhookFile>,
 }
@@ -86,6 +89,7 @@ pub fn merchants(
             methods: m.methods.unwrap_or_else(|| Method::INSTRUMENTS.to_vec()),
             second_leg: m.second_leg,
             allowed_origins: m.allowed_origins,
+            return_origins: m.return_origins,
             webhooks: m.webhooks,
         };
         if merchants

@@ -6,6 +6,7 @@ use checkout_core::ErrorCode;
 
 use crate::config::Merchant;
 use crate::error::{ApiError, ServerError};
+use crate::http::return_url::{self, back_to};
 use crate::store::db::Db;
 use crate::util::{now, random_id, rfc3339, sha256_hex};
 use crate::views::LinkRequestView;
@@ -51,14 +52,18 @@ pub fn not_found(what: &str) -> ApiError {
 /// Creates a link request; the shopper is sent to `url` (top-level, not in a frame).
 ///
 /// # Errors
-/// 400 `invalid_request` at `return_url` unless it is an http(s) URL.
+/// 400 `invalid_request` at `return_url` ([`return_url::parse`]).
 pub async fn create_request(
     db: &Db,
     merchant: &Merchant,
     return_url: &str,
     base: &str,
 ) -> Result<LinkRequestView, ServerError> {
-    crate::http::extract::check_return_url(Some(return_url))?;
+    let return_url = String::from(return_url::parse(
+        return_url,
+        merchant.livemode,
+        &merchant.return_origins,
+    )?);
     let id = random_id("lr_", 24);
     let now = now();
     let expires_at = now + REQUEST_SECS;
@@ -69,7 +74,7 @@ pub async fn create_request(
     .bind(&id)
     .bind(&merchant.id)
     .bind(i64::from(merchant.livemode))
-    .bind(return_url)
+    .bind(&return_url)
     .bind(RequestStatus::Pending.code())
     .bind(expires_at)
     .bind(now)
@@ -110,35 +115,19 @@ pub async fn load_request(db: &Db, id: &str) -> Result<Option<LinkRequest>, Serv
     .transpose()
 }
 
-/// What a query value may carry unencoded (ids and codes are base62 with a `_`).
-const QUERY_VALUE: &percent_encoding::AsciiSet = &percent_encoding::NON_ALPHANUMERIC
-    .remove(b'_')
-    .remove(b'-')
-    .remove(b'.');
-
-/// `return_url` with the answer's query parameters added.
-#[must_use]
-pub fn back_to(return_url: &str, params: &[(&str, &str)]) -> String {
-    let mut url = return_url.to_owned();
-    for (i, (k, v)) in params.iter().enumerate() {
-        let sep = if i == 0 && !return_url.contains('?') {
-            '?'
-        } else {
-            '&'
-        };
-        let v = percent_encoding::utf8_percent_encode(v, QUERY_VALUE);
-        url.push_str(&format!("{sep}{k}={v}"));
-    }
-    url
-}
-
 /// Records the shopper's approval (their password already checked); answers the URL to
 /// send the browser back to, with the single-use code.
 ///
 /// # Errors
-/// 409 `invalid_request` when the request is no longer pending or has expired.
+/// 409 `invalid_request` when the request is no longer pending or has expired; 400 at
+/// `return_url` for one an earlier release stored that cannot carry the code.
 pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<String, ServerError> {
     let code = random_id("lc_", 32);
+    // Where the browser goes is known before anything is recorded.
+    let back = back_to(
+        &request.return_url,
+        &[("link_request", &request.id), ("code", &code)],
+    )?;
     let now = now();
     let changed = sqlx::query(
         "UPDATE link_requests SET status = $2, shopper_id = $3, code_digest = $4, code_expires_at = $5 \
@@ -159,10 +148,7 @@ pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<St
         return Err(closed_request().into());
     }
     tracing::info!(link_request = %request.id, "link approved");
-    Ok(back_to(
-        &request.return_url,
-        &[("link_request", &request.id), ("code", &code)],
-    ))
+    Ok(back)
 }
 
 /// Records a decline; answers the URL to send the browser back to.
@@ -170,6 +156,13 @@ pub async fn approve(db: &Db, request: &LinkRequest, shopper: &str) -> Result<St
 /// # Errors
 /// As [`approve`].
 pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerError> {
+    let back = back_to(
+        &request.return_url,
+        &[
+            ("link_request", &request.id),
+            ("error", RequestStatus::Declined.code()),
+        ],
+    )?;
     let changed = sqlx::query(
         "UPDATE link_requests SET status = $2 WHERE id = $1 AND status = $3 AND livemode = $4",
     )
@@ -183,13 +176,7 @@ pub async fn decline(db: &Db, request: &LinkRequest) -> Result<String, ServerErr
     if changed == 0 {
         return Err(closed_request().into());
     }
-    Ok(back_to(
-        &request.return_url,
-        &[
-            ("link_request", &request.id),
-            ("error", RequestStatus::Declined.code()),
-        ],
-    ))
+    Ok(back)
 }
 
 fn closed_request() -> ApiError {
@@ -197,24 +184,4 @@ fn closed_request() -> ApiError {
         "link_request",
         "this link request was already answered or has expired; start again from the shop",
     )
-}
-
-#[cfg(test)]
-mod tests {
-    use super::back_to;
-
-    #[test]
-    fn the_answer_is_added_to_the_return_url() {
-        assert_eq!(
-            back_to(
-                "https://shop.example/linked",
-                &[("link_request", "lr_1"), ("code", "lc_2")]
-            ),
-            "https://shop.example/linked?link_request=lr_1&code=lc_2"
-        );
-        assert_eq!(
-            back_to("https://shop.example/l?x=1", &[("error", "declined")]),
-            "https://shop.example/l?x=1&error=declined"
-        );
-    }
 }

@@ -62,6 +62,8 @@ pub fn preset() -> FileConfig {
             second_leg: None,
             // The demo shop's origin, known once it listens (`demo::shop::bind`).
             allowed_origins: Vec::new(),
+            // Any: developers try the demo's key from their own pages.
+            return_origins: Vec::new(),
             // The demo shop's endpoint, known once it listens (`demo::shop::bind`).
             webhooks: Vec::new(),
         }],

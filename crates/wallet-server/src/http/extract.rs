@@ -116,28 +116,6 @@ pub fn parse_json_body<T: DeserializeOwned>(is_json: bool, body: &[u8]) -> Resul
     checkout_core::error::from_json::<T>(text).map_err(|e| ApiError::invalid(&e))
 }
 
-/// The base of absolute URLs the server hands out: `public_url` from the configuration,
-/// else this request's origin.
-#[must_use]
-pub fn base_url(public_url: Option<&str>, headers: &HeaderMap) -> String {
-    match public_url {
-        Some(url) => url.to_owned(),
-        None => request_origin(headers),
-    }
-}
-
-/// `http://` and this request's Host (a Host that is not plain visible ASCII counts as
-/// the default address).
-#[must_use]
-pub fn request_origin(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| h.bytes().all(|b| b.is_ascii_graphic()))
-        .unwrap_or("127.0.0.1:8080");
-    format!("http://{host}")
-}
-
 /// The value of the request's cookie `name` (RFC 6265 `Cookie` headers, parsed by the
 /// `cookie` crate).
 #[must_use]
@@ -150,24 +128,6 @@ pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
         .filter_map(Result::ok)
         .find(|c| c.name() == name)
         .map(|c| c.value().to_owned())
-}
-
-/// A return URL: http(s), at most 2048 characters.
-///
-/// # Errors
-/// 400 `invalid_request` at `return_url`.
-pub fn check_return_url(url: Option<&str>) -> Result<(), ApiError> {
-    match url {
-        Some(url)
-            if !(url.starts_with("https://") || url.starts_with("http://")) || url.len() > 2048 =>
-        {
-            Err(ApiError::field(
-                "return_url",
-                "must be an http(s) URL of at most 2048 characters",
-            ))
-        }
-        _ => Ok(()),
-    }
 }
 
 /// For `#[serde(default, deserialize_with = "present")]`: an optional field that may be
@@ -206,37 +166,16 @@ impl axum::extract::FromRequestParts<crate::http::state::AppState> for ClientAdd
     }
 }
 
-/// The base of absolute URLs for this request ([`base_url`]): an extractor.
+/// The base of absolute URLs, `public_url` (never the request's `Host`): an extractor.
 pub struct BaseUrl(pub String);
 
 impl axum::extract::FromRequestParts<crate::http::state::AppState> for BaseUrl {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(
-        parts: &mut axum::http::request::Parts,
+        _: &mut axum::http::request::Parts,
         state: &crate::http::state::AppState,
     ) -> Result<Self, Self::Rejection> {
-        Ok(BaseUrl(base_url(
-            state.config.public_url.as_deref(),
-            &parts.headers,
-        )))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-
-    use super::check_return_url;
-
-    #[test]
-    fn a_return_url_is_http_or_https_and_not_too_long() {
-        assert!(check_return_url(None).is_ok());
-        assert!(check_return_url(Some("https://shop.example/done")).is_ok());
-        assert!(check_return_url(Some("http://127.0.0.1:8081/")).is_ok());
-        for bad in ["javascript:alert(1)", "ftp://x", "/relative"] {
-            assert!(check_return_url(Some(bad)).is_err(), "{bad}");
-        }
-        let long = format!("https://x/{}", "a".repeat(2048));
-        assert!(check_return_url(Some(&long)).is_err());
+        Ok(BaseUrl(state.public.base().to_owned()))
     }
 }

@@ -21,6 +21,9 @@ pub struct AppState {
     /// The wallet as a WebAuthn relying party; `None` when its public URL has no domain
     /// name, and passkeys are off (`crate::security::passkeys`).
     pub relying_party: Option<crate::security::passkeys::RelyingParty>,
+    /// `public_url`: the base of every absolute URL, and the origin the pages accept
+    /// posts from.
+    pub public: Arc<crate::http::origin::PublicUrl>,
 }
 
 impl AppState {

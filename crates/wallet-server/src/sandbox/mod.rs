@@ -14,7 +14,7 @@ use checkout_core::ErrorCode;
 
 use crate::checkout::second_leg::{finish, Outcome};
 use crate::error::{ApiError, Reply, ServerError};
-use crate::http::extract::{base_url, RawBody};
+use crate::http::extract::RawBody;
 use crate::http::state::AppState;
 use crate::store::db::rows::{load_intent, IntentRow};
 use crate::util::now;
@@ -87,8 +87,8 @@ async fn act(
         return Ok(Redirect::to(&to).into_response());
     }
     let row = result?;
-    let base = base_url(state.config.public_url.as_deref(), headers);
-    Ok(Reply::json(StatusCode::OK, &IntentView::of(&row, &base)?).into_response())
+    let base = state.public.base();
+    Ok(Reply::json(StatusCode::OK, &IntentView::of(&row, base)?).into_response())
 }
 
 async fn approve(

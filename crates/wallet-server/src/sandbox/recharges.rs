@@ -10,7 +10,7 @@ use axum::Router;
 use checkout_core::RechargeStatus;
 
 use crate::error::{Reply, ServerError};
-use crate::http::extract::{base_url, RawBody};
+use crate::http::extract::RawBody;
 use crate::http::state::AppState;
 use crate::util::{html_escape, STRICT_CSP};
 use crate::wallet::recharges::{find, settle, Outcome, RechargeView};
@@ -35,8 +35,8 @@ async fn act(
         return Ok(Redirect::to(&format!("/v1/sandbox/recharges/{id}")).into_response());
     }
     let r = result?;
-    let base = base_url(state.config.public_url.as_deref(), headers);
-    Ok(Reply::json(StatusCode::OK, &RechargeView::of(&r, &base)).into_response())
+    let base = state.public.base();
+    Ok(Reply::json(StatusCode::OK, &RechargeView::of(&r, base)).into_response())
 }
 
 async fn approve(

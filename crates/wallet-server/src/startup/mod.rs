@@ -33,7 +33,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     let db = open_database(&config).await?;
     let (listener, addr) = bind(&config.listen).await?;
     let origin = announced_origin(config.mode, addr);
-    let shop = bind_shop(&mut config, &origin, addr).await?;
+    let shop = bind_shop(&mut config, &origin).await?;
     let origins = config.allowed_origins.clone();
     let limits = serve::ConnectionLimits {
         max_connections: config.limits.max_connections,
@@ -41,7 +41,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         drain_secs: 30,
     };
     let sweep_every = config.limits.sweep_interval_secs;
-    let state = app_state(db.clone(), config);
+    let state = app_state(db.clone(), config)?;
     greet(&state, shop.as_ref(), &origin, addr).await?;
     crate::webhooks::endpoints::sync_config(&state.db, &state.config)
         .await
@@ -53,7 +53,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         )),
         tokio::spawn(sweeper::run(db, sweep_every)),
     ];
-    let wallet_url = state.config.public_url.clone().unwrap_or(origin);
+    let wallet_url = state.public.base().to_owned();
     let app = router::router(state, &origins)?;
     let shop = shop.map(|s| s.serve(&wallet_url));
     let served = serve::serve(listener, app, limits, shutdown_signal()).await;
@@ -102,13 +102,9 @@ fn announced_origin(mode: Mode, addr: SocketAddr) -> String {
     }
 }
 
-/// In the demo: binds the shop, and makes the wallet's own origin allowed and its public
-/// URL (a wildcard address is no URL a browser can open: then the Host header is used).
-async fn bind_shop(
-    config: &mut Config,
-    origin: &str,
-    addr: SocketAddr,
-) -> Result<Option<Shop>, StartError> {
+/// In the demo: binds the shop, and makes the wallet's own origin allowed and, unless
+/// the configuration gives one, its public URL (the demo listens on loopback only).
+async fn bind_shop(config: &mut Config, origin: &str) -> Result<Option<Shop>, StartError> {
     if config.mode != Mode::Demo {
         return Ok(None);
     }
@@ -119,14 +115,22 @@ async fn bind_shop(
             source,
         })?;
     config.allowed_origins.push(origin.to_owned());
-    if config.public_url.is_none() && !addr.ip().is_unspecified() {
-        config.public_url = Some(origin.to_owned());
-    }
+    config.public_url.get_or_insert_with(|| origin.to_owned());
     Ok(Some(shop))
 }
 
 /// What every handler gets, from the configuration.
-fn app_state(db: Db, config: Config) -> AppState {
+///
+/// # Errors
+/// [`StartError::Config`] without a usable `public_url` (the configuration's checks
+/// refuse it first; the demo sets its own).
+fn app_state(db: Db, config: Config) -> Result<AppState, StartError> {
+    let public = config
+        .public_url
+        .as_deref()
+        .ok_or_else(|| "no public_url".to_owned())
+        .and_then(crate::http::origin::PublicUrl::parse)
+        .map_err(|e| StartError::Config(crate::config::ConfigError::Invalid(e)))?;
     let share = |limit| crate::http::ratelimit::per_replica(limit, config.limits.replicas);
     let limiter = Arc::new(
         RateLimiter::new(
@@ -140,14 +144,15 @@ fn app_state(db: Db, config: Config) -> AppState {
         &config.password_previous_peppers,
         config.limits.password_workers,
     );
-    AppState {
+    Ok(AppState {
         db,
-        relying_party: relying_party(config.public_url.as_deref()),
+        relying_party: relying_party(public.base()),
         config: Arc::new(config),
         limiter,
         passwords,
         sign_ins: Arc::default(),
-    }
+        public: Arc::new(public),
+    })
 }
 
 /// Seeds and announces the demo, or prints the wallet's URL; warns about what is missing.
@@ -187,13 +192,7 @@ async fn greet(
 
 /// The wallet as a WebAuthn relying party, or `None` (logged) when passkeys cannot work
 /// at its public URL.
-fn relying_party(public_url: Option<&str>) -> Option<crate::security::passkeys::RelyingParty> {
-    let Some(url) = public_url else {
-        tracing::info!(
-            "passkeys are off: no public_url (the relying party is the wallet's domain name)"
-        );
-        return None;
-    };
+fn relying_party(url: &str) -> Option<crate::security::passkeys::RelyingParty> {
     match crate::security::passkeys::RelyingParty::for_origin(url) {
         Ok(rp) => Some(rp),
         Err(why) => {

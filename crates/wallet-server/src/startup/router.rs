@@ -74,9 +74,14 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
     // API answers carry money and balances: never cached by a browser or a proxy; and
     // compressed when the client accepts it (a 10,000-line cart's session is about 1 MB
     // as JSON, 30 KB gzipped). The widget's files have their own headers.
-    let mut dynamic = crate::api::router(&state.config)
-        .merge(crate::pages::consent::routes())
-        .merge(crate::pages::wallet::routes());
+    // The pages' forms are posted from the wallet's own origin only (CSRF).
+    let pages = crate::pages::consent::routes()
+        .merge(crate::pages::wallet::routes())
+        .route_layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::origin::same_origin_only,
+        ));
+    let mut dynamic = crate::api::router(&state.config).merge(pages);
     if state.config.sandbox {
         dynamic = dynamic.merge(crate::sandbox::routes());
     }

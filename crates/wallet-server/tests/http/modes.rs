@@ -23,16 +23,18 @@ fn config(dir: &tempfile::TempDir, merchant_key: &str, extra: &str) -> std::path
 }
 
 fn serve(config: &std::path::Path, env: &[(&str, &str)]) -> Command {
+    let (listen, public_url) = crate::common::server::loopback_address();
     let mut cmd = Command::new(env!("CARGO_BIN_EXE_wallet-server"));
     cmd.args([
         "serve",
         "--listen",
-        "127.0.0.1:0",
+        &listen,
         "--database",
         "sqlite::memory:",
     ])
     .arg("--config")
     .arg(config)
+    .env("BC_PUBLIC_URL", public_url)
     .env_remove("BC_SANDBOX")
     .env_remove("BC_PASSWORD_PEPPER")
     .env_remove("BC_ADMIN_KEY")
@@ -178,6 +180,24 @@ async fn serve_refuses_what_would_make_it_unsafe() {
             ("BC_ADMIN_KEY", "0123456789abcdef0123456789abcdef0123"),
         ],
         "ak_test_",
+    )
+    .await;
+    // Its URLs come from public_url alone: without one it does not start.
+    let no_public_url = config(&dir, LIVE_KEY, "");
+    refuses(
+        &no_public_url,
+        &[("BC_PASSWORD_PEPPER", PEPPER), ("BC_PUBLIC_URL", " ")],
+        "serve needs public_url",
+    )
+    .await;
+    let with_a_path = config(&dir, LIVE_KEY, "");
+    refuses(
+        &with_a_path,
+        &[
+            ("BC_PASSWORD_PEPPER", PEPPER),
+            ("BC_PUBLIC_URL", "https://wallet.example/pay"),
+        ],
+        "scheme, host and port only",
     )
     .await;
     // A private webhook destination is never allowed beside a live key.

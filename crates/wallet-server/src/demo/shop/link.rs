@@ -39,13 +39,9 @@ fn locale_of(q: &HashMap<String, String>) -> &'static str {
 pub async fn link(
     State(s): State<ShopState>,
     Query(q): Query<HashMap<String, String>>,
-    headers: HeaderMap,
 ) -> Response {
     let locale = locale_of(&q);
-    let return_url = format!(
-        "{}/linked?locale={locale}",
-        crate::http::extract::request_origin(&headers)
-    );
+    let return_url = format!("{}/linked?locale={locale}", s.origin);
     match call(
         &s,
         reqwest::Method::POST,

@@ -76,6 +76,7 @@ impl Shop {
     pub fn serve(self, wallet: &str) -> JoinHandle<()> {
         let state = ShopState {
             wallet: Arc::from(wallet),
+            origin: Arc::from(self.origin.as_str()),
             http: reqwest::Client::new(),
             orders: SharedOrders::default(),
         };
@@ -177,8 +178,7 @@ async fn page(
         _ => "sandbox",
     };
     // Back to this page (the shop's own origin) after the second method.
-    let origin = crate::http::extract::request_origin(&headers);
-    let return_url = format!("{origin}/?cart={cart_name}&locale={locale}&rest={rest}");
+    let return_url = format!("{}/?cart={cart_name}&locale={locale}&rest={rest}", s.origin);
     let link = link::link_of(&headers);
     let (session, integrity) = tokio::join!(
         create_session(&s, &cart, return_url, link.as_deref(), rest == "shop"),

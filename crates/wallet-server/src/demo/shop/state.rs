@@ -15,6 +15,8 @@ use super::orders::{OrderDesk, SharedOrders};
 pub struct ShopState {
     /// The wallet's origin: where the API, the loader and the frame are.
     pub wallet: Arc<str>,
+    /// The shop's own origin (`http://127.0.0.1:<port>`): its return URLs point there.
+    pub origin: Arc<str>,
     pub http: reqwest::Client,
     /// What the shop's server learned from the wallet's webhooks.
     pub orders: SharedOrders,

@@ -4,19 +4,17 @@
 //! the balance shows, and nothing a page could run (`docs/DESIGN-NOTES.md` *Wallet pages*).
 //!
 //! Every state-changing request must come from the wallet's own origin: the sign-in
-//! cookie is `SameSite=Strict`, and [`same_origin_only`] refuses a POST whose `Origin` (or,
-//! without one, `Sec-Fetch-Site`) names another site (403 `cross_site_request`).
+//! cookie is `SameSite=Strict`, and `crate::http::origin::same_origin_only` refuses a POST
+//! whose `Origin` is not exactly the wallet's (or, without one, whose `Sec-Fetch-Site` is
+//! not `same-origin`): 403 `cross_site_request`. The consent page is held to it too.
 
-use axum::extract::Request;
-use axum::http::{header, HeaderMap, HeaderValue, Method, StatusCode};
-use axum::middleware::{self, Next};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use checkout_core::{Currency, ErrorCode, Money};
+use checkout_core::{Currency, Money};
 
 use crate::error::ApiError;
-use crate::http::extract::base_url;
 use crate::http::lang::Lang;
 use crate::http::state::AppState;
 use crate::security::sessions::{COOKIE, IDLE_SECS};
@@ -95,39 +93,10 @@ pub fn routes() -> Router<AppState> {
         .route("/wallet/step-up/passkey", post(step_up::with_passkey))
         .route("/wallet/sign-up", get(sign_up::form).post(sign_up::send))
         .route("/wallet/sign-up/complete", post(sign_up::complete))
-        .route_layer(middleware::from_fn(same_origin_only))
 }
 
 async fn css() -> Response {
     ([(header::CONTENT_TYPE, "text/css; charset=utf-8")], CSS).into_response()
-}
-
-/// Refuses a state-changing request from another origin (CSRF), before its body is read.
-async fn same_origin_only(req: Request, next: Next) -> Response {
-    if req.method() == Method::GET || req.method() == Method::HEAD {
-        return next.run(req).await;
-    }
-    let h = req.headers();
-    let origin = h.get(header::ORIGIN).and_then(|v| v.to_str().ok());
-    let host = h.get(header::HOST).and_then(|v| v.to_str().ok());
-    let fetch_site = h.get("sec-fetch-site").and_then(|v| v.to_str().ok());
-    let allowed = match origin {
-        Some(o) if o != "null" => {
-            // The origin's host must be this request's host (any scheme: TLS may end at a
-            // proxy in front of the server).
-            o.split_once("://").map(|(_, rest)| rest) == host
-        }
-        _ => fetch_site == Some("same-origin"),
-    };
-    if allowed {
-        next.run(req).await
-    } else {
-        ApiError::new(
-            ErrorCode::CrossSiteRequest,
-            "this request to the wallet came from another site; open the wallet at its own address",
-        )
-        .into_response()
-    }
 }
 
 /// The sign-in token of the request's cookie.
@@ -136,12 +105,11 @@ fn token(headers: &HeaderMap) -> Option<String> {
 }
 
 /// The `Set-Cookie` value of a sign-in (`None`: signing out).
-fn session_cookie(state: &AppState, headers: &HeaderMap, token: Option<&str>) -> String {
-    let secure = base_url(state.config.public_url.as_deref(), headers).starts_with("https://");
+fn session_cookie(state: &AppState, token: Option<&str>) -> String {
     let mut c = cookie::Cookie::build((COOKIE, token.unwrap_or("").to_owned()))
         .path("/wallet")
         .http_only(true)
-        .secure(secure)
+        .secure(state.public.secure())
         .same_site(cookie::SameSite::Strict)
         .max_age(cookie::time::Duration::seconds(if token.is_some() {
             IDLE_SECS

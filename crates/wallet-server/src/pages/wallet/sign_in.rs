@@ -106,9 +106,9 @@ pub async fn page(
 }
 
 /// Signed in: the cookie, and on to the balance.
-fn signed_in(state: &AppState, headers: &HeaderMap, token: &str) -> Response {
+fn signed_in(state: &AppState, token: &str) -> Response {
     let mut r = Redirect::to("/wallet/").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(state, headers, Some(token))) {
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(state, Some(token))) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
@@ -130,7 +130,6 @@ pub async fn with_password(
     State(state): State<AppState>,
     PageLanguage { lang, .. }: PageLanguage,
     ClientAddress(address): ClientAddress,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
     let account = form.shopper_id.trim();
@@ -145,7 +144,7 @@ pub async fn with_password(
     match checked {
         Ok((id, _)) => {
             let token = sessions::start(&state.db, &id, now()).await?;
-            Ok(signed_in(&state, &headers, &token))
+            Ok(signed_in(&state, &token))
         }
         Err(ServerError::Api(e)) => page(&state, lang, (Some(&e), account), None).await,
         Err(other) => Err(other),
@@ -156,7 +155,6 @@ pub async fn with_password(
 pub async fn with_passkey(
     State(state): State<AppState>,
     PageLanguage { lang, .. }: PageLanguage,
-    headers: HeaderMap,
     Form(form): Form<SignInForm>,
 ) -> Result<Response, ServerError> {
     let verified = match state.relying_party.as_ref() {
@@ -168,7 +166,7 @@ pub async fn with_passkey(
     match verified {
         Ok((id, _)) => {
             let token = sessions::start(&state.db, &id, now()).await?;
-            Ok(signed_in(&state, &headers, &token))
+            Ok(signed_in(&state, &token))
         }
         Err(ServerError::Api(e)) => page(&state, lang, (Some(&e), ""), None).await,
         Err(other) => Err(other),
@@ -184,7 +182,7 @@ pub async fn sign_out(
         sessions::end(&state.db, &token).await?;
     }
     let mut r = Redirect::to("/wallet/").into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, &headers, None)) {
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, None)) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)

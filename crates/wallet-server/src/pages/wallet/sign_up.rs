@@ -4,7 +4,7 @@
 //! `signup` setting is `test` or `live`; the demo opens test wallets.
 
 use axum::extract::State;
-use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Form;
 use serde::Deserialize;
@@ -143,7 +143,6 @@ pub async fn send(
 pub async fn complete(
     State(state): State<AppState>,
     PageLanguage { lang, .. }: PageLanguage,
-    headers: HeaderMap,
     Form(f): Form<SignUpForm>,
 ) -> Result<Response, ServerError> {
     let Some(livemode) = state.config.accounts.signup else {
@@ -184,7 +183,7 @@ pub async fn complete(
         go = t.back_to_wallet,
     );
     let mut r = page(lang, &body, None).into_response();
-    if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, &headers, Some(&token))) {
+    if let Ok(v) = HeaderValue::from_str(&session_cookie(&state, Some(&token))) {
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     Ok(r)

@@ -35,8 +35,12 @@ pub async fn request_link(server: &Server, key: &str) -> (String, String) {
 
 /// Submits the consent form; the status and the `Location` (or page) it answers.
 pub async fn consent(url: &str, action: &str, shopper: &str, password: &str) -> (u16, String) {
+    // As a browser posts the page's form: the page's `no-referrer` policy makes its
+    // `Origin` null, and `Sec-Fetch-Site` says where it came from.
     let reply = browser()
         .post(format!("{url}?locale=en"))
+        .header("origin", "null")
+        .header("sec-fetch-site", "same-origin")
         .form(&[
             ("action", action),
             ("shopper_id", shopper),

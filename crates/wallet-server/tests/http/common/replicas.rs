@@ -11,7 +11,7 @@ use sqlx::AnyPool;
 use tokio::process::{Child, Command};
 
 use super::api::Api;
-use super::server::{demo_url, postgres_admin_url, server_binary, PgDatabase};
+use super::server::{demo_url, loopback_address, postgres_admin_url, server_binary, PgDatabase};
 
 /// The merchant's secret key in the replicas' configuration (`serve` wants 32 characters).
 pub const REPLICA_MERCHANT_KEY: &str = "sk_test_replicas_0123456789abcdefghijklmnopq";
@@ -84,11 +84,13 @@ impl Cluster {
     async fn spawn(&self, i: usize, env: &[(&str, &str)]) -> Replica {
         let log_path = self.dir.path().join(format!("replica-{i}.log"));
         let log = std::fs::File::create(&log_path).expect("replica log");
+        let (listen, public_url) = loopback_address();
         let mut child = Command::new(server_binary())
             .arg("serve")
             .arg("--config")
             .arg(self.dir.path().join("server.toml"))
-            .args(["--listen", "127.0.0.1:0", "--database", &self.database_url])
+            .args(["--listen", &listen, "--database", &self.database_url])
+            .env("BC_PUBLIC_URL", public_url)
             .env("BC_RATE_LIMIT_IP_PER_MIN", "0")
             .env("BC_RATE_LIMIT_SESSION_PER_MIN", "0")
             .envs(env.iter().copied())

@@ -213,9 +213,18 @@ impl Server {
             .append(true)
             .open(&self.log_path)
             .expect("server log file");
-        let mut child = Command::new(server_binary())
+        // `serve` needs its public URL, so its port is chosen before it starts.
+        let (listen, public_url) = match self.command[0].as_str() {
+            "serve" => loopback_address(),
+            _ => ("127.0.0.1:0".to_owned(), String::new()),
+        };
+        let mut command = Command::new(server_binary());
+        if !public_url.is_empty() {
+            command.env("BC_PUBLIC_URL", public_url);
+        }
+        let mut child = command
             .args(&self.command)
-            .args(["--listen", "127.0.0.1:0", "--database", &self.database_url])
+            .args(["--listen", &listen, "--database", &self.database_url])
             .envs(self.env.iter().map(|(k, v)| (k.as_str(), v.as_str())))
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
@@ -293,6 +302,22 @@ impl Server {
             None => false,
         }
     }
+}
+
+/// A free loopback address for a `serve` process and its `public_url`
+/// (`127.0.0.1:<port>`, `http://127.0.0.1:<port>`): `serve` builds its URLs from
+/// `public_url` alone, so the port is chosen first (freed again at once: another process
+/// taking it in between is possible, and rare).
+#[must_use]
+pub fn loopback_address() -> (String, String) {
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("a free loopback port")
+        .port();
+    (
+        format!("127.0.0.1:{port}"),
+        format!("http://127.0.0.1:{port}"),
+    )
 }
 
 /// The binary under test: this package's `wallet-server`, or `BC_TEST_SERVER_BIN` (for
