@@ -32,7 +32,16 @@ async fn admin_only(State(config): State<Arc<Config>>, mut req: Request, next: N
     }
 }
 
-/// `GET /metrics` (admin key): the Prometheus text format (docs/operations.md).
+/// Refuses anyone but a metrics reader ([`crate::http::auth::metrics_reader`]).
+async fn metrics_only(State(config): State<Arc<Config>>, req: Request, next: Next) -> Response {
+    match crate::http::auth::metrics_reader(&config, req.headers()) {
+        Ok(()) => next.run(req).await,
+        Err(e) => e.into_response(),
+    }
+}
+
+/// `GET /metrics` (the metrics key or an admin key): the Prometheus text format
+/// (docs/operations.md).
 async fn metrics(State(state): State<AppState>) -> Result<Response, crate::error::ServerError> {
     let text = crate::telemetry::metrics::render(&crate::store::gauges::read(&state.db).await?);
     let content_type = "text/plain; version=0.0.4; charset=utf-8";
@@ -51,8 +60,10 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
         )
         .route("/v1/wallets/{shopper_id}/rewards", post(wallets::rewards))
         .route("/v1/wallets/{shopper_id}/ledger", get(wallets::ledger))
-        .route("/metrics", get(metrics))
         .route_layer(middleware::from_fn_with_state(config.clone(), admin_only));
+    let metrics = Router::new()
+        .route("/metrics", get(metrics))
+        .route_layer(middleware::from_fn_with_state(config.clone(), metrics_only));
     Router::new()
         .route("/v1/openapi.json", get(crate::api::openapi::document))
         .route("/v1/sessions", post(sessions::create))
@@ -77,6 +88,7 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
         .route("/v1/links/{id}", delete(links::revoke))
         .merge(webhook_routes())
         .merge(wallets)
+        .merge(metrics)
 }
 
 /// Webhook endpoints and events (merchant key).

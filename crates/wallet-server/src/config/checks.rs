@@ -56,6 +56,19 @@ pub fn admin_keys(keys: &[String], min_len: usize) -> Result<HashMap<[u8; 32], b
     Ok(by_digest)
 }
 
+/// The metrics key's digest: at least `min_len` characters (0 in the demo).
+///
+/// # Errors
+/// [`ConfigError::Invalid`] for a shorter key.
+pub fn metrics_key(key: &str, min_len: usize) -> Result<[u8; 32], ConfigError> {
+    if key.len() < min_len {
+        return Err(ConfigError::Invalid(format!(
+            "metrics_key must be at least {MIN_KEY_LEN} random characters, e.g. mk_$(openssl rand -hex 24)"
+        )));
+    }
+    Ok(super::key_digest(key))
+}
+
 /// Every allowed origin is scheme, host and port only.
 ///
 /// # Errors

@@ -22,6 +22,9 @@ pub struct FileConfig {
     /// rotating.
     #[serde(default)]
     pub admin_keys: Vec<String>,
+    /// A read-only credential for `GET /metrics` (a Prometheus scraper), so that the
+    /// scraper holds no admin key, which can create money.
+    pub metrics_key: Option<String>,
     /// Keys every payment-password hash; never stored in the database (DESIGN.md
     /// *Security model*). At least 32 characters.
     pub password_pepper: Option<String>,

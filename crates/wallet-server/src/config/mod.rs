@@ -35,6 +35,8 @@ pub struct Config {
     /// The admin keys' modes by the SHA-256 of the key (`true`: live); wallet endpoints
     /// answer 401 when there is none.
     pub admin_keys: HashMap<[u8; 32], bool>,
+    /// The SHA-256 of the metrics key: it reads `GET /metrics` and nothing else.
+    pub metrics_key: Option<[u8; 32]>,
     /// The current pepper of payment-password hashes, and earlier ones that still verify.
     pub password_pepper: String,
     pub password_previous_peppers: Vec<String>,
@@ -117,6 +119,7 @@ pub struct Limits {
 /// such as a test runner's; never a merchant's).
 struct Credentials {
     admin_keys: HashMap<[u8; 32], bool>,
+    metrics_key: Option<[u8; 32]>,
     merchants: HashMap<[u8; 32], Arc<Merchant>>,
     allowed_origins: Vec<String>,
 }
@@ -141,8 +144,12 @@ impl Credentials {
         allowed_origins.sort();
         allowed_origins.dedup();
         checks::origins(&allowed_origins)?;
+        let metrics_key = layered(None, "BC_METRICS_KEY", file.metrics_key.take())?
+            .map(|key| checks::metrics_key(&key, min_key_len))
+            .transpose()?;
         Ok(Credentials {
             admin_keys,
+            metrics_key,
             merchants,
             allowed_origins,
         })
@@ -264,6 +271,7 @@ impl Config {
                 .unwrap_or_else(|| PathBuf::from("dist")),
             public_url,
             admin_keys: credentials.admin_keys,
+            metrics_key: credentials.metrics_key,
             password_pepper,
             password_previous_peppers: layer::list(
                 "BC_PASSWORD_PREVIOUS_PEPPERS",

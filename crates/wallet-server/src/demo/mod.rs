@@ -18,6 +18,8 @@ pub mod shop;
 pub const MERCHANT_ID: &str = "demo-shop";
 pub const MERCHANT_KEY: &str = "sk_test_demo";
 pub const ADMIN_KEY: &str = "ak_test_demo";
+/// The demo's metrics key: it reads `GET /metrics` only.
+pub const METRICS_KEY: &str = "mk_demo";
 pub const SHOPPER: &str = "shopper_demo";
 pub const PASSWORD: &str = "123456";
 /// `shopper_demo`'s login password (the sign-in credential; the payment password is not one).
@@ -48,6 +50,7 @@ pub fn preset() -> FileConfig {
     };
     FileConfig {
         admin_key: Some(ADMIN_KEY.to_owned()),
+        metrics_key: Some(METRICS_KEY.to_owned()),
         // Test mode only: a fixed pepper, so a demo database keeps working across runs.
         password_pepper: Some(PEPPER.to_owned()),
         sandbox: Some(true),
@@ -130,7 +133,10 @@ pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
         out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"
     );
-    let _ = writeln!(out, "  admin key:  {ADMIN_KEY}");
+    let _ = writeln!(
+        out,
+        "  admin key:  {ADMIN_KEY}  (metrics key {METRICS_KEY}: GET /metrics only)"
+    );
     let _ = writeln!(
         out,
         "  shopper:    {SHOPPER}  (password {LOGIN_PASSWORD}, payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK}, contact {CONTACT}: codes at /v1/sandbox/messages)"

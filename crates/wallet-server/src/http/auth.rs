@@ -72,6 +72,25 @@ pub fn admin(config: &Config, headers: &HeaderMap) -> Result<AdminKey, ApiError>
     }
 }
 
+/// The credential that may read `GET /metrics`: the metrics key, or an admin key (which
+/// may do everything).
+///
+/// # Errors
+/// 401 `unauthorized` when it is missing or neither.
+pub fn metrics_reader(config: &Config, headers: &HeaderMap) -> Result<(), ApiError> {
+    let token = bearer(headers).ok_or_else(|| {
+        ApiError::unauthorized("missing credentials; send Authorization: Bearer <metrics key>")
+    })?;
+    let digest = key_digest(token);
+    if config.metrics_key == Some(digest) || config.admin_keys.contains_key(&digest) {
+        Ok(())
+    } else {
+        Err(ApiError::unauthorized(
+            "wrong metrics key; use the metrics_key of the server's configuration",
+        ))
+    }
+}
+
 /// Checks the session's client secret.
 ///
 /// # Errors

@@ -31,11 +31,12 @@ async fn healthz(State(state): State<AppState>) -> Result<Reply, ServerError> {
 }
 
 /// One log line per request: method, path (never the query: it may carry a session's
-/// values in the demo), status and duration. No headers, so no keys or signatures.
+/// values in the demo; credentials in it cut to their prefix), status and duration. No
+/// headers, so no keys or signatures.
 async fn access_log(req: Request, next: Next) -> Response {
     let start = Instant::now();
     let method = req.method().clone();
-    let path = req.uri().path().to_owned();
+    let path = crate::telemetry::logs::redact_path(req.uri().path()).into_owned();
     let response = next.run(req).await;
     tracing::info!(
         %method,

@@ -189,6 +189,13 @@ async fn a_revoked_link_stops_its_sessions_at_once(backend: Backend) {
     api.post("/v1/sessions", Some(MERCHANT_KEY), &body)
         .await
         .error(403, "link_revoked");
+    // Issue 26: the token was in the access log's line for the DELETE.
+    let log = server.log();
+    assert!(
+        log.contains("/v1/links/lk_…"),
+        "the revocation is logged: {log}"
+    );
+    assert!(!log.contains(&link), "the link token is in the log");
 }
 
 async fn a_link_is_useless_to_another_merchant(backend: Backend) {

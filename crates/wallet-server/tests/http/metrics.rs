@@ -30,8 +30,21 @@ async fn metrics_show_what_an_operator_watches_and_no_secrets(backend: Backend) 
     api.get("/metrics", Some(MERCHANT_KEY))
         .await
         .error(401, "unauthorized");
-    let scraped = api.get("/metrics", Some(ADMIN_KEY)).await;
+    // A scraper holds the read-only metrics key, which opens nothing else.
+    assert_eq!(api.get("/metrics", Some(ADMIN_KEY)).await.status, 200);
+    let scraped = api.get("/metrics", Some(METRICS_KEY)).await;
     assert_eq!(scraped.status, 200);
+    api.get(&format!("/v1/wallets/{DEMO_SHOPPER}"), Some(METRICS_KEY))
+        .await
+        .error(401, "unauthorized");
+    let top_up = json!({"amount": "1.00", "method": "bank_card"});
+    api.post(
+        &format!("/v1/wallets/{DEMO_SHOPPER}/topups"),
+        Some(METRICS_KEY),
+        &top_up,
+    )
+    .await
+    .error(401, "unauthorized");
     let content_type = scraped.headers["content-type"].to_str().unwrap();
     assert!(
         content_type.starts_with("text/plain; version=0.0.4"),

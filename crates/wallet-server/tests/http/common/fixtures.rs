@@ -8,6 +8,8 @@ use serde_json::{json, Value};
 pub const MERCHANT_KEY: &str = "sk_test_demo";
 /// The demo admin key for the wallet endpoints.
 pub const ADMIN_KEY: &str = "ak_test_demo";
+/// The demo's read-only metrics key.
+pub const METRICS_KEY: &str = "mk_demo";
 /// The seeded shopper, with 120.50 CNY and payment password 123456.
 pub const DEMO_SHOPPER: &str = "shopper_demo";
 pub const DEMO_PASSWORD: &str = "123456";
