@@ -1,10 +1,12 @@
 # shellcheck shell=bash
+# shellcheck disable=SC2034 # the variables are for the scripts that source this file
 # Shared helpers for scripts/*.sh. Source it; it sets REPO_ROOT and PATH.
 
 REPO_ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 export REPO_ROOT
 TOOLS_DIR="$REPO_ROOT/.tools"
-export PATH="$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
+# BC_TOOLS_CARGO_ROOT: another install root for wasm-bindgen-cli (scripts/setup.sh), used first.
+export PATH="${BC_TOOLS_CARGO_ROOT:+$BC_TOOLS_CARGO_ROOT/bin:}$HOME/.cargo/bin:$TOOLS_DIR/node_modules/.bin:$PATH"
 
 # Versions pinned by the toolchain facts (docs: README.md, "What the scripts install").
 TRUNK_VERSION="0.21.14"
@@ -34,10 +36,25 @@ as_root() {
   fi
 }
 
+# The version of package $2 in the Cargo.lock $1 (the first entry of that name).
+cargo_lock_version() {
+  awk -v want="name = \"$2\"" '$0 == want { getline; gsub(/version = |"/, ""); print; exit }' "$1"
+}
+
 # The exact wasm-bindgen version the workspace is locked to.
-wasm_bindgen_locked_version() {
-  awk '/^name = "wasm-bindgen"$/ { getline; gsub(/version = |"/, ""); print; exit }' \
-    "$REPO_ROOT/Cargo.lock"
+wasm_bindgen_locked_version() { cargo_lock_version "$REPO_ROOT/Cargo.lock" wasm-bindgen; }
+
+# Pinned build tools (tools/README.md): wasm-bindgen-cli is built from tools/wasm-bindgen-cli/
+# (a Cargo.lock and the sha256 of the crate's archive), binaryen is installed from
+# tools/binaryen/package-lock.json. scripts/pin-tools.sh writes both; scripts/setup.sh
+# installs from them.
+WASM_BINDGEN_CLI_PIN_DIR="$REPO_ROOT/tools/wasm-bindgen-cli"
+WASM_BINDGEN_CLI_CRATE_SHA256_FILE="$WASM_BINDGEN_CLI_PIN_DIR/crate.sha256"
+BINARYEN_PIN_DIR="$REPO_ROOT/tools/binaryen"
+
+# Where crates.io serves the archive of wasm-bindgen-cli version $1 (the .crate cargo downloads).
+wasm_bindgen_cli_crate_url() {
+  printf 'https://static.crates.io/crates/wasm-bindgen-cli/wasm-bindgen-cli-%s.crate\n' "$1"
 }
 
 # Print a free TCP port on 127.0.0.1.

@@ -7,7 +7,13 @@
 # Each step checks what is installed first and prints "ok (already installed)" when
 # nothing is to do, so a second run takes a few seconds. Sources: Debian packages,
 # crates.io (cargo install), the npm registry and PyPI (pip, into .tools/venv) only; nothing downloads browsers or
-# prebuilt binaries from elsewhere.
+# prebuilt binaries from elsewhere. The tools that write the shipped widget are pinned in
+# tools/ (tools/README.md): wasm-bindgen-cli is built from a committed Cargo.lock,
+# binaryen is installed from a committed package-lock.json.
+#
+# BC_TOOLS_CARGO_ROOT=<dir>: install wasm-bindgen-cli under <dir>/bin instead of ~/.cargo/bin
+# (scripts/lib.sh then puts <dir>/bin first on PATH), e.g. to try a new pin without
+# replacing the binaries in use.
 set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
@@ -15,7 +21,7 @@ profile=all
 for arg in "$@"; do
   case "$arg" in
     --demo) profile=demo ;;
-    -h | --help) sed -n '2,10p' "$0"; exit 0 ;;
+    -h | --help) sed -n '2,16p' "$0"; exit 0 ;;
     *) die "unknown option '$arg' (try --help)" ;;
   esac
 done
@@ -24,7 +30,8 @@ done
 # race with ours: wait for it instead of starting a duplicate.
 wait_for_running_install() {
   local crate="$1" waited=0
-  while pgrep -f "cargo install.* $crate( |$)" >/dev/null 2>&1; do
+  # By name (`cargo install trunk`) or from an unpacked crate (`--path …/<crate>-<version>`).
+  while pgrep -f "cargo install.*[ /]$crate( |-[0-9]|$)" >/dev/null 2>&1; do
     ((waited == 0)) && info "a 'cargo install $crate' is already running; waiting for it to finish"
     sleep 5
     waited=$((waited + 5))
@@ -41,6 +48,45 @@ cargo_install() { # crate, version-or-empty, extra args...
   info "running: cargo ${args[*]} (several minutes on a cold machine)"
   cargo "${args[@]}" || die "cargo install $crate failed; see the output above (crates.io must be reachable)"
 }
+
+# The sha256 of the wasm-bindgen-cli crate pinned in tools/wasm-bindgen-cli/, after checking
+# that the pin (lock and checksum) is for version $1, the wasm-bindgen of Cargo.lock.
+wasm_bindgen_cli_pinned_sha256() {
+  local version="$1" lock="$WASM_BINDGEN_CLI_PIN_DIR/Cargo.lock" sum="" file="" lock_version
+  local regenerate="run scripts/pin-tools.sh --wasm-bindgen-cli, check that Trunk.toml's [tools] wasm_bindgen is \"$version\", and commit tools/wasm-bindgen-cli/ with the Cargo.lock change"
+  [[ -f "$lock" && -f "$WASM_BINDGEN_CLI_CRATE_SHA256_FILE" ]] ||
+    die "tools/wasm-bindgen-cli/Cargo.lock or crate.sha256 is missing: $regenerate"
+  lock_version="$(cargo_lock_version "$lock" wasm-bindgen-cli)"
+  read -r sum file <"$WASM_BINDGEN_CLI_CRATE_SHA256_FILE" || true
+  if [[ "$lock_version" != "$version" || "$file" != "wasm-bindgen-cli-$version.crate" ]]; then
+    die "tools/wasm-bindgen-cli/ pins wasm-bindgen-cli ${lock_version:-?} (Cargo.lock) and ${file:-?} (crate.sha256), but Cargo.lock has wasm-bindgen $version and the CLI must be the same version: $regenerate"
+  fi
+  [[ "$sum" =~ ^[0-9a-f]{64}$ ]] || die "tools/wasm-bindgen-cli/crate.sha256 holds no sha256: $regenerate"
+  printf '%s\n' "$sum"
+}
+
+# Build wasm-bindgen-cli $1 from its crates.io archive (which must have the sha256 $2) with
+# the committed lock, and install it under $3/bin. A subshell, so that its temporary
+# directory goes on every exit.
+install_pinned_wasm_bindgen_cli() (
+  version="$1" want_sum="$2" root="$3"
+  url="$(wasm_bindgen_cli_crate_url "$version")"
+  work="$(mktemp -d)"
+  trap 'rm -rf "$work"' EXIT
+  info "downloading $url"
+  curl -fsSL --retry 3 -o "$work/crate.tar.gz" "$url" || die "cannot download $url (crates.io must be reachable)"
+  got_sum="$(sha256sum "$work/crate.tar.gz" | cut -d' ' -f1)"
+  [[ "$got_sum" == "$want_sum" ]] ||
+    die "wasm-bindgen-cli-$version.crate from $url has sha256 $got_sum, but tools/wasm-bindgen-cli/crate.sha256 pins $want_sum: refusing to build it. Run this again; if the mismatch stays, something between here and crates.io alters the download (or the pin is wrong: 'scripts/pin-tools.sh --wasm-bindgen-cli' checks the archive against the crates.io index)"
+  ok "wasm-bindgen-cli-$version.crate sha256 $got_sum (as pinned)"
+  tar -xzf "$work/crate.tar.gz" -C "$work"
+  src="$work/wasm-bindgen-cli-$version"
+  [[ -f "$src/Cargo.toml" ]] || die "the wasm-bindgen-cli archive has no wasm-bindgen-cli-$version/Cargo.toml"
+  cp "$WASM_BINDGEN_CLI_PIN_DIR/Cargo.lock" "$src/Cargo.lock"
+  info "running: cargo install --path <the unpacked crate> --locked --force --root $root (several minutes on a cold machine)"
+  cargo install --path "$src" --locked --force --root "$root" ||
+    die "cargo install of wasm-bindgen-cli $version from tools/wasm-bindgen-cli/Cargo.lock failed; see the output above (crates.io must be reachable; a crate version missing from the registry: run scripts/pin-tools.sh --wasm-bindgen-cli)"
+)
 
 # ---------------------------------------------------------------------------------------
 step "Rust toolchain"
@@ -96,17 +142,24 @@ node_major="$(node -p 'process.versions.node.split(".")[0]')"
 ((node_major >= 20)) || die "Node.js $(node --version) is too old: the e2e tests and playwright-core need Node.js 20 or later"
 
 # ---------------------------------------------------------------------------------------
-step "wasm-bindgen-cli (same version as wasm-bindgen in Cargo.lock)"
+step "wasm-bindgen-cli (same version as wasm-bindgen in Cargo.lock, built from tools/wasm-bindgen-cli/)"
 wb_version="$(wasm_bindgen_locked_version)"
 [[ -n "$wb_version" ]] || die "cannot read the wasm-bindgen version from Cargo.lock; run 'cargo generate-lockfile'"
+wb_crate_sum="$(wasm_bindgen_cli_pinned_sha256 "$wb_version")"
+# Where cargo installs by default, unless BC_TOOLS_CARGO_ROOT says otherwise.
+wb_root="${BC_TOOLS_CARGO_ROOT:-${CARGO_INSTALL_ROOT:-${CARGO_HOME:-$HOME/.cargo}}}"
+# What was built, beside the binaries: a wasm-bindgen of the right version built some other
+# way (e.g. `cargo install` without a lock) is built again, once.
+wb_stamp="$wb_root/.wasm-bindgen-cli.pin"
+wb_pin="wasm-bindgen-cli $wb_version crate-sha256 $wb_crate_sum lock-sha256 $(sha256sum "$WASM_BINDGEN_CLI_PIN_DIR/Cargo.lock" | cut -d' ' -f1)"
 wait_for_running_install wasm-bindgen-cli
-if [[ "$(wasm-bindgen --version 2>/dev/null)" == "wasm-bindgen $wb_version" ]] &&
-  command -v wasm-bindgen-test-runner >/dev/null; then
-  ok "wasm-bindgen $wb_version (already installed)"
+if [[ "$("$wb_root/bin/wasm-bindgen" --version 2>/dev/null)" == "wasm-bindgen $wb_version" &&
+  -x "$wb_root/bin/wasm-bindgen-test-runner" && "$(cat "$wb_stamp" 2>/dev/null)" == "$wb_pin" ]]; then
+  ok "wasm-bindgen $wb_version (already installed from tools/wasm-bindgen-cli/Cargo.lock)"
 else
-  # Without --locked: with it, a pinned transitive crate is missing from the registry.
-  cargo_install wasm-bindgen-cli "$wb_version" --force
-  ok "wasm-bindgen $wb_version installed"
+  install_pinned_wasm_bindgen_cli "$wb_version" "$wb_crate_sum" "$wb_root"
+  printf '%s\n' "$wb_pin" >"$wb_stamp"
+  ok "$("$wb_root/bin/wasm-bindgen" --version) and wasm-bindgen-test-runner installed in $wb_root/bin"
 fi
 
 # ---------------------------------------------------------------------------------------
@@ -122,16 +175,27 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------
-step "wasm-opt (npm binaryen@$BINARYEN_VERSION in .tools/)"
+step "wasm-opt (binaryen $BINARYEN_VERSION from tools/binaryen/package-lock.json, into .tools/)"
+binaryen_locked="$(node -p 'require(process.argv[1]).packages["node_modules/binaryen"]?.version ?? ""' \
+  "$BINARYEN_PIN_DIR/package-lock.json" 2>/dev/null || true)"
+if [[ "$binaryen_locked" != "$BINARYEN_VERSION" && "$binaryen_locked" != "$BINARYEN_VERSION".* ]]; then
+  die "tools/binaryen/package-lock.json locks binaryen ${binaryen_locked:-(nothing)}, but scripts/lib.sh pins BINARYEN_VERSION=$BINARYEN_VERSION: run scripts/pin-tools.sh --binaryen, check that Trunk.toml's [tools] wasm_opt is \"version_$BINARYEN_VERSION\", and commit tools/binaryen/"
+fi
+binaryen_stamp="$TOOLS_DIR/node_modules/.installed-lock.sha256"
+binaryen_lock_sum="$(sha256sum "$BINARYEN_PIN_DIR/package-lock.json" | cut -d' ' -f1)"
 wasm_opt_version="$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version 2>/dev/null || true)"
-if [[ "$wasm_opt_version" == *"version $BINARYEN_VERSION "* ]]; then
-  ok "$wasm_opt_version (already installed)"
+if [[ "$wasm_opt_version" == *"version $BINARYEN_VERSION "* && -f "$binaryen_stamp" &&
+  "$(cat "$binaryen_stamp")" == "$binaryen_lock_sum" ]]; then
+  ok "$wasm_opt_version (already installed from tools/binaryen/package-lock.json)"
 else
   # Debian's binaryen is too old for current rustc output, and Trunk cannot download it.
+  # npm ci installs exactly the lock (integrity hashes checked) and nothing else.
   mkdir -p "$TOOLS_DIR"
-  [[ -f "$TOOLS_DIR/package.json" ]] || printf '{"private":true}\n' >"$TOOLS_DIR/package.json"
-  info "running: npm install binaryen@$BINARYEN_VERSION in $TOOLS_DIR"
-  npm install --prefix "$TOOLS_DIR" --no-audit --no-fund --loglevel=error "binaryen@$BINARYEN_VERSION"
+  cp "$BINARYEN_PIN_DIR/package.json" "$BINARYEN_PIN_DIR/package-lock.json" "$TOOLS_DIR/"
+  info "running: npm ci in .tools/ (from tools/binaryen/package-lock.json)"
+  (cd "$TOOLS_DIR" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) ||
+    die "npm ci of binaryen $binaryen_locked failed; see the output above (the npm registry must be reachable)"
+  echo "$binaryen_lock_sum" >"$binaryen_stamp"
   ok "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version) installed"
 fi
 
