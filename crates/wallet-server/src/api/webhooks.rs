@@ -28,7 +28,7 @@ pub async fn create(
 ) -> Result<Reply, ServerError> {
     let input: NewEndpoint = parse_json(&headers, &body)?;
     let view = endpoints::create(
-        &state.db,
+        (&state.db, &state.sealer),
         &merchant,
         &input.url,
         &state.config.webhooks.private_origins,
@@ -73,7 +73,7 @@ pub async fn add_secret(
     Path(id): Path<String>,
     _body: RawBody,
 ) -> Result<Reply, ServerError> {
-    let view = endpoints::add_secret(&state.db, &merchant, &id).await?;
+    let view = endpoints::add_secret((&state.db, &state.sealer), &merchant, &id).await?;
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
 

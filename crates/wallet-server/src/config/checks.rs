@@ -158,7 +158,7 @@ pub fn trusted_proxies(list: &[String]) -> Result<Vec<std::net::IpAddr>, ConfigE
 /// [`ConfigError::Invalid`] naming what is missing or wrong.
 pub fn public_url(mode: Mode, listen: &str, public_url: Option<&str>) -> Result<(), ConfigError> {
     let parsed = public_url
-        .map(crate::http::origin::PublicUrl::parse)
+        .map(crate::config::PublicUrl::parse)
         .transpose()
         .map_err(ConfigError::Invalid)?;
     match (mode, parsed) {

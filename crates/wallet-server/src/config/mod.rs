@@ -13,6 +13,7 @@ pub mod error;
 pub mod file;
 pub mod layer;
 pub mod merchants;
+pub mod public_url;
 pub mod webhooks;
 
 pub use accounts::AccountSettings;
@@ -21,6 +22,7 @@ pub use error::ConfigError;
 pub use file::{FileConfig, MerchantFile, WebhookFile};
 use layer::{layered, secs};
 pub use merchants::{key_digest, Merchant, MIN_KEY_LEN};
+pub use public_url::PublicUrl;
 pub use webhooks::{retry_schedule, WebhookSettings, DEFAULT_RETRY_SCHEDULE};
 
 /// The resolved configuration.
@@ -30,7 +32,8 @@ pub struct Config {
     pub listen: String,
     pub database_url: String,
     pub widget_dir: PathBuf,
-    /// Base of absolute URLs the server hands out (sandbox page); the request's Host when absent.
+    /// The wallet's address (`PublicUrl`): required in `serve`, the demo's own address
+    /// when absent there; the base of every absolute URL the server hands out.
     pub public_url: Option<String>,
     /// The admin keys' modes by the SHA-256 of the key (`true`: live); wallet endpoints
     /// answer 401 when there is none.
@@ -242,8 +245,7 @@ impl Config {
         });
         let sandbox = layer::switch("BC_SANDBOX", file.sandbox, mode == Mode::Demo);
         checks::sandbox(sandbox, &credentials.merchants)?;
-        let public_url = layered(None, "BC_PUBLIC_URL", file.public_url.take())?
-            .map(|u| u.trim_end_matches('/').to_owned());
+        let public_url = layered(None, "BC_PUBLIC_URL", file.public_url.take())?;
         checks::public_url(mode, &listen, public_url.as_deref())?;
         let password_pepper = checks::pepper(
             mode,

@@ -23,7 +23,9 @@ pub struct AppState {
     pub relying_party: Option<crate::security::passkeys::RelyingParty>,
     /// `public_url`: the base of every absolute URL, and the origin the pages accept
     /// posts from.
-    pub public: Arc<crate::http::origin::PublicUrl>,
+    pub public: Arc<crate::config::PublicUrl>,
+    /// Seals and opens the webhook secrets stored in the database.
+    pub sealer: crate::store::sealing::Sealer,
 }
 
 impl AppState {

@@ -43,13 +43,14 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     let sweep_every = config.limits.sweep_interval_secs;
     let state = app_state(db.clone(), config)?;
     greet(&state, shop.as_ref(), &origin, addr).await?;
-    crate::webhooks::endpoints::sync_config(&state.db, &state.config)
+    crate::webhooks::configured::sync_config(&state.db, &state.config, &state.sealer)
         .await
         .map_err(StartError::Webhooks)?;
     let background = [
         tokio::spawn(crate::webhooks::delivery::run(
             db.clone(),
             state.config.webhooks.clone(),
+            state.sealer.clone(),
         )),
         tokio::spawn(sweeper::run(db, sweep_every)),
     ];
@@ -129,7 +130,7 @@ fn app_state(db: Db, config: Config) -> Result<AppState, StartError> {
         .public_url
         .as_deref()
         .ok_or_else(|| "no public_url".to_owned())
-        .and_then(crate::http::origin::PublicUrl::parse)
+        .and_then(crate::config::PublicUrl::parse)
         .map_err(|e| StartError::Config(crate::config::ConfigError::Invalid(e)))?;
     let share = |limit| crate::http::ratelimit::per_replica(limit, config.limits.replicas);
     let limiter = Arc::new(
@@ -144,6 +145,11 @@ fn app_state(db: Db, config: Config) -> Result<AppState, StartError> {
         &config.password_previous_peppers,
         config.limits.password_workers,
     );
+    let sealer = crate::store::sealing::Sealer::new(
+        &config.password_pepper,
+        &config.password_previous_peppers,
+    )
+    .map_err(StartError::Webhooks)?;
     Ok(AppState {
         db,
         relying_party: relying_party(public.base()),
@@ -152,6 +158,7 @@ fn app_state(db: Db, config: Config) -> Result<AppState, StartError> {
         passwords,
         sign_ins: Arc::default(),
         public: Arc::new(public),
+        sealer,
     })
 }
 

@@ -7,4 +7,5 @@ pub mod gauges;
 pub mod ledger;
 pub mod mode;
 pub mod retry;
+pub mod sealing;
 pub mod stored;

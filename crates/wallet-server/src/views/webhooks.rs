@@ -9,8 +9,12 @@ use serde_json::value::RawValue;
 #[derive(Debug, Clone, Serialize)]
 pub struct SecretView {
     pub id: String,
-    /// `whsec_` and the base64 of the key (Standard Webhooks).
-    pub secret: String,
+    /// `whsec_` and the base64 of the key (Standard Webhooks): only in the answer that
+    /// made it (`POST /v1/webhook-endpoints`, `POST …/secrets`); store it then.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secret: Option<String>,
+    /// `whsec_` and the key's first four characters, to tell secrets apart.
+    pub prefix: String,
     pub created_at: String,
 }
 

@@ -18,6 +18,7 @@ use super::transport::{send, Answer, Clients, Message};
 use crate::config::WebhookSettings;
 use crate::error::ServerError;
 use crate::store::db::{Db, Dialect};
+use crate::store::sealing::Sealer;
 
 /// A claimed delivery.
 #[derive(Debug, Clone)]
@@ -36,8 +37,8 @@ fn ms(d: Duration) -> i64 {
     i64::try_from(d.as_millis()).unwrap_or(i64::MAX)
 }
 
-/// Runs the worker until the process ends.
-pub async fn run(db: Db, settings: WebhookSettings) {
+/// Runs the worker until the process ends; `sealer` opens the stored secrets.
+pub async fn run(db: Db, settings: WebhookSettings, sealer: Sealer) {
     let clients = match Clients::new(settings.timeout, &settings.private_origins) {
         Ok(c) => c,
         Err(e) => {
@@ -54,8 +55,9 @@ pub async fn run(db: Db, settings: WebhookSettings) {
         match claim(&db, ms(settings.timeout) + LEASE_MARGIN_MS).await {
             Ok(Some(job)) => {
                 let (db, clients, settings) = (db.clone(), clients.clone(), settings.clone());
+                let sealer = sealer.clone();
                 tokio::spawn(async move {
-                    if let Err(e) = attempt(&db, &clients, &settings, &job).await {
+                    if let Err(e) = attempt((&db, &sealer), &clients, &settings, &job).await {
                         tracing::warn!(error = %e, delivery = %job.id, "webhook attempt not recorded; retried when its lease ends");
                     }
                     drop(slot);
@@ -121,7 +123,7 @@ struct Target {
     secrets: Vec<String>,
 }
 
-async fn target(db: &Db, job: &Claim) -> Result<Option<Target>, sqlx::Error> {
+async fn target(db: &Db, sealer: &Sealer, job: &Claim) -> Result<Option<Target>, ServerError> {
     let Some(row) = sqlx::query(
         "SELECT e.url, e.livemode, e.deleted_at, v.payload FROM webhook_endpoints e, events v \
          WHERE e.id = $1 AND v.id = $2",
@@ -133,13 +135,17 @@ async fn target(db: &Db, job: &Claim) -> Result<Option<Target>, sqlx::Error> {
     else {
         return Ok(None);
     };
-    let secrets: Vec<String> = sqlx::query_scalar(
-        "SELECT secret FROM webhook_secrets WHERE endpoint_id = $1 AND retired_at IS NULL \
+    let stored: Vec<(String, String)> = sqlx::query_as(
+        "SELECT id, secret FROM webhook_secrets WHERE endpoint_id = $1 AND retired_at IS NULL \
          ORDER BY created_at, id",
     )
     .bind(&job.endpoint_id)
     .fetch_all(&db.pool)
     .await?;
+    let secrets = stored
+        .iter()
+        .map(|(id, s)| sealer.open(id, s).map(|(secret, _)| secret))
+        .collect::<Result<Vec<_>, _>>()?;
     let deleted: Option<i64> = row.try_get("deleted_at")?;
     let livemode: i64 = row.try_get("livemode")?;
     Ok(Some(Target {
@@ -153,13 +159,13 @@ async fn target(db: &Db, job: &Claim) -> Result<Option<Target>, sqlx::Error> {
 
 /// Sends a claimed delivery once and records what happened.
 async fn attempt(
-    db: &Db,
+    (db, sealer): (&Db, &Sealer),
     clients: &Clients,
     settings: &WebhookSettings,
     job: &Claim,
 ) -> Result<(), ServerError> {
     let started = super::now_ms();
-    let answer = match target(db, job).await? {
+    let answer = match target(db, sealer, job).await? {
         Some(t) if !t.deleted && !t.secrets.is_empty() => {
             let message = Message {
                 url: &t.url,

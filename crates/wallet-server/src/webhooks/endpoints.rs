@@ -1,5 +1,7 @@
 //! Webhook endpoints of a merchant and their secrets: from the configuration (synced at
-//! start; changed only there) and through `POST/GET/DELETE /v1/webhook-endpoints`. Live
+//! start by `super::configured`; changed only there) and through
+//! `POST/GET/DELETE /v1/webhook-endpoints`. Secrets are stored sealed
+//! (`crate::store::sealing`) and answered in full only when made. Live
 //! endpoints must be `https://` and not name a private or loopback address (names are
 //! checked again on every delivery, on the addresses connected to: `transport`).
 
@@ -8,10 +10,11 @@ use checkout_core::ErrorCode;
 use rand::RngCore as _;
 use sqlx::Row as _;
 
-use crate::config::{Config, Merchant, WebhookFile};
+use crate::config::Merchant;
 use crate::error::{ApiError, ServerError};
 use crate::store::db::Db;
-use crate::util::{now, random_id, rfc3339, sha256_hex};
+use crate::store::sealing::Sealer;
+use crate::util::{now, random_id, rfc3339};
 use crate::views::webhooks::{DeletedEndpoint, EndpointList, EndpointView, SecretView, Source};
 
 /// A new `whsec_…` secret: 32 random bytes, base64 (Standard Webhooks).
@@ -32,9 +35,15 @@ fn not_found() -> ApiError {
     )
 }
 
+/// What a read shows of a secret: `whsec_` and its first four characters.
+pub(super) fn prefix_of(secret: &str) -> String {
+    secret.chars().take("whsec_".len() + 4).collect()
+}
+
+/// The active secrets of an endpoint, as reads show them (no secret, its prefix).
 async fn secrets_of(db: &Db, endpoint_id: &str) -> Result<Vec<SecretView>, ServerError> {
     let rows = sqlx::query(
-        "SELECT id, secret, created_at FROM webhook_secrets \
+        "SELECT id, prefix, created_at FROM webhook_secrets \
          WHERE endpoint_id = $1 AND retired_at IS NULL ORDER BY created_at, id",
     )
     .bind(endpoint_id)
@@ -44,7 +53,8 @@ async fn secrets_of(db: &Db, endpoint_id: &str) -> Result<Vec<SecretView>, Serve
         .map(|r| {
             Ok(SecretView {
                 id: r.try_get("id")?,
-                secret: r.try_get("secret")?,
+                secret: None,
+                prefix: r.try_get("prefix")?,
                 created_at: rfc3339(r.try_get("created_at")?),
             })
         })
@@ -78,20 +88,20 @@ const COLUMNS: &str = "id, url, livemode, source, created_at";
 /// 400 `invalid_request` at `url` ([`check_url`], with the configuration's
 /// `private_origins`).
 pub async fn create(
-    db: &Db,
+    (db, sealer): (&Db, &Sealer),
     merchant: &Merchant,
     url: &str,
     private_origins: &[String],
 ) -> Result<EndpointView, ServerError> {
     crate::store::retry::retrying("endpoint_create", || {
-        create_once(db, merchant, url, private_origins)
+        create_once((db, sealer), merchant, url, private_origins)
     })
     .await
 }
 
 /// One attempt of [`create`], run again by [`crate::store::retry::retrying`].
 async fn create_once(
-    db: &Db,
+    (db, sealer): (&Db, &Sealer),
     merchant: &Merchant,
     url: &str,
     private_origins: &[String],
@@ -112,26 +122,35 @@ async fn create_once(
     .bind(now)
     .execute(&mut *tx)
     .await?;
-    insert_secret(&mut tx, &id, &random_id("whs_", 24), &new_secret(), now).await?;
+    let (secret_id, secret) = (random_id("whs_", 24), new_secret());
+    let stored = (&secret_id[..], &secret[..], sealer);
+    insert_secret(&mut tx, &id, stored, now).await?;
     tx.commit().await?;
     tracing::info!(merchant = %merchant.id, endpoint = %id, "webhook endpoint created");
-    read(db, merchant, &id).await
+    // The one answer that carries the secret.
+    let mut view = read(db, merchant, &id).await?;
+    for s in view.secrets.iter_mut().filter(|s| s.id == secret_id) {
+        s.secret = Some(secret.clone());
+    }
+    Ok(view)
 }
 
-async fn insert_secret(
+/// Stores the secret `(id, secret, sealer)` of an endpoint, sealed; a configured one that
+/// is already there is made active again.
+pub(super) async fn insert_secret(
     tx: &mut crate::store::db::Tx,
     endpoint_id: &str,
-    id: &str,
-    secret: &str,
+    (id, secret, sealer): (&str, &str, &Sealer),
     now: i64,
-) -> Result<(), sqlx::Error> {
+) -> Result<(), ServerError> {
     sqlx::query(
-        "INSERT INTO webhook_secrets (id, endpoint_id, secret, created_at) VALUES ($1, $2, $3, $4) \
-         ON CONFLICT (id) DO UPDATE SET retired_at = NULL",
+        "INSERT INTO webhook_secrets (id, endpoint_id, secret, prefix, created_at) \
+         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (id) DO UPDATE SET retired_at = NULL",
     )
     .bind(id)
     .bind(endpoint_id)
-    .bind(secret)
+    .bind(sealer.seal(id, secret)?)
+    .bind(prefix_of(secret))
     .bind(now)
     .execute(&mut **tx)
     .await?;
@@ -221,24 +240,32 @@ pub async fn delete(
 ///
 /// # Errors
 /// 404 `webhook_endpoint_not_found`; 409 `webhook_endpoint_configured`.
-pub async fn add_secret(db: &Db, merchant: &Merchant, id: &str) -> Result<SecretView, ServerError> {
-    crate::store::retry::retrying("endpoint_secret", || add_secret_once(db, merchant, id)).await
+pub async fn add_secret(
+    (db, sealer): (&Db, &Sealer),
+    merchant: &Merchant,
+    id: &str,
+) -> Result<SecretView, ServerError> {
+    crate::store::retry::retrying("endpoint_secret", || {
+        add_secret_once((db, sealer), merchant, id)
+    })
+    .await
 }
 
 /// One attempt of [`add_secret`], run again by [`crate::store::retry::retrying`].
 async fn add_secret_once(
-    db: &Db,
+    (db, sealer): (&Db, &Sealer),
     merchant: &Merchant,
     id: &str,
 ) -> Result<SecretView, ServerError> {
     own_api_endpoint(db, merchant, id).await?;
     let (secret_id, secret, now) = (random_id("whs_", 24), new_secret(), now());
     let mut tx = db.begin().await?;
-    insert_secret(&mut tx, id, &secret_id, &secret, now).await?;
+    insert_secret(&mut tx, id, (&secret_id, &secret, sealer), now).await?;
     tx.commit().await?;
     Ok(SecretView {
         id: secret_id,
-        secret,
+        prefix: prefix_of(&secret),
+        secret: Some(secret),
         created_at: rfc3339(now),
     })
 }
@@ -274,95 +301,4 @@ pub async fn retire_secret(
         .execute(&db.pool)
         .await?;
     read(db, merchant, id).await
-}
-
-/// Makes the database's configured endpoints those of `config`: each `[[merchants.webhooks]]`
-/// entry exists with exactly its secrets; configured endpoints no longer listed are deleted.
-///
-/// # Errors
-/// The database's; 400-style errors for a bad configured URL or secret.
-pub async fn sync_config(db: &Db, config: &Config) -> Result<(), ServerError> {
-    crate::store::retry::retrying("endpoint_sync", || sync_config_once(db, config)).await
-}
-
-/// One attempt of [`sync_config`], run again by [`crate::store::retry::retrying`].
-async fn sync_config_once(db: &Db, config: &Config) -> Result<(), ServerError> {
-    let now = now();
-    let mut tx = db.begin().await?;
-    for merchant in config.merchants.values() {
-        let mut keep = Vec::new();
-        for hook in &merchant.webhooks {
-            let private_origins = &config.webhooks.private_origins;
-            keep.push(sync_endpoint(&mut tx, merchant, hook, private_origins, now).await?);
-        }
-        let listed: Vec<String> = sqlx::query_scalar(
-            "SELECT id FROM webhook_endpoints WHERE merchant_id = $1 AND source = $2 \
-             AND livemode = $3 AND deleted_at IS NULL",
-        )
-        .bind(&merchant.id)
-        .bind(Source::Config.code())
-        .bind(i64::from(merchant.livemode))
-        .fetch_all(&mut *tx)
-        .await?;
-        for id in listed.iter().filter(|id| !keep.contains(id)) {
-            sqlx::query(
-                "UPDATE webhook_endpoints SET deleted_at = $2 WHERE id = $1 AND livemode = $3",
-            )
-            .bind(id)
-            .bind(now)
-            .bind(i64::from(merchant.livemode))
-            .execute(&mut *tx)
-            .await?;
-        }
-    }
-    tx.commit().await?;
-    Ok(())
-}
-
-/// One configured endpoint, created or revived, with exactly its configured secrets.
-/// Returns its id (derived from the merchant and the URL, so it is stable across restarts).
-async fn sync_endpoint(
-    tx: &mut crate::store::db::Tx,
-    merchant: &Merchant,
-    hook: &WebhookFile,
-    private_origins: &[String],
-    now: i64,
-) -> Result<String, ServerError> {
-    super::destinations::check_url(&hook.url, merchant.livemode, private_origins)?;
-    for secret in &hook.secrets {
-        standardwebhooks::Webhook::new(secret).map_err(|e| {
-            ServerError::internal("webhook secret (whsec_ and base64) in the configuration", e)
-        })?;
-    }
-    // Test endpoints keep the ids they always had; a live one's id names its mode too.
-    let digest = if merchant.livemode {
-        sha256_hex(format!("{}\nlive\n{}", merchant.id, hook.url).as_bytes())
-    } else {
-        sha256_hex(format!("{}\n{}", merchant.id, hook.url).as_bytes())
-    };
-    let id = format!("we_cfg_{}", &digest[..24]);
-    sqlx::query(
-        "INSERT INTO webhook_endpoints (id, merchant_id, url, livemode, source, created_at) \
-         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (id) DO UPDATE SET deleted_at = NULL",
-    )
-    .bind(&id)
-    .bind(&merchant.id)
-    .bind(&hook.url)
-    .bind(i64::from(merchant.livemode))
-    .bind(Source::Config.code())
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    sqlx::query(
-        "UPDATE webhook_secrets SET retired_at = $2 WHERE endpoint_id = $1 AND retired_at IS NULL",
-    )
-    .bind(&id)
-    .bind(now)
-    .execute(&mut **tx)
-    .await?;
-    for secret in &hook.secrets {
-        let digest = sha256_hex(format!("{id}\n{secret}").as_bytes());
-        insert_secret(tx, &id, &format!("whs_cfg_{}", &digest[..24]), secret, now).await?;
-    }
-    Ok(id)
 }

@@ -10,13 +10,15 @@
 //! - [`transport`]: the HTTP clients (no redirects, no proxy, a timeout, public addresses
 //!   only, https in live mode) and the signature headers.
 //! - [`destinations`]: where webhooks may go: public addresses only, in both modes.
-//! - [`endpoints`]: endpoints and their secrets, from the configuration and the API.
+//! - [`endpoints`]: endpoints and their secrets (sealed at rest), through the API.
+//! - [`configured`]: the configuration's endpoints, synced at start.
 //! - [`events`]: the events API (list, one event with its attempts, resend).
 
 use std::sync::OnceLock;
 
 use tokio::sync::Notify;
 
+pub mod configured;
 pub mod delivery;
 pub mod destinations;
 pub mod endpoints;

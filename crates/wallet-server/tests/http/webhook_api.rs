@@ -13,7 +13,64 @@ on_every_backend!(
     events_are_listed_newest_first_by_type_page_by_page_and_resent,
     endpoint_secrets_rotate_and_a_deleted_endpoint_gets_nothing,
     the_demo_shop_marks_an_order_paid_from_the_webhook_only,
+    webhook_secrets_are_sealed_at_rest_and_a_clear_one_is_sealed_at_start,
 );
+
+/// The stored value of the secret `id` (read past the server, as a database copy is).
+async fn stored_secret(server: &Server, id: &str) -> String {
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(server.database_url())
+        .await
+        .unwrap();
+    sqlx::query_scalar("SELECT secret FROM webhook_secrets WHERE id = $1")
+        .bind(id)
+        .fetch_one(&pool)
+        .await
+        .unwrap()
+}
+
+/// Issue 26: webhook secrets were stored in clear, and every read answered them in full.
+async fn webhook_secrets_are_sealed_at_rest_and_a_clear_one_is_sealed_at_start(backend: Backend) {
+    sqlx::any::install_default_drivers();
+    let receiver = Receiver::start(&[]).await;
+    let mut server = Server::start_with(backend, &with_receiver(&FAST, &receiver.origin())).await;
+    let api = Api::new(&server);
+    let created = endpoint(&api, &receiver.url).await;
+    let (secret, secret_id) = (secret_of(&created), created["secrets"][0]["id"].clone());
+    let secret_id = secret_id.as_str().unwrap().to_owned();
+    let key = secret.trim_start_matches("whsec_");
+    let stored = stored_secret(&server, &secret_id).await;
+    assert!(
+        stored.starts_with("sealed.v1.") && !stored.contains(key),
+        "{stored}"
+    );
+    // As an earlier release left it: in clear. The server seals it when it starts.
+    let pool = sqlx::any::AnyPoolOptions::new()
+        .max_connections(1)
+        .connect(server.database_url())
+        .await
+        .unwrap();
+    sqlx::query("UPDATE webhook_secrets SET secret = $2 WHERE id = $1")
+        .bind(&secret_id)
+        .bind(&secret)
+        .execute(&pool)
+        .await
+        .unwrap();
+    pool.close().await;
+    server.restart().await;
+    let stored = stored_secret(&server, &secret_id).await;
+    assert!(
+        stored.starts_with("sealed.v1.") && !stored.contains(key),
+        "{stored}"
+    );
+    // And it still signs.
+    let api = Api::new(&server);
+    let intent = paid_intent(&api, "1.00").await;
+    let event = event_for(&api, "payment_intent.succeeded", &intent).await;
+    settled_delivery(&api, &event, &receiver.url).await;
+    assert!(receiver.delivered(&event)[0].verifies_with(&secret));
+}
 
 async fn events_are_listed_newest_first_by_type_page_by_page_and_resent(backend: Backend) {
     let receiver = Receiver::start(&[]).await;
@@ -117,6 +174,13 @@ async fn endpoint_secrets_rotate_and_a_deleted_endpoint_gets_nothing(backend: Ba
         .await;
     let secrets = listed.ok()["secrets"].as_array().unwrap().clone();
     assert_eq!(secrets.len(), 2);
+    // Issue 26: a read shows each secret's prefix, never the secret.
+    for s in &secrets {
+        assert!(s.get("secret").is_none(), "{s}");
+        let prefix = s["prefix"].as_str().unwrap();
+        assert_eq!(prefix.len(), 10, "{s}");
+        assert!(old.starts_with(prefix) || new.starts_with(prefix), "{s}");
+    }
     let intent = paid_intent(&api, "3.00").await;
     let event = event_for(&api, "payment_intent.succeeded", &intent).await;
     settled_delivery(&api, &event, &receiver.url).await;
@@ -126,9 +190,7 @@ async fn endpoint_secrets_rotate_and_a_deleted_endpoint_gets_nothing(backend: Ba
         "both secrets sign during rotation"
     );
 
-    let old_id = secrets.iter().find(|s| s["secret"] == json!(old)).unwrap()["id"]
-        .as_str()
-        .unwrap();
+    let old_id = created["secrets"][0]["id"].as_str().unwrap();
     let path = format!("/v1/webhook-endpoints/{id}/secrets/{old_id}");
     let retired = api
         .send(
