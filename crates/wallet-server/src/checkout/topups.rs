@@ -4,7 +4,8 @@
 //! recharge itself is `crate::wallet::recharges`: credited once, when the method succeeds.
 //!
 //! The client secret authorises starting and reading a top-up: it can only ask the shopper
-//! to pay money *into* their own wallet, on the method's page.
+//! to pay money *into* their own wallet, on the method's page, and reads back only the
+//! top-ups its own session started, while that session is open.
 
 use checkout_core::{Amount, ErrorCode, Method, SessionStatus};
 
@@ -47,22 +48,31 @@ pub async fn start(
         )
         .into());
     }
-    let r = recharges::create(&state.db, session.wallet(), amount, method).await?;
+    let wallet = (session.wallet(), Some(session.id.as_str()));
+    let r = recharges::create(&state.db, wallet, amount, method).await?;
     Ok(RechargeView::of(&r, base))
 }
 
-/// A top-up of the session's wallet.
+/// A top-up this session started, while the session can still be paid: a closed session
+/// reads only its outcome, and another session of the same shopper reads nothing of it.
 ///
 /// # Errors
-/// 404 `recharge_not_found` for an unknown id or another wallet's recharge.
+/// 409 `session_completed`, 410 `session_expired`; 404 `recharge_not_found` for an
+/// unknown id or a recharge this session did not start.
 pub async fn read(
     state: &AppState,
     session: &SessionRow,
     id: &str,
     base: &str,
 ) -> Result<RechargeView, ServerError> {
+    let status = session.effective_status(now());
+    if !matches!(status, SessionStatus::Open | SessionStatus::AwaitingPayment) {
+        return Err(not_open(status, None).into());
+    }
     match recharges::load(&state.db, id, session.livemode).await? {
-        Some(r) if r.shopper_id == session.shopper_id => Ok(RechargeView::of(&r, base)),
+        Some(r) if r.session_id.as_deref() == Some(session.id.as_str()) => {
+            Ok(RechargeView::of(&r, base))
+        }
         _ => Err(ApiError::new(
             ErrorCode::RechargeNotFound,
             "no top-up of this session's wallet has this id",

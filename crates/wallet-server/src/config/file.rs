@@ -51,6 +51,9 @@ pub struct FileConfig {
     pub isolation: Option<String>,
     pub header_timeout_secs: Option<u64>,
     pub body_timeout_secs: Option<u64>,
+    pub body_min_bytes_per_sec: Option<u64>,
+    pub request_timeout_secs: Option<u64>,
+    pub max_connections_per_client: Option<usize>,
     /// The operator's gateway for live wallets' one-time codes, and its `whsec_` secret.
     pub message_gateway_url: Option<String>,
     pub message_gateway_secret: Option<String>,

@@ -110,8 +110,14 @@ pub struct Limits {
     pub isolation: crate::store::db::Isolation,
     /// Seconds to receive a request's headers (also the keep-alive idle limit).
     pub header_timeout_secs: u64,
-    /// Seconds to receive a request's body.
+    /// Seconds to receive a request's whole body (never reset by a byte arriving).
     pub body_timeout_secs: u64,
+    /// After two seconds, a body's least average rate in bytes per second (0: none).
+    pub body_min_bytes_per_sec: u64,
+    /// Seconds a request may take from its headers to its answer (then 408).
+    pub request_timeout_secs: u64,
+    /// Connections one client address may hold at once (`trusted_proxies` exempt).
+    pub max_connections_per_client: usize,
     /// The operator's proxies: a request from one of them is counted (rate limits, sign-in
     /// throttling) by the client address its `X-Forwarded-For` names.
     pub trusted_proxies: Vec<std::net::IpAddr>,
@@ -205,6 +211,23 @@ impl Limits {
                 layered(None, "BC_BODY_TIMEOUT_SECS", file.body_timeout_secs)?,
                 30,
             ),
+            body_min_bytes_per_sec: layered(
+                None,
+                "BC_BODY_MIN_BYTES_PER_SEC",
+                file.body_min_bytes_per_sec,
+            )?
+            .unwrap_or(1024),
+            request_timeout_secs: at_least_one(
+                layered(None, "BC_REQUEST_TIMEOUT_SECS", file.request_timeout_secs)?,
+                60,
+            ),
+            max_connections_per_client: layered(
+                None,
+                "BC_MAX_CONNECTIONS_PER_CLIENT",
+                file.max_connections_per_client,
+            )?
+            .unwrap_or(64)
+            .max(1),
             trusted_proxies: checks::trusted_proxies(&layer::list(
                 "BC_TRUSTED_PROXIES",
                 file.trusted_proxies.clone(),

@@ -37,6 +37,8 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     let origins = config.allowed_origins.clone();
     let limits = serve::ConnectionLimits {
         max_connections: config.limits.max_connections,
+        per_client: config.limits.max_connections_per_client,
+        proxies: config.limits.trusted_proxies.clone(),
         header_timeout_secs: config.limits.header_timeout_secs,
         drain_secs: 30,
     };

@@ -12,11 +12,12 @@ use axum::Router;
 use tower_http::compression::CompressionLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::set_header::SetResponseHeaderLayer;
-use tower_http::timeout::RequestBodyTimeoutLayer;
+use tower_http::timeout::TimeoutLayer;
 
 use super::error::StartError;
 use crate::config::Mode;
 use crate::error::{Reply, ServerError};
+use crate::http::deadline::{limit_bodies, BodyLimits};
 use crate::http::extract::MAX_BODY_BYTES;
 use crate::http::state::AppState;
 use crate::views::Health;
@@ -106,9 +107,17 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
             crate::http::ratelimit::limit,
         ))
         .layer(cors(origins))
-        .layer(RequestBodyTimeoutLayer::new(Duration::from_secs(
-            state.config.limits.body_timeout_secs,
-        )))
+        .layer(middleware::from_fn_with_state(
+            BodyLimits {
+                deadline: Duration::from_secs(state.config.limits.body_timeout_secs),
+                min_bytes_per_sec: state.config.limits.body_min_bytes_per_sec,
+            },
+            limit_bodies,
+        ))
+        .layer(TimeoutLayer::with_status_code(
+            StatusCode::REQUEST_TIMEOUT,
+            Duration::from_secs(state.config.limits.request_timeout_secs),
+        ))
         .layer(SetResponseHeaderLayer::overriding(
             header::X_CONTENT_TYPE_OPTIONS,
             HeaderValue::from_static("nosniff"),

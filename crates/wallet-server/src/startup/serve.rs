@@ -1,10 +1,11 @@
-//! Serving connections with hyper's own limits: a connection cap, a header read timeout
-//! (which also closes idle keep-alive connections) and a graceful shutdown that lets
-//! requests in flight finish. The body and whole-request timeouts are tower-http layers
-//! (`router::router`).
+//! Serving connections with hyper's own limits: a connection cap, a cap per client
+//! address, a header read timeout (which also closes idle keep-alive connections) and a
+//! graceful shutdown that lets requests in flight finish. The body deadline and the
+//! whole-request timeout are layers (`router::router`).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
+use std::collections::HashMap;
+use std::net::{IpAddr, SocketAddr};
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use axum::extract::ConnectInfo;
@@ -18,10 +19,16 @@ use tokio::sync::Semaphore;
 use tower::ServiceExt as _;
 
 /// The limits of a connection.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct ConnectionLimits {
     /// Connections open at once; more wait in the listen backlog.
     pub max_connections: usize,
+    /// Connections one client address may hold; more are closed at once, so that one
+    /// client cannot take every slot of `max_connections`.
+    pub per_client: usize,
+    /// Addresses without the per-client cap: the operator's TLS proxies, which carry
+    /// every client's connections.
+    pub proxies: Vec<IpAddr>,
     /// Time to receive a request's headers (and the longest a keep-alive connection
     /// stays idle), in seconds.
     pub header_timeout_secs: u64,
@@ -41,6 +48,7 @@ pub async fn serve(
     shutdown: impl std::future::Future<Output = ()>,
 ) -> std::io::Result<()> {
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let per_client: Arc<Mutex<HashMap<IpAddr, usize>>> = Arc::default();
     let graceful = GracefulShutdown::new();
     let mut builder = Builder::new(TokioExecutor::new());
     builder
@@ -54,6 +62,7 @@ pub async fn serve(
             () = &mut shutdown => break,
         };
         let Ok(slot) = slot else { break };
+        let table = per_client.clone();
         let (stream, remote) = tokio::select! {
             accepted = listener.accept() => match accepted {
                 Ok(a) => a,
@@ -65,6 +74,11 @@ pub async fn serve(
                 }
             },
             () = &mut shutdown => break,
+        };
+        let exempt = limits.proxies.contains(&remote.ip());
+        let Some(client) = ClientSlot::take(&table, remote.ip(), limits.per_client, exempt) else {
+            tracing::debug!(client = %remote.ip(), "connection refused: the client holds too many");
+            continue;
         };
         let service =
             app.clone()
@@ -78,7 +92,7 @@ pub async fn serve(
             .into_owned();
         let conn = graceful.watch(conn);
         tokio::spawn(async move {
-            let _slot = slot;
+            let _slots = (slot, client);
             if let Err(e) = conn.await {
                 tracing::debug!(error = %e, "connection ended with an error");
             }
@@ -92,4 +106,48 @@ pub async fn serve(
         }
     }
     Ok(())
+}
+
+/// One connection of a client address, counted until it is dropped.
+struct ClientSlot {
+    table: Arc<Mutex<HashMap<IpAddr, usize>>>,
+    ip: IpAddr,
+}
+
+impl ClientSlot {
+    /// A slot for `ip`, unless it holds `cap` connections already (`exempt`: no cap).
+    fn take(
+        table: &Arc<Mutex<HashMap<IpAddr, usize>>>,
+        ip: IpAddr,
+        cap: usize,
+        exempt: bool,
+    ) -> Option<ClientSlot> {
+        let mut counts = table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        let held = counts.entry(ip).or_insert(0);
+        if *held >= cap && !exempt {
+            return None;
+        }
+        *held += 1;
+        Some(ClientSlot {
+            table: table.clone(),
+            ip,
+        })
+    }
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut counts = self
+            .table
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner);
+        if let Some(held) = counts.get_mut(&self.ip) {
+            *held = held.saturating_sub(1);
+            if *held == 0 {
+                counts.remove(&self.ip);
+            }
+        }
+    }
 }

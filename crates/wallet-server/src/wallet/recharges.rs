@@ -30,6 +30,9 @@ pub struct Recharge {
     pub status: RechargeStatus,
     /// Unix seconds.
     pub created_at: i64,
+    /// The checkout session that started it (a top-up in checkout); `None` from the
+    /// wallet's pages.
+    pub session_id: Option<String>,
 }
 
 /// The method's outcome (the sandbox provider's buttons in test mode).
@@ -118,7 +121,7 @@ pub fn instrument(path: &str, method: Method) -> Result<(), ApiError> {
 /// at `method` for `merchant`, which settles a checkout's remainder and recharges nothing.
 pub async fn create(
     db: &Db,
-    wallet: WalletRef<'_>,
+    (wallet, session): (WalletRef<'_>, Option<&str>),
     amount: Amount,
     method: Method,
 ) -> Result<Recharge, ServerError> {
@@ -165,10 +168,11 @@ pub async fn create(
         method,
         status: RechargeStatus::Pending,
         created_at: now(),
+        session_id: session.map(str::to_owned),
     };
     sqlx::query(
-        "INSERT INTO recharges (id, shopper_id, currency, amount, method, status, livemode, created_at, updated_at) \
-         VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7)",
+        "INSERT INTO recharges (id, shopper_id, currency, amount, method, status, livemode, \
+         created_at, updated_at, session_id) VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7, $9)",
     )
     .bind(&r.id)
     .bind(shopper)
@@ -178,6 +182,7 @@ pub async fn create(
     .bind(r.status.code())
     .bind(r.created_at)
     .bind(i64::from(r.livemode))
+    .bind(&r.session_id)
     .execute(&db.pool)
     .await?;
     tracing::info!(recharge = %r.id, "recharge started");
@@ -190,7 +195,7 @@ pub async fn create(
 /// The database's; internal for a corrupt row.
 pub async fn load(db: &Db, id: &str, livemode: bool) -> Result<Option<Recharge>, ServerError> {
     let Some(row) = sqlx::query(
-        "SELECT id, shopper_id, currency, amount, method, status, created_at \
+        "SELECT id, shopper_id, currency, amount, method, status, created_at, session_id \
          FROM recharges WHERE id = $1 AND livemode = $2",
     )
     .bind(id)
@@ -213,6 +218,7 @@ pub async fn load(db: &Db, id: &str, livemode: bool) -> Result<Option<Recharge>,
         status: RechargeStatus::from_code(&status)
             .ok_or_else(|| ServerError::internal("stored recharge status", status.clone()))?,
         created_at: row.try_get("created_at")?,
+        session_id: row.try_get("session_id")?,
     }))
 }
 

@@ -13,6 +13,8 @@ on_every_backend!(
     the_admin_key_is_checked_before_the_body_is_read,
     api_answers_are_not_cached_or_sniffed,
     a_merchants_page_gets_no_cors_on_the_api,
+    a_trickled_body_is_cut_off_however_steadily_it_trickles,
+    one_client_cannot_take_every_connection,
 );
 
 const LIMITS: &[(&str, &str)] = &[
@@ -137,4 +139,111 @@ async fn a_merchants_page_gets_no_cors_on_the_api(backend: Backend) {
             assert_eq!(acao.is_some(), allowed, "{origin}: {:?}", reply.headers());
         }
     }
+}
+
+/// A connection to `server` from the loopback address `from` (all of 127/8 is this host).
+async fn connect_from(server: &Server, from: [u8; 4]) -> TcpStream {
+    let port: u16 = server.url.rsplit(':').next().unwrap().parse().unwrap();
+    let addr = std::net::SocketAddr::from(([127, 0, 0, 1], port));
+    let socket = tokio::net::TcpSocket::new_v4().expect("socket");
+    socket
+        .bind(std::net::SocketAddr::from((from, 0)))
+        .expect("bind a loopback source");
+    socket.connect(addr).await.expect("connect")
+}
+
+/// Starts a POST whose body then comes a byte every 200 ms, until the server answers or
+/// closes; how long that took and what it said.
+async fn trickle(mut stream: TcpStream) -> (String, Duration) {
+    let head = format!(
+        "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {MERCHANT_KEY}\r\n\
+         Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n"
+    );
+    stream.write_all(head.as_bytes()).await.expect("head");
+    let start = Instant::now();
+    let mut buf = vec![0u8; 4096];
+    while start.elapsed() < Duration::from_secs(30) {
+        if stream.write_all(b" ").await.is_err() {
+            break;
+        }
+        match tokio::time::timeout(Duration::from_millis(200), stream.read(&mut buf)).await {
+            Ok(Ok(n)) => {
+                return (
+                    String::from_utf8_lossy(&buf[..n]).into_owned(),
+                    start.elapsed(),
+                )
+            }
+            Ok(Err(_)) => break,
+            Err(_) => {}
+        }
+    }
+    (String::new(), start.elapsed())
+}
+
+/// Issue 26: tower-http's body timeout started again with every byte, so a body trickled
+/// a byte at a time was never cut. Now the body has a whole deadline and, after two
+/// seconds, a least average rate.
+async fn a_trickled_body_is_cut_off_however_steadily_it_trickles(backend: Backend) {
+    // The deadline alone (no rate floor): 3 s for the whole body.
+    let server = Server::start_with(
+        backend,
+        &[
+            ("BC_BODY_TIMEOUT_SECS", "3"),
+            ("BC_BODY_MIN_BYTES_PER_SEC", "0"),
+        ],
+    )
+    .await;
+    let (text, took) = trickle(connect(&server).await).await;
+    assert!(text.is_empty() || text.contains(" 400 "), "{text}");
+    assert!(took < Duration::from_secs(8), "cut after {took:?}");
+    // The rate floor (1 KB/s by default) with a long deadline: cut soon after the grace.
+    let server = Server::start_with(backend, &[("BC_BODY_TIMEOUT_SECS", "60")]).await;
+    let (text, took) = trickle(connect(&server).await).await;
+    assert!(text.is_empty() || text.contains(" 400 "), "{text}");
+    assert!(took < Duration::from_secs(8), "cut after {took:?}");
+    assert_eq!(Api::new(&server).get("/healthz", None).await.status, 200);
+}
+
+/// Issue 26: 16 slow bodies (= max_connections) starved every other client. One address
+/// may now hold `max_connections_per_client`; another client is still served at once.
+async fn one_client_cannot_take_every_connection(backend: Backend) {
+    let server = Server::start_with(
+        backend,
+        &[
+            ("BC_MAX_CONNECTIONS", "16"),
+            ("BC_MAX_CONNECTIONS_PER_CLIENT", "4"),
+            ("BC_BODY_MIN_BYTES_PER_SEC", "0"),
+        ],
+    )
+    .await;
+    let mut held = Vec::new();
+    for _ in 0..16 {
+        let mut stream = connect_from(&server, [127, 0, 0, 1]).await;
+        let head = format!(
+            "POST /v1/sessions HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer {MERCHANT_KEY}\r\n\
+             Content-Type: application/json\r\nContent-Length: 100000\r\n\r\n{{"
+        );
+        let _ = stream.write_all(head.as_bytes()).await;
+        held.push(stream);
+    }
+    // The fifth and later were closed at once: reading them ends without an answer.
+    let mut closed = 0;
+    for stream in &mut held[4..] {
+        let mut buf = [0u8; 64];
+        // Closed with the request unread: an end of stream or a reset.
+        let read = tokio::time::timeout(Duration::from_secs(2), stream.read(&mut buf)).await;
+        if matches!(read, Ok(Ok(0) | Err(_))) {
+            closed += 1;
+        }
+    }
+    assert_eq!(closed, 12, "connections over the per-client cap are closed");
+    // Another client is answered while the first still holds its four.
+    let mut other = connect_from(&server, [127, 0, 0, 2]).await;
+    other
+        .write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")
+        .await
+        .expect("request");
+    let (text, waited) = answer(&mut other).await;
+    assert!(text.contains(" 200 "), "{text}");
+    assert!(waited < Duration::from_secs(2), "{waited:?}");
 }

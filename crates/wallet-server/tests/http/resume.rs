@@ -16,6 +16,7 @@ on_every_backend!(
     another_shop_does_not_learn_of_a_hold,
     the_sandbox_page_speaks_chinese,
     revoking_a_link_cancels_its_waiting_payments_but_not_a_merchants_rest,
+    a_top_up_is_read_back_only_by_its_own_open_session,
 );
 
 const SHOPPER: &str = "shopper_resume";
@@ -305,4 +306,48 @@ async fn revoking_a_link_cancels_its_waiting_payments_but_not_a_merchants_rest(b
         json!(ids[0])
     );
     check_ledger_storage(&server).await;
+}
+
+/// Issue 26: a completed session's client secret still read the recharge it made, and so
+/// did any other session of the same shopper (its amount, method and status).
+async fn a_top_up_is_read_back_only_by_its_own_open_session(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet(SHOPPER, "654321", "30.00").await;
+    let (session, intent) = pending(&api, json!({}), Method::WechatPay).await;
+    // The payment waits for its second method; cancel it, so the session is open again.
+    cancel(&api, &intent, &session.client_secret).await.ok();
+    let started = api
+        .post(
+            &format!("/v1/sessions/{}/topups", session.id),
+            Some(&session.client_secret),
+            &json!({"amount": "5.00", "method": "wechat_pay"}),
+        )
+        .await;
+    let topup = started.ok()["id"].as_str().unwrap().to_owned();
+    let read = |s: &Session| {
+        let path = format!("/v1/sessions/{}/topups/{topup}", s.id);
+        let secret = s.client_secret.clone();
+        let api = &api;
+        async move { api.get(&path, Some(&secret)).await }
+    };
+    assert_eq!(read(&session).await.ok()["id"], json!(topup));
+    let other = api
+        .open_session(
+            json!({"shopper_id": SHOPPER, "cart": refund_cart()}),
+            &refund_cart(),
+            SHOPPER,
+        )
+        .await;
+    read(&other).await.error(404, "recharge_not_found");
+    // Once the session is paid, its client secret reads only the session's outcome.
+    let paid = api
+        .pay(&session, true, Some(Method::WechatPay), "654321")
+        .await;
+    let id = paid.ok()["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        api.sandbox(&id, "approve").await.ok()["status"],
+        json!("succeeded")
+    );
+    read(&session).await.error(409, "session_completed");
 }

@@ -125,7 +125,7 @@ pub async fn start(
             .ok_or_else(|| ApiError::field("method", "choose a payment method"))?;
         let value = Amount::parse(chosen.trim_start_matches(['¥', '$', '€']))
             .map_err(|e| ApiError::field("amount", e.to_string()))?;
-        recharges::create(&state.db, me.wallet(), value, method).await
+        recharges::create(&state.db, (me.wallet(), None), value, method).await
     };
     match started.await {
         Ok(r) => Ok(Redirect::to(&recharges::method_page("", &r.id)).into_response()),
