@@ -2,45 +2,14 @@
 //! currency's digits as the core wrote them. Only string work on the core's output; no
 //! arithmetic, no floats.
 
+use checkout_core::display::group;
 use checkout_core::{Amount, Currency, Money};
 
 use crate::i18n::Locale;
 
-/// The symbol written before an amount. Chinese readers see CNY as plain `¥`; other
-/// currencies whose symbol could be confused get a prefix.
+/// The symbol written before an amount in this locale (`checkout_core::display`).
 fn symbol(locale: Locale, currency: Currency) -> &'static str {
-    match (currency, locale) {
-        (Currency::CNY, _) => "¥",
-        (Currency::JPY, Locale::En) => "¥",
-        (Currency::JPY, Locale::ZhCn) => "JP¥",
-        (Currency::USD, Locale::En) => "$",
-        (Currency::USD, Locale::ZhCn) => "US$",
-        (Currency::EUR, _) => "€",
-        (Currency::HKD, _) => "HK$",
-        (Currency::KRW, _) => "₩",
-        (Currency::KWD, _) => "KWD\u{a0}",
-        (Currency::BHD, _) => "BHD\u{a0}",
-    }
-}
-
-/// Groups the integer digits of a plain decimal string by thousands: `1234.50` → `1,234.50`.
-fn group(plain: &str) -> String {
-    let (int, frac) = match plain.split_once('.') {
-        Some((i, f)) => (i, Some(f)),
-        None => (plain, None),
-    };
-    let mut out = String::with_capacity(plain.len() + int.len() / 3 + 1);
-    for (i, c) in int.chars().enumerate() {
-        if i > 0 && (int.len() - i) % 3 == 0 {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    if let Some(f) = frac {
-        out.push('.');
-        out.push_str(f);
-    }
-    out
+    checkout_core::display::symbol(locale == Locale::ZhCn, currency)
 }
 
 /// A count with thousands separators: `10,000`.
@@ -52,7 +21,7 @@ pub fn count(n: usize) -> String {
 /// `¥1,234.50`, `¥1,000` (JPY, en), `KWD 1.250`.
 #[must_use]
 pub fn money(locale: Locale, m: Money) -> String {
-    format!("{}{}", symbol(locale, m.currency()), group(&m.to_string()))
+    checkout_core::display::money(locale == Locale::ZhCn, m)
 }
 
 /// An amount the backend sent; shown with the currency's digits when it fits them.

@@ -11,6 +11,7 @@ pub mod allocation;
 pub mod cart;
 pub mod currency;
 pub mod digest;
+pub mod display;
 pub mod eligibility;
 pub mod error;
 pub mod intent;

@@ -50,15 +50,14 @@ pub async fn token(
     Ok(Reply::json(StatusCode::CREATED, &view))
 }
 
-/// `DELETE /v1/links/{lk}`.
+/// `DELETE /v1/links/{id}` (or, deprecated, the token: redacted from the access log).
 pub async fn revoke(
     State(state): State<AppState>,
     MerchantKey(merchant): MerchantKey,
     Path(link): Path<String>,
 ) -> Result<Reply, ServerError> {
-    let view = crate::consent::links::revoke(&state.db, &merchant, &link).await?;
+    let (view, digest) = crate::consent::links::revoke(&state.db, &merchant, &link).await?;
     // Payments waiting for the sandbox's page through this link end with it.
-    let digest = crate::util::sha256_hex(link.as_bytes());
     crate::checkout::second_leg::cancel_for_links(
         &state.db,
         (&[digest], merchant.livemode),

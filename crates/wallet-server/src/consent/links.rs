@@ -73,15 +73,17 @@ async fn exchange_once(
         };
     };
     let token = random_id("lk_", 32);
+    let digest = sha256_hex(token.as_bytes());
     sqlx::query(
-        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at) \
-         VALUES ($1, $2, $3, $4, $5)",
+        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at, id) \
+         VALUES ($1, $2, $3, $4, $5, $6)",
     )
-    .bind(sha256_hex(token.as_bytes()))
+    .bind(&digest)
     .bind(&merchant.id)
     .bind(&shopper)
     .bind(i64::from(merchant.livemode))
     .bind(now)
+    .bind(link_id(&digest))
     .execute(&mut *tx)
     .await?;
     link_created(&mut tx, merchant, request_id, &token, now).await?;
@@ -90,6 +92,7 @@ async fn exchange_once(
     tracing::info!(link_request = %request_id, "link created");
     Ok(LinkView {
         link: token,
+        id: link_id(&digest),
         created_at: rfc3339(now),
     })
 }
@@ -130,39 +133,65 @@ pub async fn insert_link(
     shopper: &str,
     token: &str,
 ) -> Result<(), ServerError> {
+    let digest = sha256_hex(token.as_bytes());
     sqlx::query(
-        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at) \
-         VALUES ($1, $2, $3, $4, $5) ON CONFLICT (token_digest) DO NOTHING",
+        "INSERT INTO links (token_digest, merchant_id, shopper_id, livemode, created_at, id) \
+         VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (token_digest) DO NOTHING",
     )
-    .bind(sha256_hex(token.as_bytes()))
+    .bind(&digest)
     .bind(&merchant.id)
     .bind(shopper)
     .bind(i64::from(merchant.livemode))
     .bind(now())
+    .bind(link_id(&digest))
     .execute(&db.pool)
     .await?;
     Ok(())
 }
 
-/// Revokes a merchant's link; revoking twice answers the first revocation.
+/// A link's id: `ln_` and the first 24 hex digits of its token's SHA-256.
+fn link_id(digest: &str) -> String {
+    format!("ln_{}", &digest[..24])
+}
+
+/// Revokes a merchant's link, named by its id (`ln_…`) or, deprecated, its token
+/// (`lk_…`); revoking twice answers the first revocation. Also answers the link's digest.
 ///
 /// # Errors
-/// 404 `link_not_found` for an unknown token or another merchant's.
+/// 404 `link_not_found` for an unknown link or another merchant's.
 pub async fn revoke(
     db: &Db,
     merchant: &Merchant,
-    token: &str,
-) -> Result<RevokedLinkView, ServerError> {
-    crate::store::retry::retrying("link_revoke", || revoke_once(db, merchant, token)).await
+    link: &str,
+) -> Result<(RevokedLinkView, String), ServerError> {
+    let digest = if link.starts_with("ln_") {
+        sqlx::query_scalar(
+            "SELECT token_digest FROM links WHERE id = $1 AND merchant_id = $2 AND livemode = $3",
+        )
+        .bind(link)
+        .bind(&merchant.id)
+        .bind(i64::from(merchant.livemode))
+        .fetch_optional(&db.pool)
+        .await?
+        .ok_or_else(|| not_found("link"))?
+    } else {
+        sha256_hex(link.as_bytes())
+    };
+    let token = (!link.starts_with("ln_")).then_some(link);
+    let view =
+        crate::store::retry::retrying("link_revoke", || revoke_once(db, merchant, &digest, token))
+            .await?;
+    Ok((view, digest))
 }
 
 /// One attempt of [`revoke`], run again by [`crate::store::retry::retrying`].
 async fn revoke_once(
     db: &Db,
     merchant: &Merchant,
-    token: &str,
+    digest: &str,
+    token: Option<&str>,
 ) -> Result<RevokedLinkView, ServerError> {
-    let digest = sha256_hex(token.as_bytes());
+    let digest = digest.to_owned();
     let now = now();
     let mut tx = db.begin().await?;
     let created: Option<i64> = sqlx::query_scalar(
@@ -206,7 +235,8 @@ async fn revoke_once(
     };
     tracing::info!(merchant = %merchant.id, "link revoked");
     Ok(RevokedLinkView {
-        link: token.to_owned(),
+        id: link_id(&digest),
+        link: token.map(str::to_owned),
         revoked: true,
         revoked_at: rfc3339(at),
     })

@@ -345,14 +345,20 @@ pub struct LinkRequestView {
 /// The answer to `POST /v1/links/{lr}/token`: the merchant-scoped link token.
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkView {
+    /// The token (`lk_…`): a secret, for the merchant's server only.
     pub link: String,
+    /// The link's id (`ln_…`): revoke by it, so the token never travels in a URL.
+    pub id: String,
     pub created_at: String,
 }
 
-/// The answer to `DELETE /v1/links/{lk}`.
+/// The answer to `DELETE /v1/links/{id}`.
 #[derive(Debug, Clone, Serialize)]
 pub struct RevokedLinkView {
-    pub link: String,
+    pub id: String,
+    /// The token, when the request named it (the deprecated form of the path).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub link: Option<String>,
     pub revoked: bool,
     pub revoked_at: String,
 }

@@ -11,6 +11,7 @@ on_every_backend!(
     the_pin_signs_in_nowhere_and_unknown_ids_look_known,
     a_revoked_link_stops_its_sessions_at_once,
     a_link_is_useless_to_another_merchant,
+    a_link_is_revoked_by_its_id_so_its_token_never_travels_in_a_url,
 );
 
 const NEW_SHOPPER: &str = "shopper_new";
@@ -223,4 +224,46 @@ async fn a_link_is_useless_to_another_merchant(backend: Backend) {
         session_with_link(&server, MERCHANT_KEY, &link).await.status,
         201
     );
+}
+
+/// DESIGN.md *Shopper consent* step 5 and issue 26: revoking by the token put a secret in
+/// a URL (and the access log); the exchange answers the link's id beside it.
+async fn a_link_is_revoked_by_its_id_so_its_token_never_travels_in_a_url(backend: Backend) {
+    let server = Server::start(backend).await;
+    let (url, request) = request_link(&server, MERCHANT_KEY).await;
+    let (status, location) = consent(&url, "approve", NEW_SHOPPER, login_of(NEW_SHOPPER)).await;
+    assert_eq!(status, 303, "{location}");
+    let code = query_param(&location, "code").unwrap();
+    let made = exchange(&server, MERCHANT_KEY, &request, &code).await;
+    let token = made.ok()["link"].as_str().unwrap().to_owned();
+    let id = made.body["id"].as_str().unwrap().to_owned();
+    assert!(id.starts_with("ln_") && !token.contains(&id[3..]), "{id}");
+    let revoke = || async {
+        let reply = reqwest::Client::new()
+            .delete(format!("{}/v1/links/{id}", server.url))
+            .bearer_auth(MERCHANT_KEY)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(reply.status(), 200);
+        reply.json::<serde_json::Value>().await.unwrap()
+    };
+    let first = revoke().await;
+    assert_eq!(
+        (first["id"].as_str(), first["revoked"].as_bool()),
+        (Some(id.as_str()), Some(true))
+    );
+    assert!(
+        first.get("link").is_none(),
+        "the token is not echoed: {first}"
+    );
+    session_with_link(&server, MERCHANT_KEY, &token)
+        .await
+        .error(403, "link_revoked");
+    assert_eq!(
+        revoke().await["revoked_at"],
+        first["revoked_at"],
+        "a second revoke answers the first"
+    );
+    assert!(!server.log().contains(&token), "the token is in the log");
 }

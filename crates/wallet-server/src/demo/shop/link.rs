@@ -21,6 +21,8 @@ use super::state::{call, wallet_failed, ShopState};
 
 /// The shop's cookie holding the link token.
 const COOKIE: &str = "bc_link";
+/// The link's id (`ln_…`), to revoke it by.
+const ID_COOKIE: &str = "bc_link_id";
 
 /// The link token the shopper's browser carries, if any.
 #[must_use]
@@ -77,10 +79,17 @@ pub async fn linked(
     .await
     {
         Ok(v) => {
+            // As a merchant's server keeps both: the token to open sessions with, the id
+            // to revoke by.
             let token = v["link"].as_str().unwrap_or_default();
+            let id = v["id"].as_str().unwrap_or_default();
             let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
+            let id_cookie = format!("{ID_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax");
             (
-                [(header::SET_COOKIE, cookie)],
+                [
+                    (header::SET_COOKIE, cookie),
+                    (header::SET_COOKIE, id_cookie),
+                ],
                 Redirect::to(&format!("/?locale={locale}&linked=yes")),
             )
                 .into_response()
@@ -95,11 +104,13 @@ pub async fn unlink(
     Query(q): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    if let Some(token) = link_of(&headers) {
+    // By the link's id; a cookie from an earlier release holds only the token.
+    let id = crate::http::extract::cookie(&headers, ID_COOKIE).filter(|v| !v.is_empty());
+    if let Some(link) = id.or_else(|| link_of(&headers)) {
         if let Err(e) = call(
             &s,
             reqwest::Method::DELETE,
-            &format!("/v1/links/{token}"),
+            &format!("/v1/links/{link}"),
             None,
         )
         .await
@@ -107,9 +118,12 @@ pub async fn unlink(
             tracing::warn!(error = %e, "demo shop: revoking a link");
         }
     }
-    let clear = format!("{COOKIE}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
+    let clear = |name| format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     (
-        [(header::SET_COOKIE, clear)],
+        [
+            (header::SET_COOKIE, clear(COOKIE)),
+            (header::SET_COOKIE, clear(ID_COOKIE)),
+        ],
         Redirect::to(&format!("/?locale={}", locale_of(&q))),
     )
         .into_response()
