@@ -44,6 +44,8 @@ export const SEL = {
   merchantLeg: '.bc-merchant-leg',
   /** "Cancel this payment", while it waits for the sandbox's page. */
   cancel: 'button.bc-cancel',
+  /** The server's first paint of the order, before the widget draws the checkout. */
+  firstPaint: '#bc-first',
   /** What a frame shows when it was embedded where it may not be. */
   refused: '.bc-refused',
 };

@@ -3,8 +3,11 @@
  * serves at /balance-checkout/v1/frame/{session_id}, on the wallet's own origin, so the
  * merchant's page never sees the password, the balance or the wallet id.
  *
- * The fragment (never sent to a server) carries what loader.js passes:
- *   #client_secret=cs_secret_…&origin=https://shop.example&locale=zh-CN&theme={"accent":"#07c"}
+ * The query carries the locale and the theme (the server draws the order in that language
+ * before any script runs: the first paint); the fragment (never sent to a server) carries
+ * the secret and the embedder:
+ *   ?locale=zh-CN&theme={"accent":"#07c"}#client_secret=cs_secret_…&origin=https://shop.example
+ * (A loader.js of an earlier release, pinned by a merchant, puts all four in the fragment.)
  * The frame runs only inside a page whose origin is `origin`, and only when the wallet
  * allows that origin for the session's merchant (<meta name="bc-allowed-origins">, which
  * the server also sends as the CSP's frame-ancestors). It sends requests to its own
@@ -14,12 +17,14 @@
   "use strict";
   var SOURCE = "balance-checkout";
   var params = new URLSearchParams(location.hash.slice(1));
+  var query = new URLSearchParams(location.search);
+  function option(name) { return query.get(name) || params.get(name); }
   var sessionId = decodeURIComponent(location.pathname.split("/").pop() || "");
   var embedder = params.get("origin") || "";
   var options = {
     sessionId: sessionId,
     clientSecret: params.get("client_secret") || "",
-    locale: params.get("locale") || navigator.language
+    locale: option("locale") || navigator.language
   };
   var meta = document.querySelector('meta[name="bc-allowed-origins"]');
   var allowed = ((meta && meta.content) || "").split(",").filter(Boolean);
@@ -97,7 +102,30 @@
     return out;
   }
 
+  /* The server's first paint (the order, drawn from the session id alone) stays until the
+     widget has drawn the checkout (anything but its loading skeleton), then gives way. */
+  function takeOver(root) {
+    var first = document.getElementById("bc-first");
+    if (!first) {
+      return;
+    }
+    root.hidden = true;
+    var observer = new MutationObserver(function () {
+      if (root.firstElementChild && !root.querySelector(".bc-skeleton")) {
+        observer.disconnect();
+        first.remove();
+        root.hidden = false;
+      }
+    });
+    observer.observe(root, { childList: true, subtree: true });
+  }
+
   function refuse(root, message) {
+    var first = document.getElementById("bc-first");
+    if (first) {
+      first.remove();
+    }
+    root.hidden = false;
     var p = document.createElement("p");
     p.className = "bc-refused";
     p.setAttribute("role", "alert");
@@ -170,8 +198,9 @@
       refuse(root, refusal);
       return;
     }
-    applyTheme(parseTheme(params.get("theme")));
+    applyTheme(parseTheme(option("theme")));
     relay(root);
+    takeOver(root);
     var app = null;
     window.addEventListener("message", function (event) {
       var m = event.data;

@@ -31,17 +31,22 @@
   var INITIAL_HEIGHT = 600;
   var mounted = new WeakMap();
 
-  function fragment(options) {
-    var p = new URLSearchParams();
-    p.set("client_secret", String(options.clientSecret || ""));
-    p.set("origin", location.origin);
+  /* The frame's address: the locale and theme in the query, which the wallet reads to
+     draw the order before any script runs; the client secret in the fragment, which never
+     leaves the browser. */
+  function frameSrc(options) {
+    var query = new URLSearchParams();
     if (options.locale) {
-      p.set("locale", String(options.locale));
+      query.set("locale", String(options.locale));
     }
     if (options.theme) {
-      p.set("theme", JSON.stringify(options.theme));
+      query.set("theme", JSON.stringify(options.theme));
     }
-    return p.toString();
+    var secret = new URLSearchParams();
+    secret.set("client_secret", String(options.clientSecret || ""));
+    secret.set("origin", location.origin);
+    var q = query.toString();
+    return FRAME + encodeURIComponent(options.sessionId) + (q ? "?" + q : "") + "#" + secret;
   }
 
   /* A message from the frame as it must look; anything else is ignored. */
@@ -78,7 +83,7 @@
     frame.style.width = "100%";
     frame.style.border = "0";
     frame.style.height = INITIAL_HEIGHT + "px";
-    frame.src = FRAME + encodeURIComponent(options.sessionId) + "#" + fragment(options);
+    frame.src = frameSrc(options);
 
     var started = false;
     var settled = false; // the checkout loaded (or failed): the frame now follows its content

@@ -115,6 +115,8 @@ export async function openShop(page, shop, { cart = 'mixed', locale = 'en', rest
 
 export async function widgetInteractive(page, timeout = 20_000) {
   await widget.summary(page, 'total').waitFor({ state: 'visible', timeout });
+  // The server's first paint (same markup, Pay disabled) gives way to the widget.
+  await frameIn(page).locator(SEL.firstPaint).waitFor({ state: 'detached', timeout });
   await widget.pay(page).waitFor({ state: 'visible', timeout });
 }
 

@@ -5,21 +5,26 @@
 //! The files are read once, at start, from the widget directory (Trunk's output): what is
 //! served is exactly what was hashed, and a file added later is not served by accident.
 
-use std::collections::BTreeMap;
-use std::path::Path;
+use std::collections::HashMap;
 use std::sync::Arc;
 
-use axum::body::Bytes;
-use axum::extract::{Path as UrlPath, State};
+use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use axum::Router;
-use base64::Engine as _;
-use sha2::{Digest, Sha384};
 use tower_http::compression::CompressionLayer;
 
+use checkout_core::{Choice, Money, SessionStatus};
+
+use crate::checkout::SessionTerms;
 use crate::http::state::AppState;
+use crate::store::db::rows::SessionRow;
+
+mod assets;
+pub mod first_paint;
+
+pub use assets::{integrity, is_hashed, reuses_fetch_preloads, Assets};
 
 /// Where everything of this release lives; a new major version gets a new prefix.
 pub const PREFIX: &str = "/balance-checkout/v1";
@@ -28,175 +33,17 @@ pub const PREFIX: &str = "/balance-checkout/v1";
 /// session merchant's allowed origins, comma-separated.
 pub const ORIGINS_TOKEN: &str = "__BC_ALLOWED_ORIGINS__";
 
+/// The placeholder in `index.html`'s body that the server replaces with the session's
+/// first paint ([`first_paint`]).
+pub const FIRST_PAINT_TOKEN: &str = "__BC_FIRST_PAINT__";
+/// The placeholder of `<html lang>`: the first paint's language.
+pub const LANG_TOKEN: &str = "__BC_LANG__";
+
 /// Cache lifetime of files whose name does not change with their content (`loader.js`,
 /// `sri.json`): a release reaches merchants' pages within five minutes.
 const SHORT_CACHE: &str = "public, max-age=300";
 /// Files named by their content's hash never change.
 const IMMUTABLE: &str = "public, max-age=31536000, immutable";
-
-/// One widget file in memory.
-#[derive(Debug, Clone)]
-struct File {
-    bytes: Bytes,
-    content_type: &'static str,
-    /// `sha384-…`, as an `integrity` attribute takes it.
-    integrity: String,
-}
-
-/// The widget directory as read at start.
-#[derive(Debug, Default)]
-pub struct Assets {
-    files: BTreeMap<String, File>,
-    /// `index.html`: the frame document's template, with the preload links.
-    template: Option<FrameTemplate>,
-}
-
-/// The frame document's template in its two forms: with the wasm's preload link, and
-/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`]).
-#[derive(Debug)]
-struct FrameTemplate {
-    with_wasm_preload: String,
-    without_wasm_preload: String,
-}
-
-/// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
-/// response to the page's `fetch()` of the same URL. Chromium and Firefox do. WebKit
-/// (Safari, and every browser on iOS, whose user agents carry `AppleWebKit/` without
-/// `Chrome/`) does not, not even once the preload has finished: it downloads the file a
-/// second time (docs/DESIGN-NOTES.md, *Engines*). Unknown or absent: yes, as before.
-#[must_use]
-pub fn reuses_fetch_preloads(user_agent: &str) -> bool {
-    let webkit = user_agent.contains("AppleWebKit/");
-    let chromium = user_agent.contains("Chrome/") || user_agent.contains("Chromium/");
-    !webkit || chromium
-}
-
-/// `sha384-<base64>` of bytes, the form of an `integrity` attribute.
-#[must_use]
-pub fn integrity(bytes: &[u8]) -> String {
-    let digest = Sha384::digest(bytes);
-    format!(
-        "sha384-{}",
-        base64::engine::general_purpose::STANDARD.encode(digest)
-    )
-}
-
-fn content_type(name: &str) -> &'static str {
-    match name.rsplit('.').next().unwrap_or("") {
-        "js" | "mjs" => "text/javascript; charset=utf-8",
-        "wasm" => "application/wasm",
-        "css" => "text/css; charset=utf-8",
-        "json" => "application/json",
-        "svg" => "image/svg+xml",
-        "ts" => "text/plain; charset=utf-8",
-        _ => "application/octet-stream",
-    }
-}
-
-/// Trunk's `filehash` names: `name-<16 hex>.ext` or `name-<16 hex>_bg.wasm`.
-#[must_use]
-pub fn is_hashed(name: &str) -> bool {
-    let stem = name.split('.').next().unwrap_or("");
-    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
-    stem.rsplit_once('-')
-        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
-}
-
-impl Assets {
-    /// Reads the widget directory's top-level files. A missing directory gives no files
-    /// (the demo says how to build them); an unreadable file is an error.
-    pub fn load(dir: &Path) -> Result<Assets, String> {
-        let mut assets = Assets::default();
-        let mut template = None;
-        let Ok(entries) = std::fs::read_dir(dir) else {
-            return Ok(assets);
-        };
-        for entry in entries.flatten() {
-            let path = entry.path();
-            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
-                continue;
-            };
-            if !path.is_file() {
-                continue;
-            }
-            let bytes = std::fs::read(&path).map_err(|e| {
-                format!(
-                    "cannot read the widget file {}: {e}; rebuild it with `trunk build --release`",
-                    path.display()
-                )
-            })?;
-            if name == "index.html" {
-                let text = String::from_utf8(bytes)
-                    .map_err(|_| format!("{} is not UTF-8; rebuild the widget", path.display()))?;
-                if text.contains(ORIGINS_TOKEN) {
-                    template = Some(text);
-                } else {
-                    // An old build: the frame answers 503 until the widget is rebuilt.
-                    tracing::warn!(
-                        "{} has no {ORIGINS_TOKEN} placeholder: it is not the frame template of this server version; rebuild the widget with `trunk build --release`",
-                        path.display()
-                    );
-                }
-                continue;
-            }
-            let file = File {
-                integrity: integrity(&bytes),
-                content_type: content_type(&name),
-                bytes: Bytes::from(bytes),
-            };
-            assets.files.insert(name, file);
-        }
-        assets.template = template.and_then(|t| assets.with_preloads(&t));
-        Ok(assets)
-    }
-
-    /// The template with the preload links of the glue and the wasm (hashed names, with
-    /// their integrity) before `</head>`: the parser starts both downloads at once, and
-    /// `frame.js` finds the files through these links (the wasm's address is also on the
-    /// glue's link, `data-wasm`, for the form without the wasm's preload). Trunk writes
-    /// none when told not to inject its inline script, so the server, which hashed the
-    /// files, writes them.
-    fn with_preloads(&self, template: &str) -> Option<FrameTemplate> {
-        let find = |suffix: &str| {
-            self.files.iter().find(|(name, _)| {
-                name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
-            })
-        };
-        let (Some((glue, g)), Some((wasm, _))) = (find(".js"), find("_bg.wasm")) else {
-            tracing::warn!("the widget directory has no hashed glue and wasm (balance-checkout-<hash>.js and _bg.wasm); rebuild it with `trunk build --release`");
-            return None;
-        };
-        // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
-        // says so in the console; the file is same-origin, served from memory.
-        let glue_link = format!(
-            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}">"#,
-            g.integrity
-        );
-        let wasm_link = format!(
-            r#"<link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
-        );
-        let Some(at) = template.find("</head>") else {
-            tracing::warn!("the frame template has no </head>; rebuild the widget");
-            return None;
-        };
-        let (head, rest) = template.split_at(at);
-        Some(FrameTemplate {
-            with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
-            without_wasm_preload: format!("{head}{glue_link}{rest}"),
-        })
-    }
-
-    /// `{"loader.js": "sha384-…", …}` for every served file.
-    #[must_use]
-    pub fn sri_json(&self) -> String {
-        let map: BTreeMap<&str, &str> = self
-            .files
-            .iter()
-            .map(|(name, f)| (name.as_str(), f.integrity.as_str()))
-            .collect();
-        serde_json::to_string_pretty(&map).unwrap_or_else(|_| "{}".to_owned())
-    }
-}
 
 #[derive(Clone)]
 struct FrameState {
@@ -294,11 +141,11 @@ pub fn frame_csp(ancestors: &[String]) -> String {
     )
 }
 
-/// The allowed origins of the session's merchant; `None` for an unknown session.
-async fn merchant_origins(
+/// The session and the allowed origins of its merchant; `None` for an unknown session.
+async fn session_and_origins(
     state: &AppState,
     session_id: &str,
-) -> Result<Option<Vec<String>>, Response> {
+) -> Result<Option<(SessionRow, Vec<String>)>, Response> {
     if session_id.is_empty() || session_id.len() > 64 {
         return Ok(None);
     }
@@ -306,21 +153,54 @@ async fn merchant_origins(
         .await
         .map_err(|e| crate::error::ServerError::from(e).into_response())?;
     Ok(row.map(|r| {
-        state
+        let origins = state
             .config
             .merchant_by_id(&r.merchant_id, r.livemode)
             .map(|m| m.allowed_origins.clone())
-            .unwrap_or_default()
+            .unwrap_or_default();
+        (r, origins)
     }))
+}
+
+/// The first paint of an open session ([`first_paint::render`]); empty for one that is
+/// paid, expired or waiting for its second method (the widget shows those) or whose
+/// stored terms do not read back.
+fn first_paint_of(session: &SessionRow, zh: bool) -> String {
+    if session.effective_status(crate::util::now()) != SessionStatus::Open {
+        return String::new();
+    }
+    let no_balance = Choice {
+        use_balance: false,
+        balance_cap: None,
+    };
+    let Ok(terms) = SessionTerms::of(session) else {
+        return String::new();
+    };
+    match terms.quote(Money::zero(terms.cart.currency), &no_balance) {
+        Ok(quote) => first_paint::render(zh, &terms.cart, &quote),
+        Err(_) => String::new(),
+    }
+}
+
+/// The shopper's language for the first paint: `?locale=` (`zh…` is Chinese), else the
+/// browser's first `Accept-Language`.
+fn is_zh(query: &HashMap<String, String>, headers: &HeaderMap) -> bool {
+    let tag = query.get("locale").map(String::as_str).or_else(|| {
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok())
+    });
+    tag.is_some_and(|t| t.trim_start().to_ascii_lowercase().starts_with("zh"))
 }
 
 async fn frame(
     State(s): State<FrameState>,
     UrlPath(session_id): UrlPath<String>,
+    Query(query): Query<HashMap<String, String>>,
     headers: HeaderMap,
 ) -> Response {
-    let origins = match merchant_origins(&s.app, &session_id).await {
-        Ok(Some(origins)) => origins,
+    let (session, origins) = match session_and_origins(&s.app, &session_id).await {
+        Ok(Some(found)) => found,
         Ok(None) => return not_found("checkout session"),
         Err(response) => return response,
     };
@@ -342,7 +222,11 @@ async fn frame(
     } else {
         &template.without_wasm_preload
     };
-    let html = template.replace(ORIGINS_TOKEN, &list);
+    let zh = is_zh(&query, &headers);
+    let html = template
+        .replace(ORIGINS_TOKEN, &list)
+        .replace(LANG_TOKEN, if zh { "zh-CN" } else { "en" })
+        .replace(FIRST_PAINT_TOKEN, &first_paint_of(&session, zh));
     (
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
@@ -350,7 +234,7 @@ async fn frame(
             (header::CONTENT_SECURITY_POLICY, frame_csp(&origins)),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::REFERRER_POLICY, "same-origin".to_owned()),
-            (header::VARY, "User-Agent".to_owned()),
+            (header::VARY, "User-Agent, Accept-Language".to_owned()),
         ],
         html,
     )

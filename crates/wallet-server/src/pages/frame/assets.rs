@@ -1,0 +1,175 @@
+//! The widget's files as read at start: their bytes, types and integrity hashes, and the
+//! frame document's template with the preload links of the glue and the wasm.
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use axum::body::Bytes;
+use base64::Engine as _;
+use sha2::{Digest, Sha384};
+
+use super::{ORIGINS_TOKEN, PREFIX};
+
+/// One widget file in memory.
+#[derive(Debug, Clone)]
+pub(super) struct File {
+    pub(super) bytes: Bytes,
+    pub(super) content_type: &'static str,
+    /// `sha384-…`, as an `integrity` attribute takes it.
+    integrity: String,
+}
+
+/// The widget directory as read at start.
+#[derive(Debug, Default)]
+pub struct Assets {
+    pub(super) files: BTreeMap<String, File>,
+    /// `index.html`: the frame document's template, with the preload links.
+    pub(super) template: Option<FrameTemplate>,
+}
+
+/// The frame document's template in its two forms: with the wasm's preload link, and
+/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`]).
+#[derive(Debug)]
+pub(super) struct FrameTemplate {
+    pub(super) with_wasm_preload: String,
+    pub(super) without_wasm_preload: String,
+}
+
+/// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
+/// response to the page's `fetch()` of the same URL. Chromium and Firefox do. WebKit
+/// (Safari, and every browser on iOS, whose user agents carry `AppleWebKit/` without
+/// `Chrome/`) does not, not even once the preload has finished: it downloads the file a
+/// second time (docs/DESIGN-NOTES.md, *Engines*). Unknown or absent: yes, as before.
+#[must_use]
+pub fn reuses_fetch_preloads(user_agent: &str) -> bool {
+    let webkit = user_agent.contains("AppleWebKit/");
+    let chromium = user_agent.contains("Chrome/") || user_agent.contains("Chromium/");
+    !webkit || chromium
+}
+
+/// `sha384-<base64>` of bytes, the form of an `integrity` attribute.
+#[must_use]
+pub fn integrity(bytes: &[u8]) -> String {
+    let digest = Sha384::digest(bytes);
+    format!(
+        "sha384-{}",
+        base64::engine::general_purpose::STANDARD.encode(digest)
+    )
+}
+
+fn content_type(name: &str) -> &'static str {
+    match name.rsplit('.').next().unwrap_or("") {
+        "js" | "mjs" => "text/javascript; charset=utf-8",
+        "wasm" => "application/wasm",
+        "css" => "text/css; charset=utf-8",
+        "json" => "application/json",
+        "svg" => "image/svg+xml",
+        "ts" => "text/plain; charset=utf-8",
+        _ => "application/octet-stream",
+    }
+}
+
+/// Trunk's `filehash` names: `name-<16 hex>.ext` or `name-<16 hex>_bg.wasm`.
+#[must_use]
+pub fn is_hashed(name: &str) -> bool {
+    let stem = name.split('.').next().unwrap_or("");
+    let stem = stem.strip_suffix("_bg").unwrap_or(stem);
+    stem.rsplit_once('-')
+        .is_some_and(|(_, hash)| hash.len() == 16 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+}
+
+impl Assets {
+    /// Reads the widget directory's top-level files. A missing directory gives no files
+    /// (the demo says how to build them); an unreadable file is an error.
+    pub fn load(dir: &Path) -> Result<Assets, String> {
+        let mut assets = Assets::default();
+        let mut template = None;
+        let Ok(entries) = std::fs::read_dir(dir) else {
+            return Ok(assets);
+        };
+        for entry in entries.flatten() {
+            let path = entry.path();
+            let Some(name) = path.file_name().and_then(|n| n.to_str()).map(str::to_owned) else {
+                continue;
+            };
+            if !path.is_file() {
+                continue;
+            }
+            let bytes = std::fs::read(&path).map_err(|e| {
+                format!(
+                    "cannot read the widget file {}: {e}; rebuild it with `trunk build --release`",
+                    path.display()
+                )
+            })?;
+            if name == "index.html" {
+                let text = String::from_utf8(bytes)
+                    .map_err(|_| format!("{} is not UTF-8; rebuild the widget", path.display()))?;
+                if text.contains(ORIGINS_TOKEN) {
+                    template = Some(text);
+                } else {
+                    // An old build: the frame answers 503 until the widget is rebuilt.
+                    tracing::warn!(
+                        "{} has no {ORIGINS_TOKEN} placeholder: it is not the frame template of this server version; rebuild the widget with `trunk build --release`",
+                        path.display()
+                    );
+                }
+                continue;
+            }
+            let file = File {
+                integrity: integrity(&bytes),
+                content_type: content_type(&name),
+                bytes: Bytes::from(bytes),
+            };
+            assets.files.insert(name, file);
+        }
+        assets.template = template.and_then(|t| assets.with_preloads(&t));
+        Ok(assets)
+    }
+
+    /// The template with the preload links of the glue and the wasm (hashed names, with
+    /// their integrity) before `</head>`: the parser starts both downloads at once, and
+    /// `frame.js` finds the files through these links (the wasm's address is also on the
+    /// glue's link, `data-wasm`, for the form without the wasm's preload). Trunk writes
+    /// none when told not to inject its inline script, so the server, which hashed the
+    /// files, writes them.
+    fn with_preloads(&self, template: &str) -> Option<FrameTemplate> {
+        let find = |suffix: &str| {
+            self.files.iter().find(|(name, _)| {
+                name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
+            })
+        };
+        let (Some((glue, g)), Some((wasm, _))) = (find(".js"), find("_bg.wasm")) else {
+            tracing::warn!("the widget directory has no hashed glue and wasm (balance-checkout-<hash>.js and _bg.wasm); rebuild it with `trunk build --release`");
+            return None;
+        };
+        // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
+        // says so in the console; the file is same-origin, served from memory.
+        let glue_link = format!(
+            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}">"#,
+            g.integrity
+        );
+        let wasm_link = format!(
+            r#"<link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
+        );
+        let Some(at) = template.find("</head>") else {
+            tracing::warn!("the frame template has no </head>; rebuild the widget");
+            return None;
+        };
+        let (head, rest) = template.split_at(at);
+        Some(FrameTemplate {
+            with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
+            without_wasm_preload: format!("{head}{glue_link}{rest}"),
+        })
+    }
+
+    /// `{"loader.js": "sha384-…", …}` for every served file.
+    #[must_use]
+    pub fn sri_json(&self) -> String {
+        let map: BTreeMap<&str, &str> = self
+            .files
+            .iter()
+            .map(|(name, f)| (name.as_str(), f.integrity.as_str()))
+            .collect();
+        serde_json::to_string_pretty(&map).unwrap_or_else(|_| "{}".to_owned())
+    }
+}
