@@ -168,9 +168,13 @@
     });
   }
 
+  /* Relays the widget's events and the document's height; answers a function that says
+     both again (for a loader that adopted this frame after it had spoken). */
   function relay(root) {
+    var isReady = false;
     Object.keys(RELAYED).forEach(function (name) {
       root.addEventListener("balancecheckout:" + name, function (event) {
+        isReady = isReady || name === "ready";
         post(name, pick(event.detail, RELAYED[name]));
       });
     });
@@ -189,6 +193,12 @@
     new MutationObserver(measure).observe(document.body, {
       subtree: true, childList: true, characterData: true, attributes: true
     });
+    return function announce() {
+      post("resize", { height: last });
+      if (isReady) {
+        post("ready", {});
+      }
+    };
   }
 
   function start(first) {
@@ -199,7 +209,7 @@
       return;
     }
     applyTheme(parseTheme(option("theme")));
-    relay(root);
+    var announce = relay(root);
     takeOver(root);
     var app = null;
     window.addEventListener("message", function (event) {
@@ -207,6 +217,9 @@
       if (event.source !== window.parent || event.origin !== embedder ||
           !m || m.source !== SOURCE || m.type !== "update") {
         return;
+      }
+      if (!("theme" in m) && !("locale" in m)) {
+        announce(); // a loader that adopted this frame asks where it stands
       }
       if ("theme" in m) {
         applyTheme(m.theme);

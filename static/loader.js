@@ -7,7 +7,9 @@
  *        data-locale="zh-CN"></div>
  *
  * It puts a frame from the wallet's origin (the origin this file was loaded from; nothing
- * can point it elsewhere) into every [data-balance-checkout] element and exposes
+ * can point it elsewhere) into every [data-balance-checkout] element, or adopts the frame
+ * a merchant's server already wrote there (the iframe-first embed: one round trip less;
+ * docs/widget.md), and exposes
  * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The password, the
  * balance and the wallet id stay in that frame; this page gets the frame's height and
  * the balancecheckout:* events. The loader itself requests nothing from the wallet's API.
@@ -75,15 +77,19 @@
       previous.destroy();
     }
 
-    var frame = document.createElement("iframe");
-    var zh = String(options.locale || navigator.language).toLowerCase().indexOf("zh") === 0;
-    frame.title = zh ? "余额支付" : "Pay with wallet balance";
-    frame.allow = "publickey-credentials-get " + WALLET + "; payment " + WALLET;
-    frame.style.display = "block";
-    frame.style.width = "100%";
-    frame.style.border = "0";
-    frame.style.height = INITIAL_HEIGHT + "px";
-    frame.src = frameSrc(options);
+    var adopted = options.frame;
+    delete options.frame; // a later update() for another session makes its own frame
+    var frame = adopted || document.createElement("iframe");
+    if (!adopted) {
+      var zh = String(options.locale || navigator.language).toLowerCase().indexOf("zh") === 0;
+      frame.title = zh ? "余额支付" : "Pay with wallet balance";
+      frame.allow = "publickey-credentials-get " + WALLET + "; payment " + WALLET;
+      frame.style.display = "block";
+      frame.style.width = "100%";
+      frame.style.border = "0";
+      frame.style.height = INITIAL_HEIGHT + "px";
+      frame.src = frameSrc(options);
+    }
 
     var started = false;
     var settled = false; // the checkout loaded (or failed): the frame now follows its content
@@ -135,7 +141,13 @@
       }));
     }
     window.addEventListener("message", onMessage);
-    el.replaceChildren(frame);
+    if (adopted) {
+      // It may have loaded before this script ran: ask it to say where it stands (a frame
+      // still loading drops this, and speaks first once it runs).
+      frame.contentWindow.postMessage({ source: SOURCE, type: "update" }, WALLET);
+    } else {
+      el.replaceChildren(frame);
+    }
 
     var destroyed = false;
     var handle = {
@@ -179,6 +191,23 @@
     return handle;
   }
 
+  /* The frame a merchant's server wrote into `el` (iframe-first), when it is this
+     wallet's frame document: its session from the path, its secret from the fragment. */
+  function written(el) {
+    var frame = el.querySelector("iframe");
+    var url = frame && frame.src ? new URL(frame.src, location.href) : null;
+    if (!url || url.href.indexOf(FRAME) !== 0) {
+      return null;
+    }
+    var secret = new URLSearchParams(url.hash.slice(1));
+    return {
+      frame: frame,
+      sessionId: decodeURIComponent(url.pathname.split("/").pop()),
+      clientSecret: secret.get("client_secret"),
+      locale: url.searchParams.get("locale") || navigator.language
+    };
+  }
+
   function mountAll(scope) {
     var found = (scope || document).querySelectorAll("[data-balance-checkout]");
     Array.prototype.forEach.call(found, function (el) {
@@ -186,7 +215,7 @@
         return;
       }
       try {
-        mount(el, {
+        mount(el, written(el) || {
           sessionId: el.dataset.session,
           clientSecret: el.dataset.clientSecret,
           locale: el.dataset.locale || navigator.language

@@ -44,10 +44,13 @@ export class Shopper {
     await this.interactive();
   }
 
-  /** Waits until the widget in `host` shows a total and its Pay button. */
+  /** Waits until the widget in `host` shows a total and its Pay button (the server's first
+   * paint, which looks the same with Pay disabled, gone). */
   async interactive(host = HOST) {
-    await this.inFrame(async () => {
+    await this.inFrame(async (d) => {
       await this.visible(SEL.summary('total'));
+      await d.wait(async () => (await d.findElements(By.css(SEL.firstPaint))).length === 0,
+        20_000, 'the widget took over from the first paint');
       await this.visible(SEL.pay);
     }, host);
   }

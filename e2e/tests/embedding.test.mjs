@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, widget, frameIn, widgetFrame, clickInFrame, expectAmount, eventually } from '../lib/browser.mjs';
+import { openShop, widget, frameIn, widgetFrame, clickInFrame, expectAmount, eventually, widgetInteractive, fillCheckout } from '../lib/browser.mjs';
 import { raw, MERCHANT_KEY, SHOPPER } from '../lib/api.mjs';
 import { SEL } from '../selectors.mjs';
 
@@ -200,5 +200,28 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
     await long.locator(SEL.more).click();
     const again = await fits('the frame fitting the collapsed list again');
     assert.ok(Math.abs(again.frame - collapsed.frame) <= 1, `back to ${collapsed.frame} (is ${again.frame})`);
+  });
+});
+
+test('iframe-first: a frame written in the page\'s HTML is adopted by the loader, sized, and pays', async (t) => {
+  await withCheckout(t, async ({ shop, page }) => {
+    // The demo shop writes the frame into its HTML itself (docs/widget.md, iframe-first).
+    await page.goto(`${shop}/?cart=mixed&locale=en&embed=iframe`);
+    const host = '[data-balance-checkout]';
+    const src = await page.locator(`${host} iframe`).getAttribute('src');
+    assert.match(src, /\/frame\/cs_[^?#]+\?locale=en#client_secret=cs_secret_/, src);
+    await widgetInteractive(page);
+    await eventually(async () => (await page.evaluate(() => window.__bc.events.some((e) => e.name === 'ready'))),
+      { what: 'the adopted frame said it is ready' });
+    assert.equal(await page.locator(`${host} iframe`).count(), 1, 'the frame was adopted, not replaced');
+    assert.equal(await page.locator(`${host} iframe`).getAttribute('src'), src, 'and not reloaded');
+    const height = await page.locator(`${host} iframe`).evaluate((f) => f.getBoundingClientRect().height);
+    const content = await (await widgetFrame(page)).evaluate(() => Math.ceil(document.body.getBoundingClientRect().height));
+    assert.ok(Math.abs(height - content) <= 2, `the frame follows its content (${height} vs ${content})`);
+    await fillCheckout(page, { method: 'wechat_pay' });
+    await clickInFrame(page, widget.pay(page));
+    await widget.actionLink(page).waitFor();
+    await eventually(async () => (await page.evaluate(() => window.__bc.events.some((e) => e.name === 'requires-action'))),
+      { what: 'requires-action relayed to the page' });
   });
 });

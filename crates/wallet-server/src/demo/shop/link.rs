@@ -14,7 +14,7 @@ use std::collections::HashMap;
 
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{AppendHeaders, IntoResponse, Redirect, Response};
 use serde_json::json;
 
 use super::state::{call, wallet_failed, ShopState};
@@ -86,10 +86,11 @@ pub async fn linked(
             let cookie = format!("{COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax");
             let id_cookie = format!("{ID_COOKIE}={id}; Path=/; HttpOnly; SameSite=Lax");
             (
-                [
+                // Appended: an array of headers keeps only the last `Set-Cookie`.
+                AppendHeaders([
                     (header::SET_COOKIE, cookie),
                     (header::SET_COOKIE, id_cookie),
-                ],
+                ]),
                 Redirect::to(&format!("/?locale={locale}&linked=yes")),
             )
                 .into_response()
@@ -120,10 +121,10 @@ pub async fn unlink(
     }
     let clear = |name| format!("{name}=; Path=/; HttpOnly; SameSite=Lax; Max-Age=0");
     (
-        [
+        AppendHeaders([
             (header::SET_COOKIE, clear(COOKIE)),
             (header::SET_COOKIE, clear(ID_COOKIE)),
-        ],
+        ]),
         Redirect::to(&format!("/?locale={}", locale_of(&q))),
     )
         .into_response()

@@ -200,6 +200,7 @@ async fn page(
         client_secret: session["client_secret"].as_str().unwrap_or(""),
         loader_integrity: integrity.as_deref(),
         linked: link.is_some(),
+        iframe_first: (q.get("embed").map(String::as_str) == Some("iframe")).then_some(&*s.origin),
     });
     (
         [

@@ -21,6 +21,9 @@ pub struct PageData<'a> {
     pub loader_integrity: Option<&'a str>,
     /// The shopper linked their own wallet (else the shop pays as `shopper_demo`).
     pub linked: bool,
+    /// `?embed=iframe`: the page writes the frame itself (the iframe-first embed), with
+    /// the shop's own origin (`shop`) in its fragment; the loader adopts it.
+    pub iframe_first: Option<&'a str>,
 }
 
 /// Who pays, and the way to link (or unlink) a wallet.
@@ -221,6 +224,27 @@ fn checkout(p: &PageData<'_>) -> String {
         return format!(
             r#"<div class="notice" role="status" id="unlinked"><strong>This wallet is no longer linked to Demo Shop.</strong> It was unlinked in the wallet, so the shop cannot ask it to pay. <a href="/link?locale={locale}">Link a wallet</a> to pay.</div>"#,
             locale = html_escape(p.locale)
+        );
+    }
+    if let Some(shop) = p.iframe_first {
+        let origin =
+            percent_encoding::utf8_percent_encode(shop, percent_encoding::NON_ALPHANUMERIC);
+        let src = format!(
+            "{wallet}/balance-checkout/v1/frame/{session}?locale={locale}#client_secret={secret}&origin={origin}",
+            wallet = p.wallet,
+            session = p.session_id,
+            locale = p.locale,
+            secret = p.client_secret,
+        );
+        return format!(
+            r#"<div data-balance-checkout><iframe src="{src}" title="{title}" width="100%" height="600" frameborder="0" allow="publickey-credentials-get {wallet}; payment {wallet}"></iframe></div>"#,
+            src = html_escape(&src),
+            title = if p.locale == "en" {
+                "Pay with wallet balance"
+            } else {
+                "余额支付"
+            },
+            wallet = html_escape(p.wallet),
         );
     }
     format!(
