@@ -2,7 +2,9 @@
 //! frame document's template with the preload links of the glue and the wasm.
 
 use std::collections::BTreeMap;
+use std::io::Write as _;
 use std::path::Path;
+use std::sync::OnceLock;
 
 use axum::body::Bytes;
 use base64::Engine as _;
@@ -17,6 +19,65 @@ pub(super) struct File {
     pub(super) content_type: &'static str,
     /// `sha384-…`, as an `integrity` attribute takes it.
     integrity: String,
+    /// Brotli (quality 11) and gzip (level 9) of `bytes`, made on the first request that
+    /// accepts them: every shopper downloads these files, the server compresses each once.
+    br: OnceLock<Bytes>,
+    gz: OnceLock<Bytes>,
+}
+
+/// Whether an `Accept-Encoding` value accepts `coding` (listed, with no `q=0`).
+fn accepts(accept: &str, coding: &str) -> bool {
+    accept.split(',').any(|part| {
+        let mut it = part.split(';');
+        let name = it.next().unwrap_or("").trim();
+        let q = it
+            .find_map(|p| p.trim().strip_prefix("q="))
+            .and_then(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        name.eq_ignore_ascii_case(coding) && q > 0.0
+    })
+}
+
+impl File {
+    /// The body for a request whose `Accept-Encoding` is `accept`: brotli, else gzip, else
+    /// the bytes; with its `Content-Encoding`. Only text and wasm are compressed.
+    pub(super) fn encoded(&self, accept: &str) -> (Option<&'static str>, Bytes) {
+        let compressible = self.content_type.starts_with("text/")
+            || matches!(
+                self.content_type,
+                "application/wasm" | "application/json" | "image/svg+xml"
+            );
+        if compressible && accepts(accept, "br") {
+            let br = self.br.get_or_init(|| {
+                let mut out = Vec::new();
+                let params = brotli::enc::BrotliEncoderParams {
+                    quality: 11,
+                    ..Default::default()
+                };
+                match brotli::BrotliCompress(&mut &self.bytes[..], &mut out, &params) {
+                    Ok(_) => Bytes::from(out),
+                    Err(_) => Bytes::new(),
+                }
+            });
+            if !br.is_empty() {
+                return (Some("br"), br.clone());
+            }
+        }
+        if compressible && accepts(accept, "gzip") {
+            let gz = self.gz.get_or_init(|| {
+                let mut enc =
+                    flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+                match enc.write_all(&self.bytes).and_then(|()| enc.finish()) {
+                    Ok(out) => Bytes::from(out),
+                    Err(_) => Bytes::new(),
+                }
+            });
+            if !gz.is_empty() {
+                return (Some("gzip"), gz.clone());
+            }
+        }
+        (None, self.bytes.clone())
+    }
 }
 
 /// The widget directory as read at start.
@@ -33,6 +94,10 @@ pub struct Assets {
 pub(super) struct FrameTemplate {
     pub(super) with_wasm_preload: String,
     pub(super) without_wasm_preload: String,
+    /// The same preloads as a `Link` header (RFC 8288), for each form: a browser starts
+    /// the downloads from the response's headers, before it parses the document.
+    pub(super) link_with_wasm: String,
+    pub(super) link_without_wasm: String,
 }
 
 /// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
@@ -119,6 +184,8 @@ impl Assets {
                 integrity: integrity(&bytes),
                 content_type: content_type(&name),
                 bytes: Bytes::from(bytes),
+                br: OnceLock::new(),
+                gz: OnceLock::new(),
             };
             assets.files.insert(name, file);
         }
@@ -156,9 +223,15 @@ impl Assets {
             return None;
         };
         let (head, rest) = template.split_at(at);
+        let glue_header = format!("<{PREFIX}/{glue}>; rel=modulepreload; crossorigin=anonymous");
+        let wasm_header = format!(
+            "<{PREFIX}/{wasm}>; rel=preload; as=fetch; type=application/wasm; crossorigin=anonymous"
+        );
         Some(FrameTemplate {
             with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
             without_wasm_preload: format!("{head}{glue_link}{rest}"),
+            link_with_wasm: format!("{glue_header}, {wasm_header}"),
+            link_without_wasm: glue_header,
         })
     }
 
@@ -171,5 +244,52 @@ impl Assets {
             .map(|(name, f)| (name.as_str(), f.integrity.as_str()))
             .collect();
         serde_json::to_string_pretty(&map).unwrap_or_else(|_| "{}".to_owned())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::io::Read as _;
+    use std::sync::OnceLock;
+
+    use axum::body::Bytes;
+
+    use super::{accepts, File};
+
+    #[test]
+    fn a_coding_is_accepted_unless_its_weight_is_zero() {
+        assert!(accepts("gzip, deflate, br, zstd", "br"));
+        assert!(accepts("br;q=0.5, gzip", "br"));
+        assert!(!accepts("br;q=0, gzip", "br"));
+        assert!(!accepts("gzip", "br"));
+        assert!(!accepts("", "gzip"));
+    }
+
+    #[test]
+    fn the_wasm_is_sent_brotli_or_gzip_compressed_once_and_text_the_same() {
+        let bytes = Bytes::from(b"(module) ".repeat(2000));
+        let file = File {
+            bytes: bytes.clone(),
+            content_type: "application/wasm",
+            integrity: String::new(),
+            br: OnceLock::new(),
+            gz: OnceLock::new(),
+        };
+        let (coding, br) = file.encoded("gzip, br");
+        assert_eq!(coding, Some("br"));
+        assert!(br.len() < bytes.len() / 10);
+        let mut plain = Vec::new();
+        brotli::Decompressor::new(&br[..], 4096)
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert_eq!(plain, bytes);
+        let (coding, gz) = file.encoded("gzip");
+        assert_eq!(coding, Some("gzip"));
+        let mut plain = Vec::new();
+        flate2::read::GzDecoder::new(&gz[..])
+            .read_to_end(&mut plain)
+            .unwrap();
+        assert_eq!(plain, bytes);
+        assert_eq!(file.encoded("identity"), (None, bytes));
     }
 }

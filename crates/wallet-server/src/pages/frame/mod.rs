@@ -82,10 +82,20 @@ fn not_found(what: &str) -> Response {
         .into_response()
 }
 
-async fn asset(State(s): State<FrameState>, UrlPath(file): UrlPath<String>) -> Response {
+async fn asset(
+    State(s): State<FrameState>,
+    UrlPath(file): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
     let Some(f) = s.assets.files.get(&file) else {
         return not_found(&format!("{PREFIX}/{file}"));
     };
+    let accept = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    // Compressed once per file (the first request waits for it), then from memory.
+    let (encoding, body) = tokio::task::block_in_place(|| f.encoded(accept));
     let cache = if is_hashed(&file) {
         IMMUTABLE
     } else {
@@ -107,8 +117,10 @@ async fn asset(State(s): State<FrameState>, UrlPath(file): UrlPath<String>) -> R
                 header::X_CONTENT_TYPE_OPTIONS,
                 HeaderValue::from_static("nosniff"),
             ),
+            (header::VARY, HeaderValue::from_static("Accept-Encoding")),
         ],
-        f.bytes.clone(),
+        encoding.map(|e| [(header::CONTENT_ENCODING, HeaderValue::from_static(e))]),
+        body,
     )
         .into_response()
 }
@@ -217,10 +229,10 @@ async fn frame(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let template = if reuses_fetch_preloads(user_agent) {
-        &template.with_wasm_preload
+    let (template, link) = if reuses_fetch_preloads(user_agent) {
+        (&template.with_wasm_preload, &template.link_with_wasm)
     } else {
-        &template.without_wasm_preload
+        (&template.without_wasm_preload, &template.link_without_wasm)
     };
     let zh = is_zh(&query, &headers);
     let html = template
@@ -235,6 +247,7 @@ async fn frame(
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::REFERRER_POLICY, "same-origin".to_owned()),
             (header::VARY, "User-Agent, Accept-Language".to_owned()),
+            (header::LINK, link.clone()),
         ],
         html,
     )
