@@ -5,10 +5,15 @@
 #   scripts/bench.sh              bytes, browser load/recompute/memory, backend load
 #   scripts/bench.sh --no-backend skip the server load test (and PostgreSQL)
 #   scripts/bench.sh --loads 20   cold loads per condition (default 10)
+#   scripts/bench.sh --base-server OLD/wallet-server --base-widget OLD/dist
+#                                 also load a previous build, round by round with this
+#                                 one; the load figures are printed as ratios to it
 #
 # Steps: scripts/size.sh (widget bytes, raw/gzip/brotli); `trunk build --release` and
 # `cargo build --release -p wallet-server`; node e2e/bench/run.mjs (headless Chromium
-# through the DevTools protocol against `wallet-server demo` on loopback);
+# through the DevTools protocol against `wallet-server demo` on loopback: cold loads
+# unthrottled, on Slow 4G and on 400 kbit/s with 4x CPU, the checkout frame throttled
+# too, beside two floor pages; recompute and memory);
 # e2e/bench/engines.mjs (load to interactive in Chromium, Firefox and WebKit through
 # WebDriver, under xvfb-run); and `cargo bench -p wallet-server --bench load`, `passkeys` and
 # `--bench webhooks` on SQLite and on a throwaway PostgreSQL.
@@ -16,12 +21,14 @@ set -euo pipefail
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 cd "$REPO_ROOT"
 
-backend=1 loads=10
+backend=1 loads=10 base=()
 while (($#)); do
   case "$1" in
     --no-backend) backend=0 ;;
     --loads) loads="${2:?--loads needs a number}"; shift ;;
-    -h | --help) sed -n '2,15p' "$0"; exit 0 ;;
+    --base-server) base+=(--base-server "$(realpath "${2:?--base-server needs a wallet-server binary}")"); shift ;;
+    --base-widget) base+=(--base-widget "$(realpath "${2:?--base-widget needs a widget dist directory}")"); shift ;;
+    -h | --help) sed -n '2,19p' "$0"; exit 0 ;;
     *) die "unknown option '$1' (try --help)" ;;
   esac
   shift
@@ -68,7 +75,7 @@ build_quote_wasm() {
 }
 timed "Quote bench in wasm (e2e/bench/quote-wasm)" build_quote_wasm
 
-timed "Browser figures" node "$REPO_ROOT/e2e/bench/run.mjs" --loads "$loads" \
+timed "Browser figures" node "$REPO_ROOT/e2e/bench/run.mjs" --loads "$loads" "${base[@]}" \
   --quote-pkg "$quote_dir/pkg" --quote-bin "$REPO_ROOT/target/release/checkout-quote"
 
 # The same load in Chromium, Firefox and WebKit through WebDriver (WebKit needs a display).

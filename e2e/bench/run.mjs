@@ -1,12 +1,17 @@
 // Browser measurements of the widget against `wallet-server demo` (see BENCHMARKS.md,
-// "End to end and load"). Run through scripts/bench.sh, or:
-//   node bench/run.mjs [--loads 10] [--only load,quote,memory]
-// Needs target/release/wallet-server and dist/ (trunk build --release).
+// "End to end and load"). Run through scripts/bench.sh, or from e2e/:
+//   node bench/run.mjs [--only load,quote,memory,wasm] [--loads 10]
+//     [--base-server <wallet-server> --base-widget <dist dir>]
+// Needs target/release/wallet-server and dist/ (trunk build --release), or the build named
+// by BC_E2E_SERVER_BIN and BC_E2E_WIDGET_DIR. The load part is in load.mjs; with
+// --base-server and --base-widget it also loads that (previous) build, round by round
+// with the current one, and prints the current figures as ratios to it.
 import { chromium } from 'playwright-core';
 import { existsSync, readFileSync } from 'node:fs';
 import { spawnSync } from 'node:child_process';
 import path from 'node:path';
-import { startDemoServer } from '../lib/server.mjs';
+import { startDemoServer, SERVER_BIN, WIDGET_DIR } from '../lib/server.mjs';
+import { benchLoads } from './load.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../lib/browser.mjs';
 import { HOST, SEL, frameOf } from '../selectors.mjs';
 
@@ -21,16 +26,12 @@ const RECOMPUTES = Number(opt('recomputes', 100));
 const ONLY = opt('only', 'load,quote,memory,wasm').split(',');
 const QUOTE_PKG = opt('quote-pkg', process.env.BC_QUOTE_WASM_PKG ?? '');
 const QUOTE_BIN = opt('quote-bin', process.env.BC_CHECKOUT_QUOTE_BIN ?? '');
-
-// Lighthouse's mobile "Slow 4G" (150 ms RTT and 1.6 Mbps, with its 3.75x/0.9x
-// adjustments for DevTools throttling) and a 4x CPU slowdown.
-const SLOW_4G = {
-  offline: false,
-  latency: 562.5,
-  downloadThroughput: (1638.4 * 0.9 * 1024) / 8,
-  uploadThroughput: (750 * 0.9 * 1024) / 8,
-};
-const CPU_SLOWDOWN = 4;
+const BASE_SERVER = opt('base-server', '');
+const BASE_WIDGET = opt('base-widget', '');
+if (Boolean(BASE_SERVER) !== Boolean(BASE_WIDGET)) {
+  console.error('--base-server and --base-widget go together (a previous build: its wallet-server and its dist/)');
+  process.exit(2);
+}
 
 const median = (xs) => quantile(xs, 0.5);
 function quantile(xs, q) {
@@ -85,63 +86,6 @@ async function newBrowser() {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: CHROMIUM_ARGS });
 }
 
-async function coldLoad(browser, url, throttled) {
-  // A new context per load: empty HTTP cache, no compiled-wasm cache, no storage.
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
-  const page = await context.newPage();
-  await page.addInitScript(instrument, INSTRUMENT_SEL);
-  const cdp = await context.newCDPSession(page);
-  const frames = throttled ? await throttle(cdp) : null;
-  await page.goto(url, { waitUntil: 'commit', timeout: 120_000 });
-  const frame = await checkoutFrame(page);
-  const t = (await frame.evaluate(() => window.__interactive)) - (await page.evaluate(() => performance.timeOrigin));
-  const bytes = () => performance.getEntriesByType('resource')
-    .concat(performance.getEntriesByType('navigation'))
-    .reduce((sum, e) => sum + (e.transferSize || 0), 0);
-  const transferred = (await page.evaluate(bytes)) + (await frame.evaluate(bytes));
-  await context.close();
-  if (frames && frames.count === 0) throw new Error('the checkout frame was never throttled');
-  return { t, transferred };
-}
-
-// The throttling a slow phone has, on every renderer the shop's page uses. The checkout
-// frame is on another site, so Chromium runs it in its own renderer (site isolation):
-// conditions set on the page's session leave it untouched. Auto-attach with the new
-// target paused: each out-of-process frame gets the same network and CPU conditions
-// before it loads anything, then resumes. (Non-flattened sessions, because Playwright's
-// CDPSession cannot address a child session; commands go through
-// Target.sendMessageToTarget.) Returns a counter of the frames throttled.
-async function throttle(cdp) {
-  const apply = (send) => Promise.all([
-    send('Network.enable', {}),
-    send('Network.emulateNetworkConditions', SLOW_4G),
-    send('Emulation.setCPUThrottlingRate', { rate: CPU_SLOWDOWN }),
-  ]);
-  await apply((method, params) => cdp.send(method, params));
-  const frames = { count: 0 };
-  let next = 1;
-  const pending = new Map();
-  cdp.on('Target.receivedMessageFromTarget', ({ message }) => {
-    const reply = JSON.parse(message);
-    pending.get(reply.id)?.(reply);
-    pending.delete(reply.id);
-  });
-  cdp.on('Target.attachedToTarget', async ({ sessionId, targetInfo }) => {
-    const send = (method, params) => new Promise((resolve, reject) => {
-      const id = next++;
-      pending.set(id, (r) => (r.error ? reject(new Error(`${method}: ${r.error.message}`)) : resolve(r.result)));
-      cdp.send('Target.sendMessageToTarget', { sessionId, message: JSON.stringify({ id, method, params }) }).catch(reject);
-    });
-    if (targetInfo.type === 'iframe') {
-      await apply(send);
-      frames.count += 1;
-    }
-    await send('Runtime.runIfWaitingForDebugger', {});
-  });
-  await cdp.send('Target.setAutoAttach', { autoAttach: true, waitForDebuggerOnStart: true, flatten: false });
-  return frames;
-}
-
 // The checkout frame of the shop's widget, once its document (not about:blank) is there.
 async function checkoutFrame(page) {
   const iframe = await page.waitForSelector(frameOf(HOST), { timeout: 120_000, state: 'attached' });
@@ -149,34 +93,6 @@ async function checkoutFrame(page) {
   await frame.waitForURL(/\/balance-checkout\/v1\/frame\//, { timeout: 120_000, waitUntil: 'commit' });
   await frame.waitForFunction(() => window.__interactive, null, { timeout: 120_000 });
   return frame;
-}
-
-async function benchLoads(shop) {
-  const browser = await newBrowser();
-  const url = `${shop}/?cart=mixed&locale=zh-CN`;
-  const out = {};
-  try {
-    await coldLoad(browser, url, false); // warm the server and the OS file cache, not the browser
-    for (const [name, throttled] of [['unthrottled', false], ['slow4g_cpu4x', true]]) {
-      const times = [];
-      let bytes = 0;
-      for (let i = 0; i < LOADS; i++) {
-        const r = await coldLoad(browser, url, throttled);
-        times.push(r.t);
-        bytes = r.transferred;
-      }
-      out[name] = { median: median(times), p90: quantile(times, 0.9), times, bytes };
-    }
-  } finally {
-    await browser.close();
-  }
-  console.log(`\n## Load: navigation start to widget interactive (quote shown, form enabled), ${LOADS} cold loads each`);
-  console.log(`command: node e2e/bench/run.mjs --only load   (page ${url})`);
-  for (const [name, r] of Object.entries(out)) {
-    console.log(`${name.padEnd(14)} median ${ms(r.median)}  p90 ${ms(r.p90)}  (transferred ${(r.bytes / 1024).toFixed(1)} KiB)  runs: ${r.times.map((x) => x.toFixed(0)).join(' ')}`);
-  }
-  console.log(`ratio slow4g_cpu4x / unthrottled (median): ${(out.slow4g_cpu4x.median / out.unthrottled.median).toFixed(1)}x`);
-  return out;
 }
 
 function bigCart(n) {
@@ -378,12 +294,27 @@ async function benchWasmQuote(base) {
   if (rows.length === 2) console.log(`ratio 10,000 / 1,000 lines (wasm parse+quote): ${(rows[1].full / rows[0].full).toFixed(1)}x`);
 }
 
-const server = await startDemoServer({ env: { BC_RATE_LIMIT_IP_PER_MIN: '100000', BC_RATE_LIMIT_SESSION_PER_MIN: '100000' } });
+const SERVER_ENV = { BC_RATE_LIMIT_IP_PER_MIN: '100000', BC_RATE_LIMIT_SESSION_PER_MIN: '100000' };
+const server = await startDemoServer({ env: SERVER_ENV });
+let baseServer = null;
 try {
   console.log(`wallet-server demo at ${server.url}, demo shop at ${server.shop}; Chromium ${CHROMIUM}`);
-  if (ONLY.includes('load')) await benchLoads(server.shop);
+  console.log(`build: ${SERVER_BIN}, widget ${WIDGET_DIR}`);
+  if (ONLY.includes('load')) {
+    const shopPage = (shop) => `${shop}/?cart=mixed&locale=zh-CN`;
+    const builds = [{ key: 'current', label: 'current build (demo shop)', url: shopPage(server.shop) }];
+    if (BASE_SERVER) {
+      baseServer = await startDemoServer({ env: SERVER_ENV, bin: BASE_SERVER, widgetDir: BASE_WIDGET });
+      console.log(`base build: ${BASE_SERVER}, widget ${BASE_WIDGET}; its demo shop at ${baseServer.shop}`);
+      builds.push({ key: 'base', label: 'base build (demo shop)', url: shopPage(baseServer.shop) });
+    }
+    const env = ['BC_E2E_SERVER_BIN', 'BC_E2E_WIDGET_DIR'].filter((k) => process.env[k]).map((k) => `${k}=${process.env[k]} `).join('');
+    const command = `cd e2e && ${env}node bench/run.mjs --only load --loads ${LOADS}${BASE_SERVER ? ` --base-server ${BASE_SERVER} --base-widget ${BASE_WIDGET}` : ''}`;
+    await benchLoads({ builds, loads: LOADS, chromium: CHROMIUM, chromiumArgs: CHROMIUM_ARGS, command });
+  }
   if (ONLY.includes('quote') || ONLY.includes('memory')) await benchQuoteAndMemory(server.shop);
   if (ONLY.includes('wasm')) await benchWasmQuote(server.url);
 } finally {
+  await baseServer?.stop();
   await server.stop();
 }

@@ -21,19 +21,20 @@ function serverEnv() {
 /**
  * Starts a demo server. Resolves to `{ url, shop, log, stop() }` once it prints both URLs:
  * `url` is the wallet's origin (API, loader, frame), `shop` the demo shop's.
- * `database` defaults to an in-memory SQLite database (a fresh one per server).
+ * `database` defaults to an in-memory SQLite database (a fresh one per server); `bin` and
+ * `widgetDir` to SERVER_BIN and WIDGET_DIR (the load bench passes a previous build's).
  */
-export async function startDemoServer({ database = 'sqlite::memory:', env = {}, args = [] } = {}) {
-  if (!existsSync(SERVER_BIN)) {
-    throw new Error(`${SERVER_BIN} not found: build it with 'cargo build --release -p wallet-server' (or set BC_E2E_SERVER_BIN)`);
+export async function startDemoServer({ database = 'sqlite::memory:', env = {}, args = [], bin = SERVER_BIN, widgetDir = WIDGET_DIR } = {}) {
+  if (!existsSync(bin)) {
+    throw new Error(`${bin} not found: build it with 'cargo build --release -p wallet-server' (or set BC_E2E_SERVER_BIN)`);
   }
-  if (!existsSync(path.join(WIDGET_DIR, 'loader.js'))) {
-    throw new Error(`${WIDGET_DIR}/loader.js not found: build the widget with 'trunk build --release' (or set BC_E2E_WIDGET_DIR)`);
+  if (!existsSync(path.join(widgetDir, 'loader.js'))) {
+    throw new Error(`${widgetDir}/loader.js not found: build the widget with 'trunk build --release' (or set BC_E2E_WIDGET_DIR)`);
   }
   const child = spawn(
-    SERVER_BIN,
+    bin,
     ['demo', '--listen', '127.0.0.1:0', '--shop-listen', '127.0.0.1:0', '--database', database,
-      '--widget-dir', WIDGET_DIR, ...args],
+      '--widget-dir', widgetDir, ...args],
     {
       env: { ...serverEnv(), RUST_LOG: process.env.RUST_LOG ?? 'warn', ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
