@@ -19,6 +19,7 @@ import path from 'node:path';
 import { startDemoServer } from '../lib/server.mjs';
 import { startBrowser, eventually } from '../lib/webdriver.mjs';
 import { raw, SHOPPER } from '../lib/api.mjs';
+import { median } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -41,11 +42,6 @@ const MIXED = {
   shipping: { fee: '6.00' },
 };
 
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 // The merchant page: a session per load (a paid or seen session is no different, but each
 // load then reads an open session as a shopper's would).

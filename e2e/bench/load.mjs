@@ -35,6 +35,7 @@
 import { launchCdp } from './cdp.mjs';
 import { startFloor } from './floor.mjs';
 import { SEL } from '../selectors.mjs';
+import { median, quantile } from './stats.mjs';
 
 // Lighthouse's mobile "Slow 4G" (150 ms RTT and 1.6 Mbps, with its 3.75x/0.9x
 // adjustments for DevTools throttling) and a 4x CPU slowdown.
@@ -64,15 +65,6 @@ const TIMEOUT = 120_000;
 // A pause before each load, for the last one's processes to go away.
 const SETTLE = 300;
 
-const median = (xs) => quantile(xs, 0.5);
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Runs in every document of the frame's target, before its scripts (see the top).

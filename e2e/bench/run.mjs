@@ -14,6 +14,7 @@ import { startDemoServer, SERVER_BIN, WIDGET_DIR } from '../lib/server.mjs';
 import { benchLoads } from './load.mjs';
 import { CHROMIUM, CHROMIUM_ARGS } from '../lib/browser.mjs';
 import { HOST, SEL, frameOf } from '../selectors.mjs';
+import { median, quantile } from './stats.mjs';
 
 const args = process.argv.slice(2);
 const opt = (name, dflt) => {
@@ -33,15 +34,6 @@ if (Boolean(BASE_SERVER) !== Boolean(BASE_WIDGET)) {
   process.exit(2);
 }
 
-const median = (xs) => quantile(xs, 0.5);
-function quantile(xs, q) {
-  const s = [...xs].sort((a, b) => a - b);
-  if (!s.length) return NaN;
-  const pos = (s.length - 1) * q;
-  const lo = Math.floor(pos);
-  const hi = Math.ceil(pos);
-  return s[lo] + (s[hi] - s[lo]) * (pos - lo);
-}
 const ms = (x) => `${x.toFixed(x < 10 ? 2 : 0)} ms`;
 const mib = (b) => `${(b / 1048576).toFixed(2)} MiB`;
 
