@@ -48,9 +48,10 @@ export class Shopper {
    * paint, which looks the same with Pay disabled, gone). */
   async interactive(host = HOST) {
     await this.inFrame(async (d) => {
+      // Found by a fresh query each time: an element of the first paint goes stale.
+      await d.wait(async () => (await d.findElements(By.css(SEL.firstPaint))).length === 0
+        && (await d.findElements(By.css(SEL.pay))).length > 0, 20_000, 'the widget drew the checkout');
       await this.visible(SEL.summary('total'));
-      await d.wait(async () => (await d.findElements(By.css(SEL.firstPaint))).length === 0,
-        20_000, 'the widget took over from the first paint');
       await this.visible(SEL.pay);
     }, host);
   }
