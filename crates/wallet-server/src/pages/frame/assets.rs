@@ -94,10 +94,12 @@ pub struct Assets {
 pub(super) struct FrameTemplate {
     pub(super) with_wasm_preload: String,
     pub(super) without_wasm_preload: String,
-    /// The same preloads as a `Link` header (RFC 8288), for each form: a browser starts
-    /// the downloads from the response's headers, before it parses the document.
-    pub(super) link_with_wasm: String,
-    pub(super) link_without_wasm: String,
+    /// The wasm's preload as a `Link` header (RFC 8288), for the form that preloads it: the
+    /// browser starts the largest download from the response's headers, before it parses
+    /// the document. Not the glue's: a header cannot carry its `integrity`, and a preload
+    /// whose integrity differs from the document's is not reused (measured: the glue
+    /// downloaded twice).
+    pub(super) link_with_wasm: Option<String>,
 }
 
 /// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
@@ -223,15 +225,13 @@ impl Assets {
             return None;
         };
         let (head, rest) = template.split_at(at);
-        let glue_header = format!("<{PREFIX}/{glue}>; rel=modulepreload; crossorigin=anonymous");
         let wasm_header = format!(
             "<{PREFIX}/{wasm}>; rel=preload; as=fetch; type=application/wasm; crossorigin=anonymous"
         );
         Some(FrameTemplate {
             with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
             without_wasm_preload: format!("{head}{glue_link}{rest}"),
-            link_with_wasm: format!("{glue_header}, {wasm_header}"),
-            link_without_wasm: glue_header,
+            link_with_wasm: Some(wasm_header),
         })
     }
 

@@ -230,9 +230,9 @@ async fn frame(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
     let (template, link) = if reuses_fetch_preloads(user_agent) {
-        (&template.with_wasm_preload, &template.link_with_wasm)
+        (&template.with_wasm_preload, template.link_with_wasm.clone())
     } else {
-        (&template.without_wasm_preload, &template.link_without_wasm)
+        (&template.without_wasm_preload, None)
     };
     let zh = is_zh(&query, &headers);
     let html = template
@@ -247,8 +247,8 @@ async fn frame(
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::REFERRER_POLICY, "same-origin".to_owned()),
             (header::VARY, "User-Agent, Accept-Language".to_owned()),
-            (header::LINK, link.clone()),
         ],
+        link.map(|l| [(header::LINK, l)]),
         html,
     )
         .into_response()
