@@ -253,6 +253,9 @@ export async function benchLoads({ builds, loads, chromium, chromiumArgs, comman
   ]);
   const targets = [
     ...builds,
+    // The current build's iframe-first embed (the shop writes the frame in its HTML),
+    // against its own floor, B.
+    { key: 'iframeFirst', label: 'current build, iframe-first', url: `${builds[0].url}&embed=iframe`, floorKey: 'floorB' },
     { key: 'floorA', label: 'floor A: script inserts the frame', url: floor.a, floor: true },
     { key: 'floorB', label: 'floor B: frame in the shop\'s HTML', url: floor.b, floor: true },
   ];
@@ -312,7 +315,8 @@ export async function benchLoads({ builds, loads, chromium, chromiumArgs, comman
       console.log(`${label.padEnd(36)}${fc.padEnd(22)}${it.padEnd(22)}${vsFloor.padEnd(16)}${vsBase}`);
     for (const t of targets) {
       const x = s[t.key];
-      const both = (a, b) => (t.floor ? ratio(a, floorA) : `${ratio(a, floorA)} / ${ratio(b, floorA)}`);
+      const ref = t.floorKey ? s[t.floorKey].fc : floorA;
+      const both = (a, b) => (t.floor ? ratio(a, ref) : `${ratio(a, ref)} / ${ratio(b, ref)}${t.floorKey ? ' (÷ B)' : ''}`);
       line(t.label, `${fmt(x.fc)} (p90 ${x.fc90.toFixed(0)})`, t.floor ? '' : `${fmt(x.it)} (p90 ${x.it90.toFixed(0)})`,
         t.key === 'floorA' ? '1' : both(x.fc, x.it),
         base && t.key === current.key ? `${ratio(x.fc, s[base.key].fc)} / ${ratio(x.it, s[base.key].it)}` : '');
