@@ -218,7 +218,7 @@
           !m || m.source !== SOURCE || m.type !== "update") {
         return;
       }
-      if (!("theme" in m) && !("locale" in m)) {
+      if (m.hello === true) {
         announce(); // a loader that adopted this frame asks where it stands
       }
       if ("theme" in m) {

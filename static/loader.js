@@ -144,7 +144,7 @@
     if (adopted) {
       // It may have loaded before this script ran: ask it to say where it stands (a frame
       // still loading drops this, and speaks first once it runs).
-      frame.contentWindow.postMessage({ source: SOURCE, type: "update" }, WALLET);
+      frame.contentWindow.postMessage({ source: SOURCE, type: "update", hello: true }, WALLET);
     } else {
       el.replaceChildren(frame);
     }

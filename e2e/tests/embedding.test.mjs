@@ -87,6 +87,10 @@ test('a widget mounted from script works on its own; destroy() during a poll sto
     await eventually(async () => (await second.locator(SEL.root).getAttribute('lang')) === 'en', { what: 'lang en' });
     await expectAmount(part('other'), '50.00', 'a new locale keeps the checkout');
     assert.equal(await accent(), '#116611');
+    // An update with nothing in it is no adopting loader's hello: no second `ready`.
+    await page.evaluate(() => window.__second.update({}));
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => window.__secondEvents.filter((n) => n === 'ready').length), 1);
 
     // Pay with WeChat Pay: the widget then polls the intent until the method finishes.
     const polls = [];

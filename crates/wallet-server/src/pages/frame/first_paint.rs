@@ -20,28 +20,28 @@ use crate::util::html_escape;
 const COLLAPSED_LINES: usize = 20;
 
 /// The widget's words the first paint uses, in one language.
-pub struct Words {
-    pub title: &'static str,
-    pub loading: &'static str,
-    pub items: &'static str,
-    pub shipping: &'static str,
-    pub show_all: &'static str,
-    pub quantity: &'static str,
-    pub balance_price: &'static str,
-    pub eligible: &'static str,
-    pub ineligible: &'static str,
-    pub reason_item: &'static str,
-    pub reason_virtual: &'static str,
-    pub reason_gift_card: &'static str,
-    pub reason_top_up: &'static str,
-    pub reason_category: &'static str,
-    pub reason_merchant: &'static str,
-    pub reason_shipping: &'static str,
-    pub total: &'static str,
-    pub pay: &'static str,
+struct Words {
+    title: &'static str,
+    loading: &'static str,
+    items: &'static str,
+    shipping: &'static str,
+    show_all: &'static str,
+    quantity: &'static str,
+    balance_price: &'static str,
+    eligible: &'static str,
+    ineligible: &'static str,
+    reason_item: &'static str,
+    reason_virtual: &'static str,
+    reason_gift_card: &'static str,
+    reason_top_up: &'static str,
+    reason_category: &'static str,
+    reason_merchant: &'static str,
+    reason_shipping: &'static str,
+    total: &'static str,
+    pay: &'static str,
 }
 
-pub const EN: Words = Words {
+const EN: Words = Words {
     title: "Pay with balance",
     loading: "Loading your order…",
     items: "Your order",
@@ -62,7 +62,7 @@ pub const EN: Words = Words {
     pay: "Pay {total}",
 };
 
-pub const ZH: Words = Words {
+const ZH: Words = Words {
     title: "余额支付",
     loading: "正在加载订单…",
     items: "订单商品",

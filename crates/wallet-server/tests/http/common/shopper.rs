@@ -119,15 +119,11 @@ impl Shopper {
         (reply.status().as_u16(), reply.text().await.expect("body"))
     }
 
+    /// `GET path`, which must answer 200: its body.
     pub async fn page(&self, path: &str) -> String {
-        let reply = self
-            .http
-            .get(format!("{}{path}", self.base))
-            .send()
-            .await
-            .expect("answer");
-        assert_eq!(reply.status(), 200, "{path}");
-        reply.text().await.expect("body")
+        let (status, body) = self.get(path).await;
+        assert_eq!(status, 200, "{path}");
+        body
     }
 
     /// Starts a recharge; its id.
