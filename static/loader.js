@@ -31,6 +31,8 @@
   // Room reserved until the checkout has loaded (a typical checkout's height), so the page
   // does not jump while the frame shows its loading skeleton.
   var INITIAL_HEIGHT = 600;
+  // A frame that runs speaks at once; one the browser refused to load never does.
+  var FRAME_TIMEOUT = 10000;
   var mounted = new WeakMap();
 
   /* The frame's address: the locale and theme in the query, which the wallet reads to
@@ -96,8 +98,26 @@
     var height = INITIAL_HEIGHT;
     var settleTimer = null;
     var pending = [];
-    var resolveReady;
-    var ready = new Promise(function (resolve) { resolveReady = resolve; });
+    var resolveReady, rejectReady;
+    var ready = new Promise(function (resolve, reject) { resolveReady = resolve; rejectReady = reject; });
+    ready.catch(function () {}); // a page that never reads `ready` hears `failed` instead
+
+    function emit(type, detail) {
+      el.dispatchEvent(new CustomEvent("balancecheckout:" + type, { bubbles: true, composed: true, detail: detail }));
+    }
+
+    /* Not a word from the frame: the browser most likely refused to frame it here (the
+       wallet's frame-ancestors, which nothing relaxes). Say so, once; a frame that speaks
+       later (a slow network) still works and says `ready` then. */
+    var silenceTimer = setTimeout(function () {
+      var message = "The checkout frame did not load within " + FRAME_TIMEOUT / 1000 + " s. This page's origin (" +
+        location.origin + ") is probably not among the merchant's allowed origins, so the browser refused to frame " +
+        "the checkout (the wallet's frame-ancestors). Add " + location.origin +
+        " to the merchant's allowed_origins in the wallet's configuration.";
+      console.error("Balance Checkout: " + message);
+      rejectReady(new Error(message));
+      emit("failed", { code: "frame_unavailable", message: message });
+    }, FRAME_TIMEOUT);
 
     function send(message) {
       message.source = SOURCE;
@@ -117,6 +137,7 @@
       var m = event.data;
       if (!started) {
         started = true;
+        clearTimeout(silenceTimer);
         pending.splice(0).forEach(send);
         resolveReady();
         // A session that is closed says so without `ready`: follow the content anyway.
@@ -134,11 +155,7 @@
       if (m.type === "resize") {
         return;
       }
-      el.dispatchEvent(new CustomEvent("balancecheckout:" + m.type, {
-        bubbles: true,
-        composed: true,
-        detail: JSON.parse(JSON.stringify(m.detail))
-      }));
+      emit(m.type, JSON.parse(JSON.stringify(m.detail)));
     }
     window.addEventListener("message", onMessage);
     if (adopted) {
@@ -180,6 +197,7 @@
         }
         destroyed = true;
         clearTimeout(settleTimer);
+        clearTimeout(silenceTimer);
         window.removeEventListener("message", onMessage);
         frame.remove(); // its document, timers, polls and requests end with it
         if (mounted.get(el) === handle) {

@@ -77,7 +77,8 @@ impl ApiError {
         ApiError::new(ErrorCode::Unauthorized, message)
     }
 
-    /// The JSON body `{"error":{"code","message",…extras}}`.
+    /// The JSON body `{"error":{"code","message",…extras}}`, with `request_id` and
+    /// `doc_url` inside a request ([`RequestContext`]).
     #[must_use]
     pub fn body(&self) -> Value {
         let mut inner = Map::new();
@@ -86,9 +87,40 @@ impl ApiError {
         for (k, v) in &self.extra {
             inner.insert(k.clone(), v.clone());
         }
+        if let Some(request) = RequestContext::current() {
+            let doc = format!("{}#error-{}", request.guide_url, self.code.code());
+            inner.insert("request_id".to_owned(), Value::from(request.id));
+            inner.insert("doc_url".to_owned(), Value::from(doc));
+        }
         let mut outer = Map::new();
         outer.insert("error".to_owned(), Value::Object(inner));
         Value::Object(outer)
+    }
+}
+
+tokio::task_local! {
+    static REQUEST: RequestContext;
+}
+
+/// What every answer to one request shares: its id (`req_…`, also the `Request-Id`
+/// header and the access log's `request_id`) and where the merchant guide explains the
+/// error codes (`<public_url>/docs/guide`, whose `#error-<code>` anchors `doc_url` names).
+#[derive(Debug, Clone)]
+pub struct RequestContext {
+    pub id: String,
+    pub guide_url: String,
+}
+
+impl RequestContext {
+    /// The context of the request being answered; `None` outside one (a test, a task).
+    #[must_use]
+    pub fn current() -> Option<RequestContext> {
+        REQUEST.try_with(Clone::clone).ok()
+    }
+
+    /// Runs `work` (the rest of the request's handling) inside this context.
+    pub async fn scope<F: std::future::Future>(self, work: F) -> F::Output {
+        REQUEST.scope(self, work).await
     }
 }
 

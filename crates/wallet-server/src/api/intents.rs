@@ -1,6 +1,6 @@
 //! `POST /v1/sessions/{id}/intents` (frame), `GET /v1/intents/{id}` (frame or merchant),
-//! `POST /v1/intents/{id}/cancel` (merchant or frame) and `POST /v1/intents/{id}/capture`
-//! (merchant).
+//! `POST /v1/intents/{id}/cancel` (merchant or frame), `POST /v1/intents/{id}/capture`
+//! and `GET /v1/intents` (merchant).
 
 use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -8,6 +8,7 @@ use checkout_core::{CancelReason, ErrorCode};
 
 use crate::checkout::capture::{Answer, CaptureRequest};
 use crate::checkout::intents::{submit, verify_signature, Submission};
+use crate::checkout::records::query::{Kind, ListQuery};
 use crate::checkout::second_leg::Outcome;
 use crate::checkout::FrameSession;
 use crate::error::{ApiError, Reply, ServerError};
@@ -36,6 +37,7 @@ pub async fn create(
         key,
         base,
         body,
+        test_helper: false,
     };
     submit(state, session, submission).await
 }
@@ -180,4 +182,17 @@ pub async fn capture(
     });
     task.await
         .map_err(|e| ServerError::internal("capture task", e))?
+}
+
+/// `GET /v1/intents` (merchant): its intents, newest first, without their quotes
+/// (`crate::checkout::records::lists`).
+pub async fn list(
+    State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    BaseUrl(base): BaseUrl,
+    RawQuery(query): RawQuery,
+) -> Result<Reply, ServerError> {
+    let q = ListQuery::parse(Kind::Intents, query.as_deref())?;
+    let page = crate::checkout::records::lists::intents(&state.db, &merchant, &q, &base).await?;
+    Ok(Reply::json(StatusCode::OK, &page))
 }

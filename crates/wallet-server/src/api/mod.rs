@@ -66,7 +66,7 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
         .route_layer(middleware::from_fn_with_state(config.clone(), metrics_only));
     Router::new()
         .route("/v1/openapi.json", get(crate::api::openapi::document))
-        .route("/v1/sessions", post(sessions::create))
+        .route("/v1/sessions", post(sessions::create).get(sessions::list))
         .route("/v1/sessions/{id}", get(sessions::read))
         .route("/v1/sessions/{id}/quote", post(sessions::quote))
         .route("/v1/sessions/{id}/intents", post(intents::create))
@@ -79,6 +79,8 @@ pub fn router(config: &Arc<Config>) -> Router<AppState> {
             "/v1/sessions/{id}/topups/{topup_id}",
             get(sessions::read_top_up),
         )
+        .route("/v1/intents", get(intents::list))
+        .route("/v1/refunds", get(refunds::list))
         .route("/v1/intents/{id}", get(intents::read))
         .route("/v1/intents/{id}/refunds", post(refunds::create))
         .route("/v1/intents/{id}/cancel", post(intents::cancel))

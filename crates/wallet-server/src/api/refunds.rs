@@ -1,8 +1,10 @@
-//! `POST /v1/intents/{id}/refunds` (merchant), under an optional idempotency key.
+//! `POST /v1/intents/{id}/refunds` (merchant), under an optional idempotency key, and
+//! `GET /v1/refunds`.
 
-use axum::extract::{Path, Request, State};
+use axum::extract::{Path, RawQuery, Request, State};
 use axum::http::StatusCode;
 
+use crate::checkout::records::query::{Kind, ListQuery};
 use crate::checkout::refunds::{refund, RefundRequest};
 use crate::error::{Reply, ServerError};
 use crate::http::auth::MerchantKey;
@@ -33,4 +35,15 @@ pub async fn create(
         run.await.unwrap_or_else(Reply::from)
     };
     crate::http::idempotency::run(&state, &scope, key.as_deref(), &body, work).await
+}
+
+/// `GET /v1/refunds` (merchant): its refunds, newest first (`crate::checkout::records::lists`).
+pub async fn list(
+    State(state): State<AppState>,
+    MerchantKey(merchant): MerchantKey,
+    RawQuery(query): RawQuery,
+) -> Result<Reply, ServerError> {
+    let q = ListQuery::parse(Kind::Refunds, query.as_deref())?;
+    let page = crate::checkout::records::lists::refunds(&state.db, &merchant, &q).await?;
+    Ok(Reply::json(StatusCode::OK, &page))
 }

@@ -27,6 +27,7 @@ use crate::store::ledger;
 pub mod capture;
 pub mod intents;
 pub mod pay;
+pub mod records;
 pub mod refund_request;
 pub mod refunds;
 pub mod refusals;

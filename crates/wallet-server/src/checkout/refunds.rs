@@ -179,15 +179,14 @@ async fn add_refunded(
 /// Posts a refund: the balance shares back to the wallet; the other shares back to the
 /// second method's external account when the wallet's sandbox collected them. A
 /// remainder the merchant collected itself never entered the wallet's books: its shares
-/// are the merchant's to return through its provider. Answers that amount
-/// (`other_refund_due`, minor units).
+/// are the merchant's to return through its provider (`other_refund_due`, [`view`]).
 async fn post_refund(
     tx: &mut Tx,
     intent: &IntentRow,
     id: &str,
     totals: RefundTotals,
     now: i64,
-) -> Result<i64, ServerError> {
+) -> Result<(), ServerError> {
     let c = intent.currency;
     let settlement = ledger::merchant_settlement(&intent.merchant_id, c, intent.livemode);
     let available = ledger::wallet_available(intent.wallet());
@@ -202,7 +201,7 @@ async fn post_refund(
     )
     .await?;
     match intent.other_method {
-        Some(Method::Merchant) => Ok(totals.other),
+        Some(Method::Merchant) => Ok(()),
         method => {
             let to = ledger::external(method.unwrap_or(Method::BankCard), c, intent.livemode);
             ledger::transfer(
@@ -215,7 +214,7 @@ async fn post_refund(
                 now,
             )
             .await?;
-            Ok(0)
+            Ok(())
         }
     }
 }
@@ -256,18 +255,8 @@ async fn refund_once(
     }
     let id = random_id("re_", 24);
     let lines = insert_refund(&mut tx, &id, &intent, &shares, totals, now).await?;
-    let other_refund_due = post_refund(&mut tx, &intent, &id, totals, now).await?;
-    let view = RefundView {
-        id,
-        intent_id: intent.id,
-        currency: c,
-        amount: money(totals.total, c)?,
-        balance_amount: money(totals.balance, c)?,
-        other_amount: money(totals.other, c)?,
-        other_refund_due: money(other_refund_due, c)?,
-        lines,
-        created_at: rfc3339(now),
-    };
+    post_refund(&mut tx, &intent, &id, totals, now).await?;
+    let view = view(id, &intent, totals, lines, now)?;
     let owner = Owner {
         merchant_id: &merchant.id,
         livemode: intent.livemode,
@@ -277,4 +266,78 @@ async fn refund_once(
     crate::webhooks::wake();
     tracing::info!(refund = %view.id, intent = %view.intent_id, "refund made");
     Ok(view)
+}
+
+/// A refund as the API shows it. `other_refund_due` follows from the intent: a remainder
+/// the merchant collected is the merchant's to return ([`post_refund`]).
+fn view(
+    id: String,
+    intent: &IntentRow,
+    totals: RefundTotals,
+    lines: Vec<RefundLineView>,
+    at: i64,
+) -> Result<RefundView, ServerError> {
+    let c = intent.currency;
+    let due = if intent.other_method == Some(Method::Merchant) {
+        totals.other
+    } else {
+        0
+    };
+    Ok(RefundView {
+        id,
+        intent_id: intent.id.clone(),
+        session_id: intent.session_id.clone(),
+        currency: c,
+        amount: money(totals.total, c)?,
+        balance_amount: money(totals.balance, c)?,
+        other_amount: money(totals.other, c)?,
+        other_refund_due: money(due, c)?,
+        lines,
+        created_at: rfc3339(at),
+        tags: intent.tags.clone(),
+    })
+}
+
+/// The stored refund `id` of `intent`, made at `at` (unix seconds), as the API showed it
+/// when it was made (its lines by id).
+///
+/// # Errors
+/// The database's; internal for corrupt stored amounts.
+pub async fn stored_view(
+    db: &Db,
+    id: &str,
+    intent: &IntentRow,
+    at: i64,
+) -> Result<RefundView, ServerError> {
+    let c = intent.currency;
+    let (total, balance, other): (i64, i64, i64) = sqlx::query_as(
+        "SELECT amount, balance_amount, other_amount FROM refunds WHERE id = $1 AND livemode = $2",
+    )
+    .bind(id)
+    .bind(i64::from(intent.livemode))
+    .fetch_one(&db.pool)
+    .await?;
+    let rows: Vec<(String, i64, i64)> = sqlx::query_as(
+        "SELECT line_id, balance, other FROM refund_lines WHERE refund_id = $1 ORDER BY line_id",
+    )
+    .bind(id)
+    .fetch_all(&db.pool)
+    .await?;
+    let lines = rows
+        .into_iter()
+        .map(|(line, b, o)| {
+            Ok(RefundLineView {
+                id: line,
+                amount: money(b.saturating_add(o), c)?,
+                balance: money(b, c)?,
+                other: money(o, c)?,
+            })
+        })
+        .collect::<Result<_, ServerError>>()?;
+    let totals = RefundTotals {
+        total,
+        balance,
+        other,
+    };
+    view(id.to_owned(), intent, totals, lines, at)
 }

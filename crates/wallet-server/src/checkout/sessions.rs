@@ -3,6 +3,8 @@
 
 use checkout_core::error::from_value;
 use checkout_core::{CartInput, Choice, IntentStatus, Method, Quote, SecondLeg, SessionStatus};
+use std::collections::BTreeMap;
+
 use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
@@ -15,6 +17,7 @@ use crate::http::state::AppState;
 use crate::store::db::rows::SessionRow;
 use crate::store::db::Db;
 use crate::store::ledger::WalletRef;
+use crate::store::tags::Tags;
 use crate::util::{now, random_id, rfc3339};
 use crate::views::{CreatedSession, SessionAnswer, SessionOutcome, SessionView, SessionWallet};
 use crate::wallet::accounts::{check_shopper_id, wallet_currency};
@@ -36,6 +39,12 @@ pub struct CreateSession {
     /// absent (DESIGN.md *The second leg*).
     #[serde(default)]
     pub second_leg: Option<SecondLeg>,
+    /// The merchant's order number, shown on the session, its intents, refunds and events.
+    #[serde(default)]
+    pub merchant_reference: Option<String>,
+    /// Up to 20 string pairs, shown where `merchant_reference` is ([`Tags::checked`]).
+    #[serde(default)]
+    pub metadata: Option<BTreeMap<String, String>>,
 }
 
 /// The second methods a new session offers, which also say its second leg
@@ -118,6 +127,22 @@ async fn unlinked_from(db: &Db, merchant: &Merchant, shopper: &str) -> Result<bo
     Ok(revoked > 0 && active == 0)
 }
 
+/// The cart is in the currency of the shopper's wallet (when they have one).
+async fn same_currency(
+    db: &Db,
+    wallet: WalletRef<'_>,
+    cart: checkout_core::Currency,
+) -> Result<(), ServerError> {
+    match wallet_currency(db, wallet).await? {
+        Some(currency) if currency != cart => Err(ApiError::field(
+            "cart.currency",
+            format!("the shopper's wallet holds {currency}; create the session in {currency}"),
+        )
+        .into()),
+        _ => Ok(()),
+    }
+}
+
 /// Creates a session for a merchant: its cart validated and stored canonically, its
 /// policy and methods copied, open for `session_ttl_secs`.
 ///
@@ -128,8 +153,9 @@ pub async fn create_session(
     db: &Db,
     config: &Config,
     merchant: &Merchant,
-    input: CreateSession,
+    mut input: CreateSession,
 ) -> Result<CreatedSession, ServerError> {
+    let tags = Tags::checked(input.merchant_reference.take(), input.metadata.take())?;
     let (shopper_id, link_digest) = shopper_of(db, merchant, &input).await?;
     let cart = from_value::<CartInput>(input.cart)
         .and_then(CartInput::validate)
@@ -141,17 +167,12 @@ pub async fn create_session(
         .transpose()?
         .map(String::from);
     let methods = session_methods(config, merchant, input.second_leg)?;
-    if let Some(currency) =
-        wallet_currency(db, WalletRef::new(&shopper_id, merchant.livemode)).await?
-    {
-        if currency != cart.currency {
-            return Err(ApiError::field(
-                "cart.currency",
-                format!("the shopper's wallet holds {currency}; create the session in {currency}"),
-            )
-            .into());
-        }
-    }
+    same_currency(
+        db,
+        WalletRef::new(&shopper_id, merchant.livemode),
+        cart.currency,
+    )
+    .await?;
     let now = now();
     let id = random_id("cs_", 24);
     let secret = random_id("cs_secret_", 32);
@@ -163,8 +184,9 @@ pub async fn create_session(
         serde_json::to_string(&methods).map_err(|e| ServerError::internal("methods", e))?;
     sqlx::query(
         "INSERT INTO sessions (id, client_secret, merchant_id, shopper_id, currency, cart, cart_digest, \
-         policy, methods, return_url, status, expires_at, created_at, livemode, link_digest) \
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15)",
+         policy, methods, return_url, status, expires_at, created_at, livemode, link_digest, \
+         metadata, merchant_reference) \
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15, $16, $17)",
     )
     .bind(&id)
     .bind(&secret)
@@ -181,6 +203,8 @@ pub async fn create_session(
     .bind(now)
     .bind(i64::from(merchant.livemode))
     .bind(link_digest)
+    .bind(tags.metadata_json())
+    .bind(&tags.merchant_reference)
     .execute(&db.pool)
     .await?;
     tracing::info!(session = %id, merchant = %merchant.id, "session created");

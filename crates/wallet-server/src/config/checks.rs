@@ -211,6 +211,26 @@ pub fn demo_listen(listen: &str, shop_listen: &str) -> Result<(), ConfigError> {
     Ok(())
 }
 
+/// The demo's own flags: it listens on loopback only ([`demo_listen`]); `--allow-origin`
+/// is the demo's (with `serve` a merchant's origins are in `--config`) and takes origins.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] saying which flag and what to do instead.
+pub fn demo_flags(
+    mode: Mode,
+    (listen, shop_listen): (&str, &str),
+    allow_origin: &[String],
+) -> Result<(), ConfigError> {
+    if mode == Mode::Demo {
+        demo_listen(listen, shop_listen)?;
+    } else if !allow_origin.is_empty() {
+        return Err(ConfigError::Invalid(
+            "--allow-origin is for the demo; with serve, list a merchant's origins in --config ([[merchants]] allowed_origins)".to_owned(),
+        ));
+    }
+    origins(allow_origin)
+}
+
 /// The demo's payment-password pepper: published (the demo's values are public), so
 /// `serve` refuses it.
 pub const DEMO_PEPPER: &str = "demo-pepper-not-a-secret-0123456789abcdef";
@@ -255,5 +275,16 @@ mod tests {
         assert!(!is_origin("https://shop.example/"));
         assert!(!is_origin("shop.example"));
         assert!(!is_origin("https://"));
+    }
+
+    #[test]
+    fn allow_origin_is_the_demos_and_takes_origins() {
+        let loopback = ("127.0.0.1:8080", "127.0.0.1:8081");
+        let mine = ["http://127.0.0.1:5000".to_owned()];
+        assert!(demo_flags(Mode::Demo, loopback, &mine).is_ok());
+        assert!(demo_flags(Mode::Serve, loopback, &mine).is_err());
+        assert!(demo_flags(Mode::Serve, loopback, &[]).is_ok());
+        let path = ["http://127.0.0.1:5000/shop".to_owned()];
+        assert!(demo_flags(Mode::Demo, loopback, &path).is_err());
     }
 }

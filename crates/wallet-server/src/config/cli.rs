@@ -29,6 +29,11 @@ pub struct Cli {
     /// port 0 when `--listen` picks its port; 0 picks a free port).
     #[arg(long, env = "BC_SHOP_LISTEN")]
     pub shop_listen: Option<String>,
+    /// Demo only: another origin whose pages may embed the demo merchant's checkout
+    /// (`http://127.0.0.1:5000`; repeatable). `serve` takes a merchant's origins from
+    /// `[[merchants]] allowed_origins` in `--config` instead.
+    #[arg(long = "allow-origin", value_name = "ORIGIN")]
+    pub allow_origin: Vec<String>,
 }
 
 /// The demo shop's address when none is given: `127.0.0.1:8081`, or port 0 on the

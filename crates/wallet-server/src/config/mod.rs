@@ -50,6 +50,8 @@ pub struct Config {
     /// Demo only: where the demo shop listens, and its origin once it does.
     pub shop_listen: String,
     pub shop_origin: Option<String>,
+    /// Demo only (`--allow-origin`): more origins the demo merchant's pages may be on.
+    pub demo_origins: Vec<String>,
     /// Webhook delivery.
     pub webhooks: WebhookSettings,
     /// Where live wallets' one-time codes go.
@@ -282,9 +284,7 @@ impl Config {
             .shop_listen
             .clone()
             .unwrap_or_else(|| cli::default_shop_listen(&listen));
-        if mode == Mode::Demo {
-            checks::demo_listen(&listen, &shop_listen)?;
-        }
+        checks::demo_flags(mode, (&listen, &shop_listen), &cli.allow_origin)?;
         Ok(Config {
             mode,
             listen,
@@ -307,6 +307,7 @@ impl Config {
             merchants: credentials.merchants,
             shop_listen,
             shop_origin: None,
+            demo_origins: cli.allow_origin.clone(),
             webhooks,
             message_gateway,
             accounts,

@@ -1,6 +1,7 @@
 //! The sandbox provider of the second method (sandbox mode only): a page where a tester
-//! approves or declines, and the same as JSON endpoints for scripts. The page is plain
-//! HTML forms under the strict CSP: no script, styles from a file.
+//! approves or declines, and the same as JSON endpoints for scripts; and the merchants'
+//! test helpers. The page is plain HTML forms under the strict CSP: no script, styles
+//! from a file.
 
 use std::collections::HashMap;
 
@@ -23,6 +24,7 @@ use crate::views::IntentView;
 mod messages;
 mod page;
 mod recharges;
+pub mod test_helpers;
 
 // The page's styles, then dark mode (shared by the wallet's pages).
 const CSS: &str = concat!(
@@ -37,6 +39,10 @@ pub fn routes() -> Router<AppState> {
         .route("/v1/sandbox/intents/{id}/approve", post(approve))
         .route("/v1/sandbox/intents/{id}/decline", post(decline))
         .route("/v1/sandbox/intents/{id}/abandon", post(abandon))
+        .route(
+            "/v1/test_helpers/sessions/{id}/pay",
+            post(test_helpers::pay),
+        )
         .merge(recharges::routes())
         .merge(messages::routes())
 }

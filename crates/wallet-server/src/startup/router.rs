@@ -31,7 +31,7 @@ async fn healthz(State(state): State<AppState>) -> Result<Reply, ServerError> {
     Ok(Reply::json(StatusCode::OK, &Health { status: "ok" }))
 }
 
-/// One log line per request: method, path (never the query: it may carry a session's
+/// One log line per request: its id, method, path (never the query: it may carry a session's
 /// values in the demo; credentials in it cut to their prefix), status and duration. No
 /// headers, so no keys or signatures.
 async fn access_log(req: Request, next: Next) -> Response {
@@ -39,9 +39,11 @@ async fn access_log(req: Request, next: Next) -> Response {
     let method = req.method().clone();
     let path = crate::telemetry::logs::redact_path(req.uri().path()).into_owned();
     let response = next.run(req).await;
+    let request_id = crate::error::RequestContext::current().map(|r| r.id);
     tracing::info!(
         %method,
         %path,
+        request_id = request_id.as_deref().unwrap_or(""),
         status = response.status().as_u16(),
         ms = u64::try_from(start.elapsed().as_millis()).unwrap_or(u64::MAX),
         "request"
@@ -63,7 +65,10 @@ fn cors(origins: &[String]) -> CorsLayer {
             HeaderName::from_static("idempotency-key"),
             HeaderName::from_static("checkout-signature"),
         ])
-        .expose_headers([header::RETRY_AFTER])
+        .expose_headers([
+            header::RETRY_AFTER,
+            HeaderName::from_static(crate::http::request_id::HEADER),
+        ])
         .max_age(Duration::from_secs(600))
 }
 
@@ -128,6 +133,10 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
         ))
         .layer(middleware::from_fn(access_log))
         .layer(middleware::from_fn(crate::telemetry::metrics::track))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::http::request_id::tag,
+        ))
         .with_state(state))
 }
 

@@ -9,3 +9,4 @@ pub mod mode;
 pub mod retry;
 pub mod sealing;
 pub mod stored;
+pub mod tags;

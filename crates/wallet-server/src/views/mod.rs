@@ -2,10 +2,11 @@
 //! `docs/DESIGN-NOTES.md` *HTTP API shapes*). Amounts are [`Money`]: strings in major
 //! units with exactly the currency's digits; times are RFC 3339 UTC strings.
 
+pub mod records;
 pub mod webhooks;
 
 use checkout_core::{
-    Currency, IntentStatus, Method, Money, Policy, Provider, SecondLeg, SessionStatus,
+    CancelReason, Currency, IntentStatus, Method, Money, Policy, Provider, SecondLeg, SessionStatus,
 };
 use serde::Serialize;
 use serde_json::value::RawValue;
@@ -13,6 +14,7 @@ use serde_json::value::RawValue;
 use crate::error::ServerError;
 use crate::store::db::rows::IntentRow;
 use crate::store::stored::money;
+use crate::store::tags::Tags;
 use crate::util::rfc3339;
 
 /// `next_action` of an intent that waits for its second method (DESIGN.md *The second
@@ -61,6 +63,11 @@ pub struct IntentView {
     pub quote: Option<Box<RawValue>>,
     pub created_at: String,
     pub amount_refunded: Money,
+    /// Why it was canceled; `null` unless `status` is `canceled`.
+    pub cancel_reason: Option<CancelReason>,
+    /// Its session's `merchant_reference` and `metadata`.
+    #[serde(flatten)]
+    pub tags: Tags,
 }
 
 /// The page where the sandbox second method is approved or declined.
@@ -114,6 +121,8 @@ impl IntentView {
             quote: Some(quote),
             created_at: rfc3339(row.created_at),
             amount_refunded: money(row.refunded_amount, c)?,
+            cancel_reason: row.cancel_reason,
+            tags: row.tags.clone(),
         })
     }
 }
@@ -312,6 +321,7 @@ pub struct RefundLineView {
 pub struct RefundView {
     pub id: String,
     pub intent_id: String,
+    pub session_id: String,
     pub currency: Currency,
     pub amount: Money,
     pub balance_amount: Money,
@@ -323,6 +333,9 @@ pub struct RefundView {
     pub other_refund_due: Money,
     pub lines: Vec<RefundLineView>,
     pub created_at: String,
+    /// Its session's `merchant_reference` and `metadata`.
+    #[serde(flatten)]
+    pub tags: Tags,
 }
 
 /// One field of `quote_mismatch`'s `mismatches`.
@@ -394,6 +407,7 @@ mod tests {
             created_at: 0,
             livemode: false,
             second_leg: None,
+            tags: crate::store::tags::Tags::default(),
         }
     }
 

@@ -31,6 +31,7 @@ mod payments;
 mod public_url;
 mod races;
 mod rate_limits;
+mod records;
 mod refunds;
 mod replicas;
 mod reset;

@@ -43,8 +43,8 @@ pub struct Shop {
     pub origin: String,
 }
 
-/// Binds the shop's address and makes its origin the demo merchant's allowed origin (the
-/// only page that may frame the checkout of its sessions).
+/// Binds the shop's address and makes its origin the demo merchant's allowed origin (with
+/// those of `--allow-origin`, the only pages that may frame the checkout of its sessions).
 ///
 /// # Errors
 /// The address cannot be bound (in use, not local).
@@ -56,10 +56,13 @@ pub async fn bind(config: &mut Config) -> std::io::Result<Shop> {
         url: format!("{origin}/webhooks"),
         secrets: vec![super::WEBHOOK_SECRET.to_owned()],
     };
+    let extra = config.demo_origins.clone();
     for merchant in config.merchants.values_mut() {
         if merchant.id == super::MERCHANT_ID && !merchant.allowed_origins.contains(&origin) {
             let merchant = Arc::make_mut(merchant);
             merchant.allowed_origins.push(origin.clone());
+            // `--allow-origin`: a developer's own page embeds the demo merchant's checkout.
+            merchant.allowed_origins.extend(extra.iter().cloned());
             // The shop's server receives the wallet's webhooks (DESIGN.md *Demo mode*).
             merchant.webhooks.push(endpoint.clone());
         }

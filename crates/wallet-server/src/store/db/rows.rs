@@ -6,9 +6,11 @@ use checkout_core::{CancelReason, Currency, IntentStatus, Method, Provider, Sess
 use sqlx::Row as _;
 
 use super::{Db, Row};
+use crate::store::tags::Tags;
 
-const SESSION_COLUMNS: &str = "id, client_secret, merchant_id, shopper_id, currency, cart, \
-     cart_digest, policy, methods, return_url, status, expires_at, created_at, livemode, link_digest";
+pub const SESSION_COLUMNS: &str = "id, client_secret, merchant_id, shopper_id, currency, cart, \
+     cart_digest, policy, methods, return_url, status, expires_at, created_at, livemode, link_digest, \
+     metadata, merchant_reference";
 
 /// A stored value that is not one of its enum's codes.
 fn decode<T>(column: &str, code: &str, from: fn(&str) -> Option<T>) -> Result<T, sqlx::Error> {
@@ -40,6 +42,8 @@ pub struct SessionRow {
     pub livemode: bool,
     /// The digest of the link it was opened with (`None`: a test-mode `shopper_id`).
     pub link_digest: Option<String>,
+    /// The merchant's order number and metadata.
+    pub tags: Tags,
 }
 
 impl SessionRow {
@@ -49,7 +53,7 @@ impl SessionRow {
         crate::store::mode::WalletRef::new(&self.shopper_id, self.livemode)
     }
 
-    fn from_row(r: &Row) -> Result<SessionRow, sqlx::Error> {
+    pub fn from_row(r: &Row) -> Result<SessionRow, sqlx::Error> {
         let currency: String = r.try_get("currency")?;
         let status: String = r.try_get("status")?;
         Ok(SessionRow {
@@ -68,6 +72,10 @@ impl SessionRow {
             created_at: r.try_get("created_at")?,
             livemode: r.try_get::<i64, _>("livemode")? != 0,
             link_digest: r.try_get("link_digest")?,
+            tags: Tags::stored(
+                r.try_get("merchant_reference")?,
+                r.try_get::<Option<String>, _>("metadata")?.as_deref(),
+            )?,
         })
     }
 
@@ -96,9 +104,11 @@ where
     row.as_ref().map(SessionRow::from_row).transpose()
 }
 
-const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, currency, total, \
+pub const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, currency, total, \
      balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
-     cancel_reason, created_at, livemode, second_leg_provider, second_leg_reference";
+     cancel_reason, created_at, livemode, second_leg_provider, second_leg_reference, \
+     (SELECT s.metadata FROM sessions s WHERE s.id = intents.session_id AND s.livemode = intents.livemode) AS metadata, \
+     (SELECT s.merchant_reference FROM sessions s WHERE s.id = intents.session_id AND s.livemode = intents.livemode) AS merchant_reference";
 
 /// A payment intent as stored; amounts in minor units, `quote` the paid quote's JSON.
 #[derive(Debug, Clone)]
@@ -125,6 +135,8 @@ pub struct IntentRow {
     /// The merchant's record of the other payment, once it captured a `merchant` leg:
     /// its provider and its reference (DESIGN.md *The second leg*).
     pub second_leg: Option<(Provider, String)>,
+    /// Its session's order number and metadata.
+    pub tags: Tags,
 }
 
 impl IntentRow {
@@ -134,7 +146,7 @@ impl IntentRow {
         crate::store::mode::WalletRef::new(&self.shopper_id, self.livemode)
     }
 
-    fn from_row(r: &Row) -> Result<IntentRow, sqlx::Error> {
+    pub fn from_row(r: &Row) -> Result<IntentRow, sqlx::Error> {
         let status: String = r.try_get("status")?;
         let currency: String = r.try_get("currency")?;
         let method: Option<String> = r.try_get("other_method")?;
@@ -170,6 +182,10 @@ impl IntentRow {
             created_at: r.try_get("created_at")?,
             livemode: r.try_get::<i64, _>("livemode")? != 0,
             second_leg,
+            tags: Tags::stored(
+                r.try_get("merchant_reference")?,
+                r.try_get::<Option<String>, _>("metadata")?.as_deref(),
+            )?,
         })
     }
 }
