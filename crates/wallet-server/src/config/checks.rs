@@ -257,7 +257,7 @@ pub fn pepper(mode: Mode, pepper: Option<String>) -> Result<String, ConfigError>
 
 #[cfg(test)]
 mod tests {
-    use super::{is_loopback, is_origin};
+    use super::{demo_flags, is_loopback, is_origin, Mode};
 
     #[test]
     fn only_loopback_addresses_may_go_without_https() {
