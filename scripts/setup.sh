@@ -199,6 +199,33 @@ else
   ok "$("$TOOLS_DIR/node_modules/.bin/wasm-opt" --version) installed"
 fi
 
+# ---------------------------------------------------------------------------------------
+step "Redoc (the API reference's renderer, from tools/redoc/package-lock.json, into .tools/redoc/)"
+# The wallet serves its API reference at /docs with Redoc's standalone bundle, a single
+# file with no dependencies of its own; peer dependencies (React and the rest) are
+# therefore not installed.
+redoc_pin_dir="$REPO_ROOT/tools/redoc"
+redoc_dir="$TOOLS_DIR/redoc"
+redoc_bundle="$redoc_dir/node_modules/redoc/bundles/redoc.standalone.js"
+redoc_stamp="$redoc_dir/node_modules/.installed-lock.sha256"
+redoc_lock_sum="$(sha256sum "$redoc_pin_dir/package-lock.json" | cut -d' ' -f1)"
+redoc_locked="$(node -p 'require(process.argv[1]).packages["node_modules/redoc"]?.version ?? ""' \
+  "$redoc_pin_dir/package-lock.json" 2>/dev/null || true)"
+[[ -n "$redoc_locked" ]] || die "tools/redoc/package-lock.json locks no redoc: write it again with 'npm install --package-lock-only --ignore-scripts' in tools/redoc/ and commit both files"
+if [[ -s "$redoc_bundle" && -f "$redoc_stamp" && "$(cat "$redoc_stamp")" == "$redoc_lock_sum" ]]; then
+  ok "redoc $redoc_locked (already installed from tools/redoc/package-lock.json)"
+else
+  # npm ci installs exactly the lock (integrity hashes checked) and nothing else.
+  mkdir -p "$redoc_dir"
+  cp "$redoc_pin_dir/package.json" "$redoc_pin_dir/package-lock.json" "$redoc_dir/"
+  info "running: npm ci in .tools/redoc/ (from tools/redoc/package-lock.json)"
+  (cd "$redoc_dir" && npm ci --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error) ||
+    die "npm ci of redoc $redoc_locked failed; see the output above (the npm registry must be reachable)"
+  [[ -s "$redoc_bundle" ]] || die "redoc $redoc_locked is installed but has no ${redoc_bundle#"$REPO_ROOT/"}"
+  echo "$redoc_lock_sum" >"$redoc_stamp"
+  ok "redoc $redoc_locked installed: ${redoc_bundle#"$REPO_ROOT/"}"
+fi
+
 [[ "$profile" == demo ]] && { step "Set-up for the demo complete"; exit 0; }
 
 # ---------------------------------------------------------------------------------------
@@ -235,6 +262,32 @@ else
   info "running: $TOOLS_DIR/venv/bin/pip install schemathesis==$SCHEMATHESIS_VERSION"
   "$TOOLS_DIR/venv/bin/pip" install --quiet "schemathesis==$SCHEMATHESIS_VERSION"
   ok "$("$TOOLS_DIR/venv/bin/schemathesis" --version) installed"
+fi
+
+# ---------------------------------------------------------------------------------------
+# The `clients` stage (scripts/clients.sh): a client generated from the API document drives
+# the demo, a strict validator checks every answer against the document, and the Standard
+# Webhooks library verifies the deliveries. In the same venv (they share no pin with
+# Schemathesis that conflicts: `pip check` stays clean).
+OPENAPI_PYTHON_CLIENT_VERSION="0.29.1"
+OPENAPI_CORE_VERSION="0.23.1"
+STANDARDWEBHOOKS_VERSION="1.1.0"
+step "openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION, openapi-core $OPENAPI_CORE_VERSION, standardwebhooks $STANDARDWEBHOOKS_VERSION (PyPI, in the venv .tools/venv)"
+client_pins=("openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION" "openapi-core==$OPENAPI_CORE_VERSION"
+  "standardwebhooks==$STANDARDWEBHOOKS_VERSION")
+client_installed="$("$TOOLS_DIR/venv/bin/pip" freeze 2>/dev/null || true)"
+client_missing=()
+for pin in "${client_pins[@]}"; do
+  grep -qix -- "$pin" <<<"$client_installed" || client_missing+=("$pin")
+done
+if ((${#client_missing[@]} == 0)); then
+  ok "${client_pins[*]} (already installed)"
+else
+  [[ -x "$TOOLS_DIR/venv/bin/pip" ]] || die "$TOOLS_DIR/venv is missing (the Schemathesis step above makes it)"
+  info "running: $TOOLS_DIR/venv/bin/pip install ${client_missing[*]}"
+  "$TOOLS_DIR/venv/bin/pip" install --quiet "${client_missing[@]}" ||
+    die "pip install of ${client_missing[*]} failed; see the output above (PyPI must be reachable)"
+  ok "${client_pins[*]} installed"
 fi
 
 step "Set-up complete"

@@ -55,7 +55,10 @@ export interface BalanceCheckoutOptions {
 }
 
 export interface BalanceCheckoutHandle {
-  /** Resolves once the frame runs the widget (its first message). */
+  /** Resolves once the frame runs the widget (its first message); rejects with the
+   *  `frame_unavailable` failure when the frame has not spoken within 10 s (the browser
+   *  refused it: the page's origin is not among the merchant's allowed origins). A frame
+   *  that starts later still works and fires `balancecheckout:ready`. */
   readonly ready: Promise<void>;
   /** Another locale or theme re-renders the frame; another session gets a new frame. */
   update(options: Partial<BalanceCheckoutOptions>): void;
@@ -93,14 +96,21 @@ export interface Intent {
   balance_amount: AmountString;
   other_method: Method | null;
   other_amount: AmountString;
-  next_action: { type: "redirect"; url: string } | null;
+  next_action:
+    | { type: "redirect"; url: string }
+    | { type: "merchant_collect"; amount: AmountString; currency: string; expires_at: string }
+    | null;
   created_at: string;
+  /** Your order number and metadata, from the session. */
+  merchant_reference: string | null;
+  metadata: Record<string, string>;
 }
 
 export interface BalanceCheckoutFailure {
   /** The backend's error code (`wrong_password`, `password_locked`, `quote_mismatch`,
    *  `session_expired`, …) or the widget's own: `network_error`, `timeout`,
-   *  `invalid_response`, `missing_session`, `awaiting_payment`, `canceled`, `load_failed`. */
+   *  `invalid_response`, `missing_session`, `awaiting_payment`, `canceled`, `load_failed`;
+   *  or the loader's `frame_unavailable` (no word from the frame within 10 s). */
   code: string;
   /** What the shopper was told, in the widget's locale. */
   message: string;

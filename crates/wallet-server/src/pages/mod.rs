@@ -1,7 +1,8 @@
 //! What the wallet's origin serves as pages: the checkout frame, the shopper's wallet
-//! pages and the consent page.
+//! pages, the consent page and the documentation.
 
 pub mod consent;
+pub mod docs;
 pub mod frame;
 pub mod passkey_button;
 pub mod wallet;

@@ -100,7 +100,7 @@ async fn intent_for(
 /// # Errors
 /// 404 `not_found` with a live key, `session_not_found` for another's or a live
 /// session; otherwise what `POST /v1/sessions/{id}/intents` answers (409
-/// `session_completed`, 410 `session_expired`, 503 `method_unavailable`, …).
+/// `session_completed`, 410 `session_expired`, 422 `method_unavailable`, …).
 pub async fn pay(
     State(state): State<AppState>,
     MerchantKey(merchant): MerchantKey,

@@ -88,7 +88,9 @@ pub fn router(state: AppState, origins: &[String]) -> Result<Router, StartError>
             state.clone(),
             crate::http::origin::same_origin_only,
         ));
-    let mut dynamic = crate::api::router(&state.config).merge(pages);
+    let mut dynamic = crate::api::router(&state.config)
+        .merge(pages)
+        .merge(crate::pages::docs::routes(&state.config.widget_dir));
     if state.config.sandbox {
         dynamic = dynamic.merge(crate::sandbox::routes());
     }

@@ -14,6 +14,7 @@ on_every_backend!(
     lists_page_newest_first_and_filter,
     the_test_helper_pays_approves_and_declines,
     errors_carry_the_request_id_and_where_the_code_is_explained,
+    the_wallet_serves_the_guide_and_the_api_reference,
 );
 
 /// `POST /v1/sessions` with headers.
@@ -321,4 +322,21 @@ async fn errors_carry_the_request_id_and_where_the_code_is_explained(backend: Ba
     let ok = api.get("/v1/sessions", Some(MERCHANT_KEY)).await;
     let other = ok.headers["request-id"].to_str().unwrap();
     assert_ne!(other, header, "each request has its own id");
+}
+
+async fn the_wallet_serves_the_guide_and_the_api_reference(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    // Where an error's doc_url points: the guide's entry for the code.
+    let guide = api.get("/docs/guide", None).await;
+    assert_eq!(guide.status, 200);
+    let html = String::from_utf8_lossy(&guide.raw);
+    assert!(html.contains(r#"id="error-intent_not_found""#));
+    assert!(html.contains(r#"href="/docs/widget"#), "links between the docs stay here");
+    let csp = guide.headers["content-security-policy"].to_str().unwrap();
+    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    let reference = api.get("/docs", None).await;
+    assert!(String::from_utf8_lossy(&reference.raw).contains(r#"spec-url="/v1/openapi.json""#));
+    let missing = api.get("/docs/nothing-here", None).await;
+    missing.error(404, "not_found");
 }
