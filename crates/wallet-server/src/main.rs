@@ -1,7 +1,8 @@
 //! `wallet-server`: the reference wallet backend of Balance Checkout.
 //!
 //! `wallet-server serve --config server.toml` runs it for real; `wallet-server demo`
-//! runs it with the fixed demo values of DESIGN.md *Demo mode*.
+//! runs it with the fixed demo values of DESIGN.md *Demo mode*; `wallet-server listen
+//! --forward-to <url>` forwards a merchant's test events to a developer's own server.
 
 use std::process::ExitCode;
 
@@ -26,6 +27,9 @@ enum Command {
     Serve(Cli),
     /// Run the demo: fixed merchant, shopper and keys, the demo shop on a second origin, sandbox on.
     Demo(Cli),
+    /// Forward a merchant's test events (GET /v1/events) to a local URL, signed with a
+    /// secret printed at start (as `stripe listen`): no webhook endpoint is registered.
+    Listen(wallet_server::webhooks::listen::ListenArgs),
 }
 
 fn main() -> ExitCode {
@@ -34,6 +38,7 @@ fn main() -> ExitCode {
     let (mode, cli, preset) = match args.command {
         Command::Serve(cli) => (Mode::Serve, cli, None),
         Command::Demo(cli) => (Mode::Demo, cli, Some(wallet_server::demo::preset())),
+        Command::Listen(listen) => return forward_events(listen),
     };
     let config = match Config::load(mode, &cli, preset) {
         Ok(c) => c,
@@ -57,6 +62,27 @@ fn main() -> ExitCode {
         Err(e) => {
             eprintln!("wallet-server: {}", with_causes(&e));
             ExitCode::FAILURE
+        }
+    }
+}
+
+/// `wallet-server listen`: runs until interrupted.
+fn forward_events(args: wallet_server::webhooks::listen::ListenArgs) -> ExitCode {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(r) => r,
+        Err(e) => {
+            eprintln!("wallet-server: cannot start the async runtime: {e}");
+            return ExitCode::FAILURE;
+        }
+    };
+    match runtime.block_on(wallet_server::webhooks::listen::run(args)) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            eprintln!("wallet-server listen: {e}");
+            ExitCode::from(2)
         }
     }
 }

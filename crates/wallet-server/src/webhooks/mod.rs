@@ -13,6 +13,8 @@
 //! - [`endpoints`]: endpoints and their secrets (sealed at rest), through the API.
 //! - [`configured`]: the configuration's endpoints, synced at start.
 //! - [`events`]: the events API (list, one event with its attempts, resend).
+//! - [`listen`]: `wallet-server listen`, a developer's client that forwards test events
+//!   from that API to a local URL.
 
 use std::sync::OnceLock;
 
@@ -23,6 +25,7 @@ pub mod delivery;
 pub mod destinations;
 pub mod endpoints;
 pub mod events;
+pub mod listen;
 pub mod outbox;
 pub mod transport;
 

@@ -17,6 +17,7 @@ mod idempotency;
 mod invalid_requests;
 mod large_orders;
 mod links;
+mod listen;
 mod live_wallets;
 mod memory;
 mod merchant_leg;
