@@ -131,6 +131,10 @@ pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
     let _ = writeln!(out, "Shopper's wallet: {origin}/wallet/");
     let _ = writeln!(
         out,
+        "Docs: {origin}/docs/guide (merchant guide), {origin}/docs (API reference)"
+    );
+    let _ = writeln!(
+        out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"
     );
     let _ = writeln!(
