@@ -332,9 +332,15 @@ async fn the_wallet_serves_the_guide_and_the_api_reference(backend: Backend) {
     assert_eq!(guide.status, 200);
     let html = String::from_utf8_lossy(&guide.raw);
     assert!(html.contains(r#"id="error-intent_not_found""#));
-    assert!(html.contains(r#"href="/docs/widget"#), "links between the docs stay here");
+    assert!(
+        html.contains(r#"href="/docs/widget"#),
+        "links between the docs stay here"
+    );
     let csp = guide.headers["content-security-policy"].to_str().unwrap();
-    assert!(csp.contains("default-src 'none'") && !csp.contains("script-src"), "{csp}");
+    assert!(
+        csp.contains("default-src 'none'") && !csp.contains("script-src"),
+        "{csp}"
+    );
     let reference = api.get("/docs", None).await;
     assert!(String::from_utf8_lossy(&reference.raw).contains(r#"spec-url="/v1/openapi.json""#));
     let missing = api.get("/docs/nothing-here", None).await;
