@@ -29,9 +29,9 @@ common=(
 # The rules that relate two fields, which the document states only in words.
 export SCHEMATHESIS_HOOKS=schemathesis_hooks PYTHONPATH="$REPO_ROOT/scripts${PYTHONPATH:+:$PYTHONPATH}"
 rc=0
-info "schemathesis with the merchant key (sessions, intents, refunds, sandbox, webhooks, events)"
+info "schemathesis with the merchant key (sessions, intents, refunds, test helpers, sandbox, webhooks, events)"
 "$st" "${common[@]}" -H "Authorization: Bearer sk_test_demo" \
-  --include-path-regex '^/v1/(sessions|intents|sandbox|webhook-endpoints|events)' "$@" || rc=$?
+  --include-path-regex '^/v1/(sessions|intents|refunds|test_helpers|sandbox|webhook-endpoints|events)' "$@" || rc=$?
 info "schemathesis with the admin key (wallets)"
 "$st" "${common[@]}" -H "Authorization: Bearer ak_test_demo" \
   --include-path-regex '^/v1/wallets' "$@" || rc=$?

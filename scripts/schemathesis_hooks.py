@@ -9,14 +9,19 @@ less than the server enforces.
 Relational rules: a cart's line ids are unique; a balance price is below its unit price;
 the cart's total (quantity x unit price, plus shipping) is at most 10^13 major units; a
 refund names each line at most once; a session names a link or a shopper_id, not both; a
+session's metadata keys are 1 to 40 characters without control characters (OpenAPI 3.0 has
+no propertyNames); a
 webhook endpoint's URL parses as a URL with a host (the document states its scheme only);
 a login password is not one the zxcvbn estimator finds guessable (a dictionary rule), and
 comes with a payment password.
 Rules of stored state: a link is one the shopper granted; a session's cart is in the
 currency of the shopper's wallet; a top-up keeps the wallet within 10^13 major units; an
-amount has at most the digits of the wallet's or the intent's currency.
+amount has at most the digits of the wallet's or the intent's currency; a refund's line is
+one of the payment's and returns at most what is left of it (the lists let the fuzzer reach
+real intents).
 """
 import json
+import unicodedata
 from decimal import Decimal, InvalidOperation
 
 import schemathesis
@@ -56,6 +61,15 @@ def cart_within_rules(cart):
     return total <= MAX_MAJOR
 
 
+def metadata_keys_within_rules(metadata):
+    if not isinstance(metadata, dict):
+        return True
+    return all(
+        isinstance(key, str) and 1 <= len(key) <= 40 and not any(unicodedata.category(c) == "Cc" for c in key)
+        for key in metadata
+    )
+
+
 def refund_lines_unique(body):
     lines = body.get("lines")
     if not isinstance(lines, list):
@@ -74,7 +88,11 @@ def filter_body(context, body):
         return True
     if operation.path == "/v1/sessions":
         # A link is stored state: only a token a shopper granted opens a session.
-        return "link" not in body and cart_within_rules(body.get("cart"))
+        return (
+            "link" not in body
+            and cart_within_rules(body.get("cart"))
+            and metadata_keys_within_rules(body.get("metadata"))
+        )
     if operation.path == "/v1/intents/{id}/refunds":
         return refund_lines_unique(body)
     return True
@@ -91,7 +109,11 @@ RELATIONAL_RULES = (
     "decimals, got",
     "appears twice",
     "is not a link of this merchant",
+    "is not a line of this payment",
+    "the refunds would return more than was paid",
     "not both",
+    # A metadata key: its length and characters (OpenAPI 3.0 cannot constrain keys).
+    "keys are 1 to 40 characters",
     # A webhook endpoint's URL: the URL grammar (host, port range), beyond the document's pattern.
     "is not an absolute URL",
     "needs a host and no user name",

@@ -122,6 +122,20 @@ impl RequestContext {
     pub async fn scope<F: std::future::Future>(self, work: F) -> F::Output {
         REQUEST.scope(self, work).await
     }
+
+    /// `tokio::spawn` for a request's own work (a payment that must finish even if the
+    /// client hangs up): the task keeps the request's context, which a task-local alone
+    /// would not carry over.
+    pub fn spawn<F>(work: F) -> tokio::task::JoinHandle<F::Output>
+    where
+        F: std::future::Future + Send + 'static,
+        F::Output: Send + 'static,
+    {
+        match RequestContext::current() {
+            Some(context) => tokio::spawn(REQUEST.scope(context, work)),
+            None => tokio::spawn(work),
+        }
+    }
 }
 
 /// Everything a request can fail with.

@@ -167,7 +167,7 @@ pub async fn capture(
     let scope = format!("merchant:{}:{mode}:capture:{id}", merchant.id);
     // Its own task: a merchant that hangs up before the commit does not leave the key
     // running, so its retry replays the answer instead of waiting for a takeover.
-    let task = tokio::spawn(async move {
+    let task = crate::error::RequestContext::spawn(async move {
         let answer = Answer {
             scope: &scope,
             key: &key,

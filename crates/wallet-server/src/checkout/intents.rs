@@ -60,7 +60,7 @@ pub async fn submit(
     session: SessionRow,
     submission: Submission,
 ) -> Result<Reply, ServerError> {
-    let task = tokio::spawn(async move {
+    let task = crate::error::RequestContext::spawn(async move {
         let scope = format!("session:{}", session.id);
         let key = submission.key.clone();
         let work = async {

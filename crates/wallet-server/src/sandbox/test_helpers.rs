@@ -113,13 +113,13 @@ pub async fn pay(
     let key = crate::http::idempotency::key(&headers, false)?;
     let scope = format!("merchant:{}:test:pay:{id}", merchant.id);
     let work = async {
-        let input = if body.is_empty() {
-            &b"{}"[..]
-        } else {
-            &body[..]
-        };
         let run = async {
-            let input: PayRequest = parse_json(&headers, input)?;
+            // No body at all is `{}`, whatever its (absent) Content-Type says.
+            let input: PayRequest = if body.is_empty() {
+                serde_json::from_str("{}").map_err(|e| ServerError::internal("{}", e))?
+            } else {
+                parse_json(&headers, &body)?
+            };
             pay_once(&state, session, &input, &base).await
         };
         run.await.unwrap_or_else(Reply::from)

@@ -295,7 +295,20 @@ async fn the_test_helper_pays_approves_and_declines(backend: Backend) {
     );
     assert_eq!(first.body["balance_amount"], json!(before.to_string()));
     let twice = helper_pay(&api, &approved_id, &json!({})).await;
-    twice.error(409, "session_completed");
+    // Answered from the payment's own task: still with the request's id.
+    let error = twice.error(409, "session_completed");
+    assert_eq!(
+        error["request_id"],
+        twice.headers["request-id"].to_str().unwrap()
+    );
+    // No body at all is `{}`.
+    let third = create(&api, &tagged("1.00", "order-n"), &[]).await;
+    let third = third.ok()["id"].as_str().unwrap().to_owned();
+    let path = format!("/v1/test_helpers/sessions/{third}/pay");
+    let bare = api
+        .send(reqwest::Method::POST, &path, Some(MERCHANT_KEY), &[], None)
+        .await;
+    assert_eq!(bare.ok()["status"], "succeeded");
     let nobody = helper_pay(&api, "cs_unknown", &json!({})).await;
     nobody.error(404, "session_not_found");
     let odd = helper_pay(&api, &approved_id, &json!({"second_leg": "maybe"})).await;
