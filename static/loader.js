@@ -113,7 +113,8 @@
       var message = "The checkout frame did not load within " + FRAME_TIMEOUT / 1000 + " s. This page's origin (" +
         location.origin + ") is probably not among the merchant's allowed origins, so the browser refused to frame " +
         "the checkout (the wallet's frame-ancestors). Add " + location.origin +
-        " to the merchant's allowed_origins in the wallet's configuration.";
+        " to the merchant's allowed_origins in the wallet's configuration " +
+        "(with the demo: wallet-server demo --allow-origin " + location.origin + ").";
       console.error("Balance Checkout: " + message);
       rejectReady(new Error(message));
       emit("failed", { code: "frame_unavailable", message: message });

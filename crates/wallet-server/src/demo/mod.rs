@@ -124,7 +124,12 @@ pub async fn seed(
 }
 
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.
-pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
+pub fn announce(
+    (origin, shop): (&str, &str),
+    sandbox: bool,
+    widget_dir: &Path,
+    allowed: &[String],
+) {
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
     let _ = writeln!(out, "Demo shop: {shop}/");
@@ -155,6 +160,11 @@ pub fn announce(origin: &str, shop: &str, sandbox: bool, widget_dir: &Path) {
         "off (sandbox = false: the balance pays alone; split payments answer method_unavailable)"
     };
     let _ = writeln!(out, "  sandbox:    {sandbox}");
+    let _ = writeln!(
+        out,
+        "  origins:    {} may embed the checkout (add yours with --allow-origin)",
+        allowed.join(", ")
+    );
     if !widget_dir.join("loader.js").is_file() {
         let _ = writeln!(
             out,

@@ -176,11 +176,12 @@ async fn greet(
         crate::demo::seed(&state.db, &state.passwords, merchant.as_deref())
             .await
             .map_err(StartError::Seed)?;
+        let allowed = merchant.map_or_else(Vec::new, |m| m.allowed_origins.clone());
         crate::demo::announce(
-            origin,
-            &shop.origin,
+            (origin, &shop.origin),
             state.config.sandbox,
             &state.config.widget_dir,
+            &allowed,
         );
     } else {
         let mut out = std::io::stdout();

@@ -43,6 +43,7 @@ pub async fn run(args: ListenArgs) -> Result<(), String> {
     reqwest::Url::parse(&args.forward_to)
         .map_err(|e| format!("--forward-to {:?} is not a URL: {e}", args.forward_to))?;
     let client = reqwest::Client::builder()
+        .user_agent("BalanceCheckout-Listen/1")
         .redirect(reqwest::redirect::Policy::none())
         .timeout(Duration::from_secs(10))
         .build()
