@@ -19,7 +19,7 @@ use crate::components::password::{password_entry, PasswordProps};
 use crate::components::pay::{pay_button, PayProps};
 use crate::components::skeleton::{skeleton, SkeletonProps};
 use crate::components::summary::{summary, SummaryProps};
-use crate::components::topup::TopUp;
+use crate::components::topup::{Offer, TopUp};
 use crate::hooks::{use_host_events, use_loader, use_payment};
 use crate::i18n::Locale;
 use crate::messages::describe;
@@ -197,8 +197,8 @@ fn choices(
                 on_cap: d.to_callback().reform(Action::CapInput),
             }) }
             { summary(&SummaryProps { locale: l, quote: q.clone() }) }
-            if q.topup_to_unlock.is_some() {
-                <TopUp locale={l} quote={q.clone()} endpoint={endpoint.cloned()}
+            if let Some(offer) = Offer::of(q, &s.policy, &state.choice(), l) {
+                <TopUp locale={l} {offer} currency={q.currency} endpoint={endpoint.cloned()}
                     method={state.method.filter(|m| m.is_instrument()).unwrap_or(Method::WechatPay)}
                     on_done={d.to_callback().reform(Action::ToppedUp)} />
             }

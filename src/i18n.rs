@@ -29,6 +29,15 @@ impl Locale {
         }
     }
 
+    /// A merchant's words in this locale (a promotion's label).
+    #[must_use]
+    pub fn label(self, label: &checkout_core::Labels) -> String {
+        match self {
+            Locale::En => label.en.clone(),
+            Locale::ZhCn => label.zh_cn.clone(),
+        }
+    }
+
     #[must_use]
     pub fn text(self) -> &'static Text {
         match self {
@@ -101,7 +110,11 @@ pub struct Text {
     pub from_balance: &'static str,
     pub remaining: &'static str,
     pub savings: &'static str,
+    /// A balance-pay discount applied: its amount (the label is the merchant's).
+    pub discount_amount: &'static str,
     pub topup: &'static str,
+    /// The top-up that would unlock a balance-pay discount (`{label}` the merchant's).
+    pub topup_discount: &'static str,
     /// The top-up's button, naming the method it pays with.
     pub topup_action: &'static str,
     /// The Pay button while the remainder's method is not chosen yet.
@@ -238,7 +251,9 @@ pub static EN: Text = Text {
     from_balance: "From balance",
     remaining: "Remaining to pay",
     savings: "Saved with balance prices",
+    discount_amount: "{amount} off",
     topup: "Top up {amount} to save {savings}",
+    topup_discount: "Top up {amount} to get {label}",
     topup_action: "Top up {amount} with {method}",
     choose_method: "Choose how to pay the remaining {amount}",
     title_without_balance: "Pay",
@@ -332,7 +347,9 @@ pub static ZH: Text = Text {
     from_balance: "余额支付",
     remaining: "还需支付",
     savings: "余额价优惠",
+    discount_amount: "已减 {amount}",
     topup: "充值 {amount} 可省 {savings}",
+    topup_discount: "充值 {amount} 可享{label}",
     topup_action: "用{method}充值 {amount}",
     choose_method: "请选择剩余 {amount} 的付款方式",
     title_without_balance: "付款",

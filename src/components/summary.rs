@@ -1,5 +1,5 @@
-//! The split: what the balance pays, what remains and what balance prices save (the
-//! top-up hint is `topup.rs`). Announced politely to screen readers whenever it changes.
+//! The split: what the balance pays, what remains, the balance-pay discount and what
+//! balance prices save (the top-up hint is `topup.rs`). Announced politely to screen readers whenever it changes.
 
 use std::rc::Rc;
 
@@ -7,7 +7,7 @@ use checkout_core::Quote;
 use yew::prelude::*;
 
 use crate::format::money;
-use crate::i18n::Locale;
+use crate::i18n::{fill, Locale};
 
 pub struct SummaryProps {
     pub locale: Locale,
@@ -16,6 +16,12 @@ pub struct SummaryProps {
 
 pub fn summary(props: &SummaryProps) -> Html {
     let (l, t, q) = (props.locale, props.locale.text(), &props.quote);
+    // `savings` counts the discounts too; they have their own rows.
+    let price_savings = q
+        .discounts
+        .iter()
+        .try_fold(q.savings, |s, d| s.checked_sub(d.amount))
+        .unwrap_or(q.savings);
     html! {
         <section class="bc-section" aria-live="polite" aria-atomic="true">
             <dl class="bc-summary">
@@ -32,10 +38,16 @@ pub fn summary(props: &SummaryProps) -> Html {
                     <dt>{ t.remaining }</dt>
                     <dd class="bc-amount">{ money(l, q.other_amount) }</dd>
                 </div>
-                if !q.savings.is_zero() {
+                { for q.discounts.iter().map(|d| html! {
+                    <div class="bc-row bc-summary__discount">
+                        <dt>{ l.label(&d.label) }</dt>
+                        <dd class="bc-amount">{ fill(t.discount_amount, &[("amount", &money(l, d.amount))]) }</dd>
+                    </div>
+                }) }
+                if !price_savings.is_zero() {
                     <div class="bc-row bc-summary__savings">
                         <dt>{ t.savings }</dt>
-                        <dd class="bc-amount">{ money(l, q.savings) }</dd>
+                        <dd class="bc-amount">{ money(l, price_savings) }</dd>
                     </div>
                 }
             </dl>

@@ -6,7 +6,7 @@
 use std::cell::Cell;
 use std::rc::Rc;
 
-use checkout_core::{Method, Quote, RechargeStatus};
+use checkout_core::{Choice, Method, Money, Policy, Quote, RechargeStatus};
 use gloo::timers::callback::Interval;
 use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
@@ -21,10 +21,52 @@ use crate::topup::{self, TopUpView};
 /// How often to ask whether the top-up was paid.
 const POLL_MS: u32 = 2_000;
 
+/// A top-up the checkout offers: how much, and the sentence that says what it unlocks.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Offer {
+    pub amount: Money,
+    pub hint: String,
+}
+
+impl Offer {
+    /// The top-up that unlocks balance prices, else the one that unlocks a balance-pay
+    /// discount (`checkout_core::discount_topup`), else none.
+    #[must_use]
+    pub fn of(quote: &Quote, policy: &Policy, choice: &Choice, l: Locale) -> Option<Offer> {
+        let t = l.text();
+        if let Some(tu) = quote.topup_to_unlock {
+            let hint = fill(
+                t.topup,
+                &[
+                    ("amount", &money(l, tu.amount)),
+                    ("savings", &money(l, tu.savings)),
+                ],
+            );
+            return Some(Offer {
+                amount: tu.amount,
+                hint,
+            });
+        }
+        let d = checkout_core::discount_topup(quote, policy, choice)?;
+        let hint = fill(
+            t.topup_discount,
+            &[
+                ("amount", &money(l, d.amount)),
+                ("label", &l.label(&d.label)),
+            ],
+        );
+        Some(Offer {
+            amount: d.amount,
+            hint,
+        })
+    }
+}
+
 #[derive(Properties, PartialEq, Clone)]
 pub struct TopUpProps {
     pub locale: Locale,
-    pub quote: Rc<Quote>,
+    pub offer: Offer,
+    pub currency: checkout_core::Currency,
     /// `None` for a fixture session: the hint only.
     pub endpoint: Option<Endpoint>,
     pub method: Method,
@@ -45,17 +87,11 @@ pub fn TopUp(props: &TopUpProps) -> Html {
     let (l, t) = (props.locale, props.locale.text());
     let step = use_state(|| Step::Idle);
     use_poll(props, &step);
-    let Some(tu) = props.quote.topup_to_unlock else {
-        return html! {};
-    };
-    let amount = money(l, tu.amount);
-    let hint = fill(
-        t.topup,
-        &[("amount", &amount), ("savings", &money(l, tu.savings))],
-    );
+    let (offer, amount) = (props.offer.clone(), money(l, props.offer.amount));
+    let hint = offer.hint.clone();
     let start = {
         let (step, endpoint, method) = (step.clone(), props.endpoint.clone(), props.method);
-        let currency = props.quote.total.currency();
+        let currency = props.currency;
         Callback::from(move |_: MouseEvent| {
             let (Some(endpoint), Step::Idle | Step::Failed(_)) = (endpoint.clone(), &*step) else {
                 return;
@@ -63,7 +99,7 @@ pub fn TopUp(props: &TopUpProps) -> Html {
             step.set(Step::Starting);
             let step = step.clone();
             spawn_local(async move {
-                step.set(match topup::start(&endpoint, tu.amount, method).await {
+                step.set(match topup::start(&endpoint, offer.amount, method).await {
                     Ok(view) => Step::Waiting(Rc::new(view)),
                     Err(e) => Step::Failed(describe(l, Some(currency), &e)),
                 });

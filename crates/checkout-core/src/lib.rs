@@ -17,6 +17,7 @@ pub mod error;
 pub mod intent;
 pub mod money;
 pub mod policy;
+pub mod promotion;
 pub mod refund;
 pub mod request;
 pub mod signature;
@@ -32,10 +33,12 @@ pub use intent::{
 };
 pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
+pub use promotion::{Discount, Labels, Promotion};
 pub use signature::SignatureError;
-pub use split::{quote, Choice, Quote, QuoteLine, TopUp};
+pub use split::{discount_topup, quote, Choice, DiscountTopUp, Quote, QuoteLine, TopUp};
 pub use vocabulary::{
-    CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, RechargeStatus, SessionStatus,
+    CancelReason, DeliveryStatus, ErrorCode, EventType, IntentStatus, PromotionKind,
+    RechargeStatus, SessionStatus,
 };
 
 /// What `wire_enum!` expands to in other crates; not part of the API.

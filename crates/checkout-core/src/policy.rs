@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use crate::cart::Category;
 use crate::money::Amount;
+use crate::promotion::Promotion;
 
 /// Which parts of a cart the wallet balance may pay for. Held by the backend per merchant
 /// and sent to the widget with the session.
@@ -14,6 +15,10 @@ pub struct Policy {
     pub accepting_third_party: Vec<String>,
     pub shipping_eligible: bool,
     pub max_balance_per_order: Option<Amount>,
+    /// Balance-pay discounts (DESIGN.md *Promotions*); the server passes only those in
+    /// force when it quotes. Left out of the JSON when there are none.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub promotions: Vec<Promotion>,
 }
 
 impl Default for Policy {
@@ -25,6 +30,7 @@ impl Default for Policy {
             accepting_third_party: Vec::new(),
             shipping_eligible: true,
             max_balance_per_order: None,
+            promotions: Vec::new(),
         }
     }
 }

@@ -129,6 +129,14 @@ wire_enum! {
 }
 
 wire_enum! {
+    /// What a promotion of a merchant's policy does (DESIGN.md *Promotions*): its `kind`.
+    pub enum PromotionKind {
+        /// Money off the balance part once it reaches a threshold ("满199减10").
+        BalancePayDiscount = "balance_pay_discount",
+    }
+}
+
+wire_enum! {
     /// What a webhook event reports (DESIGN.md *Webhooks*): its `type`. The event's
     /// `data.object` is what the API answers for that object.
     pub enum EventType {

@@ -9,6 +9,7 @@
 // Test helpers outside #[test] functions may unwrap too: a failure is a failed test.
 #![allow(clippy::unwrap_used, clippy::expect_used)]
 
+use checkout_core::refund::{refund_amount, Refundable};
 use checkout_core::{
     canonical_json, cart_digest, quote, Amount, Cart, Choice, Currency, Money, Policy, Quote,
 };
@@ -322,4 +323,54 @@ proptest! {
         prop_assert_eq!(cart_digest(&Cart::from_json(&pretty).unwrap()), digest);
     }
 
+    #[test]
+    fn a_balance_pay_discount_comes_off_the_balance_part_and_never_refunds_more(
+        sc in scenario(),
+        threshold_permille in 1i64..1500,
+        off_permille in 1i64..1000,
+    ) {
+        let cart = sc.cart();
+        let plain = sc.quote(&cart);
+        // A threshold around the balance part as computed without it, an off below it.
+        let threshold = (plain.balance_amount.minor() * threshold_permille / 1000).max(2);
+        let off = (threshold * off_permille / 1000).clamp(1, threshold - 1);
+        let mut policy = sc.policy();
+        policy.promotions = serde_json::from_value(json!([{
+            "id": "618", "kind": "balance_pay_discount",
+            "threshold": s(threshold, sc.currency), "off": s(off, sc.currency),
+            "label": {"zh-CN": "余额支付立减", "en": "Balance discount"},
+        }])).unwrap();
+        let q = quote(&cart, &policy, m(sc.balance, sc.currency), &sc.choice()).unwrap();
+        if plain.balance_amount.minor() < threshold {
+            prop_assert_eq!(q, plain);
+            return Ok(());
+        }
+        prop_assert_eq!(q.discounts.len(), 1);
+        prop_assert_eq!(q.discounts[0].amount.minor(), off);
+        prop_assert_eq!(q.total.minor(), plain.total.minor() - off);
+        prop_assert_eq!(q.balance_amount.minor(), plain.balance_amount.minor() - off);
+        prop_assert_eq!(q.other_amount, plain.other_amount);
+        prop_assert_eq!(q.savings.minor(), plain.savings.minor() + off);
+        prop_assert_eq!(q.balance_amount.checked_add(q.other_amount).unwrap(), q.total);
+        let mut discounted = 0;
+        for (line, before) in q.lines.iter().zip(&plain.lines) {
+            prop_assert_eq!(line.balance.minor() + line.other.minor() + line.discount.minor(), line.amount.minor());
+            prop_assert!(line.discount <= before.balance);
+            prop_assert_eq!(line.other, before.other);
+            discounted += line.discount.minor();
+        }
+        prop_assert_eq!(discounted, off);
+        // Refunding everything returns what was paid, no more: the discount stays off.
+        let paid: Vec<Refundable> = q.lines.iter().map(|l| Refundable {
+            id: l.id.clone(),
+            balance_left: l.balance.minor(),
+            other_left: l.other.minor(),
+        }).collect();
+        if q.total.minor() > 0 {
+            let shares = refund_amount(&paid, q.total.minor()).unwrap();
+            let returned: i64 = shares.iter().map(|r| r.balance + r.other).sum();
+            prop_assert_eq!(returned, q.total.minor());
+            prop_assert!(refund_amount(&paid, q.total.minor() + 1).is_err());
+        }
+    }
 }

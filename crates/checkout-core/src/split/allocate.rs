@@ -48,6 +48,7 @@ pub(super) fn allocate(
             amount: minor.money(amount),
             balance: minor.money(share),
             other: minor.money(amount - share),
+            discount: minor.money(0),
         });
     }
     Ok(lines)

@@ -145,16 +145,24 @@ pub struct SessionTerms {
 }
 
 impl SessionTerms {
-    /// Reads them back from the session row.
+    /// Reads them back from the session row, the policy with only the promotions in force
+    /// now that fit the cart's currency (DESIGN.md *Promotions*: the core reads no clock),
+    /// which is also what the frame gets to quote with.
     ///
     /// # Errors
     /// Internal when the stored JSON is corrupt.
     pub fn of(session: &SessionRow) -> Result<SessionTerms, ServerError> {
+        let cart =
+            Cart::from_json(&session.cart).map_err(|e| ServerError::internal("stored cart", e))?;
+        let mut policy: Policy = serde_json::from_str(&session.policy)
+            .map_err(|e| ServerError::internal("stored policy", e))?;
+        let now = crate::util::now();
+        policy.promotions.retain(|p| {
+            crate::config::promotions::in_force(p, now) && p.amounts(cart.currency).is_ok()
+        });
         Ok(SessionTerms {
-            cart: Cart::from_json(&session.cart)
-                .map_err(|e| ServerError::internal("stored cart", e))?,
-            policy: serde_json::from_str(&session.policy)
-                .map_err(|e| ServerError::internal("stored policy", e))?,
+            cart,
+            policy,
             methods: serde_json::from_str(&session.methods)
                 .map_err(|e| ServerError::internal("stored methods", e))?,
         })

@@ -81,11 +81,13 @@ pub fn merchants(
                 m.id
             )));
         }
+        let policy = m.policy.unwrap_or_default();
+        super::promotions::check(&m.id, &policy.promotions)?;
         let merchant = Merchant {
             name: m.name.filter(|n| !n.trim().is_empty()),
             id: m.id,
             livemode,
-            policy: m.policy.unwrap_or_default(),
+            policy,
             methods: m.methods.unwrap_or_else(|| Method::INSTRUMENTS.to_vec()),
             second_leg: m.second_leg,
             allowed_origins: m.allowed_origins,

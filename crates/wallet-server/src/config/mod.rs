@@ -13,6 +13,7 @@ pub mod error;
 pub mod file;
 pub mod layer;
 pub mod merchants;
+pub mod promotions;
 pub mod public_url;
 pub mod webhooks;
 

@@ -7,6 +7,9 @@ use serde_json::{json, Value};
 /// balance price (other_amount 0, succeeds at once).
 /// `topup`: an espresso machine whose balance price needs more than the balance: the
 /// quote suggests a top-up to unlock it.
+/// `festival`: an air purifier without a balance price, above the 618 promotion's ¥199:
+/// the seeded balance falls short, so the checkout says how much a top-up would take to
+/// get ¥10 off; with ¥199 or more in the wallet the discount applies.
 /// `mixed` (default): every eligibility case — a balance-priced item, a virtual item
 /// (category excluded), a partner seller (accepted), another seller (not accepted),
 /// shipping; needs a second method.
@@ -27,6 +30,13 @@ pub fn preset(name: &str) -> (&'static str, Value) {
                 {"id": "L1", "sku": "100077001234", "name": "Espresso machine", "quantity": 1,
                  "unit_price": "199.00", "balance_price": "179.00", "merchant": self_op, "category": "physical"}
             ], "shipping": {"fee": "6.00"}}),
+        ),
+        "festival" => (
+            "festival",
+            json!({"currency": "CNY", "lines": [
+                {"id": "L1", "sku": "100099618618", "name": "Air purifier", "quantity": 1,
+                 "unit_price": "219.00", "merchant": self_op, "category": "physical"}
+            ]}),
         ),
         _ => (
             "mixed",

@@ -40,12 +40,31 @@ pub const WEBHOOK_SECRET: &str = "whsec_ZGVtby1zaG9wLXdlYmhvb2tzLW5vdC1hLXNlY3Jl
 /// The demo's payment-password pepper: public, like every demo value.
 pub const PEPPER: &str = crate::config::checks::DEMO_PEPPER;
 
+/// The demo shop's 618 promotion: ¥10 off when the balance pays ¥199 or more (DESIGN.md
+/// *Promotions*); always on. The seeded ¥120.50 does not reach it: the checkout says how
+/// much a top-up would take, and the espresso machine after a top-up gets it.
+fn festival() -> Option<checkout_core::Promotion> {
+    Some(checkout_core::Promotion {
+        id: "618".to_owned(),
+        kind: checkout_core::PromotionKind::BalancePayDiscount,
+        threshold: "199.00".parse().ok()?,
+        off: "10.00".parse().ok()?,
+        label: checkout_core::Labels {
+            zh_cn: "618 余额支付满199减10".to_owned(),
+            en: "618: ¥10 off ¥199+ paid with balance".to_owned(),
+        },
+        starts_at: None,
+        ends_at: None,
+    })
+}
+
 /// The merchant, origins and keys of DESIGN.md *Demo mode*, as a configuration file
 /// would give them (`Config::load`'s preset).
 #[must_use]
 pub fn preset() -> FileConfig {
     let policy = Policy {
         accepting_third_party: vec!["m-partner".to_owned()],
+        promotions: festival().into_iter().collect(),
         ..Policy::default()
     };
     FileConfig {

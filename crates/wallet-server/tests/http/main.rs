@@ -29,6 +29,7 @@ mod passkeys;
 mod password_security;
 mod passwords;
 mod payments;
+mod promotions;
 mod public_url;
 mod races;
 mod rate_limits;

@@ -172,7 +172,7 @@ pub fn render(p: &PageData<'_>) -> String {
 <script src="/assets/shop.js" defer></script>
 </head><body>
 <header class="top"><div class="brand">Demo Shop</div>
-<nav aria-label="Preset carts">{n1}{n2}{n3}</nav>
+<nav aria-label="Preset carts">{n1}{n2}{n3}{n4}</nav>
 <nav aria-label="Language">{l1}{l2}</nav>
 <nav aria-label="Who collects the rest">{r1}{r2}</nav></header>
 <main class="layout">
@@ -198,6 +198,7 @@ pub fn render(p: &PageData<'_>) -> String {
         n1 = nav(p, "cart", "mixed", "Mixed cart"),
         n2 = nav(p, "cart", "basic", "Basic cart"),
         n3 = nav(p, "cart", "topup", "Top-up cart"),
+        n4 = nav(p, "cart", "festival", "618 cart"),
         l1 = nav(p, "locale", "zh-CN", "中文"),
         l2 = nav(p, "locale", "en", "English"),
         r1 = nav(p, "rest", "sandbox", "Rest: wallet sandbox"),

@@ -30,11 +30,17 @@ pub fn login_of(shopper: &str) -> &'static str {
     }
 }
 
-/// `demo-shop`'s policy: the default one, accepting the third-party merchant `m-partner`.
+/// `demo-shop`'s policy: the default one, accepting the third-party merchant `m-partner`,
+/// with its 618 promotion (¥10 off a balance part of ¥199 or more).
 #[must_use]
 pub fn demo_policy() -> Policy {
     Policy {
         accepting_third_party: vec!["m-partner".to_owned()],
+        promotions: serde_json::from_value(json!([{
+            "id": "618", "kind": "balance_pay_discount", "threshold": "199.00", "off": "10.00",
+            "label": {"zh-CN": "618 余额支付满199减10", "en": "618: ¥10 off ¥199+ paid with balance"},
+        }]))
+        .expect("the demo's promotion"),
         ..Policy::default()
     }
 }
