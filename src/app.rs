@@ -285,7 +285,7 @@ fn attempt_notices(state: &CheckoutState, s: &Session, l: Locale) -> Html {
         .is_some_and(|e| e.code == Code::Api(checkout_core::ErrorCode::PasswordLocked));
     let canceled = state.canceled.map(|m| match m {
         Method::Merchant => t.merchant_canceled.to_owned(),
-        m => crate::i18n::fill(t.canceled, &[("method", t.method(m))]),
+        m => crate::format::fill(t.canceled, &[("method", t.method(m))]),
     });
     html! {
         <>

@@ -47,39 +47,8 @@ impl Locale {
     }
 }
 
-/// Replaces `{name}` placeholders; an unknown or unclosed placeholder stays as written.
-/// One pass over the template, without `str::replace` and `format!`, whose string search
-/// and formatting code the widget otherwise does not need.
-#[must_use]
-pub fn fill(template: &str, values: &[(&str, &str)]) -> String {
-    let mut out = String::with_capacity(template.len() + 32);
-    let mut rest = template;
-    while let Some(open) = rest.find('{') {
-        out.push_str(&rest[..open]);
-        let after = &rest[open + 1..];
-        let value = after.find('}').and_then(|close| {
-            let name = &after[..close];
-            values
-                .iter()
-                .find(|(n, _)| *n == name)
-                .map(|(_, v)| (*v, close))
-        });
-        match value {
-            Some((v, close)) => {
-                out.push_str(v);
-                rest = &after[close + 1..];
-            }
-            None => {
-                out.push('{');
-                rest = after;
-            }
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The strings of one locale. Templates hold `{placeholders}` for [`fill`].
+/// The strings of one locale. Templates hold `{placeholders}` for
+/// [`crate::format::fill`].
 pub struct Text {
     pub title: &'static str,
     pub loading: &'static str,
@@ -415,7 +384,7 @@ pub static ZH: Text = Text {
 
 #[cfg(test)]
 mod tests {
-    use super::fill;
+    use crate::format::fill;
 
     #[test]
     fn it_fills_every_placeholder_and_leaves_unknown_ones() {

@@ -4,7 +4,8 @@ use checkout_core::{Currency, ErrorCode};
 
 use crate::api::{ApiError, Code};
 use crate::format;
-use crate::i18n::{fill, Locale};
+use crate::format::fill;
+use crate::i18n::Locale;
 
 /// The sentence shown for an error (and sent as `message` in `balancecheckout:failed`).
 #[must_use]

@@ -4,8 +4,9 @@ use checkout_core::{AmountError, Money};
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct BalanceProps {
     pub locale: Locale,
@@ -68,7 +69,7 @@ pub fn balance_panel(props: &BalanceProps) -> Html {
             </div>
             if !props.held.is_zero() {
                 <p class="bc-hint bc-held">
-                    { crate::i18n::fill(t.held_note, &[("amount", &money(props.locale, props.held))]) }
+                    { crate::format::fill(t.held_note, &[("amount", &money(props.locale, props.held))]) }
                 </p>
             }
             <div class="bc-switch">

@@ -6,8 +6,9 @@ use std::rc::Rc;
 use checkout_core::{Line, Quote, QuoteLine};
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::{count, money};
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 use crate::session::Session;
 
 /// A longer cart lists its first lines and a button for the rest. Hundreds of rows help

@@ -6,8 +6,9 @@
 use checkout_core::{Method, Money};
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct MethodsProps {
     pub locale: Locale,

@@ -5,8 +5,9 @@ use std::rc::Rc;
 use checkout_core::{Currency, IntentStatus, Method};
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::{amount, local_time};
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 use crate::session::IntentView;
 
 pub struct OutcomeProps {

@@ -4,8 +4,9 @@
 use checkout_core::Money;
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct PasskeyProps {
     pub locale: Locale,

@@ -5,8 +5,9 @@ use std::rc::Rc;
 use checkout_core::{Method, Quote};
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct PayProps {
     pub locale: Locale,

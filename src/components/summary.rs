@@ -6,8 +6,9 @@ use std::rc::Rc;
 use checkout_core::Quote;
 use yew::prelude::*;
 
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 
 pub struct SummaryProps {
     pub locale: Locale,

@@ -12,8 +12,9 @@ use wasm_bindgen_futures::spawn_local;
 use yew::prelude::*;
 
 use crate::api::{self, Endpoint};
+use crate::format::fill;
 use crate::format::money;
-use crate::i18n::{fill, Locale};
+use crate::i18n::Locale;
 use crate::messages::describe;
 use crate::session::Session;
 use crate::topup::{self, TopUpView};

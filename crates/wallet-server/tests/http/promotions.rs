@@ -59,8 +59,21 @@ async fn a_discounted_payment_takes_off_the_balance_part_and_refunds_what_was_pa
     assert_eq!(paid.body["quote"]["lines"][0]["discount"], "7.50");
     api.sandbox(&intent, "approve").await.ok();
     assert_eq!(api.wallet(SHOPPER).await.balance, Decimal::new(31_000, 2));
-    // P1 paid 142.50 from the balance (150 less its 7.50 of the discount): that returns.
-    let by_line = api.refund(&intent, &json!({"lines": [{"id": "P1"}]})).await;
+    // P1 paid 142.50 from the balance (150 less its 7.50 of the discount): at most that
+    // returns, and one cent more for the line is refused.
+    let over = api
+        .refund(
+            &intent,
+            &json!({"lines": [{"id": "P1", "amount": "142.51"}]}),
+        )
+        .await;
+    over.error(400, "refund_exceeds_paid");
+    let by_line = api
+        .refund(
+            &intent,
+            &json!({"lines": [{"id": "P1", "amount": "142.50"}]}),
+        )
+        .await;
     assert_eq!(by_line.ok()["amount"], "142.50", "{}", by_line.body);
     assert_eq!(api.wallet(SHOPPER).await.balance, Decimal::new(45_250, 2));
     // What is left: 47.50 of P2 and 100.00 of V1; one cent more is refused.

@@ -98,7 +98,7 @@ impl Words {
     }
 }
 
-/// `{name}` placeholders filled, as the widget's `i18n::fill`.
+/// `{name}` placeholders filled, as the widget's `format::fill`.
 fn fill(template: &str, values: &[(&str, &str)]) -> String {
     values.iter().fold(template.to_owned(), |text, (k, v)| {
         text.replace(&format!("{{{k}}}"), v)

@@ -451,7 +451,12 @@ pub fn prepare_with_balance(
     method: Option<Method>,
     password: &str,
 ) -> Prepared {
-    let quote = quote(&s.cart, &demo_policy(), balance, &choice).expect("core quote");
+    // The server's rule: only promotions that fit the cart's currency (all are in force).
+    let mut policy = demo_policy();
+    policy
+        .promotions
+        .retain(|p| p.amounts(s.cart.currency).is_ok());
+    let quote = quote(&s.cart, &policy, balance, &choice).expect("core quote");
     let intent = Intent::for_quote(&s.id, &s.cart_digest, &choice, &quote, method, &nonce())
         .expect("intent for quote");
     Prepared {
