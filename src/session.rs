@@ -3,7 +3,8 @@
 
 use checkout_core::cart::{LineInput, ShippingInput};
 use checkout_core::{
-    Amount, Cart, CartInput, IntentStatus, Merchant, Method, Money, Policy, SessionStatus,
+    Amount, Cart, CartInput, IntentStatus, Labels, Merchant, Method, Money, Policy, Promotion,
+    PromotionKind, SessionStatus,
 };
 use wasm_bindgen::JsValue;
 
@@ -66,7 +67,33 @@ fn read_policy(v: &JsValue) -> wire::Result<Policy> {
         p.shipping_eligible = b;
     }
     p.max_balance_per_order = wire::opt_amount(v, "max_balance_per_order")?;
+    if let Some(items) = wire::opt_array(v, "promotions")? {
+        p.promotions = items
+            .iter()
+            .enumerate()
+            .map(|(i, x)| read_promotion(x).map_err(|e| format!("promotions[{i}].{e}")))
+            .collect::<wire::Result<Vec<_>>>()?;
+    }
     Ok(p)
+}
+
+/// A balance-pay discount of the policy (those in force, as the backend sends them): the
+/// core quotes with it exactly as the backend does.
+fn read_promotion(v: &JsValue) -> wire::Result<Promotion> {
+    let kind = wire::string(v, "kind")?;
+    let label = field(v, "label");
+    Ok(Promotion {
+        id: wire::string(v, "id")?,
+        kind: PromotionKind::from_code(&kind).ok_or_else(|| format!("kind: {kind:?}"))?,
+        threshold: wire::amount(v, "threshold")?,
+        off: wire::amount(v, "off")?,
+        label: Labels {
+            zh_cn: wire::string(&label, "zh-CN").map_err(|e| format!("label.{e}"))?,
+            en: wire::string(&label, "en").map_err(|e| format!("label.{e}"))?,
+        },
+        starts_at: wire::opt_string(v, "starts_at")?,
+        ends_at: wire::opt_string(v, "ends_at")?,
+    })
 }
 
 /// A loaded and validated session: the cart passed the core's rules and the balance is

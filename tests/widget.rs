@@ -611,3 +611,53 @@ async fn a_paid_order_shows_its_receipt_and_done_tells_the_page() {
     let done = w.last_event("balancecheckout:done").unwrap();
     assert_eq!(done["id"], "pi_demo");
 }
+
+/// The fixture with a balance-pay discount in its policy: `off` off once the balance pays
+/// `threshold` (DESIGN.md *Promotions*).
+fn with_promotion(json: &str, threshold: &str, off: &str) -> String {
+    let promotion = format!(
+        "\"max_balance_per_order\": null, \"promotions\": [{{\"id\": \"618\", \"kind\": \"balance_pay_discount\", \"threshold\": \"{threshold}\", \"off\": \"{off}\", \"label\": {{\"zh-CN\": \"余额满{threshold}减{off}\", \"en\": \"{off} off {threshold} paid with balance\"}}}}]"
+    );
+    json.replace("\"max_balance_per_order\": null", &promotion)
+}
+
+#[wasm_bindgen_test]
+async fn a_balance_pay_discount_is_shown_and_taken_off_the_balance_part() {
+    // Balance prices apply (245.90 from a 500.00 balance), over the 200.00 threshold.
+    let w = mount(
+        &with_promotion(&all_eligible_rich(), "200.00", "15.00"),
+        Locale::ZhCn,
+    )
+    .await;
+    let row = w.text(".bc-summary__discount");
+    assert!(
+        row.contains("余额满200.00减15.00") && row.contains("已减 ¥15.00"),
+        "{row}"
+    );
+    assert_eq!(w.text(".bc-summary__total dd"), "¥230.90");
+    assert_eq!(w.text(".bc-summary__balance dd"), "¥230.90");
+    // The savings row keeps to balance prices: 2 × (59.90 − 55.00).
+    assert_eq!(w.text(".bc-summary__savings dd"), "¥9.80");
+    assert_eq!(w.count(".bc-topup"), 0);
+}
+
+#[wasm_bindgen_test]
+async fn a_short_balance_is_offered_the_top_up_that_unlocks_the_discount() {
+    // No balance prices; 200.00 of 255.70 from the balance, 50.00 short of 250.00.
+    let json = session_json(&[
+        (BALANCE_100, "\"balance\": \"200.00\""),
+        ("\"balance_price\": \"55.00\",", ""),
+        ("[\"virtual\", \"gift_card\", \"top_up\"]", "[]"),
+        (
+            "\"accepting_third_party\": []",
+            "\"accepting_third_party\": [\"m-778\"]",
+        ),
+    ]);
+    let w = mount(&with_promotion(&json, "250.00", "15.00"), Locale::En).await;
+    assert_eq!(w.count(".bc-summary__discount"), 0);
+    let hint = w.text(".bc-topup p");
+    assert_eq!(
+        hint,
+        "Top up ¥50.00 to get 15.00 off 250.00 paid with balance"
+    );
+}
