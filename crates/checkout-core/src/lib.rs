@@ -18,6 +18,7 @@ pub mod intent;
 pub mod money;
 pub mod policy;
 pub mod promotion;
+pub mod recharge_bonus;
 pub mod refund;
 pub mod request;
 pub mod signature;
@@ -34,6 +35,7 @@ pub use intent::{
 pub use money::{Amount, Currency, Money};
 pub use policy::Policy;
 pub use promotion::{Discount, Labels, Promotion};
+pub use recharge_bonus::RechargePromotion;
 pub use signature::SignatureError;
 pub use split::{discount_topup, quote, Choice, DiscountTopUp, Quote, QuoteLine, TopUp};
 pub use vocabulary::{

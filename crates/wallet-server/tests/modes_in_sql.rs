@@ -7,8 +7,9 @@
 
 use std::path::{Path, PathBuf};
 
-/// The tables whose rows carry their mode (migration 0008 and earlier).
-const MODE_TABLES: [&str; 14] = [
+/// The tables whose rows carry their mode (migration 0008 and earlier, and 0018's
+/// recharge campaigns).
+const MODE_TABLES: [&str; 15] = [
     "wallets",
     "accounts",
     "sessions",
@@ -23,6 +24,7 @@ const MODE_TABLES: [&str; 14] = [
     "passkey_challenges",
     "wallet_activations",
     "one_time_codes",
+    "recharge_campaigns",
 ];
 
 /// Statements that may leave the mode out: (file under `src/`, a fragment of the

@@ -49,7 +49,8 @@ pub async fn start(
         .into());
     }
     let wallet = (session.wallet(), Some(session.id.as_str()));
-    let r = recharges::create(&state.db, wallet, amount, method).await?;
+    let campaigns = &state.config.recharge_promotions;
+    let r = recharges::create((&state.db, campaigns), wallet, amount, method).await?;
     Ok(RechargeView::of(&r, base))
 }
 

@@ -79,6 +79,9 @@ pub struct FileConfig {
     pub webhook_private_origins: Vec<String>,
     #[serde(default)]
     pub merchants: Vec<MerchantFile>,
+    /// Recharge bonus campaigns (`[[recharge_promotions]]`, DESIGN.md *Promotions*).
+    #[serde(default)]
+    pub recharge_promotions: Vec<checkout_core::RechargePromotion>,
 }
 
 /// `[[merchants]]` in the file.
@@ -153,6 +156,9 @@ pub fn resolve(path: Option<&Path>, preset: Option<FileConfig>) -> Result<FileCo
             if !file.merchants.iter().any(|f| f.id == m.id) {
                 file.merchants.push(m);
             }
+        }
+        if file.recharge_promotions.is_empty() {
+            file.recharge_promotions = preset.recharge_promotions;
         }
     }
     Ok(file)

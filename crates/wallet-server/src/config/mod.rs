@@ -53,6 +53,8 @@ pub struct Config {
     pub shop_origin: Option<String>,
     /// Demo only (`--allow-origin`): more origins the demo merchant's pages may be on.
     pub demo_origins: Vec<String>,
+    /// The operator's recharge bonus campaigns (`crate::wallet::bonuses`).
+    pub recharge_promotions: Vec<checkout_core::RechargePromotion>,
     /// Webhook delivery.
     pub webhooks: WebhookSettings,
     /// Where live wallets' one-time codes go.
@@ -309,6 +311,7 @@ impl Config {
             shop_listen,
             shop_origin: None,
             demo_origins: cli.allow_origin.clone(),
+            recharge_promotions: promotions::check_recharge(file.recharge_promotions)?,
             webhooks,
             message_gateway,
             accounts,

@@ -3,7 +3,7 @@
 //! `ends_at`. The core applies the promotions it is given and reads no clock; the server
 //! gives it those in force when it quotes (`crate::checkout::SessionTerms::at`).
 
-use checkout_core::Promotion;
+use checkout_core::{Promotion, RechargePromotion};
 use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
@@ -70,6 +70,44 @@ pub fn check(merchant: &str, promotions: &[Promotion]) -> Result<(), ConfigError
         }
     }
     Ok(())
+}
+
+/// The operator's recharge campaigns, each checked by the core's rule, ids unique, times
+/// that parse in order.
+///
+/// # Errors
+/// [`ConfigError::Invalid`] naming the campaign and what to change.
+pub fn check_recharge(
+    campaigns: Vec<RechargePromotion>,
+) -> Result<Vec<RechargePromotion>, ConfigError> {
+    for (i, p) in campaigns.iter().enumerate() {
+        let bad =
+            |why: String| ConfigError::Invalid(format!("recharge_promotions {:?}: {why}", p.id));
+        p.check().map_err(|e| bad(e.to_string()))?;
+        if campaigns[..i].iter().any(|q| q.id == p.id) {
+            return Err(bad("two campaigns share this id".to_owned()));
+        }
+        let starts = instant(p.starts_at.as_deref()).map_err(|e| bad(format!("starts_at: {e}")))?;
+        let ends = instant(p.ends_at.as_deref()).map_err(|e| bad(format!("ends_at: {e}")))?;
+        if let (Some(s), Some(e)) = (starts, ends) {
+            if s >= e {
+                return Err(bad("starts_at must be before ends_at".to_owned()));
+            }
+        }
+    }
+    Ok(campaigns)
+}
+
+/// Whether a recharge campaign is in force at `now` (as [`in_force`]).
+#[must_use]
+pub fn recharge_in_force(p: &RechargePromotion, now: i64) -> bool {
+    match (
+        instant(p.starts_at.as_deref()),
+        instant(p.ends_at.as_deref()),
+    ) {
+        (Ok(starts), Ok(ends)) => starts.is_none_or(|s| s <= now) && ends.is_none_or(|e| now < e),
+        _ => false,
+    }
 }
 
 #[cfg(test)]

@@ -58,6 +58,24 @@ fn festival() -> Option<checkout_core::Promotion> {
     })
 }
 
+/// The demo's e-CNY campaign (DESIGN.md *Promotions*): recharges of ¥100 or more by
+/// digital RMB get 5 %, up to ¥20 a recharge and ¥50 a wallet, from a ¥1,000 budget per
+/// mode.
+fn ecny_bonus() -> Option<checkout_core::RechargePromotion> {
+    Some(checkout_core::RechargePromotion {
+        id: "ecny-2026".to_owned(),
+        currency: checkout_core::Currency::CNY,
+        method: Some(checkout_core::Method::Ecny),
+        min_amount: "100.00".parse().ok()?,
+        bonus_rate: "0.05".parse().ok()?,
+        bonus_cap: "20.00".parse().ok()?,
+        per_wallet_cap: Some("50.00".parse().ok()?),
+        budget: "1000.00".parse().ok()?,
+        starts_at: None,
+        ends_at: None,
+    })
+}
+
 /// The merchant, origins and keys of DESIGN.md *Demo mode*, as a configuration file
 /// would give them (`Config::load`'s preset).
 #[must_use]
@@ -73,6 +91,7 @@ pub fn preset() -> FileConfig {
         // Test mode only: a fixed pepper, so a demo database keeps working across runs.
         password_pepper: Some(PEPPER.to_owned()),
         sandbox: Some(true),
+        recharge_promotions: ecny_bonus().into_iter().collect(),
         merchants: vec![MerchantFile {
             id: MERCHANT_ID.to_owned(),
             name: Some("Demo Shop".to_owned()),

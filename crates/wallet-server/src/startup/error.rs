@@ -23,6 +23,8 @@ pub enum StartError {
     Seed(#[source] ServerError),
     #[error("cannot set up the configured webhook endpoints ([[merchants.webhooks]])")]
     Webhooks(#[source] ServerError),
+    #[error("cannot set up the recharge campaigns' budgets ([[recharge_promotions]])")]
+    Campaigns(#[source] ServerError),
     #[error("the server stopped with an error")]
     Serve(#[source] std::io::Error),
 }

@@ -48,6 +48,9 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
     crate::webhooks::configured::sync_config(&state.db, &state.config, &state.sealer)
         .await
         .map_err(StartError::Webhooks)?;
+    crate::wallet::bonuses::sync(&state.db, &state.config.recharge_promotions)
+        .await
+        .map_err(StartError::Campaigns)?;
     let background = [
         tokio::spawn(crate::webhooks::delivery::run(
             db.clone(),

@@ -47,8 +47,11 @@ checkout_core::wire_enum! {
         TopUp = "top_up",
         /// Balance given by one wallet to another of the same currency.
         Transfer = "transfer",
-        /// Balance credited by the operator as a promotion.
+        /// Balance credited by the operator as a promotion (a recharge bonus included).
         Reward = "reward",
+        /// A recharge campaign's budget, from the operator's promotions account into the
+        /// campaign's own.
+        CampaignFunding = "campaign_funding",
     }
 }
 
@@ -59,6 +62,8 @@ checkout_core::wire_enum! {
         WalletHeld = "wallet_held",
         MerchantSettlement = "merchant_settlement",
         External = "external",
+        /// A recharge campaign's budget: never below zero.
+        Campaign = "campaign",
     }
 }
 
@@ -122,6 +127,16 @@ pub fn promotions(currency: Currency, livemode: bool) -> Account {
     Account {
         id: format!("operator:{}:promotions:{currency}", mode_name(livemode)),
         kind: AccountKind::External,
+        livemode,
+    }
+}
+
+/// A recharge campaign's budget account (`crate::wallet::bonuses`).
+#[must_use]
+pub fn campaign(id: &str, currency: Currency, livemode: bool) -> Account {
+    Account {
+        id: format!("campaign:{}:{id}:{currency}", mode_name(livemode)),
+        kind: AccountKind::Campaign,
         livemode,
     }
 }
@@ -289,7 +304,9 @@ async fn post_leg(
         AccountKind::External => (-OTHER_CEILING, OTHER_CEILING),
         // Money owed back is never refused: the deposit bound comes from `deposit`.
         AccountKind::WalletAvailable => (0, wallet_ceiling),
-        AccountKind::WalletHeld | AccountKind::MerchantSettlement => (0, OTHER_CEILING),
+        AccountKind::WalletHeld | AccountKind::MerchantSettlement | AccountKind::Campaign => {
+            (0, OTHER_CEILING)
+        }
     };
     // The guard in SQL, not only in code: concurrent postings cannot both pass it. An
     // account of the other mode is no row here: the posting is refused.

@@ -39,6 +39,8 @@ pub enum Activity {
     TransferIn { from: String },
     /// A promotion credited by the operator.
     Reward,
+    /// A recharge campaign's bonus, credited with its recharge.
+    RechargeBonus,
     /// A movement this version does not name.
     Other,
 }
@@ -240,8 +242,10 @@ async fn describe(
         Some(Kind::Transfer) => Activity::TransferOut {
             to: wallet_of(counter),
         },
+        Some(Kind::Reward) if reference.starts_with("rc_") => Activity::RechargeBonus,
         Some(Kind::Reward) => Activity::Reward,
-        Some(Kind::Capture | Kind::SecondMethod | Kind::RefundOther) | None => Activity::Other,
+        Some(Kind::Capture | Kind::SecondMethod | Kind::RefundOther | Kind::CampaignFunding)
+        | None => Activity::Other,
     };
     Ok(())
 }

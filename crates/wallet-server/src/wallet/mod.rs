@@ -1,9 +1,10 @@
 //! The shopper's wallet: accounts (create, balance, top-up, reward, password change),
-//! recharges through a method, transfers between wallets, and the history in a shopper's
+//! recharges through a method (and their campaigns' bonuses), transfers between wallets, and the history in a shopper's
 //! words.
 
 pub mod accounts;
 pub mod activation;
+pub mod bonuses;
 pub mod history;
 pub mod recharges;
 pub mod signup;

@@ -4,7 +4,7 @@
 //! parallel approvals, retried approvals and a crash between approval and credit credit it
 //! exactly once; a declined or abandoned recharge credits nothing.
 
-use checkout_core::{Amount, ErrorCode, Method, Money, RechargeStatus};
+use checkout_core::{Amount, ErrorCode, Method, Money, RechargePromotion, RechargeStatus};
 use serde::Serialize;
 use sqlx::Row as _;
 
@@ -33,6 +33,9 @@ pub struct Recharge {
     /// The checkout session that started it (a top-up in checkout); `None` from the
     /// wallet's pages.
     pub session_id: Option<String>,
+    /// The campaign bonus reserved when it was confirmed (zero: none), and its campaign.
+    pub bonus: Money,
+    pub campaign_id: Option<String>,
 }
 
 /// The method's outcome (the sandbox provider's buttons in test mode).
@@ -65,6 +68,8 @@ pub struct RechargeView {
     pub created_at: String,
     /// The method's page while `pending` (the sandbox provider's in test mode).
     pub next_action_url: Option<String>,
+    /// The campaign bonus credited with it once it succeeds ("0.00": none).
+    pub bonus: Money,
 }
 
 impl RechargeView {
@@ -80,6 +85,7 @@ impl RechargeView {
             created_at: rfc3339(r.created_at),
             next_action_url: (r.status == RechargeStatus::Pending)
                 .then(|| method_page(base, &r.id)),
+            bonus: r.bonus,
         }
     }
 }
@@ -120,7 +126,7 @@ pub fn instrument(path: &str, method: Method) -> Result<(), ApiError> {
 /// digits than the currency, or would take available plus held past 10^13 major units;
 /// at `method` for `merchant`, which settles a checkout's remainder and recharges nothing.
 pub async fn create(
-    db: &Db,
+    (db, campaigns): (&Db, &[RechargePromotion]),
     (wallet, session): (WalletRef<'_>, Option<&str>),
     amount: Amount,
     method: Method,
@@ -169,23 +175,51 @@ pub async fn create(
         status: RechargeStatus::Pending,
         created_at: now(),
         session_id: session.map(str::to_owned),
+        bonus: Money::zero(c),
+        campaign_id: None,
     };
+    let r = crate::store::retry::retrying("recharge_create", || {
+        insert(db, campaigns, wallet, r.clone())
+    })
+    .await?;
+    tracing::info!(recharge = %r.id, bonus = %r.bonus, "recharge started");
+    Ok(r)
+}
+
+/// One attempt of [`create`]'s write: the campaign bonus reserved and the recharge stored
+/// in one transaction.
+async fn insert(
+    db: &Db,
+    campaigns: &[RechargePromotion],
+    wallet: WalletRef<'_>,
+    mut r: Recharge,
+) -> Result<Recharge, ServerError> {
+    let mut tx = db.begin().await?;
+    if let Some((campaign, bonus)) =
+        super::bonuses::reserve(&mut tx, (db, campaigns), wallet, r.amount, r.method).await?
+    {
+        r.bonus = bonus;
+        r.campaign_id = Some(campaign);
+    }
     sqlx::query(
         "INSERT INTO recharges (id, shopper_id, currency, amount, method, status, livemode, \
-         created_at, updated_at, session_id) VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7, $9)",
+         created_at, updated_at, session_id, bonus, campaign_id) \
+         VALUES ($1, $2, $3, $4, $5, $6, $8, $7, $7, $9, $10, $11)",
     )
     .bind(&r.id)
-    .bind(shopper)
-    .bind(c.code())
-    .bind(amount.minor())
-    .bind(method.code())
+    .bind(&r.shopper_id)
+    .bind(r.amount.currency().code())
+    .bind(r.amount.minor())
+    .bind(r.method.code())
     .bind(r.status.code())
     .bind(r.created_at)
     .bind(i64::from(r.livemode))
     .bind(&r.session_id)
-    .execute(&db.pool)
+    .bind(r.bonus.minor())
+    .bind(&r.campaign_id)
+    .execute(&mut *tx)
     .await?;
-    tracing::info!(recharge = %r.id, "recharge started");
+    tx.commit().await?;
     Ok(r)
 }
 
@@ -195,8 +229,8 @@ pub async fn create(
 /// The database's; internal for a corrupt row.
 pub async fn load(db: &Db, id: &str, livemode: bool) -> Result<Option<Recharge>, ServerError> {
     let Some(row) = sqlx::query(
-        "SELECT id, shopper_id, currency, amount, method, status, created_at, session_id \
-         FROM recharges WHERE id = $1 AND livemode = $2",
+        "SELECT id, shopper_id, currency, amount, method, status, created_at, session_id, \
+         bonus, campaign_id FROM recharges WHERE id = $1 AND livemode = $2",
     )
     .bind(id)
     .bind(i64::from(livemode))
@@ -219,6 +253,8 @@ pub async fn load(db: &Db, id: &str, livemode: bool) -> Result<Option<Recharge>,
             .ok_or_else(|| ServerError::internal("stored recharge status", status.clone()))?,
         created_at: row.try_get("created_at")?,
         session_id: row.try_get("session_id")?,
+        bonus: money(row.try_get("bonus")?, c)?,
+        campaign_id: row.try_get("campaign_id")?,
     }))
 }
 
@@ -300,7 +336,29 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
             Err(e) => return Err(e.into()),
         }
     }
+    settle_bonus(&mut tx, &r, status == RechargeStatus::Succeeded).await?;
     tx.commit().await?;
     tracing::info!(recharge = %id, %status, "recharge settled");
     Ok(Recharge { status, ..r })
+}
+
+/// The recharge's reserved bonus, credited with it or given back to its campaign
+/// (`super::bonuses::settle`). A bonus the wallet's bound cannot take goes back too.
+async fn settle_bonus(
+    tx: &mut crate::store::db::Tx,
+    r: &Recharge,
+    succeeded: bool,
+) -> Result<(), ServerError> {
+    let Some(campaign) = &r.campaign_id else {
+        return Ok(());
+    };
+    let wallet = WalletRef::new(&r.shopper_id, r.livemode);
+    let reserved = (campaign.as_str(), r.bonus);
+    match super::bonuses::settle(tx, &r.id, reserved, wallet, succeeded).await {
+        Err(LedgerError::Insufficient { .. }) if succeeded => {
+            super::bonuses::settle(tx, &r.id, reserved, wallet, false).await?;
+        }
+        other => other?,
+    }
+    Ok(())
 }

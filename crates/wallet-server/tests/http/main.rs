@@ -33,6 +33,7 @@ mod promotions;
 mod public_url;
 mod races;
 mod rate_limits;
+mod recharge_bonus;
 mod records;
 mod refunds;
 mod replicas;

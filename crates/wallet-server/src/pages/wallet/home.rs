@@ -180,6 +180,7 @@ pub(super) fn title(t: &Text, a: &Activity) -> String {
         Activity::TransferOut { to } => format!("{} {}", t.transfer_to, html_escape(to)),
         Activity::TransferIn { from } => format!("{} {}", t.transfer_from, html_escape(from)),
         Activity::Reward => t.reward.to_owned(),
+        Activity::RechargeBonus => t.recharge_bonus.to_owned(),
         Activity::Other => t.other.to_owned(),
     }
 }

@@ -23,6 +23,7 @@ use crate::util::html_escape;
 mod account_text;
 mod activate;
 mod alerts;
+mod campaigns;
 mod ceremony;
 mod entry;
 mod home;

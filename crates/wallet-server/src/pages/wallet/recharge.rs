@@ -82,7 +82,13 @@ pub async fn form(
         .await?
         .unwrap_or(checkout_core::Currency::CNY);
     let prefill = query.get("amount").map_or("", |a| a.trim());
-    let body = form_html(t, sign(c), prefill, None);
+    let campaigns = &state.config.recharge_promotions;
+    let offers = crate::wallet::bonuses::offers(&state.db, campaigns, c, me.livemode).await?;
+    let body = format!(
+        "{}{}",
+        super::campaigns::notices(lang, &offers),
+        form_html(t, sign(c), prefill, None)
+    );
     Ok(html(
         StatusCode::OK,
         layout(t, lang, t.recharge, &body, true, "/wallet/recharge"),
@@ -125,7 +131,13 @@ pub async fn start(
             .ok_or_else(|| ApiError::field("method", "choose a payment method"))?;
         let value = Amount::parse(chosen.trim_start_matches(['¥', '$', '€']))
             .map_err(|e| ApiError::field("amount", e.to_string()))?;
-        recharges::create(&state.db, (me.wallet(), None), value, method).await
+        recharges::create(
+            (&state.db, &state.config.recharge_promotions),
+            (me.wallet(), None),
+            value,
+            method,
+        )
+        .await
     };
     match started.await {
         Ok(r) => Ok(Redirect::to(&recharges::method_page("", &r.id)).into_response()),

@@ -44,7 +44,8 @@ fn amount_of(v: &Value) -> Decimal {
 /// What a wallet's ledger says happened to it, from its entries' kinds.
 #[derive(Debug, Default, Clone, PartialEq, Eq)]
 pub struct Flows {
-    /// Credited by top-ups.
+    /// Credited from outside the wallet: top-ups, and rewards (a recharge's bonus
+    /// included), which the operator's accounts pay.
     pub top_ups: Decimal,
     /// Paid to merchants: balance-only payments and captured holds.
     pub captures: Decimal,
@@ -62,7 +63,7 @@ pub fn ledger_flows(ledger: &Value) -> Flows {
         let amount = signed(&entry);
         flows.net += amount;
         match entry["kind"].as_str().unwrap_or("") {
-            "top_up" => flows.top_ups += amount,
+            "top_up" | "reward" => flows.top_ups += amount,
             "payment" | "capture" => flows.captures -= amount,
             "refund" => flows.refunds += amount,
             _ => {}

@@ -5,6 +5,7 @@ use super::Server;
 
 /// A signed-in shopper's browser: cookies kept, redirects not followed, the wallet's
 /// `Origin` on every form post (as a browser sends it from the wallet's own page).
+#[derive(Clone)]
 pub struct Shopper {
     pub http: reqwest::Client,
     pub base: String,
