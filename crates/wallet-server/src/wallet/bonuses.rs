@@ -140,9 +140,8 @@ pub async fn offers(
 }
 
 /// Inside the transaction that creates recharge `amount` by `method` for `wallet`: the
-/// bonus of the campaign in force that gives the most, reserved from its budget; `None`
-/// when none gives anything or the budget cannot cover it (then the campaign has ended
-/// for this recharge: all or nothing). The wallet's row is locked first (PostgreSQL), so
+/// bonus of the campaign in force that gives the most and whose budget can pay all of it,
+/// reserved from that budget; `None` when none can (all or nothing: no partial bonus). The wallet's row is locked first (PostgreSQL), so
 /// one wallet's parallel recharges see each other's reservations against its cap.
 ///
 /// # Errors
@@ -164,7 +163,7 @@ pub async fn reserve(
         .bind(i64::from(wallet.livemode))
         .fetch_optional(&mut **tx)
         .await?;
-    let mut best: Option<(String, Money)> = None;
+    let mut candidates: Vec<(String, Money)> = Vec::new();
     for p in campaigns.iter().filter(|p| recharge_in_force(p, now)) {
         let granted: i64 = sqlx::query_scalar(
             "SELECT CAST(COALESCE(SUM(bonus), 0) AS BIGINT) FROM recharges \
@@ -183,24 +182,28 @@ pub async fn reserve(
         let bonus = p
             .bonus(amount, method, granted)
             .map_err(|e| ServerError::internal("recharge bonus", e))?;
-        if !bonus.is_zero() && best.as_ref().is_none_or(|(_, b)| bonus.value() > b.value()) {
-            best = Some((p.id.clone(), bonus));
+        if !bonus.is_zero() {
+            candidates.push((p.id.clone(), bonus));
         }
     }
-    let Some((id, bonus)) = best else {
-        return Ok(None);
-    };
-    let reserved = sqlx::query(
-        "UPDATE recharge_campaigns SET remaining = remaining - $3 \
-         WHERE id = $1 AND livemode = $2 AND remaining >= $3",
-    )
-    .bind(&id)
-    .bind(i64::from(wallet.livemode))
-    .bind(bonus.minor())
-    .execute(&mut **tx)
-    .await?
-    .rows_affected();
-    Ok((reserved == 1).then_some((id, bonus)))
+    // The largest bonus first; a campaign whose budget cannot pay it gives way to the next.
+    candidates.sort_by(|a, b| b.1.value().cmp(&a.1.value()));
+    for (id, bonus) in candidates {
+        let reserved = sqlx::query(
+            "UPDATE recharge_campaigns SET remaining = remaining - $3 \
+             WHERE id = $1 AND livemode = $2 AND remaining >= $3",
+        )
+        .bind(&id)
+        .bind(i64::from(wallet.livemode))
+        .bind(bonus.minor())
+        .execute(&mut **tx)
+        .await?
+        .rows_affected();
+        if reserved == 1 {
+            return Ok(Some((id, bonus)));
+        }
+    }
+    Ok(None)
 }
 
 /// Inside the transaction that settles recharge `reference`: its reserved bonus credited

@@ -296,13 +296,7 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
     .rows_affected();
     if moved == 0 {
         tx.rollback().await?;
-        let now_status = find(db, id, false).await?.status;
-        return Err(ApiError::new(
-            ErrorCode::RechargeNotPending,
-            format!("this recharge already ended: {now_status}"),
-        )
-        .with("status", now_status)
-        .into());
+        return Err(not_pending(db, id).await);
     }
     if status == RechargeStatus::Succeeded {
         let from = ledger::external(r.method, r.amount.currency(), false);
@@ -324,41 +318,74 @@ async fn settle_once(db: &Db, id: &str, outcome: Outcome) -> Result<Recharge, Se
                 tx.rollback().await?;
                 tx = db.begin().await?;
                 status = RechargeStatus::Failed;
-                sqlx::query(
+                let failed = sqlx::query(
                     "UPDATE recharges SET status = $2 WHERE id = $1 AND status = $3 AND livemode = 0",
                 )
                     .bind(id)
                     .bind(status.code())
                     .bind(RechargeStatus::Pending.code())
                     .execute(&mut *tx)
-                    .await?;
+                    .await?
+                    .rows_affected();
+                if failed == 0 {
+                    // Settled by another approval or decline in between: it gave the
+                    // bonus back or paid it; nothing more here.
+                    tx.rollback().await?;
+                    return Err(not_pending(db, id).await);
+                }
             }
             Err(e) => return Err(e.into()),
         }
     }
-    settle_bonus(&mut tx, &r, status == RechargeStatus::Succeeded).await?;
+    let bonus = settle_bonus(&mut tx, &r, status == RechargeStatus::Succeeded).await?;
     tx.commit().await?;
-    tracing::info!(recharge = %id, %status, "recharge settled");
-    Ok(Recharge { status, ..r })
+    tracing::info!(recharge = %id, %status, %bonus, "recharge settled");
+    Ok(Recharge { status, bonus, ..r })
+}
+
+/// 409 `recharge_not_pending` with the recharge's status now.
+async fn not_pending(db: &Db, id: &str) -> ServerError {
+    match find(db, id, false).await {
+        Ok(r) => ApiError::new(
+            ErrorCode::RechargeNotPending,
+            format!("this recharge already ended: {}", r.status),
+        )
+        .with("status", r.status)
+        .into(),
+        Err(e) => e,
+    }
 }
 
 /// The recharge's reserved bonus, credited with it or given back to its campaign
-/// (`super::bonuses::settle`). A bonus the wallet's bound cannot take goes back too.
+/// (`super::bonuses::settle`); the bonus it ends with. A bonus the wallet's bound cannot
+/// take (checked before anything is posted) goes back, and the recharge then shows none.
 async fn settle_bonus(
     tx: &mut crate::store::db::Tx,
     r: &Recharge,
     succeeded: bool,
-) -> Result<(), ServerError> {
+) -> Result<Money, ServerError> {
     let Some(campaign) = &r.campaign_id else {
-        return Ok(());
+        return Ok(r.bonus);
     };
     let wallet = WalletRef::new(&r.shopper_id, r.livemode);
-    let reserved = (campaign.as_str(), r.bonus);
-    match super::bonuses::settle(tx, &r.id, reserved, wallet, succeeded).await {
-        Err(LedgerError::Insufficient { .. }) if succeeded => {
-            super::bonuses::settle(tx, &r.id, reserved, wallet, false).await?;
-        }
-        other => other?,
+    let held = ledger::balance(&mut **tx, &ledger::wallet_held(wallet), "").await?;
+    let available = ledger::balance(&mut **tx, &ledger::wallet_available(wallet), "").await?;
+    let fits = available
+        .saturating_add(held)
+        .saturating_add(r.bonus.minor())
+        <= Money::max_minor(r.bonus.currency());
+    let credited = succeeded && fits;
+    // A refusal after this check (a race) fails the whole settlement: nothing commits.
+    super::bonuses::settle(tx, &r.id, (campaign.as_str(), r.bonus), wallet, credited).await?;
+    if succeeded && !fits {
+        sqlx::query(
+            "UPDATE recharges SET bonus = 0, campaign_id = NULL WHERE id = $1 AND livemode = $2",
+        )
+        .bind(&r.id)
+        .bind(i64::from(r.livemode))
+        .execute(&mut **tx)
+        .await?;
+        return Ok(Money::zero(r.bonus.currency()));
     }
-    Ok(())
+    Ok(r.bonus)
 }

@@ -10,6 +10,7 @@ use serde_json::json;
 on_every_backend!(
     an_ecny_recharge_earns_its_bonus_within_the_wallet_cap,
     parallel_recharges_never_overspend_the_budget,
+    a_bonus_past_the_wallets_maximum_goes_back_and_the_books_balance,
 );
 
 async fn settle(server: &Server, id: &str, action: &str) {
@@ -113,5 +114,32 @@ async fn parallel_recharges_never_overspend_the_budget(backend: Backend) {
     let more = shoppers[1].recharge("200.00", "wechat_pay").await;
     settle(&server, &more, "approve").await;
     assert_eq!(api.wallet("saver1").await.balance, before + d("200.00"));
+    check_ledger_storage(&server).await;
+}
+
+async fn a_bonus_past_the_wallets_maximum_goes_back_and_the_books_balance(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    api.create_wallet("whale", "135790", "0.00").await;
+    let whale = Shopper::sign_in(&server, "whale").await;
+    // Exactly the most a wallet may hold: the recharge fits, its 20.00 bonus does not.
+    let id = whale.recharge("10000000000000.00", "ecny").await;
+    let approved = Api::new(&server)
+        .post(
+            &format!("/v1/sandbox/recharges/{id}/approve"),
+            None,
+            &json!({}),
+        )
+        .await;
+    assert_eq!(approved.ok()["status"], "succeeded", "{}", approved.body);
+    assert_eq!(approved.body["bonus"], "0.00", "the bonus went back");
+    assert_eq!(api.wallet("whale").await.balance, d("10000000000000.00"));
+    check_ledger_storage(&server).await;
+    // The budget got it back: another wallet's bonus is still paid in full.
+    api.create_wallet("minnow", "135790", "0.00").await;
+    let minnow = Shopper::sign_in(&server, "minnow").await;
+    let id = minnow.recharge("400.00", "ecny").await;
+    settle(&server, &id, "approve").await;
+    assert_eq!(api.wallet("minnow").await.balance, d("420.00"));
     check_ledger_storage(&server).await;
 }
