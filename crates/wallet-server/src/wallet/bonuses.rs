@@ -187,7 +187,7 @@ pub async fn reserve(
         }
     }
     // The largest bonus first; a campaign whose budget cannot pay it gives way to the next.
-    candidates.sort_by(|a, b| b.1.value().cmp(&a.1.value()));
+    candidates.sort_by_key(|c| std::cmp::Reverse(c.1.value()));
     for (id, bonus) in candidates {
         let reserved = sqlx::query(
             "UPDATE recharge_campaigns SET remaining = remaining - $3 \
