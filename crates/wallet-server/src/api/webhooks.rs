@@ -8,9 +8,10 @@ use serde::Deserialize;
 
 use crate::error::{ApiError, Reply, ServerError};
 use crate::http::auth::MerchantKey;
+use crate::http::extract::DEFAULT_LIMIT;
 use crate::http::extract::{parse_json, RawBody};
 use crate::http::state::AppState;
-use crate::webhooks::events::{Filter, DEFAULT_LIMIT, MAX_LIMIT};
+use crate::webhooks::events::Filter;
 use crate::webhooks::{endpoints, events};
 
 #[derive(Deserialize)]
@@ -105,15 +106,7 @@ fn filter(query: Option<&str>) -> Result<Filter, ApiError> {
                 })?);
             }
             "starting_after" => f.starting_after = Some(value),
-            "limit" => {
-                f.limit = value
-                    .parse()
-                    .ok()
-                    .filter(|n| (1..=MAX_LIMIT).contains(n))
-                    .ok_or_else(|| {
-                        ApiError::field("limit", "must be a whole number from 1 to 100")
-                    })?;
-            }
+            "limit" => f.limit = crate::http::extract::page_limit(&value)?,
             other => {
                 return Err(ApiError::field(
                     other,

@@ -179,3 +179,20 @@ impl axum::extract::FromRequestParts<crate::http::state::AppState> for BaseUrl {
         Ok(BaseUrl(state.public.base().to_owned()))
     }
 }
+
+/// A list's `limit` when none is given, and the most one page holds (`GET /v1/events`,
+/// `/v1/sessions`, `/v1/intents`, `/v1/refunds`).
+pub const DEFAULT_LIMIT: i64 = 10;
+pub const MAX_LIMIT: i64 = 100;
+
+/// A list's `limit` query value.
+///
+/// # Errors
+/// 400 `invalid_request` at `limit` unless it is a whole number from 1 to [`MAX_LIMIT`].
+pub fn page_limit(value: &str) -> Result<i64, ApiError> {
+    value
+        .parse()
+        .ok()
+        .filter(|n| (1..=MAX_LIMIT).contains(n))
+        .ok_or_else(|| ApiError::field("limit", "must be a whole number from 1 to 100"))
+}

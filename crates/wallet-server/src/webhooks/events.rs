@@ -12,17 +12,13 @@ use crate::views::webhooks::{
     rfc3339_ms, AttemptView, DeliveryView, EventDetail, EventList, EventView,
 };
 
-/// `limit` when none is given, and the most one page holds.
-pub const DEFAULT_LIMIT: i64 = 10;
-pub const MAX_LIMIT: i64 = 100;
-
 /// What `GET /v1/events` asks for.
 #[derive(Debug, Clone, Default)]
 pub struct Filter {
     pub kind: Option<EventType>,
     /// The id of the last event of the previous page.
     pub starting_after: Option<String>,
-    /// 1 to [`MAX_LIMIT`].
+    /// 1 to `crate::http::extract::MAX_LIMIT`.
     pub limit: i64,
 }
 

@@ -7,9 +7,7 @@ use time::OffsetDateTime;
 
 use crate::error::ApiError;
 
-/// `limit` when none is given, and the most one page holds (as `GET /v1/events`).
-pub const DEFAULT_LIMIT: i64 = 10;
-pub const MAX_LIMIT: i64 = 100;
+use crate::http::extract::{page_limit, DEFAULT_LIMIT};
 
 /// Which list is asked: it decides the filters it takes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -53,7 +51,7 @@ impl Kind {
 /// is one fixed SQL statement with every parameter bound.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ListQuery {
-    /// 1 to [`MAX_LIMIT`].
+    /// 1 to `crate::http::extract::MAX_LIMIT`.
     pub limit: i64,
     /// The id of the last item of the previous page; empty for the first page.
     pub starting_after: String,
@@ -131,15 +129,7 @@ impl ListQuery {
             }
             let value = value.into_owned();
             match name.as_ref() {
-                "limit" => {
-                    q.limit = value
-                        .parse()
-                        .ok()
-                        .filter(|n| (1..=MAX_LIMIT).contains(n))
-                        .ok_or_else(|| {
-                            ApiError::field("limit", "must be a whole number from 1 to 100")
-                        })?;
-                }
+                "limit" => q.limit = page_limit(&value)?,
                 "starting_after" => q.starting_after = value,
                 "created_gte" => q.created_gte = timestamp("created_gte", &value)?,
                 "created_lt" => q.created_lt = timestamp("created_lt", &value)?,
