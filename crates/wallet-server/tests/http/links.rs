@@ -1,6 +1,8 @@
 //! Shopper consent (DESIGN.md *Shopper consent*): a merchant opens sessions only for a
 //! shopper who linked their wallet to it on the wallet's own page.
 
+use std::time::Duration;
+
 use crate::common::*;
 use serde_json::json;
 
@@ -126,13 +128,20 @@ async fn failed_consent_sign_ins_slow_down_and_never_lock_payments(backend: Back
         );
     }
     // Each further failure doubles the wait: within a few tries this address waits for
-    // seconds, with the right password too.
+    // seconds, with the right password too. (Waited out and failed again until the wait
+    // is 4 s or more, so that a slow machine cannot outlast it before the right try.)
     let mut slowed = false;
-    for _ in 0..5 {
+    for _ in 0..8 {
         let (_, page) = consent(&url, "approve", NEW_SHOPPER, "wrong-password-1").await;
-        if page.contains("Too many tries: wait") {
-            slowed = true;
-            break;
+        let wait = between(&page, "Too many tries: wait ", " s")
+            .and_then(|w| w.trim().parse::<u64>().ok());
+        match wait {
+            Some(w) if w >= 4 => {
+                slowed = true;
+                break;
+            }
+            Some(w) => tokio::time::sleep(Duration::from_secs(w)).await,
+            None => {}
         }
     }
     assert!(slowed, "failures slow the address down");
