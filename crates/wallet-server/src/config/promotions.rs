@@ -18,17 +18,29 @@ fn instant(at: Option<&str>) -> Result<Option<i64>, String> {
     .transpose()
 }
 
+/// `starts_at <= now < ends_at`, an absent bound open; a time that does not parse never.
+fn open_at(starts_at: Option<&str>, ends_at: Option<&str>, now: i64) -> bool {
+    match (instant(starts_at), instant(ends_at)) {
+        (Ok(starts), Ok(ends)) => starts.is_none_or(|s| s <= now) && ends.is_none_or(|e| now < e),
+        _ => false,
+    }
+}
+
+/// Both times parse, `starts_at` before `ends_at`; else what to change.
+fn window(starts_at: Option<&str>, ends_at: Option<&str>) -> Result<(), String> {
+    let starts = instant(starts_at).map_err(|e| format!("starts_at: {e}"))?;
+    let ends = instant(ends_at).map_err(|e| format!("ends_at: {e}"))?;
+    match (starts, ends) {
+        (Some(s), Some(e)) if s >= e => Err("starts_at must be before ends_at".to_owned()),
+        _ => Ok(()),
+    }
+}
+
 /// Whether `p` is in force at `now` (unix seconds): `starts_at <= now < ends_at`, an
 /// absent bound open. A time that does not parse (refused at start) is never in force.
 #[must_use]
 pub fn in_force(p: &Promotion, now: i64) -> bool {
-    match (
-        instant(p.starts_at.as_deref()),
-        instant(p.ends_at.as_deref()),
-    ) {
-        (Ok(starts), Ok(ends)) => starts.is_none_or(|s| s <= now) && ends.is_none_or(|e| now < e),
-        _ => false,
-    }
+    open_at(p.starts_at.as_deref(), p.ends_at.as_deref(), now)
 }
 
 /// A merchant's promotions, each with an id of 1 to 64 characters (unique), `0 < off <
@@ -59,15 +71,7 @@ pub fn check(merchant: &str, promotions: &[Promotion]) -> Result<(), ConfigError
                 "label needs both \"zh-CN\" and \"en\"".to_owned(),
             ));
         }
-        let starts =
-            instant(p.starts_at.as_deref()).map_err(|e| bad(&p.id, format!("starts_at: {e}")))?;
-        let ends =
-            instant(p.ends_at.as_deref()).map_err(|e| bad(&p.id, format!("ends_at: {e}")))?;
-        if let (Some(s), Some(e)) = (starts, ends) {
-            if s >= e {
-                return Err(bad(&p.id, "starts_at must be before ends_at".to_owned()));
-            }
-        }
+        window(p.starts_at.as_deref(), p.ends_at.as_deref()).map_err(|why| bad(&p.id, why))?;
     }
     Ok(())
 }
@@ -87,13 +91,7 @@ pub fn check_recharge(
         if campaigns[..i].iter().any(|q| q.id == p.id) {
             return Err(bad("two campaigns share this id".to_owned()));
         }
-        let starts = instant(p.starts_at.as_deref()).map_err(|e| bad(format!("starts_at: {e}")))?;
-        let ends = instant(p.ends_at.as_deref()).map_err(|e| bad(format!("ends_at: {e}")))?;
-        if let (Some(s), Some(e)) = (starts, ends) {
-            if s >= e {
-                return Err(bad("starts_at must be before ends_at".to_owned()));
-            }
-        }
+        window(p.starts_at.as_deref(), p.ends_at.as_deref()).map_err(bad)?;
     }
     Ok(campaigns)
 }
@@ -101,13 +99,7 @@ pub fn check_recharge(
 /// Whether a recharge campaign is in force at `now` (as [`in_force`]).
 #[must_use]
 pub fn recharge_in_force(p: &RechargePromotion, now: i64) -> bool {
-    match (
-        instant(p.starts_at.as_deref()),
-        instant(p.ends_at.as_deref()),
-    ) {
-        (Ok(starts), Ok(ends)) => starts.is_none_or(|s| s <= now) && ends.is_none_or(|e| now < e),
-        _ => false,
-    }
+    open_at(p.starts_at.as_deref(), p.ends_at.as_deref(), now)
 }
 
 #[cfg(test)]
