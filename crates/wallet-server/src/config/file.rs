@@ -39,6 +39,7 @@ pub struct FileConfig {
     pub allowed_origins: Vec<String>,
     pub session_ttl_secs: Option<u64>,
     pub hold_ttl_secs: Option<u64>,
+    pub recharge_ttl_secs: Option<u64>,
     pub lockout_secs: Option<u64>,
     pub takeover_secs: Option<u64>,
     pub sweep_interval_secs: Option<u64>,

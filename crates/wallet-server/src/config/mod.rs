@@ -100,6 +100,9 @@ pub struct Limits {
     pub password_workers: usize,
     pub session_ttl_secs: i64,
     pub hold_ttl_secs: i64,
+    /// A test recharge still `pending` this long after it began is abandoned by the
+    /// sweeper, and its campaign bonus reservation goes back to the budget.
+    pub recharge_ttl_secs: i64,
     pub lockout_secs: i64,
     /// A key still `running` after this long belongs to a request that died with its
     /// process; a retry may take it over.
@@ -179,6 +182,7 @@ impl Limits {
                 .max(1),
             session_ttl_secs: secs("BC_SESSION_TTL_SECS", file.session_ttl_secs, 1800)?,
             hold_ttl_secs: secs("BC_HOLD_TTL_SECS", file.hold_ttl_secs, 900)?,
+            recharge_ttl_secs: secs("BC_RECHARGE_TTL_SECS", file.recharge_ttl_secs, 1800)?,
             lockout_secs: secs("BC_LOCKOUT_SECS", file.lockout_secs, 900)?,
             takeover_secs: secs("BC_TAKEOVER_SECS", file.takeover_secs, 120)?,
             sweep_interval_secs: at_least_one(

@@ -42,7 +42,10 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
         header_timeout_secs: config.limits.header_timeout_secs,
         drain_secs: 30,
     };
-    let sweep_every = config.limits.sweep_interval_secs;
+    let sweep = sweeper::Terms {
+        interval_secs: config.limits.sweep_interval_secs,
+        recharge_ttl_secs: config.limits.recharge_ttl_secs,
+    };
     let state = app_state(db.clone(), config)?;
     greet(&state, shop.as_ref(), &origin, addr).await?;
     crate::webhooks::configured::sync_config(&state.db, &state.config, &state.sealer)
@@ -57,7 +60,7 @@ pub async fn run(mut config: Config) -> Result<(), StartError> {
             state.config.webhooks.clone(),
             state.sealer.clone(),
         )),
-        tokio::spawn(sweeper::run(db, sweep_every)),
+        tokio::spawn(sweeper::run(db, sweep)),
     ];
     let wallet_url = state.public.base().to_owned();
     let app = router::router(state, &origins)?;

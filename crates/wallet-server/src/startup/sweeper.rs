@@ -1,6 +1,7 @@
 //! Background task: releases expired holds (intent `canceled`, session open again), marks
-//! expired sessions (with their `session.expired` events) and forgets old idempotency keys
-//! and nonces. Every step claims its rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL
+//! expired sessions (with their `session.expired` events), abandons recharges left
+//! `pending` (their bonus reservations go back) and forgets old idempotency keys and
+//! nonces. Every step claims its rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL
 //! (DESIGN.md *Several replicas*), so any number of replicas may sweep at once.
 
 use std::time::Duration;
@@ -18,12 +19,20 @@ const RETENTION_SECS: i64 = 24 * 3600;
 /// Rows one sweeping statement claims at most, so no transaction holds many locks.
 const BATCH: usize = 200;
 
-pub async fn run(db: Db, interval_secs: u64) {
-    let mut tick = tokio::time::interval(Duration::from_secs(interval_secs));
+/// How often the sweeper runs, and what it lets age.
+#[derive(Debug, Clone, Copy)]
+pub struct Terms {
+    pub interval_secs: u64,
+    /// A test recharge still `pending` this long after it began is abandoned.
+    pub recharge_ttl_secs: i64,
+}
+
+pub async fn run(db: Db, terms: Terms) {
+    let mut tick = tokio::time::interval(Duration::from_secs(terms.interval_secs));
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
         tick.tick().await;
-        if let Err(e) = sweep(&db).await {
+        if let Err(e) = sweep(&db, terms).await {
             tracing::warn!(error = %e, "sweep failed; retrying on the next tick");
         }
     }
@@ -105,13 +114,18 @@ async fn forget(
 ///
 /// # Errors
 /// The database's; the next tick tries again.
-pub async fn sweep(db: &Db) -> Result<(), crate::error::ServerError> {
+pub async fn sweep(db: &Db, terms: Terms) -> Result<(), crate::error::ServerError> {
     let now = crate::util::now();
     let released = crate::checkout::second_leg::expire_holds(db, now).await?;
     if released > 0 {
         tracing::info!(released, "expired holds released");
     }
     expire_sessions(db, now).await?;
+    let abandoned =
+        crate::wallet::abandoned::abandon_stale(db, now - terms.recharge_ttl_secs).await?;
+    if abandoned > 0 {
+        tracing::info!(abandoned, "unfinished recharges abandoned");
+    }
     let keys = ("idempotency_keys", "scope, key", " AND state = 'done'");
     forget(db, keys, now - RETENTION_SECS).await?;
     // A nonce older than the signature tolerance can never be replayed with a valid

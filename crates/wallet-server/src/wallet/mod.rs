@@ -1,7 +1,8 @@
 //! The shopper's wallet: accounts (create, balance, top-up, reward, password change),
-//! recharges through a method (and their campaigns' bonuses), transfers between wallets, and the history in a shopper's
+//! recharges through a method (their campaigns' bonuses, and abandoning the unfinished), transfers between wallets, and the history in a shopper's
 //! words.
 
+pub mod abandoned;
 pub mod accounts;
 pub mod activation;
 pub mod bonuses;

@@ -1,7 +1,8 @@
 //! Recharge bonuses (DESIGN.md *Promotions*): the demo's e-CNY campaign (5 % of ¥100 or
 //! more, ¥20 a recharge, ¥50 a wallet) shown before the shopper confirms and credited
 //! with the recharge as its own line; and a small budget under parallel recharges, never
-//! overspent, given back by a declined recharge, with the ledger adding up.
+//! overspent, given back by a declined recharge, with the ledger adding up; and a
+//! recharge nobody finished, abandoned by the sweeper, its reservation back in the budget.
 
 use crate::common::*;
 use rust_decimal::Decimal;
@@ -11,7 +12,26 @@ on_every_backend!(
     an_ecny_recharge_earns_its_bonus_within_the_wallet_cap,
     parallel_recharges_never_overspend_the_budget,
     a_bonus_past_the_wallets_maximum_goes_back_and_the_books_balance,
+    an_unfinished_recharge_is_abandoned_and_its_bonus_goes_back,
 );
+
+const ADMIN: &str = "ak_test_bonus_0123456789abcdefghijklmnop";
+const MERCHANT: &str = "sk_test_bonus_0123456789abcdefghijklmnop";
+
+/// A server whose one campaign pays 5 % of a CNY recharge of ¥100 or more, at most ¥20,
+/// from `budget`; `limits` are top-level settings (TOML lines).
+async fn campaign_server(backend: Backend, budget: &str, limits: &str) -> (Server, Api) {
+    let config = format!(
+        "admin_keys = [\"{ADMIN}\"]\npassword_pepper = \"bonus-test-pepper-0123456789abcdefghijkl\"\n\
+         sandbox = true\n{limits}\
+         [[merchants]]\nid = \"shop\"\nsecret_key = \"{MERCHANT}\"\n\
+         [[recharge_promotions]]\nid = \"tiny\"\ncurrency = \"CNY\"\nmin_amount = \"100.00\"\n\
+         bonus_rate = \"0.05\"\nbonus_cap = \"20.00\"\nbudget = \"{budget}\"\n"
+    );
+    let server = Server::serve_with(backend, &config, &[]).await;
+    let api = Api::new(&server).with_keys(MERCHANT, ADMIN);
+    (server, api)
+}
 
 async fn settle(server: &Server, id: &str, action: &str) {
     Api::new(server)
@@ -66,16 +86,7 @@ async fn an_ecny_recharge_earns_its_bonus_within_the_wallet_cap(backend: Backend
 }
 
 async fn parallel_recharges_never_overspend_the_budget(backend: Backend) {
-    let admin = "ak_test_bonus_0123456789abcdefghijklmnop";
-    let config = format!(
-        "admin_keys = [\"{admin}\"]\npassword_pepper = \"bonus-test-pepper-0123456789abcdefghijkl\"\n\
-         sandbox = true\n\
-         [[merchants]]\nid = \"shop\"\nsecret_key = \"sk_test_bonus_0123456789abcdefghijklmnop\"\n\
-         [[recharge_promotions]]\nid = \"tiny\"\ncurrency = \"CNY\"\nmin_amount = \"100.00\"\n\
-         bonus_rate = \"0.05\"\nbonus_cap = \"20.00\"\nbudget = \"30.00\"\n"
-    );
-    let server = Server::serve_with(backend, &config, &[]).await;
-    let api = Api::new(&server).with_keys("sk_test_bonus_0123456789abcdefghijklmnop", admin);
+    let (server, api) = campaign_server(backend, "30.00", "").await;
     let mut shoppers = Vec::new();
     for i in 0..6 {
         let id = format!("saver{i}");
@@ -141,5 +152,37 @@ async fn a_bonus_past_the_wallets_maximum_goes_back_and_the_books_balance(backen
     let id = minnow.recharge("400.00", "ecny").await;
     settle(&server, &id, "approve").await;
     assert_eq!(api.wallet("minnow").await.balance, d("420.00"));
+    check_ledger_storage(&server).await;
+}
+
+async fn an_unfinished_recharge_is_abandoned_and_its_bonus_goes_back(backend: Backend) {
+    let limits = "recharge_ttl_secs = 1\nsweep_interval_secs = 1\n";
+    let (server, api) = campaign_server(backend, "10.00", limits).await;
+    api.create_wallet("quitter", "135790", "0.00").await;
+    api.create_wallet("finisher", "135790", "0.00").await;
+    let quitter = Shopper::sign_in(&server, "quitter").await;
+    let finisher = Shopper::sign_in(&server, "finisher").await;
+    // It reserves the whole budget, then the shopper closes the method's page.
+    let id = quitter.recharge("200.00", "wechat_pay").await;
+    let page = format!("/v1/sandbox/recharges/{id}");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(30);
+    while !quitter.page(&page).await.contains("Abandoned:") {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the sweeper abandons a recharge left pending past recharge_ttl_secs"
+        );
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    // The method answering late credits nothing.
+    let late = api.post(&format!("{page}/approve"), None, &json!({})).await;
+    assert_eq!(
+        late.error(409, "recharge_not_pending")["status"],
+        "abandoned"
+    );
+    assert_eq!(api.wallet("quitter").await.balance, d("0.00"));
+    // The reservation is back: the next shopper's bonus is paid in full.
+    let id = finisher.recharge("200.00", "wechat_pay").await;
+    settle(&server, &id, "approve").await;
+    assert_eq!(api.wallet("finisher").await.balance, d("210.00"));
     check_ledger_storage(&server).await;
 }
