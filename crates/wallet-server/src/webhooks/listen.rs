@@ -1,7 +1,8 @@
 //! `wallet-server listen --forward-to <url>`: a developer's webhooks on their own machine,
 //! as `stripe listen` gives them. It reads the merchant's events through the API
-//! (`GET /v1/events`, newest first) once a second and posts each new one to `url`, signed
-//! with the Standard Webhooks headers under a `whsec_…` secret it makes at start and prints.
+//! (`GET /v1/events`, newest first, paging back to the last one it saw) once a second and
+//! posts each new one to `url`, signed with the Standard Webhooks headers under a `whsec_…`
+//! secret it makes at start and prints.
 //!
 //! It registers no webhook endpoint: the wallet never sends to the developer's loopback
 //! address (DESIGN.md *Test and live mode*); this client, on the developer's machine,
@@ -50,7 +51,7 @@ pub async fn run(args: ListenArgs) -> Result<(), String> {
         .map_err(|e| format!("cannot make an HTTP client: {e}"))?;
     let secret = super::endpoints::new_secret();
     let mut seen = Seen::default();
-    for event in page(&client, &args).await? {
+    for event in page(&client, &args, None).await?.0 {
         seen.insert(&event);
     }
     println!(
@@ -59,7 +60,7 @@ pub async fn run(args: ListenArgs) -> Result<(), String> {
     );
     loop {
         tokio::time::sleep(Duration::from_secs(args.interval_secs.max(1))).await;
-        let events = match page(&client, &args).await {
+        let events = match new_events(&client, &args, &seen).await {
             Ok(events) => events,
             Err(e) => {
                 eprintln!("listen: {e}; trying again");
@@ -81,6 +82,11 @@ struct Seen {
 }
 
 impl Seen {
+    /// Whether the event was seen already.
+    fn has(&self, event: &Value) -> bool {
+        self.ids.contains(event["id"].as_str().unwrap_or_default())
+    }
+
     /// Notes the event; `false` when it was seen already.
     fn insert(&mut self, event: &Value) -> bool {
         let id = event["id"].as_str().unwrap_or_default().to_owned();
@@ -97,9 +103,43 @@ impl Seen {
     }
 }
 
-/// The newest 100 events.
-async fn page(client: &reqwest::Client, args: &ListenArgs) -> Result<Vec<Value>, String> {
-    let url = format!("{}/v1/events?limit=100", args.api.trim_end_matches('/'));
+/// Every event newer than those `seen`, newest first: pages of 100 back from the newest
+/// until one holds an event seen already (events come newest first, so everything
+/// further back was there before), at most 50 pages a poll.
+async fn new_events(
+    client: &reqwest::Client,
+    args: &ListenArgs,
+    seen: &Seen,
+) -> Result<Vec<Value>, String> {
+    let mut events = Vec::new();
+    let mut after: Option<String> = None;
+    for _ in 0..50 {
+        let (page, more) = page(client, args, after.as_deref()).await?;
+        let known = page.iter().position(|e| seen.has(e));
+        let fresh = known.unwrap_or(page.len());
+        after = page
+            .last()
+            .and_then(|e| e["id"].as_str())
+            .map(str::to_owned);
+        events.extend(page.into_iter().take(fresh));
+        if known.is_some() || !more || after.is_none() {
+            break;
+        }
+    }
+    Ok(events)
+}
+
+/// A page of 100 events, newest first, after the event `after`; and whether more follow.
+async fn page(
+    client: &reqwest::Client,
+    args: &ListenArgs,
+    after: Option<&str>,
+) -> Result<(Vec<Value>, bool), String> {
+    let mut url = format!("{}/v1/events?limit=100", args.api.trim_end_matches('/'));
+    if let Some(id) = after {
+        url.push_str("&starting_after=");
+        url.push_str(id);
+    }
     let reply = client
         .get(&url)
         .bearer_auth(&args.key)
@@ -117,7 +157,8 @@ async fn page(client: &reqwest::Client, args: &ListenArgs) -> Result<Vec<Value>,
             body["error"]["message"]
         ));
     }
-    Ok(body["data"].as_array().cloned().unwrap_or_default())
+    let more = body["has_more"].as_bool().unwrap_or(false);
+    Ok((body["data"].as_array().cloned().unwrap_or_default(), more))
 }
 
 /// Posts one event, signed, and prints what the developer's server answered.

@@ -10,7 +10,10 @@ use crate::common::*;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
 
-on_every_backend!(listen_forwards_new_test_events_signed_with_its_secret);
+on_every_backend!(
+    listen_forwards_new_test_events_signed_with_its_secret,
+    listen_forwards_a_burst_of_more_than_a_page,
+);
 
 async fn listen_forwards_new_test_events_signed_with_its_secret(backend: Backend) {
     let server = Server::start(backend).await;
@@ -73,4 +76,58 @@ async fn listen_forwards_new_test_events_signed_with_its_secret(backend: Backend
         .expect("run");
     assert_eq!(live.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&live.stderr).contains("test-mode events only"));
+}
+
+/// More than one page of events (100) between two reads: every one is forwarded, once.
+/// The burst is 110 `session.expired` events (sessions live 2 s here), which cost the
+/// server far less than 110 payments would.
+async fn listen_forwards_a_burst_of_more_than_a_page(backend: Backend) {
+    let env = [
+        ("BC_SESSION_TTL_SECS", "2"),
+        ("BC_SWEEP_INTERVAL_SECS", "1"),
+    ];
+    let server = Server::start_with(backend, &env).await;
+    let api = Api::new(&server);
+    let receiver = Receiver::start(&[]).await;
+    let mut child = tokio::process::Command::new(server_binary())
+        .args([
+            "listen",
+            "--forward-to",
+            &receiver.url,
+            "--api",
+            &server.url,
+        ])
+        .args(["--key", MERCHANT_KEY, "--interval-secs", "15"])
+        .stdout(Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("run wallet-server listen");
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    while let Some(line) = lines.next_line().await.unwrap() {
+        if line.contains("whsec_") {
+            break;
+        }
+    }
+    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let mut sessions = Vec::new();
+    for _ in 0..110 {
+        let session = api
+            .create_session(DEMO_SHOPPER, &one_item_cart("1.00"))
+            .await;
+        sessions.push(json!(session.id));
+    }
+    let got = eventually("all 110 expiries forwarded", || async {
+        let forwarded: Vec<_> = receiver
+            .received()
+            .iter()
+            .filter(|r| r.json()["type"] == "session.expired")
+            .map(|r| r.json()["data"]["object"]["id"].clone())
+            .collect();
+        (forwarded.len() >= 110).then_some(forwarded)
+    })
+    .await;
+    assert_eq!(got.len(), 110, "each once");
+    for id in &sessions {
+        assert!(got.contains(id), "{id} forwarded");
+    }
 }
