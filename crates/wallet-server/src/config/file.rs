@@ -151,6 +151,7 @@ pub fn resolve(path: Option<&Path>, preset: Option<FileConfig>) -> Result<FileCo
         if file.admin_keys.is_empty() {
             file.admin_key = file.admin_key.or(preset.admin_key);
         }
+        file.metrics_key = file.metrics_key.or(preset.metrics_key);
         file.password_pepper = file.password_pepper.or(preset.password_pepper);
         file.sandbox = file.sandbox.or(preset.sandbox);
         for m in preset.merchants {

@@ -248,7 +248,7 @@ impl Limits {
 impl Config {
     /// Resolves flags, environment, file and defaults. `preset` (the demo's fixed values)
     /// stands in for a missing file, and fills what a given file leaves out: its admin
-    /// key, sandbox switch and merchants whose id the file does not use.
+    /// and metrics keys, sandbox switch and merchants whose id the file does not use.
     ///
     /// # Errors
     /// [`ConfigError`] naming the file, variable or key to fix.

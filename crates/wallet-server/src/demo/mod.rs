@@ -2,11 +2,10 @@
 //! anyone can script against the demo.
 
 use std::io::Write as _;
-use std::path::Path;
 
 use checkout_core::{Amount, Currency, Method, Policy};
 
-use crate::config::{FileConfig, Merchant, MerchantFile};
+use crate::config::{key_digest, Config, FileConfig, Merchant, MerchantFile};
 use crate::error::ServerError;
 use crate::security::password::Passwords;
 use crate::store::db::Db;
@@ -161,13 +160,26 @@ pub async fn seed(
     Ok(())
 }
 
+/// The admin and metrics keys as the banner names them: the demo's own when they are in
+/// force, otherwise where the keys come from (a `--config` file or the environment may
+/// replace either).
+fn keys_line(config: &Config) -> String {
+    let admin = if config.admin_keys.contains_key(&key_digest(ADMIN_KEY)) {
+        ADMIN_KEY
+    } else {
+        "the admin_keys of your configuration"
+    };
+    let metrics = match config.metrics_key {
+        Some(d) if d == key_digest(METRICS_KEY) => format!("metrics key {METRICS_KEY}"),
+        Some(_) => "metrics key: the metrics_key of your configuration".to_owned(),
+        None => "no metrics key".to_owned(),
+    };
+    format!("  admin key:  {admin}  ({metrics}: GET /metrics only)")
+}
+
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.
-pub fn announce(
-    (origin, shop): (&str, &str),
-    sandbox: bool,
-    widget_dir: &Path,
-    allowed: &[String],
-) {
+pub fn announce((origin, shop): (&str, &str), config: &Config, allowed: &[String]) {
+    let (sandbox, widget_dir) = (config.sandbox, config.widget_dir.as_path());
     let mut out = std::io::stdout();
     let _ = writeln!(out, "Balance Checkout demo: {origin}/");
     let _ = writeln!(out, "Demo shop: {shop}/");
@@ -180,10 +192,7 @@ pub fn announce(
         out,
         "  merchant:   {MERCHANT_ID}  (secret key {MERCHANT_KEY})"
     );
-    let _ = writeln!(
-        out,
-        "  admin key:  {ADMIN_KEY}  (metrics key {METRICS_KEY}: GET /metrics only)"
-    );
+    let _ = writeln!(out, "{}", keys_line(config));
     let _ = writeln!(
         out,
         "  shopper:    {SHOPPER}  (password {LOGIN_PASSWORD}, payment password {PASSWORD}, seeded balance CNY {BALANCE}, link {LINK}, contact {CONTACT}: codes at /v1/sandbox/messages)"

@@ -183,12 +183,7 @@ async fn greet(
             .await
             .map_err(StartError::Seed)?;
         let allowed = merchant.map_or_else(Vec::new, |m| m.allowed_origins.clone());
-        crate::demo::announce(
-            (origin, &shop.origin),
-            state.config.sandbox,
-            &state.config.widget_dir,
-            &allowed,
-        );
+        crate::demo::announce((origin, &shop.origin), &state.config, &allowed);
     } else {
         let mut out = std::io::stdout();
         let _ = writeln!(out, "Balance Checkout wallet-server: {origin}/");

@@ -109,24 +109,63 @@ async fn demo_refuses_live_keys_and_addresses_off_loopback() {
     .await;
 }
 
+/// The demo's banner up to its first line containing `until`: the wallet's URL and that
+/// line. The child keeps running.
+async fn banner(child: &mut tokio::process::Child, until: &str) -> (String, String) {
+    let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
+    let mut url = String::new();
+    loop {
+        let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
+            .await
+            .expect("prints its banner")
+            .expect("reads")
+            .expect("a line before exit");
+        if let Some(u) = line.strip_prefix("Balance Checkout demo: ") {
+            url = u.trim_end_matches('/').to_owned();
+        }
+        if line.contains(until) {
+            return (url, line);
+        }
+    }
+}
+
 #[tokio::test]
 async fn the_demo_banner_says_whether_the_sandbox_is_on() {
     for (sandbox, said) in [("true", "sandbox:    on"), ("false", "sandbox:    off")] {
         let mut cmd = demo(&[]);
         cmd.env("BC_SANDBOX", sandbox);
         let mut child = cmd.spawn().expect("spawn");
-        let mut lines = BufReader::new(child.stdout.take().expect("stdout")).lines();
-        let line = loop {
-            let line = tokio::time::timeout(Duration::from_secs(60), lines.next_line())
-                .await
-                .expect("prints its banner")
-                .expect("reads")
-                .expect("a line before exit");
-            if line.contains("sandbox:") {
-                break line;
-            }
-        };
+        let (_, line) = banner(&mut child, "sandbox:").await;
         assert!(line.contains(said), "BC_SANDBOX={sandbox}: {line}");
+        child.kill().await.expect("stop");
+    }
+}
+
+/// `demo --config`: the banner names the keys in force, and the metrics key it names
+/// reads `/metrics` (it once printed `mk_demo` for a file that left the key out, and the
+/// key was not set).
+#[tokio::test]
+async fn the_demo_banner_names_the_keys_in_force() {
+    let dir = tempfile::tempdir().expect("tmp");
+    let own = "admin_keys = [\"ak_test_own_0123456789abcdef\"]\nmetrics_key = \"mk_own_0123\"\n";
+    for (text, says, key) in [
+        ("sandbox = true\n", "ak_test_demo  (metrics key mk_demo:", "mk_demo"),
+        (own, "admin_keys of your configuration  (metrics key: the metrics_key of your configuration:", "mk_own_0123"),
+    ] {
+        let path = dir.path().join("demo.toml");
+        std::fs::write(&path, text).expect("write config");
+        let mut child = demo(&["--config", path.to_str().expect("utf-8")])
+            .spawn()
+            .expect("spawn");
+        let (url, line) = banner(&mut child, "admin key:").await;
+        assert!(line.contains(says), "{text}: {line}");
+        let metrics = reqwest::Client::new()
+            .get(format!("{url}/metrics"))
+            .bearer_auth(key)
+            .send()
+            .await
+            .expect("GET /metrics");
+        assert_eq!(metrics.status(), 200, "{key} reads /metrics");
         child.kill().await.expect("stop");
     }
 }
