@@ -299,7 +299,14 @@ async fn no_test_key_operation_changes_a_live_balance_or_entry(backend: Backend)
             let mut world = world
                 .lock()
                 .unwrap_or_else(std::sync::PoisonError::into_inner);
-            tokio::task::block_in_place(|| handle.block_on(interleave(&mut world, ops)));
+            // A bound, so a lost server or a stuck connection fails the test instead of
+            // hanging the suite (it hung once, on a machine loaded with other builds).
+            let bounded = tokio::time::timeout(
+                std::time::Duration::from_secs(180),
+                interleave(&mut world, ops),
+            );
+            tokio::task::block_in_place(|| handle.block_on(bounded))
+                .unwrap_or_else(|_| panic!("one interleaving took over 180 s"));
             Ok(())
         })
         .unwrap_or_else(|e| panic!("{e}"));
