@@ -6,6 +6,7 @@ use axum::extract::{Path, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
 use checkout_core::{CancelReason, ErrorCode};
 
+use crate::checkout::cancel::CancelRequest;
 use crate::checkout::capture::{Answer, CaptureRequest};
 use crate::checkout::intents::{submit, verify_signature, Submission};
 use crate::checkout::records::query::{Kind, ListQuery};
@@ -118,13 +119,14 @@ pub async fn read(
 /// money). Canceling again what the same caller canceled answers it unchanged; otherwise
 /// an intent that stopped waiting answers 409 `intent_succeeded`, `intent_canceled` or
 /// `hold_expired` (by the clock, whether or not the sweeper has run), as DESIGN.md
-/// *Sessions* §5 gives.
+/// *Sessions* §5 gives. The merchant's body may give a `reason`
+/// ([`crate::checkout::cancel`]).
 pub async fn cancel(
     State(state): State<AppState>,
     BaseUrl(base): BaseUrl,
     Path(id): Path<String>,
     headers: HeaderMap,
-    _body: RawBody,
+    RawBody(body): RawBody,
 ) -> Result<Reply, ServerError> {
     let (intent, caller) = intent_for(&state, &id, &headers).await?;
     let (outcome, reason) = match caller {
@@ -134,6 +136,12 @@ pub async fn cancel(
         ),
         Caller::Frame => (Outcome::CanceledByShopper, CancelReason::RequestedByShopper),
     };
+    let request: CancelRequest = if body.trim_ascii().is_empty() {
+        CancelRequest::default()
+    } else {
+        parse_json(&headers, &body)?
+    };
+    let note = request.note(reason)?;
     if intent.cancel_reason == Some(reason) {
         return Ok(Reply::json(
             StatusCode::OK,
@@ -144,7 +152,9 @@ pub async fn cancel(
     if let Some(refusal) = crate::checkout::refusals::after_the_fact(&intent, now) {
         return Err(refusal.into());
     }
-    let ended = crate::checkout::second_leg::finish(&state.db, &intent.id, outcome, now).await?;
+    let ended =
+        crate::checkout::second_leg::finish(&state.db, &intent.id, (outcome, note.as_deref()), now)
+            .await?;
     Ok(Reply::json(StatusCode::OK, &IntentView::of(&ended, &base)?))
 }
 

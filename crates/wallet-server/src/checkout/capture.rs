@@ -113,7 +113,7 @@ async fn capture_once(
     .bind(i64::from(intent.livemode))
     .execute(&mut *tx)
     .await?;
-    let Some(captured) = end_in(&mut tx, intent, Outcome::Approved, now).await? else {
+    let Some(captured) = end_in(&mut tx, intent, (Outcome::Approved, None), now).await? else {
         tx.rollback().await?;
         // Another request ended it first, or its hold ran out meanwhile.
         let current =

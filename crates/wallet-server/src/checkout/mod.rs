@@ -8,6 +8,7 @@
 //! - [`topups`]: recharging the session's wallet without leaving the checkout;
 //! - [`second_leg`]: the part the balance does not pay: capture or release a hold, expire
 //!   holds, the merchant's cancel;
+//! - [`cancel`]: what a cancel may say (the merchant's `reason`);
 //! - [`capture`]: the merchant's capture of a remainder it collected itself;
 //! - [`refunds`]: refunds, the core's split stored and posted, guarded on the intent row.
 
@@ -24,6 +25,7 @@ use crate::store::db::rows::{load_session, SessionRow};
 use crate::store::db::Db;
 use crate::store::ledger;
 
+pub mod cancel;
 pub mod capture;
 pub mod intents;
 pub mod pay;

@@ -45,25 +45,29 @@ impl Outcome {
 
 /// Ends a `requires_action` intent. Answers the intent as it is afterwards; an intent
 /// that already ended answers 409 `intent_not_pending` (unless it ended the same way,
-/// which answers it unchanged, so that retried approvals are harmless). `now` is unix
-/// seconds.
+/// which answers it unchanged, so that retried approvals are harmless). `note` is the
+/// merchant's words on a cancel, kept as `cancel_note` (checked by the caller); `now` is
+/// unix seconds.
 ///
 /// # Errors
 /// 404 `intent_not_found`; 409 `intent_not_pending` with `status`.
 pub async fn finish(
     db: &Db,
     intent_id: &str,
-    outcome: Outcome,
+    (outcome, note): (Outcome, Option<&str>),
     now: i64,
 ) -> Result<IntentRow, ServerError> {
-    crate::store::retry::retrying("finish_hold", || finish_once(db, intent_id, outcome, now)).await
+    crate::store::retry::retrying("finish_hold", || {
+        finish_once(db, intent_id, (outcome, note), now)
+    })
+    .await
 }
 
 /// One attempt of [`finish`], run again by [`crate::store::retry::retrying`].
 async fn finish_once(
     db: &Db,
     intent_id: &str,
-    outcome: Outcome,
+    (outcome, note): (Outcome, Option<&str>),
     now: i64,
 ) -> Result<IntentRow, ServerError> {
     let intent = load_intent(&db.pool, intent_id)
@@ -83,7 +87,7 @@ async fn finish_once(
         .into());
     }
     let mut tx = db.begin().await?;
-    let Some(ended) = end_in(&mut tx, &intent, outcome, now).await? else {
+    let Some(ended) = end_in(&mut tx, &intent, (outcome, note), now).await? else {
         tx.rollback().await?;
         let current = load_intent(&db.pool, intent_id).await?.unwrap_or(intent);
         return already_ended(&current, outcome, now);
@@ -125,13 +129,14 @@ fn already_ended(
     })
 }
 
-/// Inside `tx`: moves the intent from `requires_action` to where `outcome` ends it,
-/// captures or releases its hold and records its event. `None` when the intent no
-/// longer waits (or its hold's time does not fit the outcome): nothing was changed.
+/// Inside `tx`: moves the intent from `requires_action` to where `outcome` ends it (with
+/// the merchant's `note` on a cancel), captures or releases its hold and records its
+/// event. `None` when the intent no longer waits (or its hold's time does not fit the
+/// outcome): nothing was changed.
 pub(super) async fn end_in(
     tx: &mut Tx,
     intent: &IntentRow,
-    outcome: Outcome,
+    (outcome, note): (Outcome, Option<&str>),
     now: i64,
 ) -> Result<Option<IntentRow>, ServerError> {
     let (status, reason) = outcome.ends_in();
@@ -145,7 +150,7 @@ pub(super) async fn end_in(
         Outcome::Declined | Outcome::Abandoned => " AND $4 = $4",
     };
     let sql = format!(
-        "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4 \
+        "UPDATE intents SET status = $2, cancel_reason = $3, updated_at = $4, cancel_note = $7 \
          WHERE id = $1 AND status = $5 AND livemode = $6{guard}"
     );
     let changed = sqlx::query(&sql)
@@ -155,6 +160,7 @@ pub(super) async fn end_in(
         .bind(now)
         .bind(IntentStatus::RequiresAction.code())
         .bind(i64::from(intent.livemode))
+        .bind(note)
         .execute(&mut **tx)
         .await?
         .rows_affected();
@@ -293,7 +299,7 @@ pub async fn cancel_for_links(
         .fetch_all(&db.pool)
         .await?;
         for id in ids {
-            match finish(db, &id, outcome, now).await {
+            match finish(db, &id, (outcome, None), now).await {
                 Ok(_) => canceled += 1,
                 // It ended meanwhile (approved, expired): nothing to cancel.
                 Err(ServerError::Api(_)) => {}
@@ -340,7 +346,7 @@ async fn expire_one(db: &Db, now: i64) -> Result<bool, ServerError> {
     let intent = load_intent(&mut *tx, &id)
         .await?
         .ok_or_else(|| ServerError::internal("intent", "vanished while claimed"))?;
-    if end_in(&mut tx, &intent, Outcome::Expired, now)
+    if end_in(&mut tx, &intent, (Outcome::Expired, None), now)
         .await?
         .is_none()
     {

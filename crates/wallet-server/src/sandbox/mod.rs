@@ -81,7 +81,7 @@ async fn act(
     outcome: Outcome,
 ) -> Result<Response, ServerError> {
     test_intent(state, id).await?;
-    let result = finish(&state.db, id, outcome, now()).await;
+    let result = finish(&state.db, id, (outcome, None), now()).await;
     if is_form(headers) {
         // A person clicked a button: show the page again, now with the outcome, in the
         // language the page was in (its forms carry `?locale=`).

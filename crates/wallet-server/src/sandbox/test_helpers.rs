@@ -178,7 +178,7 @@ async fn settle(
             SecondLegAnswer::Approve => Outcome::Approved,
             SecondLegAnswer::Decline => Outcome::Declined,
         };
-        row = finish(&state.db, id, outcome, crate::util::now()).await?;
+        row = finish(&state.db, id, (outcome, None), crate::util::now()).await?;
     }
     Ok(Reply::json(
         StatusCode::CREATED,

@@ -65,6 +65,8 @@ pub struct IntentView {
     pub amount_refunded: Money,
     /// Why it was canceled; `null` unless `status` is `canceled`.
     pub cancel_reason: Option<CancelReason>,
+    /// The merchant's own words when it canceled (`reason` of the cancel); `null` otherwise.
+    pub cancel_note: Option<String>,
     /// Its session's `merchant_reference` and `metadata`.
     #[serde(flatten)]
     pub tags: Tags,
@@ -122,6 +124,7 @@ impl IntentView {
             created_at: rfc3339(row.created_at),
             amount_refunded: money(row.refunded_amount, c)?,
             cancel_reason: row.cancel_reason,
+            cancel_note: row.cancel_note.clone(),
             tags: row.tags.clone(),
         })
     }
@@ -404,6 +407,7 @@ mod tests {
             quote: r#"{"total":"1500"}"#.into(),
             hold_expires_at: None,
             cancel_reason: None,
+            cancel_note: None,
             created_at: 0,
             livemode: false,
             second_leg: None,

@@ -1,8 +1,8 @@
 //! The second leg a merchant collects itself (DESIGN.md *The second leg*): the balance part
 //! is held, the merchant's server captures exactly the remainder once, a capture after a
 //! cancel or after the hold's time is refused, refunds say what the merchant returns
-//! through its own provider, and a live merchant with the sandbox off pays a cart larger
-//! than the balance end to end.
+//! through its own provider, a live merchant with the sandbox off pays a cart larger
+//! than the balance end to end, and a merchant's cancel keeps the reason it gives.
 
 use crate::common::receiver::eventually;
 use crate::common::*;
@@ -15,6 +15,7 @@ on_every_backend!(
     a_capture_after_a_cancel_or_after_the_hold_expired_is_refused,
     refunds_of_a_merchant_leg_name_what_the_merchant_returns,
     a_live_merchant_pays_a_cart_larger_than_the_balance,
+    a_merchant_cancel_keeps_its_reason_where_the_merchant_reads,
 );
 
 const SHOPPER: &str = "shopper_merchant_leg";
@@ -31,8 +32,8 @@ fn collected(amount: &str, reference: &str) -> Value {
 }
 
 /// A `refund_cart()` session whose remainder the merchant collects, paid with a wallet of
-/// 30.00: the intent (requires_action) and the quote it was paid at.
-async fn held_intent(api: &Api) -> (Value, checkout_core::Quote) {
+/// 30.00: the intent (requires_action), the quote it was paid at and the session.
+async fn held_intent(api: &Api) -> (Value, checkout_core::Quote, Session) {
     api.create_wallet(SHOPPER, "654321", "30.00").await;
     let cart = refund_cart();
     let body = json!({"shopper_id": SHOPPER, "cart": cart, "second_leg": "merchant"});
@@ -47,13 +48,13 @@ async fn held_intent(api: &Api) -> (Value, checkout_core::Quote) {
     assert_eq!(reply.status, 201, "{}", reply.body);
     // The balance after it, for the frame's receipt: in this answer only.
     assert_eq!(reply.body["balance_left"], json!("0.00"));
-    (reply.body, prepared.quote)
+    (reply.body, prepared.quote, session)
 }
 
 async fn a_merchant_leg_is_held_then_captured_exactly_once(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let (intent, quote) = held_intent(&api).await;
+    let (intent, quote, _) = held_intent(&api).await;
     let id = intent["id"].as_str().unwrap();
     let rest = quote.other_amount.to_string();
     assert_eq!(intent["status"], json!("requires_action"));
@@ -176,7 +177,7 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
     ];
     let server = Server::start_with(backend, &env).await;
     let api = Api::new(&server);
-    let (intent, quote) = held_intent(&api).await;
+    let (intent, quote, _) = held_intent(&api).await;
     let rest = quote.other_amount.to_string();
     tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     let late = api
@@ -203,7 +204,7 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
     let env = [("BC_HOLD_TTL_SECS", "1"), ("BC_SWEEP_INTERVAL_SECS", "1")];
     let server = Server::start_with(backend, &env).await;
     let api = Api::new(&server);
-    let (intent, _) = held_intent(&api).await;
+    let (intent, _, _) = held_intent(&api).await;
     let id = intent["id"].as_str().unwrap();
     eventually("the sweeper releases the hold", || async {
         (api.wallet(SHOPPER).await.balance == d("30.00")).then_some(())
@@ -254,7 +255,7 @@ async fn a_capture_after_a_cancel_or_after_the_hold_expired_is_refused(backend: 
 async fn refunds_of_a_merchant_leg_name_what_the_merchant_returns(backend: Backend) {
     let server = Server::start(backend).await;
     let api = Api::new(&server);
-    let (intent, quote) = held_intent(&api).await;
+    let (intent, quote, _) = held_intent(&api).await;
     let id = intent["id"].as_str().unwrap();
     let rest = quote.other_amount.to_string();
     api.capture(id, &idempotency_key(), &collected(&rest, "ch_1"))
@@ -374,4 +375,66 @@ async fn a_live_merchant_pays_a_cart_larger_than_the_balance(backend: Backend) {
         (Decimal::ZERO, Decimal::ZERO)
     );
     check_ledger_storage(&server).await;
+}
+
+/// DESIGN.md *Sessions* §5: "an optional `reason` is kept and shown". Only the merchant's
+/// key gives one, 1–500 characters on one line; it is in the intent's read, its list and
+/// its `payment_intent.canceled` event; a refused reason changes nothing.
+async fn a_merchant_cancel_keeps_its_reason_where_the_merchant_reads(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let (intent, _, session) = held_intent(&api).await;
+    let id = intent["id"].as_str().unwrap();
+    assert_eq!(intent["cancel_note"], Value::Null);
+    let path = format!("/v1/intents/{id}/cancel");
+    let cancel = |body: Value, bearer: String| {
+        let (api, path) = (&api, &path);
+        async move { api.post(path, Some(&bearer), &body).await }
+    };
+    let key = api.merchant_key.clone();
+    let long = "退".repeat(501);
+    for bad in ["", "two\nlines", long.as_str()] {
+        let refused = cancel(json!({"reason": bad}), key.clone()).await;
+        assert_eq!(refused.error(400, "invalid_request")["path"], "reason");
+    }
+    let unknown = cancel(json!({"why": "x"}), key.clone()).await;
+    unknown.error(400, "invalid_request");
+    let frame = cancel(
+        json!({"reason": "from the page"}),
+        session.client_secret.clone(),
+    )
+    .await;
+    assert_eq!(frame.error(400, "invalid_request")["path"], "reason");
+    assert_eq!(api.wallet(SHOPPER).await.held, d("30.00"), "still held");
+
+    let reason = "顾客修改了收货地址 / address changed; a new order follows";
+    let canceled = cancel(json!({"reason": reason}), key.clone()).await;
+    assert_eq!(canceled.ok()["cancel_reason"], "requested_by_merchant");
+    assert_eq!(canceled.body["cancel_note"], reason);
+    assert_eq!(api.get_intent(id).await.ok()["cancel_note"], reason);
+    let listed = api.get("/v1/intents?status=canceled", Some(&key)).await;
+    let row = listed.ok()["data"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|i| i["id"] == id)
+        .cloned();
+    assert_eq!(row.expect("listed")["cancel_note"], reason);
+    let event = eventually("the canceled event", || async {
+        let events = api
+            .get("/v1/events?type=payment_intent.canceled", Some(&key))
+            .await;
+        events.ok()["data"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|e| e["data"]["object"]["id"] == id)
+            .cloned()
+    })
+    .await;
+    assert_eq!(event["data"]["object"]["cancel_note"], reason);
+    // A repeated cancel answers the intent as it is: the first reason stays.
+    let again = cancel(json!({"reason": "another"}), key.clone()).await;
+    assert_eq!(again.ok()["cancel_note"], reason);
+    assert_eq!(api.wallet(SHOPPER).await.balance, d("30.00"));
 }

@@ -106,7 +106,7 @@ where
 
 pub const INTENT_COLUMNS: &str = "id, session_id, merchant_id, shopper_id, status, currency, total, \
      balance_amount, other_method, other_amount, refunded_amount, quote, hold_expires_at, \
-     cancel_reason, created_at, livemode, second_leg_provider, second_leg_reference, \
+     cancel_reason, cancel_note, created_at, livemode, second_leg_provider, second_leg_reference, \
      (SELECT s.metadata FROM sessions s WHERE s.id = intents.session_id AND s.livemode = intents.livemode) AS metadata, \
      (SELECT s.merchant_reference FROM sessions s WHERE s.id = intents.session_id AND s.livemode = intents.livemode) AS merchant_reference";
 
@@ -128,6 +128,8 @@ pub struct IntentRow {
     /// Unix seconds; set while the intent `requires_action`.
     pub hold_expires_at: Option<i64>,
     pub cancel_reason: Option<CancelReason>,
+    /// The merchant's `reason` when it canceled the intent.
+    pub cancel_note: Option<String>,
     /// Unix seconds.
     pub created_at: i64,
     /// Paid in a live session; the sandbox never acts on it.
@@ -179,6 +181,7 @@ impl IntentRow {
             cancel_reason: reason
                 .map(|c| decode("cancel_reason", &c, CancelReason::from_code))
                 .transpose()?,
+            cancel_note: r.try_get("cancel_note")?,
             created_at: r.try_get("created_at")?,
             livemode: r.try_get::<i64, _>("livemode")? != 0,
             second_leg,
