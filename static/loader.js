@@ -12,7 +12,10 @@
  * docs/widget.md), and exposes
  * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The password, the
  * balance and the wallet id stay in that frame; this page gets the frame's height and
- * the balancecheckout:* events. The loader itself requests nothing from the wallet's API.
+ * the balancecheckout:* events. The loader itself requests nothing from the wallet's API;
+ * it starts the download of the checkout's wasm (a public file) while the frame's document
+ * is on its way, and hands the bytes to the frame, which runs them only if they are this
+ * release's exactly (docs/widget.md, *Loading*).
  */
 (function () {
   "use strict";
@@ -34,6 +37,21 @@
   // A frame that runs speaks at once; one the browser refused to load never does.
   var FRAME_TIMEOUT = 10000;
   var mounted = new WeakMap();
+  // The wasm's path, written here by the wallet server (this release's hashed name).
+  var WASM = "__BC_WASM__";
+  var wasmDownload = null;
+
+  /* The wasm's bytes (an ArrayBuffer), downloaded once for every frame of this page; null
+     when the download failed (the page's CSP, the network): the frame then downloads it
+     itself. */
+  function wasmBytes() {
+    if (!wasmDownload) {
+      wasmDownload = fetch(new URL(WASM, script.src).href, { mode: "cors", credentials: "omit" })
+        .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
+        .catch(function () { return null; });
+    }
+    return wasmDownload;
+  }
 
   /* The frame's address: the locale and theme in the query, which the wallet reads to
      draw the order before any script runs; the client secret in the fragment, which never
@@ -45,6 +63,10 @@
     }
     if (options.theme) {
       query.set("theme", JSON.stringify(options.theme));
+    }
+    if (WASM.charAt(0) === "/") {
+      query.set("wasm", "page"); // the frame waits for the bytes this page downloads
+      wasmBytes();
     }
     var secret = new URLSearchParams();
     secret.set("client_secret", String(options.clientSecret || ""));
@@ -61,6 +83,9 @@
     }
     if (m.type === "resize") {
       return typeof m.detail.height === "number" && m.detail.height >= 0 && m.detail.height < 100000;
+    }
+    if (m.type === "wasm") {
+      return true; // the frame asks for the wasm's bytes
     }
     var key = EVENTS.hasOwnProperty(m.type) ? EVENTS[m.type] : null;
     return key === "string" || (key !== null && typeof m.detail[key] === "string");
@@ -146,6 +171,9 @@
           settled = true;
           frame.style.height = height + "px";
         }, 8000);
+      }
+      if (m.type === "wasm") {
+        return; // answered by handOver
       }
       if (m.type === "resize") {
         height = Math.ceil(m.detail.height);
@@ -244,6 +272,22 @@
       }
     });
   }
+
+  /* A frame of the wallet's origin asks for the wasm: "coming" at once (the frame then
+     waits for it instead of downloading it too), then the bytes (or null). The bytes are
+     a public file; the frame checks them before it runs them. */
+  function handOver(event) {
+    var m = event.data;
+    if (event.origin !== WALLET || !event.source || !m || m.source !== SOURCE || m.type !== "wasm") {
+      return;
+    }
+    var frame = event.source;
+    frame.postMessage({ source: SOURCE, type: "wasm", coming: true }, WALLET);
+    wasmBytes().then(function (bytes) {
+      frame.postMessage({ source: SOURCE, type: "wasm", bytes: bytes }, WALLET);
+    });
+  }
+  window.addEventListener("message", handOver);
 
   window.BalanceCheckout = { mount: mount, mountAll: mountAll };
 

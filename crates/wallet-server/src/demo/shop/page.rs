@@ -258,12 +258,14 @@ fn checkout(p: &PageData<'_>) -> String {
     )
 }
 
-/// The shop's own strict CSP: the wallet's origin for the loader and the frame only.
+/// The shop's own strict CSP: the wallet's origin for the loader, the wasm's early download
+/// (`connect-src`; the wallet's API answers no CORS to the shop, so this opens no API) and
+/// the frame only.
 #[must_use]
 pub fn shop_csp(wallet: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' {wallet}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self'; frame-src {wallet}; base-uri 'none'; form-action 'self'; \
+         connect-src 'self' {wallet}; frame-src {wallet}; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
 }

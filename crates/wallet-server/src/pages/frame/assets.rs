@@ -1,5 +1,7 @@
 //! The widget's files as read at start: their bytes, types and integrity hashes, and the
-//! frame document's template with the preload links of the glue and the wasm.
+//! frame document's template with the preload links of the glue and the wasm and
+//! `frame.js` inline (its CSP hash beside it). `loader.js` learns the wasm's hashed name
+//! here, so the merchant's page can start that download itself.
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -8,9 +10,12 @@ use std::sync::OnceLock;
 
 use axum::body::Bytes;
 use base64::Engine as _;
-use sha2::{Digest, Sha384};
+use sha2::{Digest, Sha256, Sha384};
 
 use super::{ORIGINS_TOKEN, PREFIX};
+
+/// The placeholder in `loader.js` for the wasm's hashed file name.
+const WASM_TOKEN: &str = "__BC_WASM__";
 
 /// One widget file in memory.
 #[derive(Debug, Clone)]
@@ -80,6 +85,9 @@ impl File {
     }
 }
 
+/// A file with its name.
+type Named<'a> = (&'a String, &'a File);
+
 /// The widget directory as read at start.
 #[derive(Debug, Default)]
 pub struct Assets {
@@ -100,6 +108,9 @@ pub(super) struct FrameTemplate {
     /// whose integrity differs from the document's is not reused (measured: the glue
     /// downloaded twice).
     pub(super) link_with_wasm: Option<String>,
+    /// `'sha256-…'` of the inline `frame.js`, for the CSP's `script-src`; `None` when the
+    /// template keeps `frame.js` as a file (a template without its script tag).
+    pub(super) script_hash: Option<String>,
 }
 
 /// Whether the browser of this `User-Agent` hands a `<link rel="preload" as="fetch">`
@@ -191,8 +202,67 @@ impl Assets {
             };
             assets.files.insert(name, file);
         }
+        assets.name_the_wasm_in_the_loader();
         assets.template = template.and_then(|t| assets.with_preloads(&t));
         Ok(assets)
+    }
+
+    /// The glue's and the wasm's hashed names and files (`balance-checkout-<hash>.js`,
+    /// `…_bg.wasm`).
+    fn glue_and_wasm(&self) -> Option<(Named<'_>, Named<'_>)> {
+        let find = |suffix: &str| {
+            self.files.iter().find(|(name, _)| {
+                name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
+            })
+        };
+        find(".js").zip(find("_bg.wasm"))
+    }
+
+    /// Writes the wasm's hashed name into `loader.js` (its `__BC_WASM__`), and hashes the
+    /// result: the loader starts the wasm's download on the merchant's page while the frame
+    /// document is on its way, and hands the bytes to the frame, which checks them against
+    /// the integrity its own document names before it runs them.
+    fn name_the_wasm_in_the_loader(&mut self) {
+        let Some(((_, _), (wasm, _))) = self.glue_and_wasm() else {
+            return;
+        };
+        let url = format!("{PREFIX}/{wasm}");
+        let Some(loader) = self.files.get_mut("loader.js") else {
+            return;
+        };
+        let Ok(text) = std::str::from_utf8(&loader.bytes) else {
+            return;
+        };
+        if text.contains(WASM_TOKEN) {
+            let patched = text.replace(WASM_TOKEN, &url);
+            loader.integrity = integrity(patched.as_bytes());
+            loader.bytes = Bytes::from(patched);
+        }
+    }
+
+    /// The template without its `<script … frame.js …></script>`, split where the preload
+    /// links and `frame.js` itself (`<script>…</script>`) go: before the first `<link>` (the
+    /// stylesheet), since an inline script waits for the stylesheets above it. And the CSP
+    /// source of that inline script. The frame's script then starts as the document
+    /// arrives (the session's request, the wasm's hand-over) instead of one round trip
+    /// later.
+    fn inline_frame_js(&self, template: &str) -> Option<(String, String, String, String)> {
+        let js = std::str::from_utf8(&self.files.get("frame.js")?.bytes).ok()?;
+        if js.contains("</script") {
+            return None;
+        }
+        let at = template.find("frame.js")?;
+        let start = template[..at].rfind("<script")?;
+        let end = at + template[at..].find("</script>")? + "</script>".len();
+        let rest = format!("{}{}", &template[..start], &template[end..]);
+        let split = rest.find("<link")?;
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(js));
+        Some((
+            rest[..split].to_owned(),
+            format!("<script>{js}</script>"),
+            rest[split..].to_owned(),
+            format!("'sha256-{hash}'"),
+        ))
     }
 
     /// The template with the preload links of the glue and the wasm (hashed names, with
@@ -202,36 +272,42 @@ impl Assets {
     /// none when told not to inject its inline script, so the server, which hashed the
     /// files, writes them.
     fn with_preloads(&self, template: &str) -> Option<FrameTemplate> {
-        let find = |suffix: &str| {
-            self.files.iter().find(|(name, _)| {
-                name.starts_with("balance-checkout-") && name.ends_with(suffix) && is_hashed(name)
-            })
-        };
-        let (Some((glue, g)), Some((wasm, _))) = (find(".js"), find("_bg.wasm")) else {
+        let Some(((glue, g), (wasm, w))) = self.glue_and_wasm() else {
             tracing::warn!("the widget directory has no hashed glue and wasm (balance-checkout-<hash>.js and _bg.wasm); rebuild it with `trunk build --release`");
             return None;
         };
         // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
-        // says so in the console; the file is same-origin, served from memory.
+        // says so in the console; the file is same-origin, served from memory. The glue's
+        // link names the wasm's integrity for `frame.js`, which checks the bytes the
+        // merchant's page hands over (`data-wasm-integrity`).
         let glue_link = format!(
-            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}">"#,
-            g.integrity
+            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}" data-wasm-integrity="{}">"#,
+            g.integrity, w.integrity
         );
         let wasm_link = format!(
             r#"<link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
         );
-        let Some(at) = template.find("</head>") else {
-            tracing::warn!("the frame template has no </head>; rebuild the widget");
-            return None;
+        // The links go before `frame.js` (inline, it runs where it stands and reads them);
+        // without an inline script, before `</head>`.
+        let (head, script, rest, script_hash) = match self.inline_frame_js(template) {
+            Some((head, script, rest, hash)) => (head, script, rest, Some(hash)),
+            None => {
+                let Some(at) = template.find("</head>") else {
+                    tracing::warn!("the frame template has no </head>; rebuild the widget");
+                    return None;
+                };
+                let (head, rest) = template.split_at(at);
+                (head.to_owned(), String::new(), rest.to_owned(), None)
+            }
         };
-        let (head, rest) = template.split_at(at);
         let wasm_header = format!(
             "<{PREFIX}/{wasm}>; rel=preload; as=fetch; type=application/wasm; crossorigin=anonymous"
         );
         Some(FrameTemplate {
-            with_wasm_preload: format!("{head}{glue_link}{wasm_link}{rest}"),
-            without_wasm_preload: format!("{head}{glue_link}{rest}"),
+            with_wasm_preload: format!("{head}{glue_link}{wasm_link}{script}{rest}"),
+            without_wasm_preload: format!("{head}{glue_link}{script}{rest}"),
             link_with_wasm: Some(wasm_header),
+            script_hash,
         })
     }
 
@@ -254,7 +330,7 @@ mod tests {
 
     use axum::body::Bytes;
 
-    use super::{accepts, File};
+    use super::{accepts, integrity, Assets, File};
 
     #[test]
     fn a_coding_is_accepted_unless_its_weight_is_zero() {
@@ -291,5 +367,65 @@ mod tests {
             .unwrap();
         assert_eq!(plain, bytes);
         assert_eq!(file.encoded("identity"), (None, bytes));
+    }
+
+    /// A widget directory as Trunk writes it: the template (minified), the glue, the wasm,
+    /// the CSS, `frame.js` and `loader.js`.
+    fn widget_dir() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().expect("tmp");
+        let files = [
+            ("index.html", "<!doctype html><html lang=__BC_LANG__><meta content=__BC_ALLOWED_ORIGINS__ name=bc-allowed-origins><title>T</title><link href=/balance-checkout/v1/widget-0123456789abcdef.css rel=stylesheet><script defer src=/balance-checkout/v1/frame.js></script></head><body>__BC_FIRST_PAINT__<div id=bc-root></div></body></html>"),
+            ("balance-checkout-0123456789abcdef.js", "export default function(){}"),
+            ("balance-checkout-0123456789abcdef_bg.wasm", "\0asm\u{1}\0\0\0"),
+            ("widget-0123456789abcdef.css", "body{}"),
+            ("frame.js", "(function(){ var q = location.search; })();"),
+            ("loader.js", "var WASM = \"__BC_WASM__\";"),
+        ];
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).expect("write");
+        }
+        dir
+    }
+
+    #[test]
+    fn the_loader_names_the_wasm_and_sri_json_hashes_what_is_served() {
+        let dir = widget_dir();
+        let assets = Assets::load(dir.path()).expect("load");
+        let loader = &assets.files["loader.js"];
+        let text = std::str::from_utf8(&loader.bytes).expect("utf-8");
+        assert_eq!(
+            text,
+            "var WASM = \"/balance-checkout/v1/balance-checkout-0123456789abcdef_bg.wasm\";"
+        );
+        assert!(assets.sri_json().contains(&integrity(text.as_bytes())));
+    }
+
+    #[test]
+    fn frame_js_is_inline_before_the_stylesheet_under_its_csp_hash() {
+        let dir = widget_dir();
+        let assets = Assets::load(dir.path()).expect("load");
+        let t = assets.template.expect("template");
+        let js = "(function(){ var q = location.search; })();";
+        for html in [&t.with_wasm_preload, &t.without_wasm_preload] {
+            assert!(
+                !html.contains("src=/balance-checkout/v1/frame.js"),
+                "{html}"
+            );
+            let script = html
+                .find(&format!("<script>{js}</script>"))
+                .expect("inline");
+            let glue = html.find("rel=\"modulepreload\"").expect("glue link");
+            let css = html.find("rel=stylesheet").expect("css");
+            assert!(
+                glue < script && script < css,
+                "links, then the script, then the CSS"
+            );
+            let wasm = &assets.files["balance-checkout-0123456789abcdef_bg.wasm"];
+            assert!(html.contains(&format!("data-wasm-integrity=\"{}\"", wasm.integrity)));
+        }
+        assert!(!t.without_wasm_preload.contains("rel=\"preload\""));
+        let digest = <sha2::Sha256 as sha2::Digest>::digest(js);
+        let expected = base64::Engine::encode(&base64::engine::general_purpose::STANDARD, digest);
+        assert_eq!(t.script_hash, Some(format!("'sha256-{expected}'")));
     }
 }

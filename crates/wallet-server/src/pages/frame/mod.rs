@@ -137,17 +137,19 @@ async fn sri(State(s): State<FrameState>) -> Response {
         .into_response()
 }
 
-/// The frame's Content-Security-Policy: our own files only, no inline code, and only
-/// the merchant's pages may frame it.
+/// The frame's Content-Security-Policy: our own files and the one inline script whose
+/// hash is `script` (`'sha256-…'`, the document's own `frame.js`), no other inline code,
+/// and only the merchant's pages may frame it.
 #[must_use]
-pub fn frame_csp(ancestors: &[String]) -> String {
+pub fn frame_csp(ancestors: &[String], script: Option<&str>) -> String {
     let ancestors = if ancestors.is_empty() {
         "'none'".to_owned()
     } else {
         ancestors.join(" ")
     };
+    let inline = script.map(|hash| format!(" {hash}")).unwrap_or_default();
     format!(
-        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; \
+        "default-src 'none'; script-src 'self' 'wasm-unsafe-eval'{inline}; style-src 'self'; \
          connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; \
          frame-ancestors {ancestors}"
     )
@@ -219,7 +221,7 @@ async fn frame(
     let Some(template) = &s.assets.template else {
         return (
             StatusCode::SERVICE_UNAVAILABLE,
-            [(header::CONTENT_SECURITY_POLICY, frame_csp(&[]))],
+            [(header::CONTENT_SECURITY_POLICY, frame_csp(&[], None))],
             "the checkout is not built on this server: run `trunk build --release` and restart it",
         )
             .into_response();
@@ -229,7 +231,11 @@ async fn frame(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    let (template, link) = if reuses_fetch_preloads(user_agent) {
+    // `wasm=page`: the loader on the merchant's page started the wasm's download and
+    // hands the bytes over, so the frame must not download it a second time.
+    let from_page = query.get("wasm").is_some_and(|w| w == "page");
+    let script = template.script_hash.as_deref();
+    let (template, link) = if reuses_fetch_preloads(user_agent) && !from_page {
         (&template.with_wasm_preload, template.link_with_wasm.clone())
     } else {
         (&template.without_wasm_preload, None)
@@ -243,7 +249,7 @@ async fn frame(
         [
             (header::CONTENT_TYPE, "text/html; charset=utf-8".to_owned()),
             (header::CACHE_CONTROL, "no-store".to_owned()),
-            (header::CONTENT_SECURITY_POLICY, frame_csp(&origins)),
+            (header::CONTENT_SECURITY_POLICY, frame_csp(&origins, script)),
             (header::X_CONTENT_TYPE_OPTIONS, "nosniff".to_owned()),
             (header::REFERRER_POLICY, "same-origin".to_owned()),
             (header::VARY, "User-Agent, Accept-Language".to_owned()),
@@ -278,10 +284,13 @@ mod tests {
 
     #[test]
     fn the_frame_may_be_framed_only_by_the_merchant() {
-        let csp = frame_csp(&["https://shop.example".to_owned()]);
+        let csp = frame_csp(&["https://shop.example".to_owned()], None);
         assert!(csp.ends_with("frame-ancestors https://shop.example"));
         assert!(csp.contains("script-src 'self' 'wasm-unsafe-eval';"));
-        assert!(frame_csp(&[]).ends_with("frame-ancestors 'none'"));
+        assert!(frame_csp(&[], None).ends_with("frame-ancestors 'none'"));
+        let inline = frame_csp(&[], Some("'sha256-AAAA'"));
+        assert!(inline.contains("script-src 'self' 'wasm-unsafe-eval' 'sha256-AAAA';"));
+        assert!(!inline.contains("unsafe-inline"));
     }
 
     #[test]
