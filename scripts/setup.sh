@@ -226,6 +226,28 @@ else
   ok "redoc $redoc_locked installed: ${redoc_bundle#"$REPO_ROOT/"}"
 fi
 
+step "terser (minifies loader.js and frame.js in the widget build, from tools/terser/package-lock.json, into .tools/terser/)"
+terser_pin_dir="$REPO_ROOT/tools/terser"
+terser_dir="$TOOLS_DIR/terser"
+terser_bin="$terser_dir/node_modules/.bin/terser"
+terser_stamp="$terser_dir/node_modules/.installed-lock.sha256"
+terser_lock_sum="$(sha256sum "$terser_pin_dir/package-lock.json" | cut -d' ' -f1)"
+terser_locked="$(node -p 'require(process.argv[1]).packages["node_modules/terser"]?.version ?? ""' \
+  "$terser_pin_dir/package-lock.json" 2>/dev/null || true)"
+[[ -n "$terser_locked" ]] || die "tools/terser/package-lock.json locks no terser: write it again with 'npm install --package-lock-only --ignore-scripts' in tools/terser/ and commit both files"
+if [[ -x "$terser_bin" && -f "$terser_stamp" && "$(cat "$terser_stamp")" == "$terser_lock_sum" ]]; then
+  ok "terser $terser_locked (already installed from tools/terser/package-lock.json)"
+else
+  mkdir -p "$terser_dir"
+  cp "$terser_pin_dir/package.json" "$terser_pin_dir/package-lock.json" "$terser_dir/"
+  info "running: npm ci in .tools/terser/ (from tools/terser/package-lock.json)"
+  (cd "$terser_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) ||
+    die "npm ci of terser $terser_locked failed; see the output above (the npm registry must be reachable)"
+  [[ -x "$terser_bin" ]] || die "terser $terser_locked is installed but has no ${terser_bin#"$REPO_ROOT/"}"
+  echo "$terser_lock_sum" >"$terser_stamp"
+  ok "terser $terser_locked installed: ${terser_bin#"$REPO_ROOT/"}"
+fi
+
 [[ "$profile" == demo ]] && { step "Set-up for the demo complete"; exit 0; }
 
 # ---------------------------------------------------------------------------------------
