@@ -165,6 +165,7 @@
       return Promise.resolve(null);
     }
     return new Promise(function (resolve) {
+      var coming = false;
       var timer = setTimeout(function () { done(null); }, 3000);
       function done(bytes) {
         clearTimeout(timer);
@@ -178,8 +179,11 @@
           return;
         }
         if (m.coming === true) {
-          clearTimeout(timer);
-          timer = setTimeout(function () { done(null); }, 30000);
+          if (!coming) { // the first only: 30 s from then, whatever follows
+            coming = true;
+            clearTimeout(timer);
+            timer = setTimeout(function () { done(null); }, 30000);
+          }
         } else {
           done(m.bytes instanceof ArrayBuffer ? m.bytes : null);
         }
@@ -208,10 +212,14 @@
     if (!glue || !wasm) {
       return Promise.reject(new Error("the frame document has no glue or wasm link; rebuild the widget"));
     }
-    return Promise.all([import(glue.href), handed]).then(function (loaded) {
-      // Same URL and mode (cors, same-origin credentials) as the preload: one download.
-      var module = loaded[1] || fetch(new URL(wasm, location.href).href);
-      return loaded[0].default({ module_or_path: module }).then(function () { return loaded[0]; });
+    // Same URL and mode (cors, same-origin credentials) as the preload: one download. It
+    // starts as soon as the page's bytes are refused or missing, not after the glue.
+    var module = handed.then(function (bytes) {
+      return bytes || fetch(new URL(wasm, location.href).href);
+    });
+    module.catch(function () {}); // reported through init
+    return Promise.all([import(glue.href), module]).then(function (loaded) {
+      return loaded[0].default({ module_or_path: loaded[1] }).then(function () { return loaded[0]; });
     });
   }
 

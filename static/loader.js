@@ -161,6 +161,11 @@
         return;
       }
       var m = event.data;
+      if (m.type === "wasm") {
+        // Answered by handOver. Sent from the frame document's head, before the frame
+        // listens for `update`: the frame has not spoken yet.
+        return;
+      }
       if (!started) {
         started = true;
         clearTimeout(silenceTimer);
@@ -171,9 +176,6 @@
           settled = true;
           frame.style.height = height + "px";
         }, 8000);
-      }
-      if (m.type === "wasm") {
-        return; // answered by handOver
       }
       if (m.type === "resize") {
         height = Math.ceil(m.detail.height);

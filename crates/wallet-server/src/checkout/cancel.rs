@@ -26,7 +26,8 @@ impl CancelRequest {
     ///
     /// # Errors
     /// 400 `invalid_request` at `reason`: empty, longer than [`MAX_NOTE_CHARS`]
-    /// characters, holding a control character (a line break included), or given with
+    /// characters, holding a control character or a line or paragraph separator
+    /// (U+2028, U+2029), or given with
     /// the client secret (only the merchant's key gives a reason).
     pub fn note(self, by: CancelReason) -> Result<Option<String>, ApiError> {
         let Some(reason) = self.reason else {
@@ -39,7 +40,8 @@ impl CancelRequest {
             ));
         }
         let chars = reason.chars().count();
-        if chars == 0 || chars > MAX_NOTE_CHARS || reason.chars().any(char::is_control) {
+        let breaks = |c: char| c.is_control() || matches!(c, '\u{2028}' | '\u{2029}');
+        if chars == 0 || chars > MAX_NOTE_CHARS || reason.chars().any(breaks) {
             return Err(ApiError::field(
                 "reason",
                 format!("write 1 to {MAX_NOTE_CHARS} characters on one line, without control characters, or leave it out"),
@@ -71,7 +73,7 @@ mod tests {
             Ok(Some(most.clone()))
         );
         let over = format!("{most}a");
-        for bad in ["", "two\nlines", "tab\there", &over] {
+        for bad in ["", "two\nlines", "tab\there", "line\u{2028}separator", &over] {
             assert_eq!(note(Some(bad), RequestedByMerchant), Err(()), "{bad:?}");
         }
         assert_eq!(note(Some("out of stock"), RequestedByShopper), Err(()));

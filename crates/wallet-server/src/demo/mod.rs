@@ -170,11 +170,13 @@ fn keys_line(config: &Config) -> String {
         "the admin_keys of your configuration"
     };
     let metrics = match config.metrics_key {
-        Some(d) if d == key_digest(METRICS_KEY) => format!("metrics key {METRICS_KEY}"),
+        Some(d) if d == key_digest(METRICS_KEY) => {
+            format!("metrics key {METRICS_KEY}: GET /metrics only")
+        }
         Some(_) => "metrics key: the metrics_key of your configuration".to_owned(),
-        None => "no metrics key".to_owned(),
+        None => "no metrics key: only admin keys read GET /metrics".to_owned(),
     };
-    format!("  admin key:  {admin}  ({metrics}: GET /metrics only)")
+    format!("  admin key:  {admin}  ({metrics})")
 }
 
 /// Prints the URL and the demo values on stdout, flushed, for people and for scripts.

@@ -2,7 +2,8 @@
 //! expired sessions (with their `session.expired` events), abandons recharges left
 //! `pending` (their bonus reservations go back) and forgets old idempotency keys and
 //! nonces. Every step claims its rows with `FOR UPDATE SKIP LOCKED` on PostgreSQL
-//! (DESIGN.md *Several replicas*), so any number of replicas may sweep at once.
+//! (DESIGN.md *Several replicas*), or, for recharges, moves each from `pending` with a
+//! conditional update that one replica wins, so any number of replicas may sweep at once.
 
 use std::time::Duration;
 
@@ -121,10 +122,11 @@ pub async fn sweep(db: &Db, terms: Terms) -> Result<(), crate::error::ServerErro
         tracing::info!(released, "expired holds released");
     }
     expire_sessions(db, now).await?;
-    let abandoned =
-        crate::wallet::abandoned::abandon_stale(db, now - terms.recharge_ttl_secs).await?;
-    if abandoned > 0 {
-        tracing::info!(abandoned, "unfinished recharges abandoned");
+    // Its failure must not hold up the forgetting below.
+    match crate::wallet::abandoned::abandon_stale(db, now - terms.recharge_ttl_secs).await {
+        Ok(0) => {}
+        Ok(abandoned) => tracing::info!(abandoned, "unfinished recharges abandoned"),
+        Err(e) => tracing::warn!(error = %e, "abandoning unfinished recharges failed; the next sweep tries again"),
     }
     let keys = ("idempotency_keys", "scope, key", " AND state = 'done'");
     forget(db, keys, now - RETENTION_SECS).await?;

@@ -16,10 +16,11 @@ const BATCH: i64 = 200;
 /// Abandons every test recharge still `pending` that began at or before `before` (Unix
 /// seconds); returns how many this call abandoned. A recharge settled meanwhile (its
 /// method answered, or another replica's sweep took it) is left as it is: the move from
-/// `pending` is conditional, so exactly one settlement wins.
+/// `pending` is conditional, so exactly one settlement wins. One that fails otherwise is
+/// logged and skipped, so it cannot hold up the others; the next sweep tries it again.
 ///
 /// # Errors
-/// The database's; the next sweep tries again.
+/// The database's, reading the pending recharges; the next sweep tries again.
 pub async fn abandon_stale(db: &Db, before: i64) -> Result<usize, ServerError> {
     let mut abandoned = 0;
     loop {
@@ -37,7 +38,9 @@ pub async fn abandon_stale(db: &Db, before: i64) -> Result<usize, ServerError> {
             match settle(db, id, Outcome::Abandon).await {
                 Ok(_) => this_batch += 1,
                 Err(e) if e.code() == ErrorCode::RechargeNotPending => {}
-                Err(e) => return Err(e),
+                Err(e) => {
+                    tracing::warn!(recharge = %id, error = %e, "could not abandon an unfinished recharge; the next sweep tries again");
+                }
             }
         }
         abandoned += this_batch;

@@ -103,9 +103,11 @@ impl Seen {
     }
 }
 
-/// Every event newer than those `seen`, newest first: pages of 100 back from the newest
-/// until one holds an event seen already (events come newest first, so everything
-/// further back was there before), at most 50 pages a poll.
+/// Every event not `seen`, newest first: pages of 100 back from the newest until one holds
+/// an event seen already, at most 50 pages a poll. That page's unseen events are all
+/// kept, not only those above the seen one: on PostgreSQL a transaction that took its
+/// sequence number earlier may commit later, so an event can appear below one already
+/// forwarded.
 async fn new_events(
     client: &reqwest::Client,
     args: &ListenArgs,
@@ -115,14 +117,13 @@ async fn new_events(
     let mut after: Option<String> = None;
     for _ in 0..50 {
         let (page, more) = page(client, args, after.as_deref()).await?;
-        let known = page.iter().position(|e| seen.has(e));
-        let fresh = known.unwrap_or(page.len());
+        let known = page.iter().any(|e| seen.has(e));
         after = page
             .last()
             .and_then(|e| e["id"].as_str())
             .map(str::to_owned);
-        events.extend(page.into_iter().take(fresh));
-        if known.is_some() || !more || after.is_none() {
+        events.extend(page.into_iter().filter(|e| !seen.has(e)));
+        if known || !more || after.is_none() {
             break;
         }
     }

@@ -150,7 +150,7 @@ async fn the_demo_banner_names_the_keys_in_force() {
     let own = "admin_keys = [\"ak_test_own_0123456789abcdef\"]\nmetrics_key = \"mk_own_0123\"\n";
     for (text, says, key) in [
         ("sandbox = true\n", "ak_test_demo  (metrics key mk_demo:", "mk_demo"),
-        (own, "admin_keys of your configuration  (metrics key: the metrics_key of your configuration:", "mk_own_0123"),
+        (own, "admin_keys of your configuration  (metrics key: the metrics_key of your configuration)", "mk_own_0123"),
     ] {
         let path = dir.path().join("demo.toml");
         std::fs::write(&path, text).expect("write config");

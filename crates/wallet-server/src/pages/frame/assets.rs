@@ -97,7 +97,8 @@ pub struct Assets {
 }
 
 /// The frame document's template in its two forms: with the wasm's preload link, and
-/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`]).
+/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`])
+/// and for a frame whose page hands the wasm over (`?wasm=page`).
 #[derive(Debug)]
 pub(super) struct FrameTemplate {
     pub(super) with_wasm_preload: String,
@@ -247,7 +248,10 @@ impl Assets {
     /// arrives (the session's request, the wasm's hand-over) instead of one round trip
     /// later.
     fn inline_frame_js(&self, template: &str) -> Option<(String, String, String, String)> {
-        let js = std::str::from_utf8(&self.files.get("frame.js")?.bytes).ok()?;
+        // The HTML parser turns CR LF into LF before the browser hashes the script: so here.
+        let js = std::str::from_utf8(&self.files.get("frame.js")?.bytes)
+            .ok()?
+            .replace("\r\n", "\n");
         if js.contains("</script") {
             return None;
         }
@@ -256,7 +260,7 @@ impl Assets {
         let end = at + template[at..].find("</script>")? + "</script>".len();
         let rest = format!("{}{}", &template[..start], &template[end..]);
         let split = rest.find("<link")?;
-        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(js));
+        let hash = base64::engine::general_purpose::STANDARD.encode(Sha256::digest(&js));
         Some((
             rest[..split].to_owned(),
             format!("<script>{js}</script>"),
@@ -266,7 +270,8 @@ impl Assets {
     }
 
     /// The template with the preload links of the glue and the wasm (hashed names, with
-    /// their integrity) before `</head>`: the parser starts both downloads at once, and
+    /// their integrity) and `frame.js` inline, before the stylesheet (or, without an inline
+    /// script, before `</head>`): the parser starts both downloads at once, and
     /// `frame.js` finds the files through these links (the wasm's address is also on the
     /// glue's link, `data-wasm`, for the form without the wasm's preload). Trunk writes
     /// none when told not to inject its inline script, so the server, which hashed the
