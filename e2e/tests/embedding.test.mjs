@@ -186,6 +186,8 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
     }, session);
     const long = frameIn(page, '#long');
     await long.locator(SEL.summary('total')).waitFor();
+    // The server's first paint (its "Show all" disabled) has given way to the widget.
+    await long.locator(SEL.firstPaint).waitFor({ state: 'detached' });
     const frame = await widgetFrame(page, '#long');
     const heights = async () => ({
       frame: await page.evaluate(() => document.querySelector('#long iframe').getBoundingClientRect().height),
