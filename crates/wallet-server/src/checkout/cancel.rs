@@ -73,7 +73,13 @@ mod tests {
             Ok(Some(most.clone()))
         );
         let over = format!("{most}a");
-        for bad in ["", "two\nlines", "tab\there", "line\u{2028}separator", &over] {
+        for bad in [
+            "",
+            "two\nlines",
+            "tab\there",
+            "line\u{2028}separator",
+            &over,
+        ] {
             assert_eq!(note(Some(bad), RequestedByMerchant), Err(()), "{bad:?}");
         }
         assert_eq!(note(Some("out of stock"), RequestedByShopper), Err(()));

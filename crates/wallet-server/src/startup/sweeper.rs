@@ -126,7 +126,9 @@ pub async fn sweep(db: &Db, terms: Terms) -> Result<(), crate::error::ServerErro
     match crate::wallet::abandoned::abandon_stale(db, now - terms.recharge_ttl_secs).await {
         Ok(0) => {}
         Ok(abandoned) => tracing::info!(abandoned, "unfinished recharges abandoned"),
-        Err(e) => tracing::warn!(error = %e, "abandoning unfinished recharges failed; the next sweep tries again"),
+        Err(e) => {
+            tracing::warn!(error = %e, "abandoning unfinished recharges failed; the next sweep tries again")
+        }
     }
     let keys = ("idempotency_keys", "scope, key", " AND state = 'done'");
     forget(db, keys, now - RETENTION_SECS).await?;
