@@ -200,53 +200,42 @@ else
 fi
 
 # ---------------------------------------------------------------------------------------
+# An npm package pinned in tools/<name>/ (package.json and package-lock.json), installed
+# with `npm ci` into .tools/<name>/ unless the lock installed there is this one and `file`
+# (what the build uses, relative to that node_modules) exists. Extra arguments go to npm.
+npm_pinned() {
+  local name="$1" file="$2"
+  shift 2
+  local pin_dir="$REPO_ROOT/tools/$name" dir="$TOOLS_DIR/$name"
+  local target="$dir/node_modules/$file" stamp="$dir/node_modules/.installed-lock.sha256"
+  local lock_sum locked
+  lock_sum="$(sha256sum "$pin_dir/package-lock.json" | cut -d' ' -f1)"
+  locked="$(node -p 'require(process.argv[1]).packages["node_modules/" + process.argv[2]]?.version ?? ""' \
+    "$pin_dir/package-lock.json" "$name" 2>/dev/null || true)"
+  [[ -n "$locked" ]] || die "tools/$name/package-lock.json locks no $name: write it again with 'npm install --package-lock-only --ignore-scripts' in tools/$name/ and commit both files"
+  if [[ -s "$target" && -f "$stamp" && "$(cat "$stamp")" == "$lock_sum" ]]; then
+    ok "$name $locked (already installed from tools/$name/package-lock.json)"
+    return
+  fi
+  # npm ci installs exactly the lock (integrity hashes checked) and nothing else.
+  mkdir -p "$dir"
+  cp "$pin_dir/package.json" "$pin_dir/package-lock.json" "$dir/"
+  info "running: npm ci in .tools/$name/ (from tools/$name/package-lock.json)"
+  (cd "$dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error "$@") ||
+    die "npm ci of $name $locked failed; see the output above (the npm registry must be reachable)"
+  [[ -s "$target" ]] || die "$name $locked is installed but has no ${target#"$REPO_ROOT/"}"
+  echo "$lock_sum" >"$stamp"
+  ok "$name $locked installed: ${target#"$REPO_ROOT/"}"
+}
+
 step "Redoc (the API reference's renderer, from tools/redoc/package-lock.json, into .tools/redoc/)"
 # The wallet serves its API reference at /docs with Redoc's standalone bundle, a single
 # file with no dependencies of its own; peer dependencies (React and the rest) are
 # therefore not installed.
-redoc_pin_dir="$REPO_ROOT/tools/redoc"
-redoc_dir="$TOOLS_DIR/redoc"
-redoc_bundle="$redoc_dir/node_modules/redoc/bundles/redoc.standalone.js"
-redoc_stamp="$redoc_dir/node_modules/.installed-lock.sha256"
-redoc_lock_sum="$(sha256sum "$redoc_pin_dir/package-lock.json" | cut -d' ' -f1)"
-redoc_locked="$(node -p 'require(process.argv[1]).packages["node_modules/redoc"]?.version ?? ""' \
-  "$redoc_pin_dir/package-lock.json" 2>/dev/null || true)"
-[[ -n "$redoc_locked" ]] || die "tools/redoc/package-lock.json locks no redoc: write it again with 'npm install --package-lock-only --ignore-scripts' in tools/redoc/ and commit both files"
-if [[ -s "$redoc_bundle" && -f "$redoc_stamp" && "$(cat "$redoc_stamp")" == "$redoc_lock_sum" ]]; then
-  ok "redoc $redoc_locked (already installed from tools/redoc/package-lock.json)"
-else
-  # npm ci installs exactly the lock (integrity hashes checked) and nothing else.
-  mkdir -p "$redoc_dir"
-  cp "$redoc_pin_dir/package.json" "$redoc_pin_dir/package-lock.json" "$redoc_dir/"
-  info "running: npm ci in .tools/redoc/ (from tools/redoc/package-lock.json)"
-  (cd "$redoc_dir" && npm ci --ignore-scripts --omit=peer --no-audit --no-fund --loglevel=error) ||
-    die "npm ci of redoc $redoc_locked failed; see the output above (the npm registry must be reachable)"
-  [[ -s "$redoc_bundle" ]] || die "redoc $redoc_locked is installed but has no ${redoc_bundle#"$REPO_ROOT/"}"
-  echo "$redoc_lock_sum" >"$redoc_stamp"
-  ok "redoc $redoc_locked installed: ${redoc_bundle#"$REPO_ROOT/"}"
-fi
+npm_pinned redoc redoc/bundles/redoc.standalone.js --omit=peer
 
 step "terser (minifies loader.js and frame.js in the widget build, from tools/terser/package-lock.json, into .tools/terser/)"
-terser_pin_dir="$REPO_ROOT/tools/terser"
-terser_dir="$TOOLS_DIR/terser"
-terser_bin="$terser_dir/node_modules/.bin/terser"
-terser_stamp="$terser_dir/node_modules/.installed-lock.sha256"
-terser_lock_sum="$(sha256sum "$terser_pin_dir/package-lock.json" | cut -d' ' -f1)"
-terser_locked="$(node -p 'require(process.argv[1]).packages["node_modules/terser"]?.version ?? ""' \
-  "$terser_pin_dir/package-lock.json" 2>/dev/null || true)"
-[[ -n "$terser_locked" ]] || die "tools/terser/package-lock.json locks no terser: write it again with 'npm install --package-lock-only --ignore-scripts' in tools/terser/ and commit both files"
-if [[ -x "$terser_bin" && -f "$terser_stamp" && "$(cat "$terser_stamp")" == "$terser_lock_sum" ]]; then
-  ok "terser $terser_locked (already installed from tools/terser/package-lock.json)"
-else
-  mkdir -p "$terser_dir"
-  cp "$terser_pin_dir/package.json" "$terser_pin_dir/package-lock.json" "$terser_dir/"
-  info "running: npm ci in .tools/terser/ (from tools/terser/package-lock.json)"
-  (cd "$terser_dir" && npm ci --ignore-scripts --no-audit --no-fund --loglevel=error) ||
-    die "npm ci of terser $terser_locked failed; see the output above (the npm registry must be reachable)"
-  [[ -x "$terser_bin" ]] || die "terser $terser_locked is installed but has no ${terser_bin#"$REPO_ROOT/"}"
-  echo "$terser_lock_sum" >"$terser_stamp"
-  ok "terser $terser_locked installed: ${terser_bin#"$REPO_ROOT/"}"
-fi
+npm_pinned terser terser/bin/terser
 
 [[ "$profile" == demo ]] && { step "Set-up for the demo complete"; exit 0; }
 
