@@ -84,9 +84,6 @@
     if (m.type === "resize") {
       return typeof m.detail.height === "number" && m.detail.height >= 0 && m.detail.height < 100000;
     }
-    if (m.type === "wasm") {
-      return true; // the frame asks for the wasm's bytes
-    }
     var key = EVENTS.hasOwnProperty(m.type) ? EVENTS[m.type] : null;
     return key === "string" || (key !== null && typeof m.detail[key] === "string");
   }
@@ -161,11 +158,6 @@
         return;
       }
       var m = event.data;
-      if (m.type === "wasm") {
-        // Answered by handOver. Sent from the frame document's head, before the frame
-        // listens for `update`: the frame has not spoken yet.
-        return;
-      }
       if (!started) {
         started = true;
         clearTimeout(silenceTimer);
@@ -277,7 +269,9 @@
 
   /* A frame of the wallet's origin asks for the wasm: "coming" at once (the frame then
      waits for it instead of downloading it too), then the bytes (or null). The bytes are
-     a public file; the frame checks them before it runs them. */
+     a public file; the frame checks them before it runs them. The ask is not one of the
+     frame's events (`valid` refuses it): it comes from the frame document's head, before
+     the frame listens for `update`, so it must not count as the frame's first word. */
   function handOver(event) {
     var m = event.data;
     if (event.origin !== WALLET || !event.source || !m || m.source !== SOURCE || m.type !== "wasm") {
