@@ -5,7 +5,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { withCheckout } from '../lib/fixture.mjs';
-import { openShop, fillCheckout, widget, frameIn, eventually, artifactPath } from '../lib/browser.mjs';
+import { openShop, fillCheckout, widget, frameIn, eventually, artifactPath, clickInFrame } from '../lib/browser.mjs';
 import { wallet, intent, sandbox, SEEDED_BALANCE } from '../lib/api.mjs';
 
 for (const [locale, lockedWords, receiptWords] of [
@@ -34,7 +34,9 @@ for (const [locale, lockedWords, receiptWords] of [
       await widget.useBalance(page).click();
       assert.equal(await widget.password(page).count(), 0);
       await widget.method(page, 'wechat_pay').check();
-      await widget.pay(page).click();
+      // At 360 px the form grew past the fold: a click right after the scroll can land on
+      // the iframe element, not in the frame (clickInFrame).
+      await clickInFrame(page, widget.pay(page));
       await widget.actionLink(page).waitFor();
       const href = await widget.actionLink(page).getAttribute('href');
       const id = /\/(pi_[A-Za-z0-9]+)/.exec(href)[1];

@@ -9,25 +9,21 @@ use crate::common::server::server_binary;
 use crate::common::*;
 use serde_json::json;
 use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::Child;
 
 on_every_backend!(
     listen_forwards_new_test_events_signed_with_its_secret,
     listen_forwards_a_burst_of_more_than_a_page,
 );
 
-async fn listen_forwards_new_test_events_signed_with_its_secret(backend: Backend) {
-    let server = Server::start(backend).await;
-    let api = Api::new(&server);
-    let receiver = Receiver::start(&[]).await;
+/// `wallet-server listen` forwarding `server`'s test events to `receiver`, with `extra`
+/// arguments, once it has printed its signing secret: the child (stopped when dropped)
+/// and that secret. Its later output is read and dropped.
+async fn listen(server: &Server, receiver: &Receiver, extra: &[&str]) -> (Child, String) {
     let mut child = tokio::process::Command::new(server_binary())
-        .args([
-            "listen",
-            "--forward-to",
-            &receiver.url,
-            "--api",
-            &server.url,
-        ])
+        .args(["listen", "--forward-to", &receiver.url, "--api", &server.url])
         .args(["--key", MERCHANT_KEY])
+        .args(extra)
         .stdout(Stdio::piped())
         .kill_on_drop(true)
         .spawn()
@@ -40,8 +36,15 @@ async fn listen_forwards_new_test_events_signed_with_its_secret(backend: Backend
             break;
         }
     }
-    let secret = secret.expect("listen prints its signing secret");
     tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    (child, secret.expect("listen prints its signing secret"))
+}
+
+async fn listen_forwards_new_test_events_signed_with_its_secret(backend: Backend) {
+    let server = Server::start(backend).await;
+    let api = Api::new(&server);
+    let receiver = Receiver::start(&[]).await;
+    let (_child, secret) = listen(&server, &receiver, &[]).await;
     let session = api
         .create_session(DEMO_SHOPPER, &one_item_cart("4.00"))
         .await;
@@ -89,26 +92,7 @@ async fn listen_forwards_a_burst_of_more_than_a_page(backend: Backend) {
     let server = Server::start_with(backend, &env).await;
     let api = Api::new(&server);
     let receiver = Receiver::start(&[]).await;
-    let mut child = tokio::process::Command::new(server_binary())
-        .args([
-            "listen",
-            "--forward-to",
-            &receiver.url,
-            "--api",
-            &server.url,
-        ])
-        .args(["--key", MERCHANT_KEY, "--interval-secs", "15"])
-        .stdout(Stdio::piped())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("run wallet-server listen");
-    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-    while let Some(line) = lines.next_line().await.unwrap() {
-        if line.contains("whsec_") {
-            break;
-        }
-    }
-    tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+    let (_child, _) = listen(&server, &receiver, &["--interval-secs", "15"]).await;
     let mut sessions = Vec::new();
     for _ in 0..110 {
         let session = api
