@@ -21,7 +21,13 @@ on_every_backend!(
 /// and that secret. Its later output is read and dropped.
 async fn listen(server: &Server, receiver: &Receiver, extra: &[&str]) -> (Child, String) {
     let mut child = tokio::process::Command::new(server_binary())
-        .args(["listen", "--forward-to", &receiver.url, "--api", &server.url])
+        .args([
+            "listen",
+            "--forward-to",
+            &receiver.url,
+            "--api",
+            &server.url,
+        ])
         .args(["--key", MERCHANT_KEY])
         .args(extra)
         .stdout(Stdio::piped())
