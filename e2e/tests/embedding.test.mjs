@@ -200,10 +200,16 @@ test('the frame is as tall as its content: a long cart expanded and collapsed', 
       return Math.abs(h.frame - h.content) <= 1 && h;
     }, { what }).catch((e) => { throw new Error(`${e.message} (last heights ${JSON.stringify(last)})`); });
     const collapsed = await fits('the frame fitting the collapsed list');
-    await long.locator(SEL.more).click();
+    // The frame sits below the fold, where Chromium pauses a cross-site frame's rendering:
+    // the page scrolls it into view first, and a click right after a scroll can land on
+    // the iframe element, not in the frame (clickInFrame).
+    await page.locator('#long iframe').scrollIntoViewIfNeeded();
+    await clickInFrame(page, long.locator(SEL.more));
+    await long.locator(SEL.more).filter({ hasText: /fewer/i }).waitFor();
     const expanded = await fits('the frame fitting the expanded list');
     assert.ok(expanded.frame > collapsed.frame + 200, `taller when expanded (${collapsed.frame} → ${expanded.frame})`);
-    await long.locator(SEL.more).click();
+    await clickInFrame(page, long.locator(SEL.more));
+    await long.locator(SEL.more).filter({ hasText: /all 30/i }).waitFor();
     const again = await fits('the frame fitting the collapsed list again');
     assert.ok(Math.abs(again.frame - collapsed.frame) <= 1, `back to ${collapsed.frame} (is ${again.frame})`);
   });
