@@ -12,10 +12,11 @@
  * docs/widget.md), and exposes
  * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The password, the
  * balance and the wallet id stay in that frame; this page gets the frame's height and
- * the balancecheckout:* events. The loader itself requests nothing from the wallet's API;
- * it starts the download of the checkout's wasm (a public file) while the frame's document
- * is on its way, and hands the bytes to the frame, which runs them only if they are this
- * release's exactly (docs/widget.md, *Loading*).
+ * the balancecheckout:* events. The loader itself requests nothing from the wallet's API.
+ * With `preloadWasm: true` (or `data-preload-wasm`), which a merchant chooses, it starts
+ * the download of the checkout's wasm (a public file) while the frame's document is on its
+ * way, and hands the bytes to the frame, which runs them only if they are this release's
+ * exactly (docs/widget.md, *Loading*); otherwise this page downloads nothing but itself.
  */
 (function () {
   "use strict";
@@ -41,9 +42,9 @@
   var WASM = "__BC_WASM__";
   var wasmDownload = null;
 
-  /* The wasm's bytes (an ArrayBuffer), downloaded once for every frame of this page; null
-     when the download failed (the page's CSP, the network): the frame then downloads it
-     itself. */
+  /* The wasm's bytes (an ArrayBuffer), downloaded once for the frames of this page that
+     asked for it (`preloadWasm`); null when the download failed (the page's CSP, the
+     network): the frame then downloads it itself. */
   function wasmBytes() {
     if (!wasmDownload) {
       wasmDownload = fetch(new URL(WASM, script.src).href, { mode: "cors", credentials: "omit" })
@@ -64,7 +65,7 @@
     if (options.theme) {
       query.set("theme", JSON.stringify(options.theme));
     }
-    if (WASM.charAt(0) === "/") {
+    if (options.preloadWasm === true && WASM.charAt(0) === "/") {
       query.set("wasm", "page"); // the frame waits for the bytes this page downloads
       wasmBytes();
     }
@@ -259,7 +260,8 @@
         mount(el, written(el) || {
           sessionId: el.dataset.session,
           clientSecret: el.dataset.clientSecret,
-          locale: el.dataset.locale || navigator.language
+          locale: el.dataset.locale || navigator.language,
+          preloadWasm: el.hasAttribute("data-preload-wasm")
         });
       } catch (e) {
         console.error("Balance Checkout: " + e.message + " (data-session and data-client-secret)");

@@ -1,14 +1,16 @@
 // The checkout at first paint (DESIGN.md *Embedding* → *First paint*): the frame document
 // arrives with the order drawn from the session id alone — its lines, why the balance may
 // not pay some of them, the total at standard prices — and Pay disabled, before any script
-// runs; the widget then takes over, and the order is never shown twice. The wasm: the
-// loader downloads it on the merchant's page while the frame document is on its way, and
-// the frame runs those bytes only when they are this release's (docs/widget.md *Loading*).
+// runs; the widget then takes over, and the order is never shown twice. The wasm: by
+// default the frame downloads it and the page only loader.js; with `data-preload-wasm`
+// (the demo shop's choice) the loader downloads it on the merchant's page while the frame
+// document is on its way, and the frame runs those bytes only when they are this
+// release's (docs/widget.md *Loading*).
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { withCheckout } from '../lib/fixture.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, openShop, widget, frameIn, fillCheckout } from '../lib/browser.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, openShop, widget, frameIn, fillCheckout, widgetInteractive } from '../lib/browser.mjs';
 import { SEL } from '../selectors.mjs';
 
 /** The frame document at `src`, opened in a browser that runs no script at all. */
@@ -71,7 +73,18 @@ async function pay(page) {
   await widget.succeeded(page).waitFor();
 }
 
-test('the loader downloads the wasm once, and the frame runs those bytes without downloading it', async (t) => {
+test('by default the merchant\'s page downloads only loader.js: the frame downloads the wasm', async (t) => {
+  await withCheckout(t, async ({ shop, page }) => {
+    const who = wasmDownloads(page);
+    await page.goto(`${shop}/?cart=basic&locale=en&preload=off`);
+    await widgetInteractive(page);
+    assert.doesNotMatch(await widget.iframe(page).getAttribute('src'), /wasm=page/);
+    await pay(page);
+    assert.deepEqual(who, ['frame'], 'one download, in the frame');
+  });
+});
+
+test('with data-preload-wasm the loader downloads the wasm once, and the frame runs those bytes without downloading it', async (t) => {
   await withCheckout(t, async ({ shop, page }) => {
     const who = wasmDownloads(page);
     await openShop(page, shop, { cart: 'basic', locale: 'en' });

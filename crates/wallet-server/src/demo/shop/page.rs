@@ -24,6 +24,9 @@ pub struct PageData<'a> {
     /// `?embed=iframe`: the page writes the frame itself (the iframe-first embed), with
     /// the shop's own origin (`shop`) in its fragment; the loader adopts it.
     pub iframe_first: Option<&'a str>,
+    /// `data-preload-wasm` on the host element (the loader downloads the wasm on this page
+    /// for the frame; docs/widget.md *Loading*); `?preload=off` shows the default embed.
+    pub preload_wasm: bool,
 }
 
 /// Who pays, and the way to link (or unlink) a wallet.
@@ -251,10 +254,11 @@ fn checkout(p: &PageData<'_>) -> String {
     format!(
         r#"<div data-balance-checkout
      data-session="{session_id}" data-client-secret="{client_secret}"
-     data-locale="{locale}"></div>"#,
+     data-locale="{locale}"{preload}></div>"#,
         session_id = html_escape(p.session_id),
         client_secret = html_escape(p.client_secret),
         locale = p.locale,
+        preload = if p.preload_wasm { " data-preload-wasm" } else { "" },
     )
 }
 
