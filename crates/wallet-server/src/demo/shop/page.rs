@@ -258,7 +258,11 @@ fn checkout(p: &PageData<'_>) -> String {
         session_id = html_escape(p.session_id),
         client_secret = html_escape(p.client_secret),
         locale = p.locale,
-        preload = if p.preload_wasm { " data-preload-wasm" } else { "" },
+        preload = if p.preload_wasm {
+            " data-preload-wasm"
+        } else {
+            ""
+        },
     )
 }
 
