@@ -2,9 +2,8 @@
 # Trunk's post-build hook (Trunk.toml): in a release build, minifies the two scripts Trunk
 # copies as they are, loader.js (the merchant's page loads it) and frame.js (the wallet
 # server writes it into every frame document), with terser (pinned in tools/terser/,
-# installed into .tools/terser/ by scripts/setup.sh). Comments and names go; the
-# `__BC_WASM__` placeholder the server fills stays (a string). A debug build keeps them
-# readable.
+# installed into .tools/terser/ by scripts/setup.sh). Comments and local names go. A
+# debug build keeps them readable.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ "${TRUNK_PROFILE:-release}" == release ]] || exit 0
@@ -18,4 +17,3 @@ for file in loader.js frame.js; do
   "$terser" "$staging/$file" --compress --mangle --ecma 2017 --output "$staging/$file.min"
   mv "$staging/$file.min" "$staging/$file"
 done
-grep -q '__BC_WASM__' "$staging/loader.js" || { echo "error: the minified loader.js lost its __BC_WASM__ placeholder" >&2; exit 1; }

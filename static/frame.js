@@ -5,10 +5,9 @@
  *
  * The server writes this script into that document (inline, under the CSP's hash of it), so
  * it runs as the document arrives. The query carries the locale and the theme (the server
- * draws the order in that language before any script runs: the first paint) and, from
- * loader.js, `wasm=page`; the fragment (never sent to a server) carries the secret and the
- * embedder:
- *   ?locale=zh-CN&theme={"accent":"#07c"}&wasm=page#client_secret=cs_secret_…&origin=https://shop.example
+ * draws the order in that language before any script runs: the first paint); the fragment
+ * (never sent to a server) carries the secret and the embedder:
+ *   ?locale=zh-CN&theme={"accent":"#07c"}#client_secret=cs_secret_…&origin=https://shop.example
  * (A loader.js of an earlier release, pinned by a merchant, puts all four in the fragment.)
  * The frame runs only inside a page whose origin is `origin`, and only when the wallet
  * allows that origin for the session's merchant (<meta name="bc-allowed-origins">, which
@@ -136,7 +135,8 @@
   }
 
   /* The session's GET goes out now, as the document arrives, while the glue and the wasm
-     download: the widget takes this answer for its first load. */
+     download (the preload links started those): the widget takes this answer for its
+     first load. */
   function fetchSession() {
     var controller = new AbortController();
     var timer = setTimeout(function () { controller.abort(); }, 15000);
@@ -153,73 +153,20 @@
     return request;
   }
 
-  /* `wasm=page`: loader.js started the wasm's download on the merchant's page while this
-     document was on its way (one round trip sooner than this frame could). The frame asks
-     for the bytes once and runs them only if they hash to the integrity its own document
-     names (the page is not trusted). Anything else, no "coming" within 3 s (no loader on
-     the page) or no bytes within 30 s after it, and the frame downloads the wasm itself. */
-  function wasmFromPage() {
-    var glue = document.querySelector('link[rel="modulepreload"]');
-    var expected = glue && glue.getAttribute("data-wasm-integrity");
-    if (query.get("wasm") !== "page" || refusal || !expected || !(window.crypto && crypto.subtle)) {
-      return Promise.resolve(null);
-    }
-    return new Promise(function (resolve) {
-      var coming = false;
-      var timer = setTimeout(function () { done(null); }, 3000);
-      function done(bytes) {
-        clearTimeout(timer);
-        window.removeEventListener("message", onWasm);
-        resolve(bytes);
-      }
-      function onWasm(event) {
-        var m = event.data;
-        if (event.source !== window.parent || event.origin !== embedder || !m ||
-            m.source !== SOURCE || m.type !== "wasm") {
-          return;
-        }
-        if (m.coming === true) {
-          if (!coming) { // the first only: 30 s from then, whatever follows
-            coming = true;
-            clearTimeout(timer);
-            timer = setTimeout(function () { done(null); }, 30000);
-          }
-        } else {
-          done(m.bytes instanceof ArrayBuffer ? m.bytes : null);
-        }
-      }
-      window.addEventListener("message", onWasm);
-      post("wasm", {});
-    }).then(function (bytes) {
-      return bytes && crypto.subtle.digest("SHA-384", bytes).then(function (digest) {
-        var hash = "sha384-" + btoa(String.fromCharCode.apply(null, new Uint8Array(digest)));
-        if (hash === expected) {
-          return bytes;
-        }
-        console.warn("Balance Checkout: the page handed over a wasm that is not this release's; downloading it instead");
-        return null;
-      });
-    }).catch(function () { return null; });
-  }
-
-  function loadWasm(handed) {
+  function loadWasm() {
     var glue = document.querySelector('link[rel="modulepreload"]');
     // The server preloads the wasm only for engines whose fetch() takes the preload's
-    // response (not WebKit, which would download it twice) and when the page does not
-    // hand it over; the glue's link names it too.
+    // response (not WebKit, which would download it twice); the glue's link names it too.
     var preload = document.querySelector('link[rel="preload"][as="fetch"]');
     var wasm = preload ? preload.href : glue && glue.getAttribute("data-wasm");
     if (!glue || !wasm) {
       return Promise.reject(new Error("the frame document has no glue or wasm link; rebuild the widget"));
     }
-    // Same URL and mode (cors, same-origin credentials) as the preload: one download. It
-    // starts as soon as the page's bytes are refused or missing, not after the glue.
-    var module = handed.then(function (bytes) {
-      return bytes || fetch(new URL(wasm, location.href).href);
-    });
+    // Same URL and mode (cors, same-origin credentials) as the preload: one download.
+    var module = fetch(new URL(wasm, location.href).href);
     module.catch(function () {}); // reported through init
-    return Promise.all([import(glue.href), module]).then(function (loaded) {
-      return loaded[0].default({ module_or_path: loaded[1] }).then(function () { return loaded[0]; });
+    return import(glue.href).then(function (g) {
+      return g.default({ module_or_path: module }).then(function () { return g; });
     });
   }
 
@@ -256,7 +203,7 @@
     };
   }
 
-  function start(first, handed) {
+  function start(first) {
     var root = document.getElementById("bc-root");
     if (refusal) {
       console.error("Balance Checkout: " + refusal);
@@ -284,7 +231,7 @@
         app.update(options);
       }
     });
-    loadWasm(handed).then(function (glue) {
+    loadWasm().then(function (glue) {
       app = glue.mount(root, root, Object.assign({ fetchedSession: first }, options));
     }, function (error) {
       var zh = String(options.locale).toLowerCase().indexOf("zh") === 0;
@@ -301,10 +248,9 @@
   if (first) {
     first.catch(function () {});
   }
-  var handed = wasmFromPage();
   if (document.readyState === "loading") {
-    document.addEventListener("DOMContentLoaded", function () { start(first, handed); }, { once: true });
+    document.addEventListener("DOMContentLoaded", function () { start(first); }, { once: true });
   } else {
-    start(first, handed);
+    start(first);
   }
 })();

@@ -13,10 +13,6 @@
  * BalanceCheckout.mount(element, options) -> {update, destroy, ready}. The password, the
  * balance and the wallet id stay in that frame; this page gets the frame's height and
  * the balancecheckout:* events. The loader itself requests nothing from the wallet's API.
- * With `preloadWasm: true` (or `data-preload-wasm`), which a merchant chooses, it starts
- * the download of the checkout's wasm (a public file) while the frame's document is on its
- * way, and hands the bytes to the frame, which runs them only if they are this release's
- * exactly (docs/widget.md, *Loading*); otherwise this page downloads nothing but itself.
  */
 (function () {
   "use strict";
@@ -38,21 +34,6 @@
   // A frame that runs speaks at once; one the browser refused to load never does.
   var FRAME_TIMEOUT = 10000;
   var mounted = new WeakMap();
-  // The wasm's path, written here by the wallet server (this release's hashed name).
-  var WASM = "__BC_WASM__";
-  var wasmDownload = null;
-
-  /* The wasm's bytes (an ArrayBuffer), downloaded once for the frames of this page that
-     asked for it (`preloadWasm`); null when the download failed (the page's CSP, the
-     network): the frame then downloads it itself. */
-  function wasmBytes() {
-    if (!wasmDownload) {
-      wasmDownload = fetch(new URL(WASM, script.src).href, { mode: "cors", credentials: "omit" })
-        .then(function (r) { return r.ok ? r.arrayBuffer() : null; })
-        .catch(function () { return null; });
-    }
-    return wasmDownload;
-  }
 
   /* The frame's address: the locale and theme in the query, which the wallet reads to
      draw the order before any script runs; the client secret in the fragment, which never
@@ -64,10 +45,6 @@
     }
     if (options.theme) {
       query.set("theme", JSON.stringify(options.theme));
-    }
-    if (options.preloadWasm === true && WASM.charAt(0) === "/") {
-      query.set("wasm", "page"); // the frame waits for the bytes this page downloads
-      wasmBytes();
     }
     var secret = new URLSearchParams();
     secret.set("client_secret", String(options.clientSecret || ""));
@@ -260,32 +237,13 @@
         mount(el, written(el) || {
           sessionId: el.dataset.session,
           clientSecret: el.dataset.clientSecret,
-          locale: el.dataset.locale || navigator.language,
-          preloadWasm: el.hasAttribute("data-preload-wasm")
+          locale: el.dataset.locale || navigator.language
         });
       } catch (e) {
         console.error("Balance Checkout: " + e.message + " (data-session and data-client-secret)");
       }
     });
   }
-
-  /* A frame of the wallet's origin asks for the wasm: "coming" at once (the frame then
-     waits for it instead of downloading it too), then the bytes (or null). The bytes are
-     a public file; the frame checks them before it runs them. The ask is not one of the
-     frame's events (`valid` refuses it): it comes from the frame document's head, before
-     the frame listens for `update`, so it must not count as the frame's first word. */
-  function handOver(event) {
-    var m = event.data;
-    if (event.origin !== WALLET || !event.source || !m || m.source !== SOURCE || m.type !== "wasm") {
-      return;
-    }
-    var frame = event.source;
-    frame.postMessage({ source: SOURCE, type: "wasm", coming: true }, WALLET);
-    wasmBytes().then(function (bytes) {
-      frame.postMessage({ source: SOURCE, type: "wasm", bytes: bytes }, WALLET);
-    });
-  }
-  window.addEventListener("message", handOver);
 
   window.BalanceCheckout = { mount: mount, mountAll: mountAll };
 

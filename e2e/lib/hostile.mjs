@@ -24,11 +24,7 @@ export function hostile() {
   window.fetch = function (input, init) {
     seen.requests.push(`fetch ${input?.url ?? input} ${init?.body ?? ''} ${JSON.stringify(init?.headers ?? {})}`);
     return fetch0.apply(this, arguments).then((r) => {
-      // Every answer's text, except the checkout's wasm the loader downloads for the frame:
-      // a public file, the same for everyone, whose bytes spell digit runs like "123456".
-      if (!(r.headers.get('content-type') || '').startsWith('application/wasm')) {
-        r.clone().text().then((t) => seen.requests.push(t), () => {});
-      }
+      r.clone().text().then((t) => seen.requests.push(t), () => {});
       return r;
     });
   };

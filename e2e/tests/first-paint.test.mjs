@@ -1,16 +1,13 @@
 // The checkout at first paint (DESIGN.md *Embedding* → *First paint*): the frame document
 // arrives with the order drawn from the session id alone — its lines, why the balance may
 // not pay some of them, the total at standard prices — and Pay disabled, before any script
-// runs; the widget then takes over, and the order is never shown twice. The wasm: by
-// default the frame downloads it and the page only loader.js; with `data-preload-wasm`
-// (the demo shop's choice) the loader downloads it on the merchant's page while the frame
-// document is on its way, and the frame runs those bytes only when they are this
-// release's (docs/widget.md *Loading*).
+// runs; the widget then takes over, and the order is never shown twice. The frame
+// downloads the wasm itself: the merchant's page downloads only loader.js.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chromium } from 'playwright-core';
 import { withCheckout } from '../lib/fixture.mjs';
-import { CHROMIUM, CHROMIUM_ARGS, openShop, widget, frameIn, fillCheckout, widgetInteractive } from '../lib/browser.mjs';
+import { CHROMIUM, CHROMIUM_ARGS, openShop, widget, frameIn, fillCheckout } from '../lib/browser.mjs';
 import { SEL } from '../selectors.mjs';
 
 /** The frame document at `src`, opened in a browser that runs no script at all. */
@@ -58,7 +55,7 @@ for (const locale of ['en', 'zh-CN']) {
   });
 }
 
-/** Who downloaded the widget's wasm, in order: 'page' (the loader) or 'frame'. */
+/** Who downloaded the widget's wasm, in order: 'page' or 'frame'. */
 function wasmDownloads(page) {
   const who = [];
   page.on('request', (r) => {
@@ -67,49 +64,13 @@ function wasmDownloads(page) {
   return who;
 }
 
-async function pay(page) {
-  await fillCheckout(page);
-  await widget.pay(page).click();
-  await widget.succeeded(page).waitFor();
-}
-
-test('by default the merchant\'s page downloads only loader.js: the frame downloads the wasm', async (t) => {
+test('the merchant\'s page downloads only loader.js: the frame downloads the wasm, once', async (t) => {
   await withCheckout(t, async ({ shop, page }) => {
     const who = wasmDownloads(page);
-    await page.goto(`${shop}/?cart=basic&locale=en&preload=off`);
-    await widgetInteractive(page);
-    assert.doesNotMatch(await widget.iframe(page).getAttribute('src'), /wasm=page/);
-    await pay(page);
+    await openShop(page, shop, { cart: 'basic', locale: 'en' });
+    await fillCheckout(page);
+    await widget.pay(page).click();
+    await widget.succeeded(page).waitFor();
     assert.deepEqual(who, ['frame'], 'one download, in the frame');
-  });
-});
-
-test('with data-preload-wasm the loader downloads the wasm once, and the frame runs those bytes without downloading it', async (t) => {
-  await withCheckout(t, async ({ shop, page }) => {
-    const who = wasmDownloads(page);
-    await openShop(page, shop, { cart: 'basic', locale: 'en' });
-    assert.match(await widget.iframe(page).getAttribute('src'), /[?&]wasm=page/);
-    await pay(page);
-    assert.deepEqual(who, ['page'], 'one download, on the page');
-  });
-});
-
-test('bytes a hostile page hands the frame instead of the wasm never run: the frame downloads its own', async (t) => {
-  await withCheckout(t, async ({ shop, page }) => {
-    // Answers the frame's ask before the loader can, with another valid module.
-    await page.addInitScript(() => {
-      if (window.top !== window) return;
-      window.addEventListener('message', (e) => {
-        const m = e.data;
-        if (m && m.source === 'balance-checkout' && m.type === 'wasm' && e.source) {
-          const other = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0]).buffer; // (module)
-          e.source.postMessage({ source: 'balance-checkout', type: 'wasm', bytes: other }, '*');
-        }
-      }, true);
-    });
-    const who = wasmDownloads(page);
-    await openShop(page, shop, { cart: 'basic', locale: 'en' });
-    await pay(page);
-    assert.deepEqual(who.sort(), ['frame', 'page'], 'the frame refused the bytes and downloaded the release\'s own');
   });
 });

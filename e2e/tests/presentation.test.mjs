@@ -10,11 +10,10 @@ import { openShop, widget, widgetFrame, frameIn, expectAmount, cspViolations, ar
 import { wallet } from '../lib/api.mjs';
 import { SEL } from '../selectors.mjs';
 
-// The shop's CSP: the wallet's origin for the loader, the wasm's early download and the
-// frame, no 'wasm-unsafe-eval' (the WebAssembly runs in the frame, under the wallet's
-// CSP), no inline code.
+// The shop's CSP: the wallet's origin for the loader and the frame, no 'wasm-unsafe-eval'
+// (the WebAssembly runs in the frame, under the wallet's CSP), no inline code.
 const shopCsp = (wallet) => `default-src 'self'; script-src 'self' ${wallet}; style-src 'self'; `
-  + `img-src 'self' data:; connect-src 'self' ${wallet}; frame-src ${wallet}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
+  + `img-src 'self' data:; connect-src 'self'; frame-src ${wallet}; base-uri 'none'; form-action 'self'; frame-ancestors 'none'`;
 
 const directives = (csp) => csp.split(';').map((d) => d.trim().replace(/\s+/g, ' ')).filter(Boolean).sort();
 

@@ -204,7 +204,6 @@ async fn page(
         loader_integrity: integrity.as_deref(),
         linked: link.is_some(),
         iframe_first: (q.get("embed").map(String::as_str) == Some("iframe")).then_some(&*s.origin),
-        preload_wasm: q.get("preload").map(String::as_str) != Some("off"),
     });
     (
         [

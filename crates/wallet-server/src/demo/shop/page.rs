@@ -24,9 +24,6 @@ pub struct PageData<'a> {
     /// `?embed=iframe`: the page writes the frame itself (the iframe-first embed), with
     /// the shop's own origin (`shop`) in its fragment; the loader adopts it.
     pub iframe_first: Option<&'a str>,
-    /// `data-preload-wasm` on the host element (the loader downloads the wasm on this page
-    /// for the frame; docs/widget.md *Loading*); `?preload=off` shows the default embed.
-    pub preload_wasm: bool,
 }
 
 /// Who pays, and the way to link (or unlink) a wallet.
@@ -254,26 +251,19 @@ fn checkout(p: &PageData<'_>) -> String {
     format!(
         r#"<div data-balance-checkout
      data-session="{session_id}" data-client-secret="{client_secret}"
-     data-locale="{locale}"{preload}></div>"#,
+     data-locale="{locale}"></div>"#,
         session_id = html_escape(p.session_id),
         client_secret = html_escape(p.client_secret),
         locale = p.locale,
-        preload = if p.preload_wasm {
-            " data-preload-wasm"
-        } else {
-            ""
-        },
     )
 }
 
-/// The shop's own strict CSP: the wallet's origin for the loader, the wasm's early download
-/// (`connect-src`; the wallet's API answers no CORS to the shop, so this opens no API) and
-/// the frame only.
+/// The shop's own strict CSP: the wallet's origin for the loader and the frame only.
 #[must_use]
 pub fn shop_csp(wallet: &str) -> String {
     format!(
         "default-src 'self'; script-src 'self' {wallet}; style-src 'self'; img-src 'self' data:; \
-         connect-src 'self' {wallet}; frame-src {wallet}; base-uri 'none'; form-action 'self'; \
+         connect-src 'self'; frame-src {wallet}; base-uri 'none'; form-action 'self'; \
          frame-ancestors 'none'"
     )
 }

@@ -1,7 +1,6 @@
 //! The widget's files as read at start: their bytes, types and integrity hashes, and the
 //! frame document's template with the preload links of the glue and the wasm and
-//! `frame.js` inline (its CSP hash beside it). `loader.js` learns the wasm's hashed name
-//! here, so the merchant's page can start that download itself.
+//! `frame.js` inline (its CSP hash beside it).
 
 use std::collections::BTreeMap;
 use std::io::Write as _;
@@ -13,9 +12,6 @@ use base64::Engine as _;
 use sha2::{Digest, Sha256, Sha384};
 
 use super::{ORIGINS_TOKEN, PREFIX};
-
-/// The placeholder in `loader.js` for the wasm's hashed file name.
-const WASM_TOKEN: &str = "__BC_WASM__";
 
 /// One widget file in memory.
 #[derive(Debug, Clone)]
@@ -97,8 +93,7 @@ pub struct Assets {
 }
 
 /// The frame document's template in its two forms: with the wasm's preload link, and
-/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`])
-/// and for a frame whose page hands the wasm over (`?wasm=page`).
+/// without it for browsers that would download the wasm twice ([`reuses_fetch_preloads`]).
 #[derive(Debug)]
 pub(super) struct FrameTemplate {
     pub(super) with_wasm_preload: String,
@@ -203,7 +198,6 @@ impl Assets {
             };
             assets.files.insert(name, file);
         }
-        assets.name_the_wasm_in_the_loader();
         assets.template = template.and_then(|t| assets.with_preloads(&t));
         Ok(assets)
     }
@@ -219,34 +213,11 @@ impl Assets {
         find(".js").zip(find("_bg.wasm"))
     }
 
-    /// Writes the wasm's hashed name into `loader.js` (its `__BC_WASM__`), and hashes the
-    /// result: the loader starts the wasm's download on the merchant's page while the frame
-    /// document is on its way, and hands the bytes to the frame, which checks them against
-    /// the integrity its own document names before it runs them.
-    fn name_the_wasm_in_the_loader(&mut self) {
-        let Some(((_, _), (wasm, _))) = self.glue_and_wasm() else {
-            return;
-        };
-        let url = format!("{PREFIX}/{wasm}");
-        let Some(loader) = self.files.get_mut("loader.js") else {
-            return;
-        };
-        let Ok(text) = std::str::from_utf8(&loader.bytes) else {
-            return;
-        };
-        if text.contains(WASM_TOKEN) {
-            let patched = text.replace(WASM_TOKEN, &url);
-            loader.integrity = integrity(patched.as_bytes());
-            loader.bytes = Bytes::from(patched);
-        }
-    }
-
     /// The template without its `<script … frame.js …></script>`, split where the preload
     /// links and `frame.js` itself (`<script>…</script>`) go: before the first `<link>` (the
     /// stylesheet), since an inline script waits for the stylesheets above it. And the CSP
     /// source of that inline script. The frame's script then starts as the document
-    /// arrives (the session's request, the wasm's hand-over) instead of one round trip
-    /// later.
+    /// arrives (the session's request) instead of one round trip later.
     fn inline_frame_js(&self, template: &str) -> Option<(String, String, String, String)> {
         // The HTML parser turns CR LF into LF before the browser hashes the script: so here.
         let js = std::str::from_utf8(&self.files.get("frame.js")?.bytes)
@@ -277,17 +248,15 @@ impl Assets {
     /// none when told not to inject its inline script, so the server, which hashed the
     /// files, writes them.
     fn with_preloads(&self, template: &str) -> Option<FrameTemplate> {
-        let Some(((glue, g), (wasm, w))) = self.glue_and_wasm() else {
+        let Some(((glue, g), (wasm, _))) = self.glue_and_wasm() else {
             tracing::warn!("the widget directory has no hashed glue and wasm (balance-checkout-<hash>.js and _bg.wasm); rebuild it with `trunk build --release`");
             return None;
         };
         // No `integrity` on the wasm's preload: Chromium ignores it for `as="fetch"` and
-        // says so in the console; the file is same-origin, served from memory. The glue's
-        // link names the wasm's integrity for `frame.js`, which checks the bytes the
-        // merchant's page hands over (`data-wasm-integrity`).
+        // says so in the console; the file is same-origin, served from memory.
         let glue_link = format!(
-            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}" data-wasm-integrity="{}">"#,
-            g.integrity, w.integrity
+            r#"<link rel="modulepreload" href="{PREFIX}/{glue}" integrity="{}" crossorigin="anonymous" data-wasm="{PREFIX}/{wasm}">"#,
+            g.integrity
         );
         let wasm_link = format!(
             r#"<link rel="preload" href="{PREFIX}/{wasm}" as="fetch" type="application/wasm" crossorigin="anonymous">"#
@@ -335,7 +304,7 @@ mod tests {
 
     use axum::body::Bytes;
 
-    use super::{accepts, integrity, Assets, File};
+    use super::{accepts, Assets, File};
 
     #[test]
     fn a_coding_is_accepted_unless_its_weight_is_zero() {
@@ -375,7 +344,7 @@ mod tests {
     }
 
     /// A widget directory as Trunk writes it: the template (minified), the glue, the wasm,
-    /// the CSS, `frame.js` and `loader.js`.
+    /// the CSS and `frame.js`.
     fn widget_dir() -> tempfile::TempDir {
         let dir = tempfile::tempdir().expect("tmp");
         let files = [
@@ -384,25 +353,11 @@ mod tests {
             ("balance-checkout-0123456789abcdef_bg.wasm", "\0asm\u{1}\0\0\0"),
             ("widget-0123456789abcdef.css", "body{}"),
             ("frame.js", "(function(){ var q = location.search; })();"),
-            ("loader.js", "var WASM = \"__BC_WASM__\";"),
         ];
         for (name, text) in files {
             std::fs::write(dir.path().join(name), text).expect("write");
         }
         dir
-    }
-
-    #[test]
-    fn the_loader_names_the_wasm_and_sri_json_hashes_what_is_served() {
-        let dir = widget_dir();
-        let assets = Assets::load(dir.path()).expect("load");
-        let loader = &assets.files["loader.js"];
-        let text = std::str::from_utf8(&loader.bytes).expect("utf-8");
-        assert_eq!(
-            text,
-            "var WASM = \"/balance-checkout/v1/balance-checkout-0123456789abcdef_bg.wasm\";"
-        );
-        assert!(assets.sri_json().contains(&integrity(text.as_bytes())));
     }
 
     #[test]
@@ -425,8 +380,6 @@ mod tests {
                 glue < script && script < css,
                 "links, then the script, then the CSS"
             );
-            let wasm = &assets.files["balance-checkout-0123456789abcdef_bg.wasm"];
-            assert!(html.contains(&format!("data-wasm-integrity=\"{}\"", wasm.integrity)));
         }
         assert!(!t.without_wasm_preload.contains("rel=\"preload\""));
         let digest = <sha2::Sha256 as sha2::Digest>::digest(js);

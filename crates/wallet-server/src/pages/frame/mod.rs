@@ -231,11 +231,8 @@ async fn frame(
         .get(header::USER_AGENT)
         .and_then(|v| v.to_str().ok())
         .unwrap_or("");
-    // `wasm=page`: the loader on the merchant's page started the wasm's download and
-    // hands the bytes over, so the frame must not download it a second time.
-    let from_page = query.get("wasm").is_some_and(|w| w == "page");
     let script = template.script_hash.as_deref();
-    let (template, link) = if reuses_fetch_preloads(user_agent) && !from_page {
+    let (template, link) = if reuses_fetch_preloads(user_agent) {
         (&template.with_wasm_preload, template.link_with_wasm.clone())
     } else {
         (&template.without_wasm_preload, None)
